@@ -1,0 +1,78 @@
+package offsite.store;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+
+/**
+ * S3Proxy in-process on 127.0.0.1 with a filesystem blobstore: the store used when no endpoint is configured,
+ * and the real server the tests talk to. Credentials are random per start and never printed.
+ */
+public final class EmbeddedS3 implements AutoCloseable {
+
+    private final S3Proxy proxy;
+    private final BlobStoreContext context;
+    private final String accessKey;
+    private final String secretKey;
+
+    private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, String accessKey, String secretKey) {
+        this.proxy = proxy;
+        this.context = context;
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+    }
+
+    /** Starts the server on the given port (0 picks a free one) storing blobs under dir. */
+    public static EmbeddedS3 start(Path dir, int port) throws Exception {
+        Files.createDirectories(dir);
+        Properties properties = new Properties();
+        properties.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
+        BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
+                .overrides(properties)
+                .buildView(BlobStoreContext.class);
+        String accessKey = "offsite-" + random(6);
+        String secretKey = random(20);
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                // single PUTs up to S3's own 5 GiB limit, unsigned-payload or not
+                .maxSinglePartObjectSize(5L << 30)
+                .v4MaxNonChunkedRequestSize(5L << 30)
+                .ignoreUnknownHeaders(true)
+                .build();
+        proxy.start();
+        while (!proxy.getState().equals("STARTED")) {
+            Thread.sleep(10);
+        }
+        return new EmbeddedS3(proxy, context, accessKey, secretKey);
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    /** The given settings pointed at this server. */
+    public S3Settings settings(S3Settings configured) {
+        return configured.at(endpoint(), accessKey, secretKey);
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+        context.close();
+    }
+}

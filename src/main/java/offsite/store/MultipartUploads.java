@@ -1,0 +1,101 @@
+package offsite.store;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.Part;
+
+/**
+ * The multipart operations the Camel component does not offer: finding an upload left pending by an earlier
+ * run, listing its parts, and sending parts one by one so that a cut upload can resume instead of starting over.
+ * A pending upload is invisible in the bucket until completed.
+ */
+public final class MultipartUploads {
+
+    /** A part already stored: its number, size and ETag (the MD5 of its bytes). */
+    public record StoredPart(int number, long size, String etag) {
+    }
+
+    /** An upload in progress: its key, id and when it began. */
+    public record Pending(String key, String uploadId, java.time.Instant initiated) {
+    }
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public MultipartUploads(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    /** Every upload pending under the prefix, oldest first, paging through the listing. */
+    public List<Pending> pending(String prefix) {
+        List<Pending> out = new ArrayList<>();
+        String keyMarker = null;
+        String idMarker = null;
+        while (true) {
+            final String km = keyMarker;
+            final String im = idMarker;
+            ListMultipartUploadsResponse page = s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)
+                    .keyMarker(km).uploadIdMarker(im));
+            for (MultipartUpload u : page.uploads()) {
+                out.add(new Pending(u.key(), u.uploadId(), u.initiated()));
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                break;
+            }
+            keyMarker = page.nextKeyMarker();
+            idMarker = page.nextUploadIdMarker();
+        }
+        out.sort(Comparator.comparing(Pending::initiated, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return out;
+    }
+
+    public List<StoredPart> parts(String key, String uploadId) {
+        List<StoredPart> out = new ArrayList<>();
+        Integer marker = null;
+        while (true) {
+            final Integer m = marker;
+            ListPartsResponse page = s3.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumberMarker(m));
+            for (Part p : page.parts()) {
+                out.add(new StoredPart(p.partNumber(), p.size(), p.eTag().replace("\"", "")));
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                break;
+            }
+            marker = page.nextPartNumberMarker();
+        }
+        return out;
+    }
+
+    public String begin(String key) {
+        return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")).uploadId();
+    }
+
+    /** Sends one part with its Content-MD5 (base64), so the server rejects bytes damaged on the way; returns its ETag. */
+    public String sendPart(String key, String uploadId, int number, RequestBody body, String contentMd5) {
+        return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");
+    }
+
+    /** Makes the object visible; returns its ETag. */
+    public String complete(String key, String uploadId, List<StoredPart> parts) {
+        List<CompletedPart> completed = parts.stream()
+                .sorted(Comparator.comparingInt(StoredPart::number))
+                .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build())
+                .toList();
+        return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag().replace("\"", "");
+    }
+
+    public void abort(String key, String uploadId) {
+        s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    }
+}

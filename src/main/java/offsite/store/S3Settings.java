@@ -1,0 +1,61 @@
+package offsite.store;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where and how to reach S3. A null endpoint means the embedded S3Proxy server.
+ * The secret key is held but never printed: toString() redacts it.
+ */
+public record S3Settings(
+        URI endpoint,
+        String region,
+        boolean pathStyle,
+        String accessKey,
+        String secretKey,
+        String bucket,
+        ChecksumMode checksumMode,
+        int maxAttempts,
+        boolean createBucket) {
+
+    /** When the SDK adds its own checksums: WHEN_REQUIRED keeps S3-compatible servers such as S3Proxy working. */
+    public enum ChecksumMode { WHEN_REQUIRED, WHEN_SUPPORTED }
+
+    public S3Settings {
+        Objects.requireNonNull(region, "offsite.s3.region");
+        Objects.requireNonNull(checksumMode, "offsite.s3.checksum");
+        if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]")) {
+            throw new IllegalArgumentException("offsite.s3.bucket: '" + bucket
+                    + "' is not a valid bucket name (3-63 characters: lower-case letters, digits, '.' and '-')");
+        }
+        if (maxAttempts < 1 || maxAttempts > 20) {
+            throw new IllegalArgumentException("offsite.s3.max-attempts: " + maxAttempts + " is out of range (expected 1 to 20)");
+        }
+        if ((accessKey == null) != (secretKey == null)) {
+            throw new IllegalArgumentException(
+                    "offsite.s3.access-key and offsite.s3.secret-key: set both or neither (neither uses the AWS default credentials chain)");
+        }
+        if (endpoint != null && (endpoint.getScheme() == null
+                || !endpoint.getScheme().toLowerCase(Locale.ROOT).matches("https?") || endpoint.getHost() == null)) {
+            throw new IllegalArgumentException("offsite.s3.endpoint: '" + endpoint
+                    + "' is not an http(s) URL (expected for example https://s3.eu-west-1.amazonaws.com, or 'embedded')");
+        }
+    }
+
+    public boolean embedded() {
+        return endpoint == null;
+    }
+
+    /** The same settings pointed at a concrete endpoint with concrete credentials (used once the embedded server is up). */
+    public S3Settings at(URI newEndpoint, String newAccessKey, String newSecretKey) {
+        return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, createBucket);
+    }
+
+    @Override
+    public String toString() {
+        return "S3Settings[endpoint=" + (embedded() ? "embedded" : endpoint) + ", region=" + region + ", pathStyle=" + pathStyle
+                + ", accessKey=" + (accessKey == null ? "(default chain)" : "(set)") + ", bucket=" + bucket
+                + ", checksumMode=" + checksumMode + ", maxAttempts=" + maxAttempts + "]";
+    }
+}

@@ -1,0 +1,42 @@
+package offsite.sync;
+
+import java.time.Clock;
+import java.time.LocalTime;
+
+/**
+ * One byte budget shared by every stream: each read reserves its bytes on a single timeline at the rate in
+ * force, and waits until its slot. Up to one second of unused budget may be spent at once.
+ */
+public final class BandwidthLimiter {
+
+    private final BandwidthSchedule schedule;
+    private final Clock clock;
+    private long nextFreeNanos = System.nanoTime();
+
+    public BandwidthLimiter(BandwidthSchedule schedule, Clock clock) {
+        this.schedule = schedule;
+        this.clock = clock;
+    }
+
+    public long currentRate() {
+        return schedule.rateAt(LocalTime.now(clock));
+    }
+
+    /** Blocks until the given number of bytes may be sent. */
+    public void acquire(int bytes) throws InterruptedException {
+        long rate = currentRate();
+        if (rate <= 0 || bytes <= 0) {
+            return;
+        }
+        long waitNanos;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long start = Math.max(nextFreeNanos, now - 1_000_000_000L);
+            nextFreeNanos = start + bytes * 1_000_000_000L / rate;
+            waitNanos = nextFreeNanos - now;
+        }
+        if (waitNanos > 0) {
+            Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package offsite.sync;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Keeps the mirror out of the backup application's way: busy while a marker file (path or glob, such as its
+ * lock file) exists, or while a source file was modified within the quiet period.
+ */
+public final class MaintenanceGuard {
+
+    private final List<String> markers;
+    private final Duration quietPeriod;
+
+    public MaintenanceGuard(List<String> markers, Duration quietPeriod) {
+        for (String marker : markers) {
+            if (!marker.startsWith("/")) {
+                throw new IllegalArgumentException("offsite.sync.maintenance-marker: '" + marker
+                        + "' is not absolute (expected an absolute path or glob such as /backups/*.lock)");
+            }
+        }
+        this.markers = List.copyOf(markers);
+        this.quietPeriod = quietPeriod;
+    }
+
+    /** Why the backup application looks busy now, or empty. */
+    public Optional<String> busy(Instant now, Collection<LocalFile> source) {
+        Optional<String> marker = markerPresent();
+        if (marker.isPresent()) {
+            return marker;
+        }
+        if (!quietPeriod.isZero()) {
+            for (LocalFile f : source) {
+                if (f.modified().isAfter(now.minus(quietPeriod))) {
+                    return Optional.of("source file " + f.relativePath() + " was modified at " + f.modified()
+                            + ", within offsite.sync.quiet-period (" + quietPeriod.toMinutes() + " min)");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first marker found, checked before each upload starts. */
+    public Optional<String> markerPresent() {
+        for (String marker : markers) {
+            Optional<Path> found = find(marker);
+            if (found.isPresent()) {
+                return Optional.of("maintenance marker " + found.get() + " exists (offsite.sync.maintenance-marker)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> find(String pattern) {
+        int glob = indexOfGlob(pattern);
+        if (glob < 0) {
+            Path p = Path.of(pattern);
+            return Files.exists(p) ? Optional.of(p) : Optional.empty();
+        }
+        Path base = Path.of(pattern.substring(0, pattern.lastIndexOf('/', glob) + 1));
+        if (!Files.isDirectory(base)) {
+            return Optional.empty();
+        }
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        int depth = pattern.contains("**") ? Integer.MAX_VALUE
+                : (int) pattern.substring(base.toString().length()).chars().filter(c -> c == '/').count();
+        try (Stream<Path> walk = Files.walk(base, Math.max(1, depth))) {
+            return walk.filter(matcher::matches).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int indexOfGlob(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if ("*?[{".indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,52 @@
+package offsite.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import offsite.store.EmbeddedS3;
+import offsite.store.S3ClientFactory;
+import offsite.store.S3Settings;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** One real S3 server (S3Proxy on 127.0.0.1, filesystem blobstore) shared by the tests of a JVM; a fresh bucket per test. */
+public final class TestS3 {
+
+    private static EmbeddedS3 server;
+    private static S3Settings base;
+
+    private TestS3() {
+    }
+
+    public static synchronized S3Settings settings(String bucket) {
+        try {
+            if (server == null) {
+                Path dir = Files.createTempDirectory("offsite-s3proxy");
+                server = EmbeddedS3.start(dir, 0);
+                base = server.settings(new S3Settings(null, "us-east-1", true, null, null, "placeholder",
+                        S3Settings.ChecksumMode.WHEN_REQUIRED, 3, true));
+            }
+            return new S3Settings(base.endpoint(), base.region(), true, base.accessKey(), base.secretKey(), bucket,
+                    base.checksumMode(), base.maxAttempts(), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start S3Proxy", e);
+        }
+    }
+
+    /** A new bucket with a unique name, created. */
+    public static S3Settings freshBucket() {
+        S3Settings s = settings("t-" + UUID.randomUUID().toString().substring(0, 18));
+        try (S3Client client = S3ClientFactory.create(s)) {
+            client.createBucket(b -> b.bucket(s.bucket()));
+        }
+        return s;
+    }
+
+    public static List<S3Object> list(S3Client client, String bucket, String prefix) {
+        List<S3Object> out = new ArrayList<>();
+        client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(out::add);
+        return out;
+    }
+}
