@@ -31,12 +31,12 @@ class S3ProxyContractTest {
         Path file = dir.resolve("chunk");
         Files.write(file, data);
         try (S3Client client = S3ClientFactory.create(s)) {
-            MultipartUploads uploads = new MultipartUploads(client, s.bucket());
+            S3Uploads uploads = new S3Uploads(client, s.bucket());
             String id = uploads.begin("set/chunk");
             uploads.sendPart("set/chunk", id, 1, RequestBody.fromBytes(slice(data, 0, partSize)), md5(slice(data, 0, partSize)));
 
-            assertThat(uploads.pending("set/")).extracting(MultipartUploads.Pending::uploadId).containsExactly(id);
-            List<MultipartUploads.StoredPart> parts = uploads.parts("set/chunk", id);
+            assertThat(uploads.pending("set/")).extracting(S3Uploads.Pending::uploadId).containsExactly(id);
+            List<S3Uploads.StoredPart> parts = uploads.parts("set/chunk", id);
             assertThat(parts).hasSize(1);
             assertThat(parts.get(0).size()).isEqualTo(partSize);
             assertThat(TestS3.list(client, s.bucket(), "set/")).as("a pending upload is invisible").isEmpty();
@@ -46,7 +46,7 @@ class S3ProxyContractTest {
             String e2 = uploads.sendPart("set/chunk", id, 2, RequestBody.fromBytes(p2), md5(p2));
             String e3 = uploads.sendPart("set/chunk", id, 3, RequestBody.fromBytes(p3), md5(p3));
             String etag = uploads.complete("set/chunk", id, List.of(parts.get(0),
-                    new MultipartUploads.StoredPart(2, p2.length, e2), new MultipartUploads.StoredPart(3, p3.length, e3)));
+                    new S3Uploads.StoredPart(2, p2.length, e2), new S3Uploads.StoredPart(3, p3.length, e3)));
 
             assertThat(etag).isEqualTo(LocalEtag.of(file, data.length, new UploadShape(partSize, partSize)));
             assertThat(uploads.pending("set/")).isEmpty();
@@ -58,7 +58,7 @@ class S3ProxyContractTest {
     void aborted_upload_leaves_nothing_behind() {
         S3Settings s = TestS3.freshBucket();
         try (S3Client client = S3ClientFactory.create(s)) {
-            MultipartUploads uploads = new MultipartUploads(client, s.bucket());
+            S3Uploads uploads = new S3Uploads(client, s.bucket());
             String id = uploads.begin("set/x");
             uploads.abort("set/x", id);
             assertThat(uploads.pending("set/")).isEmpty();

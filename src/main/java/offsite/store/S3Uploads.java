@@ -13,11 +13,12 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.Part;
 
 /**
- * The multipart operations the Camel component does not offer: finding an upload left pending by an earlier
- * run, listing its parts, and sending parts one by one so that a cut upload can resume instead of starting over.
- * A pending upload is invisible in the bucket until completed.
+ * Chunk uploads, done beside the Camel component because it cannot do them: its multipart upload aborts on
+ * failure and never resumes, and its PUT cannot re-open a bandwidth-limited stream when the SDK retries.
+ * Here an upload left pending by an earlier run is found, its parts listed, and parts sent one by one;
+ * a pending upload is invisible in the bucket until completed.
  */
-public final class MultipartUploads {
+public final class S3Uploads {
 
     /** A part already stored: its number, size and ETag (the MD5 of its bytes). */
     public record StoredPart(int number, long size, String etag) {
@@ -30,7 +31,7 @@ public final class MultipartUploads {
     private final S3Client s3;
     private final String bucket;
 
-    public MultipartUploads(S3Client s3, String bucket) {
+    public S3Uploads(S3Client s3, String bucket) {
         this.s3 = s3;
         this.bucket = bucket;
     }
@@ -75,11 +76,20 @@ public final class MultipartUploads {
         return out;
     }
 
+    /** A single PUT; the Content-MD5 (base64) makes the server refuse damaged bytes instead of storing them. */
+    public String put(String key, RequestBody body, String contentMd5) {
+        return s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
+                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");
+    }
+
     public String begin(String key) {
         return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")).uploadId();
     }
 
-    /** Sends one part with its Content-MD5 (base64), so the server rejects bytes damaged on the way; returns its ETag. */
+    /**
+     * Sends one part and returns its ETag, the MD5 the server computed. Without a Content-MD5 (null) the caller
+     * compares that ETag with the digest it took while sending: a damaged part is sent again before completing.
+     */
     public String sendPart(String key, String uploadId, int number, RequestBody body, String contentMd5) {
         return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
                 .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");

@@ -1,0 +1,55 @@
+package offsite.sync;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Live byte counts of a run, per file in flight and in total, for the terminal and the status page. */
+public final class RunProgress {
+
+    /** One transfer in flight. */
+    public record Stream(String key, long size, long startedNanos, AtomicLong bytes) {
+    }
+
+    private final long plannedBytes;
+    private final long startedNanos = System.nanoTime();
+    private final AtomicLong sent = new AtomicLong();
+    private final Map<String, Stream> inFlight = new ConcurrentHashMap<>();
+
+    public RunProgress(long plannedBytes) {
+        this.plannedBytes = plannedBytes;
+    }
+
+    public Stream start(String key, long size) {
+        Stream s = new Stream(key, size, System.nanoTime(), new AtomicLong());
+        inFlight.put(key, s);
+        return s;
+    }
+
+    public void add(Stream s, long bytes) {
+        s.bytes().addAndGet(bytes);
+        sent.addAndGet(bytes);
+    }
+
+    public void finish(Stream s) {
+        inFlight.remove(s.key());
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long plannedBytes() {
+        return plannedBytes;
+    }
+
+    public Map<String, Stream> inFlight() {
+        return Map.copyOf(inFlight);
+    }
+
+    /** Bytes per second since the run began. */
+    public double rate() {
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        return seconds <= 0 ? 0 : sent.get() / seconds;
+    }
+}
