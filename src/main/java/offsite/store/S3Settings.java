@@ -47,9 +47,9 @@ public record S3Settings(
         return endpoint == null;
     }
 
-    /** The same settings pointed at a concrete endpoint with concrete credentials (used once the embedded server is up). */
+    /** These settings pointed at the embedded server: its endpoint and credentials, path-style, bucket created on demand. */
     public S3Settings at(URI newEndpoint, String newAccessKey, String newSecretKey) {
-        return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, createBucket);
+        return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, true);
     }
 
     @Override

@@ -1,0 +1,130 @@
+package offsite;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import offsite.config.SettingError;
+import offsite.config.Settings;
+import offsite.report.ReportStore;
+import offsite.store.EmbeddedS3;
+import offsite.store.ListingPages;
+import offsite.store.S3ClientFactory;
+import offsite.store.S3Settings;
+import offsite.store.S3SettingsReader;
+import offsite.store.S3Uploads;
+import offsite.sync.BandwidthLimiter;
+import offsite.sync.ChunkUpload;
+import offsite.sync.DemoSet;
+import offsite.sync.HashCache;
+import offsite.sync.MaintenanceGuard;
+import offsite.sync.SourceScan;
+import offsite.sync.SyncPass;
+import offsite.sync.SyncSettings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+
+/** Builds every bean of the application, once, from the settings; the routes refer to them by name. */
+public final class OffsiteConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OffsiteConfiguration.class);
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = new Settings(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(null));
+        Path dataDir = settings.path("offsite.data.dir").toAbsolutePath();
+        S3Settings s3Settings = S3SettingsReader.from(settings);
+        SyncSettings sync = SyncSettings.from(settings);
+        Clock clock = Clock.systemDefaultZone();
+
+        boolean embedded = s3Settings.embedded();
+        boolean daemon = !"sync".equals(settings.optional("offsite.mode"));
+        if (embedded) {
+            EmbeddedS3 server = EmbeddedS3.start(dataDir.resolve("embedded-s3"), settings.integer("offsite.s3.embedded-port", 0, 65535));
+            closeWithCamel(camel, server);
+            s3Settings = server.settings(s3Settings);
+            LOG.info("embedded S3 (S3Proxy) listening on {}, blobs under {}", server.endpoint(), dataDir.resolve("embedded-s3"));
+        }
+        if (sync.source() == null) {
+            if (!embedded) {
+                throw new SettingError("offsite.sync.source", "", "the backup-set directory to mirror (the demo set is only for the embedded store)");
+            }
+            sync = sync.withSource(DemoSet.ensure(dataDir.resolve("demo-set")));
+            camel.getPropertiesComponent().addOverrideProperty("offsite.sync.source", sync.source().toString());
+            if (daemon) {
+                camel.getPropertiesComponent().addOverrideProperty("offsite.sync.run-on-start", "true");
+            }
+            LOG.info("no offsite.sync.source set: mirroring the generated demo set {}", sync.source());
+        }
+
+        S3Client client = S3ClientFactory.create(s3Settings);
+        closeWithCamel(camel, client);
+        ensureBucket(client, s3Settings);
+        S3Uploads uploads = new S3Uploads(client, s3Settings.bucket());
+        HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
+        BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
+        SourceScan scan = new SourceScan(sync.source(), clock);
+        SyncPass pass = new SyncPass(sync, s3Settings.bucket(), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
+                new ChunkUpload(uploads, sync.shape(), hashes, limiter), uploads, hashes, limiter,
+                new ReportStore(dataDir.resolve("reports")), clock);
+        ExecutorService streams = Executors.newFixedThreadPool(sync.streams(), r -> {
+            Thread t = new Thread(r, "sync-stream");
+            t.setDaemon(true);
+            return t;
+        });
+
+        camel.getRegistry().bind("s3Client", client);
+        camel.getRegistry().bind("s3Uploads", uploads);
+        camel.getRegistry().bind("remotePages", new ListingPages());
+        camel.getRegistry().bind("sourceScan", scan);
+        camel.getRegistry().bind("syncPass", pass);
+        camel.getRegistry().bind("syncStreams", streams);
+        camel.getRegistry().bind("syncSettings", sync);
+        camel.getRegistry().bind("s3Settings", s3Settings);
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event.getType() == CamelEvent.Type.CamelContextStopping) {
+                    pass.stop("the process is shutting down");
+                }
+            }
+        });
+    }
+
+    /** Embedded store: create the bucket. Real store: create it only when offsite.s3.create-bucket=true. */
+    private static void ensureBucket(S3Client client, S3Settings s3) {
+        try {
+            client.headBucket(b -> b.bucket(s3.bucket()));
+        } catch (NoSuchBucketException e) {
+            if (!s3.createBucket()) {
+                throw new SettingError("offsite.s3.bucket", s3.bucket(),
+                        "an existing bucket (it does not exist; set offsite.s3.create-bucket=true to create it)");
+            }
+            client.createBucket(b -> b.bucket(s3.bucket()));
+            LOG.info("created bucket {}", s3.bucket());
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404 && s3.createBucket()) {
+                client.createBucket(b -> b.bucket(s3.bucket()));
+                LOG.info("created bucket {}", s3.bucket());
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private static void closeWithCamel(CamelContext camel, AutoCloseable resource) throws Exception {
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                resource.close();
+            }
+        });
+    }
+}

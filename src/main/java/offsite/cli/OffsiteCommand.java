@@ -1,0 +1,44 @@
+package offsite.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `java -jar offsite.jar [run|sync ...]`: with no command, runs the long-running process. */
+@Command(name = "offsite", mixinStandardHelpOptions = true, version = "offsite 0.1.0",
+        description = "Gets backup sets and system images offsite to S3.",
+        subcommands = {RunCommand.class, SyncCommand.class})
+public final class OffsiteCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "settings file (default: config/application.properties if present)")
+    Path config;
+
+    Path configFile() {
+        if (config != null) {
+            return config;
+        }
+        Path standard = Path.of("config", "application.properties");
+        return Files.isRegularFile(standard) ? standard : null;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return new RunCommand().run(this);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        return new CommandLine(new OffsiteCommand())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("offsite: " + Failure.describe(e));
+                    return 2;
+                })
+                .execute(args);
+    }
+}

@@ -1,0 +1,143 @@
+package offsite.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed access to offsite.* properties. Defaults live in config/application.properties (also packed in the jar),
+ * so a missing key here is a packaging error, and every bad value fails with the setting's name.
+ */
+public final class Settings {
+
+    private static final Pattern SIZE = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(I?B)?");
+    private static final Pattern DURATION = Pattern.compile("(?i)(\\d+)\\s*(ms|s|m|min|h|d)");
+
+    private final Function<String, String> lookup;
+
+    /** lookup returns a property's value, or null when it is not set. */
+    public Settings(Function<String, String> lookup) {
+        this.lookup = lookup;
+    }
+
+    public String text(String name) {
+        String value = lookup.apply(name);
+        if (value == null) {
+            throw new IllegalStateException(name + " has no value: the defaults file offsite-defaults.properties is missing from the jar");
+        }
+        return value.trim();
+    }
+
+    /** Empty string becomes null: for optional settings. */
+    public String optional(String name) {
+        String value = lookup.apply(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    public int integer(String name, int min, int max) {
+        String value = text(name);
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the setting's name
+        }
+        throw new SettingError(name, value, "a whole number from " + min + " to " + max);
+    }
+
+    public double decimal(String name, double min, double max) {
+        String value = text(name);
+        try {
+            double n = Double.parseDouble(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the setting's name
+        }
+        throw new SettingError(name, value, "a number from " + min + " to " + max);
+    }
+
+    public boolean flag(String name) {
+        String value = text(name).toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new SettingError(name, value, "true or false");
+        };
+    }
+
+    /** A size such as 64MB, 5GiB or 1048576; K, M, G, T are binary multiples. */
+    public long size(String name) {
+        return parseSize(name, text(name));
+    }
+
+    public static long parseSize(String name, String value) {
+        Matcher m = SIZE.matcher(value.trim());
+        if (!m.matches()) {
+            throw new SettingError(name, value, "a size such as 64MB, 5GB or a number of bytes");
+        }
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        return (long) (Double.parseDouble(m.group(1)) * (1L << shift));
+    }
+
+    /** A duration such as 330m, 15m, 30s, 2h, 7d or 500ms. */
+    public Duration duration(String name) {
+        return parseDuration(name, text(name));
+    }
+
+    public static Duration parseDuration(String name, String value) {
+        Matcher m = DURATION.matcher(value.trim());
+        if (!m.matches()) {
+            throw new SettingError(name, value, "a duration such as 330m, 30s, 2h or 7d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m", "min" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    public Path path(String name) {
+        String value = text(name);
+        if (value.isEmpty()) {
+            throw new SettingError(name, value, "a path");
+        }
+        return Path.of(value);
+    }
+
+    public List<String> list(String name) {
+        String value = optional(name);
+        return value == null ? List.of() : Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** An http(s) URL, or null for the embedded server (empty or "embedded"). */
+    public URI endpoint(String name) {
+        String value = optional(name);
+        if (value == null || value.equalsIgnoreCase("embedded")) {
+            return null;
+        }
+        try {
+            return URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new SettingError(name, value, "an http(s) URL or 'embedded'");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package offsite.report;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What one mirror pass did, in figures; rendered as text by SyncReportText and stored as JSON. */
+public record SyncReport(
+        RunStatus status,
+        String reason,
+        boolean dryRun,
+        Instant started,
+        Instant finished,
+        String source,
+        String destination,
+        Map<String, Count> actions,
+        Count uploaded,
+        long bytesSent,
+        long bytesResumed,
+        double bytesPerSecond,
+        long bytesHashed,
+        Count deleted,
+        String deletionRefused,
+        int trashPurged,
+        Count leftForNextWindow,
+        long estimatedSeconds,
+        List<Problem> errors,
+        List<String> notes) {
+
+    /** A number of files and their bytes. */
+    public record Count(long files, long bytes) {
+        public static final Count NONE = new Count(0, 0);
+
+        public Count plus(long size) {
+            return new Count(files + 1, bytes + size);
+        }
+    }
+
+    /** One thing that went wrong: which object or setting, and the cause in a line. */
+    public record Problem(String subject, String cause) {
+    }
+
+    public SyncReport {
+        actions = Map.copyOf(actions);
+        errors = List.copyOf(errors);
+        notes = List.copyOf(notes);
+    }
+
+    /** The first line: status and a one-line reason. */
+    public String headline() {
+        return status + ": " + reason;
+    }
+
+    public long durationSeconds() {
+        return Math.max(0, finished.getEpochSecond() - started.getEpochSecond());
+    }
+}

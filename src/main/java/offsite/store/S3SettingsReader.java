@@ -1,0 +1,24 @@
+package offsite.store;
+
+import offsite.config.SettingError;
+import offsite.config.Settings;
+
+/** Reads the offsite.s3.* settings. */
+public final class S3SettingsReader {
+
+    private S3SettingsReader() {
+    }
+
+    public static S3Settings from(Settings s) {
+        String checksum = s.text("offsite.s3.checksum");
+        S3Settings.ChecksumMode mode;
+        try {
+            mode = S3Settings.ChecksumMode.valueOf(checksum.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SettingError("offsite.s3.checksum", checksum, "WHEN_REQUIRED or WHEN_SUPPORTED");
+        }
+        return new S3Settings(s.endpoint("offsite.s3.endpoint"), s.text("offsite.s3.region"), s.flag("offsite.s3.path-style"),
+                s.optional("offsite.s3.access-key"), s.optional("offsite.s3.secret-key"), s.text("offsite.s3.bucket"), mode,
+                s.integer("offsite.s3.max-attempts", 1, 20), s.flag("offsite.s3.create-bucket"));
+    }
+}

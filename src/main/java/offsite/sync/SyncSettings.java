@@ -1,0 +1,68 @@
+package offsite.sync;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import offsite.config.SettingError;
+import offsite.config.Settings;
+
+/** The offsite.sync.* settings, checked together. A null source means the generated demo set. */
+public record SyncSettings(
+        Path source,
+        String prefix,
+        int streams,
+        BandwidthSchedule bandwidth,
+        UploadShape shape,
+        String cron,
+        Duration startDelayMax,
+        Duration maxDuration,
+        Duration grace,
+        Duration stableFor,
+        Duration quietPeriod,
+        List<String> maintenanceMarkers,
+        Duration scanInterval,
+        DeletionPolicy deletion,
+        String trashPrefix,
+        boolean scheduled,
+        boolean runOnStart) {
+
+    public SyncSettings {
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new SettingError("offsite.sync.prefix", prefix, "empty or a prefix ending in '/', such as sets/");
+        }
+        if (trashPrefix.isEmpty() || !trashPrefix.endsWith("/") || trashPrefix.startsWith(prefix)
+                || prefix.startsWith(trashPrefix)) {
+            throw new SettingError("offsite.sync.trash-prefix", trashPrefix,
+                    "a prefix ending in '/' outside offsite.sync.prefix ('" + prefix + "'), such as trash/");
+        }
+        maintenanceMarkers = List.copyOf(maintenanceMarkers);
+    }
+
+    public static SyncSettings from(Settings s) {
+        String source = s.optional("offsite.sync.source");
+        return new SyncSettings(
+                source == null ? null : Path.of(source).toAbsolutePath().normalize(),
+                s.optional("offsite.sync.prefix") == null ? "" : s.text("offsite.sync.prefix"),
+                s.integer("offsite.sync.streams", 1, 64),
+                BandwidthSchedule.parse(s.optional("offsite.sync.bandwidth")),
+                new UploadShape(s.size("offsite.sync.multipart-threshold"), s.size("offsite.sync.part-size")),
+                s.text("offsite.sync.cron"),
+                s.duration("offsite.sync.start-delay-max"),
+                s.duration("offsite.sync.max-duration"),
+                s.duration("offsite.sync.grace"),
+                s.duration("offsite.sync.stable-for"),
+                s.duration("offsite.sync.quiet-period"),
+                s.list("offsite.sync.maintenance-marker"),
+                s.duration("offsite.sync.scan-interval"),
+                new DeletionPolicy(s.flag("offsite.sync.delete"), s.integer("offsite.sync.max-delete-count", 0, Integer.MAX_VALUE),
+                        s.decimal("offsite.sync.max-delete-percent", 0, 100), s.integer("offsite.sync.trash-days", 0, 36500)),
+                s.text("offsite.sync.trash-prefix"),
+                s.flag("offsite.sync.scheduled"),
+                s.flag("offsite.sync.run-on-start"));
+    }
+
+    public SyncSettings withSource(Path newSource) {
+        return new SyncSettings(newSource, prefix, streams, bandwidth, shape, cron, startDelayMax, maxDuration, grace, stableFor,
+                quietPeriod, maintenanceMarkers, scanInterval, deletion, trashPrefix, scheduled, runOnStart);
+    }
+}
