@@ -194,7 +194,8 @@ public final class ChunkUpload {
     private static boolean unchanged(LocalFile local) {
         try {
             BasicFileAttributes now = Files.readAttributes(local.path(), BasicFileAttributes.class);
-            return now.size() == local.size() && now.lastModifiedTime().toInstant().equals(local.modified());
+            // millisecond precision: what the scan reports
+            return now.size() == local.size() && now.lastModifiedTime().toMillis() == local.modified().toEpochMilli();
         } catch (IOException e) {
             return false;
         }

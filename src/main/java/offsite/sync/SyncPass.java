@@ -366,7 +366,7 @@ public final class SyncPass {
         if (deletionRefused != null) {
             return "deletions REFUSED, nothing deleted: " + deletionRefused;
         }
-        if (left.files() > 0) {
+        if (left.files() > 0 && r.window.closedReason() != null) {
             return left.files() + " file(s) left for the next window: " + r.window.closedReason();
         }
         if (deferred.files() > 0) {

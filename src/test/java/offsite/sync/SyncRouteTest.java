@@ -1,0 +1,194 @@
+package offsite.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Map;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mirror end to end: the real app and routes against S3Proxy, one pass per night. */
+class SyncRouteTest {
+
+    private static final int MB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+
+    @BeforeEach
+    void start() throws Exception {
+        app = new OffsiteHarness(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private void backupSet() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            app.write("Members/AA00000" + i + ".rdb", 6 * MB + i, i); // multipart: two parts
+        }
+        for (int i = 4; i <= 6; i++) {
+            app.write("Members/AA00000" + i + ".rdb", MB + i, i); // single PUT
+        }
+        app.write("Set A.rbc", 1000, 99);
+    }
+
+    @Test
+    void mirrors_the_first_sync_and_then_a_groom_night_exactly() throws Exception {
+        backupSet();
+        SyncReport first = app.sync();
+        assertThat(first.status()).as(first.headline()).isEqualTo(RunStatus.OK);
+        assertThat(first.uploaded().files()).isEqualTo(7);
+        assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+
+        // grooming: two chunks deleted, one rewritten smaller, two added
+        Files.delete(app.source.resolve("Members/AA000002.rdb"));
+        Files.delete(app.source.resolve("Members/AA000005.rdb"));
+        app.write("Members/AA000001.rdb", 2 * MB, 1001);
+        app.write("Members/AA000007.rdb", 6 * MB, 7);
+        app.write("Members/AA000008.rdb", 3 * MB, 8);
+        SyncReport groom = app.set("offsite.sync.delete", "true").sync();
+
+        assertThat(groom.status()).as(groom.headline()).isEqualTo(RunStatus.OK);
+        assertThat(groom.actions().get("new").files()).isEqualTo(2);
+        assertThat(groom.actions().get("changed").files()).isEqualTo(1);
+        assertThat(groom.actions().get("remote-only").files()).isEqualTo(2);
+        assertThat(groom.deleted().files()).isEqualTo(2);
+        assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+        assertThat(app.bucketFiles("trash/").keySet()).as("deleted objects are moved to the trash, not destroyed")
+                .allMatch(k -> k.endsWith("sets/Members/AA000002.rdb") || k.endsWith("sets/Members/AA000005.rdb")).hasSize(2);
+    }
+
+    @Test
+    void a_night_without_changes_uploads_nothing_and_hashes_nothing() throws Exception {
+        backupSet();
+        assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+
+        SyncReport quiet = app.sync();
+
+        assertThat(quiet.status()).as(quiet.headline()).isEqualTo(RunStatus.OK);
+        assertThat(quiet.actions().get("unchanged").files()).isEqualTo(7);
+        assertThat(quiet.uploaded().files()).isZero();
+        assertThat(quiet.bytesSent()).isZero();
+        assertThat(quiet.bytesHashed()).isZero();
+    }
+
+    @Test
+    void a_window_closing_mid_upload_leaves_no_partial_object_and_the_next_run_resumes() throws Exception {
+        app.write("big.rdb", 20 * MB, 5);
+        SyncReport cut = app.set("offsite.sync.bandwidth", "8MB").set("offsite.sync.max-duration", "1s")
+                .set("offsite.sync.grace", "0s").set("offsite.sync.streams", "1").sync();
+
+        assertThat(cut.status()).as(cut.headline()).isEqualTo(RunStatus.WARN);
+        assertThat(cut.leftForNextWindow().files()).isEqualTo(1);
+        assertThat(app.bucketFiles("sets/")).as("no partial object is visible").isEmpty();
+        assertThat(app.pendingUploads()).isEqualTo(1);
+        long sentBeforeCut = cut.bytesSent();
+        assertThat(sentBeforeCut).isPositive().isLessThan(20 * MB);
+
+        SyncReport resumed = app.set("offsite.sync.bandwidth", "").set("offsite.sync.max-duration", "10m").sync();
+
+        assertThat(resumed.status()).as(resumed.headline()).isEqualTo(RunStatus.OK);
+        assertThat(resumed.bytesResumed()).isEqualTo(sentBeforeCut);
+        assertThat(resumed.bytesSent()).isEqualTo(20 * MB - sentBeforeCut);
+        assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+        assertThat(app.pendingUploads()).isZero();
+    }
+
+    @Test
+    void an_empty_source_is_refused_while_the_bucket_holds_a_copy() throws Exception {
+        backupSet();
+        app.sync();
+        try (var files = Files.walk(app.source)) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(app.source)).forEach(p -> p.toFile().delete());
+        }
+
+        SyncReport refused = app.set("offsite.sync.delete", "true").set("offsite.sync.max-delete-percent", "100")
+                .set("offsite.sync.max-delete-count", "1000").sync();
+
+        assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(refused.reason()).contains("offsite.sync.source").contains("is empty");
+        assertThat(app.bucketFiles("sets/")).hasSize(7);
+    }
+
+    @Test
+    void a_missing_source_or_a_file_as_source_is_refused() throws Exception {
+        Map<String, String> cases = Map.of(dir.resolve("unmounted").toString(), "does not exist",
+                Files.writeString(dir.resolve("plain-file"), "x").toString(), "is not a directory");
+        for (var c : cases.entrySet()) {
+            SyncReport refused = app.set("offsite.sync.source", c.getKey()).sync();
+            assertThat(refused.status()).as(c.getKey()).isEqualTo(RunStatus.FAILED);
+            assertThat(refused.reason()).contains("offsite.sync.source").contains(c.getValue());
+        }
+    }
+
+    @Test
+    void deletions_over_the_limit_are_all_refused() throws Exception {
+        backupSet();
+        app.sync();
+        Files.delete(app.source.resolve("Members/AA000004.rdb"));
+        Files.delete(app.source.resolve("Members/AA000005.rdb"));
+
+        SyncReport report = app.set("offsite.sync.delete", "true").set("offsite.sync.max-delete-count", "1").sync();
+
+        assertThat(report.status()).isEqualTo(RunStatus.WARN);
+        assertThat(report.deletionRefused()).contains("REFUSED 2 deletions").contains("offsite.sync.max-delete-count=1");
+        assertThat(report.deleted().files()).isZero();
+        assertThat(app.bucketFiles("sets/")).containsKeys("Members/AA000004.rdb", "Members/AA000005.rdb");
+    }
+
+    @Test
+    void a_dry_run_prints_the_plan_and_writes_nothing() throws Exception {
+        backupSet();
+
+        SyncReport plan = app.dryRun();
+
+        assertThat(plan.dryRun()).isTrue();
+        assertThat(plan.actions().get("new").files()).isEqualTo(7);
+        assertThat(app.bucketFiles("")).isEmpty();
+        assertThat(app.pendingUploads()).isZero();
+    }
+
+    @Test
+    void a_file_still_being_written_waits_until_it_is_stable() throws Exception {
+        backupSet();
+        Path growing = app.write("Members/AA000009.rdb", 2 * MB, 9);
+        Files.setLastModifiedTime(growing, FileTime.from(Instant.now()));
+
+        SyncReport first = app.sync();
+
+        assertThat(first.status()).isEqualTo(RunStatus.WARN);
+        assertThat(first.actions().get("deferred").files()).isEqualTo(1);
+        assertThat(app.bucketFiles("sets/")).doesNotContainKey("Members/AA000009.rdb").hasSize(7);
+
+        Files.setLastModifiedTime(growing, FileTime.from(Instant.now().minusSeconds(3600)));
+        SyncReport later = app.sync();
+
+        assertThat(later.status()).isEqualTo(RunStatus.OK);
+        assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+    }
+
+    @Test
+    void no_run_starts_while_the_maintenance_marker_exists() throws Exception {
+        backupSet();
+        Path lock = Files.writeString(dir.resolve("retrospect.lock"), "grooming");
+
+        SyncReport skipped = app.set("offsite.sync.maintenance-marker", dir + "/*.lock").sync();
+
+        assertThat(skipped.status()).isEqualTo(RunStatus.WARN);
+        assertThat(skipped.reason()).contains("busy").contains(lock.toString());
+        assertThat(app.bucketFiles("")).isEmpty();
+    }
+}

@@ -1,0 +1,145 @@
+package offsite.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import offsite.OffsiteApp;
+import offsite.report.SyncReport;
+import offsite.store.S3ClientFactory;
+import offsite.store.S3Settings;
+import org.apache.camel.main.Main;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Runs the real application (Camel Main, routes/ from the project, the configuration class) against S3Proxy,
+ * one process-like start per pass, as the `sync` command does; and looks at the bucket afterwards.
+ */
+public final class OffsiteHarness implements AutoCloseable {
+
+    public final Path source;
+    public final Path data;
+    public final S3Settings s3;
+    public final S3Client client;
+    private final Map<String, String> settings = new HashMap<>();
+
+    public OffsiteHarness(Path dir) throws IOException {
+        source = Files.createDirectories(dir.resolve("set"));
+        data = Files.createDirectories(dir.resolve("data"));
+        s3 = TestS3.freshBucket();
+        client = S3ClientFactory.create(s3);
+        settings.put("offsite.s3.endpoint", s3.endpoint().toString());
+        settings.put("offsite.s3.access-key", s3.accessKey());
+        settings.put("offsite.s3.secret-key", s3.secretKey());
+        settings.put("offsite.s3.bucket", s3.bucket());
+        settings.put("offsite.s3.path-style", "true");
+        settings.put("offsite.s3.max-attempts", "2");
+        settings.put("offsite.data.dir", data.toString());
+        settings.put("offsite.sync.source", source.toString());
+        settings.put("offsite.mode", "sync");
+        settings.put("offsite.sync.scheduled", "false");
+        settings.put("offsite.sync.run-on-start", "false");
+        settings.put("offsite.sync.stable-for", "1m");
+        settings.put("offsite.sync.quiet-period", "0m");
+        settings.put("offsite.sync.scan-interval", "300ms");
+        settings.put("offsite.sync.multipart-threshold", "5MB");
+        settings.put("offsite.sync.part-size", "5MB");
+        settings.put("offsite.sync.streams", "3");
+        settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
+    }
+
+    public OffsiteHarness set(String name, String value) {
+        settings.put(name, value);
+        return this;
+    }
+
+    public SyncReport sync() {
+        return pass(false);
+    }
+
+    public SyncReport dryRun() {
+        return pass(true);
+    }
+
+    private SyncReport pass(boolean dryRun) {
+        Main main = OffsiteApp.create(null, settings);
+        try {
+            main.start();
+            return main.getCamelContext().createProducerTemplate()
+                    .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", dryRun, SyncReport.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("the application failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                main.stop();
+            } catch (Exception ignored) {
+                // stopping a failed start
+            }
+        }
+    }
+
+    /** Writes size random bytes to the source file, with a modification time an hour back (stable). */
+    public Path write(String relative, int size, long seed) throws IOException {
+        Path file = source.resolve(relative);
+        Files.createDirectories(file.getParent());
+        byte[] block = new byte[64 * 1024];
+        Random random = new Random(seed);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int left = size; left > 0; left -= block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, Math.min(left, block.length));
+            }
+        }
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
+        return file;
+    }
+
+    /** Every regular file of the source by relative path, with the SHA-256 of its bytes. */
+    public Map<String, String> sourceFiles() throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(source)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(source.relativize(p).toString().replace('\\', '/'), sha256(Files.readAllBytes(p)));
+            }
+        }
+        return out;
+    }
+
+    /** Every object under the prefix by key less prefix, with the SHA-256 of its bytes. */
+    public Map<String, String> bucketFiles(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        for (S3Object o : TestS3.list(client, s3.bucket(), prefix)) {
+            if (!o.key().endsWith("/")) {
+                out.put(o.key().substring(prefix.length()),
+                        sha256(client.getObjectAsBytes(b -> b.bucket(s3.bucket()).key(o.key())).asByteArray()));
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int pendingUploads() {
+        return client.listMultipartUploads(b -> b.bucket(s3.bucket())).uploads().size();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
