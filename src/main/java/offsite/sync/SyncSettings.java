@@ -40,12 +40,21 @@ public record SyncSettings(
 
     public static SyncSettings from(Settings s) {
         String source = s.optional("offsite.sync.source");
+        long partSize = s.size("offsite.sync.part-size");
+        if (partSize < UploadShape.MIN_PART || partSize > UploadShape.MAX_PART) {
+            throw new SettingError("offsite.sync.part-size", s.text("offsite.sync.part-size"), "a size from 5MB to 5GB, S3's part limits");
+        }
+        long threshold = s.size("offsite.sync.multipart-threshold");
+        if (threshold < partSize) {
+            throw new SettingError("offsite.sync.multipart-threshold", s.text("offsite.sync.multipart-threshold"),
+                    "at least offsite.sync.part-size (" + s.text("offsite.sync.part-size") + ")");
+        }
         return new SyncSettings(
                 source == null ? null : Path.of(source).toAbsolutePath().normalize(),
                 s.optional("offsite.sync.prefix") == null ? "" : s.text("offsite.sync.prefix"),
                 s.integer("offsite.sync.streams", 1, 64),
                 BandwidthSchedule.parse(s.optional("offsite.sync.bandwidth")),
-                new UploadShape(s.size("offsite.sync.multipart-threshold"), s.size("offsite.sync.part-size")),
+                new UploadShape(threshold, partSize),
                 s.text("offsite.sync.cron"),
                 s.duration("offsite.sync.start-delay-max"),
                 s.duration("offsite.sync.max-duration"),

@@ -1,0 +1,46 @@
+package offsite.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalEtagTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void single_put_etag_is_the_md5_that_md5sum_prints() throws Exception {
+        Path file = dir.resolve("f");
+        byte[] data = new byte[3_000_000];
+        new Random(3).nextBytes(data);
+        Files.write(file, data);
+        Process md5sum = new ProcessBuilder("md5sum", file.toString()).start();
+        String expected = new String(md5sum.getInputStream().readAllBytes()).split(" ")[0];
+
+        assertThat(LocalEtag.of(file, data.length, new UploadShape(5L << 20, 5L << 20))).isEqualTo(expected);
+    }
+
+    @Test
+    void multipart_etag_counts_parts_with_the_shorter_last_one() throws Exception {
+        UploadShape shape = new UploadShape(5L << 20, 5L << 20);
+        Path file = dir.resolve("g");
+        Files.write(file, new byte[(5 << 20) * 2 + 1]);
+
+        assertThat(LocalEtag.of(file, Files.size(file), shape)).endsWith("-3").hasSize(32 + 2);
+        assertThat(shape.parts(Files.size(file))).isEqualTo(3);
+    }
+
+    @Test
+    void part_size_grows_when_the_file_would_need_more_than_10000_parts() {
+        UploadShape shape = new UploadShape(64L << 20, 5L << 20);
+        long huge = 100L << 30;
+
+        assertThat(shape.partSizeFor(huge)).isGreaterThan(5L << 20);
+        assertThat(shape.parts(huge)).isLessThanOrEqualTo(10_000);
+    }
+}

@@ -1,0 +1,72 @@
+package offsite.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import offsite.store.RemoteObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SyncPlannerTest {
+
+    /** One file's situation: local size (or -1 when absent), remote size (or -1), whether the ETags agree. */
+    record Case(String name, long local, long remote, boolean sameEtag, boolean stillWriting, SyncAction expected, boolean hashes) {
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("new file", 10, -1, false, false, SyncAction.NEW, false),
+                new Case("size differs", 10, 11, false, false, SyncAction.CHANGED, false),
+                new Case("same size, other content", 10, 10, false, false, SyncAction.CHANGED, true),
+                new Case("same size and ETag", 10, 10, true, false, SyncAction.UNCHANGED, true),
+                new Case("gone from the source", -1, 10, false, false, SyncAction.REMOTE_ONLY, false),
+                new Case("still being written, already remote", 10, 10, true, true, SyncAction.DEFERRED, false),
+                new Case("still being written, new", 10, -1, false, true, SyncAction.DEFERRED, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void decides_each_file_by_size_first_and_etag_only_when_sizes_agree(Case c) {
+        LocalFile local = c.local() < 0 ? null : new LocalFile("a/chunk", Path.of("/set/a/chunk"), c.local(), Instant.EPOCH);
+        AtomicInteger hashed = new AtomicInteger();
+        SyncPlanner planner = new SyncPlanner("sets/", f -> {
+            hashed.incrementAndGet();
+            return c.sameEtag() ? "abc" : "def";
+        });
+        List<LocalFile> stable = new ArrayList<>();
+        List<LocalFile> writing = new ArrayList<>();
+        if (c.local() >= 0) {
+            (c.stillWriting() ? writing : stable).add(local);
+        }
+        List<RemoteObject> remote = c.remote() < 0 ? List.of() : List.of(new RemoteObject("sets/a/chunk", c.remote(), "\"abc\"", Instant.EPOCH));
+
+        SyncPlan plan = planner.plan(stable, writing, remote);
+
+        assertThat(plan.files()).singleElement().satisfies(f -> {
+            assertThat(f.action()).isEqualTo(c.expected());
+            assertThat(f.key()).isEqualTo("sets/a/chunk");
+        });
+        assertThat(hashed.get() > 0).as("hashed").isEqualTo(c.hashes());
+    }
+
+    @Test
+    void uploads_go_biggest_first_and_totals_add_up() {
+        SyncPlanner planner = new SyncPlanner("", f -> "x");
+        List<LocalFile> files = List.of(new LocalFile("s", Path.of("/s"), 1, Instant.EPOCH), new LocalFile("b", Path.of("/b"), 100, Instant.EPOCH),
+                new LocalFile("m", Path.of("/m"), 10, Instant.EPOCH));
+
+        SyncPlan plan = planner.plan(files, List.of(), List.of(new RemoteObject("gone", 7, "y", Instant.EPOCH)));
+
+        assertThat(plan.uploads()).extracting(PlannedFile::key).containsExactly("b", "m", "s");
+        assertThat(plan.uploadBytes()).isEqualTo(111);
+        assertThat(plan.totals().get(SyncAction.NEW)).containsExactly(3, 111);
+        assertThat(plan.totals().get(SyncAction.REMOTE_ONLY)).containsExactly(1, 7);
+        assertThat(plan.remoteBytes()).isEqualTo(7);
+    }
+}
