@@ -51,6 +51,11 @@ public record SyncReport(
         return status + ": " + reason;
     }
 
+    /** The report as a person reads it. */
+    public String text() {
+        return SyncReportText.render(this);
+    }
+
     public long durationSeconds() {
         return Math.max(0, finished.getEpochSecond() - started.getEpochSecond());
     }
