@@ -1,6 +1,9 @@
 package offsite;
 
 import java.nio.file.Path;
+import java.util.Map;
+import offsite.activity.ActivityLog;
+import offsite.activity.ActivityRecorder;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,7 +67,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             LOG.info("no offsite.sync.source set: mirroring the generated demo set {}", sync.source());
         }
 
-        S3Client client = S3ClientFactory.create(s3Settings);
+        ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), settings.size("offsite.activity.rotate-size"));
+        S3Client client = S3ClientFactory.create(s3Settings, new ActivityRecorder(activity,
+                Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync")));
         closeWithCamel(camel, client);
         ensureBucket(client, s3Settings);
         S3Uploads uploads = new S3Uploads(client, s3Settings.bucket());
@@ -81,6 +86,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         });
 
         camel.getRegistry().bind("s3Client", client);
+        camel.getRegistry().bind("activityLog", activity);
         camel.getRegistry().bind("s3Uploads", uploads);
         camel.getRegistry().bind("remotePages", new ListingPages());
         camel.getRegistry().bind("sourceScan", scan);

@@ -72,6 +72,24 @@ class SyncRouteTest {
     }
 
     @Test
+    void every_s3_request_lands_in_the_activity_log_with_its_bytes() throws Exception {
+        backupSet();
+        app.sync();
+
+        var activities = new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
+
+        assertThat(activities).extracting(offsite.activity.Activity::operation)
+                .contains("ListObjects", "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload");
+        assertThat(activities).filteredOn(a -> !a.key().isEmpty()).allSatisfy(a -> {
+            assertThat(a.pipeline()).isEqualTo("sync");
+        });
+        assertThat(activities).allSatisfy(a -> assertThat(a.outcome()).isIn("200", "204"));
+        long sourceBytes = app.sourceFiles().size() == 7 ? java.nio.file.Files.walk(app.source)
+                .filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() : -1;
+        assertThat(activities.stream().mapToLong(offsite.activity.Activity::bytesSent).sum()).isEqualTo(sourceBytes);
+    }
+
+    @Test
     void a_night_without_changes_uploads_nothing_and_hashes_nothing() throws Exception {
         backupSet();
         assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
