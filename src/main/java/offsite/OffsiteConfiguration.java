@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import offsite.config.SettingError;
 import offsite.config.Settings;
 import offsite.report.ReportStore;
+import offsite.store.BucketCheck;
 import offsite.store.EmbeddedS3;
 import offsite.store.ListingPages;
 import offsite.store.S3ClientFactory;
@@ -32,7 +33,6 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /** Builds every bean of the application, once, from the settings; the routes refer to them by name. */
 public final class OffsiteConfiguration implements CamelConfiguration {
@@ -71,12 +71,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         S3Client client = S3ClientFactory.create(s3Settings, new ActivityRecorder(activity,
                 Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync")));
         closeWithCamel(camel, client);
-        ensureBucket(client, s3Settings);
         S3Uploads uploads = new S3Uploads(client, s3Settings.bucket());
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
         SourceScan scan = new SourceScan(sync.source(), clock);
-        SyncPass pass = new SyncPass(sync, s3Settings.bucket(), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
+        SyncPass pass = new SyncPass(sync, s3Settings, new BucketCheck(client, s3Settings), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
                 new ChunkUpload(uploads, sync.shape(), hashes, limiter), uploads, hashes, limiter,
                 new ReportStore(dataDir.resolve("reports")), clock);
         ExecutorService streams = Executors.newFixedThreadPool(sync.streams(), r -> {
@@ -102,27 +101,6 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 }
             }
         });
-    }
-
-    /** Embedded store: create the bucket. Real store: create it only when offsite.s3.create-bucket=true. */
-    private static void ensureBucket(S3Client client, S3Settings s3) {
-        try {
-            client.headBucket(b -> b.bucket(s3.bucket()));
-        } catch (NoSuchBucketException e) {
-            if (!s3.createBucket()) {
-                throw new SettingError("offsite.s3.bucket", s3.bucket(),
-                        "an existing bucket (it does not exist; set offsite.s3.create-bucket=true to create it)");
-            }
-            client.createBucket(b -> b.bucket(s3.bucket()));
-            LOG.info("created bucket {}", s3.bucket());
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404 && s3.createBucket()) {
-                client.createBucket(b -> b.bucket(s3.bucket()));
-                LOG.info("created bucket {}", s3.bucket());
-            } else {
-                throw e;
-            }
-        }
     }
 
     private static void closeWithCamel(CamelContext camel, AutoCloseable resource) throws Exception {

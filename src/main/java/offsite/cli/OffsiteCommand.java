@@ -37,6 +37,9 @@ public final class OffsiteCommand implements Callable<Integer> {
         return new CommandLine(new OffsiteCommand())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("offsite: " + Failure.describe(e));
+                    if (Boolean.getBoolean("offsite.debug")) {
+                        e.printStackTrace(cmd.getErr());
+                    }
                     return 2;
                 })
                 .execute(args);

@@ -24,6 +24,9 @@ import offsite.report.SyncReport.Count;
 import offsite.report.SyncReport.Problem;
 import offsite.store.Listing;
 import offsite.store.RemoteObject;
+import offsite.store.BucketCheck;
+import offsite.store.S3Errors;
+import offsite.store.S3Settings;
 import offsite.store.S3Uploads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,8 @@ public final class SyncPass {
     private static final Logger LOG = LoggerFactory.getLogger(SyncPass.class);
 
     private final SyncSettings settings;
+    private final S3Settings s3Settings;
+    private final BucketCheck bucketCheck;
     private final String bucket;
     private final SourceScan scan;
     private final MaintenanceGuard guard;
@@ -85,10 +90,12 @@ public final class SyncPass {
         }
     }
 
-    public SyncPass(SyncSettings settings, String bucket, SourceScan scan, MaintenanceGuard guard, ChunkUpload chunks, S3Uploads s3,
+    public SyncPass(SyncSettings settings, S3Settings s3Settings, BucketCheck bucketCheck, SourceScan scan, MaintenanceGuard guard, ChunkUpload chunks, S3Uploads s3,
             HashCache hashes, BandwidthLimiter limiter, ReportStore reports, Clock clock) {
         this.settings = settings;
-        this.bucket = bucket;
+        this.s3Settings = s3Settings;
+        this.bucketCheck = bucketCheck;
+        this.bucket = s3Settings.bucket();
         this.scan = scan;
         this.guard = guard;
         this.chunks = chunks;
@@ -116,6 +123,12 @@ public final class SyncPass {
         Optional<String> missing = SourceCheck.refusal(settings.source(), false);
         if (missing.isPresent()) {
             r.stop(RunStatus.FAILED, "refused: " + missing.get());
+            return;
+        }
+        String bucketProblem = bucketCheck.problem();
+        if (bucketProblem != null) {
+            r.errors.add(new Problem("s3", bucketProblem));
+            r.stop(RunStatus.FAILED, bucketProblem);
             return;
         }
         // a scan begun within the last interval is as fresh as the next one would be
@@ -250,7 +263,7 @@ public final class SyncPass {
 
     /** Records what stopped the pass; finish() reports it. */
     public void fail(Exception e) {
-        String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String cause = S3Errors.explain(e, s3Settings);
         LOG.error("sync pass failed: {}", cause);
         run.errors.add(new Problem("pass", cause));
         run.stop(RunStatus.FAILED, cause);

@@ -1,0 +1,69 @@
+package offsite.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wrong credentials, a missing bucket, an unreachable endpoint: a FAILED report with one clear line, and no secret anywhere. */
+class StoreProblemsTest {
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+
+    @BeforeEach
+    void start() throws Exception {
+        app = new OffsiteHarness(dir);
+        app.write("chunk.rdb", 1000, 1);
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void wrong_credentials_fail_the_pass_with_a_clear_cause_and_never_show_the_secret() throws Exception {
+        String secret = "Sup3rS3cretValue-Never-Print";
+        SyncReport report = app.set("offsite.s3.secret-key", secret).sync();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.reason()).contains("refused the credentials").contains("offsite.s3.secret-key");
+        assertThat(report.text()).doesNotContain(secret);
+        try (Stream<Path> files = Files.walk(app.data)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("embedded-s3")).toList()) {
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain(secret);
+            }
+        }
+    }
+
+    @Test
+    void a_missing_bucket_fails_unless_creating_it_is_allowed() {
+        SyncReport missing = app.set("offsite.s3.bucket", "no-such-bucket-" + System.nanoTime()).sync();
+
+        assertThat(missing.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(missing.reason()).contains("offsite.s3.bucket").contains("does not exist").contains("offsite.s3.create-bucket=true");
+
+        SyncReport created = app.set("offsite.s3.create-bucket", "true").sync();
+        assertThat(created.status()).as(created.headline()).isEqualTo(RunStatus.OK);
+        assertThat(created.uploaded().files()).isEqualTo(1);
+    }
+
+    @Test
+    void an_unreachable_endpoint_fails_the_pass_naming_the_endpoint() {
+        SyncReport report = app.set("offsite.s3.endpoint", "http://127.0.0.1:9").sync();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.reason()).contains("cannot reach offsite.s3.endpoint http://127.0.0.1:9");
+    }
+}
