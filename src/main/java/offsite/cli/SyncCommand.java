@@ -30,10 +30,14 @@ final class SyncCommand implements Callable<Integer> {
         main.start();
         try {
             CamelContext camel = main.getCamelContext();
-            SyncReport report = camel.createProducerTemplate()
-                    .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", dryRun, SyncReport.class);
+            SyncPass pass = camel.getRegistry().lookupByNameAndType("syncPass", SyncPass.class);
+            SyncReport report;
+            try (ProgressLine progress = new ProgressLine(System.err, System.console() != null, pass::progress)) {
+                report = camel.createProducerTemplate()
+                        .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", dryRun, SyncReport.class);
+            }
             if (dryRun) {
-                System.out.print(camel.getRegistry().lookupByNameAndType("syncPass", SyncPass.class).planText());
+                System.out.print(pass.planText());
             }
             System.out.print(SyncReportText.render(report));
             return report.status() == RunStatus.FAILED ? 1 : 0;
