@@ -16,8 +16,9 @@ public final class OffsiteApp {
             throw new IllegalArgumentException("--config: " + configFile + " is not a readable file");
         }
         Main main = new Main();
-        main.setPropertyPlaceholderLocations("classpath:defaults/application.properties"
-                + (configFile == null ? "" : ",file:" + configFile.toAbsolutePath()));
+        // the first location that has a key wins: the user's file, then the defaults
+        main.setPropertyPlaceholderLocations((configFile == null ? "" : "file:" + configFile.toAbsolutePath() + ",")
+                + "classpath:defaults/application.properties");
         main.configure().addConfiguration(OffsiteConfiguration.class);
         overrides.forEach(main::addOverrideProperty);
         return main;

@@ -12,6 +12,7 @@ import offsite.config.Settings;
 import offsite.report.ReportStore;
 import offsite.store.BucketCheck;
 import offsite.store.EmbeddedS3;
+import offsite.store.S3Downloads;
 import offsite.store.ListingPages;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
@@ -22,6 +23,8 @@ import offsite.sync.ChunkUpload;
 import offsite.sync.DemoSet;
 import offsite.sync.HashCache;
 import offsite.sync.MaintenanceGuard;
+import offsite.sync.SetRestore;
+import offsite.sync.SetVerify;
 import offsite.sync.SourceScan;
 import offsite.sync.SyncPass;
 import offsite.sync.SyncSettings;
@@ -84,6 +87,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             return t;
         });
 
+        S3Downloads downloads = new S3Downloads(client, s3Settings.bucket());
+        camel.getRegistry().bind("setRestore", new SetRestore(downloads, sync.shape(), limiter, streams));
+        camel.getRegistry().bind("setVerify", new SetVerify(downloads, sync.shape()));
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("activityLog", activity);
         camel.getRegistry().bind("s3Uploads", uploads);

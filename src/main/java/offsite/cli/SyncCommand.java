@@ -2,13 +2,9 @@ package offsite.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import offsite.OffsiteApp;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
-import offsite.report.SyncReportText;
 import offsite.sync.SyncPass;
-import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -25,24 +21,18 @@ final class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Main main = OffsiteApp.create(parent.configFile(), Map.of(
-                "offsite.mode", "sync", "offsite.sync.scheduled", "false", "offsite.sync.run-on-start", "false"));
-        main.start();
-        try {
-            CamelContext camel = main.getCamelContext();
-            SyncPass pass = camel.getRegistry().lookupByNameAndType("syncPass", SyncPass.class);
+        try (OneShot app = new OneShot(parent.configFile(), "sync", Map.of())) {
+            SyncPass pass = app.bean("syncPass", SyncPass.class);
             SyncReport report;
             try (ProgressLine progress = new ProgressLine(System.err, System.console() != null, pass::progress)) {
-                report = camel.createProducerTemplate()
+                report = app.camel().createProducerTemplate()
                         .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", dryRun, SyncReport.class);
             }
             if (dryRun) {
                 System.out.print(pass.planText());
             }
-            System.out.print(SyncReportText.render(report));
+            System.out.print(report.text());
             return report.status() == RunStatus.FAILED ? 1 : 0;
-        } finally {
-            main.stop();
         }
     }
 }

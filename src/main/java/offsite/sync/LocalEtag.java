@@ -30,21 +30,30 @@ public final class LocalEtag {
             }
             return HexFormat.of().formatHex(md5.digest());
         }
-        long partSize = shape.partSizeFor(size);
+        return multipart(file, shape.partSizeFor(size));
+    }
+
+    /** The multipart ETag of a file cut in parts of partSize (a file smaller than one part gives "-1"). */
+    public static String multipart(Path file, long partSize) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return multipart(in, partSize);
+        }
+    }
+
+    /** The multipart ETag of a stream cut in parts of partSize. */
+    public static String multipart(InputStream in, long partSize) throws IOException {
         MessageDigest whole = md5();
         MessageDigest part = md5();
         int parts = 0;
         long inPart = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[BUFFER];
-            for (int n; (n = in.read(buffer, 0, (int) Math.min(buffer.length, partSize - inPart))) > 0; ) {
-                part.update(buffer, 0, n);
-                inPart += n;
-                if (inPart == partSize) {
-                    whole.update(part.digest());
-                    parts++;
-                    inPart = 0;
-                }
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = in.read(buffer, 0, (int) Math.min(buffer.length, partSize - inPart))) > 0; ) {
+            part.update(buffer, 0, n);
+            inPart += n;
+            if (inPart == partSize) {
+                whole.update(part.digest());
+                parts++;
+                inPart = 0;
             }
         }
         if (inPart > 0 || parts == 0) {

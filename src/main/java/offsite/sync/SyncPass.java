@@ -288,6 +288,12 @@ public final class SyncPass {
         }
     }
 
+    /** The plan of the last pass, or null before one planned. */
+    public SyncPlan lastPlan() {
+        Run r = run;
+        return r == null ? null : r.plan;
+    }
+
     public String planText() {
         Run r = run;
         return r == null ? "" : r.planText;

@@ -87,6 +87,34 @@ public final class OffsiteHarness implements AutoCloseable {
         }
     }
 
+    /** What a command printed on standard output, and its exit code. */
+    public record CommandResult(int exit, String out) {
+    }
+
+    /** Runs a command of the real command line with these settings in a config file, capturing its output. */
+    public CommandResult command(String... args) throws IOException {
+        Path config = data.resolveSibling("test-application.properties");
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(settings);
+        p.remove("offsite.mode");
+        try (OutputStream out = Files.newOutputStream(config)) {
+            p.store(out, "written by OffsiteHarness");
+        }
+        String[] all = new String[args.length + 2];
+        all[0] = "--config";
+        all[1] = config.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int exit = offsite.cli.OffsiteCommand.execute(all);
+            return new CommandResult(exit, captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
     /** Writes size random bytes to the source file, with a modification time an hour back (stable). */
     public Path write(String relative, int size, long seed) throws IOException {
         Path file = source.resolve(relative);

@@ -1,0 +1,40 @@
+package offsite.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import offsite.OffsiteApp;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/** The application started for one command: no schedule, no start-up pass; stopped on close. */
+final class OneShot implements AutoCloseable {
+
+    private final Main main;
+
+    OneShot(Path config, String mode, Map<String, String> more) throws Exception {
+        Map<String, String> overrides = new HashMap<>(more);
+        overrides.put("offsite.mode", mode);
+        overrides.put("offsite.sync.scheduled", "false");
+        overrides.put("offsite.sync.run-on-start", "false");
+        main = OffsiteApp.create(config, overrides);
+        main.start();
+    }
+
+    CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    <T> T bean(String name, Class<T> type) {
+        return camel().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    <T> T request(String endpoint, Object body, Class<T> type) {
+        return camel().createProducerTemplate().requestBody(endpoint, body, type);
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+}

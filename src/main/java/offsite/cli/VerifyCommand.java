@@ -1,0 +1,50 @@
+package offsite.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.sync.SetVerify;
+import offsite.sync.SyncPass;
+import offsite.sync.SyncPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** Compares the bucket with the local set by size and ETag, without downloading; exit 1 when anything differs. */
+@Command(name = "verify", description = "Compare the bucket with the local backup set by size and ETag; name every difference.")
+final class VerifyCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OffsiteCommand parent;
+
+    @Option(names = "--deep", paramLabel = "N", description = "also download N random unchanged objects and hash their bytes")
+    int deep;
+
+    @Override
+    public Integer call() throws Exception {
+        try (OneShot app = new OneShot(parent.configFile(), "verify", Map.of())) {
+            SyncReport report = app.camel().createProducerTemplate()
+                    .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", true, SyncReport.class);
+            SyncPlan plan = app.bean("syncPass", SyncPass.class).lastPlan();
+            if (report.status() == RunStatus.FAILED || plan == null) {
+                System.out.println("FAILED: " + report.reason());
+                return 1;
+            }
+            SetVerify verify = app.bean("setVerify", SetVerify.class);
+            List<SetVerify.Difference> differences = new ArrayList<>(verify.differences(plan));
+            if (deep > 0) {
+                differences.addAll(verify.deep(plan, deep, new Random()));
+            }
+            differences.forEach(d -> System.out.println(d.key() + ": " + d.what()));
+            long checked = plan.files().size();
+            System.out.println((differences.isEmpty() ? "OK: " : "FAILED: ") + differences.size() + " difference(s) in " + checked
+                    + " files and objects" + (deep > 0 ? ", " + Math.min(deep, plan.with(offsite.sync.SyncAction.UNCHANGED).size())
+                    + " downloaded and hashed" : ""));
+            return differences.isEmpty() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package offsite.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import offsite.store.S3Downloads;
+
+/**
+ * Checks the bucket against the local set without downloading: every file by size and ETag (the plan of a pass
+ * that would upload nothing). A deep check also downloads some unchanged objects and hashes their bytes.
+ */
+public final class SetVerify {
+
+    /** One object found different, missing or extra, or one deep check that failed. */
+    public record Difference(String key, String what) {
+    }
+
+    private final S3Downloads s3;
+    private final UploadShape shape;
+
+    public SetVerify(S3Downloads s3, UploadShape shape) {
+        this.s3 = s3;
+        this.shape = shape;
+    }
+
+    public List<Difference> differences(SyncPlan plan) {
+        List<Difference> out = new ArrayList<>();
+        for (PlannedFile f : plan.files()) {
+            switch (f.action()) {
+                case NEW -> out.add(new Difference(f.key(), "missing from the bucket"));
+                case CHANGED -> out.add(new Difference(f.key(), "differs: " + f.reason()));
+                case REMOTE_ONLY -> out.add(new Difference(f.key(), "only in the bucket"));
+                default -> {
+                    // unchanged, or still being written (not comparable yet)
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Downloads up to count unchanged objects, chosen at random, and checks their bytes' ETag. */
+    public List<Difference> deep(SyncPlan plan, int count, Random random) throws IOException {
+        List<PlannedFile> unchanged = new ArrayList<>(plan.with(SyncAction.UNCHANGED));
+        Collections.shuffle(unchanged, random);
+        List<Difference> out = new ArrayList<>();
+        for (PlannedFile f : unchanged.subList(0, Math.min(count, unchanged.size()))) {
+            String expected = f.remote().etag();
+            String actual;
+            try (InputStream in = s3.open(f.key(), 0)) {
+                if (f.remote().partCount() == 0) {
+                    var md5 = LocalEtag.md5();
+                    byte[] buffer = new byte[1 << 20];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        md5.update(buffer, 0, n);
+                    }
+                    actual = java.util.HexFormat.of().formatHex(md5.digest());
+                } else {
+                    long partSize = shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.partSize(f.key());
+                    actual = LocalEtag.multipart(in, partSize);
+                }
+            }
+            if (!actual.equals(expected)) {
+                out.add(new Difference(f.key(), "downloaded bytes hash to " + actual + " but the ETag is " + expected));
+            }
+        }
+        return out;
+    }
+}
