@@ -1,0 +1,172 @@
+package offsite.delta;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Writes the librsync delta that turns the signature's basis into a new file, streaming the new file through a
+ * window of a few block lengths. Scanning, matching and coalescing follow librsync 2.3's delta.c step by step,
+ * so the delta equals {@code rdiff delta}'s byte for byte (smaller when the basis is empty).
+ */
+public final class DeltaWriter {
+
+    /** librsync flushes a literal run at 32 KiB ("for 0.01% 3 command bytes overhead"). */
+    static final int MAX_MISS = 32768;
+    private static final int MIN_WINDOW = 4 << 20;
+
+    private final Signature signature;
+
+    public DeltaWriter(Signature signature) {
+        this.signature = signature;
+    }
+
+    /** Reads {@code newFile} to its end and writes the delta to {@code delta}, which is flushed, not closed. */
+    public void write(InputStream newFile, OutputStream delta) throws IOException {
+        DeltaCommandWriter commands = new DeltaCommandWriter(new BufferedOutputStream(delta, 1 << 16));
+        if (signature.blockCount() == 0) {
+            writeLiteralsOnly(newFile, commands);
+        } else {
+            new Scan(signature, newFile, commands).run();
+        }
+        commands.end();
+    }
+
+    /** With no basis blocks the delta is the new file as literals (librsync's "slack" delta). */
+    private static void writeLiteralsOnly(InputStream newFile, DeltaCommandWriter commands) throws IOException {
+        byte[] buf = new byte[MAX_MISS];
+        for (int n; (n = newFile.readNBytes(buf, 0, buf.length)) > 0; ) {
+            commands.literal(buf, 0, n);
+        }
+    }
+
+    /**
+     * One pass over the new file. buf[pending, pos) is a miss not yet written; the weak sum covers
+     * buf[pos, pos + weak.count); after a match pending == pos and the match grows in basisPos/basisLength.
+     */
+    private static final class Scan {
+
+        private final InputStream in;
+        private final DeltaCommandWriter commands;
+        private final BlockIndex index;
+        private final StrongSum strong;
+        private final RollingChecksum weak;
+        private final int blockLength;
+        private final byte[] buf;
+        private int pending;
+        private int pos;
+        private int end;
+        private boolean eof;
+        private long basisPos;
+        private long basisLength;
+
+        Scan(Signature signature, InputStream in, DeltaCommandWriter commands) {
+            this.in = in;
+            this.commands = commands;
+            this.index = signature.index();
+            this.strong = new StrongSum(signature.parameters().kind());
+            this.weak = signature.parameters().kind().newRollingChecksum();
+            this.blockLength = signature.parameters().blockLength();
+            long window = Math.max(MIN_WINDOW, MAX_MISS + 2L * blockLength + 1);
+            if (window > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("signature block length: " + blockLength
+                        + " is too large for the delta window (expected at most about 1 GiB)");
+            }
+            this.buf = new byte[(int) window];
+        }
+
+        void run() throws IOException {
+            fill();
+            scanFullBlocks();
+            scanTail();
+            flush();
+        }
+
+        /** librsync's scan state: while more than a block is left, match a block or slide one byte. */
+        private void scanFullBlocks() throws IOException {
+            final int bl = blockLength;
+            final byte[] b = buf;
+            while (true) {
+                while (pos + bl < end) {
+                    if (weak.count == 0) {
+                        weak.update(b, pos, bl);
+                    }
+                    int block = index.find(weak.digest(), b, pos, bl, strong);
+                    if (block >= 0) {
+                        appendMatch((long) block * bl, bl);
+                        weak.reset();
+                    } else {
+                        weak.rotate(b[pos] & 0xff, b[pos + bl] & 0xff);
+                        appendMiss();
+                    }
+                }
+                if (eof) {
+                    return;
+                }
+                fill();
+            }
+        }
+
+        /** librsync's flush state: at most a block is left; the window shrinks from the front until a match. */
+        private void scanTail() throws IOException {
+            while (pos < end) {
+                if (weak.count == 0) {
+                    weak.update(buf, pos, Math.min(blockLength, end - pos));
+                }
+                int len = weak.count;
+                int block = index.find(weak.digest(), buf, pos, len, strong);
+                if (block >= 0) {
+                    appendMatch((long) block * blockLength, len);
+                    weak.reset();
+                } else {
+                    weak.rollOut(buf[pos] & 0xff);
+                    appendMiss();
+                }
+            }
+        }
+
+        private void appendMatch(long matchPos, int matchLength) throws IOException {
+            if (basisLength > 0 && basisPos + basisLength == matchPos) {
+                basisLength += matchLength;
+            } else {
+                flush();
+                basisPos = matchPos;
+                basisLength = matchLength;
+            }
+            pos += matchLength;
+            pending = pos;
+        }
+
+        private void appendMiss() throws IOException {
+            if (basisLength > 0 || pos - pending >= MAX_MISS) {
+                flush();
+            }
+            pos++;
+        }
+
+        /** Writes the match or miss accumulated so far. */
+        private void flush() throws IOException {
+            if (basisLength > 0) {
+                commands.copy(basisPos, basisLength);
+                basisLength = 0;
+            } else if (pos > pending) {
+                commands.literal(buf, pending, pos - pending);
+            }
+            pending = pos;
+        }
+
+        /** Moves the unwritten bytes to the front and reads until the window is full or the file ends. */
+        private void fill() throws IOException {
+            if (pending > 0) {
+                System.arraycopy(buf, pending, buf, 0, end - pending);
+                pos -= pending;
+                end -= pending;
+                pending = 0;
+            }
+            int n = in.readNBytes(buf, end, buf.length - end);
+            end += n;
+            eof = end < buf.length;
+        }
+    }
+}
