@@ -39,25 +39,44 @@ final class BlockIndex {
         }
     }
 
+    /** True when some block has weak sum {@code weak}. */
+    boolean containsWeak(int weak) {
+        int mask = slots.length - 1;
+        for (int slot = slotOf(weak); ; slot = (slot + 1) & mask) {
+            long entry = slots[slot];
+            if (entry == 0) {
+                return false;
+            }
+            if ((int) (entry >>> 32) == weak) {
+                return true;
+            }
+        }
+    }
+
     /** Number of the first block whose weak sum is {@code weak} and strong sum that of the bytes, or -1. */
     int find(int weak, byte[] buf, int off, int len, StrongSum strong) {
         int slot = slotOf(weak);
         if (slots[slot] == 0) {
             return -1;
         }
-        return probe(weak, slot, buf, off, len, strong);
+        return probe(weak, slot, null, 0, buf, off, len, strong);
     }
 
-    private int probe(int weak, int slot, byte[] buf, int off, int len, StrongSum strong) {
+    /** As {@link #find} with the strong sum already computed: {@code sum[at...]}. */
+    int find(int weak, byte[] sum, int at) {
+        return probe(weak, slotOf(weak), sum, at, null, 0, 0, null);
+    }
+
+    /** Walks the slots from {@code weak}'s; the strong sum is computed when first needed if {@code sum} is null. */
+    private int probe(int weak, int slot, byte[] sum, int at, byte[] buf, int off, int len, StrongSum strong) {
         int mask = slots.length - 1;
-        byte[] sum = null;
         for (long entry; (entry = slots[slot]) != 0; slot = (slot + 1) & mask) {
             if ((int) (entry >>> 32) == weak) {
                 if (sum == null) {
                     sum = strong.of(buf, off, len);
                 }
                 int block = (int) entry - 1;
-                if (sameStrong(block, sum, 0)) {
+                if (sameStrong(block, sum, at)) {
                     return block;
                 }
             }

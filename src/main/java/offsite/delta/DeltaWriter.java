@@ -14,7 +14,9 @@ public final class DeltaWriter {
 
     /** librsync flushes a literal run at 32 KiB ("for 0.01% 3 command bytes overhead"). */
     static final int MAX_MISS = 32768;
-    private static final int MIN_WINDOW = 4 << 20;
+    private static final int MIN_WINDOW = 8 << 20;
+    /** Most bytes of blocks summed ahead of the scan at once. */
+    private static final int MAX_LOOKAHEAD = 2 << 20;
 
     private final Signature signature;
 
@@ -54,6 +56,9 @@ public final class DeltaWriter {
         private final RollingChecksum weak;
         private final int blockLength;
         private final byte[] buf;
+        private final BlockLookahead lookahead;
+        /** Blocks to sum ahead next time: doubles while blocks keep matching, back to 2 at a miss. */
+        private int batch = 2;
         private int pending;
         private int pos;
         private int end;
@@ -74,6 +79,8 @@ public final class DeltaWriter {
                         + " is too large for the delta window (expected at most about 1 GiB)");
             }
             this.buf = new byte[(int) window];
+            this.lookahead = new BlockLookahead(index, signature.parameters(),
+                    Math.max(2, Math.min(MAX_LOOKAHEAD, buf.length) / blockLength));
         }
 
         void run() throws IOException {
@@ -83,16 +90,24 @@ public final class DeltaWriter {
             flush();
         }
 
-        /** librsync's scan state: while more than a block is left, match a block or slide one byte. */
+        /**
+         * librsync's scan state: while more than a block is left, match a block or slide one byte. A block that
+         * starts right after a match takes its sums from the lookahead.
+         */
         private void scanFullBlocks() throws IOException {
             final int bl = blockLength;
             final byte[] b = buf;
             while (true) {
                 while (pos + bl < end) {
+                    int block;
                     if (weak.count == 0) {
-                        weak.update(b, pos, bl);
+                        block = matchAhead();
+                        if (block < 0) {
+                            weak.update(b, pos, bl);
+                        }
+                    } else {
+                        block = index.find(weak.digest(), b, pos, bl, strong);
                     }
-                    int block = index.find(weak.digest(), b, pos, bl, strong);
                     if (block >= 0) {
                         appendMatch((long) block * bl, bl);
                         weak.reset();
@@ -106,6 +121,23 @@ public final class DeltaWriter {
                 }
                 fill();
             }
+        }
+
+        /** The block matching the whole block at pos, taken from (or first put into) the lookahead, or -1. */
+        private int matchAhead() {
+            int slot = lookahead.slotAt(pos);
+            if (slot < 0) {
+                int blocks = Math.min(batch, (end - 1 - pos) / blockLength);
+                lookahead.compute(buf, pos, blocks);
+                slot = 0;
+            }
+            int block = lookahead.match(slot);
+            if (block < 0) {
+                batch = 2;
+            } else if (lookahead.isLast(slot)) {
+                batch = Math.min(batch * 2, lookahead.capacity());
+            }
+            return block;
         }
 
         /** librsync's flush state: at most a block is left; the window shrinks from the front until a match. */
@@ -158,6 +190,7 @@ public final class DeltaWriter {
 
         /** Moves the unwritten bytes to the front and reads until the window is full or the file ends. */
         private void fill() throws IOException {
+            lookahead.clear();
             if (pending > 0) {
                 System.arraycopy(buf, pending, buf, 0, end - pending);
                 pos -= pending;
