@@ -32,6 +32,8 @@ record GeneratedPair(String name, byte[] basis, byte[] newFile) {
                 new GeneratedPair("both empty", new byte[0], new byte[0]),
                 new GeneratedPair("new file smaller than a block", random, Arrays.copyOfRange(random, 1000, 1100)),
                 new GeneratedPair("basis smaller than a block", random(12, 100), concat(random(12, 100), random(13, 50))),
+                new GeneratedPair("blocks with equal rollsums", concat(collidingBlock(false), collidingBlock(true)),
+                        concat(collidingBlock(true), collidingBlock(false), collidingBlock(true))),
                 new GeneratedPair("last short block moved", Arrays.copyOf(random, 100_100),
                         concat(Arrays.copyOfRange(random, 100_000, 100_100), Arrays.copyOf(random, 100_000))));
     }
@@ -87,6 +89,23 @@ record GeneratedPair(String name, byte[] basis, byte[] newFile) {
             out.writeBytes(chunks[random.nextInt(chunks.length)]);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * 256 bytes; the twin differs by +1, -2, +1 at three neighbouring bytes, which leaves both rollsum sums
+     * unchanged: same weak sum, different strong sum.
+     */
+    static byte[] collidingBlock(boolean twin) {
+        byte[] block = random(14, 256);
+        block[100] = 50;
+        block[101] = 50;
+        block[102] = 50;
+        if (twin) {
+            block[100] = 51;
+            block[101] = 48;
+            block[102] = 51;
+        }
+        return block;
     }
 
     static byte[] concat(byte[]... parts) {

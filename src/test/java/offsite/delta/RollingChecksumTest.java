@@ -3,6 +3,7 @@ package offsite.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,5 +39,14 @@ class RollingChecksumTest {
             sums[len - 1] = sum.blockSum(zeros, 0, len);
         }
         assertThat(Arrays.stream(sums).distinct().count()).isEqualTo(64);
+    }
+
+    @Test
+    void twin_blocks_of_the_generated_pairs_share_their_rollsum() {
+        RollingChecksum rollsum = SignatureKind.ROLLSUM_BLAKE2.newRollingChecksum();
+        byte[] block = GeneratedPair.collidingBlock(false);
+        byte[] twin = GeneratedPair.collidingBlock(true);
+        assertThat(block).isNotEqualTo(twin);
+        assertThat(rollsum.blockSum(twin, 0, twin.length)).isEqualTo(rollsum.blockSum(block, 0, block.length));
     }
 }
