@@ -39,16 +39,21 @@ ls -l "$DIR/basis" "$DIR/new"
 seconds() { local s=$(date +%s.%N); "$@" > /dev/null; echo "$(date +%s.%N) - $s" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-: > "$DIR/rdiff.times"; : > "$DIR/ours.times"
+: > "$DIR/rdiff.times"; : > "$DIR/ours.times"; : > "$DIR/ours1.times"
 for run in $(seq "$RUNS"); do
     r=$(seconds sh -c "rdiff -f signature '$DIR/basis' '$DIR/rdiff.sig' && rdiff -f delta '$DIR/rdiff.sig' '$DIR/new' '$DIR/rdiff.delta'")
     o=$(seconds java -cp "$CP" offsite.delta.DeltaBench "$DIR/basis" "$DIR/new" "$DIR/ours.sig" "$DIR/ours.delta")
-    echo "$r" >> "$DIR/rdiff.times"; echo "$o" >> "$DIR/ours.times"
-    echo "run $run: rdiff ${r}s, ours ${o}s"
+    o1=$(seconds java -XX:ActiveProcessorCount=1 -cp "$CP" offsite.delta.DeltaBench "$DIR/basis" "$DIR/new" \
+        "$DIR/ours.sig" "$DIR/ours.delta")
+    echo "$r" >> "$DIR/rdiff.times"; echo "$o" >> "$DIR/ours.times"; echo "$o1" >> "$DIR/ours1.times"
+    echo "run $run: rdiff ${r}s, ours ${o}s, ours on one core ${o1}s"
 done
-java -cp "$CP" offsite.delta.DeltaBench "$DIR/basis" "$DIR/new" "$DIR/ours.sig" "$DIR/ours.delta"
+java -cp "$CP" offsite.delta.DeltaBench "$DIR/basis" "$DIR/new" "$DIR/ours.sig" "$DIR/ours.delta" "$DIR/ours.patched"
+cmp "$DIR/ours.patched" "$DIR/new" && echo "our patch of our delta == new"
+echo "rdiff patch: $(seconds rdiff -f patch "$DIR/basis" "$DIR/ours.delta" "$DIR/patched") s"
 
 cmp "$DIR/rdiff.sig" "$DIR/ours.sig" && echo "signatures identical"
-rdiff -f patch "$DIR/basis" "$DIR/ours.delta" "$DIR/patched" && cmp "$DIR/patched" "$DIR/new" && echo "rdiff patch of our delta == new"
+cmp "$DIR/patched" "$DIR/new" && echo "rdiff patch of our delta == new"
 echo "rdiff signature+delta: median $(median < "$DIR/rdiff.times") s, delta $(stat -c %s "$DIR/rdiff.delta") bytes"
 echo "ours  signature+delta: median $(median < "$DIR/ours.times") s, delta $(stat -c %s "$DIR/ours.delta") bytes (JVM start included)"
+echo "ours on one core:     median $(median < "$DIR/ours1.times") s"

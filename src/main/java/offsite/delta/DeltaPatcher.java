@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Applies a librsync delta to a basis, as {@code rdiff patch} does. Checks every command before acting on it and
@@ -16,6 +19,13 @@ public final class DeltaPatcher {
     private static final int CHUNK = 1 << 20;
 
     private DeltaPatcher() {
+    }
+
+    /** Applies {@code delta} to the basis file; writes the new file to {@code out} (flushed, not closed). */
+    public static long apply(Path basis, InputStream delta, OutputStream out) throws IOException {
+        try (FileChannel channel = FileChannel.open(basis, StandardOpenOption.READ)) {
+            return apply(channel, delta, out);
+        }
     }
 
     /** Writes the new file to {@code out} (flushed, not closed); returns its length. */

@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Writes the librsync delta that turns the signature's basis into a new file, streaming the new file through a
- * window of a few block lengths. Scanning, matching and coalescing follow librsync 2.3's delta.c step by step,
+ * Writes the librsync delta that turns the signature's basis into a new file, streaming the new file through an
+ * 8 MiB window (larger only for blocks over 4 MiB). Scanning, matching and coalescing follow librsync 2.3's delta.c step by step,
  * so the delta equals {@code rdiff delta}'s byte for byte (smaller when the basis is empty).
  */
 public final class DeltaWriter {
@@ -15,8 +15,9 @@ public final class DeltaWriter {
     /** librsync flushes a literal run at 32 KiB ("for 0.01% 3 command bytes overhead"). */
     static final int MAX_MISS = 32768;
     private static final int MIN_WINDOW = 8 << 20;
-    /** Most bytes of blocks summed ahead of the scan at once. */
+    /** Most bytes, and blocks, summed ahead of the scan at once. */
     private static final int MAX_LOOKAHEAD = 2 << 20;
+    private static final int MAX_LOOKAHEAD_BLOCKS = 4096;
 
     private final Signature signature;
 
@@ -80,7 +81,7 @@ public final class DeltaWriter {
             }
             this.buf = new byte[(int) window];
             this.lookahead = new BlockLookahead(index, signature.parameters(),
-                    Math.max(2, Math.min(MAX_LOOKAHEAD, buf.length) / blockLength));
+                    Math.max(2, Math.min(MAX_LOOKAHEAD_BLOCKS, MAX_LOOKAHEAD / blockLength)));
         }
 
         void run() throws IOException {

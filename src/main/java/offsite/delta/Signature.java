@@ -14,7 +14,7 @@ import java.util.Arrays;
 public final class Signature {
 
     /** Most blocks a loaded signature may have: keeps the strong-sum array and the index within Java's limits. */
-    private static final int MAX_BLOCKS = 1 << 26;
+    private static final int MAX_BLOCKS = 1 << 25;
 
     private final SignatureParameters parameters;
     private final int blockCount;
@@ -62,8 +62,9 @@ public final class Signature {
                         + " blocks: make it with a larger block length");
             }
             if (count == weak.length) {
-                weak = Arrays.copyOf(weak, count * 2);
-                strong = Arrays.copyOf(strong, count * 2 * strongLength);
+                int capacity = Math.min(MAX_BLOCKS, count * 2);
+                weak = Arrays.copyOf(weak, capacity);
+                strong = Arrays.copyOf(strong, capacity * strongLength);
             }
             weak[count] = ((entry[0] & 0xff) << 24) | ((entry[1] & 0xff) << 16) | ((entry[2] & 0xff) << 8) | (entry[3] & 0xff);
             System.arraycopy(entry, 4, strong, count * strongLength, strongLength);

@@ -1,5 +1,7 @@
 package offsite.delta;
 
+import java.util.Optional;
+
 /** The four librsync signature types: which rolling (weak) and which strong checksum a signature uses. */
 public enum SignatureKind {
     ROLLSUM_MD4(0x72730136, false, 16),
@@ -38,12 +40,12 @@ public enum SignatureKind {
     }
 
     /** The kind whose magic is {@code magic}, or empty when no signature starts this way. */
-    public static java.util.Optional<SignatureKind> ofMagic(int magic) {
+    public static Optional<SignatureKind> ofMagic(int magic) {
         for (SignatureKind kind : values()) {
             if (kind.magic == magic) {
-                return java.util.Optional.of(kind);
+                return Optional.of(kind);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -5,12 +5,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Times our signature and delta on real files, for bench/delta.sh (not a test).
- * Usage: DeltaBench BASIS NEW SIGNATURE_OUT DELTA_OUT
+ * Usage: DeltaBench BASIS NEW SIGNATURE_OUT DELTA_OUT [PATCHED_OUT]
  */
 public final class DeltaBench {
 
@@ -18,8 +19,8 @@ public final class DeltaBench {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: DeltaBench BASIS NEW SIGNATURE_OUT DELTA_OUT");
+        if (args.length != 4 && args.length != 5) {
+            System.err.println("usage: DeltaBench BASIS NEW SIGNATURE_OUT DELTA_OUT [PATCHED_OUT]");
             System.exit(2);
         }
         Path basis = Path.of(args[0]);
@@ -43,5 +44,14 @@ public final class DeltaBench {
         long done = System.nanoTime();
         System.out.printf("signature %.3f s, delta %.3f s, delta %d bytes%n",
                 (signed - start) / 1e9, (done - signed) / 1e9, Files.size(deltaFile));
+        if (args.length == 5) {
+            long patchStart = System.nanoTime();
+            try (FileChannel channel = FileChannel.open(basis);
+                 InputStream in = Files.newInputStream(deltaFile);
+                 OutputStream out = Files.newOutputStream(Path.of(args[4]))) {
+                DeltaPatcher.apply(channel, in, out);
+            }
+            System.out.printf("patch %.3f s%n", (System.nanoTime() - patchStart) / 1e9);
+        }
     }
 }

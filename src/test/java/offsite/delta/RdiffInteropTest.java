@@ -2,10 +2,10 @@ package offsite.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,9 +107,7 @@ class RdiffInteropTest {
 
     static byte[] patch(Path basis, byte[] delta) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (FileChannel channel = FileChannel.open(basis)) {
-            DeltaPatcher.apply(channel, new java.io.ByteArrayInputStream(delta), out);
-        }
+        DeltaPatcher.apply(basis, new ByteArrayInputStream(delta), out);
         return out.toByteArray();
     }
 
