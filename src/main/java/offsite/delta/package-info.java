@@ -1,0 +1,2 @@
+/** Package delta writes and applies librsync (rdiff 2.3) signatures and deltas, byte-compatible with rdiff. */
+package offsite.delta;
