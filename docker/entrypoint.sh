@@ -1,0 +1,28 @@
+#!/bin/sh
+# Container entrypoint (also run directly by the tests): checks the mounted volumes, then runs Offsite with
+# the mounted config and routes. Arguments are Offsite's own (default: run).
+set -eu
+APP_HOME=${OFFSITE_HOME:-/opt/offsite}
+CONFIG_DIR=${OFFSITE_CONFIG_DIR:-/config}
+ROUTES_DIR=${OFFSITE_ROUTES_DIR:-/routes}
+
+[ -d "$ROUTES_DIR" ] && [ -n "$(ls -A "$ROUTES_DIR" 2>/dev/null)" ] || ROUTES_DIR="$APP_HOME/routes"
+if [ ! -f "$CONFIG_DIR/application.properties" ]; then
+  echo "offsite: no $CONFIG_DIR/application.properties; using the defaults (mount a config volume to change them)" >&2
+  CONFIG_ARGS=""
+else
+  CONFIG_ARGS="--config $CONFIG_DIR/application.properties"
+fi
+
+# the data directory must be writable by this user: reports, hash cache, activity log live there
+DATA_DIR=${OFFSITE_DATA_DIR:-/data}
+if ! mkdir -p "$DATA_DIR" 2>/dev/null || ! [ -w "$DATA_DIR" ]; then
+  echo "offsite: $DATA_DIR is not writable by uid $(id -u): mount a data volume it can write to" >&2
+  exit 2
+fi
+
+cd "$APP_HOME"
+# routes are read from routes/ relative to the working directory: point it at the chosen folder
+exec java ${JAVA_OPTS:-} -Doffsite.data.dir="$DATA_DIR" \
+  -Dcamel.main.routes-include-pattern="file:$ROUTES_DIR/*.yaml" \
+  -jar "$APP_HOME/offsite.jar" $CONFIG_ARGS "$@"
