@@ -21,8 +21,9 @@ if ! mkdir -p "$DATA_DIR" 2>/dev/null || ! [ -w "$DATA_DIR" ]; then
   exit 2
 fi
 
-cd "$APP_HOME"
-# routes are read from routes/ relative to the working directory: point it at the chosen folder
-exec java ${JAVA_OPTS:-} -Doffsite.data.dir="$DATA_DIR" \
-  -Dcamel.main.routes-include-pattern="file:$ROUTES_DIR/*.yaml" \
-  -jar "$APP_HOME/offsite.jar" $CONFIG_ARGS "$@"
+# Offsite reads routes/*.yaml relative to its working directory: run it from the folder holding the chosen one
+case "$ROUTES_DIR" in
+  */routes) cd "$(dirname "$ROUTES_DIR")" ;;
+  *) echo "offsite: the routes folder must be named routes, got $ROUTES_DIR" >&2; exit 2 ;;
+esac
+exec java ${JAVA_OPTS:-} -Doffsite.data.dir="$DATA_DIR" -jar "$APP_HOME/offsite.jar" $CONFIG_ARGS "$@"
