@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import offsite.config.SettingError;
 import offsite.config.Settings;
+import offsite.offline.OfflineCopy;
 import offsite.report.ReportStore;
 import offsite.store.BucketCheck;
 import offsite.store.EmbeddedS3;
@@ -90,6 +91,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         S3Downloads downloads = new S3Downloads(client, s3Settings.bucket());
         camel.getRegistry().bind("setRestore", new SetRestore(downloads, sync.shape(), limiter, streams));
         camel.getRegistry().bind("setVerify", new SetVerify(downloads, sync.shape()));
+        String offline = settings.optional("offsite.offline.destination");
+        camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
+                : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("activityLog", activity);
         camel.getRegistry().bind("s3Uploads", uploads);

@@ -1,0 +1,217 @@
+package offsite.offline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
+
+/**
+ * Copies the backup set to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete and verified),
+ * writes SHA256SUMS (checkable with `sha256sum -c`), then removes the oldest complete snapshots until the next
+ * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied.
+ */
+public final class OfflineCopy {
+
+    /** How a copy went: the snapshot folder, files and bytes, removed snapshots, or why it refused/failed. */
+    public record Result(boolean ok, String message, Path snapshot, int files, long bytes, List<String> removed) {
+    }
+
+    private final Path source;
+    private final Path destination;
+    private final boolean requireMount;
+    private final Clock clock;
+    private final ToLongFunction<Path> freeSpace;
+
+    public OfflineCopy(Path source, Path destination, boolean requireMount, Clock clock, ToLongFunction<Path> freeSpace) {
+        this.source = source;
+        this.destination = destination;
+        this.requireMount = requireMount;
+        this.clock = clock;
+        this.freeSpace = freeSpace;
+    }
+
+    /** The usable space of the drive holding a path. */
+    public static long usableSpace(Path path) {
+        try {
+            return Files.getFileStore(path).getUsableSpace();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public Result copy() {
+        try {
+            String refusal = refusal();
+            if (refusal != null) {
+                return new Result(false, refusal, null, 0, 0, List.of());
+            }
+            Map<Path, BasicFileAttributes> before = snapshotOf(source);
+            long needed = before.values().stream().mapToLong(BasicFileAttributes::size).sum();
+            long free = freeSpace.applyAsLong(destination);
+            if (needed > free) {
+                return new Result(false, "offsite.offline.destination: " + destination + " has " + free + " bytes free, the set needs "
+                        + needed + "; free space or use a bigger drive (old snapshots are removed only after a new one is complete)",
+                        null, 0, 0, List.of());
+            }
+            String day = LocalDate.now(clock).toString();
+            Path partial = destination.resolve(day + ".partial");
+            Path done = destination.resolve(day);
+            if (Files.exists(done)) {
+                return new Result(false, "a snapshot for " + day + " already exists at " + done, done, 0, 0, List.of());
+            }
+            deleteTree(partial);
+            Map<String, String> sums = new LinkedHashMap<>();
+            for (Map.Entry<Path, BasicFileAttributes> e : before.entrySet()) {
+                Path relative = source.relativize(e.getKey());
+                Path target = partial.resolve(relative.toString());
+                Files.createDirectories(target.getParent());
+                sums.put(relative.toString().replace('\\', '/'), copyHashing(e.getKey(), target));
+                Files.setLastModifiedTime(target, e.getValue().lastModifiedTime());
+            }
+            Map<Path, BasicFileAttributes> after = snapshotOf(source);
+            if (!sameFiles(before, after)) {
+                deleteTree(partial);
+                return new Result(false, "the backup set changed while it was copied: no snapshot kept; try again when the backup"
+                        + " application is idle", null, 0, 0, List.of());
+            }
+            for (Map.Entry<String, String> s : sums.entrySet()) {
+                if (!sha256(partial.resolve(s.getKey())).equals(s.getValue())) {
+                    deleteTree(partial);
+                    return new Result(false, "verification failed for " + s.getKey() + " on " + destination + ": the drive may be failing",
+                            null, 0, 0, List.of());
+                }
+            }
+            StringBuilder manifest = new StringBuilder();
+            sums.forEach((name, sum) -> manifest.append(sum).append("  ").append(name).append('\n'));
+            Files.writeString(partial.resolve("SHA256SUMS"), manifest, StandardCharsets.UTF_8);
+            Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+            List<String> removed = pruneFor(needed, done);
+            return new Result(true, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, verified"
+                    + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
+        } catch (IOException e) {
+            return new Result(false, "offline copy to " + destination + " failed: " + e.getMessage(), null, 0, 0, List.of());
+        }
+    }
+
+    /** The destination must exist and, when required, be a mounted drive (not the disk its parent is on). */
+    private String refusal() throws IOException {
+        if (!Files.isDirectory(destination)) {
+            return "offsite.offline.destination: " + destination + " does not exist (is the drive plugged in and mounted?)";
+        }
+        if (requireMount) {
+            FileStore here = Files.getFileStore(destination);
+            Path parent = destination.toAbsolutePath().getParent();
+            if (parent != null && here.equals(Files.getFileStore(parent))) {
+                return "offsite.offline.destination: " + destination + " is not a mount point (is the drive mounted?); set"
+                        + " offsite.offline.require-mount=false to copy to a plain directory";
+            }
+        }
+        if (!Files.isDirectory(source)) {
+            return "offsite.sync.source: " + source + " does not exist";
+        }
+        return null;
+    }
+
+    /** Removes the oldest complete snapshots, never the newest, until the free space would hold another of this size. */
+    private List<String> pruneFor(long size, Path newest) throws IOException {
+        List<String> removed = new ArrayList<>();
+        List<Path> snapshots;
+        try (Stream<Path> list = Files.list(destination)) {
+            snapshots = list.filter(p -> p.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+        for (Path old : snapshots) {
+            if (old.equals(newest) || freeSpace.applyAsLong(destination) >= size) {
+                break;
+            }
+            deleteTree(old);
+            removed.add(old.getFileName().toString());
+        }
+        return removed;
+    }
+
+    private static Map<Path, BasicFileAttributes> snapshotOf(Path root) throws IOException {
+        Map<Path, BasicFileAttributes> out = new LinkedHashMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted().toList()) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile()) {
+                    out.put(p, a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameFiles(Map<Path, BasicFileAttributes> a, Map<Path, BasicFileAttributes> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        return a.entrySet().stream().allMatch(e -> {
+            BasicFileAttributes other = b.get(e.getKey());
+            FileTime t = e.getValue().lastModifiedTime();
+            return other.size() == e.getValue().size() && other.lastModifiedTime().equals(t);
+        });
+    }
+
+    private static String copyHashing(Path from, Path to) throws IOException {
+        MessageDigest sha = sha();
+        try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(to)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest sha = sha();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

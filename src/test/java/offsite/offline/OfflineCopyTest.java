@@ -1,0 +1,91 @@
+package offsite.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OfflineCopyTest {
+
+    @TempDir
+    Path dir;
+
+    Path set;
+    Path drive;
+
+    @BeforeEach
+    void backupSet() throws Exception {
+        set = Files.createDirectories(dir.resolve("set/Members"));
+        Files.write(set.resolve("AA000001.rdb"), new byte[300_000]);
+        Files.writeString(set.resolve("AA000002.rdb"), "chunk two");
+        set = set.getParent();
+        Files.writeString(set.resolve("Set A.rbc"), "catalog");
+        drive = Files.createDirectories(dir.resolve("usb"));
+    }
+
+    private static Clock at(String day) {
+        return Clock.fixed(Instant.parse(day + "T03:00:00Z"), ZoneOffset.UTC);
+    }
+
+    @Test
+    void a_snapshot_lands_in_a_dated_folder_that_sha256sum_verifies() throws Exception {
+        OfflineCopy.Result result = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.ok()).as(result.message()).isTrue();
+        assertThat(result.files()).isEqualTo(3);
+        Path snapshot = drive.resolve("2026-12-01");
+        assertThat(snapshot.resolve("Members/AA000002.rdb")).hasContent("chunk two");
+        Process check = new ProcessBuilder("sha256sum", "-c", "SHA256SUMS").directory(snapshot.toFile()).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes());
+        assertThat(check.waitFor()).as(out).isZero();
+        assertThat(out).contains("Set A.rbc: OK");
+    }
+
+    @Test
+    void an_unmounted_destination_is_refused() {
+        OfflineCopy.Result missing = new OfflineCopy(set, dir.resolve("not-plugged-in"), false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result plainDir = new OfflineCopy(set, drive, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+        assertThat(missing.ok()).isFalse();
+        assertThat(missing.message()).contains("offsite.offline.destination").contains("does not exist");
+        assertThat(plainDir.ok()).isFalse();
+        assertThat(plainDir.message()).contains("is not a mount point");
+    }
+
+    @Test
+    void oldest_snapshots_go_only_after_the_new_one_is_complete_until_the_next_fits() throws Exception {
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        new OfflineCopy(set, drive, false, at("2026-10-01"), p -> free.get()).copy();
+        new OfflineCopy(set, drive, false, at("2026-11-01"), p -> free.get()).copy();
+        // the drive is nearly full now: room for one more set, not for two
+        long setSize = 300_000 + 9 + 7;
+        free.set(setSize);
+        AtomicLong calls = new AtomicLong();
+
+        OfflineCopy.Result december = new OfflineCopy(set, drive, false, at("2026-12-01"),
+                p -> calls.incrementAndGet() == 1 ? setSize : (calls.get() < 4 ? 0 : setSize)).copy();
+
+        assertThat(december.ok()).as(december.message()).isTrue();
+        assertThat(december.removed()).containsExactly("2026-10-01", "2026-11-01");
+        assertThat(drive.resolve("2026-12-01")).isDirectory();
+    }
+
+    @Test
+    void a_set_without_room_is_refused_and_nothing_is_removed() throws Exception {
+        new OfflineCopy(set, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+
+        OfflineCopy.Result full = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> 10).copy();
+
+        assertThat(full.ok()).isFalse();
+        assertThat(full.message()).contains("bytes free");
+        assertThat(drive.resolve("2026-11-01")).isDirectory();
+        assertThat(drive.resolve("2026-12-01.partial")).doesNotExist();
+    }
+}
