@@ -79,14 +79,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
         SourceScan scan = new SourceScan(sync.source(), clock);
+        ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         SyncPass pass = new SyncPass(sync, s3Settings, new BucketCheck(client, s3Settings), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
-                new ChunkUpload(uploads, sync.shape(), hashes, limiter), uploads, hashes, limiter,
+                new ChunkUpload(uploads, sync.shape(), hashes, limiter, partPool,
+                        "http".equalsIgnoreCase(s3Settings.endpoint() == null ? "https" : s3Settings.endpoint().getScheme())), uploads, hashes, limiter,
                 new ReportStore(dataDir.resolve("reports")), clock);
-        ExecutorService streams = Executors.newFixedThreadPool(sync.streams(), r -> {
-            Thread t = new Thread(r, "sync-stream");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
 
         S3Downloads downloads = new S3Downloads(client, s3Settings.bucket());
         camel.getRegistry().bind("setRestore", new SetRestore(downloads, sync.shape(), limiter, streams));
@@ -111,6 +109,14 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                     pass.stop("the process is shutting down");
                 }
             }
+        });
+    }
+
+    private static ExecutorService daemonPool(int threads, String name) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
         });
     }
 

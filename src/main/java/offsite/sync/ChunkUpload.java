@@ -14,6 +14,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.commons.io.input.BoundedInputStream;
@@ -33,12 +36,22 @@ public final class ChunkUpload {
     private final UploadShape shape;
     private final HashCache hashes;
     private final BandwidthLimiter limiter;
+    private final ExecutorService parts;
+    private final boolean hashPassFirst;
 
-    public ChunkUpload(S3Uploads s3, UploadShape shape, HashCache hashes, BandwidthLimiter limiter) {
+    /**
+     * parts: the pool every file's parts go up on, so one big file can use all connections.
+     * hashPassFirst: the SDK reads each body once to sign it before sending it (it must over plain http);
+     * that local read is neither throttled nor counted as progress.
+     */
+    public ChunkUpload(S3Uploads s3, UploadShape shape, HashCache hashes, BandwidthLimiter limiter, ExecutorService parts,
+            boolean hashPassFirst) {
         this.s3 = s3;
         this.shape = shape;
         this.hashes = hashes;
         this.limiter = limiter;
+        this.parts = parts;
+        this.hashPassFirst = hashPassFirst;
     }
 
     public UploadOutcome upload(PlannedFile planned, TransferWindow window, RunProgress progress) {
@@ -97,53 +110,57 @@ public final class ChunkUpload {
         } else {
             uploadId = s3.begin(key);
         }
-        List<StoredPart> parts = new ArrayList<>(count);
-        MessageDigest ofParts = LocalEtag.md5();
-        long sent = 0;
-        long reused = 0;
+        // parts go up side by side on the shared part pool; each is either found stored (and checked) or sent
+        List<Future<PartResult>> futures = new ArrayList<>(count);
         for (int number = 1; number <= count; number++) {
             long offset = (number - 1) * partSize;
             long length = Math.min(partSize, size - offset);
-            if (!window.mayContinue()) {
-                return new UploadOutcome(key, UploadOutcome.Status.CUT, size, sent, reused, System.currentTimeMillis() - started, null,
-                        "cut after " + parts.size() + " of " + count + " parts: " + window.closedReason() + "; resumes next run");
-            }
             StoredPart have = stored.get(number);
-            if (have != null && have.size() == length) {
-                byte[] md5 = md5Of(local.path(), offset, length);
-                if (HexFormat.of().formatHex(md5).equalsIgnoreCase(have.etag())) {
-                    parts.add(have);
-                    ofParts.update(md5);
-                    reused += length;
-                    progress.add(stream, 0);
-                    continue;
-                }
+            String id = uploadId;
+            int n = number;
+            futures.add(parts.submit(() -> part(key, id, n, local.path(), offset, length, have, window, progress, stream)));
+        }
+        PartResult[] results = new PartResult[count];
+        for (int i = 0; i < count; i++) {
+            try {
+                results[i] = futures.get(i).get();
+            } catch (ExecutionException e) {
+                results[i] = PartResult.failed(describe(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                results[i] = PartResult.cut();
             }
-            StoredPart part = null;
-            for (int attempt = 1; attempt <= 2 && part == null; attempt++) {
-                MessageDigest digest = LocalEtag.md5();
-                final int n = number;
-                String etag = s3.sendPart(key, uploadId, n, body(local.path(), offset, length, digest, progress, stream), null);
-                byte[] md5 = digest.digest();
-                if (HexFormat.of().formatHex(md5).equalsIgnoreCase(etag)) {
-                    part = new StoredPart(number, length, etag);
-                    ofParts.update(md5);
-                }
-                sent += length;
-            }
-            if (part == null) {
-                return UploadOutcome.failed(key, size, System.currentTimeMillis() - started,
-                        "part " + number + " arrived damaged twice (server ETag differs from local MD5); upload left pending");
-            }
-            parts.add(part);
+        }
+        long sent = 0;
+        long reused = 0;
+        int cut = 0;
+        String failure = null;
+        for (PartResult r : results) {
+            sent += r.sent();
+            reused += r.reused();
+            cut += r.part() == null && r.failure() == null ? 1 : 0;
+            failure = failure == null ? r.failure() : failure;
+        }
+        if (failure != null) {
+            return UploadOutcome.failed(key, size, System.currentTimeMillis() - started, failure + "; upload left pending, resumes next run");
+        }
+        if (cut > 0) {
+            return new UploadOutcome(key, UploadOutcome.Status.CUT, size, sent, reused, System.currentTimeMillis() - started, null,
+                    "cut with " + (count - cut) + " of " + count + " parts stored: " + window.closedReason() + "; resumes next run");
         }
         if (!unchanged(local)) {
             s3.abort(key, uploadId);
             return new UploadOutcome(key, UploadOutcome.Status.CHANGED_DURING_UPLOAD, size, sent, reused,
                     System.currentTimeMillis() - started, null, "the file changed while it was sent; upload aborted, sent again next run");
         }
+        MessageDigest ofParts = LocalEtag.md5();
+        List<StoredPart> completed = new ArrayList<>(count);
+        for (PartResult r : results) {
+            ofParts.update(r.md5());
+            completed.add(r.part());
+        }
         String expected = LocalEtag.multipartEtag(ofParts.digest(), count);
-        String etag = s3.complete(key, uploadId, parts);
+        String etag = s3.complete(key, uploadId, completed);
         if (!etag.equalsIgnoreCase(expected)) {
             return UploadOutcome.failed(key, size, System.currentTimeMillis() - started,
                     "server ETag " + etag + " differs from the local multipart ETag " + expected);
@@ -152,17 +169,56 @@ public final class ChunkUpload {
                 reused, System.currentTimeMillis() - started, expected, reused > 0 ? "resumed: " + reused + " bytes already stored" : null);
     }
 
+    /** One part's end: stored (sent or found), cut by the window before it started, or failed. */
+    private record PartResult(StoredPart part, byte[] md5, long sent, long reused, String failure) {
+        static PartResult cut() {
+            return new PartResult(null, null, 0, 0, null);
+        }
+
+        static PartResult failed(String why) {
+            return new PartResult(null, null, 0, 0, why);
+        }
+    }
+
+    private PartResult part(String key, String uploadId, int number, Path file, long offset, long length, StoredPart have,
+            TransferWindow window, RunProgress progress, RunProgress.Stream stream) throws IOException {
+        if (!window.mayContinue()) {
+            return PartResult.cut();
+        }
+        if (have != null && have.size() == length) {
+            byte[] md5 = md5Of(file, offset, length);
+            if (HexFormat.of().formatHex(md5).equalsIgnoreCase(have.etag())) {
+                return new PartResult(have, md5, 0, length, null);
+            }
+        }
+        long sent = 0;
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            MessageDigest digest = LocalEtag.md5();
+            String etag = s3.sendPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
+            byte[] md5 = digest.digest();
+            sent += length;
+            if (HexFormat.of().formatHex(md5).equalsIgnoreCase(etag)) {
+                return new PartResult(new StoredPart(number, length, etag), md5, sent, 0, null);
+            }
+        }
+        return new PartResult(null, null, sent, 0, "part " + number + " arrived damaged twice (server ETag differs from local MD5)");
+    }
+
     /** A body the SDK can re-open on retry: each stream reads the range afresh and restarts the digest. */
     private RequestBody body(Path file, long offset, long length, MessageDigest digest, RunProgress progress,
             RunProgress.Stream stream) {
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
         ContentStreamProvider provider = () -> {
             try {
-                if (digest != null) {
-                    digest.reset();
-                }
                 FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                 channel.position(offset);
                 InputStream range = BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel)).setMaxCount(length).get();
+                if (hashPassFirst && opened.incrementAndGet() % 2 == 1) {
+                    return range; // the signing pass of an attempt: local only
+                }
+                if (digest != null) {
+                    digest.reset();
+                }
                 return new MeteredInputStream(range, limiter, digest, n -> progress.add(stream, n));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);

@@ -11,6 +11,7 @@ public record SyncSettings(
         Path source,
         String prefix,
         int streams,
+        int partStreams,
         BandwidthSchedule bandwidth,
         UploadShape shape,
         String cron,
@@ -53,6 +54,7 @@ public record SyncSettings(
                 source == null ? null : Path.of(source).toAbsolutePath().normalize(),
                 s.optional("offsite.sync.prefix") == null ? "" : s.text("offsite.sync.prefix"),
                 s.integer("offsite.sync.streams", 1, 64),
+                s.integer("offsite.sync.part-streams", 1, 32),
                 BandwidthSchedule.parse(s.optional("offsite.sync.bandwidth")),
                 new UploadShape(threshold, partSize),
                 s.text("offsite.sync.cron"),
@@ -71,7 +73,7 @@ public record SyncSettings(
     }
 
     public SyncSettings withSource(Path newSource) {
-        return new SyncSettings(newSource, prefix, streams, bandwidth, shape, cron, startDelayMax, maxDuration, grace, stableFor,
+        return new SyncSettings(newSource, prefix, streams, partStreams, bandwidth, shape, cron, startDelayMax, maxDuration, grace, stableFor,
                 quietPeriod, maintenanceMarkers, scanInterval, deletion, trashPrefix, scheduled, runOnStart);
     }
 }

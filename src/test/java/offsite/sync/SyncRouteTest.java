@@ -108,7 +108,7 @@ class SyncRouteTest {
     void a_window_closing_mid_upload_leaves_no_partial_object_and_the_next_run_resumes() throws Exception {
         app.write("big.rdb", 20 * MB, 5);
         SyncReport cut = app.set("offsite.sync.bandwidth", "8MB").set("offsite.sync.max-duration", "1s")
-                .set("offsite.sync.grace", "0s").set("offsite.sync.streams", "1").sync();
+                .set("offsite.sync.grace", "0s").set("offsite.sync.streams", "1").set("offsite.sync.part-streams", "1").sync();
 
         assertThat(cut.status()).as(cut.headline()).isEqualTo(RunStatus.WARN);
         assertThat(cut.leftForNextWindow().files()).isEqualTo(1);
