@@ -82,7 +82,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         SyncPass pass = new SyncPass(sync, s3Settings, new BucketCheck(client, s3Settings), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
                 new ChunkUpload(uploads, sync.shape(), hashes, limiter, partPool,
-                        "http".equalsIgnoreCase(s3Settings.endpoint() == null ? "https" : s3Settings.endpoint().getScheme())), uploads, hashes, limiter,
+                        s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())), uploads, hashes, limiter,
                 new ReportStore(dataDir.resolve("reports")), clock);
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
 

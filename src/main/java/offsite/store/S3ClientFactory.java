@@ -52,6 +52,9 @@ public final class S3ClientFactory {
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
+        if (!settings.signPayload()) {
+            builder.putAuthScheme(new UnsignedPayloadSigning());
+        }
         return builder.build();
     }
 

@@ -17,7 +17,8 @@ public record S3Settings(
         String bucket,
         ChecksumMode checksumMode,
         int maxAttempts,
-        boolean createBucket) {
+        boolean createBucket,
+        boolean signPayload) {
 
     /** When the SDK adds its own checksums: WHEN_REQUIRED keeps S3-compatible servers such as S3Proxy working. */
     public enum ChecksumMode { WHEN_REQUIRED, WHEN_SUPPORTED }
@@ -49,7 +50,7 @@ public record S3Settings(
 
     /** These settings pointed at the embedded server: its endpoint and credentials, path-style, bucket created on demand. */
     public S3Settings at(URI newEndpoint, String newAccessKey, String newSecretKey) {
-        return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, true);
+        return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, true, signPayload);
     }
 
     @Override

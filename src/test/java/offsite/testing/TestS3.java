@@ -26,10 +26,10 @@ public final class TestS3 {
                 Path dir = Files.createTempDirectory("offsite-s3proxy");
                 server = EmbeddedS3.start(dir, 0);
                 base = server.settings(new S3Settings(null, "us-east-1", true, null, null, "placeholder",
-                        S3Settings.ChecksumMode.WHEN_REQUIRED, 3, true));
+                        S3Settings.ChecksumMode.WHEN_REQUIRED, 3, true, false));
             }
             return new S3Settings(base.endpoint(), base.region(), true, base.accessKey(), base.secretKey(), bucket,
-                    base.checksumMode(), base.maxAttempts(), true);
+                    base.checksumMode(), base.maxAttempts(), true, false);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start S3Proxy", e);
         }
