@@ -5,10 +5,16 @@ import java.util.Map;
 import offsite.activity.ActivityLog;
 import offsite.activity.ActivityRecorder;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import offsite.config.SettingError;
 import offsite.config.Settings;
+import offsite.image.ImageBackup;
+import offsite.image.ImageRestore;
+import offsite.image.ImageSettings;
+import offsite.image.ImageTree;
+import offsite.image.PasswordScrubber;
 import offsite.offline.OfflineCopy;
 import offsite.report.ReportStore;
 import offsite.store.BucketCheck;
@@ -72,8 +78,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         }
 
         ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), settings.size("offsite.activity.rotate-size"));
+        ImageSettings image = ImageSettings.from(settings);
         S3Client client = S3ClientFactory.create(s3Settings, new ActivityRecorder(activity,
-                Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync")));
+                Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync", image.prefix(), "image")));
         closeWithCamel(camel, client);
         S3Uploads uploads = new S3Uploads(client, s3Settings.bucket());
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
@@ -93,6 +100,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
+        ImageTree tree = new ImageTree(image.roots(), image.excludes(), image.secrets(), new PasswordScrubber(image.scrubRules()));
+        camel.getRegistry().bind("imageSettings", image);
+        camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault()));
+        camel.getRegistry().bind("imageRestore", new ImageRestore(downloads, dataDir.resolve("image/restore-work")));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("activityLog", activity);
         camel.getRegistry().bind("s3Uploads", uploads);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** `java -jar offsite.jar [run|sync ...]`: with no command, runs the long-running process. */
 @Command(name = "offsite", mixinStandardHelpOptions = true, version = "offsite 0.1.0",
         description = "Gets backup sets and system images offsite to S3.",
-        subcommands = {RunCommand.class, SyncCommand.class, VerifyCommand.class, RestoreSetCommand.class})
+        subcommands = {RunCommand.class, SyncCommand.class, VerifyCommand.class, RestoreSetCommand.class, ImageCommand.class,
+            RestoreImageCommand.class})
 public final class OffsiteCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "settings file (default: config/application.properties if present)")

@@ -1,0 +1,89 @@
+package offsite.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import offsite.image.ImageBackup;
+import offsite.image.ImageManifest;
+import offsite.image.ImageRestore;
+import offsite.store.Listing;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** Restores an image backup (and optionally its secrets) into a directory. */
+@Command(name = "restore-image", description = "Restore an image backup into DIR: complete image + delta, checked, extracted safely.")
+final class RestoreImageCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OffsiteCommand parent;
+
+    @Option(names = "--to", required = true, paramLabel = "DIR", description = "an empty directory to restore into")
+    Path to;
+
+    @Option(names = "--id", description = "the backup id (default: the newest)")
+    String id;
+
+    @Option(names = "--at", description = "the newest backup at or before this ISO-8601 time, e.g. 2026-11-23T10:00:00Z")
+    Instant at;
+
+    @Option(names = "--with-secrets", description = "also decrypt the secret archive and lay it over the base")
+    boolean withSecrets;
+
+    @Option(names = "--secret-key", paramLabel = "FILE", description = "an OpenPGP private key file of one recipient")
+    Path secretKey;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "the environment variable holding the key's passphrase")
+    String passphraseEnv;
+
+    @Override
+    public Integer call() throws Exception {
+        if (withSecrets && (secretKey == null || !Files.isReadable(secretKey))) {
+            System.err.println("offsite: --with-secrets needs --secret-key FILE, a readable OpenPGP private key file");
+            return 2;
+        }
+        if (Files.isDirectory(to)) {
+            try (Stream<Path> entries = Files.list(to)) {
+                if (entries.findAny().isPresent()) {
+                    System.err.println("offsite: --to " + to + " is not empty: restore into an empty directory");
+                    return 2;
+                }
+            }
+        }
+        char[] passphrase = null;
+        if (passphraseEnv != null) {
+            String value = System.getenv(passphraseEnv);
+            if (value == null) {
+                System.err.println("offsite: --passphrase-env " + passphraseEnv + ": that environment variable is not set");
+                return 2;
+            }
+            passphrase = value.toCharArray();
+        }
+        try (OneShot app = new OneShot(parent.configFile(), "restore", Map.of())) {
+            ImageBackup images = app.bean("imageBackup", ImageBackup.class);
+            String bucket = app.camel().resolvePropertyPlaceholders("{{offsite.s3.bucket}}");
+            Listing listing = app.request("direct:list-objects", images.listing(bucket), Listing.class);
+            for (String key : images.unreadManifests(listing)) {
+                app.request("direct:image-read-manifest", key, Object.class);
+            }
+            List<ImageManifest> manifests = images.knownManifests();
+            ImageManifest chosen = ImageRestore.choose(manifests, id, at);
+            ImageRestore.Result result = app.bean("imageRestore", ImageRestore.class)
+                    .restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
+            System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries()
+                    + " entries" + (withSecrets ? ", " + result.secretEntries() + " secret entries laid over it" : ""));
+            return 0;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.out.println("FAILED: " + e.getMessage());
+            return 1;
+        } finally {
+            if (passphrase != null) {
+                java.util.Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package offsite.image;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import offsite.delta.DeltaWriter;
+import offsite.delta.Signature;
+import offsite.delta.SignatureParameters;
+import offsite.report.ImageReport;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport.Problem;
+import offsite.retention.Backup;
+import offsite.retention.RetentionPolicy;
+import offsite.store.Listing;
+import offsite.store.RemoteObject;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One image backup, step by step as routes/image.yaml calls it: prepare (tar, full-or-delta, compress, encrypt),
+ * the uploads, the manifest last, then retention over every manifest under the prefix, and the report.
+ * Local state advances only once the manifest is stored.
+ */
+public final class ImageBackup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageBackup.class);
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final ImageSettings settings;
+    private final ImageTree tree;
+    private final Path stateDir;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
+    private volatile Run run;
+
+    /** The backup in progress. */
+    private static final class Run {
+        final Instant started;
+        final String id;
+        final Path work;
+        final List<ObjectUpload> uploads = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        final List<Problem> errors = new ArrayList<>();
+        final List<String> deleted = new ArrayList<>();
+        String type;
+        String decision;
+        String base;
+        long imageBytes;
+        String imageSha256;
+        long deltaBytes;
+        int secretFiles;
+        int kept;
+        boolean manifestStored;
+        RunStatus status = RunStatus.OK;
+        ImageState nextState;
+        Path nextSignature;
+
+        Run(Instant started, String id, Path work) {
+            this.started = started;
+            this.id = id;
+            this.work = work;
+        }
+    }
+
+    public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone) {
+        this.settings = settings;
+        this.tree = tree;
+        this.stateDir = stateDir;
+        this.clock = clock;
+        this.zone = zone;
+    }
+
+    /** Builds the image and decides its kind; the objects to upload are then in uploads(). */
+    public void prepare(Boolean forceFull) throws IOException {
+        Instant now = clock.instant();
+        Run r = new Run(now, ID.format(now), stateDir.resolve("work").resolve(ID.format(now)));
+        run = r;
+        Files.createDirectories(r.work);
+        Path tar = r.work.resolve("image.tar");
+        MessageDigest sha = sha256();
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha)) {
+            tree.writeBase(out);
+        }
+        r.imageBytes = Files.size(tar);
+        r.imageSha256 = HexFormat.of().formatHex(sha.digest());
+
+        ImageState state = ImageState.load(stateDir.resolve("state.json"));
+        Path signature = stateDir.resolve("complete.sig");
+        boolean haveComplete = state != null && Files.exists(signature);
+        CompleteImageRule.Decision decision = settings.rule().before(haveComplete, Boolean.TRUE.equals(forceFull),
+                haveComplete ? Instant.parse(state.completeCreated()) : now, now);
+        Path delta = r.work.resolve("delta");
+        if (!decision.full()) {
+            try (InputStream sig = new BufferedInputStream(Files.newInputStream(signature));
+                    InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16);
+                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(delta), 1 << 16)) {
+                new DeltaWriter(Signature.read(sig)).write(in, out);
+            }
+            r.deltaBytes = Files.size(delta);
+            decision = settings.rule().after(r.deltaBytes, state.completeSize(), state.deltasSent());
+        }
+        r.decision = decision.reason();
+        String prefix = settings.prefix() + r.id + "/";
+        if (decision.full()) {
+            r.type = "full";
+            r.uploads.add(compressed(tar, r.work.resolve("full.tar.zst"), prefix + "full.tar.zst", "full"));
+            r.nextSignature = r.work.resolve("complete.sig");
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16);
+                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.nextSignature))) {
+                Signature.write(in, SignatureParameters.rdiffDefaults(r.imageBytes), out);
+            }
+            r.nextState = new ImageState(r.id, r.imageBytes, now.toString(), 0);
+        } else {
+            r.type = "diff";
+            r.base = state.completeId();
+            r.uploads.add(compressed(delta, r.work.resolve("delta.zst"), prefix + "delta.zst", "delta"));
+            r.nextState = new ImageState(state.completeId(), state.completeSize(), state.completeCreated(), state.deltasSent() + 1);
+        }
+        Files.deleteIfExists(delta);
+        secrets(r, prefix);
+        Files.delete(tar);
+    }
+
+    private void secrets(Run r, String prefix) throws IOException {
+        List<PGPPublicKey> keys = Files.isDirectory(settings.keysDir()) ? SecretKeys.load(settings.keysDir()) : List.of();
+        if (!tree.hasSecrets()) {
+            return;
+        }
+        if (keys.isEmpty()) {
+            r.notes.add("no public key in offsite.image.keys-dir " + settings.keysDir() + ": no secret archive was made");
+            r.status = RunStatus.WARN;
+            return;
+        }
+        Path file = r.work.resolve("secret.tar.gpg");
+        MessageDigest sha = sha256();
+        try (OutputStream raw = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha);
+                OutputStream encrypted = SecretArchive.encrypt(raw, keys)) {
+            r.secretFiles = tree.writeSecrets(encrypted).secrets();
+        }
+        r.uploads.add(new ObjectUpload(prefix + "secret.tar.gpg", file, "secret", "none", Files.size(file),
+                HexFormat.of().formatHex(sha.digest())));
+    }
+
+    private ObjectUpload compressed(Path from, Path to, String key, String role) throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(from);
+                OutputStream out = new ZstdOutputStream(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(to), 1 << 16), sha),
+                        settings.zstdLevel())) {
+            in.transferTo(out);
+        }
+        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()));
+    }
+
+    public List<ObjectUpload> uploads() {
+        return List.copyOf(run.uploads);
+    }
+
+    /** Written after every other object: the backup exists from this moment. */
+    public ObjectUpload manifest() throws IOException {
+        Run r = run;
+        List<ImageManifest.StoredObject> objects = r.uploads.stream()
+                .map(u -> new ImageManifest.StoredObject(u.key(), u.role(), u.compression(), u.size(), u.sha256())).toList();
+        ImageManifest manifest = new ImageManifest(r.id, r.started.toString(), r.type, r.base, r.imageSha256, objects);
+        Path file = r.work.resolve("manifest.json");
+        Files.write(file, manifest.toJson());
+        manifests.put(r.id, manifest);
+        return new ObjectUpload(settings.prefix() + r.id + "/manifest.json", file, "manifest", "none", Files.size(file), "");
+    }
+
+    /** The manifest is stored: the new complete image's signature and the counters become the local state. */
+    public void manifestStored() throws IOException {
+        Run r = run;
+        r.manifestStored = true;
+        if (r.nextSignature != null) {
+            Files.move(r.nextSignature, stateDir.resolve("complete.sig"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        r.nextState.save(stateDir.resolve("state.json"));
+        LOG.info("image backup {} ({}) stored", r.id, r.type);
+    }
+
+    public Listing listing(String bucket) {
+        return new Listing(bucket, settings.prefix());
+    }
+
+    /** Manifest keys under the prefix not yet read. */
+    public List<String> unreadManifests(Listing listing) {
+        return listing.objects().stream().map(RemoteObject::key)
+                .filter(k -> k.endsWith("/manifest.json") && !manifests.containsKey(idOf(k))).toList();
+    }
+
+    /** A manifest fetched from the bucket; one that does not parse is reported and left out of retention. */
+    public void manifestRead(String key, InputStream body) throws IOException {
+        byte[] json = body.readAllBytes();
+        try {
+            ImageManifest m = ImageManifest.parse(json, key);
+            manifests.put(m.id(), m);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: that backup is ignored (never used, never deleted)", e.getMessage());
+            Run r = run;
+            if (r != null) {
+                r.notes.add(e.getMessage() + ": that backup is ignored (never used, never deleted)");
+                r.status = r.status.worst(RunStatus.WARN);
+            }
+        }
+    }
+
+    /** Applies retention to every backup with a manifest; returns the keys to delete, each backup's manifest first. */
+    public List<String> retentionDeletes(Listing listing) {
+        Run r = run;
+        Map<String, List<String>> objectsById = new java.util.HashMap<>();
+        for (RemoteObject o : listing.objects()) {
+            objectsById.computeIfAbsent(idOf(o.key()), k -> new ArrayList<>()).add(o.key());
+        }
+        List<Backup> backups = manifests.values().stream().filter(m -> objectsById.containsKey(m.id()) || m.id().equals(r.id))
+                .map(m -> new Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList();
+        RetentionPolicy.Plan plan = settings.keep().apply(backups, zone);
+        r.kept = plan.kept().size();
+        List<String> keys = new ArrayList<>();
+        for (Backup b : plan.deleted()) {
+            String manifestKey = settings.prefix() + b.id() + "/manifest.json";
+            keys.add(manifestKey);
+            objectsById.getOrDefault(b.id(), List.of()).stream().filter(k -> !k.equals(manifestKey)).sorted().forEach(keys::add);
+            r.deleted.add(b.id());
+            manifests.remove(b.id());
+            LOG.info("retention deletes image backup {} ({})", b.id(), b.full() ? "complete image" : "diff");
+        }
+        return keys;
+    }
+
+    public void fail(Exception e) {
+        Run r = run;
+        String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        LOG.error("image backup failed: {}", cause);
+        if (r == null) {
+            run = new Run(clock.instant(), "-", stateDir.resolve("work"));
+        }
+        run.errors.add(new Problem("image", cause));
+        run.status = RunStatus.FAILED;
+    }
+
+    public ImageReport finish() {
+        Run r = run;
+        try {
+            deleteTree(r.work);
+        } catch (IOException e) {
+            r.notes.add("could not clean " + r.work + ": " + e.getMessage());
+        }
+        RunStatus status = r.status;
+        if (!r.manifestStored && status != RunStatus.FAILED) {
+            status = RunStatus.FAILED;
+            r.errors.add(new Problem("image", "the manifest was not stored: the backup is incomplete and will not be used"));
+        }
+        long uploaded = r.uploads.stream().mapToLong(ObjectUpload::size).sum();
+        String reason = status == RunStatus.FAILED ? r.errors.get(0).cause()
+                : (r.type + " backup " + r.id + " stored" + (r.notes.isEmpty() ? "" : "; " + r.notes.get(0)));
+        double ratio = r.nextState == null || r.nextState.completeSize() == 0 ? 0 : (double) r.deltaBytes / r.nextState.completeSize();
+        return new ImageReport(status, reason, r.id, r.type, r.decision, r.started, clock.instant(), r.imageBytes, uploaded, ratio,
+                r.secretFiles, r.deleted, r.kept, r.notes, r.errors);
+    }
+
+    /** Every manifest known, newest first. */
+    public List<ImageManifest> knownManifests() {
+        return manifests.values().stream().sorted(Comparator.comparing(ImageManifest::created).reversed()).toList();
+    }
+
+    static String idOf(String key) {
+        String[] parts = key.split("/");
+        return parts.length >= 2 ? parts[parts.length - 2] : key;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package offsite.image;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * PREFIX/ID/manifest.json, written last: a backup without it is incomplete and never used. Other tools may add
+ * fields; they are kept out of the way, not refused.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ImageManifest(String id, String created, String type, String base, String imageSha256, List<StoredObject> objects) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One object of the backup. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record StoredObject(String key, String role, String compression, long size, String sha256) {
+        public StoredObject {
+            require(key, "objects[].key");
+            if (!Set.of("full", "delta", "secret").contains(role)) {
+                throw new IllegalArgumentException("objects[].role is '" + role + "' (expected full, delta or secret)");
+            }
+            if (!Set.of("zstd", "none").contains(compression)) {
+                throw new IllegalArgumentException("objects[].compression is '" + compression + "' (expected zstd or none)");
+            }
+            require(sha256, "objects[].sha256");
+        }
+    }
+
+    public ImageManifest {
+        require(id, "id");
+        require(created, "created");
+        java.time.Instant.parse(created);
+        if (!"full".equals(type) && !"diff".equals(type)) {
+            throw new IllegalArgumentException("type is '" + type + "' (expected full or diff)");
+        }
+        if ("diff".equals(type)) {
+            require(base, "base (a diff names its complete image)");
+        }
+        require(imageSha256, "imageSha256");
+        objects = List.copyOf(objects == null ? List.of() : objects);
+    }
+
+    public boolean full() {
+        return "full".equals(type);
+    }
+
+    public StoredObject object(String role) {
+        return objects.stream().filter(o -> o.role().equals(role)).findFirst().orElse(null);
+    }
+
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException("manifest " + id + " cannot be written", e);
+        }
+    }
+
+    /** Parses a manifest; the error names the source and what is wrong, never the whole content. */
+    public static ImageManifest parse(byte[] json, String source) {
+        try {
+            return JSON.readValue(json, ImageManifest.class);
+        } catch (IOException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof java.time.DateTimeException
+                    ? e.getCause() : e;
+            String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
+            throw new IllegalArgumentException("manifest " + source + " does not parse: " + why);
+        }
+    }
+
+    private static void require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("manifest field " + field + " is missing");
+        }
+    }
+}

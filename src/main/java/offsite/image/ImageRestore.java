@@ -1,0 +1,140 @@
+package offsite.image;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import offsite.delta.DeltaPatcher;
+import offsite.store.S3Downloads;
+
+/**
+ * Brings a machine back: the complete image and, for a diff, its delta are downloaded (each checked against its
+ * manifest SHA-256), patched, checked against imageSha256, and extracted safely; the decrypted secret archive
+ * is then laid over it. Works from any backup with a manifest.
+ */
+public final class ImageRestore {
+
+    /** What was restored. */
+    public record Result(String id, String type, int entries, int secretEntries) {
+    }
+
+    private final S3Downloads s3;
+    private final Path work;
+
+    public ImageRestore(S3Downloads s3, Path work) {
+        this.s3 = s3;
+        this.work = work;
+    }
+
+    /** The backup to restore: by id, else the newest at or before `at`, else the newest. */
+    public static ImageManifest choose(List<ImageManifest> manifests, String id, Instant at) {
+        if (id != null) {
+            return manifests.stream().filter(m -> m.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--id " + id + ": no backup with a manifest has this id"));
+        }
+        return manifests.stream().filter(m -> at == null || !Instant.parse(m.created()).isAfter(at))
+                .max(Comparator.comparing(m -> Instant.parse(m.created())))
+                .orElseThrow(() -> new IllegalArgumentException(at == null ? "no image backup with a manifest in the bucket"
+                        : "--at " + at + ": no image backup at or before that time"));
+    }
+
+    public Result restore(List<ImageManifest> manifests, ImageManifest chosen, Path dir, Path secretKey, char[] passphrase) throws IOException {
+        Map<String, ImageManifest> byId = manifests.stream().collect(Collectors.toMap(ImageManifest::id, Function.identity(), (a, b) -> a));
+        Files.createDirectories(work);
+        Path tar = work.resolve("image.tar");
+        try {
+            ImageManifest complete = chosen.full() ? chosen : byId.get(chosen.base());
+            if (complete == null) {
+                throw new IOException("diff " + chosen.id() + " needs complete image " + chosen.base() + ", which has no manifest");
+            }
+            Path full = work.resolve("full.tar");
+            download(complete.object("full"), full, true);
+            if (chosen.full()) {
+                Files.move(full, tar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Path delta = work.resolve("delta");
+                download(chosen.object("delta"), delta, true);
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(delta), 1 << 16);
+                        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16)) {
+                    DeltaPatcher.apply(full, in, out);
+                }
+                Files.delete(full);
+                Files.delete(delta);
+            }
+            String sha = sha256(tar);
+            if (!sha.equals(chosen.imageSha256())) {
+                throw new IOException("the rebuilt image of " + chosen.id() + " has SHA-256 " + sha + ", the manifest says "
+                        + chosen.imageSha256() + ": nothing extracted");
+            }
+            int entries;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
+                entries = ImageExtractor.extract(in, dir);
+            }
+            int secretEntries = 0;
+            if (secretKey != null) {
+                ImageManifest.StoredObject secret = chosen.object("secret");
+                if (secret == null) {
+                    throw new IOException("backup " + chosen.id() + " has no secret archive (no key was in offsite.image.keys-dir then)");
+                }
+                Path encrypted = work.resolve("secret.tar.gpg");
+                download(secret, encrypted, false);
+                try (InputStream in = Files.newInputStream(encrypted); InputStream key = Files.newInputStream(secretKey);
+                        InputStream plain = SecretArchive.decrypt(in, key, passphrase)) {
+                    secretEntries = ImageExtractor.extract(plain, dir);
+                }
+                Files.delete(encrypted);
+            }
+            return new Result(chosen.id(), chosen.type(), entries, secretEntries);
+        } finally {
+            Files.deleteIfExists(tar);
+        }
+    }
+
+    /** Downloads an object to a file, checking the stored bytes' SHA-256, decompressing zstd objects on the way. */
+    private void download(ImageManifest.StoredObject object, Path to, boolean decompress) throws IOException {
+        if (object == null) {
+            throw new IOException("the manifest lists no object for this part of the backup");
+        }
+        MessageDigest sha = sha();
+        try (InputStream raw = new DigestInputStream(s3.open(object.key(), 0), sha);
+                InputStream in = decompress && "zstd".equals(object.compression()) ? new ZstdInputStream(new BufferedInputStream(raw, 1 << 16)) : raw;
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
+            in.transferTo(out);
+            raw.transferTo(OutputStream.nullOutputStream()); // the digest covers every stored byte
+        }
+        String actual = HexFormat.of().formatHex(sha.digest());
+        if (!actual.equals(object.sha256())) {
+            Files.deleteIfExists(to);
+            throw new IOException(object.key() + " is damaged: its SHA-256 is " + actual + ", the manifest says " + object.sha256());
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest sha = sha();
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package offsite.image;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import offsite.config.Settings;
+import offsite.retention.RetentionPolicy;
+
+/** The offsite.image.* settings. No roots: the image pipeline is off. */
+public record ImageSettings(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, Path keysDir,
+        String prefix, String cron, CompleteImageRule rule, RetentionPolicy keep, int zstdLevel) {
+
+    public ImageSettings {
+        if (!prefix.endsWith("/") || prefix.length() < 2) {
+            throw new IllegalArgumentException("offsite.image.prefix: '" + prefix + "' is not valid (expected a prefix ending in '/', such as images/)");
+        }
+        if (zstdLevel < 1 || zstdLevel > 19) {
+            throw new IllegalArgumentException("offsite.image.zstd-level: " + zstdLevel + " is out of range (expected 1 to 19)");
+        }
+    }
+
+    public boolean enabled() {
+        return !roots.isEmpty();
+    }
+
+    public static ImageSettings from(Settings s) {
+        String maxAge = s.optional("offsite.image.full-max-age");
+        String rules = s.optional("offsite.image.scrub-rules");
+        return new ImageSettings(
+                s.list("offsite.image.roots").stream().map(Path::of).toList(),
+                s.list("offsite.image.excludes"),
+                s.list("offsite.image.secrets"),
+                rules == null ? List.of() : Arrays.stream(rules.split("\\s*;;\\s*")).filter(r -> !r.isBlank()).toList(),
+                s.path("offsite.image.keys-dir").toAbsolutePath(),
+                s.text("offsite.image.prefix"),
+                s.text("offsite.image.cron"),
+                new CompleteImageRule(s.decimal("offsite.image.full-factor", 0.01, 1000),
+                        maxAge == null ? null : Settings.parseDuration("offsite.image.full-max-age", maxAge)),
+                RetentionPolicy.parse(s.text("offsite.image.keep")),
+                s.integer("offsite.image.zstd-level", 1, 19));
+    }
+}

@@ -1,0 +1,2 @@
+/** Package retention decides which image backups to keep, with restic's forget semantics, never orphaning a diff. */
+package offsite.retention;

@@ -1,0 +1,183 @@
+package offsite.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import offsite.testing.Gpg;
+import offsite.testing.OffsiteHarness;
+import offsite.testing.TestS3;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Image backups end to end through the command line against S3Proxy, checked with stock gpg, zstd and rdiff. */
+class ImageRouteTest {
+
+    static final List<String> SECRETS = List.of("$6$saltsalt$Hash-Of-Root-Password", "hunter2-db-secret", "tok-ABC-123-token",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-private");
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    Path tree;
+    Path secretKeyA;
+    Path secretKeyB;
+
+    @BeforeEach
+    void machine() throws Exception {
+        app = new OffsiteHarness(dir);
+        tree = Files.createDirectories(dir.resolve("machine"));
+        Files.createDirectories(tree.resolve("etc"));
+        Files.writeString(tree.resolve("etc/shadow"), "root:" + SECRETS.get(0) + ":19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
+        Files.setPosixFilePermissions(tree.resolve("etc/shadow"), PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(tree.resolve("etc/hostname"), "excalibur\n");
+        Path app1 = Files.createDirectories(tree.resolve("srv/app"));
+        Files.writeString(app1.resolve("app.env"), "DB_HOST=db\nDB_PASSWORD=" + SECRETS.get(1) + "\nAPI_TOKEN: \"" + SECRETS.get(2) + "\"\n");
+        Files.writeString(app1.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\n" + SECRETS.get(3) + "\n-----END PRIVATE KEY-----\n");
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(app1.resolve("data.bin"), big);
+        Files.createSymbolicLink(app1.resolve("current"), Path.of("data.bin"));
+        Files.setPosixFilePermissions(app1, PosixFilePermissions.fromString("rwxr-x---"));
+        Files.createDirectories(tree.resolve("var/cache"));
+        Files.writeString(tree.resolve("var/cache/junk"), "excluded");
+        Files.setLastModifiedTime(tree.resolve("etc/hostname"), FileTime.fromMillis(1_600_000_000_000L));
+
+        Path keys = Files.createDirectories(dir.resolve("keys"));
+        secretKeyA = dir.resolve("a.sec.asc");
+        secretKeyB = dir.resolve("b.sec.asc");
+        new Gpg(dir.resolve("gpg-a")).newKey("Admin A <a@example.org>", keys.resolve("a.asc"), secretKeyA);
+        new Gpg(dir.resolve("gpg-b")).newKey("Admin B <b@example.org>", keys.resolve("b.asc"), secretKeyB);
+
+        app.set("offsite.image.roots", tree.toString())
+                .set("offsite.image.excludes", tree + "/var/cache")
+                .set("offsite.image.secrets", tree + "/etc/shadow," + tree + "/srv/app/*.env," + tree + "/srv/app/*.key")
+                .set("offsite.image.keys-dir", keys.toString());
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void full_then_delta_restores_byte_for_byte_with_secrets_and_leaks_nothing() throws Exception {
+        OffsiteHarness.CommandResult first = app.command("image");
+        assertThat(first.exit()).as(first.out()).isZero();
+        assertThat(first.out()).startsWith("OK: full backup");
+
+        Files.writeString(tree.resolve("etc/hostname"), "excalibur2\n");
+        Files.writeString(tree.resolve("srv/app/new.txt"), "added later");
+        OffsiteHarness.CommandResult second = app.command("image");
+        assertThat(second.exit()).as(second.out()).isZero();
+        assertThat(second.out()).startsWith("OK: diff backup");
+
+        // no secret value anywhere in the base images or deltas
+        for (S3Object o : TestS3.list(app.client, app.s3.bucket(), "images/")) {
+            if (!o.key().endsWith("secret.tar.gpg")) {
+                byte[] bytes = get(o.key());
+                byte[] plain = o.key().endsWith(".zst") ? new ZstdInputStream(new ByteArrayInputStream(bytes)).readAllBytes() : bytes;
+                String text = new String(plain, StandardCharsets.ISO_8859_1);
+                for (String secret : SECRETS) {
+                    assertThat(text).as(o.key()).doesNotContain(secret);
+                }
+            }
+        }
+
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString(), "--with-secrets",
+                "--secret-key", secretKeyB.toString());
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        assertThat(restore.out()).contains("OK: restored diff backup");
+        assertThat(snapshot(restored.resolve(tree.toString().substring(1)))).isEqualTo(snapshot(tree));
+    }
+
+    @Test
+    void stock_tools_restore_it_too_zstd_rdiff_and_gpg_with_either_key() throws Exception {
+        app.command("image");
+        Files.writeString(tree.resolve("etc/hostname"), "changed\n");
+        app.command("image");
+        List<String> keys = TestS3.list(app.client, app.s3.bucket(), "images/").stream().map(S3Object::key).sorted().toList();
+        String full = keys.stream().filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
+        String delta = keys.stream().filter(k -> k.endsWith("delta.zst")).findFirst().orElseThrow();
+        String diffManifest = delta.replace("delta.zst", "manifest.json");
+        Files.write(dir.resolve("full.tar.zst"), get(full));
+        Files.write(dir.resolve("delta.zst"), get(delta));
+        run("zstd", "-q", "-d", dir.resolve("full.tar.zst").toString(), "-o", dir.resolve("full.tar").toString());
+        run("zstd", "-q", "-d", dir.resolve("delta.zst").toString(), "-o", dir.resolve("delta").toString());
+        run("rdiff", "patch", dir.resolve("full.tar").toString(), dir.resolve("delta").toString(), dir.resolve("new.tar").toString());
+
+        ImageManifest manifest = ImageManifest.parse(get(diffManifest), diffManifest);
+        assertThat(sha256(Files.readAllBytes(dir.resolve("new.tar")))).isEqualTo(manifest.imageSha256());
+        String listing = run("tar", "-tvf", dir.resolve("new.tar").toString());
+        assertThat(listing).contains(tree.toString().substring(1) + "/srv/app/current -> data.bin").doesNotContain("var/cache/junk");
+
+        Files.write(dir.resolve("secret.gpg"), get(diffManifest.replace("manifest.json", "secret.tar.gpg")));
+        for (String home : List.of("gpg-a", "gpg-b")) {
+            byte[] secretTar = new Gpg(dir.resolve(home)).decrypt(dir.resolve("secret.gpg"));
+            assertThat(new String(secretTar, StandardCharsets.ISO_8859_1)).as(home).contains(SECRETS.get(1)).contains(SECRETS.get(0));
+        }
+    }
+
+    @Test
+    void without_keys_there_is_no_secret_archive_and_a_warning() throws Exception {
+        app.set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("empty-keys")).toString());
+
+        OffsiteHarness.CommandResult result = app.command("image");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).startsWith("WARN:").contains("no public key in offsite.image.keys-dir");
+        assertThat(TestS3.list(app.client, app.s3.bucket(), "images/")).noneMatch(o -> o.key().endsWith("secret.tar.gpg"));
+    }
+
+    private byte[] get(String key) {
+        return app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key(key)).asByteArray();
+    }
+
+    static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    /** Every entry under root: type, mode, mtime (files), bytes or link target. */
+    static Map<String, String> snapshot(Path root) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                String name = root.relativize(p).toString();
+                if (name.startsWith("var/cache")) {
+                    continue;
+                }
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                if (Files.isSymbolicLink(p)) {
+                    out.put(name, "link " + Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    out.put(name, "dir " + mode);
+                } else {
+                    out.put(name, "file " + mode + " " + Files.getLastModifiedTime(p).toMillis() / 1000 + " " + sha256(Files.readAllBytes(p)));
+                }
+            }
+        }
+        return out;
+    }
+}

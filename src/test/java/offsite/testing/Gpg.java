@@ -1,0 +1,49 @@
+package offsite.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Stock gpg in a private home: makes keys, exports them, decrypts. */
+public final class Gpg {
+
+    private final Path home;
+
+    public Gpg(Path home) throws IOException {
+        this.home = Files.createDirectories(home);
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** A new key pair without passphrase for the user id; returns the public key export path. */
+    public Path newKey(String userId, Path publicOut, Path secretOut) throws Exception {
+        run(null, "--batch", "--passphrase", "", "--quick-gen-key", userId, "default", "default", "never");
+        Files.write(publicOut, run(null, "--armor", "--export", userId));
+        Files.write(secretOut, run(null, "--armor", "--export-secret-keys", userId));
+        return publicOut;
+    }
+
+    /** gpg --decrypt of a file with the keys of a given home. */
+    public byte[] decrypt(Path file) throws Exception {
+        return run(null, "--batch", "--decrypt", file.toString());
+    }
+
+    public byte[] run(byte[] stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--no-tty", "--quiet"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(home.resolve("stderr.txt").toFile()).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin);
+        }
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("gpg " + String.join(" ", args) + " failed: "
+                    + Files.readString(home.resolve("stderr.txt"), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
