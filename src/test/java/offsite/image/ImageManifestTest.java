@@ -1,0 +1,33 @@
+package offsite.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ImageManifestTest {
+
+    @org.junit.jupiter.api.Test
+    void round_trips_and_tolerates_fields_other_tools_add() {
+        ImageManifest m = new ImageManifest("20261123T100000Z", "2026-11-23T10:00:00Z", "diff", "20261123T000000Z", "ab",
+                List.of(new ImageManifest.StoredObject("images/20261123T100000Z/delta.zst", "delta", "zstd", 10, "cd")));
+        String json = new String(m.toJson(), StandardCharsets.UTF_8).replace("{", "{\"writtenBy\":\"other\",");
+
+        assertThat(ImageManifest.parse(json.getBytes(StandardCharsets.UTF_8), "x")).isEqualTo(m);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "{not json                                                                            | does not parse",
+            "{\"id\":\"a\",\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"diff\",\"imageSha256\":\"x\"} | base",
+            "{\"id\":\"a\",\"created\":\"yesterday\",\"type\":\"full\",\"imageSha256\":\"x\"}            | yesterday",
+            "{\"id\":\"a\",\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"half\",\"imageSha256\":\"x\"} | expected full or diff",
+            "{\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"full\",\"imageSha256\":\"x\"}              | id is missing"})
+    void a_bad_manifest_is_refused_naming_its_source_and_the_problem(String json, String problem) {
+        assertThatThrownBy(() -> ImageManifest.parse(json.getBytes(StandardCharsets.UTF_8), "images/a/manifest.json"))
+                .hasMessageContaining("manifest images/a/manifest.json does not parse").hasMessageContaining(problem);
+    }
+}
