@@ -24,6 +24,7 @@ public record SyncReport(
         int trashPurged,
         Count leftForNextWindow,
         long estimatedSeconds,
+        double planSeconds,
         List<Problem> errors,
         List<String> notes) {
 

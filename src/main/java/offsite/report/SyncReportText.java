@@ -24,10 +24,11 @@ public final class SyncReportText {
             SyncReport.Count c = r.actions().getOrDefault(action, SyncReport.Count.NONE);
             out.append(String.format(Locale.ROOT, "  %-12s %6d files %12s%n", action, c.files(), ByteSize.format(c.bytes())));
         }
+        out.append(String.format(Locale.ROOT, "  planned in %.2fs; hashed %s in all%n", r.planSeconds(), ByteSize.format(r.bytesHashed())));
         if (!r.dryRun()) {
-            out.append(String.format(Locale.ROOT, "  uploaded     %6d files %12s   sent %s at %s/s, resumed %s, hashed %s%n",
+            out.append(String.format(Locale.ROOT, "  uploaded     %6d files %12s   sent %s at %s/s, resumed %s%n",
                     r.uploaded().files(), ByteSize.format(r.uploaded().bytes()), ByteSize.format(r.bytesSent()),
-                    ByteSize.format(r.bytesPerSecond()), ByteSize.format(r.bytesResumed()), ByteSize.format(r.bytesHashed())));
+                    ByteSize.format(r.bytesPerSecond()), ByteSize.format(r.bytesResumed())));
             out.append(String.format(Locale.ROOT, "  deleted      %6d files %12s   moved to trash; %d purged from trash%n",
                     r.deleted().files(), ByteSize.format(r.deleted().bytes()), r.trashPurged()));
         } else {

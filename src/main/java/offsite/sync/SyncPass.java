@@ -73,6 +73,7 @@ public final class SyncPass {
         DeletionPolicy.Decision deletions;
         RunProgress progress;
         String planText = "";
+        volatile Instant planned;
         volatile Instant uploadsStarted;
         volatile Instant uploadsFinished;
 
@@ -167,6 +168,7 @@ public final class SyncPass {
         r.plan = new SyncPlanner(settings.prefix(), f -> hashes.etag(f, settings.shape())).plan(stable, changing, remote);
         r.deletions = settings.deletion().decide(r.plan);
         r.progress = new RunProgress(r.plan.uploadBytes());
+        r.planned = clock.instant();
         if (r.dryRun) {
             r.planText = PlanText.render(r.plan, r.deletions);
         }
@@ -371,7 +373,8 @@ public final class SyncPass {
         long plannedBytes = r.plan == null ? 0 : r.plan.uploadBytes();
         return new SyncReport(status, reason, r.dryRun, r.started, finished, String.valueOf(settings.source()),
                 "s3://" + bucket + "/" + settings.prefix(), actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed(),
-                deleted, deletionRefused, r.purged, left, estimateSeconds(plannedBytes), List.copyOf(r.errors), notes);
+                deleted, deletionRefused, r.purged, left, estimateSeconds(plannedBytes),
+                r.planned == null ? 0 : (r.planned.toEpochMilli() - r.started.toEpochMilli()) / 1000.0, List.copyOf(r.errors), notes);
     }
 
     private String reasonFor(Run r, RunStatus status, Count uploaded, Count left, Count deferred, String deletionRefused) {

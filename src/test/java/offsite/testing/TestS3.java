@@ -25,6 +25,14 @@ public final class TestS3 {
             if (server == null) {
                 Path dir = Files.createTempDirectory("offsite-s3proxy");
                 server = EmbeddedS3.start(dir, 0);
+                // the blobs of a test JVM go with it
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try (var walk = Files.walk(dir)) {
+                        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    } catch (java.io.IOException ignored) {
+                        // best effort: a temp dir
+                    }
+                }));
                 base = server.settings(new S3Settings(null, "us-east-1", true, null, null, "placeholder",
                         S3Settings.ChecksumMode.WHEN_REQUIRED, 3, true, false));
             }
