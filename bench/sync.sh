@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Mirror benchmarks, Offsite against rclone and aws-cli on the same S3Proxy, whole-process times, runs
+# alternated, medians printed. Usage: bench/sync.sh [runs=3] [case ...]; cases: one (1 x 600 MiB),
+# sixteen (16 x 128 MiB, 4 streams), quiet (1,000 unchanged chunks: planning time, bytes hashed/sent),
+# etag (local ETag throughput against md5sum). Needs: mvn package done; installs rclone and awscli if missing.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${1:-3}; shift || true
+CASES=${*:-one sixteen quiet etag}
+W=$(mktemp -d /tmp/offsite-bench.XXXXXX)
+PORT=18080
+command -v rclone >/dev/null && [ -x /usr/bin/aws ] || { apt-get update -qq && apt-get install -y -qq rclone awscli >/dev/null; }
+[ -f "$ROOT/target/offsite.jar" ] || (cd "$ROOT" && mvn -q -B package -DskipTests)
+PID=$("$ROOT/bench/s3proxy.sh" $PORT "$W/blobs" | head -1)
+trap 'kill $PID 2>/dev/null; rm -rf "$W"' EXIT
+unset AWS_CA_BUNDLE
+export RCLONE_CONFIG_B_TYPE=s3 RCLONE_CONFIG_B_PROVIDER=Other RCLONE_CONFIG_B_ACCESS_KEY_ID=bench \
+  RCLONE_CONFIG_B_SECRET_ACCESS_KEY=benchsecret RCLONE_CONFIG_B_ENDPOINT=http://127.0.0.1:$PORT RCLONE_CONFIG_B_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=benchsecret AWS_DEFAULT_REGION=us-east-1
+AWS="/usr/bin/aws --endpoint-url http://127.0.0.1:$PORT"
+
+make_set() { mkdir -p "$1"; for i in $(seq 1 "$2"); do head -c "$3" /dev/urandom > "$1/chunk$i.rdb"; done; touch -d '1 hour ago' "$1"/*; }
+offsite_conf() { printf '%s\n' "offsite.s3.endpoint=http://127.0.0.1:$PORT" offsite.s3.path-style=true offsite.s3.access-key=bench \
+  offsite.s3.secret-key=benchsecret offsite.s3.create-bucket=true "offsite.s3.bucket=$2" "offsite.sync.source=$1" \
+  offsite.sync.quiet-period=0m "offsite.data.dir=$W/data-$2" > "$W/$2.properties"; echo "$W/$2.properties"; }
+secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+mirror_case() { # name dir
+  local name=$1 dir=$2 o=() r=() a=()
+  for run in $(seq 1 "$RUNS"); do
+    local b=$name$run; rclone mkdir "b:$b-r" 2>/dev/null; $AWS s3 mb "s3://$b-a" >/dev/null
+    conf=$(offsite_conf "$dir" "$b-o")
+    o+=("$(secs java -jar "$ROOT/target/offsite.jar" --config "$conf" sync)")
+    r+=("$(secs rclone sync --transfers 4 "$dir" "b:$b-r")")
+    a+=("$(secs $AWS s3 sync "$dir" "s3://$b-a")")
+    rclone purge "b:$b-r" 2>/dev/null; rclone purge "b:$b-o" 2>/dev/null; rclone purge "b:$b-a" 2>/dev/null; rm -rf "$W/data-$b-o"
+  done
+  om=$(printf '%s\n' "${o[@]}" | median); rm_=$(printf '%s\n' "${r[@]}" | median); am=$(printf '%s\n' "${a[@]}" | median)
+  printf '%-8s offsite %6.2f s  rclone %6.2f s  aws %6.2f s  offsite/rclone %.2f\n' "$name" "$om" "$rm_" "$am" "$(echo "$om / $rm_" | bc -l)"
+}
+
+for c in $CASES; do
+  case $c in
+    one) make_set "$W/one" 1 $((600 << 20)); mirror_case one "$W/one"; rm -rf "$W/one" ;;
+    sixteen) make_set "$W/sixteen" 16 $((128 << 20)); mirror_case sixteen "$W/sixteen"; rm -rf "$W/sixteen" ;;
+    quiet)
+      make_set "$W/quiet" 1000 65536; conf=$(offsite_conf "$W/quiet" quiet)
+      java -jar "$ROOT/target/offsite.jar" --config "$conf" sync >/dev/null 2>&1
+      for run in $(seq 1 "$RUNS"); do java -jar "$ROOT/target/offsite.jar" --config "$conf" sync 2>/dev/null | grep -E 'planned|uploaded  '; done ;;
+    etag)
+      head -c $((600 << 20)) /dev/urandom > "$W/etag.bin"
+      (cd "$ROOT" && mvn -q -B test-compile >/dev/null)
+      java -cp "$ROOT/target/test-classes:$ROOT/target/classes:$ROOT/target/lib/*" offsite.sync.EtagBench "$W/etag.bin" | tail -3
+      for run in 1 2 3; do printf 'md5sum %.3f s\n' "$(secs md5sum "$W/etag.bin")"; done ;;
+  esac
+done
