@@ -15,7 +15,16 @@ import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
 import offsite.image.PasswordScrubber;
+import io.micrometer.core.instrument.MeterRegistry;
+import offsite.cost.Prices;
 import offsite.offline.OfflineCopy;
+import offsite.store.S3Inventory;
+import offsite.sync.SourceCheck;
+import offsite.web.HttpAuth;
+import offsite.web.OffsiteHealth;
+import offsite.web.OffsiteMetrics;
+import offsite.web.StatusPage;
+import offsite.web.WebPaths;
 import offsite.report.ReportStore;
 import offsite.store.BucketCheck;
 import offsite.store.EmbeddedS3;
@@ -102,9 +111,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
         ImageTree tree = new ImageTree(image.roots(), image.excludes(), image.secrets(), new PasswordScrubber(image.scrubRules()));
         camel.getRegistry().bind("imageSettings", image);
-        camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault()));
+        camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(),
+                new ReportStore(dataDir.resolve("reports"))));
         camel.getRegistry().bind("imageRestore", new ImageRestore(downloads, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
+        bindWeb(camel, settings, s3Settings, sync, image, client, activity, pass, dataDir, clock);
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("activityLog", activity);
         camel.getRegistry().bind("s3Uploads", uploads);
@@ -122,6 +133,40 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /** The status page, its API and downloads, metrics and health checks. */
+    private static void bindWeb(CamelContext camel, Settings settings, S3Settings s3, SyncSettings sync, ImageSettings image, S3Client client,
+            ActivityLog activity, SyncPass pass, Path dataDir, Clock clock) {
+        String user = settings.optional("offsite.http.user");
+        String password = settings.optional("offsite.http.password");
+        HttpAuth.checkBinding(settings.text("offsite.http.host"), user, password);
+        camel.getRegistry().bind("httpAuth", new HttpAuth(user, password));
+        camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), sync.trashPrefix(), image.prefix()));
+        S3Inventory inventory = new S3Inventory(client, s3.bucket());
+        ReportStore reports = new ReportStore(dataDir.resolve("reports"));
+        camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
+                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory::list, pass::progress,
+                Prices.from(settings), clock));
+        OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        activity.listen(metrics::record);
+        camel.getRegistry().bind("offsiteMetrics", metrics);
+        BucketCheck bucket = new BucketCheck(client, s3);
+        camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
+        camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",
+                () -> SourceCheck.refusal(sync.source(), false).orElse(null)));
+        camel.getRegistry().bind("lastRunHealthCheck", new OffsiteHealth("last-run", () -> {
+            try {
+                var last = reports.latestSync();
+                var image1 = reports.latestImage();
+                if (last != null && last.status() == offsite.report.RunStatus.FAILED) {
+                    return "last sync FAILED: " + last.reason();
+                }
+                return image1 != null && image1.status() == offsite.report.RunStatus.FAILED ? "last image backup FAILED: " + image1.reason() : null;
+            } catch (java.io.IOException e) {
+                return "cannot read the reports: " + e.getMessage();
+            }
+        }));
     }
 
     private static ExecutorService daemonPool(int threads, String name) {

@@ -84,7 +84,10 @@ public final class ImageBackup {
         }
     }
 
-    public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone) {
+    private final offsite.report.ReportStore reports;
+
+    public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone, offsite.report.ReportStore reports) {
+        this.reports = reports;
         this.settings = settings;
         this.tree = tree;
         this.stateDir = stateDir;
@@ -276,8 +279,14 @@ public final class ImageBackup {
         String reason = status == RunStatus.FAILED ? r.errors.get(0).cause()
                 : (r.type + " backup " + r.id + " stored" + (r.notes.isEmpty() ? "" : "; " + r.notes.get(0)));
         double ratio = r.nextState == null || r.nextState.completeSize() == 0 ? 0 : (double) r.deltaBytes / r.nextState.completeSize();
-        return new ImageReport(status, reason, r.id, r.type, r.decision, r.started, clock.instant(), r.imageBytes, uploaded, ratio,
-                r.secretFiles, r.deleted, r.kept, r.notes, r.errors);
+        ImageReport report = new ImageReport(status, reason, r.id, r.type, r.decision, r.started, clock.instant(), r.imageBytes,
+                uploaded, ratio, r.secretFiles, r.deleted, r.kept, r.notes, r.errors);
+        try {
+            reports.save(report);
+        } catch (IOException e) {
+            LOG.error("cannot write the image report: {}", e.getMessage());
+        }
+        return report;
     }
 
     /** Every manifest known, newest first. */

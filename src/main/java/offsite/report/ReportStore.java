@@ -39,6 +39,22 @@ public final class ReportStore {
         return text;
     }
 
+    /** Keeps the last image report as image-latest.json (and a dated copy). */
+    public void save(ImageReport report) throws IOException {
+        Files.createDirectories(dir);
+        byte[] body = json.writeValueAsBytes(report);
+        Files.write(dir.resolve("image-" + STAMP.format(report.finished()) + ".json"), body);
+        Files.writeString(dir.resolve("image-" + STAMP.format(report.finished()) + ".txt"), report.text(), StandardCharsets.UTF_8);
+        Path tmp = dir.resolve("image-latest.json.tmp");
+        Files.write(tmp, body);
+        Files.move(tmp, dir.resolve("image-latest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public ImageReport latestImage() throws IOException {
+        Path latest = dir.resolve("image-latest.json");
+        return Files.exists(latest) ? json.readValue(latest.toFile(), ImageReport.class) : null;
+    }
+
     public SyncReport latestSync() throws IOException {
         Path latest = dir.resolve("sync-latest.json");
         return Files.exists(latest) ? json.readValue(latest.toFile(), SyncReport.class) : null;

@@ -55,6 +55,26 @@ public final class OffsiteHarness implements AutoCloseable {
         settings.put("offsite.sync.part-size", "5MB");
         settings.put("offsite.sync.streams", "3");
         settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
+        settings.put("offsite.http.port", String.valueOf(freePort()));
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public int httpPort() {
+        return Integer.parseInt(settings.get("offsite.http.port"));
+    }
+
+    /** Starts the long-running process (status page, schedules off); stop it with close() on the returned Main. */
+    public Main startRunning() throws Exception {
+        Map<String, String> running = new HashMap<>(settings);
+        running.put("offsite.mode", "run");
+        Main main = OffsiteApp.create(null, running);
+        main.start();
+        return main;
     }
 
     public OffsiteHarness set(String name, String value) {

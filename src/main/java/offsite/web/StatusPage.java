@@ -1,0 +1,251 @@
+package offsite.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import offsite.activity.Activity;
+import offsite.activity.ActivityLog;
+import offsite.cost.MonthlyCost;
+import offsite.cost.Prices;
+import offsite.report.ByteSize;
+import offsite.report.ImageReport;
+import offsite.report.ReportStore;
+import offsite.report.SyncReport;
+import offsite.store.RemoteObject;
+import offsite.sync.RunProgress;
+import org.quartz.CronExpression;
+
+/**
+ * What the status page, /api and the `status` command show: each pipeline's state, last report and next
+ * window, live progress, the inventory, the activity log and the cost. The same model renders as JSON and HTML.
+ */
+public final class StatusPage {
+
+    /** Where the pipelines keep their objects, and when they run. */
+    public record Layout(String bucket, String syncPrefix, String trashPrefix, String imagePrefix, String syncCron, String imageCron,
+            boolean imagesEnabled) {
+    }
+
+    private final Layout layout;
+    private final ReportStore reports;
+    private final ActivityLog activity;
+    private final Function<String, List<RemoteObject>> lister;
+    private final java.util.function.Supplier<RunProgress> progress;
+    private final Prices prices;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
+    public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, Function<String, List<RemoteObject>> lister,
+            java.util.function.Supplier<RunProgress> progress, Prices prices, Clock clock) {
+        this.layout = layout;
+        this.reports = reports;
+        this.activity = activity;
+        this.lister = lister;
+        this.progress = progress;
+        this.prices = prices;
+        this.clock = clock;
+    }
+
+    /** /api/status */
+    public Map<String, Object> status() throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        SyncReport sync = reports.latestSync();
+        RunProgress running = progress.get();
+        Map<String, Object> syncStatus = new LinkedHashMap<>();
+        boolean active = running != null && running.sent() < running.plannedBytes() && !running.inFlight().isEmpty();
+        syncStatus.put("state", active ? "RUNNING" : sync == null ? "IDLE" : sync.status().name());
+        syncStatus.put("headline", sync == null ? "no pass yet" : sync.headline());
+        syncStatus.put("nextWindow", next(layout.syncCron()));
+        syncStatus.put("lastReport", sync);
+        if (active) {
+            syncStatus.put("progress", progressOf(running));
+        }
+        out.put("sync", syncStatus);
+        ImageReport image = reports.latestImage();
+        Map<String, Object> imageStatus = new LinkedHashMap<>();
+        imageStatus.put("state", !layout.imagesEnabled() ? "IDLE" : image == null ? "IDLE" : image.status().name());
+        imageStatus.put("headline", !layout.imagesEnabled() ? "off (offsite.image.roots is empty)" : image == null ? "no backup yet" : image.headline());
+        imageStatus.put("nextWindow", layout.imagesEnabled() ? next(layout.imageCron()) : null);
+        imageStatus.put("lastReport", image);
+        out.put("image", imageStatus);
+        return out;
+    }
+
+    /** /api/inventory: objects and bytes per part of the bucket, every object with its key. */
+    public Map<String, Object> inventory() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("bucket", layout.bucket());
+        out.put("mirror", part(lister.apply(layout.syncPrefix())));
+        out.put("trash", part(lister.apply(layout.trashPrefix())));
+        out.put("images", part(lister.apply(layout.imagePrefix())));
+        return out;
+    }
+
+    private static Map<String, Object> part(List<RemoteObject> objects) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("objects", objects.size());
+        out.put("bytes", objects.stream().mapToLong(RemoteObject::size).sum());
+        out.put("list", objects.stream().sorted(Comparator.comparing(RemoteObject::key)).map(o -> Map.of("key", o.key(), "size", o.size(),
+                "lastModified", String.valueOf(o.lastModified()))).toList());
+        return out;
+    }
+
+    /** /api/activity, newest first, optionally one pipeline and/or one operation, at most limit lines. */
+    public List<Activity> activity(String pipeline, String operation, int limit) {
+        List<Activity> all = new ArrayList<>(activity.readAll());
+        java.util.Collections.reverse(all);
+        return all.stream().filter(a -> pipeline == null || pipeline.isEmpty() || a.pipeline().equals(pipeline))
+                .filter(a -> operation == null || operation.isEmpty() || a.operation().equals(operation)).limit(limit).toList();
+    }
+
+    public MonthlyCost cost(long storedBytes) {
+        return MonthlyCost.of(storedBytes, activity.readAll(), prices, clock.instant());
+    }
+
+    public String statusJson() throws IOException {
+        Map<String, Object> s = status();
+        long stored = storedBytes();
+        s.put("storedBytes", stored);
+        s.put("cost", cost(stored));
+        return json.writeValueAsString(s);
+    }
+
+    public String inventoryJson() throws IOException {
+        return json.writeValueAsString(inventory());
+    }
+
+    public String activityJson(String pipeline, String operation) throws IOException {
+        return json.writeValueAsString(activity(pipeline, operation, 1000));
+    }
+
+    private long storedBytes() {
+        return lister.apply(layout.syncPrefix()).stream().mapToLong(RemoteObject::size).sum()
+                + lister.apply(layout.trashPrefix()).stream().mapToLong(RemoteObject::size).sum()
+                + lister.apply(layout.imagePrefix()).stream().mapToLong(RemoteObject::size).sum();
+    }
+
+    /** The page: state first, then progress, charts, inventory and the activity log. */
+    public String html(String pipeline, String operation) throws IOException {
+        Map<String, Object> status = status();
+        Map<String, Object> inventory = inventory();
+        long stored = storedBytes();
+        MonthlyCost cost = cost(stored);
+        StringBuilder h = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Offsite status</title>"
+                + "<meta name=\"viewport\" content=\"width=device-width\"><style>" + CSS + "</style></head><body><h1>Offsite</h1>");
+        h.append("<section class=\"cards\">");
+        for (String name : List.of("sync", "image")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) status.get(name);
+            String state = String.valueOf(p.get("state"));
+            h.append("<div class=\"card ").append(state.toLowerCase(java.util.Locale.ROOT)).append("\" id=\"").append(name).append("\"><h2>")
+                    .append(name.equals("sync") ? "Backup-set mirror" : "System images").append("</h2><p class=\"state\" data-state=\"")
+                    .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
+                    .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
+            if (p.get("progress") instanceof Map<?, ?> pr) {
+                h.append("<p>running: ").append(Charts.escape(pr.toString())).append("</p>");
+            }
+            h.append("</div>");
+        }
+        h.append("<div class=\"card\"><h2>Storage and cost</h2><p><span id=\"stored\" data-bytes=\"").append(stored).append("\">")
+                .append(ByteSize.format(stored)).append("</span> stored</p><p>").append(String.format(java.util.Locale.ROOT,
+                        "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", cost.month(),
+                        cost.monthToDate(), cost.projected())).append("</p></div></section>");
+        h.append("<section><h2>Charts</h2>").append(Charts.bars("Bytes uploaded per night", uploadedPerNight(), true))
+                .append(Charts.bars("Storage by part", storageByPart(inventory), true)).append("</section>");
+        h.append("<section><h2>Inventory</h2>");
+        for (String part : List.of("mirror", "trash", "images")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) inventory.get(part);
+            h.append("<h3>").append(part).append(": <span class=\"count\" id=\"").append(part).append("-objects\">").append(p.get("objects"))
+                    .append("</span> objects, <span id=\"").append(part).append("-bytes\" data-bytes=\"").append(p.get("bytes")).append("\">")
+                    .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span></h3><table>");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> list = (List<Map<String, Object>>) p.get("list");
+            for (Map<String, Object> o : list.stream().limit(200).toList()) {
+                String key = String.valueOf(o.get("key"));
+                h.append("<tr><td><a href=\"download?key=").append(java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8))
+                        .append("\">").append(Charts.escape(key)).append("</a></td><td class=\"num\">")
+                        .append(ByteSize.format(((Number) o.get("size")).doubleValue())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        h.append("</section><section><h2>S3 activity</h2><form method=\"get\">pipeline <input name=\"pipeline\" value=\"")
+                .append(pipeline == null ? "" : Charts.escape(pipeline)).append("\"> operation <input name=\"operation\" value=\"")
+                .append(operation == null ? "" : Charts.escape(operation)).append("\"> <button>filter</button></form><table id=\"activity\">"
+                        + "<tr><th>time</th><th>pipeline</th><th>operation</th><th>key</th><th>sent</th><th>received</th><th>ms</th><th>outcome</th></tr>");
+        for (Activity a : activity(pipeline, operation, 200)) {
+            h.append("<tr><td>").append(a.time()).append("</td><td>").append(a.pipeline()).append("</td><td>").append(a.operation())
+                    .append("</td><td>").append(Charts.escape(a.key())).append("</td><td class=\"num\">").append(a.bytesSent())
+                    .append("</td><td class=\"num\">").append(a.bytesReceived()).append("</td><td class=\"num\">").append(a.millis())
+                    .append("</td><td>").append(Charts.escape(a.outcome())).append("</td></tr>");
+        }
+        return h.append("</table></section></body></html>").toString();
+    }
+
+    private Map<String, Double> uploadedPerNight() {
+        Map<String, Double> out = new TreeMap<>();
+        for (Activity a : activity.readAll()) {
+            if (a.operation().equals("PutObject") || a.operation().equals("UploadPart")) {
+                // a night runs past midnight: count it on the day it began (noon to noon)
+                String night = LocalDate.ofInstant(a.time().minusSeconds(12 * 3600), ZoneOffset.UTC).toString().substring(5);
+                out.merge(night, (double) a.bytesSent(), Double::sum);
+            }
+        }
+        while (out.size() > 14) {
+            out.remove(((TreeMap<String, Double>) out).firstKey());
+        }
+        return out;
+    }
+
+    private static Map<String, Double> storageByPart(Map<String, Object> inventory) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String part : List.of("mirror", "trash", "images")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) inventory.get(part);
+            out.put(part, ((Number) p.get("bytes")).doubleValue());
+        }
+        return out;
+    }
+
+    private Map<String, Object> progressOf(RunProgress p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sentBytes", p.sent());
+        out.put("plannedBytes", p.plannedBytes());
+        out.put("bytesPerSecond", p.rate());
+        out.put("etaSeconds", p.rate() > 0 ? (long) ((p.plannedBytes() - p.sent()) / p.rate()) : null);
+        out.put("streams", p.inFlight().values().stream().map(s -> Map.of("file", s.key(), "bytes", s.bytes().get(), "size", s.size())).toList());
+        return out;
+    }
+
+    private String next(String cron) {
+        try {
+            Date next = new CronExpression(cron).getNextValidTimeAfter(Date.from(clock.instant()));
+            return next == null ? null : next.toInstant().toString();
+        } catch (ParseException e) {
+            return "invalid cron: " + cron;
+        }
+    }
+
+    private static final String CSS = "body{font:15px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:1100px}"
+            + ".cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:8px;padding:.2em 1em;flex:1;min-width:260px}"
+            + ".ok .state{color:#176b17}.warn .state{color:#a06000}.failed .state{color:#b00020}.running .state{color:#1d4ed8}"
+            + ".state{font-size:1.6em;font-weight:700;margin:.2em 0}.muted{color:#666}table{border-collapse:collapse;font-size:13px}"
+            + "td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}"
+            + ".chart{width:100%;max-width:660px;display:block;margin:.5em 0}.chart rect{fill:#4a7fd4}.chart .t{font-weight:700;font-size:13px}"
+            + ".chart .l,.chart .v{font-size:10px}";
+}
