@@ -17,6 +17,10 @@ final class OneShot implements AutoCloseable {
         overrides.put("offsite.mode", mode);
         overrides.put("offsite.sync.scheduled", "false");
         overrides.put("offsite.sync.run-on-start", "false");
+        // a one-shot command beside the running process must not take its port: no status page, no /observe
+        overrides.put("camel.server.enabled", "false");
+        overrides.put("camel.management.enabled", "false");
+        overrides.put("camel.main.routes-exclude-pattern", "file:routes/web.yaml");
         main = OffsiteApp.create(config, overrides);
         main.start();
     }

@@ -1,0 +1,44 @@
+package offsite.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import offsite.cost.MonthlyCost;
+import offsite.report.ByteSize;
+import offsite.web.StatusPage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** The status page's first screen in the terminal: each pipeline's state, storage and cost. */
+@Command(name = "status", description = "Show each pipeline's state and last run, what is stored, and the month's cost.")
+final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OffsiteCommand parent;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Integer call() throws Exception {
+        try (OneShot app = new OneShot(parent.configFile(), "status", Map.of())) {
+            StatusPage page = app.bean("statusPage", StatusPage.class);
+            Map<String, Object> status = page.status();
+            for (String name : new String[] {"sync", "image"}) {
+                Map<String, Object> p = (Map<String, Object>) status.get(name);
+                System.out.printf("%-6s %-8s %s%n", name, p.get("state"), p.get("headline"));
+                if (p.get("nextWindow") != null) {
+                    System.out.printf("       next: %s%n", p.get("nextWindow"));
+                }
+            }
+            Map<String, Object> inventory = page.inventory();
+            long total = 0;
+            for (String part : new String[] {"mirror", "trash", "images"}) {
+                Map<String, Object> p = (Map<String, Object>) inventory.get(part);
+                long bytes = ((Number) p.get("bytes")).longValue();
+                total += bytes;
+                System.out.printf("%-6s %6s objects %12s%n", part, p.get("objects"), ByteSize.format(bytes));
+            }
+            MonthlyCost cost = page.cost(total);
+            System.out.printf("cost   %s: %.4f USD so far, %.4f USD projected for the month%n", cost.month(), cost.monthToDate(), cost.projected());
+            return 0;
+        }
+    }
+}
