@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "offsite", mixinStandardHelpOptions = true, version = "offsite 0.1.0",
         description = "Gets backup sets and system images offsite to S3.",
         subcommands = {RunCommand.class, SyncCommand.class, VerifyCommand.class, RestoreSetCommand.class, ImageCommand.class,
-            RestoreImageCommand.class, StatusCommand.class})
+            RestoreImageCommand.class, StatusCommand.class, CostCommand.class})
 public final class OffsiteCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "settings file (default: config/application.properties if present)")

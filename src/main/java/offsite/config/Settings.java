@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class Settings {
 
     private static final Pattern SIZE = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(I?B)?");
-    private static final Pattern DURATION = Pattern.compile("(?i)(\\d+)\\s*(ms|s|m|min|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(?i)(\\d+)\\s*(ms|s|m|min|h|d|w)");
 
     private final Function<String, String> lookup;
 
@@ -103,7 +103,7 @@ public final class Settings {
     public static Duration parseDuration(String name, String value) {
         Matcher m = DURATION.matcher(value.trim());
         if (!m.matches()) {
-            throw new SettingError(name, value, "a duration such as 330m, 30s, 2h or 7d");
+            throw new SettingError(name, value, "a duration such as 330m, 30s, 2h, 7d or 1w");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2).toLowerCase(Locale.ROOT)) {
@@ -111,6 +111,7 @@ public final class Settings {
             case "s" -> Duration.ofSeconds(n);
             case "m", "min" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
+            case "w" -> Duration.ofDays(7 * n);
             default -> Duration.ofDays(n);
         };
     }

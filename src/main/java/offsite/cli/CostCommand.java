@@ -1,0 +1,81 @@
+package offsite.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import offsite.config.Settings;
+import offsite.cost.CostProjection;
+import offsite.cost.Prices;
+import offsite.image.CompleteImageRule;
+import offsite.report.ByteSize;
+import offsite.retention.RetentionPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** Projects the yearly cost of image backups before turning them on, by running the real rule and retention. */
+@Command(name = "cost", description = "Project storage, uploads and charges of image backups from their size and growth.")
+final class CostCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OffsiteCommand parent;
+
+    @Option(names = "--full-size", required = true, paramLabel = "SIZE", description = "complete image size after compression, e.g. 1G")
+    String fullSize;
+
+    @Option(names = "--growth", required = true, paramLabel = "SIZE/PERIOD", description = "delta growth, e.g. 100K/1w or 10M/1d")
+    String growth;
+
+    @Option(names = "--interval", defaultValue = "1h", paramLabel = "DURATION", description = "time between backups (default 1h)")
+    String interval;
+
+    @Option(names = "--keep", defaultValue = "24h,7d,5w,6m", description = "retention (default 24h,7d,5w,6m)")
+    String keep;
+
+    @Option(names = "--months", defaultValue = "12", description = "simulated months (default 12)")
+    int months;
+
+    @Option(names = "--factor", defaultValue = "2", description = "the new-complete-image factor (default 2)")
+    double factor;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String[] g = growth.split("/", 2);
+        if (g.length != 2) {
+            System.err.println("offsite: --growth '" + growth + "' is not SIZE/PERIOD (expected for example 100K/1w)");
+            return 2;
+        }
+        long size = Settings.parseSize("--full-size", fullSize);
+        double perHour = Settings.parseSize("--growth", g[0]) / (Settings.parseDuration("--growth", g[1]).toSeconds() / 3600.0);
+        Duration every = Settings.parseDuration("--interval", interval);
+        Properties defaults = new Properties();
+        try (InputStream in = CostCommand.class.getResourceAsStream("/defaults/application.properties")) {
+            defaults.load(in);
+        }
+        CostProjection.Result r = CostProjection.run(size, perHour, every, RetentionPolicy.parse(keep), new CompleteImageRule(factor, null),
+                months, Prices.from(new Settings(k -> System.getProperty(k, defaults.getProperty(k)))));
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "deltas per cycle          %d%n", r.deltasPerCycle());
+        System.out.printf(Locale.ROOT, "cycle length              %.1f hours%n", r.cycleHours());
+        System.out.printf(Locale.ROOT, "complete images held      %d at most%n", r.completeImagesHeld());
+        System.out.printf(Locale.ROOT, "maximum storage           %s%n", ByteSize.format(r.maxStorageBytes()));
+        System.out.printf(Locale.ROOT, "upload per interval       %s average, %s peak%n", ByteSize.format(r.averageUploadBytesPerInterval()),
+                ByteSize.format(r.peakUploadBytesPerInterval()));
+        System.out.printf(Locale.ROOT, "upload per month          %s at most%n", ByteSize.format(r.maxUploadBytesPerMonth()));
+        System.out.printf(Locale.ROOT, "yearly cost (USD)         storage %.2f + requests %.2f + transfer %.2f = %.2f%n", r.yearlyStorageCost(),
+                r.yearlyRequestCost(), r.yearlyTransferCost(), r.yearlyTotalCost());
+        System.out.println("assumptions:");
+        r.assumptions().forEach(a -> System.out.println("  - " + a));
+        return 0;
+    }
+}
