@@ -76,6 +76,7 @@ public final class ImageBackup {
         RunStatus status = RunStatus.OK;
         ImageState nextState;
         Path nextSignature;
+        Path secretTar;
 
         Run(Instant started, String id, Path work) {
             this.started = started;
@@ -142,27 +143,44 @@ public final class ImageBackup {
             r.nextState = new ImageState(state.completeId(), state.completeSize(), state.completeCreated(), state.deltasSent() + 1);
         }
         Files.deleteIfExists(delta);
-        secrets(r, prefix);
+        secrets(r);
         Files.delete(tar);
     }
 
-    private void secrets(Run r, String prefix) throws IOException {
-        List<PGPPublicKey> keys = Files.isDirectory(settings.keysDir()) ? SecretKeys.load(settings.keysDir()) : List.of();
+    /** Writes the secret files' tar for the route to encrypt; none without secrets, a warning without keys. */
+    private void secrets(Run r) throws IOException {
         if (!tree.hasSecrets()) {
             return;
         }
+        List<PGPPublicKey> keys = Files.isDirectory(settings.keysDir()) ? SecretKeys.load(settings.keysDir()) : List.of();
         if (keys.isEmpty()) {
             r.notes.add("no public key in offsite.image.keys-dir " + settings.keysDir() + ": no secret archive was made");
             r.status = RunStatus.WARN;
             return;
         }
+        r.secretTar = r.work.resolve("secret.tar");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.secretTar))) {
+            r.secretFiles = tree.writeSecrets(out).secrets();
+        }
+    }
+
+    /** The plain secret tar to encrypt (camel-crypto-pgp in the route), if this backup has one. */
+    public List<java.io.File> secretToEncrypt() {
+        Run r = run;
+        return r.secretTar == null ? List.of() : List.of(r.secretTar.toFile());
+    }
+
+    /** The encrypted secret archive from the route: stored beside the other objects, the plain tar removed. */
+    public void secretEncrypted(InputStream encrypted) throws IOException {
+        Run r = run;
         Path file = r.work.resolve("secret.tar.gpg");
         MessageDigest sha = sha256();
-        try (OutputStream raw = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha);
-                OutputStream encrypted = SecretArchive.encrypt(raw, keys)) {
-            r.secretFiles = tree.writeSecrets(encrypted).secrets();
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha)) {
+            encrypted.transferTo(out);
         }
-        r.uploads.add(new ObjectUpload(prefix + "secret.tar.gpg", file, "secret", "none", Files.size(file),
+        Files.delete(r.secretTar);
+        r.secretTar = null;
+        r.uploads.add(new ObjectUpload(settings.prefix() + r.id + "/secret.tar.gpg", file, "secret", "none", Files.size(file),
                 HexFormat.of().formatHex(sha.digest())));
     }
 
