@@ -26,6 +26,7 @@ import offsite.image.ImageTree;
 import offsite.image.PasswordScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import offsite.cost.Prices;
+import offsite.cost.StorageHistory;
 import offsite.offline.OfflineCopy;
 import offsite.store.S3Inventory;
 import offsite.sync.SourceCheck;
@@ -185,7 +186,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory::list, pass::progress,
-                Prices.from(settings), clock));
+                Prices.from(settings), new StorageHistory(dataDir.resolve("storage-history.txt")),
+                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).knownManifests(), image.keep(), clock));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         activity.listen(metrics::record);
         camel.getRegistry().bind("offsiteMetrics", metrics);

@@ -24,7 +24,7 @@ public final class Charts {
         for (Map.Entry<String, Double> e : values.entrySet()) {
             double h = max <= 0 ? 0 : (height - 30) * e.getValue() / max;
             double x = 20 + i * barWidth;
-            String label = bytes ? ByteSize.format(e.getValue()) : String.format(Locale.ROOT, "%.2f", e.getValue());
+            String label = bytes ? ByteSize.format(e.getValue()) : String.format(Locale.ROOT, "%.4f", e.getValue());
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %s</title></rect>",
                     x + 2, 34 + height - 30 - h, Math.max(1, barWidth - 4), h, escape(e.getKey()), label));
             if (n <= 16) {

@@ -46,12 +46,19 @@ public final class StatusPage {
     private final Function<String, List<RemoteObject>> lister;
     private final java.util.function.Supplier<RunProgress> progress;
     private final Prices prices;
+    private final offsite.cost.StorageHistory history;
+    private final java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests;
+    private final offsite.retention.RetentionPolicy keep;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, Function<String, List<RemoteObject>> lister,
-            java.util.function.Supplier<RunProgress> progress, Prices prices, Clock clock) {
+            java.util.function.Supplier<RunProgress> progress, Prices prices, offsite.cost.StorageHistory history,
+            java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests, offsite.retention.RetentionPolicy keep, Clock clock) {
+        this.history = history;
+        this.manifests = manifests;
+        this.keep = keep;
         this.layout = layout;
         this.reports = reports;
         this.activity = activity;
@@ -134,10 +141,13 @@ public final class StatusPage {
     }
 
     private long storedBytes() {
-        return lister.apply(layout.syncPrefix()).stream().mapToLong(RemoteObject::size).sum()
+        long bytes = lister.apply(layout.syncPrefix()).stream().mapToLong(RemoteObject::size).sum()
                 + lister.apply(layout.trashPrefix()).stream().mapToLong(RemoteObject::size).sum()
                 + lister.apply(layout.imagePrefix()).stream().mapToLong(RemoteObject::size).sum();
+        history.record(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), bytes);
+        return bytes;
     }
+
 
     /** The page: state first, then progress, charts, inventory and the activity log. */
     public String html(String pipeline, String operation) throws IOException {
@@ -165,8 +175,11 @@ public final class StatusPage {
                 .append(ByteSize.format(stored)).append("</span> stored</p><p>").append(String.format(java.util.Locale.ROOT,
                         "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", cost.month(),
                         cost.monthToDate(), cost.projected())).append("</p></div></section>");
-        h.append("<section><h2>Charts</h2>").append(Charts.bars("Bytes uploaded per night", uploadedPerNight(), true))
-                .append(Charts.bars("Storage by part", storageByPart(inventory), true)).append("</section>");
+        h.append("<section><h2>Charts</h2><div class=\"charts\">").append(Charts.bars("Bytes uploaded per night", uploadedPerNight(), true))
+                .append(Charts.bars("Storage over time", storageOverTime(), true))
+                .append(Charts.bars("Cost per month (USD)", costPerMonth(), false))
+                .append(Charts.bars("Storage by part", storageByPart(inventory), true)).append("</div></section>");
+        h.append(imageBackups());
         h.append("<section><h2>Inventory</h2>");
         for (String part : List.of("mirror", "trash", "images")) {
             @SuppressWarnings("unchecked")
@@ -212,6 +225,51 @@ public final class StatusPage {
         return out;
     }
 
+    private Map<String, Double> storageOverTime() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        List<Map.Entry<LocalDate, Long>> days = new ArrayList<>(history.days().entrySet());
+        for (Map.Entry<LocalDate, Long> e : days.subList(Math.max(0, days.size() - 30), days.size())) {
+            out.put(e.getKey().toString().substring(5), e.getValue().doubleValue());
+        }
+        return out;
+    }
+
+    /** Each month's cost from its activity and the last storage sample of the month. */
+    private Map<String, Double> costPerMonth() {
+        Map<String, Long> lastStorage = new TreeMap<>();
+        history.days().forEach((day, bytes) -> lastStorage.put(day.toString().substring(0, 7), bytes));
+        List<Activity> all = activity.readAll();
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> month : lastStorage.entrySet()) {
+            java.time.YearMonth ym = java.time.YearMonth.parse(month.getKey());
+            Instant end = ym.atEndOfMonth().atTime(23, 59).toInstant(ZoneOffset.UTC);
+            Instant at = end.isBefore(clock.instant()) ? end : clock.instant();
+            out.put(month.getKey(), MonthlyCost.of(month.getValue(), all, prices, at).projected());
+        }
+        return out;
+    }
+
+    /** The image backups with a manifest, and whether retention keeps each. */
+    private String imageBackups() {
+        List<offsite.image.ImageManifest> known = manifests.get();
+        StringBuilder h = new StringBuilder("<section><h2>Image backups</h2>");
+        if (known.isEmpty()) {
+            return h.append("<p class=\"muted\">none read yet (they are listed after an image backup or restore)</p></section>").toString();
+        }
+        var plan = keep.apply(known.stream().map(m -> new offsite.retention.Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList(),
+                java.time.ZoneId.systemDefault());
+        h.append("<table id=\"images\"><tr><th>id</th><th>type</th><th>size</th><th>age</th><th>retention</th></tr>");
+        for (offsite.image.ImageManifest m : known) {
+            long size = m.objects().stream().mapToLong(offsite.image.ImageManifest.StoredObject::size).sum();
+            long hours = java.time.Duration.between(Instant.parse(m.created()), clock.instant()).toHours();
+            h.append("<tr><td>").append(m.id()).append("</td><td>").append(m.type()).append("</td><td class=\"num\">")
+                    .append(ByteSize.format(size)).append("</td><td>").append(hours).append(" h</td><td>")
+                    .append(plan.keeps(m.id()) ? "keeps: " + String.join(", ", plan.kept().get(m.id())) : "deleted at the next backup")
+                    .append("</td></tr>");
+        }
+        return h.append("</table></section>").toString();
+    }
+
     private static Map<String, Double> storageByPart(Map<String, Object> inventory) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String part : List.of("mirror", "trash", "images")) {
@@ -246,6 +304,6 @@ public final class StatusPage {
             + ".ok .state{color:#176b17}.warn .state{color:#a06000}.failed .state{color:#b00020}.running .state{color:#1d4ed8}"
             + ".state{font-size:1.6em;font-weight:700;margin:.2em 0}.muted{color:#666}table{border-collapse:collapse;font-size:13px}"
             + "td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}"
-            + ".chart{width:100%;max-width:660px;display:block;margin:.5em 0}.chart rect{fill:#4a7fd4}.chart .t{font-weight:700;font-size:13px}"
+            + ".charts{display:grid;grid-template-columns:1fr 1fr;gap:.5em 1.5em}.chart{width:100%;display:block;margin:.5em 0}.chart rect{fill:#4a7fd4}.chart .t{font-weight:700;font-size:13px}"
             + ".chart .l,.chart .v{font-size:10px}";
 }
