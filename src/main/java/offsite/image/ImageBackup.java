@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import offsite.delta.DeltaWriter;
+import offsite.files.FileTree;
+import offsite.files.Sha256;
 import offsite.delta.Signature;
 import offsite.delta.SignatureParameters;
 import offsite.report.ImageReport;
@@ -103,7 +105,7 @@ public final class ImageBackup {
         run = r;
         Files.createDirectories(r.work);
         Path tar = r.work.resolve("image.tar");
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha)) {
             tree.writeBase(out);
         }
@@ -174,7 +176,7 @@ public final class ImageBackup {
     public void secretEncrypted(InputStream encrypted) throws IOException {
         Run r = run;
         Path file = r.work.resolve("secret.tar.gpg");
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha)) {
             encrypted.transferTo(out);
         }
@@ -185,7 +187,7 @@ public final class ImageBackup {
     }
 
     private ObjectUpload compressed(Path from, Path to, String key, String role) throws IOException {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         try (InputStream in = Files.newInputStream(from);
                 OutputStream out = new ZstdOutputStream(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(to), 1 << 16), sha),
                         settings.zstdLevel())) {
@@ -284,7 +286,7 @@ public final class ImageBackup {
     public ImageReport finish() {
         Run r = run;
         try {
-            deleteTree(r.work);
+            FileTree.delete(r.work);
         } catch (IOException e) {
             r.notes.add("could not clean " + r.work + ": " + e.getMessage());
         }
@@ -315,24 +317,5 @@ public final class ImageBackup {
     static String idOf(String key) {
         String[] parts = key.split("/");
         return parts.length >= 2 ? parts[parts.length - 2] : key;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import offsite.delta.DeltaPatcher;
+import offsite.files.Sha256;
 import offsite.store.S3Downloads;
 
 /**
@@ -74,7 +75,7 @@ public final class ImageRestore {
                 Files.delete(full);
                 Files.delete(delta);
             }
-            String sha = sha256(tar);
+            String sha = Sha256.of(tar);
             if (!sha.equals(chosen.imageSha256())) {
                 throw new IOException("the rebuilt image of " + chosen.id() + " has SHA-256 " + sha + ", the manifest says "
                         + chosen.imageSha256() + ": nothing extracted");
@@ -108,7 +109,7 @@ public final class ImageRestore {
         if (object == null) {
             throw new IOException("the manifest lists no object for this part of the backup");
         }
-        MessageDigest sha = sha();
+        MessageDigest sha = Sha256.digest();
         try (InputStream raw = new DigestInputStream(s3.open(object.key(), 0), sha);
                 InputStream in = decompress && "zstd".equals(object.compression()) ? new ZstdInputStream(new BufferedInputStream(raw, 1 << 16)) : raw;
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
@@ -119,22 +120,6 @@ public final class ImageRestore {
         if (!actual.equals(object.sha256())) {
             Files.deleteIfExists(to);
             throw new IOException(object.key() + " is damaged: its SHA-256 is " + actual + ", the manifest says " + object.sha256());
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest sha = sha();
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

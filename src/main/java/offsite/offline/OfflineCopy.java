@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import offsite.files.FileTree;
+import offsite.files.Sha256;
 import java.util.stream.Stream;
 
 /**
@@ -78,7 +80,7 @@ public final class OfflineCopy {
             if (Files.exists(done)) {
                 return new Result(false, "a snapshot for " + day + " already exists at " + done, done, 0, 0, List.of());
             }
-            deleteTree(partial);
+            FileTree.delete(partial);
             Map<String, String> sums = new LinkedHashMap<>();
             for (Map.Entry<Path, BasicFileAttributes> e : before.entrySet()) {
                 Path relative = source.relativize(e.getKey());
@@ -89,13 +91,13 @@ public final class OfflineCopy {
             }
             Map<Path, BasicFileAttributes> after = snapshotOf(source);
             if (!sameFiles(before, after)) {
-                deleteTree(partial);
+                FileTree.delete(partial);
                 return new Result(false, "the backup set changed while it was copied: no snapshot kept; try again when the backup"
                         + " application is idle", null, 0, 0, List.of());
             }
             for (Map.Entry<String, String> s : sums.entrySet()) {
-                if (!sha256(partial.resolve(s.getKey())).equals(s.getValue())) {
-                    deleteTree(partial);
+                if (!Sha256.of(partial.resolve(s.getKey())).equals(s.getValue())) {
+                    FileTree.delete(partial);
                     return new Result(false, "verification failed for " + s.getKey() + " on " + destination + ": the drive may be failing",
                             null, 0, 0, List.of());
                 }
@@ -143,7 +145,7 @@ public final class OfflineCopy {
             if (old.equals(newest) || freeSpace.applyAsLong(destination) >= size) {
                 break;
             }
-            deleteTree(old);
+            FileTree.delete(old);
             removed.add(old.getFileName().toString());
         }
         return removed;
@@ -174,7 +176,7 @@ public final class OfflineCopy {
     }
 
     private static String copyHashing(Path from, Path to) throws IOException {
-        MessageDigest sha = sha();
+        MessageDigest sha = Sha256.digest();
         try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(to)) {
             byte[] buffer = new byte[1 << 20];
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -183,35 +185,5 @@ public final class OfflineCopy {
             }
         }
         return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest sha = sha();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 20];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

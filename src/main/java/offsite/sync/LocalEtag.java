@@ -21,14 +21,9 @@ public final class LocalEtag {
 
     public static String of(Path file, long size, UploadShape shape) throws IOException {
         if (!shape.multipart(size)) {
-            MessageDigest md5 = md5();
             try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[BUFFER];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    md5.update(buffer, 0, n);
-                }
+                return single(in);
             }
-            return HexFormat.of().formatHex(md5.digest());
         }
         return multipart(file, shape.partSizeFor(size));
     }
@@ -61,6 +56,16 @@ public final class LocalEtag {
             parts++;
         }
         return multipartEtag(whole.digest(), parts);
+    }
+
+    /** The single-PUT ETag of a stream read to its end: its MD5 in hex. */
+    public static String single(InputStream in) throws IOException {
+        MessageDigest md5 = md5();
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            md5.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(md5.digest());
     }
 
     /** The multipart ETag from the digest over the part MD5s. */

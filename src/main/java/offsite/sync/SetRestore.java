@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -117,14 +115,9 @@ public final class SetRestore {
     private String etagOf(Path file, RemoteObject o) throws IOException {
         int parts = o.partCount();
         if (parts == 0) {
-            MessageDigest md5 = LocalEtag.md5();
             try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[1 << 20];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    md5.update(buffer, 0, n);
-                }
+                return LocalEtag.single(in);
             }
-            return HexFormat.of().formatHex(md5.digest());
         }
         long size = Files.size(file);
         long partSize = shape.multipart(size) && shape.parts(size) == parts ? shape.partSizeFor(size) : s3.partSize(o.key());

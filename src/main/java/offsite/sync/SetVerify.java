@@ -51,12 +51,7 @@ public final class SetVerify {
             String actual;
             try (InputStream in = s3.open(f.key(), 0)) {
                 if (f.remote().partCount() == 0) {
-                    var md5 = LocalEtag.md5();
-                    byte[] buffer = new byte[1 << 20];
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        md5.update(buffer, 0, n);
-                    }
-                    actual = java.util.HexFormat.of().formatHex(md5.digest());
+                    actual = LocalEtag.single(in);
                 } else {
                     long partSize = shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.partSize(f.key());
                     actual = LocalEtag.multipart(in, partSize);

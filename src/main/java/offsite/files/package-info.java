@@ -1,0 +1,2 @@
+/** Package files holds the local-file operations the pipelines share: SHA-256 of files and streams, removing a tree. */
+package offsite.files;
