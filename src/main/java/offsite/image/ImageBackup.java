@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class ImageBackup {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageBackup.class);
-    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    // milliseconds: two backups in one second (image twice in a row) must not share a prefix
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final ImageSettings settings;
     private final ImageTree tree;
