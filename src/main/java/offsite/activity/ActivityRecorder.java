@@ -12,7 +12,8 @@ import software.amazon.awssdk.http.SdkHttpHeaders;
 
 /**
  * Sits on the one S3Client, so every request of every pipeline, the Camel component's included, lands in the
- * activity log. The pipeline is told by the key's prefix. Records status codes and SDK error texts, never headers.
+ * activity log: each attempt with an answer (so retried 503s show), and a failure that got no answer at all.
+ * The pipeline is told by the key's prefix. Records status codes and SDK error texts, never headers.
  */
 public final class ActivityRecorder implements ExecutionInterceptor {
 
@@ -27,22 +28,23 @@ public final class ActivityRecorder implements ExecutionInterceptor {
     }
 
     @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         attributes.putAttribute(STARTED, System.nanoTime());
     }
 
     @Override
-    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
         record(context.request(), attributes, length(context.httpRequest()), length(context.httpResponse()),
                 String.valueOf(context.httpResponse().statusCode()));
     }
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        String outcome = context.httpResponse().map(r -> String.valueOf(r.statusCode())).orElse("error") + ": "
-                + firstLine(context.exception().getMessage());
+        if (context.httpResponse().isPresent()) {
+            return; // its answer was recorded with the attempt
+        }
         long sent = context.httpRequest().map(ActivityRecorder::length).orElse(0L);
-        record(context.request(), attributes, sent, 0, outcome);
+        record(context.request(), attributes, sent, 0, "error: " + firstLine(context.exception().getMessage()));
     }
 
     private void record(SdkRequest request, ExecutionAttributes attributes, long sent, long received, String outcome) {

@@ -111,6 +111,17 @@ public final class OffsiteHarness implements AutoCloseable {
     public record CommandResult(int exit, String out) {
     }
 
+    /** These settings as a properties file, for a child process. */
+    public Path writeConfig(Path file) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(settings);
+        p.remove("offsite.mode");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, "written by OffsiteHarness");
+        }
+        return file;
+    }
+
     /** Runs a command of the real command line with these settings in a config file, capturing its output. */
     public CommandResult command(String... args) throws IOException {
         Path config = data.resolveSibling("test-application.properties");

@@ -1,0 +1,97 @@
+package offsite.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import offsite.activity.Activity;
+import offsite.activity.ActivityLog;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults between the app and S3: each test ends with the bucket mirroring the source and no upload pending. */
+class FaultsTest {
+
+    private static final int MB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    FaultProxy proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        app = new OffsiteHarness(dir);
+        proxy = new FaultProxy(app.s3.endpoint().getPort());
+        app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port()).set("offsite.s3.max-attempts", "4");
+        app.write("Members/AA000001.rdb", 12 * MB + 3, 1); // three parts
+        app.write("Members/AA000002.rdb", 2 * MB, 2);
+        app.write("Set A.rbc", 999, 3);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        proxy.close();
+        app.close();
+    }
+
+    private void assertMirroredAndNothingPending() throws Exception {
+        assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+        assertThat(app.pendingUploads()).isZero();
+    }
+
+    private List<Activity> activity() {
+        return new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
+    }
+
+    @Test
+    void slow_down_and_internal_errors_are_retried_and_logged() throws Exception {
+        proxy.answerWithError(line -> line.startsWith("PUT "), 3, 503, "SlowDown");
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
+        assertThat(proxy.faultsInjected.get()).isEqualTo(3);
+        assertThat(activity()).filteredOn(a -> a.outcome().startsWith("503")).isNotEmpty();
+        assertMirroredAndNothingPending();
+    }
+
+    @Test
+    void a_connection_cut_mid_part_is_retried() throws Exception {
+        proxy.cutAfter(line -> line.startsWith("PUT ") && line.contains("partNumber="), 2, MB);
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
+        assertThat(proxy.faultsInjected.get()).isEqualTo(2);
+        assertMirroredAndNothingPending();
+    }
+
+    @Test
+    void a_pass_that_keeps_failing_reports_why_and_the_next_pass_resumes() throws Exception {
+        proxy.answerWithError(line -> line.startsWith("PUT ") && line.contains("partNumber=3"), 1000, 500, "InternalError");
+
+        SyncReport failed = app.sync();
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.errors()).singleElement().satisfies(p -> {
+            assertThat(p.subject()).isEqualTo("sets/Members/AA000001.rdb");
+            assertThat(p.cause()).contains("500");
+        });
+        assertThat(app.bucketFiles("sets/")).doesNotContainKey("Members/AA000001.rdb").hasSize(2);
+        assertThat(app.pendingUploads()).as("kept to resume").isEqualTo(1);
+
+        proxy.passThrough();
+        SyncReport next = app.sync();
+
+        assertThat(next.status()).as(next.headline()).isEqualTo(RunStatus.OK);
+        assertThat(next.bytesResumed()).isEqualTo(10 * MB);
+        assertMirroredAndNothingPending();
+    }
+}
