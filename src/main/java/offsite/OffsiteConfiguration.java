@@ -104,7 +104,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         S3Uploads uploads = new S3Uploads(client, s3Settings.bucket());
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
-        SourceScan scan = new SourceScan(sync.source(), clock);
+        SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"));
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         SyncPass pass = new SyncPass(sync, s3Settings, new BucketCheck(client, s3Settings), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
                 new ChunkUpload(uploads, sync.shape(), hashes, limiter, partPool,

@@ -22,13 +22,16 @@ public final class SourceScan {
 
     private final Path root;
     private final Clock clock;
+    private final boolean followSymlinks;
     private List<LocalFile> building = new ArrayList<>();
     private Instant buildingStarted;
     private Snapshot latest;
 
-    public SourceScan(Path root, Clock clock) {
+    /** followSymlinks false: files reached through a symbolic link (the file or a folder above it) are left out. */
+    public SourceScan(Path root, Clock clock, boolean followSymlinks) {
         this.root = root;
         this.clock = clock;
+        this.followSymlinks = followSymlinks;
     }
 
     /** One exchange of the file consumer; all arguments are null for the empty message of an empty poll. */
@@ -39,13 +42,25 @@ public final class SourceScan {
         }
         if (relativePath != null) {
             String relative = relativePath.replace('\\', '/');
-            building.add(new LocalFile(relative, root.resolve(relative), length, Instant.ofEpochMilli(lastModified)));
+            if (followSymlinks || !throughSymlink(relative)) {
+                building.add(new LocalFile(relative, root.resolve(relative), length, Instant.ofEpochMilli(lastModified)));
+            }
         }
         if (batchComplete == null || batchComplete) {
             latest = new Snapshot(building, buildingStarted);
             buildingStarted = null;
             notifyAll();
         }
+    }
+
+    private boolean throughSymlink(String relative) {
+        Path p = root.resolve(relative);
+        for (; p != null && !p.equals(root); p = p.getParent()) {
+            if (java.nio.file.Files.isSymbolicLink(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first complete scan that started at or after the given time, waiting for it at most timeout. */

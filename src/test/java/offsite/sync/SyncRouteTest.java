@@ -200,6 +200,28 @@ class SyncRouteTest {
     }
 
     @Test
+    void symlinks_are_not_followed_unless_configured_and_odd_names_round_trip() throws Exception {
+        backupSet();
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("outside.txt"), "not part of the set");
+        Files.setLastModifiedTime(elsewhere.resolve("outside.txt"), FileTime.from(Instant.now().minusSeconds(3600)));
+        Files.createSymbolicLink(app.source.resolve("linked-dir"), elsewhere);
+        Files.createSymbolicLink(app.source.resolve("linked-file.rdb"), elsewhere.resolve("outside.txt"));
+        app.write("Members/été 日本 chunk.rdb", 1234, 5);
+        app.write("Members/empty.rdb", 0, 6);
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
+        assertThat(app.bucketFiles("sets/")).containsKeys("Members/été 日本 chunk.rdb", "Members/empty.rdb")
+                .doesNotContainKeys("linked-dir/outside.txt", "linked-file.rdb").hasSize(9);
+
+        SyncReport following = app.set("offsite.sync.follow-symlinks", "true").sync();
+        assertThat(following.uploaded().files()).isEqualTo(2);
+        assertThat(app.bucketFiles("sets/")).containsKeys("linked-dir/outside.txt", "linked-file.rdb");
+    }
+
+    @Test
     void no_run_starts_while_the_maintenance_marker_exists() throws Exception {
         backupSet();
         Path lock = Files.writeString(dir.resolve("retrospect.lock"), "grooming");
