@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
@@ -52,7 +51,8 @@ public final class SyncPass {
     private final BandwidthLimiter limiter;
     private final ReportStore reports;
     private final Clock clock;
-    private final ReentrantLock running = new ReentrantLock();
+    /** Set while a pass runs; a pass's steps may run on different threads, so this is not a thread-owned lock. */
+    private final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
 
     private volatile Run run;
 
@@ -76,6 +76,8 @@ public final class SyncPass {
         volatile Instant planned;
         volatile Instant uploadsStarted;
         volatile Instant uploadsFinished;
+
+        final String token = java.util.UUID.randomUUID().toString();
 
         Run(Instant started, boolean dryRun, TransferWindow window) {
             this.started = started;
@@ -113,10 +115,14 @@ public final class SyncPass {
         return max <= 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1);
     }
 
-    /** Opens the window, waits for a scan that started after now, and checks the source and the guards. */
-    public void begin(Boolean dryRun) throws InterruptedException {
-        if (!running.tryLock()) {
-            throw new IllegalStateException("a sync pass is already running since " + run.started);
+    /**
+     * Opens the window, waits for a scan that started after now, and checks the source and the guards. Returns
+     * the pass's token, which the route hands to the later steps; an empty token when another pass is running.
+     */
+    public String begin(Boolean dryRun) throws InterruptedException {
+        if (!busy.compareAndSet(false, true)) {
+            LOG.warn("a sync pass is already running since {}: this one is skipped", run.started);
+            return "";
         }
         Run r = new Run(clock.instant(), Boolean.TRUE.equals(dryRun), new TransferWindow(clock, settings.maxDuration(), settings.grace()));
         run = r;
@@ -124,26 +130,34 @@ public final class SyncPass {
         Optional<String> missing = SourceCheck.refusal(settings.source(), false);
         if (missing.isPresent()) {
             r.stop(RunStatus.FAILED, "refused: " + missing.get());
-            return;
+            return r.token;
         }
         String bucketProblem = bucketCheck.problem();
         if (bucketProblem != null) {
             r.errors.add(new Problem("s3", bucketProblem));
             r.stop(RunStatus.FAILED, bucketProblem);
-            return;
+            return r.token;
         }
         // a scan begun within the last interval is as fresh as the next one would be
         r.snapshot = scan.awaitScanSince(r.started.minus(settings.scanInterval()), settings.scanInterval().plus(Duration.ofMinutes(1)));
         if (r.snapshot == null) {
             r.stop(RunStatus.FAILED, "no scan of " + settings.source() + " completed within offsite.sync.scan-interval + 1 minute");
-            return;
+            return r.token;
         }
-        Optional<String> busy = guard.busy(clock.instant(), r.snapshot.files());
-        busy.ifPresent(reason -> r.stop(RunStatus.WARN, "skipped, the backup application looks busy: " + reason));
+        Optional<String> maintenance = guard.busy(clock.instant(), r.snapshot.files());
+        maintenance.ifPresent(reason -> r.stop(RunStatus.WARN, "skipped, the backup application looks busy: " + reason));
+        return r.token;
     }
 
-    public boolean proceeding() {
-        return run.stopReason == null;
+    /** Whether the pass with this token may go on. */
+    public boolean proceeding(String token) {
+        Run r = run;
+        return owns(token) && r.stopReason == null;
+    }
+
+    private boolean owns(String token) {
+        Run r = run;
+        return token != null && !token.isEmpty() && r != null && token.equals(r.token);
     }
 
     public Listing listing() {
@@ -174,8 +188,8 @@ public final class SyncPass {
         }
     }
 
-    public boolean applying() {
-        return proceeding() && !run.dryRun;
+    public boolean applying(String token) {
+        return proceeding(token) && !run.dryRun;
     }
 
     /** Aborts pending multipart uploads this plan will not resume: their file is gone or already up to date. */
@@ -264,16 +278,26 @@ public final class SyncPass {
     }
 
     /** Records what stopped the pass; finish() reports it. */
-    public void fail(Exception e) {
+    public void fail(Exception e, String token) {
         String cause = S3Errors.explain(e, s3Settings);
+        if (!owns(token)) {
+            LOG.warn("sync pass not started: {}", cause); // another pass runs: its state is not ours to change
+            return;
+        }
         LOG.error("sync pass failed: {}", cause);
         run.errors.add(new Problem("pass", cause));
         run.stop(RunStatus.FAILED, cause);
     }
 
     /** Writes the report, saves the hash cache and ends the pass. */
-    public SyncReport finish() {
+    public SyncReport finish(String token) {
         Run r = run;
+        if (!owns(token)) {
+            Instant now = clock.instant();
+            return new SyncReport(RunStatus.WARN, "skipped: a sync pass is already running since " + (r == null ? "?" : r.started), false,
+                    now, now, String.valueOf(settings.source()), "s3://" + bucket + "/" + settings.prefix(), Map.of(), Count.NONE, 0, 0, 0,
+                    0, Count.NONE, null, 0, Count.NONE, -1, 0, List.of(), List.of());
+        }
         try {
             SyncReport report = report(r);
             try {
@@ -284,9 +308,7 @@ public final class SyncPass {
             }
             return report;
         } finally {
-            if (running.isHeldByCurrentThread()) {
-                running.unlock();
-            }
+            busy.set(false);
         }
     }
 
