@@ -32,6 +32,10 @@ class OnePassAtATimeTest {
                 SyncReport done = first.get();
                 assertThat(done.status()).as(done.headline()).isEqualTo(RunStatus.OK);
                 assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+                // the next night in the same process runs normally
+                SyncReport next = template.requestBody("direct:sync", (Object) null, SyncReport.class);
+                assertThat(next.status()).as(next.headline()).isEqualTo(RunStatus.OK);
+                assertThat(next.reason()).isEqualTo("mirror up to date, nothing to send");
             } finally {
                 main.stop();
             }
