@@ -82,6 +82,39 @@ public final class S3Uploads {
                 .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");
     }
 
+    /**
+     * Puts a local file (image objects, manifests) as one streamed PUT, read afresh on each attempt; the returned
+     * ETag must equal the MD5 of the bytes read, or the upload fails (a new key: nothing older is overwritten).
+     * The component's own PUT of a java.io.File was refused for objects over 128 MB here, and its stream PUT
+     * buffers the whole body in memory.
+     */
+    public String putFile(String key, java.nio.file.Path file) throws java.io.IOException {
+        long size = java.nio.file.Files.size(file);
+        java.security.MessageDigest md5 = md5();
+        RequestBody body = RequestBody.fromContentProvider(() -> {
+            md5.reset();
+            try {
+                return new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file), md5);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }, size, "application/octet-stream");
+        String etag = put(key, body, null);
+        String expected = java.util.HexFormat.of().formatHex(md5.digest());
+        if (!etag.equalsIgnoreCase(expected)) {
+            throw new java.io.IOException("the server stored " + key + " with ETag " + etag + ", the bytes sent have MD5 " + expected);
+        }
+        return etag;
+    }
+
+    private static java.security.MessageDigest md5() {
+        try {
+            return java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String begin(String key) {
         return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")).uploadId();
     }
