@@ -72,8 +72,11 @@ final class RestoreImageCommand implements Callable<Integer> {
             }
             List<ImageManifest> manifests = images.knownManifests();
             ImageManifest chosen = ImageRestore.choose(manifests, id, at);
-            ImageRestore.Result result = app.bean("imageRestore", ImageRestore.class)
-                    .restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
+            ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
+            ImageRestore.Result result;
+            try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
+                result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
+            }
             System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries()
                     + " entries" + (withSecrets ? ", " + result.secretEntries() + " secret entries laid over it" : ""));
             return 0;

@@ -34,6 +34,7 @@ public final class ImageRestore {
 
     private final S3Downloads s3;
     private final Path work;
+    private volatile offsite.sync.RunProgress progress;
 
     public ImageRestore(S3Downloads s3, Path work) {
         this.s3 = s3;
@@ -52,7 +53,19 @@ public final class ImageRestore {
                         : "--at " + at + ": no image backup at or before that time"));
     }
 
+    /** Bytes downloaded so far by the restore in progress, for the progress line; null before one starts. */
+    public offsite.sync.RunProgress progress() {
+        return progress;
+    }
+
     public Result restore(List<ImageManifest> manifests, ImageManifest chosen, Path dir, Path secretKey, char[] passphrase) throws IOException {
+        long total = chosen.objects().stream().filter(o -> secretKey != null || !o.role().equals("secret"))
+                .mapToLong(ImageManifest.StoredObject::size).sum();
+        if (!chosen.full() && manifests.stream().anyMatch(m -> m.id().equals(chosen.base()))) {
+            ImageManifest.StoredObject full = manifests.stream().filter(m -> m.id().equals(chosen.base())).findFirst().get().object("full");
+            total += full == null ? 0 : full.size();
+        }
+        progress = new offsite.sync.RunProgress(total);
         Map<String, ImageManifest> byId = manifests.stream().collect(Collectors.toMap(ImageManifest::id, Function.identity(), (a, b) -> a));
         Files.createDirectories(work);
         Path tar = work.resolve("image.tar");
@@ -110,16 +123,46 @@ public final class ImageRestore {
             throw new IOException("the manifest lists no object for this part of the backup");
         }
         MessageDigest sha = Sha256.digest();
-        try (InputStream raw = new DigestInputStream(s3.open(object.key(), 0), sha);
+        offsite.sync.RunProgress.Stream stream = progress.start(object.key(), object.size());
+        try (InputStream raw = new DigestInputStream(new CountingInput(s3.open(object.key(), 0), n -> progress.add(stream, n)), sha);
                 InputStream in = decompress && "zstd".equals(object.compression()) ? new ZstdInputStream(new BufferedInputStream(raw, 1 << 16)) : raw;
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
             in.transferTo(out);
             raw.transferTo(OutputStream.nullOutputStream()); // the digest covers every stored byte
         }
+        progress.finish(stream);
         String actual = HexFormat.of().formatHex(sha.digest());
         if (!actual.equals(object.sha256())) {
             Files.deleteIfExists(to);
             throw new IOException(object.key() + " is damaged: its SHA-256 is " + actual + ", the manifest says " + object.sha256());
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        private final java.util.function.LongConsumer counted;
+
+        CountingInput(InputStream in, java.util.function.LongConsumer counted) {
+            super(in);
+            this.counted = counted;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                counted.accept(n);
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted.accept(1);
+            }
+            return b;
         }
     }
 }
