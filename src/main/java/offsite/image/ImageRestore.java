@@ -124,10 +124,16 @@ public final class ImageRestore {
         }
         MessageDigest sha = Sha256.digest();
         offsite.sync.RunProgress.Stream stream = progress.start(object.key(), object.size());
-        try (InputStream raw = new DigestInputStream(new CountingInput(s3.open(object.key(), 0), n -> progress.add(stream, n)), sha);
-                InputStream in = decompress && "zstd".equals(object.compression()) ? new ZstdInputStream(new BufferedInputStream(raw, 1 << 16)) : raw;
-                OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
-            in.transferTo(out);
+        IOException unreadable = null;
+        try (InputStream raw = new DigestInputStream(new CountingInput(s3.open(object.key(), 0), n -> progress.add(stream, n)), sha)) {
+            InputStream shielded = org.apache.commons.io.input.CloseShieldInputStream.wrap(raw); // raw is drained after
+            try (InputStream in = decompress && "zstd".equals(object.compression())
+                    ? new ZstdInputStream(new BufferedInputStream(shielded, 1 << 16)) : shielded;
+                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                unreadable = e; // judged below: damaged bytes are told by their SHA-256, not by the decompressor
+            }
             raw.transferTo(OutputStream.nullOutputStream()); // the digest covers every stored byte
         }
         progress.finish(stream);
@@ -135,6 +141,10 @@ public final class ImageRestore {
         if (!actual.equals(object.sha256())) {
             Files.deleteIfExists(to);
             throw new IOException(object.key() + " is damaged: its SHA-256 is " + actual + ", the manifest says " + object.sha256());
+        }
+        if (unreadable != null) {
+            Files.deleteIfExists(to);
+            throw new IOException("cannot decompress " + object.key() + ": " + unreadable.getMessage());
         }
     }
 

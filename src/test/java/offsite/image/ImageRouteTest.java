@@ -144,6 +144,29 @@ class ImageRouteTest {
         assertThat(TestS3.list(app.client, app.s3.bucket(), "images/")).noneMatch(o -> o.key().endsWith("secret.tar.gpg"));
     }
 
+    @Test
+    void a_damaged_object_or_a_broken_manifest_stops_nothing_silently() throws Exception {
+        assertThat(app.command("image").exit()).isZero();
+        String full = TestS3.list(app.client, app.s3.bucket(), "images/").stream().map(S3Object::key)
+                .filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(full),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("not the image any more"));
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/19990101T000000000Z/manifest.json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("{ broken"));
+
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString());
+
+        assertThat(restore.exit()).isEqualTo(1);
+        assertThat(restore.out()).contains("FAILED: " + full + " is damaged: its SHA-256 is");
+        assertThat(restored.toFile().list() == null ? new String[0] : restored.toFile().list()).as("nothing extracted").isEmpty();
+
+        OffsiteHarness.CommandResult next = app.command("image");
+        assertThat(next.exit()).isZero();
+        assertThat(next.out()).contains("manifest images/19990101T000000000Z/manifest.json does not parse")
+                .contains("that backup is ignored");
+    }
+
     private byte[] get(String key) {
         return app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key(key)).asByteArray();
     }
