@@ -57,10 +57,21 @@ final class FaultProxy implements AutoCloseable {
         cutsLeft.set(count);
     }
 
+    /** The next count matching requests are held this long before they go on (a slow store). */
+    void delay(Predicate<String> requestLine, int count, long millis) {
+        matches = requestLine;
+        delayMillis = millis;
+        delaysLeft.set(count);
+    }
+
     void passThrough() {
         errorsLeft.set(0);
         cutsLeft.set(0);
+        delaysLeft.set(0);
     }
+
+    private final AtomicInteger delaysLeft = new AtomicInteger();
+    private volatile long delayMillis;
 
     private void acceptLoop() {
         while (!server.isClosed()) {
@@ -99,6 +110,15 @@ final class FaultProxy implements AutoCloseable {
                     client.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
                     client.getOutputStream().flush();
                     return;
+                }
+                if (matches.test(requestLine) && delaysLeft.getAndDecrement() > 0) {
+                    faultsInjected.incrementAndGet();
+                    try {
+                        Thread.sleep(delayMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
                 boolean cut = matches.test(requestLine) && cutsLeft.getAndDecrement() > 0;
                 out.write(head);

@@ -94,4 +94,15 @@ class FaultsTest {
         assertThat(next.bytesResumed()).isEqualTo(10 * MB);
         assertMirroredAndNothingPending();
     }
+
+    @Test
+    void a_slow_store_is_waited_for_not_abandoned() throws Exception {
+        proxy.delay(line -> line.startsWith("PUT "), 4, 1500);
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
+        assertThat(proxy.faultsInjected.get()).isEqualTo(4);
+        assertMirroredAndNothingPending();
+    }
 }
