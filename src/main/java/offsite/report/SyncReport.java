@@ -25,6 +25,7 @@ public record SyncReport(
         Count leftForNextWindow,
         long estimatedSeconds,
         double planSeconds,
+        long mirroredBytes,
         List<Problem> errors,
         List<String> notes) {
 

@@ -296,7 +296,7 @@ public final class SyncPass {
             Instant now = clock.instant();
             return new SyncReport(RunStatus.WARN, "skipped: a sync pass is already running since " + (r == null ? "?" : r.started), false,
                     now, now, String.valueOf(settings.source()), "s3://" + bucket + "/" + settings.prefix(), Map.of(), Count.NONE, 0, 0, 0,
-                    0, Count.NONE, null, 0, Count.NONE, -1, 0, List.of(), List.of());
+                    0, Count.NONE, null, 0, Count.NONE, -1, 0, -1, List.of(), List.of());
         }
         try {
             SyncReport report = report(r);
@@ -393,10 +393,31 @@ public final class SyncPass {
             reason = reasonFor(r, status, uploaded, left, deferred, deletionRefused);
         }
         long plannedBytes = r.plan == null ? 0 : r.plan.uploadBytes();
+        long mirrored = mirroredBytes(r);
         return new SyncReport(status, reason, r.dryRun, r.started, finished, String.valueOf(settings.source()),
                 "s3://" + bucket + "/" + settings.prefix(), actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed(),
                 deleted, deletionRefused, r.purged, left, estimateSeconds(plannedBytes),
-                r.planned == null ? 0 : (r.planned.toEpochMilli() - r.started.toEpochMilli()) / 1000.0, List.copyOf(r.errors), notes);
+                r.planned == null ? 0 : (r.planned.toEpochMilli() - r.started.toEpochMilli()) / 1000.0, mirrored, List.copyOf(r.errors), notes);
+    }
+
+    /** Bytes under the prefix after the pass: the listing, plus what went up, less what it replaced or trashed. */
+    private static long mirroredBytes(Run r) {
+        if (r.plan == null || r.dryRun) {
+            return r.plan == null ? -1 : r.plan.remoteBytes();
+        }
+        Map<String, PlannedFile> byKey = new java.util.HashMap<>();
+        r.plan.files().forEach(f -> byKey.put(f.key(), f));
+        long bytes = r.plan.remoteBytes();
+        for (UploadOutcome o : r.outcomes) {
+            if (o.status().done()) {
+                PlannedFile f = byKey.get(o.key());
+                bytes += o.size() - (f != null && f.remote() != null ? f.remote().size() : 0);
+            }
+        }
+        for (TrashMove m : r.trashed) {
+            bytes -= m.size();
+        }
+        return bytes;
     }
 
     private String reasonFor(Run r, RunStatus status, Count uploaded, Count left, Count deferred, String deletionRefused) {

@@ -45,7 +45,8 @@ public final class OffsiteMetrics {
     }
 
     public void syncFinished(offsite.report.SyncReport r) {
-        run("sync", r.status() != offsite.report.RunStatus.FAILED, r.durationSeconds(), -1, r.finished().getEpochSecond());
+        run("sync", r.status() != offsite.report.RunStatus.FAILED, r.durationSeconds(), r.dryRun() ? -1 : r.mirroredBytes(),
+                r.finished().getEpochSecond());
     }
 
     public void imageFinished(offsite.report.ImageReport r) {

@@ -66,6 +66,8 @@ class SyncRouteTest {
         assertThat(groom.actions().get("changed").files()).isEqualTo(1);
         assertThat(groom.actions().get("remote-only").files()).isEqualTo(2);
         assertThat(groom.deleted().files()).isEqualTo(2);
+        assertThat(groom.mirroredBytes()).as("bytes under the prefix after the groom")
+                .isEqualTo(java.nio.file.Files.walk(app.source).filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum());
         assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
         assertThat(app.bucketFiles("trash/").keySet()).as("deleted objects are moved to the trash, not destroyed")
                 .allMatch(k -> k.endsWith("sets/Members/AA000002.rdb") || k.endsWith("sets/Members/AA000005.rdb")).hasSize(2);

@@ -118,7 +118,8 @@ class StatusPageTest {
 
         String after = get("/observe/metrics", null).body();
         assertThat(after).contains("offsite_uploaded_bytes_total{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000))
-                .contains("offsite_uploaded_objects_total{pipeline=\"sync\"} 2.0").contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"}");
+                .contains("offsite_uploaded_objects_total{pipeline=\"sync\"} 2.0").contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"}")
+                .contains("offsite_stored_bytes{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000));
         assertThat(get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"source\"").contains("\"last-run\"");
     }
 
