@@ -38,6 +38,7 @@ import offsite.web.WebPaths;
 import offsite.report.ReportStore;
 import offsite.store.BucketCheck;
 import offsite.store.EmbeddedS3;
+import offsite.store.Generations;
 import offsite.store.S3Downloads;
 import offsite.store.ListingPages;
 import offsite.store.S3ClientFactory;
@@ -99,7 +100,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), settings.size("offsite.activity.rotate-size"));
         ImageSettings image = ImageSettings.from(settings);
         S3Client client = S3ClientFactory.create(s3Settings, new ActivityRecorder(activity,
-                Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync", image.prefix(), "image")));
+                pipelines(sync, image)));
         closeWithCamel(camel, client);
         S3Uploads uploads = new S3Uploads(client, s3Settings.bucket());
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
@@ -109,7 +110,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         SyncPass pass = new SyncPass(sync, s3Settings, new BucketCheck(client, s3Settings), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
                 new ChunkUpload(uploads, sync.shape(), hashes, limiter, partPool,
                         s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())), uploads, hashes, limiter,
-                new ReportStore(dataDir.resolve("reports")), clock);
+                new ReportStore(dataDir.resolve("reports")), new Generations(client, s3Settings.bucket(), sync.prefix()),
+                new S3Inventory(client, s3Settings.bucket())::list, clock);
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
 
         S3Downloads downloads = new S3Downloads(client, s3Settings.bucket());
@@ -172,6 +174,16 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         pgp.setCompressionAlgorithm(CompressionAlgorithmTags.UNCOMPRESSED);
         pgp.setFileName("secrets.tar");
         return pgp;
+    }
+
+    /** Which pipeline a key belongs to, by prefix; the mirror's generations live beside its prefix (sets.g2/, sets.generations.json). */
+    private static Map<String, String> pipelines(SyncSettings sync, ImageSettings image) {
+        Map<String, String> out = new java.util.HashMap<>(Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync", image.prefix(), "image"));
+        if (!sync.prefix().isEmpty()) {
+            out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".", "sync");
+            out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".generations.json", "state");
+        }
+        return out;
     }
 
     /** The status page, its API and downloads, metrics and health checks. */

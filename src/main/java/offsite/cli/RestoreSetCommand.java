@@ -24,6 +24,9 @@ final class RestoreSetCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "DIR", description = "where to restore (empty, or an interrupted restore)")
     Path to;
 
+    @Option(names = "--generation", paramLabel = "G", description = "restore generation G (default: the current one)")
+    Integer generation;
+
     @Option(names = "--overwrite", description = "restore into a non-empty directory, replacing files of the same name")
     boolean overwrite;
 
@@ -36,7 +39,8 @@ final class RestoreSetCommand implements Callable<Integer> {
             return 2;
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore", Map.of())) {
-            Listing listing = app.request("direct:list-objects", app.bean("syncPass", SyncPass.class).listing(), Listing.class);
+            SyncPass pass = app.bean("syncPass", SyncPass.class);
+            Listing listing = app.request("direct:list-objects", generation == null ? pass.listing() : pass.generationListing(generation), Listing.class);
             List<RemoteObject> objects = listing.objects();
             RunProgress progress = new RunProgress(objects.stream().mapToLong(RemoteObject::size).sum());
             List<SetRestore.Restored> results;

@@ -19,14 +19,18 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the plan (one line per file, totals, estimated time) and write nothing remote")
     boolean dryRun;
 
+    @Option(names = "--new-generation", description = "start a fresh remote copy under a new generation prefix; the old one stays"
+            + " until the new one is complete, verified and offsite.sync.retire-after-days old")
+    boolean newGeneration;
+
     @Override
     public Integer call() throws Exception {
         try (OneShot app = new OneShot(parent.configFile(), "sync", Map.of())) {
             SyncPass pass = app.bean("syncPass", SyncPass.class);
             SyncReport report;
             try (ProgressLine progress = new ProgressLine(System.err, System.console() != null, pass::progress)) {
-                report = app.camel().createProducerTemplate()
-                        .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", dryRun, SyncReport.class);
+                report = app.camel().createProducerTemplate().requestBodyAndHeaders("direct:sync", null,
+                        java.util.Map.of("offsiteDryRun", dryRun, "offsiteNewGeneration", newGeneration), SyncReport.class);
             }
             if (dryRun) {
                 System.out.print(pass.planText());

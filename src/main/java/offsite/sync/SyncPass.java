@@ -50,6 +50,8 @@ public final class SyncPass {
     private final HashCache hashes;
     private final BandwidthLimiter limiter;
     private final ReportStore reports;
+    private final offsite.store.Generations generations;
+    private final java.util.function.Function<String, List<RemoteObject>> lister;
     private final Clock clock;
     /** Set while a pass runs; a pass's steps may run on different threads, so this is not a thread-owned lock. */
     private final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
@@ -78,6 +80,9 @@ public final class SyncPass {
         volatile Instant uploadsFinished;
 
         final String token = java.util.UUID.randomUUID().toString();
+        String prefix;
+        offsite.store.Generations.State gens;
+        final List<TrashMove> retiring = new ArrayList<>();
 
         Run(Instant started, boolean dryRun, TransferWindow window) {
             this.started = started;
@@ -94,7 +99,10 @@ public final class SyncPass {
     }
 
     public SyncPass(SyncSettings settings, S3Settings s3Settings, BucketCheck bucketCheck, SourceScan scan, MaintenanceGuard guard, ChunkUpload chunks, S3Uploads s3,
-            HashCache hashes, BandwidthLimiter limiter, ReportStore reports, Clock clock) {
+            HashCache hashes, BandwidthLimiter limiter, ReportStore reports, offsite.store.Generations generations,
+            java.util.function.Function<String, List<RemoteObject>> lister, Clock clock) {
+        this.generations = generations;
+        this.lister = lister;
         this.settings = settings;
         this.s3Settings = s3Settings;
         this.bucketCheck = bucketCheck;
@@ -119,14 +127,14 @@ public final class SyncPass {
      * Opens the window, waits for a scan that started after now, and checks the source and the guards. Returns
      * the pass's token, which the route hands to the later steps; an empty token when another pass is running.
      */
-    public String begin(Boolean dryRun) throws InterruptedException {
+    public String begin(Boolean dryRun, Boolean newGeneration) throws InterruptedException {
         if (!busy.compareAndSet(false, true)) {
             LOG.warn("a sync pass is already running since {}: this one is skipped", run.started);
             return "";
         }
         Run r = new Run(clock.instant(), Boolean.TRUE.equals(dryRun), new TransferWindow(clock, settings.maxDuration(), settings.grace()));
+        r.prefix = settings.prefix();
         run = r;
-        LOG.info("sync {}: {} -> s3://{}/{}", r.dryRun ? "dry run" : "pass", settings.source(), bucket, settings.prefix());
         Optional<String> missing = SourceCheck.refusal(settings.source(), false);
         if (missing.isPresent()) {
             r.stop(RunStatus.FAILED, "refused: " + missing.get());
@@ -138,6 +146,16 @@ public final class SyncPass {
             r.stop(RunStatus.FAILED, bucketProblem);
             return r.token;
         }
+        r.gens = generations.load();
+        if (Boolean.TRUE.equals(newGeneration) && !r.dryRun) {
+            r.gens = generations.start(r.gens, r.started);
+            generations.save(r.gens);
+            r.notes.add("started generation " + r.gens.current() + " under " + r.gens.currentGeneration().prefix()
+                    + "; the previous one stays untouched until this one is complete and verified");
+        }
+        r.prefix = r.gens.currentGeneration().prefix();
+        LOG.info("sync {}: {} -> s3://{}/{} (generation {})", r.dryRun ? "dry run" : "pass", settings.source(), bucket, r.prefix,
+                r.gens.current());
         // a scan begun within the last interval is as fresh as the next one would be
         r.snapshot = scan.awaitScanSince(r.started.minus(settings.scanInterval()), settings.scanInterval().plus(Duration.ofMinutes(1)));
         if (r.snapshot == null) {
@@ -160,8 +178,15 @@ public final class SyncPass {
         return token != null && !token.isEmpty() && r != null && token.equals(r.token);
     }
 
+    /** The listing of this pass's generation, or of the current one outside a pass (restore-set, verify). */
     public Listing listing() {
-        return new Listing(bucket, settings.prefix());
+        Run r = run;
+        return new Listing(bucket, r != null && r.prefix != null ? r.prefix : generations.load().currentGeneration().prefix());
+    }
+
+    /** The listing of one generation, by number (restore-set --generation). */
+    public Listing generationListing(int generation) {
+        return new Listing(bucket, generations.prefixOf(generation));
     }
 
     /** Decides every file's action; on a dry run also renders the plan. */
@@ -179,7 +204,7 @@ public final class SyncPass {
         for (LocalFile f : r.snapshot.files()) {
             (f.modified().isAfter(stableBefore) ? changing : stable).add(f);
         }
-        r.plan = new SyncPlanner(settings.prefix(), f -> hashes.etag(f, settings.shape())).plan(stable, changing, remote);
+        r.plan = new SyncPlanner(r.prefix, f -> hashes.etag(f, settings.shape())).plan(stable, changing, remote);
         r.deletions = settings.deletion().decide(r.plan);
         r.progress = new RunProgress(r.plan.uploadBytes());
         r.planned = clock.instant();
@@ -196,7 +221,7 @@ public final class SyncPass {
     public void abortStaleUploads() {
         Set<String> uploading = new HashSet<>();
         run.plan.uploads().forEach(f -> uploading.add(f.key()));
-        for (S3Uploads.Pending p : s3.pending(settings.prefix())) {
+        for (S3Uploads.Pending p : s3.pending(run.prefix)) {
             if (!uploading.contains(p.key())) {
                 LOG.info("aborting stale pending upload of {}", p.key());
                 s3.abort(p.key(), p.uploadId());
@@ -231,8 +256,9 @@ public final class SyncPass {
     /** The objects to move to the trash: none unless every upload of this pass succeeded and the policy allows. */
     public List<TrashMove> deletions() {
         Run r = run;
+        List<TrashMove> retire = retirements(r);
         if (r.deletions.deletes().isEmpty()) {
-            return List.of();
+            return retire;
         }
         boolean allUploaded = r.outcomes.size() == r.plan.uploads().size() && r.outcomes.stream().allMatch(o -> o.status().done());
         if (!allUploaded) {
@@ -240,9 +266,39 @@ public final class SyncPass {
             return List.of();
         }
         String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
-        return r.deletions.deletes().stream()
+        List<TrashMove> moves = new ArrayList<>(r.deletions.deletes().stream()
                 .map(f -> new TrashMove(f.key(), settings.trashPrefix() + day + "/" + f.key(), f.size()))
-                .toList();
+                .toList());
+        moves.addAll(retire);
+        return moves;
+    }
+
+    /**
+     * Older generations due to go: only once the current one is verified and offsite.sync.retire-after-days have
+     * passed since, and only after every upload of this pass succeeded. Their objects move to the trash.
+     */
+    private List<TrashMove> retirements(Run r) {
+        if (r.gens == null || r.gens.generations().size() < 2) {
+            return List.of();
+        }
+        var current = r.gens.currentGeneration();
+        boolean allUploaded = r.outcomes.size() == r.plan.uploads().size() && r.outcomes.stream().allMatch(o -> o.status().done());
+        if (current.verified() == null || !allUploaded
+                || clock.instant().isBefore(current.verified().plus(Duration.ofDays(settings.retireAfterDays())))) {
+            return List.of();
+        }
+        String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
+        for (var g : r.gens.generations()) {
+            if (g.number() != current.number() && g.retired() == null) {
+                for (RemoteObject o : lister.apply(g.prefix())) {
+                    r.retiring.add(new TrashMove(o.key(), settings.trashPrefix() + day + "/" + o.key(), o.size()));
+                }
+                r.gens = r.gens.with(new offsite.store.Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(),
+                        g.verified(), clock.instant()));
+                r.notes.add("retired generation " + g.number() + " (" + g.prefix() + "): its objects moved to the trash");
+            }
+        }
+        return List.copyOf(r.retiring);
     }
 
     public void trashed(TrashMove move) {
@@ -300,6 +356,7 @@ public final class SyncPass {
         }
         try {
             SyncReport report = report(r);
+            advanceGeneration(r, report);
             try {
                 hashes.save();
                 reports.save(report);
@@ -395,9 +452,32 @@ public final class SyncPass {
         long plannedBytes = r.plan == null ? 0 : r.plan.uploadBytes();
         long mirrored = mirroredBytes(r);
         return new SyncReport(status, reason, r.dryRun, r.started, finished, String.valueOf(settings.source()),
-                "s3://" + bucket + "/" + settings.prefix(), actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed(),
+                "s3://" + bucket + "/" + r.prefix, actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed(),
                 deleted, deletionRefused, r.purged, left, estimateSeconds(plannedBytes),
                 r.planned == null ? 0 : (r.planned.toEpochMilli() - r.started.toEpochMilli()) / 1000.0, mirrored, List.copyOf(r.errors), notes);
+    }
+
+    /** A generation is complete after a clean pass that left nothing, verified by a later pass that found nothing to do. */
+    private void advanceGeneration(Run r, SyncReport report) {
+        if (r.gens == null || r.dryRun || r.plan == null || r.stopReason != null || report.status() == RunStatus.FAILED) {
+            return; // only a pass that planned and ran to its end says anything about the generation
+        }
+        var g = r.gens.currentGeneration();
+        boolean clean = report.leftForNextWindow().files() == 0 && report.actions().getOrDefault("deferred", Count.NONE).files() == 0;
+        boolean nothingToDo = clean && report.uploaded().files() == 0 && report.actions().getOrDefault("new", Count.NONE).files() == 0
+                && report.actions().getOrDefault("changed", Count.NONE).files() == 0;
+        Instant now = clock.instant();
+        var next = g;
+        if (g.complete() == null && clean) {
+            next = new offsite.store.Generations.Generation(g.number(), g.prefix(), g.started(), now, null, null);
+        } else if (g.complete() != null && g.verified() == null && nothingToDo) {
+            next = new offsite.store.Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), now, null);
+        }
+        // a FAILED pass returned above: retirement marks stand only when every move succeeded
+        if (next != g || !r.retiring.isEmpty()) {
+            r.gens = r.gens.with(next);
+            generations.save(r.gens);
+        }
     }
 
     /** Bytes under the prefix after the pass: the listing, plus what went up, less what it replaced or trashed. */

@@ -24,6 +24,7 @@ public record SyncSettings(
         Duration scanInterval,
         DeletionPolicy deletion,
         String trashPrefix,
+        int retireAfterDays,
         boolean scheduled,
         boolean runOnStart) {
 
@@ -68,12 +69,13 @@ public record SyncSettings(
                 new DeletionPolicy(s.flag("offsite.sync.delete"), s.integer("offsite.sync.max-delete-count", 0, Integer.MAX_VALUE),
                         s.decimal("offsite.sync.max-delete-percent", 0, 100), s.integer("offsite.sync.trash-days", 0, 36500)),
                 s.text("offsite.sync.trash-prefix"),
+                s.integer("offsite.sync.retire-after-days", 0, 36500),
                 s.flag("offsite.sync.scheduled"),
                 s.flag("offsite.sync.run-on-start"));
     }
 
     public SyncSettings withSource(Path newSource) {
         return new SyncSettings(newSource, prefix, streams, partStreams, bandwidth, shape, cron, startDelayMax, maxDuration, grace, stableFor,
-                quietPeriod, maintenanceMarkers, scanInterval, deletion, trashPrefix, scheduled, runOnStart);
+                quietPeriod, maintenanceMarkers, scanInterval, deletion, trashPrefix, retireAfterDays, scheduled, runOnStart);
     }
 }

@@ -32,8 +32,11 @@ public final class OffsiteMetrics {
     /** Every S3 request: bytes and objects uploaded, failures. */
     public void record(Activity a) {
         boolean ok = a.outcome().startsWith("2");
-        if (!ok) {
+        if (!ok && !a.outcome().equals("404")) { // a 404 answers a probe (is the bucket, the state there?), not a failure
             Counter.builder("offsite.failures").tag("pipeline", a.pipeline()).tag("operation", a.operation()).register(registry()).increment();
+            return;
+        }
+        if (!ok || a.pipeline().equals("state")) {
             return;
         }
         if (a.operation().equals("PutObject") || a.operation().equals("UploadPart")) {
