@@ -78,6 +78,7 @@ public final class StatusPage {
         syncStatus.put("state", active ? "RUNNING" : sync == null ? "IDLE" : sync.status().name());
         syncStatus.put("headline", sync == null ? "no pass yet" : sync.headline());
         syncStatus.put("nextWindow", next(layout.syncCron()));
+        syncStatus.put("destination", sync == null ? null : sync.destination()); // the current generation's prefix
         syncStatus.put("lastReport", sync);
         if (active) {
             syncStatus.put("progress", progressOf(running));
@@ -166,6 +167,10 @@ public final class StatusPage {
                     .append(name.equals("sync") ? "Backup-set mirror" : "System images").append("</h2><p class=\"state\" data-state=\"")
                     .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
                     .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
+            if (p.get("destination") != null) {
+                h.append("<p class=\"muted\" id=\"").append(name).append("-destination\">to ")
+                        .append(Charts.escape(String.valueOf(p.get("destination")))).append("</p>");
+            }
             if (p.get("progress") instanceof Map<?, ?> pr) {
                 h.append("<p>running: ").append(Charts.escape(pr.toString())).append("</p>");
             }

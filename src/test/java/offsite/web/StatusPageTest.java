@@ -69,6 +69,8 @@ class StatusPageTest {
 
         assertThat(status.at("/sync/state").asText()).isEqualTo("OK");
         assertThat(dom).contains("data-state=\"" + status.at("/sync/state").asText() + "\"");
+        assertThat(dom).contains("id=\"sync-destination\">to " + status.at("/sync/destination").asText());
+        assertThat(status.at("/sync/destination").asText()).endsWith("/sets/");
         assertThat(dom).contains("id=\"mirror-objects\">" + inventory.at("/mirror/objects").asInt() + "<");
         assertThat(dom).contains("id=\"mirror-bytes\" data-bytes=\"" + inventory.at("/mirror/bytes").asLong() + "\"");
         assertThat(dom).contains("id=\"stored\" data-bytes=\"" + status.at("/storedBytes").asLong() + "\"");
