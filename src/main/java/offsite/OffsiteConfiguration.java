@@ -106,11 +106,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
         SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"));
+        Generations generations = new Generations(client, s3Settings.bucket(), sync.prefix());
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         SyncPass pass = new SyncPass(sync, s3Settings, new BucketCheck(client, s3Settings), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
                 new ChunkUpload(uploads, sync.shape(), hashes, limiter, partPool,
                         s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())), uploads, hashes, limiter,
-                new ReportStore(dataDir.resolve("reports")), new Generations(client, s3Settings.bucket(), sync.prefix()),
+                new ReportStore(dataDir.resolve("reports")), generations,
                 new S3Inventory(client, s3Settings.bucket())::list, clock);
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
 
@@ -128,7 +129,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 new ReportStore(dataDir.resolve("reports"))));
         camel.getRegistry().bind("imageRestore", new ImageRestore(downloads, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
-        bindWeb(camel, settings, s3Settings, sync, image, client, activity, pass, dataDir, clock);
+        bindWeb(camel, settings, s3Settings, sync, image, client, activity, pass, generations, dataDir, clock);
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("activityLog", activity);
         camel.getRegistry().bind("s3Uploads", uploads);
@@ -188,18 +189,18 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
     /** The status page, its API and downloads, metrics and health checks. */
     private static void bindWeb(CamelContext camel, Settings settings, S3Settings s3, SyncSettings sync, ImageSettings image, S3Client client,
-            ActivityLog activity, SyncPass pass, Path dataDir, Clock clock) {
+            ActivityLog activity, SyncPass pass, Generations generations, Path dataDir, Clock clock) {
         String user = settings.optional("offsite.http.user");
         String password = settings.optional("offsite.http.password");
         HttpAuth.checkBinding(settings.text("offsite.http.host"), user, password);
         camel.getRegistry().bind("httpAuth", new HttpAuth(user, password));
-        camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), sync.trashPrefix(), image.prefix()));
+        camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), generations.laterStem(), sync.trashPrefix(), image.prefix()));
         S3Inventory inventory = new S3Inventory(client, s3.bucket());
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory::list, pass::progress,
                 Prices.from(settings), new StorageHistory(dataDir.resolve("storage-history.txt")),
-                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).knownManifests(), image.keep(), clock));
+                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).knownManifests(), image.keep(), clock, generations::load));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         activity.listen(metrics::record);
         camel.getRegistry().bind("offsiteMetrics", metrics);

@@ -27,6 +27,12 @@ final class StatusCommand implements Callable<Integer> {
                 if (p.get("nextWindow") != null) {
                     System.out.printf("       next: %s%n", p.get("nextWindow"));
                 }
+                if (p.get("generations") instanceof java.util.List<?> gens && gens.size() > 1) {
+                    for (Object g : gens) {
+                        Map<String, Object> one = (Map<String, Object>) g;
+                        System.out.printf("       generation %s (%s): %s%n", one.get("number"), one.get("prefix"), one.get("state"));
+                    }
+                }
             }
             Map<String, Object> inventory = page.inventory();
             long total = 0;
@@ -35,6 +41,12 @@ final class StatusCommand implements Callable<Integer> {
                 long bytes = ((Number) p.get("bytes")).longValue();
                 total += bytes;
                 System.out.printf("%-6s %6s objects %12s%n", part, p.get("objects"), ByteSize.format(bytes));
+            }
+            for (Map.Entry<String, Object> older : ((Map<String, Object>) inventory.get("olderGenerations")).entrySet()) {
+                Map<String, Object> p = (Map<String, Object>) older.getValue();
+                long bytes = ((Number) p.get("bytes")).longValue();
+                total += bytes;
+                System.out.printf("older  %6s objects %12s  in %s%n", p.get("objects"), ByteSize.format(bytes), older.getKey());
             }
             MonthlyCost cost = page.cost(total);
             System.out.printf("cost   %s: %.4f USD so far, %.4f USD projected for the month%n", cost.month(), cost.monthToDate(), cost.projected());

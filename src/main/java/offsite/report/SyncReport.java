@@ -27,7 +27,8 @@ public record SyncReport(
         double planSeconds,
         long mirroredBytes,
         List<Problem> errors,
-        List<String> notes) {
+        List<String> notes,
+        List<offsite.store.Generations.Generation> generations) {
 
     /** A number of files and their bytes. */
     public record Count(long files, long bytes) {
@@ -46,6 +47,14 @@ public record SyncReport(
         actions = Map.copyOf(actions);
         errors = List.copyOf(errors);
         notes = List.copyOf(notes);
+        generations = generations == null ? List.of() : List.copyOf(generations);
+    }
+
+    /** This report with the generations as they stand after the pass. */
+    public SyncReport withGenerations(List<offsite.store.Generations.Generation> after) {
+        return new SyncReport(status, reason, dryRun, started, finished, source, destination, actions, uploaded, bytesSent, bytesResumed,
+                bytesPerSecond, bytesHashed, deleted, deletionRefused, trashPurged, leftForNextWindow, estimatedSeconds, planSeconds,
+                mirroredBytes, errors, notes, after);
     }
 
     /** The first line: status and a one-line reason. */

@@ -14,6 +14,11 @@ public final class SyncReportText {
     private SyncReportText() {
     }
 
+    private static String currentPrefix(SyncReport r) {
+        int slash = r.destination().indexOf('/', "s3://".length());
+        return slash < 0 ? "" : r.destination().substring(slash + 1);
+    }
+
     public static String render(SyncReport r) {
         StringBuilder out = new StringBuilder();
         out.append(r.headline()).append('\n');
@@ -42,6 +47,11 @@ public final class SyncReportText {
         SyncReport.Count left = r.leftForNextWindow();
         out.append("  left for next window: ").append(left.files() == 0 ? "nothing"
                 : left.files() + " files, " + ByteSize.format(left.bytes())).append('\n');
+        if (r.generations().size() > 1) {
+            for (var g : r.generations()) {
+                out.append("  ").append(GenerationText.line(g, g.prefix().equals(currentPrefix(r)))).append('\n');
+            }
+        }
         for (String note : r.notes()) {
             out.append("  note: ").append(note).append('\n');
         }

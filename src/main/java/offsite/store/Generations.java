@@ -60,10 +60,12 @@ public final class Generations {
     }
 
     public String prefixOf(int number) {
-        if (number == 1) {
-            return basePrefix;
-        }
-        return (basePrefix.isEmpty() ? "offsite" : basePrefix.substring(0, basePrefix.length() - 1)) + ".g" + number + "/";
+        return number == 1 ? basePrefix : laterStem() + number + "/";
+    }
+
+    /** What every generation after the first starts with (sets.g), for checks on keys. */
+    public String laterStem() {
+        return (basePrefix.isEmpty() ? "offsite" : basePrefix.substring(0, basePrefix.length() - 1)) + ".g";
     }
 
     public State load() {

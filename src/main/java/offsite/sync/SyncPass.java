@@ -352,11 +352,12 @@ public final class SyncPass {
             Instant now = clock.instant();
             return new SyncReport(RunStatus.WARN, "skipped: a sync pass is already running since " + (r == null ? "?" : r.started), false,
                     now, now, String.valueOf(settings.source()), "s3://" + bucket + "/" + settings.prefix(), Map.of(), Count.NONE, 0, 0, 0,
-                    0, Count.NONE, null, 0, Count.NONE, -1, 0, -1, List.of(), List.of());
+                    0, Count.NONE, null, 0, Count.NONE, -1, 0, -1, List.of(), List.of(), List.of());
         }
         try {
             SyncReport report = report(r);
             advanceGeneration(r, report);
+            report = report.withGenerations(r.gens == null ? List.of() : r.gens.generations());
             try {
                 hashes.save();
                 reports.save(report);
@@ -454,7 +455,7 @@ public final class SyncPass {
         return new SyncReport(status, reason, r.dryRun, r.started, finished, String.valueOf(settings.source()),
                 "s3://" + bucket + "/" + r.prefix, actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed(),
                 deleted, deletionRefused, r.purged, left, estimateSeconds(plannedBytes),
-                r.planned == null ? 0 : (r.planned.toEpochMilli() - r.started.toEpochMilli()) / 1000.0, mirrored, List.copyOf(r.errors), notes);
+                r.planned == null ? 0 : (r.planned.toEpochMilli() - r.started.toEpochMilli()) / 1000.0, mirrored, List.copyOf(r.errors), notes, List.of());
     }
 
     /** A generation is complete after a clean pass that left nothing, verified by a later pass that found nothing to do. */

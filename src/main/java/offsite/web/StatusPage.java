@@ -50,12 +50,15 @@ public final class StatusPage {
     private final java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests;
     private final offsite.retention.RetentionPolicy keep;
     private final Clock clock;
+    private final java.util.function.Supplier<offsite.store.Generations.State> generations;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, Function<String, List<RemoteObject>> lister,
             java.util.function.Supplier<RunProgress> progress, Prices prices, offsite.cost.StorageHistory history,
-            java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests, offsite.retention.RetentionPolicy keep, Clock clock) {
+            java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests, offsite.retention.RetentionPolicy keep, Clock clock,
+            java.util.function.Supplier<offsite.store.Generations.State> generations) {
+        this.generations = generations;
         this.history = history;
         this.manifests = manifests;
         this.keep = keep;
@@ -79,6 +82,7 @@ public final class StatusPage {
         syncStatus.put("headline", sync == null ? "no pass yet" : sync.headline());
         syncStatus.put("nextWindow", next(layout.syncCron()));
         syncStatus.put("destination", sync == null ? null : sync.destination()); // the current generation's prefix
+        syncStatus.put("generations", generationList());
         syncStatus.put("lastReport", sync);
         if (active) {
             syncStatus.put("progress", progressOf(running));
@@ -98,10 +102,45 @@ public final class StatusPage {
     public Map<String, Object> inventory() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bucket", layout.bucket());
-        out.put("mirror", part(lister.apply(layout.syncPrefix())));
+        out.put("mirror", part(lister.apply(currentPrefix())));
         out.put("trash", part(lister.apply(layout.trashPrefix())));
         out.put("images", part(lister.apply(layout.imagePrefix())));
+        Map<String, Object> older = new LinkedHashMap<>();
+        for (String prefix : olderPrefixes()) {
+            older.put(prefix, part(lister.apply(prefix)));
+        }
+        out.put("olderGenerations", older);
         return out;
+    }
+
+    /** Every generation of the mirror, newest first, with its state in words (/api/status sync.generations). */
+    private List<Map<String, Object>> generationList() {
+        offsite.store.Generations.State state = generations.get();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (offsite.store.Generations.Generation g : state.generations()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("number", g.number());
+            one.put("prefix", g.prefix());
+            one.put("current", g.number() == state.current());
+            one.put("state", offsite.report.GenerationText.state(g, g.number() == state.current()));
+            one.put("started", g.started());
+            one.put("complete", g.complete());
+            one.put("verified", g.verified());
+            one.put("retired", g.retired());
+            out.add(0, one);
+        }
+        return out;
+    }
+
+    private String currentPrefix() {
+        return generations.get().currentGeneration().prefix();
+    }
+
+    /** Prefixes of older generations not yet retired: they still hold objects and cost storage. */
+    private List<String> olderPrefixes() {
+        offsite.store.Generations.State state = generations.get();
+        return state.generations().stream().filter(g -> g.number() != state.current() && g.retired() == null)
+                .map(offsite.store.Generations.Generation::prefix).toList();
     }
 
     private static Map<String, Object> part(List<RemoteObject> objects) {
@@ -142,7 +181,8 @@ public final class StatusPage {
     }
 
     private long storedBytes() {
-        long bytes = lister.apply(layout.syncPrefix()).stream().mapToLong(RemoteObject::size).sum()
+        long bytes = lister.apply(currentPrefix()).stream().mapToLong(RemoteObject::size).sum()
+                + olderPrefixes().stream().mapToLong(p -> lister.apply(p).stream().mapToLong(RemoteObject::size).sum()).sum()
                 + lister.apply(layout.trashPrefix()).stream().mapToLong(RemoteObject::size).sum()
                 + lister.apply(layout.imagePrefix()).stream().mapToLong(RemoteObject::size).sum();
         history.record(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), bytes);
@@ -170,6 +210,16 @@ public final class StatusPage {
             if (p.get("destination") != null) {
                 h.append("<p class=\"muted\" id=\"").append(name).append("-destination\">to ")
                         .append(Charts.escape(String.valueOf(p.get("destination")))).append("</p>");
+            }
+            if (p.get("generations") instanceof List<?> gens && gens.size() > 1) {
+                h.append("<ul id=\"generations\" class=\"muted\">");
+                for (Object g : gens) {
+                    Map<?, ?> one = (Map<?, ?>) g;
+                    h.append("<li data-generation=\"").append(one.get("number")).append("\">generation ").append(one.get("number")).append(" (")
+                            .append(Charts.escape(String.valueOf(one.get("prefix")))).append("): ").append(Charts.escape(String.valueOf(one.get("state"))))
+                            .append("</li>");
+                }
+                h.append("</ul>");
             }
             if (p.get("progress") instanceof Map<?, ?> pr) {
                 h.append("<p>running: ").append(Charts.escape(pr.toString())).append("</p>");
@@ -202,6 +252,11 @@ public final class StatusPage {
             }
             h.append("</table>");
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) inventory.get("olderGenerations");
+        older.forEach((prefix, p) -> h.append("<h3>older generation ").append(Charts.escape(prefix)).append(": <span class=\"count\">")
+                .append(p.get("objects")).append("</span> objects, <span data-bytes=\"").append(p.get("bytes")).append("\">")
+                .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span> (kept until the current one is verified)</h3>"));
         h.append("</section><section><h2>S3 activity</h2><form method=\"get\">pipeline <input name=\"pipeline\" value=\"")
                 .append(pipeline == null ? "" : Charts.escape(pipeline)).append("\"> operation <input name=\"operation\" value=\"")
                 .append(operation == null ? "" : Charts.escape(operation)).append("\"> <button>filter</button></form><table id=\"activity\">"

@@ -34,6 +34,29 @@ class GenerationsTest {
             assertThat(generations.load().currentGeneration().complete()).isNotNull();
             assertThat(generations.load().currentGeneration().verified()).isNull();
 
+            assertThat(fresh.out()).as("the report lists the generations").contains("generation 2 (sets.g2/): current, complete")
+                    .contains("generation 1 (sets/): older copy, kept until the current one is verified");
+            OffsiteHarness.CommandResult status = app.command("status");
+            assertThat(status.out()).contains("generation 2 (sets.g2/): current").contains("generation 1 (sets/): older copy")
+                    .containsPattern("older +2 objects .* in sets/");
+            org.apache.camel.main.Main running = app.startRunning();
+            try {
+                String api = new String(java.net.URI.create("http://127.0.0.1:" + app.httpPort() + "/api/status").toURL().openStream()
+                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(api);
+                assertThat(tree.at("/sync/generations/0/number").asInt()).isEqualTo(2);
+                assertThat(tree.at("/sync/generations/0/current").asBoolean()).isTrue();
+                assertThat(tree.at("/sync/generations/1/prefix").asText()).isEqualTo("sets/");
+                long sourceBytes = app.sourceFiles().keySet().stream().mapToLong(k -> app.source.resolve(k).toFile().length()).sum();
+                assertThat(tree.at("/storedBytes").asLong()).as("both generations are stored and paid for").isGreaterThanOrEqualTo(2 * sourceBytes);
+                String page = new String(java.net.URI.create("http://127.0.0.1:" + app.httpPort() + "/").toURL().openStream()
+                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(page).contains("id=\"generations\"").contains("generation 1 (sets/): older copy")
+                        .contains("older generation sets/");
+            } finally {
+                running.stop();
+            }
+
             SyncReport verifying = app.sync(); // finds nothing to send: the new generation is verified
             assertThat(verifying.status()).isEqualTo(RunStatus.OK);
             assertThat(app.bucketFiles("sets/")).as("still there until the next pass").hasSize(2);
