@@ -2,9 +2,11 @@ package offsite.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import offsite.store.S3Settings;
 import offsite.testing.TestS3;
@@ -27,11 +29,12 @@ class EntrypointIT {
         Files.writeString(config.resolve("application.properties"), String.join("\n",
                 "offsite.s3.endpoint=" + s3.endpoint(), "offsite.s3.path-style=true", "offsite.s3.bucket=" + s3.bucket(),
                 "offsite.sync.source=" + backup, "offsite.sync.quiet-period=0m"));
-        ProcessBuilder pb = new ProcessBuilder("sh", Path.of("docker/entrypoint.sh").toAbsolutePath().toString(), "sync")
-                .redirectErrorStream(false);
-        pb.environment().put("OFFSITE_HOME", Path.of("target").toAbsolutePath().toString());
+        Path image = stageImage(dir.resolve("image"));
+        Path home = image.resolve("opt/offsite");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("entrypoint.sh").toString(), "sync").redirectErrorStream(false);
+        pb.environment().put("OFFSITE_HOME", home.toString());
         pb.environment().put("OFFSITE_CONFIG_DIR", config.toString());
-        pb.environment().put("OFFSITE_ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
+        pb.environment().put("OFFSITE_ROUTES_DIR", dir.resolve("empty-routes-volume/routes").toString()); // an empty volume: the packed routes
         pb.environment().put("OFFSITE_DATA_DIR", dir.resolve("data").toString());
         pb.environment().put("OFFSITE_S3_ACCESS_KEY", s3.accessKey());
         pb.environment().put("OFFSITE_S3_SECRET_KEY", s3.secretKey());
@@ -43,5 +46,61 @@ class EntrypointIT {
         assertThat(process.exitValue()).as(out + Files.readString(dir.resolve("stderr.txt"))).isZero();
         assertThat(out).startsWith("OK: mirror up to date: 1 file(s) uploaded");
         assertThat(dir.resolve("data/reports/sync-latest.json")).exists();
+    }
+
+    /** What `docker build` would not check here (no engine on this machine): the image's shape and promises. */
+    @Test
+    void the_dockerfile_runs_non_root_with_the_volumes_port_and_health_check_the_readme_promises() throws Exception {
+        List<String> lines = instructions();
+        assertThat(lines).anyMatch(l -> l.matches("FROM eclipse-temurin:17-jre.*"));
+        assertThat(lines).filteredOn(l -> l.startsWith("USER ")).singleElement().isNotIn("USER root", "USER 0");
+        assertThat(lines).filteredOn(l -> l.startsWith("VOLUME ")).singleElement().asString()
+                .contains("\"/config\"", "\"/routes\"", "\"/keys\"", "\"/data\"", "\"/backup\"");
+        String port = new java.util.Properties() {
+            {
+                load(Files.newBufferedReader(Path.of("config/application.properties")));
+            }
+        }.getProperty("offsite.http.port");
+        assertThat(lines).contains("EXPOSE " + port);
+        assertThat(lines).anyMatch(l -> l.startsWith("HEALTHCHECK ") && l.contains("http://127.0.0.1:" + port + "/observe/health"));
+        assertThat(lines).contains("ENTRYPOINT [\"/opt/offsite/entrypoint.sh\"]");
+        assertThat(Files.isExecutable(Path.of("docker/entrypoint.sh"))).as("COPY keeps the mode: the entrypoint must be executable").isTrue();
+        String readme = Files.readString(Path.of("README.md"));
+        for (String volume : List.of(":/config", ":/routes", ":/keys", ":/data", ":/backup")) {
+            assertThat(readme).as("README's docker run mounts " + volume).contains(volume);
+        }
+        assertThat(readme).contains("-e AWS_ACCESS_KEY_ID=").contains("-e AWS_SECRET_ACCESS_KEY=");
+    }
+
+    /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+    private static List<String> instructions() throws IOException {
+        String joined = Files.readString(Path.of("docker/Dockerfile")).replaceAll("\\\\\n\\s*", " ");
+        return joined.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    /** The image's files, laid out by the Dockerfile's COPY lines (sources relative to the project root). */
+    private static Path stageImage(Path root) throws IOException {
+        for (String line : instructions()) {
+            if (!line.startsWith("COPY ")) {
+                continue;
+            }
+            String[] parts = line.split("\\s+");
+            Path from = Path.of(parts[1]);
+            Path to = root.resolve(parts[2].substring(1));
+            assertThat(from).as("the Dockerfile copies " + from + ", which the build must make").exists();
+            if (Files.isDirectory(from)) {
+                try (var files = Files.walk(from)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        Path target = to.resolve(from.relativize(f).toString());
+                        Files.createDirectories(target.getParent());
+                        Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            } else {
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return root;
     }
 }
