@@ -196,11 +196,14 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("httpAuth", new HttpAuth(user, password));
         camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), generations.laterStem(), sync.trashPrefix(), image.prefix()));
         S3Inventory inventory = new S3Inventory(client, s3.bucket());
+        S3Downloads downloads = new S3Downloads(client, s3.bucket());
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory::list, pass::progress,
+                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).progress(),
                 Prices.from(settings), new StorageHistory(dataDir.resolve("storage-history.txt")),
-                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).knownManifests(), image.keep(), clock, generations::load));
+                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).inBucket(inventory.list(image.prefix()),
+                        key -> downloads.open(key, 0)), image.keep(), clock, generations::load));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         activity.listen(metrics::record);
         camel.getRegistry().bind("offsiteMetrics", metrics);

@@ -2,6 +2,7 @@ package offsite.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import offsite.image.ImageBackup;
 import offsite.image.ImageSettings;
 import offsite.report.ImageReport;
 import offsite.report.RunStatus;
@@ -26,8 +27,10 @@ final class ImageCommand implements Callable<Integer> {
                 System.err.println("offsite: offsite.image.roots is empty (expected the absolute paths to back up, such as /etc,/srv)");
                 return 2;
             }
-            ImageReport report = app.camel().createProducerTemplate()
-                    .requestBodyAndHeader("direct:image", null, "offsiteFull", full, ImageReport.class);
+            ImageReport report;
+            try (ProgressLine line = new ProgressLine(System.err, System.console() != null, app.bean("imageBackup", ImageBackup.class)::progress)) {
+                report = app.camel().createProducerTemplate().requestBodyAndHeader("direct:image", null, "offsiteFull", full, ImageReport.class);
+            }
             System.out.print(report.text());
             return report.status() == RunStatus.FAILED ? 1 : 0;
         }

@@ -32,14 +32,19 @@ final class ProgressLine implements AutoCloseable {
 
     static String describe(RunProgress p) {
         double rate = p.rate();
+        String label = p.label() == null ? "" : p.label() + ": ";
+        if (p.plannedBytes() <= 0) { // a size not known beforehand: bytes and rate only
+            return String.format(Locale.ROOT, "%s%s  %s/s", label, ByteSize.format(p.sent()), ByteSize.format(rate));
+        }
         long left = Math.max(0, p.plannedBytes() - p.sent());
         String eta = rate > 0 ? ByteSize.duration((long) (left / rate)) : "?";
-        return String.format(Locale.ROOT, "%s / %s  %s/s  ETA %s  %d in flight", ByteSize.format(p.sent()),
-                ByteSize.format(p.plannedBytes()), ByteSize.format(rate), eta, p.inFlight().size());
+        String flight = p.inFlight().isEmpty() ? "" : String.format(Locale.ROOT, "  %d in flight", p.inFlight().size());
+        return String.format(Locale.ROOT, "%s%s / %s  %s/s  ETA %s%s", label, ByteSize.format(p.sent()),
+                ByteSize.format(p.plannedBytes()), ByteSize.format(rate), eta, flight);
     }
 
     private void show(RunProgress p) {
-        if (p == null || p.plannedBytes() == 0) {
+        if (p == null || p.plannedBytes() == 0 && p.sent() == 0) {
             return;
         }
         if (terminal) {

@@ -57,6 +57,7 @@ public final class ImageBackup {
     private final ZoneId zone;
     private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
     private volatile Run run;
+    private volatile offsite.sync.RunProgress progress; // the current step of the backup in progress, null between backups
 
     /** The backup in progress. */
     private static final class Run {
@@ -107,21 +108,23 @@ public final class ImageBackup {
         Files.createDirectories(r.work);
         Path tar = r.work.resolve("image.tar");
         MessageDigest sha = Sha256.digest();
-        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha)) {
+        ImageState state = ImageState.load(stateDir.resolve("state.json"));
+        offsite.sync.RunProgress reading = step("reading the tree", state == null ? 0 : state.completeSize()); // the last complete image's size, a fair guess
+        try (OutputStream out = counted(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha), reading)) {
             tree.writeBase(out);
         }
         r.imageBytes = Files.size(tar);
         r.imageSha256 = HexFormat.of().formatHex(sha.digest());
 
-        ImageState state = ImageState.load(stateDir.resolve("state.json"));
         Path signature = stateDir.resolve("complete.sig");
         boolean haveComplete = state != null && Files.exists(signature);
         CompleteImageRule.Decision decision = settings.rule().before(haveComplete, Boolean.TRUE.equals(forceFull),
                 haveComplete ? Instant.parse(state.completeCreated()) : now, now);
         Path delta = r.work.resolve("delta");
         if (!decision.full()) {
+            offsite.sync.RunProgress deltaStep = step("computing the delta", r.imageBytes);
             try (InputStream sig = new BufferedInputStream(Files.newInputStream(signature));
-                    InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16);
+                    InputStream in = counted(new BufferedInputStream(Files.newInputStream(tar), 1 << 16), deltaStep);
                     OutputStream out = new BufferedOutputStream(Files.newOutputStream(delta), 1 << 16)) {
                 new DeltaWriter(Signature.read(sig)).write(in, out);
             }
@@ -134,7 +137,7 @@ public final class ImageBackup {
             r.type = "full";
             r.uploads.add(compressed(tar, r.work.resolve("full.tar.zst"), prefix + "full.tar.zst", "full"));
             r.nextSignature = r.work.resolve("complete.sig");
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16);
+            try (InputStream in = counted(new BufferedInputStream(Files.newInputStream(tar), 1 << 16), step("signing the complete image", r.imageBytes));
                     OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.nextSignature))) {
                 Signature.write(in, SignatureParameters.rdiffDefaults(r.imageBytes), out);
             }
@@ -148,6 +151,37 @@ public final class ImageBackup {
         Files.deleteIfExists(delta);
         secrets(r);
         Files.delete(tar);
+    }
+
+    /** The backup's current step, for the terminal and the status page; null when no backup runs. */
+    public offsite.sync.RunProgress progress() {
+        return progress;
+    }
+
+    private offsite.sync.RunProgress step(String label, long plannedBytes) {
+        offsite.sync.RunProgress step = new offsite.sync.RunProgress(label, plannedBytes);
+        progress = step;
+        return step;
+    }
+
+    private static OutputStream counted(OutputStream out, offsite.sync.RunProgress step) {
+        return new org.apache.commons.io.output.ProxyOutputStream(out) {
+            @Override
+            protected void afterWrite(int n) {
+                step.add(n);
+            }
+        };
+    }
+
+    private static InputStream counted(InputStream in, offsite.sync.RunProgress step) {
+        return new org.apache.commons.io.input.ProxyInputStream(in) {
+            @Override
+            protected void afterRead(int n) {
+                if (n > 0) {
+                    step.add(n);
+                }
+            }
+        };
     }
 
     /** Writes the secret files' tar for the route to encrypt; none without secrets, a warning without keys. */
@@ -184,21 +218,30 @@ public final class ImageBackup {
         Files.delete(r.secretTar);
         r.secretTar = null;
         r.uploads.add(new ObjectUpload(settings.prefix() + r.id + "/secret.tar.gpg", file, "secret", "none", Files.size(file),
-                HexFormat.of().formatHex(sha.digest())));
+                HexFormat.of().formatHex(sha.digest()), this::uploaded));
     }
 
     private ObjectUpload compressed(Path from, Path to, String key, String role) throws IOException {
         MessageDigest sha = Sha256.digest();
-        try (InputStream in = Files.newInputStream(from);
+        try (InputStream in = counted(Files.newInputStream(from), step("compressing", Files.size(from)));
                 OutputStream out = new ZstdOutputStream(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(to), 1 << 16), sha),
                         settings.zstdLevel())) {
             in.transferTo(out);
         }
-        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()));
+        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()), this::uploaded);
     }
 
+    /** The objects to put, in order; the upload step's progress starts here. */
     public List<ObjectUpload> uploads() {
+        step("uploading", run.uploads.stream().mapToLong(ObjectUpload::size).sum());
         return List.copyOf(run.uploads);
+    }
+
+    private void uploaded(long bytes) {
+        offsite.sync.RunProgress step = progress;
+        if (step != null) {
+            step.add(bytes);
+        }
     }
 
     /** Written after every other object: the backup exists from this moment. */
@@ -210,7 +253,8 @@ public final class ImageBackup {
         Path file = r.work.resolve("manifest.json");
         Files.write(file, manifest.toJson());
         manifests.put(r.id, manifest);
-        return new ObjectUpload(settings.prefix() + r.id + "/manifest.json", file, "manifest", "none", Files.size(file), "");
+        // a few hundred bytes after the planned objects: not counted, so the upload step ends at its planned total
+        return new ObjectUpload(settings.prefix() + r.id + "/manifest.json", file, "manifest", "none", Files.size(file), "", bytes -> { });
     }
 
     /** The manifest is stored: the new complete image's signature and the counters become the local state. */
@@ -286,6 +330,7 @@ public final class ImageBackup {
 
     public ImageReport finish() {
         Run r = run;
+        progress = null;
         try {
             FileTree.delete(r.work);
         } catch (IOException e) {
@@ -308,6 +353,35 @@ public final class ImageBackup {
             LOG.error("cannot write the image report: {}", e.getMessage());
         }
         return report;
+    }
+
+    /** Opens an object of the bucket for reading (the status page's downloads). */
+    public interface ObjectSource {
+        InputStream open(String key) throws IOException;
+    }
+
+    /**
+     * The backups in the bucket, newest first: each listed manifest, read from the bucket the first time it is
+     * seen (after a restart the process knows none); one that cannot be read or parsed is left out and logged.
+     */
+    public List<ImageManifest> inBucket(List<RemoteObject> listed, ObjectSource source) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (RemoteObject o : listed) {
+            if (!o.key().endsWith("/manifest.json")) {
+                continue;
+            }
+            String id = idOf(o.key());
+            ids.add(id);
+            if (!manifests.containsKey(id)) {
+                try (InputStream in = source.open(o.key())) {
+                    ImageManifest m = ImageManifest.parse(in.readAllBytes(), o.key());
+                    manifests.put(m.id(), m);
+                } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
+                    LOG.warn("{}: not shown ({})", o.key(), e.getMessage());
+                }
+            }
+        }
+        return knownManifests().stream().filter(m -> ids.contains(m.id())).toList();
     }
 
     /** Every manifest known, newest first. */

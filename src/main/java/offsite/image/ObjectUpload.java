@@ -1,7 +1,8 @@
 package offsite.image;
 
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
-/** A file to put at a key, as the image-put route sends it. */
-public record ObjectUpload(String key, Path file, String role, String compression, long size, String sha256) {
+/** A file to put at a key, as the image-put route sends it; sent hears of each byte read for the upload (progress). */
+public record ObjectUpload(String key, Path file, String role, String compression, long size, String sha256, LongConsumer sent) {
 }

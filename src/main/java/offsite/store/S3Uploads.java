@@ -88,13 +88,20 @@ public final class S3Uploads {
      * The component's own PUT of a java.io.File was refused for objects over 128 MB here, and its stream PUT
      * buffers the whole body in memory.
      */
-    public String putFile(String key, java.nio.file.Path file) throws java.io.IOException {
+    public String putFile(String key, java.nio.file.Path file, java.util.function.LongConsumer sent) throws java.io.IOException {
         long size = java.nio.file.Files.size(file);
         java.security.MessageDigest md5 = md5();
         RequestBody body = RequestBody.fromContentProvider(() -> {
             md5.reset();
             try {
-                return new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file), md5);
+                return new java.security.DigestInputStream(new org.apache.commons.io.input.ProxyInputStream(java.nio.file.Files.newInputStream(file)) {
+                    @Override
+                    protected void afterRead(int n) {
+                        if (n > 0) {
+                            sent.accept(n);
+                        }
+                    }
+                }, md5);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }

@@ -11,13 +11,30 @@ public final class RunProgress {
     public record Stream(String key, long size, long startedNanos, AtomicLong bytes) {
     }
 
+    private final String label;
     private final long plannedBytes;
     private final long startedNanos = System.nanoTime();
     private final AtomicLong sent = new AtomicLong();
     private final Map<String, Stream> inFlight = new ConcurrentHashMap<>();
 
     public RunProgress(long plannedBytes) {
+        this(null, plannedBytes);
+    }
+
+    /** A labelled step of a run with several (an image backup: reading the tree, delta, compressing, uploading); 0 planned when unknown. */
+    public RunProgress(String label, long plannedBytes) {
+        this.label = label;
         this.plannedBytes = plannedBytes;
+    }
+
+    /** What the bytes are, or null for a run of one kind of transfer. */
+    public String label() {
+        return label;
+    }
+
+    /** Counts bytes that are not one transfer (reading, hashing, compressing). */
+    public void add(long bytes) {
+        sent.addAndGet(bytes);
     }
 
     public Stream start(String key, long size) {

@@ -45,6 +45,7 @@ public final class StatusPage {
     private final ActivityLog activity;
     private final Function<String, List<RemoteObject>> lister;
     private final java.util.function.Supplier<RunProgress> progress;
+    private final java.util.function.Supplier<RunProgress> imageProgress;
     private final Prices prices;
     private final offsite.cost.StorageHistory history;
     private final java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests;
@@ -55,7 +56,7 @@ public final class StatusPage {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, Function<String, List<RemoteObject>> lister,
-            java.util.function.Supplier<RunProgress> progress, Prices prices, offsite.cost.StorageHistory history,
+            java.util.function.Supplier<RunProgress> progress, java.util.function.Supplier<RunProgress> imageProgress, Prices prices, offsite.cost.StorageHistory history,
             java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests, offsite.retention.RetentionPolicy keep, Clock clock,
             java.util.function.Supplier<offsite.store.Generations.State> generations) {
         this.generations = generations;
@@ -67,6 +68,7 @@ public final class StatusPage {
         this.activity = activity;
         this.lister = lister;
         this.progress = progress;
+        this.imageProgress = imageProgress;
         this.prices = prices;
         this.clock = clock;
     }
@@ -89,11 +91,15 @@ public final class StatusPage {
         }
         out.put("sync", syncStatus);
         ImageReport image = reports.latestImage();
+        RunProgress imaging = imageProgress.get();
         Map<String, Object> imageStatus = new LinkedHashMap<>();
-        imageStatus.put("state", !layout.imagesEnabled() ? "IDLE" : image == null ? "IDLE" : image.status().name());
+        imageStatus.put("state", imaging != null ? "RUNNING" : !layout.imagesEnabled() ? "IDLE" : image == null ? "IDLE" : image.status().name());
         imageStatus.put("headline", !layout.imagesEnabled() ? "off (offsite.image.roots is empty)" : image == null ? "no backup yet" : image.headline());
         imageStatus.put("nextWindow", layout.imagesEnabled() ? next(layout.imageCron()) : null);
         imageStatus.put("lastReport", image);
+        if (imaging != null) {
+            imageStatus.put("progress", progressOf(imaging));
+        }
         out.put("image", imageStatus);
         return out;
     }
@@ -110,6 +116,7 @@ public final class StatusPage {
             older.put(prefix, part(lister.apply(prefix)));
         }
         out.put("olderGenerations", older);
+        out.put("imageBackups", imageBackupList());
         return out;
     }
 
@@ -222,7 +229,7 @@ public final class StatusPage {
                 h.append("</ul>");
             }
             if (p.get("progress") instanceof Map<?, ?> pr) {
-                h.append("<p>running: ").append(Charts.escape(pr.toString())).append("</p>");
+                h.append(progressHtml(pr));
             }
             h.append("</div>");
         }
@@ -234,7 +241,9 @@ public final class StatusPage {
                 .append(Charts.bars("Storage over time", storageOverTime(), true))
                 .append(Charts.bars("Cost per month (USD)", costPerMonth(), false))
                 .append(Charts.bars("Storage by part", storageByPart(inventory), true)).append("</div></section>");
-        h.append(imageBackups());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> backups = (List<Map<String, Object>>) inventory.get("imageBackups");
+        h.append(imageBackups(backups));
         h.append("<section><h2>Inventory</h2>");
         for (String part : List.of("mirror", "trash", "images")) {
             @SuppressWarnings("unchecked")
@@ -309,22 +318,40 @@ public final class StatusPage {
         return out;
     }
 
-    /** The image backups with a manifest, and whether retention keeps each. */
-    private String imageBackups() {
+    /** The image backups in the bucket, newest first: kind, size, age, and what retention keeps each for. */
+    private List<Map<String, Object>> imageBackupList() {
         List<offsite.image.ImageManifest> known = manifests.get();
-        StringBuilder h = new StringBuilder("<section><h2>Image backups</h2>");
-        if (known.isEmpty()) {
-            return h.append("<p class=\"muted\">none read yet (they are listed after an image backup or restore)</p></section>").toString();
-        }
         var plan = keep.apply(known.stream().map(m -> new offsite.retention.Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList(),
                 java.time.ZoneId.systemDefault());
-        h.append("<table id=\"images\"><tr><th>id</th><th>type</th><th>size</th><th>age</th><th>retention</th></tr>");
+        List<Map<String, Object>> out = new ArrayList<>();
         for (offsite.image.ImageManifest m : known) {
-            long size = m.objects().stream().mapToLong(offsite.image.ImageManifest.StoredObject::size).sum();
-            long hours = java.time.Duration.between(Instant.parse(m.created()), clock.instant()).toHours();
-            h.append("<tr><td>").append(m.id()).append("</td><td>").append(m.type()).append("</td><td class=\"num\">")
-                    .append(ByteSize.format(size)).append("</td><td>").append(hours).append(" h</td><td>")
-                    .append(plan.keeps(m.id()) ? "keeps: " + String.join(", ", plan.kept().get(m.id())) : "deleted at the next backup")
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("id", m.id());
+            one.put("type", m.type());
+            one.put("base", m.base());
+            one.put("created", m.created());
+            one.put("bytes", m.objects().stream().mapToLong(offsite.image.ImageManifest.StoredObject::size).sum());
+            one.put("ageHours", java.time.Duration.between(Instant.parse(m.created()), clock.instant()).toHours());
+            one.put("keptFor", plan.keeps(m.id()) ? plan.kept().get(m.id()) : List.of());
+            one.put("manifest", layout.imagePrefix() + m.id() + "/manifest.json");
+            out.add(one);
+        }
+        return out;
+    }
+
+    private static String imageBackups(List<Map<String, Object>> backups) {
+        StringBuilder h = new StringBuilder("<section><h2>Image backups</h2>");
+        if (backups.isEmpty()) {
+            return h.append("<p class=\"muted\">none in the bucket</p></section>").toString();
+        }
+        h.append("<table id=\"images\"><tr><th>id</th><th>type</th><th>size</th><th>age</th><th>retention</th></tr>");
+        for (Map<String, Object> b : backups) {
+            List<?> kept = (List<?>) b.get("keptFor");
+            h.append("<tr><td><a href=\"download?key=").append(java.net.URLEncoder.encode(String.valueOf(b.get("manifest")), java.nio.charset.StandardCharsets.UTF_8))
+                    .append("\">").append(b.get("id")).append("</a></td><td>").append(b.get("type")).append("</td><td class=\"num\" data-bytes=\"")
+                    .append(b.get("bytes")).append("\">").append(ByteSize.format(((Number) b.get("bytes")).doubleValue())).append("</td><td>")
+                    .append(b.get("ageHours")).append(" h</td><td>")
+                    .append(kept.isEmpty() ? "deleted at the next backup" : "keeps: " + String.join(", ", kept.stream().map(String::valueOf).toList()))
                     .append("</td></tr>");
         }
         return h.append("</table></section>").toString();
@@ -340,14 +367,62 @@ public final class StatusPage {
         return out;
     }
 
-    private Map<String, Object> progressOf(RunProgress p) {
+    /** A run's progress in total and per stream: bytes, rate and time left (null while the rate is unknown). */
+    private static Map<String, Object> progressOf(RunProgress p) {
         Map<String, Object> out = new LinkedHashMap<>();
+        if (p.label() != null) {
+            out.put("step", p.label());
+        }
         out.put("sentBytes", p.sent());
         out.put("plannedBytes", p.plannedBytes());
-        out.put("bytesPerSecond", p.rate());
-        out.put("etaSeconds", p.rate() > 0 ? (long) ((p.plannedBytes() - p.sent()) / p.rate()) : null);
-        out.put("streams", p.inFlight().values().stream().map(s -> Map.of("file", s.key(), "bytes", s.bytes().get(), "size", s.size())).toList());
+        out.put("bytesPerSecond", Math.round(p.rate()));
+        out.put("etaSeconds", eta(p.plannedBytes() - p.sent(), p.rate()));
+        long now = System.nanoTime();
+        out.put("streams", p.inFlight().values().stream().sorted(Comparator.comparing(RunProgress.Stream::key)).map(s -> {
+            double seconds = (now - s.startedNanos()) / 1e9;
+            double rate = seconds > 0 ? s.bytes().get() / seconds : 0;
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("file", s.key());
+            one.put("bytes", s.bytes().get());
+            one.put("size", s.size());
+            one.put("bytesPerSecond", Math.round(rate));
+            one.put("etaSeconds", eta(s.size() - s.bytes().get(), rate));
+            return one;
+        }).toList());
         return out;
+    }
+
+    private static Long eta(long left, double rate) {
+        return rate > 0 && left >= 0 ? (long) (left / rate) : null;
+    }
+
+    /** The progress as a person reads it: the total, then one row per stream. */
+    private static String progressHtml(Map<?, ?> p) {
+        StringBuilder h = new StringBuilder("<div class=\"progress\">");
+        long planned = ((Number) p.get("plannedBytes")).longValue();
+        long sent = ((Number) p.get("sentBytes")).longValue();
+        h.append("<p>").append(p.get("step") == null ? "running" : Charts.escape(String.valueOf(p.get("step")))).append(": <span class=\"sent\" data-bytes=\"")
+                .append(sent).append("\">").append(ByteSize.format(sent)).append("</span>");
+        if (planned > 0) {
+            h.append(" of ").append(ByteSize.format(planned)).append(String.format(java.util.Locale.ROOT, " (%.0f%%)", 100.0 * Math.min(sent, planned) / planned));
+        }
+        h.append(" at ").append(ByteSize.format(((Number) p.get("bytesPerSecond")).doubleValue())).append("/s, ")
+                .append(p.get("etaSeconds") == null ? "time left unknown" : ByteSize.duration(((Number) p.get("etaSeconds")).longValue()) + " left")
+                .append("</p>");
+        List<?> streams = (List<?>) p.get("streams");
+        if (!streams.isEmpty()) {
+            h.append("<table class=\"streams\"><tr><th>file</th><th>sent</th><th>of</th><th>rate</th><th>left</th></tr>");
+            for (Object o : streams) {
+                Map<?, ?> s = (Map<?, ?>) o;
+                h.append("<tr><td>").append(Charts.escape(String.valueOf(s.get("file")))).append("</td><td class=\"num\">")
+                        .append(ByteSize.format(((Number) s.get("bytes")).doubleValue())).append("</td><td class=\"num\">")
+                        .append(ByteSize.format(((Number) s.get("size")).doubleValue())).append("</td><td class=\"num\">")
+                        .append(ByteSize.format(((Number) s.get("bytesPerSecond")).doubleValue())).append("/s</td><td class=\"num\">")
+                        .append(s.get("etaSeconds") == null ? "?" : ByteSize.duration(((Number) s.get("etaSeconds")).longValue())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        return h.append("</div>").toString();
     }
 
     private String next(String cron) {

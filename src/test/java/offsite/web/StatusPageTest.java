@@ -16,8 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import offsite.testing.Browser;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -60,33 +59,91 @@ class StatusPageTest {
 
     @Test
     void the_page_in_a_browser_shows_what_the_api_says_and_loads_nothing_from_outside() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(tree.resolve("hostname"), "backup-host\n");
+        Files.writeString(tree.resolve("app.conf"), "password = hunter2\nport = 80\n");
+        app.set("offsite.image.roots", tree.getParent().toString());
         app.sync();
+        assertThat(app.command("image").out()).startsWith("OK: full backup");
         running = app.startRunning();
+        String base = "http://127.0.0.1:" + app.httpPort() + "/";
         JsonNode status = new ObjectMapper().readTree(get("/api/status", null).body());
         JsonNode inventory = new ObjectMapper().readTree(get("/api/inventory", null).body());
 
-        String dom = chromium("--dump-dom", "http://127.0.0.1:" + app.httpPort() + "/");
+        try (Browser browser = new Browser(dir)) {
+            browser.open(base);
+            String dom = browser.eval("document.documentElement.outerHTML");
 
-        assertThat(status.at("/sync/state").asText()).isEqualTo("OK");
-        assertThat(dom).contains("data-state=\"" + status.at("/sync/state").asText() + "\"");
-        assertThat(dom).contains("id=\"sync-destination\">to " + status.at("/sync/destination").asText());
-        assertThat(status.at("/sync/destination").asText()).endsWith("/sets/");
-        assertThat(dom).contains("id=\"mirror-objects\">" + inventory.at("/mirror/objects").asInt() + "<");
-        assertThat(dom).contains("id=\"mirror-bytes\" data-bytes=\"" + inventory.at("/mirror/bytes").asLong() + "\"");
-        assertThat(dom).contains("id=\"stored\" data-bytes=\"" + status.at("/storedBytes").asLong() + "\"");
-        assertThat(inventory.at("/mirror/objects").asInt()).isEqualTo(2);
-        assertThat(dom).contains("<svg").contains("Bytes uploaded per night").contains("PutObject");
-        List<String> external = new ArrayList<>();
-        Matcher m = Pattern.compile("(?:src|href|url)\\s*[=(]\\s*[\"']?((?:https?:)?//[^\"' )>]+)").matcher(dom);
-        while (m.find()) {
-            if (!m.group(1).contains("//127.0.0.1")) {
-                external.add(m.group(1));
+            assertThat(status.at("/sync/state").asText()).isEqualTo("OK");
+            assertThat(status.at("/image/state").asText()).isEqualTo("OK");
+            assertThat(browser.eval("document.querySelector('#sync .state').dataset.state")).isEqualTo(status.at("/sync/state").asText());
+            assertThat(browser.eval("document.querySelector('#image .state').dataset.state")).isEqualTo(status.at("/image/state").asText());
+            assertThat(dom).contains("id=\"sync-destination\">to " + status.at("/sync/destination").asText());
+            assertThat(status.at("/sync/destination").asText()).endsWith("/sets/");
+            for (String part : List.of("mirror", "images", "trash")) {
+                assertThat(browser.eval("document.getElementById('" + part + "-objects').textContent")).as(part)
+                        .isEqualTo(inventory.at("/" + part + "/objects").asText());
+                assertThat(browser.eval("document.getElementById('" + part + "-bytes').dataset.bytes")).as(part)
+                        .isEqualTo(inventory.at("/" + part + "/bytes").asText());
             }
-        }
-        assertThat(external).as("nothing from outside 127.0.0.1").isEmpty();
+            assertThat(inventory.at("/mirror/objects").asInt()).isEqualTo(2);
+            assertThat(inventory.at("/images/objects").asInt()).as("full.tar.zst and manifest.json").isEqualTo(2);
+            assertThat(browser.eval("document.getElementById('stored').dataset.bytes")).isEqualTo(status.at("/storedBytes").asText());
+            assertThat(browser.eval("document.querySelectorAll('#images tr').length")).as("header and the one backup").isEqualTo("2");
+            assertThat(browser.eval("document.querySelector('#images tr:nth-child(2) td').textContent")).isEqualTo(inventory.at("/imageBackups/0/id").asText());
+            assertThat(browser.eval("document.querySelector('#images tr:nth-child(2) td[data-bytes]').dataset.bytes"))
+                    .isEqualTo(inventory.at("/imageBackups/0/bytes").asText());
+            assertThat(inventory.at("/imageBackups/0/type").asText()).isEqualTo("full");
+            assertThat(browser.eval("document.querySelectorAll('svg.chart').length")).isEqualTo("4");
 
-        chromium("--screenshot=" + dir.resolve("page.png"), "--window-size=1200,1600", "http://127.0.0.1:" + app.httpPort() + "/");
+            // the activity filters, typed and clicked as a person would
+            browser.eval("document.querySelector('input[name=operation]').value = 'PutObject';"
+                    + " document.querySelector('form button').click()");
+            browser.waitUntil("location.search.includes('operation=PutObject') && document.readyState === 'complete'");
+            String operations = browser.eval("Array.from(document.querySelectorAll('#activity tr')).slice(1).map(r => r.cells[2].textContent).join(',')");
+            JsonNode puts = new ObjectMapper().readTree(get("/api/activity?operation=PutObject", null).body());
+            assertThat(operations.split(",")).hasSize(puts.size()).containsOnly("PutObject");
+            browser.eval("document.querySelector('input[name=pipeline]').value = 'image';"
+                    + " document.querySelector('input[name=operation]').value = ''; document.querySelector('form button').click()");
+            browser.waitUntil("location.search.includes('pipeline=image') && document.readyState === 'complete'");
+            String pipelines = browser.eval("Array.from(document.querySelectorAll('#activity tr')).slice(1).map(r => r.cells[1].textContent).join(',')");
+            JsonNode image = new ObjectMapper().readTree(get("/api/activity?pipeline=image", null).body());
+            assertThat(pipelines.split(",")).hasSize(image.size()).containsOnly("image");
+
+            assertThat(browser.requested()).as("the page, its filters, and nothing else").isNotEmpty()
+                    .allSatisfy(url -> assertThat(url).startsWith(base));
+        }
+        chromium("--screenshot=" + dir.resolve("page.png"), "--window-size=1200,1600", base);
         assertThat(dir.resolve("page.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void during_a_run_the_page_shows_each_stream_with_its_bytes_rate_and_time_left() throws Exception {
+        running = app.set("offsite.sync.bandwidth", "1MB").startRunning(); // 3 MiB at 1 MB/s: a few seconds to look
+        var pass = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", (Object) null));
+        JsonNode status = new ObjectMapper().readTree(get("/api/status", null).body());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!status.at("/sync/state").asText().equals("RUNNING") || status.at("/sync/progress/streams/0/bytes").asLong() == 0) {
+            assertThat(System.nanoTime()).as("the pass never showed as running: " + status.at("/sync")).isLessThan(deadline);
+            Thread.sleep(100);
+            status = new ObjectMapper().readTree(get("/api/status", null).body());
+        }
+        String page = get("/", null).body();
+
+        JsonNode stream = status.at("/sync/progress/streams/0");
+        assertThat(stream.get("file").asText()).isEqualTo("sets/Members/AA000001.rdb");
+        assertThat(stream.get("size").asLong()).isEqualTo(3 << 20);
+        assertThat(stream.get("bytes").asLong()).isBetween(1L, 3L << 20);
+        assertThat(stream.get("bytesPerSecond").asLong()).isPositive();
+        assertThat(stream.get("etaSeconds").asLong()).isNotNegative();
+        assertThat(status.at("/sync/progress/plannedBytes").asLong()).isEqualTo((3 << 20) + 5000);
+        assertThat(page).contains("<table class=\"streams\">").contains("<td>sets/Members/AA000001.rdb</td>").contains(" left</p>");
+
+        pass.get(60, TimeUnit.SECONDS);
+        JsonNode after = new ObjectMapper().readTree(get("/api/status", null).body());
+        assertThat(after.at("/sync/state").asText()).isEqualTo("OK");
+        assertThat(after.at("/sync/progress").isMissingNode()).isTrue();
     }
 
     @Test
