@@ -1,6 +1,7 @@
 package offsite;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import offsite.activity.ActivityLog;
 import offsite.activity.ActivityRecorder;
@@ -27,6 +28,7 @@ import offsite.image.PasswordScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
+import offsite.cost.StorageSampler;
 import offsite.offline.OfflineCopy;
 import offsite.store.S3Inventory;
 import offsite.sync.SourceCheck;
@@ -198,15 +200,25 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         S3Inventory inventory = new S3Inventory(client, s3.bucket());
         S3Downloads downloads = new S3Downloads(client, s3.bucket());
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
-        camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
-                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory::list, pass::progress,
-                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).progress(),
-                Prices.from(settings), new StorageHistory(dataDir.resolve("storage-history.txt")),
-                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).inBucket(inventory.list(image.prefix()),
-                        key -> downloads.open(key, 0)), image.keep(), clock, generations::load));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         activity.listen(metrics::record);
         camel.getRegistry().bind("offsiteMetrics", metrics);
+        StorageSampler storage = new StorageSampler(inventory::list, () -> {
+            Generations.State state = generations.load();
+            Map<String, List<String>> parts = new LinkedHashMap<>();
+            parts.put("sync", state.generations().stream().filter(g -> g.retired() == null).map(Generations.Generation::prefix).toList());
+            parts.put("trash", List.of(sync.trashPrefix()));
+            parts.put("image", List.of(image.prefix()));
+            return parts;
+        }, new StorageHistory(dataDir.resolve("storage-history.txt")), metrics::stored, clock);
+        camel.getRegistry().bind("storageSampler", storage);
+        camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
+                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory::list, pass::progress,
+                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).progress(),
+                Prices.from(settings), storage,
+                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).inBucket(inventory.list(image.prefix()),
+                        key -> downloads.open(key, 0)), image.keep(), clock, generations::load));
+
         BucketCheck bucket = new BucketCheck(client, s3);
         camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
         camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",

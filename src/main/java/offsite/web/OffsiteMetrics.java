@@ -48,13 +48,18 @@ public final class OffsiteMetrics {
     }
 
     public void syncFinished(offsite.report.SyncReport r) {
-        run("sync", r.status() != offsite.report.RunStatus.FAILED, r.durationSeconds(), r.dryRun() ? -1 : r.mirroredBytes(),
-                r.finished().getEpochSecond());
+        // stored bytes come from the storage sample taken just before (it counts older generations too)
+        run("sync", r.status() != offsite.report.RunStatus.FAILED, r.durationSeconds(), -1, r.finished().getEpochSecond());
     }
 
     public void imageFinished(offsite.report.ImageReport r) {
         run("image", r.status() != offsite.report.RunStatus.FAILED,
                 Math.max(0, r.finished().getEpochSecond() - r.started().getEpochSecond()), -1, r.finished().getEpochSecond());
+    }
+
+    /** What the bucket holds per part (sync, trash, image), from the listing after each run. */
+    public void stored(offsite.cost.StorageSampler.Sample sample) {
+        sample.bytesByPart().forEach((part, bytes) -> gauge("offsite.stored.bytes", part).set(bytes));
     }
 
     /** At the end of a run: its duration, the time of the last success, and the bytes stored. */

@@ -48,6 +48,7 @@ public final class StatusPage {
     private final java.util.function.Supplier<RunProgress> imageProgress;
     private final Prices prices;
     private final offsite.cost.StorageHistory history;
+    private final offsite.cost.StorageSampler storage;
     private final java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests;
     private final offsite.retention.RetentionPolicy keep;
     private final Clock clock;
@@ -56,11 +57,12 @@ public final class StatusPage {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, Function<String, List<RemoteObject>> lister,
-            java.util.function.Supplier<RunProgress> progress, java.util.function.Supplier<RunProgress> imageProgress, Prices prices, offsite.cost.StorageHistory history,
+            java.util.function.Supplier<RunProgress> progress, java.util.function.Supplier<RunProgress> imageProgress, Prices prices, offsite.cost.StorageSampler storage,
             java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests, offsite.retention.RetentionPolicy keep, Clock clock,
             java.util.function.Supplier<offsite.store.Generations.State> generations) {
         this.generations = generations;
-        this.history = history;
+        this.storage = storage;
+        this.history = storage.history();
         this.manifests = manifests;
         this.keep = keep;
         this.layout = layout;
@@ -188,14 +190,8 @@ public final class StatusPage {
     }
 
     private long storedBytes() {
-        long bytes = lister.apply(currentPrefix()).stream().mapToLong(RemoteObject::size).sum()
-                + olderPrefixes().stream().mapToLong(p -> lister.apply(p).stream().mapToLong(RemoteObject::size).sum()).sum()
-                + lister.apply(layout.trashPrefix()).stream().mapToLong(RemoteObject::size).sum()
-                + lister.apply(layout.imagePrefix()).stream().mapToLong(RemoteObject::size).sum();
-        history.record(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), bytes);
-        return bytes;
+        return storage.measure().total();
     }
-
 
     /** The page: state first, then progress, charts, inventory and the activity log. */
     public String html(String pipeline, String operation) throws IOException {

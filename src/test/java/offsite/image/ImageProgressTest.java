@@ -70,6 +70,12 @@ class ImageProgressTest {
                 assertThat(backup.progress()).as("nothing shown once the backup ended").isNull();
                 JsonNode after = new ObjectMapper().readTree(URI.create("http://127.0.0.1:" + app.httpPort() + "/api/status").toURL()).get("image");
                 assertThat(after.get("state").asText()).isEqualTo("OK");
+                long imageBytes = new ObjectMapper().readTree(URI.create("http://127.0.0.1:" + app.httpPort() + "/api/inventory").toURL())
+                        .at("/images/bytes").asLong();
+                String metrics = new String(URI.create("http://127.0.0.1:" + app.httpPort() + "/observe/metrics").toURL().openStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(imageBytes).isGreaterThan(report.uploadedBytes());
+                assertThat(metrics).as("stored bytes of the images, sampled after the run").contains("offsite_stored_bytes{pipeline=\"image\"} " + (double) imageBytes);
             } finally {
                 running.stop();
             }

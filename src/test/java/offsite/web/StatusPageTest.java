@@ -178,7 +178,11 @@ class StatusPageTest {
         String after = get("/observe/metrics", null).body();
         assertThat(after).contains("offsite_uploaded_bytes_total{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000))
                 .contains("offsite_uploaded_objects_total{pipeline=\"sync\"} 2.0").contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"}")
-                .contains("offsite_stored_bytes{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000));
+                .contains("offsite_stored_bytes{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000))
+                .contains("offsite_stored_bytes{pipeline=\"image\"} 0.0").contains("offsite_stored_bytes{pipeline=\"trash\"} 0.0");
+        java.util.List<String> samples = Files.readAllLines(app.data.resolve("storage-history.txt"));
+        assertThat(samples).as("a storage sample after the run, before anyone looked").last().asString()
+                .endsWith(" " + ((3 << 20) + 5000));
         assertThat(get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"source\"").contains("\"last-run\"");
     }
 
