@@ -48,6 +48,10 @@ final class StatusCommand implements Callable<Integer> {
                 total += bytes;
                 System.out.printf("older  %6s objects %12s  in %s%n", p.get("objects"), ByteSize.format(bytes), older.getKey());
             }
+            for (Map.Entry<String, offsite.activity.Totals> t : page.totals().entrySet()) {
+                System.out.printf("%-6s %-13s %6d requests %12s sent %12s received %d failed%n", "s3", t.getKey(), t.getValue().requests(),
+                        ByteSize.format(t.getValue().bytesSent()), ByteSize.format(t.getValue().bytesReceived()), t.getValue().failures());
+            }
             MonthlyCost cost = page.cost(total);
             System.out.printf("cost   %s: %.4f USD so far, %.4f USD projected for the month%n", cost.month(), cost.monthToDate(), cost.projected());
             return 0;

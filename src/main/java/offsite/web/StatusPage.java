@@ -173,8 +173,40 @@ public final class StatusPage {
         return MonthlyCost.of(storedBytes, activity.readAll(), prices, clock.instant());
     }
 
+    /** S3 traffic of the last run of each pipeline, today and this month (UTC), from the activity log. */
+    public Map<String, offsite.activity.Totals> totals() throws IOException {
+        List<Activity> log = activity.readAll();
+        Instant now = clock.instant();
+        Map<String, offsite.activity.Totals> out = new LinkedHashMap<>();
+        SyncReport sync = reports.latestSync();
+        out.put("lastSyncRun", sync == null ? offsite.activity.Totals.NONE
+                : offsite.activity.Totals.of(log, offsite.activity.Totals.between(sync.started(), sync.finished(), "sync")));
+        ImageReport image = reports.latestImage();
+        out.put("lastImageRun", image == null ? offsite.activity.Totals.NONE
+                : offsite.activity.Totals.of(log, offsite.activity.Totals.between(image.started(), image.finished(), "image")));
+        Instant today = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        out.put("today", offsite.activity.Totals.of(log, offsite.activity.Totals.between(today, now, null)));
+        Instant month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        out.put("month", offsite.activity.Totals.of(log, offsite.activity.Totals.between(month, now, null)));
+        return out;
+    }
+
+    private static String totalsHtml(Map<String, offsite.activity.Totals> totals) {
+        Map<String, String> names = Map.of("lastSyncRun", "last mirror run", "lastImageRun", "last image backup", "today", "today (UTC)",
+                "month", "this month");
+        StringBuilder h = new StringBuilder("<section><h2>S3 traffic</h2><table id=\"totals\"><tr><th></th><th>requests</th>"
+                + "<th>objects and parts sent</th><th>bytes sent</th><th>bytes received</th><th>failed requests</th></tr>");
+        totals.forEach((key, t) -> h.append("<tr data-period=\"").append(key).append("\"><td>").append(names.get(key))
+                .append("</td><td class=\"num\">").append(t.requests()).append("</td><td class=\"num\">").append(t.uploads())
+                .append("</td><td class=\"num\" data-bytes=\"").append(t.bytesSent()).append("\">").append(ByteSize.format(t.bytesSent()))
+                .append("</td><td class=\"num\" data-bytes=\"").append(t.bytesReceived()).append("\">").append(ByteSize.format(t.bytesReceived()))
+                .append("</td><td class=\"num\">").append(t.failures()).append("</td></tr>"));
+        return h.append("</table></section>").toString();
+    }
+
     public String statusJson() throws IOException {
         Map<String, Object> s = status();
+        s.put("totals", totals());
         long stored = storedBytes();
         s.put("storedBytes", stored);
         s.put("cost", cost(stored));
@@ -233,6 +265,7 @@ public final class StatusPage {
                 .append(ByteSize.format(stored)).append("</span> stored</p><p>").append(String.format(java.util.Locale.ROOT,
                         "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", cost.month(),
                         cost.monthToDate(), cost.projected())).append("</p></div></section>");
+        h.append(totalsHtml(totals()));
         h.append("<section><h2>Charts</h2><div class=\"charts\">").append(Charts.bars("Bytes uploaded per night", uploadedPerNight(), true))
                 .append(Charts.bars("Storage over time", storageOverTime(), true))
                 .append(Charts.bars("Cost per month (USD)", costPerMonth(), false))

@@ -95,6 +95,20 @@ class StatusPageTest {
                     .isEqualTo(inventory.at("/imageBackups/0/bytes").asText());
             assertThat(inventory.at("/imageBackups/0/type").asText()).isEqualTo("full");
             assertThat(browser.eval("document.querySelectorAll('svg.chart').length")).isEqualTo("4");
+            assertThat(status.at("/totals/lastSyncRun/bytesSent").asLong()).as("the two files, once").isEqualTo((3 << 20) + 5000);
+            assertThat(status.at("/totals/lastSyncRun/uploads").asLong()).isEqualTo(2);
+            assertThat(status.at("/totals/month/bytesSent").asLong()).as("the mirror, the image and the state objects")
+                    .isGreaterThan(status.at("/totals/lastSyncRun/bytesSent").asLong() + status.at("/totals/lastImageRun/bytesSent").asLong());
+            for (String period : List.of("lastSyncRun", "lastImageRun", "today", "month")) {
+                assertThat(browser.eval("document.querySelector('#totals tr[data-period=" + period + "] td:nth-child(4)').dataset.bytes"))
+                        .as(period).isEqualTo(status.at("/totals/" + period + "/bytesSent").asText());
+                long requests = Long.parseLong(browser.eval("document.querySelector('#totals tr[data-period=" + period + "] td:nth-child(2)').textContent"));
+                if (period.startsWith("last")) {
+                    assertThat(requests).as(period).isEqualTo(status.at("/totals/" + period + "/requests").asLong());
+                } else { // looking lists the bucket: the page counts its own requests and those of /api/status
+                    assertThat(requests).as(period).isGreaterThan(status.at("/totals/" + period + "/requests").asLong());
+                }
+            }
 
             // the activity filters, typed and clicked as a person would
             browser.eval("document.querySelector('input[name=operation]').value = 'PutObject';"
