@@ -131,6 +131,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 new ReportStore(dataDir.resolve("reports"))));
         camel.getRegistry().bind("imageRestore", new ImageRestore(downloads, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
+        if (daemon) {
+            warnOfDaysWithoutRun("offsite.sync.cron", sync.cron(), clock);
+            if (image.enabled()) {
+                warnOfDaysWithoutRun("offsite.image.cron", image.cron(), clock);
+            }
+        }
         bindWeb(camel, settings, s3Settings, sync, image, client, activity, pass, generations, dataDir, clock);
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("activityLog", activity);
@@ -235,6 +241,19 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 return "cannot read the reports: " + e.getMessage();
             }
         }));
+    }
+
+    /** A schedule in the hour the clocks skip loses that night: say so at start, naming the setting and the days. */
+    private static void warnOfDaysWithoutRun(String setting, String cron, Clock clock) {
+        try {
+            for (java.time.LocalDate day : offsite.sync.ScheduleGaps.daysWithoutRun(cron, ZoneId.systemDefault(), clock.instant(),
+                    java.time.Duration.ofDays(366))) {
+                LOG.warn("{} '{}' will not run on {}: its time falls in the hour the clocks skip in {} (choose a time outside it)", setting, cron,
+                        day, ZoneId.systemDefault());
+            }
+        } catch (java.text.ParseException e) {
+            // validated with the settings: an invalid expression has stopped the start already
+        }
     }
 
     private static ExecutorService daemonPool(int threads, String name) {

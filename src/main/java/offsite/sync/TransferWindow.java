@@ -3,46 +3,57 @@ package offsite.sync;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.LongSupplier;
 
 /**
- * The time a run may transfer in. After closesAt no new upload starts; uploads in flight may go on until the
+ * The time a run may transfer in. After max-duration no new upload starts; uploads in flight may go on until the
  * grace period ends, then stop between parts, leaving their multipart upload pending (invisible) to resume.
- * A guard may close it early.
+ * A guard may close it early. Durations are measured on the monotonic clock (System.nanoTime): a wall clock
+ * that jumps (NTP step, a hand-set clock) or a DST change neither cuts a night short nor makes it run on.
  */
 public final class TransferWindow {
 
-    private final Clock clock;
+    private final LongSupplier nanos;
+    private final long openedNanos;
+    private final long maxNanos;
+    private final long graceNanos;
     private final Instant closesAt;
-    private final Instant cutAt;
     private volatile String closedReason;
+    private volatile long closedNanos;
+    private volatile long graceAfterCloseNanos;
 
     public TransferWindow(Clock clock, Duration maxDuration, Duration grace) {
-        this.clock = clock;
-        Instant now = clock.instant();
-        this.closesAt = now.plus(maxDuration);
-        this.cutAt = closesAt.plus(grace);
+        this(clock, System::nanoTime, maxDuration, grace);
+    }
+
+    /** nanos: a monotonic source (System::nanoTime; a test's own); clock only dates the closing time in messages. */
+    public TransferWindow(Clock clock, LongSupplier nanos, Duration maxDuration, Duration grace) {
+        this.nanos = nanos;
+        this.openedNanos = nanos.getAsLong();
+        this.maxNanos = saturatedNanos(maxDuration);
+        this.graceNanos = saturatedNanos(grace);
+        this.closesAt = clock.instant().plus(maxDuration);
     }
 
     public boolean acceptsNewUploads() {
-        return closedReason == null && clock.instant().isBefore(closesAt);
+        return closedReason == null && elapsed() < maxNanos;
     }
 
     /** Whether an upload already started may send its next part. */
     public boolean mayContinue() {
-        Instant now = clock.instant();
-        Instant cut = closedReason == null ? cutAt : min(cutAt, closedAt.plus(graceAfterClose));
-        return now.isBefore(cut);
+        long elapsed = elapsed();
+        if (elapsed >= maxNanos && elapsed - maxNanos >= graceNanos) {
+            return false;
+        }
+        return closedReason == null || nanos.getAsLong() - closedNanos < graceAfterCloseNanos;
     }
-
-    private volatile Instant closedAt = Instant.MAX;
-    private volatile Duration graceAfterClose = Duration.ZERO;
 
     /** Closes the window early, for a guard or a shutdown; uploads in flight keep the given grace. */
     public synchronized void close(String reason, Duration grace) {
         if (closedReason == null) {
+            closedNanos = nanos.getAsLong();
+            graceAfterCloseNanos = saturatedNanos(grace);
             closedReason = reason;
-            closedAt = clock.instant();
-            graceAfterClose = grace;
         }
     }
 
@@ -51,14 +62,23 @@ public final class TransferWindow {
         if (closedReason != null) {
             return closedReason;
         }
-        return clock.instant().isBefore(closesAt) ? null : "the transfer window closed at " + closesAt;
+        return elapsed() < maxNanos ? null : "the transfer window closed at " + closesAt;
     }
 
+    /** When the window closes by the wall clock as it read at opening (for messages; the monotonic clock decides). */
     public Instant closesAt() {
         return closesAt;
     }
 
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
+    private long elapsed() {
+        return nanos.getAsLong() - openedNanos;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // "no limit" settings: longer than any night
+        }
     }
 }
