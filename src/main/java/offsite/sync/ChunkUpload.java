@@ -60,6 +60,9 @@ public final class ChunkUpload {
         if (!window.acceptsNewUploads()) {
             return new UploadOutcome(planned.key(), UploadOutcome.Status.NOT_STARTED, local.size(), 0, 0, 0, null, window.closedReason());
         }
+        if (!java.nio.file.Files.exists(local.path())) {
+            return vanished(planned.key(), local, started);
+        }
         RunProgress.Stream stream = progress.start(planned.key(), local.size());
         try {
             UploadOutcome outcome = shape.multipart(local.size())
@@ -70,10 +73,20 @@ public final class ChunkUpload {
             }
             return outcome;
         } catch (Exception e) {
+            if (!java.nio.file.Files.exists(local.path())) {
+                return vanished(planned.key(), local, started);
+            }
             return UploadOutcome.failed(planned.key(), local.size(), System.currentTimeMillis() - started, describe(e));
         } finally {
             progress.finish(stream);
         }
+    }
+
+    /** The file went away during the run (the backup application removed it): nothing sent, nothing pending. */
+    private static UploadOutcome vanished(String key, LocalFile local, long started) {
+        return new UploadOutcome(key, UploadOutcome.Status.VANISHED, local.size(), 0, 0, System.currentTimeMillis() - started, null,
+                "the file vanished during the run (removed at the source): not uploaded; its remote copy, if any, stays until a pass"
+                        + " sees it gone");
     }
 
     private UploadOutcome single(String key, LocalFile local, RunProgress progress, RunProgress.Stream stream, long started)
@@ -141,6 +154,10 @@ public final class ChunkUpload {
             cut += r.part() == null && r.failure() == null ? 1 : 0;
             failure = failure == null ? r.failure() : failure;
         }
+        if ((failure != null || cut == 0) && !java.nio.file.Files.exists(local.path())) {
+            s3.abort(key, uploadId); // nothing left to resume from
+            return vanished(key, local, started);
+        }
         if (failure != null) {
             return UploadOutcome.failed(key, size, System.currentTimeMillis() - started, failure + "; upload left pending, resumes next run");
         }
@@ -190,6 +207,10 @@ public final class ChunkUpload {
             if (HexFormat.of().formatHex(md5).equalsIgnoreCase(have.etag())) {
                 return new PartResult(have, md5, 0, length, null);
             }
+        }
+        if (!java.nio.file.Files.isReadable(file)) {
+            // fail before the request: a body that fails after the headers went out spoils the pooled connection
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "not readable before part " + number);
         }
         long sent = 0;
         for (int attempt = 1; attempt <= 2; attempt++) {

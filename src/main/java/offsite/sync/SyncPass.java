@@ -248,6 +248,10 @@ public final class SyncPass {
             }
             case UPLOADED, RESUMED -> LOG.info("uploaded {} ({} bytes sent{})", outcome.key(), outcome.sent(),
                     outcome.reused() > 0 ? ", " + outcome.reused() + " resumed" : "");
+            case VANISHED -> {
+                LOG.warn("{}: {}", outcome.key(), outcome.message());
+                r.notes.add(outcome.key() + ": " + outcome.message());
+            }
             default -> LOG.info("{} {}: {}", outcome.status().name().toLowerCase(Locale.ROOT), outcome.key(), outcome.message());
         }
         return outcome;
@@ -409,7 +413,7 @@ public final class SyncPass {
                 resumed += o.reused();
                 if (o.status().done()) {
                     uploaded = uploaded.plus(o.size());
-                } else if (o.status() != UploadOutcome.Status.FAILED) {
+                } else if (o.status() != UploadOutcome.Status.FAILED && o.status() != UploadOutcome.Status.VANISHED) {
                     left = left.plus(o.size());
                 }
             }
@@ -442,7 +446,8 @@ public final class SyncPass {
             status = status.worst(RunStatus.FAILED);
         }
         boolean cutShort = left.files() > 0;
-        boolean changedDuring = r.outcomes.stream().anyMatch(o -> o.status() == UploadOutcome.Status.CHANGED_DURING_UPLOAD);
+        boolean changedDuring = r.outcomes.stream().anyMatch(o -> o.status() == UploadOutcome.Status.CHANGED_DURING_UPLOAD
+                || o.status() == UploadOutcome.Status.VANISHED);
         Count deferred = actions.getOrDefault("deferred", Count.NONE);
         if (cutShort || changedDuring || deferred.files() > 0) {
             status = status.worst(RunStatus.WARN);
@@ -517,6 +522,10 @@ public final class SyncPass {
         }
         if (deferred.files() > 0) {
             return deferred.files() + " file(s) still being written, left for the next run";
+        }
+        long vanished = r.outcomes.stream().filter(o -> o.status() == UploadOutcome.Status.VANISHED).count();
+        if (vanished > 0) {
+            return vanished + " file(s) vanished during the run (removed at the source); nothing of them was sent";
         }
         if (r.outcomes.stream().anyMatch(o -> o.status() == UploadOutcome.Status.CHANGED_DURING_UPLOAD)) {
             return "a file changed while it was uploaded; it goes again next run";

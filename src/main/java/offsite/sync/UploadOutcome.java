@@ -4,7 +4,7 @@ package offsite.sync;
 public record UploadOutcome(String key, Status status, long size, long sent, long reused, long millis, String etag, String message) {
 
     public enum Status {
-        UPLOADED, RESUMED, NOT_STARTED, CUT, CHANGED_DURING_UPLOAD, FAILED;
+        UPLOADED, RESUMED, NOT_STARTED, CUT, CHANGED_DURING_UPLOAD, VANISHED, FAILED;
 
         public boolean done() {
             return this == UPLOADED || this == RESUMED;

@@ -1,0 +1,78 @@
+package offsite.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.testing.OffsiteHarness;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files the backup application removes or adds while a pass runs: nothing half-made, nothing pending, the next pass settles it. */
+class FilesComingAndGoingTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void files_vanishing_mid_run_are_reported_and_leave_nothing_behind_and_new_ones_go_next_pass() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.write("a.rdb", 3 << 20, 1);
+            app.write("b.rdb", 1 << 20, 2); // removed before its turn
+            app.write("c.rdb", 12 << 20, 3); // multipart: removed while its parts go up
+            // one stream at 4 MB/s, parts one at a time, largest file first: c, a, b, slowly enough to act between
+            Main running = app.set("offsite.sync.streams", "1").set("offsite.sync.part-streams", "1").set("offsite.sync.bandwidth", "4MB")
+                    .startRunning();
+            SyncReport report;
+            try {
+                SyncPass pass = running.getCamelContext().getRegistry().lookupByNameAndType("syncPass", SyncPass.class);
+                CompletableFuture<SyncReport> run = CompletableFuture.supplyAsync(
+                        () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", null, SyncReport.class));
+                waitUntilSending(pass, "sets/c.rdb", 6 << 20); // past the first part
+                Files.delete(app.source.resolve("c.rdb"));
+                waitUntilSending(pass, "sets/a.rdb", 1);
+                Files.delete(app.source.resolve("b.rdb"));
+                app.write("d.rdb", 100_000, 4); // appears mid-run: not in this pass's plan
+                report = run.get(120, TimeUnit.SECONDS);
+            } finally {
+                running.stop();
+            }
+
+            assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
+            assertThat(report.reason()).isEqualTo("2 file(s) vanished during the run (removed at the source); nothing of them was sent");
+            assertThat(report.notes()).anyMatch(n -> n.startsWith("sets/b.rdb: the file vanished during the run"))
+                    .anyMatch(n -> n.startsWith("sets/c.rdb: the file vanished during the run"));
+            assertThat(report.errors()).isEmpty();
+            assertThat(report.leftForNextWindow().files()).isZero();
+            assertThat(app.bucketFiles("sets/")).containsOnlyKeys("a.rdb");
+            var log = new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
+            assertThat(app.pendingUploads()).as("c's multipart upload aborted, not left to linger: " + log.stream().filter(a -> a.key().contains("c.rdb")).toList()).isZero();
+            assertThat(log).anyMatch(a -> a.operation().equals("AbortMultipartUpload") && a.key().equals("sets/c.rdb"));
+
+            SyncReport next = app.sync();
+
+            assertThat(next.status()).as(next.text()).isEqualTo(RunStatus.OK);
+            assertThat(app.bucketFiles("sets/")).isEqualTo(app.sourceFiles());
+            assertThat(app.bucketFiles("sets/")).containsOnlyKeys("a.rdb", "d.rdb");
+            assertThat(app.pendingUploads()).isZero();
+        }
+    }
+
+    private static void waitUntilSending(SyncPass pass, String key, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            RunProgress p = pass.progress();
+            RunProgress.Stream s = p == null ? null : p.inFlight().get(key);
+            if (s != null && s.bytes().get() >= bytes) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("never saw " + key + " sending " + bytes + " bytes").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+}
