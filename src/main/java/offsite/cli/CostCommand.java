@@ -27,7 +27,7 @@ final class CostCommand implements Callable<Integer> {
     @Option(names = "--full-size", required = true, paramLabel = "SIZE", description = "complete image size after compression, e.g. 1G")
     String fullSize;
 
-    @Option(names = "--growth", required = true, paramLabel = "SIZE/PERIOD", description = "delta growth, e.g. 100K/1w or 10M/1d")
+    @Option(names = "--growth", required = true, paramLabel = "SIZE/PERIOD", description = "delta growth, e.g. 100K/1w, 10M/1d or 1GB/day")
     String growth;
 
     @Option(names = "--interval", defaultValue = "1h", paramLabel = "DURATION", description = "time between backups (default 1h)")
@@ -53,7 +53,14 @@ final class CostCommand implements Callable<Integer> {
             return 2;
         }
         long size = Settings.parseSize("--full-size", fullSize);
-        double perHour = Settings.parseSize("--growth", g[0]) / (Settings.parseDuration("--growth", g[1]).toSeconds() / 3600.0);
+        // "1GB/day" reads as "1GB/1d": the period may be a bare unit word
+        String period = switch (g[1].strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "hour" -> "1h";
+            case "day" -> "1d";
+            case "week" -> "1w";
+            default -> g[1];
+        };
+        double perHour = Settings.parseSize("--growth", g[0]) / (Settings.parseDuration("--growth", period).toSeconds() / 3600.0);
         Duration every = Settings.parseDuration("--interval", interval);
         Properties defaults = new Properties();
         try (InputStream in = CostCommand.class.getResourceAsStream("/defaults/application.properties")) {

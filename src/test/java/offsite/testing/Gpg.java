@@ -26,6 +26,15 @@ public final class Gpg {
         return publicOut;
     }
 
+    /** A new key pair protected by a passphrase; returns the public key export path. */
+    public Path newKey(String userId, Path publicOut, Path secretOut, String passphrase) throws Exception {
+        run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--quick-gen-key", userId, "default", "default", "never");
+        Files.write(publicOut, run(null, "--armor", "--export", userId));
+        Files.write(secretOut, run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--armor", "--export-secret-keys",
+                userId));
+        return publicOut;
+    }
+
     /** gpg --decrypt of a file with the keys of a given home. */
     public byte[] decrypt(Path file) throws Exception {
         return run(null, "--batch", "--decrypt", file.toString());
