@@ -47,6 +47,10 @@ public record SyncSettings(
             throw new SettingError("offsite.sync.part-size", s.text("offsite.sync.part-size"), "a size from 5MB to 5GB, S3's part limits");
         }
         long threshold = s.size("offsite.sync.multipart-threshold");
+        if (threshold > UploadShape.MAX_PART) {
+            throw new SettingError("offsite.sync.multipart-threshold", s.text("offsite.sync.multipart-threshold"),
+                    "at most 5GB, the largest single PUT S3 takes");
+        }
         if (threshold < partSize) {
             throw new SettingError("offsite.sync.multipart-threshold", s.text("offsite.sync.multipart-threshold"),
                     "at least offsite.sync.part-size (" + s.text("offsite.sync.part-size") + ")");

@@ -15,6 +15,10 @@ public record UploadShape(long multipartThreshold, long partSize) {
             throw new IllegalArgumentException("offsite.sync.part-size: " + partSize
                     + " bytes is outside S3's limits (expected 5MB to 5GB)");
         }
+        if (multipartThreshold > MAX_PART) {
+            throw new IllegalArgumentException("offsite.sync.multipart-threshold: " + multipartThreshold
+                    + " bytes is above 5GB, the largest single PUT S3 takes: expected at most 5GB");
+        }
         if (multipartThreshold < partSize) {
             throw new IllegalArgumentException("offsite.sync.multipart-threshold: " + multipartThreshold
                     + " bytes is below offsite.sync.part-size (" + partSize + "): expected at least the part size");

@@ -49,6 +49,7 @@ class SettingsTest {
                 new Bad("offsite.sync.streams", "four", "a whole number from 1 to 64"),
                 new Bad("offsite.sync.streams", "0", "a whole number from 1 to 64"),
                 new Bad("offsite.sync.part-size", "1MB", "5MB to 5GB"),
+                new Bad("offsite.sync.multipart-threshold", "6GB", "at most 5GB"),
                 new Bad("offsite.sync.max-duration", "soon", "a duration such as 330m"),
                 new Bad("offsite.sync.delete", "maybe", "true or false"),
                 new Bad("offsite.sync.max-delete-percent", "150", "a number from 0.0 to 100.0"),
