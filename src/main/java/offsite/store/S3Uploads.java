@@ -145,7 +145,32 @@ public final class S3Uploads {
                 .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag().replace("\"", "");
     }
 
+    /**
+     * Aborts a multipart upload until it is gone. A part still in flight when the abort arrives may be stored after
+     * it (S3's documentation says to abort again); and after a part whose body failed mid-request (its file changed
+     * or went away) the pooled connection can answer the next request with 400. Three asks at most.
+     */
     public void abort(String key, String uploadId) {
-        s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            } catch (software.amazon.awssdk.services.s3.model.NoSuchUploadException gone) {
+                return;
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                if (e.statusCode() != 400 || attempt >= 3) {
+                    throw e;
+                }
+                continue;
+            }
+            if (attempt >= 3 || pending(key).stream().noneMatch(p -> p.uploadId().equals(uploadId))) {
+                return;
+            }
+            try {
+                Thread.sleep(200L * attempt); // let the part in flight land, then abort what it left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

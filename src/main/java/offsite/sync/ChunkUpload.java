@@ -76,10 +76,18 @@ public final class ChunkUpload {
             if (!java.nio.file.Files.exists(local.path())) {
                 return vanished(planned.key(), local, started);
             }
+            if (!unchanged(local)) { // rewritten while its body went up: a short read, not a store failure
+                return changed(planned.key(), local, started);
+            }
             return UploadOutcome.failed(planned.key(), local.size(), System.currentTimeMillis() - started, describe(e));
         } finally {
             progress.finish(stream);
         }
+    }
+
+    private static UploadOutcome changed(String key, LocalFile local, long started) {
+        return new UploadOutcome(key, UploadOutcome.Status.CHANGED_DURING_UPLOAD, local.size(), 0, 0, System.currentTimeMillis() - started, null,
+                "the file changed while it was sent; nothing stored, sent again next run");
     }
 
     /** The file went away during the run (the backup application removed it): nothing sent, nothing pending. */
@@ -119,8 +127,19 @@ public final class ChunkUpload {
             uploadId = p.uploadId();
         }
         if (uploadId != null) {
-            stored = s3.parts(key, uploadId).stream().collect(Collectors.toMap(StoredPart::number, Function.identity()));
-        } else {
+            try {
+                stored = s3.parts(key, uploadId).stream().collect(Collectors.toMap(StoredPart::number, Function.identity()));
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception unreadable) {
+                // listed but its parts cannot be read (aborted meanwhile, or a server's leftover): start afresh
+                try {
+                    s3.abort(key, uploadId);
+                } catch (software.amazon.awssdk.services.s3.model.S3Exception ignored) {
+                    // the next pass's sweep of stale uploads tries again
+                }
+                uploadId = null;
+            }
+        }
+        if (uploadId == null) {
             uploadId = s3.begin(key);
         }
         // parts go up side by side on the shared part pool; each is either found stored (and checked) or sent
@@ -157,6 +176,10 @@ public final class ChunkUpload {
         if ((failure != null || cut == 0) && !java.nio.file.Files.exists(local.path())) {
             s3.abort(key, uploadId); // nothing left to resume from
             return vanished(key, local, started);
+        }
+        if (failure != null && !unchanged(local)) {
+            s3.abort(key, uploadId); // the stored parts hold the old bytes: nothing to resume
+            return changed(key, local, started);
         }
         if (failure != null) {
             return UploadOutcome.failed(key, size, System.currentTimeMillis() - started, failure + "; upload left pending, resumes next run");
