@@ -78,8 +78,8 @@ public final class S3Uploads {
 
     /** A single PUT; the Content-MD5 (base64) makes the server refuse damaged bytes instead of storing them. */
     public String put(String key, RequestBody body, String contentMd5) {
-        return s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
-                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");
+        return etag(s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
+                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag(), "the PUT of " + key);
     }
 
     /**
@@ -120,12 +120,14 @@ public final class S3Uploads {
     }
 
     /**
-     * Sends one part and returns its ETag, the MD5 the server computed. Without a Content-MD5 (null) the caller
-     * compares that ETag with the digest it took while sending: a damaged part is sent again before completing.
+     * Sends one part and returns its ETag, the MD5 the server computed, or null when the answer carried none (cut
+     * short in its headers). Without a Content-MD5 (null) the caller compares that ETag with the digest it took
+     * while sending: a damaged part, or one without a sound answer, is sent again before completing.
      */
     public String sendPart(String key, String uploadId, int number, RequestBody body, String contentMd5) {
-        return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag();
+        return etag == null ? null : etag.replace("\"", "");
     }
 
     /** Makes the object visible; returns its ETag. */
@@ -134,8 +136,16 @@ public final class S3Uploads {
                 .sorted(Comparator.comparingInt(StoredPart::number))
                 .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build())
                 .toList();
-        return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag().replace("\"", "");
+        return etag(s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag(), "the completion of " + key);
+    }
+
+    /** The ETag without quotes; an answer without one was cut short in its headers (the JDK client accepts those). */
+    private static String etag(String etag, String what) {
+        if (etag == null) {
+            throw new IllegalStateException("S3's answer to " + what + " carried no ETag (cut short?): its bytes are not confirmed");
+        }
+        return etag.replace("\"", "");
     }
 
     public void abort(String key, String uploadId) {

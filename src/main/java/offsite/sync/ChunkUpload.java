@@ -197,11 +197,12 @@ public final class ChunkUpload {
             String etag = s3.sendPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
             byte[] md5 = digest.digest();
             sent += length;
-            if (HexFormat.of().formatHex(md5).equalsIgnoreCase(etag)) {
+            // no ETag: the answer was cut in its headers, the part is unconfirmed and goes again
+            if (etag != null && HexFormat.of().formatHex(md5).equalsIgnoreCase(etag)) {
                 return new PartResult(new StoredPart(number, length, etag), md5, sent, 0, null);
             }
         }
-        return new PartResult(null, null, sent, 0, "part " + number + " arrived damaged twice (server ETag differs from local MD5)");
+        return new PartResult(null, null, sent, 0, "part " + number + " was not confirmed twice (server ETag missing or differs from local MD5)");
     }
 
     /** A body the SDK can re-open on retry: each stream reads the range afresh and restarts the digest. */
