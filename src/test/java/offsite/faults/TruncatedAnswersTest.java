@@ -162,6 +162,27 @@ class TruncatedAnswersTest {
         assertMirroredAndNothingPending();
     }
 
+    @Test
+    void a_completion_whose_answer_is_lost_finds_the_object_complete_or_says_so() throws Exception {
+        proxy.cutAnswerHeaders(line -> line.startsWith("POST ") && line.contains("uploadId="), 1);
+
+        SyncReport report = app.sync();
+
+        // the server may still be completing when the app looks (then the next pass finds the object, or sends it again)
+        assertThat(report.status()).as(report.headline()).isIn(RunStatus.OK, RunStatus.FAILED);
+        if (report.status() == RunStatus.FAILED) {
+            assertThat(report.errors()).singleElement().satisfies(p -> assertThat(p.cause())
+                    .contains("the answer to the completion of " + BIG + " was lost"));
+        }
+        assertThat(proxy.faultsInjected.get()).isEqualTo(1);
+        assertThat(activity()).filteredOn(a -> a.operation().equals("HeadObject") && a.key().equals(BIG)).isNotEmpty();
+
+        SyncReport next = app.sync();
+
+        assertThat(next.status()).as(next.headline()).isEqualTo(RunStatus.OK);
+        assertMirroredAndNothingPending();
+    }
+
     private static Map<String, String> digests(Path root) throws Exception {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
