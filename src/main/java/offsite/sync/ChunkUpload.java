@@ -194,7 +194,16 @@ public final class ChunkUpload {
         long sent = 0;
         for (int attempt = 1; attempt <= 2; attempt++) {
             MessageDigest digest = LocalEtag.md5();
-            String etag = s3.sendPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
+            String etag;
+            try {
+                etag = s3.sendPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
+            } catch (RuntimeException e) {
+                // the JDK client rethrows a connection broken while awaiting 100-continue unchecked: the SDK never retries it
+                if (attempt == 2 || !brokenConnection(e)) {
+                    throw e;
+                }
+                continue;
+            }
             byte[] md5 = digest.digest();
             sent += length;
             // no ETag: the answer was cut in its headers, the part is unconfirmed and goes again
@@ -246,6 +255,15 @@ public final class ChunkUpload {
             }
         }
         return md5.digest();
+    }
+
+    private static boolean brokenConnection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean unchanged(LocalFile local) {
