@@ -159,6 +159,8 @@ class TruncatedAnswersTest {
 
         assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
         assertThat(proxy.faultsInjected.get()).isEqualTo(1);
+        assertThat(activity()).as("three parts and the unconfirmed one again")
+                .filteredOn(a -> a.operation().equals("UploadPart") && a.key().equals(BIG)).hasSize(4);
         assertMirroredAndNothingPending();
     }
 
