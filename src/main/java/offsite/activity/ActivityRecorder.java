@@ -18,6 +18,8 @@ import software.amazon.awssdk.http.SdkHttpHeaders;
 public final class ActivityRecorder implements ExecutionInterceptor {
 
     private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("offsite.started");
+    /** Set while an attempt waits for its answer: still set at the next attempt, that one got none. */
+    private static final ExecutionAttribute<Boolean> AWAITING = new ExecutionAttribute<>("offsite.awaiting");
 
     private final ActivityLog log;
     private final Map<String, String> pipelineByPrefix;
@@ -29,11 +31,17 @@ public final class ActivityRecorder implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        if (Boolean.TRUE.equals(attributes.getAttribute(AWAITING))) {
+            // the SDK retried an attempt that got no answer (a refused or broken connection): no hook tells it otherwise
+            record(context.request(), attributes, length(context.httpRequest()), 0, "error: no answer, retried");
+        }
         attributes.putAttribute(STARTED, System.nanoTime());
+        attributes.putAttribute(AWAITING, true);
     }
 
     @Override
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        attributes.putAttribute(AWAITING, false);
         record(context.request(), attributes, length(context.httpRequest()), length(context.httpResponse()),
                 String.valueOf(context.httpResponse().statusCode()));
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import offsite.files.DiskFull;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -53,7 +54,13 @@ public final class ImageExtractor {
                     Files.delete(target); // replace the link itself, never write through it
                 }
                 Path part = target.resolveSibling(target.getFileName() + ".offsite-part");
-                Files.copy(tar, part, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.copy(tar, part, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    // the bare OS message names neither the file nor the restore directory
+                    throw DiskFull.is(e, part) ? new IOException("the disk is full: cannot write " + part + " in " + root
+                            + " (" + e.getMessage() + "); make room or restore elsewhere, into an empty directory", e) : e;
+                }
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
                 Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getModTime().getTime()));
             } else {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import offsite.delta.DeltaPatcher;
+import offsite.files.DiskFull;
 import offsite.files.Sha256;
 import offsite.store.S3Downloads;
 
@@ -132,6 +133,10 @@ public final class ImageRestore {
                     OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
                 in.transferTo(out);
             } catch (IOException e) {
+                if (DiskFull.is(e, to)) { // a write that failed, not bytes that did not decompress
+                    Files.deleteIfExists(to);
+                    throw new IOException("the disk is full: cannot write " + to + " (" + e.getMessage() + ")", e);
+                }
                 unreadable = e; // judged below: damaged bytes are told by their SHA-256, not by the decompressor
             }
             raw.transferTo(OutputStream.nullOutputStream()); // the digest covers every stored byte

@@ -29,7 +29,7 @@ public final class S3ClientFactory {
     public static S3Client create(S3Settings settings, ExecutionInterceptor... interceptors) {
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
-                .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()))
+                .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()).retryOnException(S3ClientFactory::answerCutShort))
                 .apiCallAttemptTimeout(Duration.ofMinutes(30));
         for (ExecutionInterceptor interceptor : interceptors) {
             override.addExecutionInterceptor(interceptor);
@@ -56,6 +56,21 @@ public final class S3ClientFactory {
             builder.putAuthScheme(new UnsignedPayloadSigning());
         }
         return builder.build();
+    }
+
+    /**
+     * An answer the connection cut short: the JDK client hands the SDK what arrived, which fails to parse. Not a
+     * retryable error to the SDK by default, but the request is worth sending again (a listing, a part's answer).
+     */
+    static boolean answerCutShort(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+                    || (t instanceof software.amazon.awssdk.core.exception.SdkClientException && t.getMessage() != null
+                    && t.getMessage().startsWith("Could not parse XML response"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static AwsCredentialsProvider credentials(S3Settings settings) {

@@ -17,7 +17,10 @@ public final class S3Downloads {
         this.bucket = bucket;
     }
 
-    /** The object's bytes from offset to the end; the caller closes the stream. */
+    /**
+     * The object's bytes from offset to the end; the caller closes the stream. An answer cut short throws an
+     * IOException naming the key when it ends, never a quiet end of stream.
+     */
     public InputStream open(String key, long offset) throws IOException {
         ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> {
             b.bucket(bucket).key(key);
@@ -25,7 +28,9 @@ public final class S3Downloads {
                 b.range("bytes=" + offset + "-");
             }
         });
-        return in;
+        Long length = in.response().contentLength();
+        // the JDK's HTTP client ends a body cut short by a closed connection as if it were complete
+        return length == null ? in : new WholeAnswer(in, key, offset, length);
     }
 
     /** The size of one part of a multipart object (S3's GET with partNumber), to re-compute its ETag. */

@@ -41,10 +41,18 @@ public final class S3Errors {
                 return "cannot reach " + endpoint + ": timed out";
             }
         }
+        if (S3ClientFactory.answerCutShort(failure)) {
+            // told apart from a store that is down: the request got an answer, but not a whole one
+            return "an answer from " + endpoint + " broke off before its end (" + firstLine(failure) + "); nothing was taken from it";
+        }
         if (failure instanceof SdkClientException && failure.getMessage() != null
                 && failure.getMessage().contains("Unable to load credentials")) {
             return "no S3 credentials: set offsite.s3.access-key and offsite.s3.secret-key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
         }
+        return firstLine(failure);
+    }
+
+    private static String firstLine(Throwable failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage().lines().findFirst().orElse("");
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     }

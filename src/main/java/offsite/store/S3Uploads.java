@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Chunk uploads, done beside the Camel component because it cannot do them: its multipart upload aborts on
@@ -78,8 +79,8 @@ public final class S3Uploads {
 
     /** A single PUT; the Content-MD5 (base64) makes the server refuse damaged bytes instead of storing them. */
     public String put(String key, RequestBody body, String contentMd5) {
-        return s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
-                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");
+        return etag(s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
+                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag(), "the PUT of " + key);
     }
 
     /**
@@ -127,22 +128,56 @@ public final class S3Uploads {
     }
 
     /**
-     * Sends one part and returns its ETag, the MD5 the server computed. Without a Content-MD5 (null) the caller
-     * compares that ETag with the digest it took while sending: a damaged part is sent again before completing.
+     * Sends one part and returns its ETag, the MD5 the server computed, or null when the answer carried none (cut
+     * short in its headers). Without a Content-MD5 (null) the caller compares that ETag with the digest it took
+     * while sending: a damaged part, or one without a sound answer, is sent again before completing.
      */
     public String sendPart(String key, String uploadId, int number, RequestBody body, String contentMd5) {
-        return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag().replace("\"", "");
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag();
+        return etag == null ? null : etag.replace("\"", "");
     }
 
-    /** Makes the object visible; returns its ETag. */
+    /**
+     * Makes the object visible; returns its ETag. When the answer to a completion is lost (the server restarted, the
+     * connection broke) the server may have completed it: the retry then finds no such upload, or the answer has no
+     * ETag. The object's own ETag is returned then, which the caller checks against the one it expects.
+     */
     public String complete(String key, String uploadId, List<StoredPart> parts) {
         List<CompletedPart> completed = parts.stream()
                 .sorted(Comparator.comparingInt(StoredPart::number))
                 .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build())
                 .toList();
-        return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag().replace("\"", "");
+        String etag;
+        try {
+            etag = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag();
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            etag = null;
+        }
+        if (etag == null) {
+            try {
+                etag = s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+                throw new IllegalStateException("the answer to the completion of " + key + " was lost, and its upload is gone with no"
+                        + " object in its place yet (" + e.statusCode() + " to a HEAD): the next run finds it complete or sends it again");
+            }
+        }
+        return etag(etag, "the completion of " + key);
+    }
+
+    /** The ETag without quotes; an answer without one was cut short in its headers (the JDK client accepts those). */
+    private static String etag(String etag, String what) {
+        if (etag == null) {
+            throw new IllegalStateException("S3's answer to " + what + " carried no ETag (cut short?): its bytes are not confirmed");
+        }
+        return etag.replace("\"", "");
     }
 
     /**

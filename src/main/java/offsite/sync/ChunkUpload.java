@@ -238,14 +238,24 @@ public final class ChunkUpload {
         long sent = 0;
         for (int attempt = 1; attempt <= 2; attempt++) {
             MessageDigest digest = LocalEtag.md5();
-            String etag = s3.sendPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
+            String etag;
+            try {
+                etag = s3.sendPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
+            } catch (RuntimeException e) {
+                // the JDK client rethrows a connection broken while awaiting 100-continue unchecked: the SDK never retries it
+                if (attempt == 2 || !brokenConnection(e)) {
+                    throw e;
+                }
+                continue;
+            }
             byte[] md5 = digest.digest();
             sent += length;
-            if (HexFormat.of().formatHex(md5).equalsIgnoreCase(etag)) {
+            // no ETag: the answer was cut in its headers, the part is unconfirmed and goes again
+            if (etag != null && HexFormat.of().formatHex(md5).equalsIgnoreCase(etag)) {
                 return new PartResult(new StoredPart(number, length, etag), md5, sent, 0, null);
             }
         }
-        return new PartResult(null, null, sent, 0, "part " + number + " arrived damaged twice (server ETag differs from local MD5)");
+        return new PartResult(null, null, sent, 0, "part " + number + " was not confirmed twice (server ETag missing or differs from local MD5)");
     }
 
     /** A body the SDK can re-open on retry: each stream reads the range afresh and restarts the digest. */
@@ -289,6 +299,15 @@ public final class ChunkUpload {
             }
         }
         return md5.digest();
+    }
+
+    private static boolean brokenConnection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean unchanged(LocalFile local) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import offsite.files.DiskFull;
 import offsite.store.RemoteObject;
 import offsite.store.S3Downloads;
 
@@ -27,6 +28,8 @@ public final class SetRestore {
     }
 
     static final String PARTIAL = ".offsite-part";
+    /** Downloads of one object per run, each resuming where the last answer was cut. */
+    static final int ATTEMPTS = 4;
 
     private final S3Downloads s3;
     private final UploadShape shape;
@@ -91,10 +94,27 @@ public final class SetRestore {
                 Files.delete(part);
                 have = 0;
             }
+            long before = have;
             RunProgress.Stream stream = progress.start(o.key(), o.size());
-            try (InputStream in = new MeteredInputStream(s3.open(o.key(), have), limiter, null, n -> progress.add(stream, n));
-                    OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                in.transferTo(out);
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        download(o.key(), part, have, stream, progress);
+                        break;
+                    } catch (AnswerCut e) {
+                        long now = Files.exists(part) ? Files.size(part) : 0;
+                        // a cut answer resumes from what arrived; one that brings nothing keeps failing
+                        if (attempt >= ATTEMPTS || now == have) {
+                            return new Restored(o.key(), now - before, false, e.getMessage() + " (" + attempt + " attempt(s))"
+                                    + (now > 0 ? "; the partial file waits as " + part.getFileName() + " and resumes next run" : ""));
+                        }
+                        have = now;
+                    }
+                }
+            } catch (IOException e) {
+                return new Restored(o.key(), 0, false, DiskFull.is(e, part)
+                        ? "the disk is full: cannot write " + part + " in " + dir + " (" + e.getMessage() + "); the partial file is"
+                                + " kept and the restore resumes once there is room" : "cannot write " + part + ": " + e.getMessage());
             } finally {
                 progress.finish(stream);
             }
@@ -105,10 +125,47 @@ public final class SetRestore {
                         + ": discarded, run the restore again");
             }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Restored(o.key(), o.size() - have, false, null);
+            return new Restored(o.key(), o.size() - before, false, null);
         } catch (IOException | RuntimeException e) {
             return new Restored(o.key(), 0, false, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
+    }
+
+    /** A download that failed on the S3 side (an answer cut short, a reset): the bytes written so far are sound. */
+    private static final class AnswerCut extends Exception {
+        AnswerCut(String message) {
+            super(message);
+        }
+    }
+
+    /** Appends the object's bytes from offset to the part file; a failure reading throws AnswerCut, one writing IOException. */
+    private void download(String key, Path part, long offset, RunProgress.Stream stream, RunProgress progress) throws IOException, AnswerCut {
+        InputStream opened;
+        try {
+            opened = s3.open(key, offset);
+        } catch (IOException | RuntimeException e) {
+            throw new AnswerCut(key + ": " + describe(e));
+        }
+        try (InputStream in = new MeteredInputStream(opened, limiter, null, n -> progress.add(stream, n));
+                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            byte[] buffer = new byte[64 * 1024];
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException | RuntimeException e) {
+                    throw new AnswerCut(describe(e));
+                }
+                if (n < 0) {
+                    return;
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
     }
 
     /** The ETag the file would have, using the part size the object was stored with. */

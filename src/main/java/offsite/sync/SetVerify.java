@@ -48,19 +48,32 @@ public final class SetVerify {
         List<Difference> out = new ArrayList<>();
         for (PlannedFile f : unchanged.subList(0, Math.min(count, unchanged.size()))) {
             String expected = f.remote().etag();
-            String actual;
-            try (InputStream in = s3.open(f.key(), 0)) {
-                if (f.remote().partCount() == 0) {
-                    actual = LocalEtag.single(in);
-                } else {
-                    long partSize = shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.partSize(f.key());
-                    actual = LocalEtag.multipart(in, partSize);
+            String actual = null;
+            IOException cut = null;
+            // a download cut short says nothing about the object: try once more, then say it was not checked
+            for (int attempt = 1; attempt <= 2 && actual == null; attempt++) {
+                try {
+                    actual = etagOfDownload(f);
+                } catch (IOException e) {
+                    cut = e;
                 }
             }
-            if (!actual.equals(expected)) {
+            if (actual == null) {
+                out.add(new Difference(f.key(), "not checked, its download failed twice: " + cut.getMessage()));
+            } else if (!actual.equals(expected)) {
                 out.add(new Difference(f.key(), "downloaded bytes hash to " + actual + " but the ETag is " + expected));
             }
         }
         return out;
+    }
+
+    private String etagOfDownload(PlannedFile f) throws IOException {
+        try (InputStream in = s3.open(f.key(), 0)) {
+            if (f.remote().partCount() == 0) {
+                return LocalEtag.single(in);
+            }
+            long partSize = shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.partSize(f.key());
+            return LocalEtag.multipart(in, partSize);
+        }
     }
 }

@@ -33,9 +33,14 @@ public final class OffsiteHarness implements AutoCloseable {
     private final Map<String, String> settings = new HashMap<>();
 
     public OffsiteHarness(Path dir) throws IOException {
+        this(dir, TestS3.freshBucket());
+    }
+
+    /** The app against another S3 server than the shared one (a server a test restarts); the bucket exists. */
+    public OffsiteHarness(Path dir, S3Settings s3) throws IOException {
         source = Files.createDirectories(dir.resolve("set"));
         data = Files.createDirectories(dir.resolve("data"));
-        s3 = TestS3.freshBucket();
+        this.s3 = s3;
         client = S3ClientFactory.create(s3);
         settings.put("offsite.s3.endpoint", s3.endpoint().toString());
         settings.put("offsite.s3.access-key", s3.accessKey());

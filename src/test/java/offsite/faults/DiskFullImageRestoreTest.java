@@ -1,0 +1,93 @@
+package offsite.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import offsite.files.FileTree;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** restore-image onto a disk that fills up while extracting: one clear line, nothing half-written under a real name. */
+class DiskFullImageRestoreTest {
+
+    private static final int MB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    Path tree;
+
+    @BeforeEach
+    void backup() throws Exception {
+        app = new OffsiteHarness(dir);
+        tree = Files.createDirectories(dir.resolve("machine"));
+        Files.createDirectories(tree.resolve("etc"));
+        Files.writeString(tree.resolve("etc/hostname"), "excalibur\n");
+        byte[] big = new byte[6 * MB];
+        new java.util.Random(7).nextBytes(big);
+        Files.createDirectories(tree.resolve("srv"));
+        Files.write(tree.resolve("srv/data.bin"), big);
+        app.set("offsite.image.roots", tree.toString())
+                .set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("no-keys")).toString());
+        OffsiteHarness.CommandResult image = app.command("image");
+        assertThat(image.exit()).as(image.out()).isZero();
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void an_image_restore_that_fills_the_disk_names_the_file_and_leaves_only_a_partial_file() throws Exception {
+        Path target = dir.resolve("small-disk");
+        Map<String, String> remote = app.bucketFiles("images/");
+        Map<String, String> source = files(tree);
+        SmallDisk disk = SmallDisk.mount(target, 4);
+        try {
+            OffsiteHarness.CommandResult full = app.command("restore-image", "--to", target.toString());
+
+            Path restoredTree = target.resolve(tree.toString().substring(1));
+            assertThat(full.exit()).as(full.out()).isEqualTo(1);
+            assertThat(full.out()).contains("FAILED: the disk is full: cannot write " + restoredTree.resolve("srv/data.bin.offsite-part")
+                    + " in " + target).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(restoredTree.resolve("srv/data.bin")).as("no half-file under its real name").doesNotExist();
+            assertThat(files(restoredTree)).as("what is there under its own name is whole")
+                    .allSatisfy((name, digest) -> assertThat(name.endsWith(".offsite-part") || digest.equals(source.get(name))).isTrue());
+            assertThat(app.bucketFiles("images/")).as("the remote store untouched").isEqualTo(remote);
+
+            disk.growTo(64);
+            assertThat(app.command("restore-image", "--to", target.toString()).exit()).as("a non-empty directory is refused").isEqualTo(2);
+            try (Stream<Path> left = Files.list(target)) {
+                for (Path p : left.toList()) {
+                    FileTree.delete(p);
+                }
+            }
+            OffsiteHarness.CommandResult again = app.command("restore-image", "--to", target.toString());
+
+            assertThat(again.exit()).as(again.out()).isZero();
+            assertThat(files(restoredTree)).isEqualTo(source);
+        } finally {
+            disk.close();
+        }
+    }
+
+    private static Map<String, String> files(Path root) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        }
+        return out;
+    }
+}
