@@ -17,14 +17,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
+import offsite.activity.Totals;
 import offsite.cost.MonthlyCost;
 import offsite.cost.Prices;
-import offsite.report.ByteSize;
+import offsite.cost.StorageHistory;
+import offsite.cost.StorageSampler;
+import offsite.image.ImageManifest;
+import offsite.report.GenerationText;
 import offsite.report.ImageReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
+import offsite.retention.Backup;
+import offsite.retention.RetentionPolicy;
+import offsite.store.Generations;
 import offsite.store.RemoteObject;
 import offsite.sync.RunProgress;
 import org.quartz.CronExpression;
@@ -44,22 +52,22 @@ public final class StatusPage {
     private final ReportStore reports;
     private final ActivityLog activity;
     private final Function<String, List<RemoteObject>> lister;
-    private final java.util.function.Supplier<RunProgress> progress;
-    private final java.util.function.Supplier<RunProgress> imageProgress;
+    private final Supplier<RunProgress> progress;
+    private final Supplier<RunProgress> imageProgress;
     private final Prices prices;
-    private final offsite.cost.StorageHistory history;
-    private final offsite.cost.StorageSampler storage;
-    private final java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests;
-    private final offsite.retention.RetentionPolicy keep;
+    private final StorageHistory history;
+    private final StorageSampler storage;
+    private final Supplier<List<ImageManifest>> manifests;
+    private final RetentionPolicy keep;
     private final Clock clock;
-    private final java.util.function.Supplier<offsite.store.Generations.State> generations;
+    private final Supplier<Generations.State> generations;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, Function<String, List<RemoteObject>> lister,
-            java.util.function.Supplier<RunProgress> progress, java.util.function.Supplier<RunProgress> imageProgress, Prices prices, offsite.cost.StorageSampler storage,
-            java.util.function.Supplier<List<offsite.image.ImageManifest>> manifests, offsite.retention.RetentionPolicy keep, Clock clock,
-            java.util.function.Supplier<offsite.store.Generations.State> generations) {
+            Supplier<RunProgress> progress, Supplier<RunProgress> imageProgress, Prices prices, StorageSampler storage,
+            Supplier<List<ImageManifest>> manifests, RetentionPolicy keep, Clock clock,
+            Supplier<Generations.State> generations) {
         this.generations = generations;
         this.storage = storage;
         this.history = storage.history();
@@ -124,14 +132,14 @@ public final class StatusPage {
 
     /** Every generation of the mirror, newest first, with its state in words (/api/status sync.generations). */
     private List<Map<String, Object>> generationList() {
-        offsite.store.Generations.State state = generations.get();
+        Generations.State state = generations.get();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (offsite.store.Generations.Generation g : state.generations()) {
+        for (Generations.Generation g : state.generations()) {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("number", g.number());
             one.put("prefix", g.prefix());
             one.put("current", g.number() == state.current());
-            one.put("state", offsite.report.GenerationText.state(g, g.number() == state.current()));
+            one.put("state", GenerationText.state(g, g.number() == state.current()));
             one.put("started", g.started());
             one.put("complete", g.complete());
             one.put("verified", g.verified());
@@ -147,9 +155,9 @@ public final class StatusPage {
 
     /** Prefixes of older generations not yet retired: they still hold objects and cost storage. */
     private List<String> olderPrefixes() {
-        offsite.store.Generations.State state = generations.get();
+        Generations.State state = generations.get();
         return state.generations().stream().filter(g -> g.number() != state.current() && g.retired() == null)
-                .map(offsite.store.Generations.Generation::prefix).toList();
+                .map(Generations.Generation::prefix).toList();
     }
 
     private static Map<String, Object> part(List<RemoteObject> objects) {
@@ -174,34 +182,21 @@ public final class StatusPage {
     }
 
     /** S3 traffic of the last run of each pipeline, today and this month (UTC), from the activity log. */
-    public Map<String, offsite.activity.Totals> totals() throws IOException {
+    public Map<String, Totals> totals() throws IOException {
         List<Activity> log = activity.readAll();
         Instant now = clock.instant();
-        Map<String, offsite.activity.Totals> out = new LinkedHashMap<>();
+        Map<String, Totals> out = new LinkedHashMap<>();
         SyncReport sync = reports.latestSync();
-        out.put("lastSyncRun", sync == null ? offsite.activity.Totals.NONE
-                : offsite.activity.Totals.of(log, offsite.activity.Totals.between(sync.started(), sync.finished(), "sync")));
+        out.put("lastSyncRun", sync == null ? Totals.NONE
+                : Totals.of(log, Totals.between(sync.started(), sync.finished(), "sync")));
         ImageReport image = reports.latestImage();
-        out.put("lastImageRun", image == null ? offsite.activity.Totals.NONE
-                : offsite.activity.Totals.of(log, offsite.activity.Totals.between(image.started(), image.finished(), "image")));
+        out.put("lastImageRun", image == null ? Totals.NONE
+                : Totals.of(log, Totals.between(image.started(), image.finished(), "image")));
         Instant today = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
-        out.put("today", offsite.activity.Totals.of(log, offsite.activity.Totals.between(today, now, null)));
+        out.put("today", Totals.of(log, Totals.between(today, now, null)));
         Instant month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        out.put("month", offsite.activity.Totals.of(log, offsite.activity.Totals.between(month, now, null)));
+        out.put("month", Totals.of(log, Totals.between(month, now, null)));
         return out;
-    }
-
-    private static String totalsHtml(Map<String, offsite.activity.Totals> totals) {
-        Map<String, String> names = Map.of("lastSyncRun", "last mirror run", "lastImageRun", "last image backup", "today", "today (UTC)",
-                "month", "this month");
-        StringBuilder h = new StringBuilder("<section><h2>S3 traffic</h2><table id=\"totals\"><tr><th></th><th>requests</th>"
-                + "<th>objects and parts sent</th><th>bytes sent</th><th>bytes received</th><th>failed requests</th></tr>");
-        totals.forEach((key, t) -> h.append("<tr data-period=\"").append(key).append("\"><td>").append(names.get(key))
-                .append("</td><td class=\"num\">").append(t.requests()).append("</td><td class=\"num\">").append(t.uploads())
-                .append("</td><td class=\"num\" data-bytes=\"").append(t.bytesSent()).append("\">").append(ByteSize.format(t.bytesSent()))
-                .append("</td><td class=\"num\" data-bytes=\"").append(t.bytesReceived()).append("\">").append(ByteSize.format(t.bytesReceived()))
-                .append("</td><td class=\"num\">").append(t.failures()).append("</td></tr>"));
-        return h.append("</table></section>").toString();
     }
 
     public String statusJson() throws IOException {
@@ -225,87 +220,15 @@ public final class StatusPage {
         return storage.measure().total();
     }
 
-    /** The page: state first, then progress, charts, inventory and the activity log. */
+    /** The page: state first, then progress, totals, charts, image backups, inventory and the activity log. */
     public String html(String pipeline, String operation) throws IOException {
-        Map<String, Object> status = status();
         Map<String, Object> inventory = inventory();
         long stored = storedBytes();
-        MonthlyCost cost = cost(stored);
-        StringBuilder h = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Offsite status</title>"
-                + "<meta name=\"viewport\" content=\"width=device-width\"><style>" + CSS + "</style></head><body><h1>Offsite</h1>");
-        h.append("<section class=\"cards\">");
-        for (String name : List.of("sync", "image")) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> p = (Map<String, Object>) status.get(name);
-            String state = String.valueOf(p.get("state"));
-            h.append("<div class=\"card ").append(state.toLowerCase(java.util.Locale.ROOT)).append("\" id=\"").append(name).append("\"><h2>")
-                    .append(name.equals("sync") ? "Backup-set mirror" : "System images").append("</h2><p class=\"state\" data-state=\"")
-                    .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
-                    .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
-            if (p.get("destination") != null) {
-                h.append("<p class=\"muted\" id=\"").append(name).append("-destination\">to ")
-                        .append(Charts.escape(String.valueOf(p.get("destination")))).append("</p>");
-            }
-            if (p.get("generations") instanceof List<?> gens && gens.size() > 1) {
-                h.append("<ul id=\"generations\" class=\"muted\">");
-                for (Object g : gens) {
-                    Map<?, ?> one = (Map<?, ?>) g;
-                    h.append("<li data-generation=\"").append(one.get("number")).append("\">generation ").append(one.get("number")).append(" (")
-                            .append(Charts.escape(String.valueOf(one.get("prefix")))).append("): ").append(Charts.escape(String.valueOf(one.get("state"))))
-                            .append("</li>");
-                }
-                h.append("</ul>");
-            }
-            if (p.get("progress") instanceof Map<?, ?> pr) {
-                h.append(progressHtml(pr));
-            }
-            h.append("</div>");
-        }
-        h.append("<div class=\"card\"><h2>Storage and cost</h2><p><span id=\"stored\" data-bytes=\"").append(stored).append("\">")
-                .append(ByteSize.format(stored)).append("</span> stored</p><p>").append(String.format(java.util.Locale.ROOT,
-                        "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", cost.month(),
-                        cost.monthToDate(), cost.projected())).append("</p></div></section>");
-        h.append(totalsHtml(totals()));
-        h.append("<section><h2>Charts</h2><div class=\"charts\">").append(Charts.bars("Bytes uploaded per night", uploadedPerNight(), true))
-                .append(Charts.bars("Storage over time", storageOverTime(), true))
-                .append(Charts.bars("Cost per month (USD)", costPerMonth(), false))
-                .append(Charts.bars("Storage by part", storageByPart(inventory), true)).append("</div></section>");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> backups = (List<Map<String, Object>>) inventory.get("imageBackups");
-        h.append(imageBackups(backups));
-        h.append("<section><h2>Inventory</h2>");
-        for (String part : List.of("mirror", "trash", "images")) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> p = (Map<String, Object>) inventory.get(part);
-            h.append("<h3>").append(part).append(": <span class=\"count\" id=\"").append(part).append("-objects\">").append(p.get("objects"))
-                    .append("</span> objects, <span id=\"").append(part).append("-bytes\" data-bytes=\"").append(p.get("bytes")).append("\">")
-                    .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span></h3><table>");
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> list = (List<Map<String, Object>>) p.get("list");
-            for (Map<String, Object> o : list.stream().limit(200).toList()) {
-                String key = String.valueOf(o.get("key"));
-                h.append("<tr><td><a href=\"download?key=").append(java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8))
-                        .append("\">").append(Charts.escape(key)).append("</a></td><td class=\"num\">")
-                        .append(ByteSize.format(((Number) o.get("size")).doubleValue())).append("</td></tr>");
-            }
-            h.append("</table>");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) inventory.get("olderGenerations");
-        older.forEach((prefix, p) -> h.append("<h3>older generation ").append(Charts.escape(prefix)).append(": <span class=\"count\">")
-                .append(p.get("objects")).append("</span> objects, <span data-bytes=\"").append(p.get("bytes")).append("\">")
-                .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span> (kept until the current one is verified)</h3>"));
-        h.append("</section><section><h2>S3 activity</h2><form method=\"get\">pipeline <input name=\"pipeline\" value=\"")
-                .append(pipeline == null ? "" : Charts.escape(pipeline)).append("\"> operation <input name=\"operation\" value=\"")
-                .append(operation == null ? "" : Charts.escape(operation)).append("\"> <button>filter</button></form><table id=\"activity\">"
-                        + "<tr><th>time</th><th>pipeline</th><th>operation</th><th>key</th><th>sent</th><th>received</th><th>ms</th><th>outcome</th></tr>");
-        for (Activity a : activity(pipeline, operation, 200)) {
-            h.append("<tr><td>").append(a.time()).append("</td><td>").append(a.pipeline()).append("</td><td>").append(a.operation())
-                    .append("</td><td>").append(Charts.escape(a.key())).append("</td><td class=\"num\">").append(a.bytesSent())
-                    .append("</td><td class=\"num\">").append(a.bytesReceived()).append("</td><td class=\"num\">").append(a.millis())
-                    .append("</td><td>").append(Charts.escape(a.outcome())).append("</td></tr>");
-        }
-        return h.append("</table></section></body></html>").toString();
+        List<StatusHtml.Chart> charts = List.of(new StatusHtml.Chart("Bytes uploaded per night", uploadedPerNight(), true),
+                new StatusHtml.Chart("Storage over time", storageOverTime(), true), new StatusHtml.Chart("Cost per month (USD)", costPerMonth(), false),
+                new StatusHtml.Chart("Storage by part", storageByPart(inventory), true));
+        return StatusHtml.render(new StatusHtml.View(status(), inventory, stored, cost(stored), totals(), charts, activity(pipeline, operation, 200),
+                pipeline, operation));
     }
 
     private Map<String, Double> uploadedPerNight() {
@@ -349,41 +272,23 @@ public final class StatusPage {
 
     /** The image backups in the bucket, newest first: kind, size, age, and what retention keeps each for. */
     private List<Map<String, Object>> imageBackupList() {
-        List<offsite.image.ImageManifest> known = manifests.get();
-        var plan = keep.apply(known.stream().map(m -> new offsite.retention.Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList(),
+        List<ImageManifest> known = manifests.get();
+        var plan = keep.apply(known.stream().map(m -> new Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList(),
                 java.time.ZoneId.systemDefault());
         List<Map<String, Object>> out = new ArrayList<>();
-        for (offsite.image.ImageManifest m : known) {
+        for (ImageManifest m : known) {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("id", m.id());
             one.put("type", m.type());
             one.put("base", m.base());
             one.put("created", m.created());
-            one.put("bytes", m.objects().stream().mapToLong(offsite.image.ImageManifest.StoredObject::size).sum());
+            one.put("bytes", m.objects().stream().mapToLong(ImageManifest.StoredObject::size).sum());
             one.put("ageHours", java.time.Duration.between(Instant.parse(m.created()), clock.instant()).toHours());
             one.put("keptFor", plan.keeps(m.id()) ? plan.kept().get(m.id()) : List.of());
             one.put("manifest", layout.imagePrefix() + m.id() + "/manifest.json");
             out.add(one);
         }
         return out;
-    }
-
-    private static String imageBackups(List<Map<String, Object>> backups) {
-        StringBuilder h = new StringBuilder("<section><h2>Image backups</h2>");
-        if (backups.isEmpty()) {
-            return h.append("<p class=\"muted\">none in the bucket</p></section>").toString();
-        }
-        h.append("<table id=\"images\"><tr><th>id</th><th>type</th><th>size</th><th>age</th><th>retention</th></tr>");
-        for (Map<String, Object> b : backups) {
-            List<?> kept = (List<?>) b.get("keptFor");
-            h.append("<tr><td><a href=\"download?key=").append(java.net.URLEncoder.encode(String.valueOf(b.get("manifest")), java.nio.charset.StandardCharsets.UTF_8))
-                    .append("\">").append(b.get("id")).append("</a></td><td>").append(b.get("type")).append("</td><td class=\"num\" data-bytes=\"")
-                    .append(b.get("bytes")).append("\">").append(ByteSize.format(((Number) b.get("bytes")).doubleValue())).append("</td><td>")
-                    .append(b.get("ageHours")).append(" h</td><td>")
-                    .append(kept.isEmpty() ? "deleted at the next backup" : "keeps: " + String.join(", ", kept.stream().map(String::valueOf).toList()))
-                    .append("</td></tr>");
-        }
-        return h.append("</table></section>").toString();
     }
 
     private static Map<String, Double> storageByPart(Map<String, Object> inventory) {
@@ -425,35 +330,6 @@ public final class StatusPage {
         return rate > 0 && left >= 0 ? (long) (left / rate) : null;
     }
 
-    /** The progress as a person reads it: the total, then one row per stream. */
-    private static String progressHtml(Map<?, ?> p) {
-        StringBuilder h = new StringBuilder("<div class=\"progress\">");
-        long planned = ((Number) p.get("plannedBytes")).longValue();
-        long sent = ((Number) p.get("sentBytes")).longValue();
-        h.append("<p>").append(p.get("step") == null ? "running" : Charts.escape(String.valueOf(p.get("step")))).append(": <span class=\"sent\" data-bytes=\"")
-                .append(sent).append("\">").append(ByteSize.format(sent)).append("</span>");
-        if (planned > 0) {
-            h.append(" of ").append(ByteSize.format(planned)).append(String.format(java.util.Locale.ROOT, " (%.0f%%)", 100.0 * Math.min(sent, planned) / planned));
-        }
-        h.append(" at ").append(ByteSize.format(((Number) p.get("bytesPerSecond")).doubleValue())).append("/s, ")
-                .append(p.get("etaSeconds") == null ? "time left unknown" : ByteSize.duration(((Number) p.get("etaSeconds")).longValue()) + " left")
-                .append("</p>");
-        List<?> streams = (List<?>) p.get("streams");
-        if (!streams.isEmpty()) {
-            h.append("<table class=\"streams\"><tr><th>file</th><th>sent</th><th>of</th><th>rate</th><th>left</th></tr>");
-            for (Object o : streams) {
-                Map<?, ?> s = (Map<?, ?>) o;
-                h.append("<tr><td>").append(Charts.escape(String.valueOf(s.get("file")))).append("</td><td class=\"num\">")
-                        .append(ByteSize.format(((Number) s.get("bytes")).doubleValue())).append("</td><td class=\"num\">")
-                        .append(ByteSize.format(((Number) s.get("size")).doubleValue())).append("</td><td class=\"num\">")
-                        .append(ByteSize.format(((Number) s.get("bytesPerSecond")).doubleValue())).append("/s</td><td class=\"num\">")
-                        .append(s.get("etaSeconds") == null ? "?" : ByteSize.duration(((Number) s.get("etaSeconds")).longValue())).append("</td></tr>");
-            }
-            h.append("</table>");
-        }
-        return h.append("</div>").toString();
-    }
-
     private String next(String cron) {
         try {
             Date next = new CronExpression(cron).getNextValidTimeAfter(Date.from(clock.instant()));
@@ -463,11 +339,4 @@ public final class StatusPage {
         }
     }
 
-    private static final String CSS = "body{font:15px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:1100px}"
-            + ".cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:8px;padding:.2em 1em;flex:1;min-width:260px}"
-            + ".ok .state{color:#176b17}.warn .state{color:#a06000}.failed .state{color:#b00020}.running .state{color:#1d4ed8}"
-            + ".state{font-size:1.6em;font-weight:700;margin:.2em 0}.muted{color:#666}table{border-collapse:collapse;font-size:13px}"
-            + "td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}"
-            + ".charts{display:grid;grid-template-columns:1fr 1fr;gap:.5em 1.5em}.chart{width:100%;display:block;margin:.5em 0}.chart rect{fill:#4a7fd4}.chart .t{font-weight:700;font-size:13px}"
-            + ".chart .l,.chart .v{font-size:10px}";
 }

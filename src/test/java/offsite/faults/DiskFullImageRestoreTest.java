@@ -50,7 +50,7 @@ class DiskFullImageRestoreTest {
     void an_image_restore_that_fills_the_disk_names_the_file_and_leaves_only_a_partial_file() throws Exception {
         Path target = dir.resolve("small-disk");
         Map<String, String> remote = app.bucketFiles("images/");
-        Map<String, String> source = files(tree);
+        Map<String, String> source = OffsiteHarness.digests(tree);
         SmallDisk disk = SmallDisk.mount(target, 4);
         try {
             OffsiteHarness.CommandResult full = app.command("restore-image", "--to", target.toString());
@@ -60,7 +60,7 @@ class DiskFullImageRestoreTest {
             assertThat(full.out()).contains("FAILED: the disk is full: cannot write " + restoredTree.resolve("srv/data.bin.offsite-part")
                     + " in " + target).doesNotContain("Exception").doesNotContain("\tat ");
             assertThat(restoredTree.resolve("srv/data.bin")).as("no half-file under its real name").doesNotExist();
-            assertThat(files(restoredTree)).as("what is there under its own name is whole")
+            assertThat(OffsiteHarness.digests(restoredTree)).as("what is there under its own name is whole")
                     .allSatisfy((name, digest) -> assertThat(name.endsWith(".offsite-part") || digest.equals(source.get(name))).isTrue());
             assertThat(app.bucketFiles("images/")).as("the remote store untouched").isEqualTo(remote);
 
@@ -74,20 +74,10 @@ class DiskFullImageRestoreTest {
             OffsiteHarness.CommandResult again = app.command("restore-image", "--to", target.toString());
 
             assertThat(again.exit()).as(again.out()).isZero();
-            assertThat(files(restoredTree)).isEqualTo(source);
+            assertThat(OffsiteHarness.digests(restoredTree)).isEqualTo(source);
         } finally {
             disk.close();
         }
     }
 
-    private static Map<String, String> files(Path root) throws Exception {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-            }
-        }
-        return out;
-    }
 }

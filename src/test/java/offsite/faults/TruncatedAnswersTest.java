@@ -78,7 +78,7 @@ class TruncatedAnswersTest {
         assertThat(result.out()).contains("OK: 3 of 3 objects restored");
         assertThat(proxy.faultsInjected.get()).isEqualTo(2);
         assertThat(activity()).filteredOn(a -> a.operation().equals("GetObject") && a.key().equals(BIG)).hasSize(3);
-        assertThat(digests(target)).isEqualTo(app.sourceFiles());
+        assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
         assertMirroredAndNothingPending();
     }
 
@@ -101,7 +101,7 @@ class TruncatedAnswersTest {
 
         assertThat(resumed.exit()).as(resumed.out()).isZero();
         assertThat(resumed.out()).contains("OK: 3 of 3 objects restored").contains("2 already there");
-        assertThat(digests(target)).isEqualTo(app.sourceFiles());
+        assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
         assertMirroredAndNothingPending();
     }
 
@@ -185,14 +185,4 @@ class TruncatedAnswersTest {
         assertMirroredAndNothingPending();
     }
 
-    private static Map<String, String> digests(Path root) throws Exception {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-            }
-        }
-        return out;
-    }
 }

@@ -45,7 +45,7 @@ class RestoreAndVerifyTest {
 
         assertThat(result.exit()).as(result.out()).isZero();
         assertThat(result.out()).contains("OK: 3 of 3 objects restored");
-        assertThat(digests(target)).isEqualTo(app.sourceFiles());
+        assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
     }
 
     @Test
@@ -63,7 +63,7 @@ class RestoreAndVerifyTest {
 
         assertThat(resumed.exit()).as(resumed.out()).isZero();
         assertThat(resumed.out()).contains("1 already there");
-        assertThat(digests(target)).isEqualTo(app.sourceFiles());
+        assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
         assertThat(app.command("restore-set", "--to", target.toString()).exit()).as("a complete, non-empty directory").isEqualTo(2);
     }
 
@@ -80,14 +80,4 @@ class RestoreAndVerifyTest {
                 .contains("FAILED: 2 difference(s)");
     }
 
-    private static Map<String, String> digests(Path root) throws Exception {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-            }
-        }
-        return out;
-    }
 }

@@ -169,10 +169,15 @@ public final class OffsiteHarness implements AutoCloseable {
 
     /** Every regular file of the source by relative path, with the SHA-256 of its bytes. */
     public Map<String, String> sourceFiles() throws IOException {
+        return digests(source);
+    }
+
+    /** Every regular file under root by relative path ('/' separated), with the SHA-256 of its bytes. */
+    public static Map<String, String> digests(Path root) throws IOException {
         Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(source)) {
+        try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                out.put(source.relativize(p).toString().replace('\\', '/'), sha256(Files.readAllBytes(p)));
+                out.put(root.relativize(p).toString().replace('\\', '/'), sha256(Files.readAllBytes(p)));
             }
         }
         return out;
