@@ -79,8 +79,28 @@ public final class S3Uploads {
 
     /** A single PUT; the Content-MD5 (base64) makes the server refuse damaged bytes instead of storing them. */
     public String put(String key, RequestBody body, String contentMd5) {
-        return etag(s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
-                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag(), "the PUT of " + key);
+        String etag = s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
+                .contentLength(body.optionalContentLength().orElseThrow()).contentMD5(contentMd5), body).eTag();
+        if (etag == null && contentMd5 != null) {
+            // the answer was cut: the object tells whether these bytes arrived (its ETag is their MD5)
+            String expected = java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(contentMd5));
+            String stored = storedEtag(key);
+            etag = expected.equalsIgnoreCase(stored) ? stored : null;
+        }
+        return etag(etag, "the PUT of " + key);
+    }
+
+    /** The ETag of the object at key, or null when there is none. */
+    private String storedEtag(String key) {
+        try {
+            String etag = s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
+            return etag == null ? null : etag.replace("\"", "");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /**

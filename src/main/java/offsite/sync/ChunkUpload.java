@@ -32,6 +32,8 @@ import software.amazon.awssdk.http.ContentStreamProvider;
  */
 public final class ChunkUpload {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkUpload.class);
+
     private final S3Uploads s3;
     private final UploadShape shape;
     private final HashCache hashes;
@@ -101,7 +103,13 @@ public final class ChunkUpload {
             throws IOException {
         String md5Hex = hashes.etag(local, shape);
         String contentMd5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Hex));
-        String etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5);
+        String etag;
+        try {
+            etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5);
+        } catch (IllegalStateException unconfirmed) { // its answer was cut and the object is not (yet) these bytes: once more
+            LOG.warn("{}: {}; sending it again", key, unconfirmed.getMessage());
+            etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5);
+        }
         if (!etag.equalsIgnoreCase(md5Hex)) {
             return UploadOutcome.failed(key, local.size(), System.currentTimeMillis() - started,
                     "server ETag " + etag + " differs from local MD5 " + md5Hex);

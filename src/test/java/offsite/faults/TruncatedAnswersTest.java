@@ -165,6 +165,19 @@ class TruncatedAnswersTest {
     }
 
     @Test
+    void a_single_put_whose_answer_is_cut_in_its_headers_is_confirmed_by_the_object_or_sent_again() throws Exception {
+        proxy.cutAnswerHeaders(line -> line.startsWith("PUT ") && line.contains("Set%20A.rbc"), 1);
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
+        assertThat(proxy.faultsInjected.get()).isEqualTo(1);
+        assertThat(activity()).as("the object looked at after the cut answer")
+                .filteredOn(a -> a.operation().equals("HeadObject") && a.key().equals("sets/Set A.rbc")).isNotEmpty();
+        assertMirroredAndNothingPending();
+    }
+
+    @Test
     void a_completion_whose_answer_is_lost_finds_the_object_complete_or_says_so() throws Exception {
         proxy.cutAnswerHeaders(line -> line.startsWith("POST ") && line.contains("uploadId="), 1);
 
