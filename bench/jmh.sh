@@ -27,18 +27,16 @@ cat "$DIR/basis" "$DIR/changed" > /dev/null   # both in the page cache, as for J
 
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-: > "$DIR/tools.tsv"
 for tool in md5sum signature delta patch; do : > "$DIR/$tool.times"; done
-for run in $(seq "$RUNS"); do
-    secs md5sum "$DIR/basis" >> "$DIR/md5sum.times"
-    secs rdiff -f signature "$DIR/basis" /dev/null >> "$DIR/signature.times"
-    secs rdiff -f delta "$DIR/basis.sig" "$DIR/changed" /dev/null >> "$DIR/delta.times"
-    secs rdiff -f patch "$DIR/basis" "$DIR/changed.delta" /dev/null >> "$DIR/patch.times"
-done
-for tool in md5sum signature delta patch; do
-    printf '%s\t%s\n' "$tool" "$(median < "$DIR/$tool.times")" >> "$DIR/tools.tsv"
-done
-
+time_tools() { # RUNS alternating runs of each tool; called before and after JMH, the median taken over both
+    for run in $(seq "$RUNS"); do
+        secs md5sum "$DIR/basis" >> "$DIR/md5sum.times"
+        secs rdiff -f signature "$DIR/basis" /dev/null >> "$DIR/signature.times"
+        secs rdiff -f delta "$DIR/basis.sig" "$DIR/changed" /dev/null >> "$DIR/delta.times"
+        secs rdiff -f patch "$DIR/basis" "$DIR/changed.delta" /dev/null >> "$DIR/patch.times"
+    done
+}
+time_tools
 echo "JMH runs (log: $DIR/jmh.log)"
 PARAMS=(-p "file=$DIR/basis" -p "basis=$DIR/basis" -p "changed=$DIR/changed")
 # shellcheck disable=SC2086
@@ -50,9 +48,14 @@ if [ "$ONE_CORE" = 1 ]; then
     java -cp "$CP" org.openjdk.jmh.Main "${PARAMS[@]}" -rf json -rff "$DIR/jmh1.json" ${JMH_ARGS:-} \
         -jvmArgsAppend -XX:ActiveProcessorCount=1 'offsite.jmh.DeltaBenchmark.(signature|delta)$' >> "$DIR/jmh.log"
 fi
+time_tools
+: > "$DIR/tools.tsv"
+for tool in md5sum signature delta patch; do
+    printf '%s\t%s\n' "$tool" "$(median < "$DIR/$tool.times")" >> "$DIR/tools.tsv"
+done
 
 python3 - "$DIR" "$(stat -c %s "$DIR/basis")" "$(stat -c %s "$DIR/changed")" <<'PY'
-import json, sys
+import json, statistics, sys
 d, basis, changed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 mib = 1 << 20
 # bytes one op reads (etag, signature, delta) or writes (patch)
@@ -63,13 +66,14 @@ tools = dict((k, float(v)) for k, v in (l.split('\t') for l in open(d + '/tools.
 def rows(path, suffix):
     for r in json.load(open(path)):
         kernel = r['benchmark'].rsplit('.', 1)[1]
-        ms = r['primaryMetric']['score']; err = float(r['primaryMetric']['scoreError'])  # "NaN" for one iteration
-        yield kernel + suffix, kernel, ms, err
+        samples = sorted(x for fork in r['primaryMetric']['rawData'] for x in fork)
+        yield kernel + suffix, kernel, statistics.median(samples), samples[0], len(samples)
 print(f"\ninput: basis {basis / mib:.0f} MiB, changed {changed / mib:.0f} MiB, page-cached")
-print(f"{'kernel':<22}{'ms/op':>12}{'MiB/s':>9}   {'reference':<16}{'s':>7}{'MiB/s':>8}{'ratio':>7}")
+print("medians: JMH over every measured iteration of every fork, tools over their runs before and after JMH")
+print(f"{'kernel':<22}{'ms/op (min, n)':>20}{'MiB/s':>8}   {'reference':<16}{'s':>7}{'MiB/s':>8}{'ratio':>7}")
 for path, suffix in ((d + '/jmh.json', ''), (d + '/jmh1.json', ' (1 core)')):
-    for name, kernel, ms, err in rows(path, suffix):
+    for name, kernel, ms, low, n in rows(path, suffix):
         ours = size[kernel] / mib / (ms / 1000)
         tool = tool_of[kernel]; t = tools[tool]; ref = size[kernel] / mib / t
-        print(f"{name:<22}{ms:>7.1f} ±{err:>4.1f}{ours:>9.0f}   {tool_name[tool]:<16}{t:>7.3f}{ref:>8.0f}{ours / ref:>7.2f}")
+        print(f"{name:<22}{ms:>7.1f} ({low:5.1f}, {n:2d}){ours:>8.0f}   {tool_name[tool]:<16}{t:>7.3f}{ref:>8.0f}{ours / ref:>7.2f}")
 PY
