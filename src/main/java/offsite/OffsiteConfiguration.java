@@ -204,6 +204,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         activity.listen(metrics::record);
         camel.getRegistry().bind("offsiteMetrics", metrics);
         BucketCheck bucket = new BucketCheck(client, s3);
+        camel.getRegistry().bind("bucketCheck", bucket);
         camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
         camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",
                 () -> SourceCheck.refusal(sync.source(), false).orElse(null)));
