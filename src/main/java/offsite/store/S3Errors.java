@@ -3,6 +3,7 @@ package offsite.store;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import javax.xml.stream.XMLStreamException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -13,7 +14,26 @@ public final class S3Errors {
     private S3Errors() {
     }
 
+    /**
+     * Null, or one line when the server began its XML answer and broke it off (Woodstox: "Unexpected end of input
+     * block"): a failure on the server's side, such as S3Proxy finding its disk full while completing an upload.
+     */
+    public static String cutOffAnswer(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof XMLStreamException) {
+                String detail = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+                return "the S3 server broke off its answer (" + detail + "): it failed while answering; its log says why"
+                        + " (a full disk does this)";
+            }
+        }
+        return null;
+    }
+
     public static String explain(Throwable failure, S3Settings s3) {
+        String cutOff = cutOffAnswer(failure);
+        if (cutOff != null) {
+            return cutOff;
+        }
         String endpoint = s3.embedded() ? "the embedded S3 server" : "offsite.s3.endpoint " + s3.endpoint();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof NoSuchBucketException) {
@@ -45,7 +65,14 @@ public final class S3Errors {
                 && failure.getMessage().contains("Unable to load credentials")) {
             return "no S3 credentials: set offsite.s3.access-key and offsite.s3.secret-key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
         }
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage().lines().findFirst().orElse("");
+        // the root cause: a Camel wrapper's own message ("Exception occurred during execution on the exchange") says nothing
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String first = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("");
+        String message = root == failure ? (first.isEmpty() ? root.getClass().getSimpleName() : first)
+                : root.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     }
 }
