@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Changes a few percent of a tree the way an hour on a server might, the same way for the same seed: overwrites
-a 4 KiB run in 3% of the regular files (about 2% of their bytes in files of a few MiB at most), appends to a few,
-deletes 1% of the files and adds new ones (half random bytes, half text) worth about 1% of the tree's bytes.
-Prints what it did. Usage: bench/change-tree.py TREE [SEED]"""
+a 4 KiB run in 3% of the regular files, appends up to 64 KiB to 1%, deletes 1% and adds new files (half random
+bytes, half text) worth about 1% of the tree's bytes. Prints what it did.
+Usage: bench/change-tree.py TREE [SEED]"""
 import os, random, sys
 root = sys.argv[1]
 rnd = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
