@@ -15,24 +15,7 @@ CP="target/classes:target/test-classes:$(cat target/bench.cp)"
 if [ ! -s "$DIR/basis" ] || [ "$(stat -c %s "$DIR/basis")" -ne $((SIZE_MB << 20)) ]; then
     echo "making a ${SIZE_MB} MB tar of /usr as the basis"
     (tar --sort=name -cf - -C / usr 2>/dev/null || true) | head -c "${SIZE_MB}M" > "$DIR/basis"
-    # the new file: the basis with an edit every 1-4 MiB (insert, delete or overwrite of up to 8 KiB)
-    python3 - "$DIR/basis" "$DIR/new" <<'PY'
-import random, sys
-rnd = random.Random(42)
-data = open(sys.argv[1], 'rb').read()
-with open(sys.argv[2], 'wb') as out:
-    pos = 0
-    while pos < len(data):
-        keep = rnd.randint(1 << 20, 4 << 20)
-        out.write(data[pos:pos + keep]); pos += keep
-        kind = rnd.randrange(3)
-        if kind == 0:
-            out.write(rnd.randbytes(rnd.randint(1, 4096)))
-        elif kind == 1:
-            pos += rnd.randint(1, 8192)
-        else:
-            n = rnd.randint(1, 2048); out.write(rnd.randbytes(n)); pos += n
-PY
+    bench/edited-copy.py "$DIR/basis" "$DIR/new"
 fi
 ls -l "$DIR/basis" "$DIR/new"
 

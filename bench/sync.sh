@@ -3,6 +3,7 @@
 # alternated, medians printed. Usage: bench/sync.sh [runs=3] [case ...]; cases: one (1 x 600 MiB),
 # sixteen (16 x 128 MiB, 4 streams), quiet (1,000 unchanged chunks: planning time, bytes hashed/sent),
 # etag (local ETag throughput against md5sum). Needs: mvn package done; installs rclone and awscli if missing.
+# OFFSITE_JAVA_OPTS: extra JVM options for Offsite in the mirror cases (e.g. -XX:SharedArchiveFile=...).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-3}; shift || true
@@ -31,7 +32,7 @@ mirror_case() { # name dir
   for run in $(seq 1 "$RUNS"); do
     local b=$name$run; rclone mkdir "b:$b-r" 2>/dev/null; $AWS s3 mb "s3://$b-a" >/dev/null
     conf=$(offsite_conf "$dir" "$b-o")
-    o+=("$(secs java -jar "$ROOT/target/offsite.jar" --config "$conf" sync)")
+    o+=("$(secs java ${OFFSITE_JAVA_OPTS:-} -jar "$ROOT/target/offsite.jar" --config "$conf" sync)")
     r+=("$(secs rclone sync --transfers 4 "$dir" "b:$b-r")")
     a+=("$(secs $AWS s3 sync "$dir" "s3://$b-a")")
     rclone purge "b:$b-r" 2>/dev/null; rclone purge "b:$b-o" 2>/dev/null; rclone purge "b:$b-a" 2>/dev/null; rm -rf "$W/data-$b-o"

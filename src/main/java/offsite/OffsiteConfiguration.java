@@ -226,6 +226,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                         key -> downloads.open(key, 0)), image.keep(), clock, generations::load));
 
         BucketCheck bucket = new BucketCheck(client, s3);
+        camel.getRegistry().bind("bucketCheck", bucket);
         camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
         camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",
                 () -> SourceCheck.refusal(sync.source(), false).orElse(null)));

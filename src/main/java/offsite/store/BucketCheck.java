@@ -32,6 +32,14 @@ public final class BucketCheck {
         }
     }
 
+    /** For routes: returns when the bucket is usable (created when allowed), else throws with {@link #problem()}'s line. */
+    public void require() {
+        String problem = problem();
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+    }
+
     private String create() {
         if (!s3.createBucket()) {
             return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";

@@ -3,6 +3,7 @@ package offsite.store;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import javax.xml.stream.XMLStreamException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -13,8 +14,32 @@ public final class S3Errors {
     private S3Errors() {
     }
 
+    /**
+     * Null, or one line when the server began its XML answer and broke it off (Woodstox: "Unexpected end of input
+     * block"): the connection was cut, or the server failed while answering (S3Proxy finding its disk full does this).
+     */
+    public static String cutOffAnswer(Throwable failure, String endpoint) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof XMLStreamException) {
+                String detail = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+                return "an answer from " + endpoint + " broke off before its end (" + detail + "); nothing was taken from it: the"
+                        + " connection was cut or the server failed while answering (its log says why; a full disk does this)";
+            }
+        }
+        return null;
+    }
+
+    /** The same, for a caller that knows no endpoint. */
+    public static String cutOffAnswer(Throwable failure) {
+        return cutOffAnswer(failure, "the S3 server");
+    }
+
     public static String explain(Throwable failure, S3Settings s3) {
         String endpoint = s3.embedded() ? "the embedded S3 server" : "offsite.s3.endpoint " + s3.endpoint();
+        String cutOff = cutOffAnswer(failure, endpoint);
+        if (cutOff != null) {
+            return cutOff;
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof NoSuchBucketException) {
                 return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";
@@ -41,19 +66,36 @@ public final class S3Errors {
                 return "cannot reach " + endpoint + ": timed out";
             }
         }
-        if (S3ClientFactory.answerCutShort(failure)) {
+        if (!local(failure) && S3ClientFactory.answerCutShort(failure)) {
             // told apart from a store that is down: the request got an answer, but not a whole one
-            return "an answer from " + endpoint + " broke off before its end (" + firstLine(failure) + "); nothing was taken from it";
+            return "an answer from " + endpoint + " broke off before its end (" + rootCause(failure) + "); nothing was taken from it";
         }
         if (failure instanceof SdkClientException && failure.getMessage() != null
                 && failure.getMessage().contains("Unable to load credentials")) {
             return "no S3 credentials: set offsite.s3.access-key and offsite.s3.secret-key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
         }
-        return firstLine(failure);
+        return rootCause(failure);
     }
 
-    private static String firstLine(Throwable failure) {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage().lines().findFirst().orElse("");
+    /** A local file's failure (its path in the message), not an answer from the network. */
+    private static boolean local(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The root cause in a line: a Camel wrapper's own message ("Exception occurred during execution on the exchange") says nothing. */
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String first = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("");
+        String message = root == failure ? (first.isEmpty() ? root.getClass().getSimpleName() : first)
+                : root.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     }
 }

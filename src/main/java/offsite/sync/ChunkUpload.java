@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.commons.io.input.BoundedInputStream;
+import offsite.store.S3Errors;
 import offsite.store.S3Uploads;
 import offsite.store.S3Uploads.StoredPart;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -329,6 +330,10 @@ public final class ChunkUpload {
     }
 
     private static String describe(Throwable e) {
+        String cutOff = S3Errors.cutOffAnswer(e);
+        if (cutOff != null) {
+            return cutOff;
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -107,6 +107,20 @@ class ImageRouteTest {
     }
 
     @Test
+    void a_missing_bucket_is_created_when_allowed_and_named_when_not() throws Exception {
+        String missing = app.s3.bucket() + "-new";
+        app.set("offsite.s3.bucket", missing);
+        OffsiteHarness.CommandResult refused = app.command("image");
+        assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.out()).contains("bucket '" + missing + "' does not exist");
+
+        app.set("offsite.s3.create-bucket", "true");
+        OffsiteHarness.CommandResult created = app.command("image");
+        assertThat(created.exit()).as(created.out()).isZero();
+        assertThat(TestS3.list(app.client, missing, "images/")).isNotEmpty();
+    }
+
+    @Test
     void stock_tools_restore_it_too_zstd_rdiff_and_gpg_with_either_key() throws Exception {
         app.command("image");
         Files.writeString(tree.resolve("etc/hostname"), "changed\n");

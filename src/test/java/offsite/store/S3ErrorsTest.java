@@ -1,0 +1,51 @@
+package offsite.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.stream.Stream;
+import javax.xml.stream.XMLStreamException;
+import org.apache.camel.CamelExecutionException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/** What a failure's one-line explanation names, whatever wraps it. */
+class S3ErrorsTest {
+
+    static final S3Settings S3 = new S3Settings(URI.create("http://127.0.0.1:9000"), "us-east-1", true, "k", "s", "offsite",
+            S3Settings.ChecksumMode.WHEN_REQUIRED, 5, false, false);
+
+    record Case(String name, Throwable failure, String explained) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                // issue 5: a 600 MiB mirror failed on "Unexpected end of input block": S3Proxy's disk was full mid-answer
+                new Case("an answer cut off mid-XML is the server's failure",
+                        SdkClientException.create("Could not parse XML response.",
+                                new XMLStreamException("Unexpected end of input block in start tag\n at [row,col]: [1,42]")),
+                        "an answer from offsite.s3.endpoint http://127.0.0.1:9000 broke off before its end (Unexpected end of input"
+                                + " block in start tag); nothing was taken from it: the connection was cut or the server failed while"
+                                + " answering (its log says why; a full disk does this)"),
+                // issue 5: "Exception occurred during execution on the exchange: Exchange[]" hid an OutOfMemoryError
+                new Case("a Camel wrapper gives way to its root cause",
+                        new CamelExecutionException("Exception occurred during execution on the exchange", null,
+                                new OutOfMemoryError("Java heap space")),
+                        "OutOfMemoryError: Java heap space"),
+                new Case("an unwrapped failure keeps its own message",
+                        new IllegalStateException("disk read error\nsecond line"), "disk read error"),
+                new Case("a local file's failure is not taken for a cut answer",
+                        new java.nio.file.AccessDeniedException("/srv/set/a.rdb"), "/srv/set/a.rdb"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void explains(Case c) {
+        assertThat(S3Errors.explain(c.failure(), S3)).isEqualTo(c.explained());
+    }
+}
