@@ -126,7 +126,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
         ImageTree tree = new ImageTree(image.roots(), image.excludes(), image.secrets(), new PasswordScrubber(image.scrubRules()));
         camel.getRegistry().bind("imageSettings", image);
-        camel.getRegistry().bind("secretPgp", secretPgp(image));
+        camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> secretPgp(image)));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(),
                 new ReportStore(dataDir.resolve("reports"))));
         camel.getRegistry().bind("imageRestore", new ImageRestore(downloads, dataDir.resolve("image/restore-work")));
