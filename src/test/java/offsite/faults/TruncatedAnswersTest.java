@@ -152,6 +152,17 @@ class TruncatedAnswersTest {
     }
 
     @Test
+    void a_listing_cut_before_its_first_byte_is_sent_again() throws Exception {
+        proxy.cutAnswerAfter(TruncatedAnswersTest::listing, 2, 0);
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
+        assertThat(proxy.faultsInjected.get()).isEqualTo(2);
+        assertMirroredAndNothingPending();
+    }
+
+    @Test
     void a_part_whose_answer_is_cut_in_its_headers_is_sent_again() throws Exception {
         proxy.cutAnswerHeaders(line -> line.startsWith("PUT ") && line.contains("partNumber=2"), 1);
 
