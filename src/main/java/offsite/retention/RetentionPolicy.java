@@ -1,96 +1,117 @@
 package offsite.retention;
 
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.temporal.IsoFields;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How many hourly, daily, weekly (ISO week) and monthly backups to keep, applied like restic's `forget`:
- * newest first, each rule keeps the newest backup of each of its periods until its count is used, the rules
- * apply independently, and a backup kept by any rule stays. A complete image also stays while a kept diff
- * depends on it. Periods are taken in the given time zone.
+ * How many hourly, daily, weekly (ISO week) and monthly backups to keep, and optionally the latest N whatever
+ * their age, applied with restic's `forget` semantics by {@link #apply}. Default 24h,7d,5w,6m.
  */
-public record RetentionPolicy(int hourly, int daily, int weekly, int monthly) {
+public record RetentionPolicy(int hourly, int daily, int weekly, int monthly, int latest) {
 
-    private static final Pattern RULE = Pattern.compile("(\\d+)([hdwm])");
+    public static final RetentionPolicy DEFAULT = new RetentionPolicy(24, 7, 5, 6, 0);
+    private static final String SETTING = "offsite.image.keep";
+    private static final String EXPECTED = "counts such as 24h,7d,5w,6m; units h (hourly), d (daily), w (weekly), m (monthly), l (latest)";
+    private static final Pattern RULE = Pattern.compile("(\\d{1,6})([hdwml])");
 
     public RetentionPolicy {
-        if (hourly < 0 || daily < 0 || weekly < 0 || monthly < 0) {
-            throw new IllegalArgumentException("offsite.image.keep: counts must not be negative");
-        }
-        if (hourly + daily + weekly + monthly == 0) {
-            throw new IllegalArgumentException("offsite.image.keep: keeps nothing (expected at least one count, such as 24h,7d,5w,6m)");
+        Map<String, Integer> named = Map.of("hourly", hourly, "daily", daily, "weekly", weekly, "monthly", monthly, "latest", latest);
+        named.forEach((name, count) -> {
+            if (count < 0) {
+                throw new IllegalArgumentException(SETTING + ": " + name + " count " + count + " is negative (expected 0 or more)");
+            }
+        });
+        if (hourly + daily + weekly + monthly + latest == 0) {
+            throw new IllegalArgumentException(SETTING + ": keeps nothing (expected at least one count above 0, such as 24h,7d,5w,6m)");
         }
     }
 
-    /** Parses "24h,7d,5w,6m"; absent units keep none of that period. */
+    /** Calendar counts only, as the setting usually reads. */
+    public RetentionPolicy(int hourly, int daily, int weekly, int monthly) {
+        this(hourly, daily, weekly, monthly, 0);
+    }
+
+    /** Parses offsite.image.keep, such as "24h,7d,5w,6m" or "3l,7d"; a unit left out keeps none of its period. */
     public static RetentionPolicy parse(String text) {
-        int[] counts = new int[4];
-        for (String part : text.trim().toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*")) {
+        return parse(SETTING, text);
+    }
+
+    /** Parses a policy given under another name (a command-line option); errors name it and the bad value. */
+    public static RetentionPolicy parse(String setting, String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException(setting + ": is empty (expected " + EXPECTED + ")");
+        }
+        Map<Character, Integer> counts = new LinkedHashMap<>();
+        for (String part : text.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*", -1)) {
             Matcher m = RULE.matcher(part);
             if (!m.matches()) {
-                throw new IllegalArgumentException("offsite.image.keep: '" + text + "' is not valid (expected counts such as 24h,7d,5w,6m)");
+                throw new IllegalArgumentException(setting + ": '" + part + "' in '" + text + "' is not valid (expected " + EXPECTED + ")");
             }
-            counts["hdwm".indexOf(m.group(2))] = Integer.parseInt(m.group(1));
+            if (counts.put(m.group(2).charAt(0), Integer.parseInt(m.group(1))) != null) {
+                throw new IllegalArgumentException(setting + ": unit '" + m.group(2) + "' appears twice in '" + text + "'");
+            }
         }
-        return new RetentionPolicy(counts[0], counts[1], counts[2], counts[3]);
+        try {
+            return new RetentionPolicy(counts.getOrDefault('h', 0), counts.getOrDefault('d', 0), counts.getOrDefault('w', 0),
+                    counts.getOrDefault('m', 0), counts.getOrDefault('l', 0));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + ": '" + text + "' keeps nothing (expected at least one count above 0)");
+        }
     }
 
-    /** The decision: what stays, with why, and what goes. */
-    public record Plan(Map<String, List<String>> kept, List<Backup> deleted) {
+    /** The rules in the order their reasons are listed; counts of 0 left out. */
+    Map<Period, Integer> rules() {
+        Map<Period, Integer> rules = new EnumMap<>(Period.class);
+        int[] counts = {latest, hourly, daily, weekly, monthly};
+        for (Period p : Period.values()) {
+            if (counts[p.ordinal()] > 0) {
+                rules.put(p, counts[p.ordinal()]);
+            }
+        }
+        return rules;
+    }
+
+    /** The plan with periods in the system time zone (where the operator reads the clock). */
+    public Plan apply(List<Backup> backups) {
+        return apply(backups, ZoneId.systemDefault());
+    }
+
+    /** The plan with hours, days, weeks and months taken in zone; pure: the same input gives the same plan. */
+    public Plan apply(List<Backup> backups, ZoneId zone) {
+        return Forget.plan(this, backups, zone);
+    }
+
+    /**
+     * What stays, newest first with the reasons each is kept for; what goes, newest first; and the diffs that
+     * cannot be restored (their complete image is missing), by id with why. Those are kept, never deleted silently.
+     */
+    public record Plan(Map<String, List<String>> kept, List<Backup> deleted, Map<String, String> unrestorable) {
+
+        public Plan {
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            kept.forEach((id, reasons) -> copy.put(id, List.copyOf(reasons)));
+            kept = Collections.unmodifiableMap(copy);
+            deleted = List.copyOf(deleted);
+            unrestorable = Collections.unmodifiableMap(new LinkedHashMap<>(unrestorable));
+        }
+
         public boolean keeps(String id) {
             return kept.containsKey(id);
         }
     }
 
-    public Plan apply(List<Backup> backups, ZoneId zone) {
-        List<Backup> newestFirst = new ArrayList<>(backups);
-        newestFirst.sort(Comparator.comparing(Backup::created).reversed().thenComparing(Backup::id, Comparator.reverseOrder()));
-        Map<String, List<String>> reasons = new LinkedHashMap<>();
-        rule(newestFirst, hourly, "hourly", t -> t.getYear() + "-" + t.getDayOfYear() + "T" + t.getHour(), zone, reasons);
-        rule(newestFirst, daily, "daily", t -> t.getYear() + "-" + t.getDayOfYear(), zone, reasons);
-        rule(newestFirst, weekly, "weekly", t -> t.get(IsoFields.WEEK_BASED_YEAR) + "-W" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), zone, reasons);
-        rule(newestFirst, monthly, "monthly", t -> t.getYear() + "-" + t.getMonthValue(), zone, reasons);
-        for (Backup b : newestFirst) {
-            if (!b.full() && reasons.containsKey(b.id())) {
-                reasons.computeIfAbsent(b.base(), k -> new ArrayList<>()).add("base of kept diff " + b.id());
-            }
-        }
-        List<Backup> deleted = newestFirst.stream().filter(b -> !reasons.containsKey(b.id())).toList();
-        Map<String, List<String>> kept = new LinkedHashMap<>();
-        for (Backup b : newestFirst) {
-            if (reasons.containsKey(b.id())) {
-                kept.put(b.id(), List.copyOf(reasons.get(b.id())));
-            }
-        }
-        return new Plan(kept, deleted);
-    }
-
-    private static void rule(List<Backup> newestFirst, int count, String name, Function<ZonedDateTime, String> period, ZoneId zone,
-            Map<String, List<String>> reasons) {
-        Set<String> seen = new HashSet<>();
-        for (Backup b : newestFirst) {
-            if (seen.size() >= count) {
-                return;
-            }
-            if (seen.add(period.apply(b.created().atZone(zone)))) {
-                reasons.computeIfAbsent(b.id(), k -> new ArrayList<>()).add(name + " " + seen.size());
-            }
-        }
-    }
-
     @Override
     public String toString() {
-        return hourly + "h," + daily + "d," + weekly + "w," + monthly + "m";
+        StringJoiner out = new StringJoiner(",");
+        rules().forEach((period, count) -> out.add(count + (period == Period.LAST ? "l" : period.rule.substring(0, 1))));
+        return out.toString();
     }
 }
