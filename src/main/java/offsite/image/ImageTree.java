@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes a deterministic POSIX tar of a {@link TreeSelection}: entries sorted by name in byte order (the absolute
@@ -86,7 +87,7 @@ public final class ImageTree {
                 continue;
             }
             tar.putArchiveEntry(entry);
-            if (entry.isFile()) {
+            if (entry.getLinkFlag() == TarConstants.LF_NORMAL) { // not isFile(): that holds for symlinks too
                 changed += copy(path, tar, entry.getSize(), secret && !secretsOnly) ? 1 : 0;
                 bytes += entry.getSize();
                 files++;
