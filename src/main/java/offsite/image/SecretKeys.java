@@ -61,7 +61,8 @@ public final class SecretKeys {
                     + " (expected the output of gpg --export, ASCII-armored in .asc or binary in .gpg; a secret key does not belong here)");
         }
         if (rings.size() == 0) {
-            throw new IOException("offsite.image.keys-dir: " + file + " holds no public key (expected the output of gpg --export)");
+            throw new IOException("offsite.image.keys-dir: " + file + " is not an OpenPGP public key: it holds no key"
+                    + " (expected the output of gpg --export, ASCII-armored in .asc or binary in .gpg)");
         }
         return rings;
     }
