@@ -44,7 +44,8 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
         try {
             return FileSystems.getDefault().getPathMatcher("glob:" + glob);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(setting + ": '" + glob + "' is not a glob (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new IllegalArgumentException(setting + ": '" + glob + "' is not a glob: " + e.getMessage().lines().findFirst().orElse("")
+                    + " (expected java.nio glob syntax, such as /var/cache/** or /srv/app/*.{env,json})");
         }
     }
 }
