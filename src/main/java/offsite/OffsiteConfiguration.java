@@ -2,6 +2,7 @@ package offsite;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import offsite.activity.ActivityLog;
 import offsite.activity.ActivityRecorder;
@@ -11,20 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import offsite.config.SettingError;
 import offsite.config.Settings;
-import java.util.List;
 import offsite.image.ImageBackup;
-import offsite.image.SecretKeys;
-import org.apache.camel.Exchange;
-import org.apache.camel.converter.crypto.PGPKeyAccessDataFormat;
-import org.apache.camel.converter.crypto.PGPPublicKeyAccessor;
-import org.bouncycastle.bcpg.CompressionAlgorithmTags;
-import org.bouncycastle.bcpg.HashAlgorithmTags;
-import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
-import org.bouncycastle.openpgp.PGPPublicKey;
+import offsite.image.SecretArchiveFormat;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
-import offsite.image.PasswordScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
@@ -124,9 +116,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
-        ImageTree tree = new ImageTree(image.roots(), image.excludes(), image.secrets(), new PasswordScrubber(image.scrubRules()));
+        ImageTree tree = new ImageTree(image.selection());
         camel.getRegistry().bind("imageSettings", image);
-        camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> secretPgp(image)));
+        camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(),
                 new ReportStore(dataDir.resolve("reports"))));
         camel.getRegistry().bind("imageRestore", new ImageRestore(downloads, dataDir.resolve("image/restore-work")));
@@ -155,34 +147,6 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 }
             }
         });
-    }
-
-    /**
-     * camel-crypto-pgp encrypting to every public key in the keys folder, read at each backup: AES-256 with an
-     * integrity packet and SHA-256 (the data format's own defaults are CAST5 and SHA-1). Recipients come from the
-     * folder, not from user-id matching, so no key is caught or missed by a substring.
-     */
-    private static PGPKeyAccessDataFormat secretPgp(ImageSettings image) {
-        PGPKeyAccessDataFormat pgp = new PGPKeyAccessDataFormat();
-        pgp.setPublicKeyAccessor(new PGPPublicKeyAccessor() {
-            @Override
-            public List<PGPPublicKey> getEncryptionKeys(Exchange exchange, List<String> useridParts) throws Exception {
-                return SecretKeys.load(image.keysDir());
-            }
-
-            @Override
-            public PGPPublicKey getPublicKey(Exchange exchange, long keyId, List<String> useridParts) throws Exception {
-                return SecretKeys.load(image.keysDir()).stream().filter(k -> k.getKeyID() == keyId).findFirst().orElse(null);
-            }
-        });
-        pgp.setKeyUserid("every key in offsite.image.keys-dir");
-        pgp.setAlgorithm(SymmetricKeyAlgorithmTags.AES_256);
-        pgp.setHashAlgorithm(HashAlgorithmTags.SHA256);
-        pgp.setIntegrity(true);
-        pgp.setArmored(false);
-        pgp.setCompressionAlgorithm(CompressionAlgorithmTags.UNCOMPRESSED);
-        pgp.setFileName("secrets.tar");
-        return pgp;
     }
 
     /** Which pipeline a key belongs to, by prefix; the mirror's generations live beside its prefix (sets.g2/, sets.generations.json). */

@@ -191,7 +191,7 @@ public final class ImageBackup {
         }
         List<PGPPublicKey> keys = Files.isDirectory(settings.keysDir()) ? SecretKeys.load(settings.keysDir()) : List.of();
         if (keys.isEmpty()) {
-            r.notes.add("no public key in offsite.image.keys-dir " + settings.keysDir() + ": no secret archive was made");
+            r.notes.add(SecretKeys.noRecipients(settings.keysDir()));
             r.status = RunStatus.WARN;
             return;
         }

@@ -2,24 +2,26 @@ package offsite.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import offsite.files.DiskFull;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Extracts a tar into a directory safely: no absolute names, no "..", and nothing written through a symlink
- * (one already there or one the archive made). Keeps modes, mtimes, symlinks, and owners when run as root.
- * Later entries replace earlier files, so a secret archive laid over a base gives back the originals.
+ * Extracts a tar into a directory safely: no absolute names, no ".." segment, and nothing written through a
+ * symlink (one already there or one the archive made, wherever it points: stricter than "outside"). Symlink
+ * targets are kept as they are, never followed. Keeps full modes (setuid, setgid, sticky), mtimes (directories'
+ * after their contents), symlinks, and owners when run as root. Later entries replace earlier files, so a secret
+ * archive laid over a base gives back the originals. The stream is read to its end (an encrypted source checks
+ * its integrity there).
  */
 public final class ImageExtractor {
 
@@ -31,9 +33,9 @@ public final class ImageExtractor {
     public static int extract(InputStream tarStream, Path dir) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         Files.createDirectories(root);
-        record DirTime(Path path, FileTime time) {
+        record Dir(Path path, int mode, FileTime time) {
         }
-        List<DirTime> dirTimes = new ArrayList<>();
+        List<Dir> dirs = new ArrayList<>();
         int count = 0;
         TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
         for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
@@ -42,10 +44,10 @@ public final class ImageExtractor {
             Files.createDirectories(target.getParent());
             if (entry.isDirectory()) {
                 if (Files.isSymbolicLink(target)) {
-                    throw new IOException("tar entry " + entry.getName() + " would write through the symlink " + target);
+                    throw new IOException("tar entry " + entry.getName() + " would write through the symlink " + target + ": refused");
                 }
                 Files.createDirectories(target);
-                dirTimes.add(new DirTime(target, FileTime.fromMillis(entry.getModTime().getTime())));
+                dirs.add(new Dir(target, entry.getMode() & 07777, FileTime.fromMillis(entry.getModTime().getTime())));
             } else if (entry.isSymbolicLink()) {
                 Files.deleteIfExists(target);
                 Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
@@ -66,26 +68,31 @@ public final class ImageExtractor {
             } else {
                 continue;
             }
-            if (!entry.isSymbolicLink()) {
-                Files.setPosixFilePermissions(target, permissions(entry.getMode()));
-            }
-            if (ROOT) {
+            if (ROOT) { // owner first: chown clears setuid and setgid
                 Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
             }
+            if (entry.isSymbolicLink()) {
+                Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(FileTime.fromMillis(entry.getModTime().getTime()), null, null);
+            } else if (!entry.isDirectory()) {
+                Files.setAttribute(target, "unix:mode", entry.getMode() & 07777);
+            }
             count++;
         }
-        // directory times last, deepest first, since writing into a directory changes its time
-        dirTimes.sort((a, b) -> b.path().getNameCount() - a.path().getNameCount());
-        for (DirTime d : dirTimes) {
+        tarStream.transferTo(OutputStream.nullOutputStream());
+        // directories last, deepest first: writing into one changes its time, and a read-only one takes no file
+        dirs.sort((a, b) -> b.path().getNameCount() - a.path().getNameCount());
+        for (Dir d : dirs) {
+            Files.setAttribute(d.path(), "unix:mode", d.mode());
             Files.setLastModifiedTime(d.path(), d.time());
         }
         return count;
     }
 
     private static Path safeTarget(Path root, String name) throws IOException {
-        if (name.startsWith("/") || name.contains("\\")) {
-            throw new IOException("tar entry " + name + " has an absolute or Windows path: refused");
+        if (name.startsWith("/")) {
+            throw new IOException("tar entry " + name + " has an absolute path: refused");
         }
         for (String segment : name.split("/")) {
             if (segment.equals("..")) {
@@ -105,16 +112,5 @@ public final class ImageExtractor {
                 throw new IOException("tar entry " + name + " would write through the symlink " + p + ": refused");
             }
         }
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] all = PosixFilePermission.values();
-        for (int i = 0; i < all.length; i++) {
-            if ((mode & (1 << (8 - i))) != 0) {
-                out.add(all[i]);
-            }
-        }
-        return out;
     }
 }

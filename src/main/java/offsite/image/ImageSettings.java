@@ -11,12 +11,18 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
         String prefix, String cron, CompleteImageRule rule, RetentionPolicy keep, int zstdLevel) {
 
     public ImageSettings {
+        new TreeSelection(roots, excludes, secrets, scrubRules); // refuses a bad root, glob or rule at startup
         if (!prefix.endsWith("/") || prefix.length() < 2) {
             throw new IllegalArgumentException("offsite.image.prefix: '" + prefix + "' is not valid (expected a prefix ending in '/', such as images/)");
         }
         if (zstdLevel < 1 || zstdLevel > 19) {
             throw new IllegalArgumentException("offsite.image.zstd-level: " + zstdLevel + " is out of range (expected 1 to 19)");
         }
+    }
+
+    /** What the image holds, for {@link ImageTree}. */
+    public TreeSelection selection() {
+        return new TreeSelection(roots, excludes, secrets, scrubRules);
     }
 
     public boolean enabled() {

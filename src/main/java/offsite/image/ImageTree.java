@@ -1,159 +1,157 @@
 package offsite.image;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.SortedMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Writes a deterministic POSIX tar of the roots minus the excludes: entries sorted by name (the absolute path
- * without its leading "/"), owner, mode, mtime and symlinks kept, symlinks never followed. Secret files keep
- * their place in the base with their passwords scrubbed; the secret archive holds only them, unscrubbed.
- * Excludes are globs on the absolute path ("/var/cache/**", "**.log"); an excluded directory drops its subtree.
+ * Writes a deterministic POSIX tar of a {@link TreeSelection}: entries sorted by name in byte order (the absolute
+ * path without its leading "/"), directories included, headers as {@link TarHeaders} makes them, long names and
+ * big numbers in PAX records (commons-compress writes them from a HashMap: the same keys, the same order), file
+ * contents streamed. The base holds every entry with the secret files scrubbed; the secret tar holds only the
+ * secret files, unscrubbed, with their directories. Hard links are stored as separate files.
  */
 public final class ImageTree {
 
-    /** What a tar holds. */
-    public record Counts(int entries, int secrets, long contentBytes) {
+    /** What a tar holds; changed counts files that changed size or vanished while being read (padded or skipped). */
+    public record Counts(int entries, int files, int directories, int symlinks, int secrets, long contentBytes, int changed) {
     }
 
-    private final List<Path> roots;
+    private final TreeSelection selection;
     private final List<PathMatcher> excludes;
     private final List<PathMatcher> secrets;
     private final PasswordScrubber scrubber;
 
-    public ImageTree(List<Path> roots, List<String> excludes, List<String> secrets, PasswordScrubber scrubber) {
-        for (Path root : roots) {
-            if (!root.isAbsolute()) {
-                throw new IllegalArgumentException("offsite.image.roots: '" + root + "' is not absolute (expected paths such as /etc,/srv)");
-            }
-        }
-        this.roots = List.copyOf(roots);
-        this.excludes = excludes.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-        this.secrets = secrets.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-        this.scrubber = scrubber;
+    public ImageTree(TreeSelection selection) {
+        this.selection = selection;
+        this.excludes = selection.excludeMatchers();
+        this.secrets = selection.secretMatchers();
+        this.scrubber = new PasswordScrubber(selection.scrubRules());
     }
 
-    /** The base image: everything, secrets scrubbed. */
+    /** The base image: everything selected, secrets scrubbed. The stream is finished, not closed. */
     public Counts writeBase(OutputStream out) throws IOException {
         return write(out, false);
     }
 
-    /** The secret archive's tar: the secret files only, as they are. */
+    /** The secret archive's tar: the secret files only, as they are, and their directories. */
     public Counts writeSecrets(OutputStream out) throws IOException {
         return write(out, true);
     }
 
     public boolean hasSecrets() throws IOException {
-        return entries().values().stream().anyMatch(this::isSecret);
+        return !secretNames(TreeWalk.entries(selection.roots(), excludes)).isEmpty();
     }
 
     private Counts write(OutputStream out, boolean secretsOnly) throws IOException {
-        Map<String, Path> entries = entries();
-        int count = 0;
-        int secretCount = 0;
+        SortedMap<String, Path> entries = TreeWalk.entries(selection.roots(), excludes);
+        Set<String> secretNames = secretNames(entries);
+        Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
+        int count = 0, files = 0, dirs = 0, links = 0, secretCount = 0, changed = 0;
         long bytes = 0;
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
         for (Map.Entry<String, Path> e : entries.entrySet()) {
-            Path path = e.getValue();
-            boolean secret = isSecret(path);
-            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (secretsOnly && !(secret || (a.isDirectory() && containsSecret(e.getKey(), entries)))) {
+            boolean secret = secretNames.contains(e.getKey());
+            if (secretsOnly && !secret && !secretDirs.contains(e.getKey())) {
                 continue;
             }
+            Path path = e.getValue();
             TarArchiveEntry entry;
-            byte[] scrubbed = null;
-            if (a.isSymbolicLink()) {
-                entry = new TarArchiveEntry(e.getKey(), TarConstants.LF_SYMLINK);
-                entry.setLinkName(Files.readSymbolicLink(path).toString());
-            } else if (a.isDirectory()) {
-                entry = new TarArchiveEntry(e.getKey() + "/");
-            } else if (a.isRegularFile()) {
-                entry = new TarArchiveEntry(e.getKey());
-                if (secret && !secretsOnly) {
-                    scrubbed = scrubber.scrub(path.getFileName().toString(), Files.readAllBytes(path));
-                    entry.setSize(scrubbed.length);
-                } else {
-                    entry.setSize(a.size());
+            try {
+                entry = TarHeaders.of(e.getKey(), path);
+                if (entry != null && secret && !secretsOnly) {
+                    entry.setSize(scrubbedSize(path));
                 }
-            } else {
-                continue; // sockets, devices and fifos are not backed up
+            } catch (NoSuchFileException gone) {
+                changed++;
+                continue;
             }
-            entry.setMode((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
-            entry.setModTime(a.lastModifiedTime().toMillis() / 1000 * 1000);
-            Object uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            Object gid = Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-            entry.setUserId(((Number) uid).longValue());
-            entry.setGroupId(((Number) gid).longValue());
-            entry.setUserName(a.owner().getName());
-            entry.setGroupName(a.group().getName());
+            if (entry == null) {
+                continue;
+            }
             tar.putArchiveEntry(entry);
-            if (scrubbed != null) {
-                tar.write(scrubbed);
-                bytes += scrubbed.length;
-            } else if (a.isRegularFile()) {
-                try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-                    bytes += in.transferTo(tar);
-                }
+            if (entry.getLinkFlag() == TarConstants.LF_NORMAL) { // not isFile(): that holds for symlinks too
+                changed += copy(path, tar, entry.getSize(), secret && !secretsOnly) ? 1 : 0;
+                bytes += entry.getSize();
+                files++;
+                secretCount += secret ? 1 : 0;
             }
             tar.closeArchiveEntry();
+            dirs += entry.isDirectory() ? 1 : 0;
+            links += entry.isSymbolicLink() ? 1 : 0;
             count++;
-            secretCount += secret && a.isRegularFile() ? 1 : 0;
         }
         tar.finish();
         tar.flush();
-        return new Counts(count, secretCount, bytes);
+        return new Counts(count, files, dirs, links, secretCount, bytes, changed);
     }
 
-    private boolean containsSecret(String dirName, Map<String, Path> entries) {
-        String prefix = dirName + "/";
-        return entries.entrySet().stream().anyMatch(e -> e.getKey().startsWith(prefix) && isSecret(e.getValue()));
-    }
-
-    private boolean isSecret(Path path) {
-        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && secrets.stream().anyMatch(m -> m.matches(path));
-    }
-
-    /** Every entry by tar name, sorted, excludes applied, symlinks not followed. */
-    private Map<String, Path> entries() throws IOException {
-        Map<String, Path> out = new TreeMap<>();
-        for (Path root : roots) {
-            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException("offsite.image.roots: " + root + " does not exist");
+    /** Streams the file's content, scrubbed or not, at exactly the size in its header; true if it changed meanwhile. */
+    private boolean copy(Path path, OutputStream tar, long size, boolean scrub) throws IOException {
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (!scrub) {
+                return ExactCopy.copy(in, tar, size);
             }
-            List<Path> excludedDirs = new ArrayList<>();
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.forEach(p -> {
-                    if (excludedDirs.stream().anyMatch(p::startsWith)) {
-                        return;
-                    }
-                    if (excludes.stream().anyMatch(m -> m.matches(p))) {
-                        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                            excludedDirs.add(p);
-                        }
-                        return;
-                    }
-                    String name = p.toString().substring(1);
-                    if (!name.isEmpty()) {
-                        out.put(name, p);
-                    }
-                });
+            ExactSizeOutput exact = new ExactSizeOutput(tar, size);
+            scrubber.scrub(in, exact, PasswordScrubber.shadowStyle(path));
+            return exact.finish();
+        } catch (NoSuchFileException gone) {
+            return new ExactSizeOutput(tar, size).finish();
+        }
+    }
+
+    /** A first pass over a secret file: its scrubbed size, for the header. */
+    private long scrubbedSize(Path path) throws IOException {
+        long[] size = {0};
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                size[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                size[0] += len;
+            }
+        };
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS))) {
+            scrubber.scrub(in, counter, PasswordScrubber.shadowStyle(path));
+        }
+        return size[0];
+    }
+
+    private Set<String> secretNames(SortedMap<String, Path> entries) {
+        Set<String> out = new HashSet<>();
+        entries.forEach((name, path) -> {
+            if (secrets.stream().anyMatch(m -> m.matches(path)) && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
+    private static Set<String> parents(Set<String> names) {
+        Set<String> out = new HashSet<>();
+        for (String name : names) {
+            for (int slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
+                out.add(name.substring(0, slash));
             }
         }
         return out;

@@ -154,7 +154,7 @@ class ImageRouteTest {
         OffsiteHarness.CommandResult result = app.command("image");
 
         assertThat(result.exit()).isZero();
-        assertThat(result.out()).startsWith("WARN:").contains("no public key in offsite.image.keys-dir");
+        assertThat(result.out()).startsWith("WARN:").contains("no recipient keys in");
         assertThat(TestS3.list(app.client, app.s3.bucket(), "images/")).noneMatch(o -> o.key().endsWith("secret.tar.gpg"));
     }
 
