@@ -40,16 +40,21 @@ final class RestoreImageCommand implements Callable<Integer> {
     @Option(names = "--passphrase-env", paramLabel = "VAR", description = "the environment variable holding the key's passphrase")
     String passphraseEnv;
 
+    @Option(names = "--overwrite", description = "restore into a directory that is not empty (after a restore that stopped): the image's files replace"
+            + " those of the same name")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         if (withSecrets && (secretKey == null || !Files.isReadable(secretKey))) {
             System.err.println("offsite: --with-secrets needs --secret-key FILE, a readable OpenPGP private key file");
             return 2;
         }
-        if (Files.isDirectory(to)) {
+        if (!overwrite && Files.isDirectory(to)) {
             try (Stream<Path> entries = Files.list(to)) {
                 if (entries.findAny().isPresent()) {
-                    System.err.println("offsite: --to " + to + " is not empty: restore into an empty directory");
+                    System.err.println("offsite: --to " + to + " is not empty: restore into an empty directory, or add --overwrite to finish a"
+                            + " restore that stopped");
                     return 2;
                 }
             }
