@@ -189,7 +189,13 @@ public final class ImageBackup {
         if (!tree.hasSecrets()) {
             return;
         }
-        List<PGPPublicKey> keys = Files.isDirectory(settings.keysDir()) ? SecretKeys.load(settings.keysDir()) : List.of();
+        Path keysDir = settings.keysDir();
+        if (Files.exists(keysDir) && !(Files.isDirectory(keysDir) && Files.isReadable(keysDir))) {
+            // a misconfiguration, not "no key yet": stop rather than send secrets nowhere
+            throw new IOException("offsite.image.keys-dir: " + keysDir + " is not a readable directory (expected the folder of the"
+                    + " recipients' OpenPGP public keys)");
+        }
+        List<PGPPublicKey> keys = Files.isDirectory(keysDir) ? SecretKeys.load(keysDir) : List.of();
         if (keys.isEmpty()) {
             r.notes.add(SecretKeys.noRecipients(settings.keysDir()));
             r.status = RunStatus.WARN;

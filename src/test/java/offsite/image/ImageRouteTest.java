@@ -159,6 +159,31 @@ class ImageRouteTest {
     }
 
     @Test
+    void a_malformed_key_file_fails_the_backup_naming_the_file_and_stores_nothing() throws Exception {
+        Path keys = dir.resolve("keys"); // beside the two good keys
+        Files.writeString(keys.resolve("broken.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n");
+
+        OffsiteHarness.CommandResult result = app.command("image");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).startsWith("FAILED:").contains(keys.resolve("broken.asc").toString()).doesNotContain("\tat ");
+        assertThat(TestS3.list(app.client, app.s3.bucket(), "images/")).as("no backup without its secrets")
+                .noneMatch(o -> o.key().endsWith("manifest.json"));
+    }
+
+    @Test
+    void a_keys_dir_that_is_not_a_readable_directory_fails_the_backup_naming_the_setting() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("keys.txt"), "not a folder");
+        app.set("offsite.image.keys-dir", notADirectory.toString());
+
+        OffsiteHarness.CommandResult result = app.command("image");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).startsWith("FAILED: offsite.image.keys-dir: " + notADirectory + " is not a readable directory");
+        assertThat(TestS3.list(app.client, app.s3.bucket(), "images/")).noneMatch(o -> o.key().endsWith("manifest.json"));
+    }
+
+    @Test
     void a_damaged_object_or_a_broken_manifest_stops_nothing_silently() throws Exception {
         assertThat(app.command("image").exit()).isZero();
         String full = TestS3.list(app.client, app.s3.bucket(), "images/").stream().map(S3Object::key)
