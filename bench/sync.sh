@@ -2,7 +2,8 @@
 # Mirror benchmarks, Offsite against rclone and aws-cli on the same S3Proxy, whole-process times, runs
 # alternated, medians printed. Usage: bench/sync.sh [runs=3] [case ...]; cases: one (1 x 600 MiB),
 # sixteen (16 x 128 MiB, 4 streams), quiet (1,000 unchanged chunks: planning time, bytes hashed/sent),
-# etag (local ETag throughput against md5sum). Needs: mvn package done; installs rclone and awscli if missing.
+# etag (local ETag throughput against md5sum), groom (100 x 8 MiB mirrored, then 10% deleted, 10% rewritten,
+# 5% added: the groom night's sync). Needs: mvn package done; installs rclone and awscli if missing.
 # OFFSITE_JAVA_OPTS: extra JVM options for Offsite in the mirror cases (e.g. -XX:SharedArchiveFile=...).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,6 +50,27 @@ for c in $CASES; do
       make_set "$W/quiet" 1000 65536; conf=$(offsite_conf "$W/quiet" quiet)
       java -jar "$ROOT/target/offsite.jar" --config "$conf" sync >/dev/null 2>&1
       for run in $(seq 1 "$RUNS"); do java -jar "$ROOT/target/offsite.jar" --config "$conf" sync 2>/dev/null | grep -E 'planned|uploaded  '; done ;;
+    groom) # 100 x 8 MiB mirrored; then 10 deleted, 10 rewritten, 5 added; the groom night's sync is timed
+      o=(); r=(); a=(); sent=()
+      for run in $(seq 1 "$RUNS"); do
+        d="$W/groom$run"; make_set "$d" 100 $((8 << 20)); b=groom$run
+        rclone mkdir "b:$b-r" 2>/dev/null; $AWS s3 mb "s3://$b-a" >/dev/null
+        conf=$(offsite_conf "$d" "$b-o"); printf '%s\n' offsite.sync.delete=true offsite.sync.stable-for=0s >> "$conf"
+        java -jar "$ROOT/target/offsite.jar" --config "$conf" sync >/dev/null 2>&1
+        rclone sync --transfers 4 "$d" "b:$b-r" 2>/dev/null; $AWS s3 sync --delete "$d" "s3://$b-a" >/dev/null
+        rm "$d"/chunk{1..10}.rdb
+        for i in $(seq 11 20); do head -c $((8 << 20)) /dev/urandom > "$d/chunk$i.rdb"; done
+        for i in $(seq 101 105); do head -c $((8 << 20)) /dev/urandom > "$d/chunk$i.rdb"; done
+        s=$(date +%s.%N); java -jar "$ROOT/target/offsite.jar" --config "$conf" sync > "$W/groom.out" 2>/dev/null; e=$(date +%s.%N)
+        o+=("$(echo "$e - $s" | bc)"); sent+=("$(grep -oE 'sent [0-9.]+ [KMG]iB' "$W/groom.out" | head -1)")
+        r+=("$(secs rclone sync --transfers 4 "$d" "b:$b-r")")
+        a+=("$(secs $AWS s3 sync --delete "$d" "s3://$b-a")")
+        grep -E '^[A-Z]+:|deleted ' "$W/groom.out" | head -2
+        rclone purge "b:$b-r" 2>/dev/null; rclone purge "b:$b-o" 2>/dev/null; rclone purge "b:$b-a" 2>/dev/null; rm -rf "$d" "$W/data-$b-o"
+      done
+      printf 'groom    offsite %6.2f s  rclone %6.2f s  aws %6.2f s  offsite/rclone %.2f  offsite %s (15 files x 8 MiB = 120 MiB to send)\n' \
+        "$(printf '%s\n' "${o[@]}" | median)" "$(printf '%s\n' "${r[@]}" | median)" "$(printf '%s\n' "${a[@]}" | median)" \
+        "$(echo "$(printf '%s\n' "${o[@]}" | median) / $(printf '%s\n' "${r[@]}" | median)" | bc -l)" "${sent[0]}" ;;
     etag)
       head -c $((600 << 20)) /dev/urandom > "$W/etag.bin"
       (cd "$ROOT" && mvn -q -B test-compile >/dev/null)
