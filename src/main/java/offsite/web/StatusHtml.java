@@ -25,41 +25,17 @@ final class StatusHtml {
     private StatusHtml() {
     }
 
+    /** The page, top to bottom: the pipelines' cards, traffic, charts, image backups, inventory, activity. */
     static String render(View v) {
         StringBuilder h = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Offsite status</title>"
                 + "<meta name=\"viewport\" content=\"width=device-width\"><style>" + CSS + "</style></head><body><h1>Offsite</h1>");
         h.append("<section class=\"cards\">");
         for (String name : List.of("sync", "image")) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> p = (Map<String, Object>) v.status().get(name);
-            String state = String.valueOf(p.get("state"));
-            h.append("<div class=\"card ").append(state.toLowerCase(Locale.ROOT)).append("\" id=\"").append(name).append("\"><h2>")
-                    .append(name.equals("sync") ? "Backup-set mirror" : "System images").append("</h2><p class=\"state\" data-state=\"")
-                    .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
-                    .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
-            if (p.get("destination") != null) {
-                h.append("<p class=\"muted\" id=\"").append(name).append("-destination\">to ")
-                        .append(Charts.escape(String.valueOf(p.get("destination")))).append("</p>");
-            }
-            if (p.get("generations") instanceof List<?> gens && gens.size() > 1) {
-                h.append("<ul id=\"generations\" class=\"muted\">");
-                for (Object g : gens) {
-                    Map<?, ?> one = (Map<?, ?>) g;
-                    h.append("<li data-generation=\"").append(one.get("number")).append("\">generation ").append(one.get("number")).append(" (")
-                            .append(Charts.escape(String.valueOf(one.get("prefix")))).append("): ").append(Charts.escape(String.valueOf(one.get("state"))))
-                            .append("</li>");
-                }
-                h.append("</ul>");
-            }
-            if (p.get("progress") instanceof Map<?, ?> pr) {
-                h.append(progress(pr));
-            }
-            h.append("</div>");
+            Map<String, Object> pipeline = (Map<String, Object>) v.status().get(name);
+            h.append(card(name, pipeline));
         }
-        h.append("<div class=\"card\"><h2>Storage and cost</h2><p><span id=\"stored\" data-bytes=\"").append(v.stored()).append("\">")
-                .append(ByteSize.format(v.stored())).append("</span> stored</p><p>").append(String.format(Locale.ROOT,
-                        "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", v.cost().month(),
-                        v.cost().monthToDate(), v.cost().projected())).append("</p></div></section>");
+        h.append(storage(v)).append("</section>");
         h.append(totals(v.totals()));
         h.append("<section><h2>Charts</h2><div class=\"charts\">");
         v.charts().forEach(c -> h.append(Charts.bars(c.title(), c.series(), c.bytes())));
@@ -67,10 +43,52 @@ final class StatusHtml {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> backups = (List<Map<String, Object>>) v.inventory().get("imageBackups");
         h.append(imageBackups(backups));
-        h.append("<section><h2>Inventory</h2>");
+        h.append(inventory(v.inventory()));
+        h.append(activity(v));
+        return h.append("</body></html>").toString();
+    }
+
+    /** One pipeline: state, headline, next window, where it goes, its generations and live progress. */
+    private static String card(String name, Map<String, Object> p) {
+        String state = String.valueOf(p.get("state"));
+        StringBuilder h = new StringBuilder();
+        h.append("<div class=\"card ").append(state.toLowerCase(Locale.ROOT)).append("\" id=\"").append(name).append("\"><h2>")
+                .append(name.equals("sync") ? "Backup-set mirror" : "System images").append("</h2><p class=\"state\" data-state=\"")
+                .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
+                .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
+        if (p.get("destination") != null) {
+            h.append("<p class=\"muted\" id=\"").append(name).append("-destination\">to ")
+                    .append(Charts.escape(String.valueOf(p.get("destination")))).append("</p>");
+        }
+        if (p.get("generations") instanceof List<?> gens && gens.size() > 1) {
+            h.append("<ul id=\"generations\" class=\"muted\">");
+            for (Object g : gens) {
+                Map<?, ?> one = (Map<?, ?>) g;
+                h.append("<li data-generation=\"").append(one.get("number")).append("\">generation ").append(one.get("number")).append(" (")
+                        .append(Charts.escape(String.valueOf(one.get("prefix")))).append("): ").append(Charts.escape(String.valueOf(one.get("state"))))
+                        .append("</li>");
+            }
+            h.append("</ul>");
+        }
+        if (p.get("progress") instanceof Map<?, ?> pr) {
+            h.append(progress(pr));
+        }
+        return h.append("</div>").toString();
+    }
+
+    private static String storage(View v) {
+        return "<div class=\"card\"><h2>Storage and cost</h2><p><span id=\"stored\" data-bytes=\"" + v.stored() + "\">"
+                + ByteSize.format(v.stored()) + "</span> stored</p><p>" + String.format(Locale.ROOT,
+                        "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", v.cost().month(),
+                        v.cost().monthToDate(), v.cost().projected()) + "</p></div>";
+    }
+
+    /** Each part of the bucket with its objects (the first 200, each a download link), then older generations. */
+    private static String inventory(Map<String, Object> inventory) {
+        StringBuilder h = new StringBuilder("<section><h2>Inventory</h2>");
         for (String part : List.of("mirror", "trash", "images")) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> p = (Map<String, Object>) v.inventory().get(part);
+            Map<String, Object> p = (Map<String, Object>) inventory.get(part);
             h.append("<h3>").append(part).append(": <span class=\"count\" id=\"").append(part).append("-objects\">").append(p.get("objects"))
                     .append("</span> objects, <span id=\"").append(part).append("-bytes\" data-bytes=\"").append(p.get("bytes")).append("\">")
                     .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span></h3><table>");
@@ -85,11 +103,16 @@ final class StatusHtml {
             h.append("</table>");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) v.inventory().get("olderGenerations");
+        Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) inventory.get("olderGenerations");
         older.forEach((prefix, p) -> h.append("<h3>older generation ").append(Charts.escape(prefix)).append(": <span class=\"count\">")
                 .append(p.get("objects")).append("</span> objects, <span data-bytes=\"").append(p.get("bytes")).append("\">")
                 .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span> (kept until the current one is verified)</h3>"));
-        h.append("</section><section><h2>S3 activity</h2><form method=\"get\">pipeline <input name=\"pipeline\" value=\"")
+        return h.append("</section>").toString();
+    }
+
+    /** The activity log, newest first, with its filter form (a plain GET: the page needs no script). */
+    private static String activity(View v) {
+        StringBuilder h = new StringBuilder("<section><h2>S3 activity</h2><form method=\"get\">pipeline <input name=\"pipeline\" value=\"")
                 .append(v.pipeline() == null ? "" : Charts.escape(v.pipeline())).append("\"> operation <input name=\"operation\" value=\"")
                 .append(v.operation() == null ? "" : Charts.escape(v.operation())).append("\"> <button>filter</button></form><table id=\"activity\">"
                         + "<tr><th>time</th><th>pipeline</th><th>operation</th><th>key</th><th>sent</th><th>received</th><th>ms</th><th>outcome</th></tr>");
@@ -99,7 +122,7 @@ final class StatusHtml {
                     .append("</td><td class=\"num\">").append(a.bytesReceived()).append("</td><td class=\"num\">").append(a.millis())
                     .append("</td><td>").append(Charts.escape(a.outcome())).append("</td></tr>");
         }
-        return h.append("</table></section></body></html>").toString();
+        return h.append("</table></section>").toString();
     }
 
     private static String totals(Map<String, Totals> totals) {
