@@ -58,7 +58,11 @@ public final class StorageSampler {
         Map<String, Long> bytes = new LinkedHashMap<>();
         prefixesByPart.get().forEach((part, prefixes) -> bytes.put(part,
                 prefixes.stream().mapToLong(p -> lister.apply(p).stream().mapToLong(RemoteObject::size).sum()).sum()));
-        Sample sample = new Sample(bytes);
+        return record(new Sample(bytes));
+    }
+
+    /** Keeps a sample measured elsewhere (the status page's inventory lists the same parts): no second listing. */
+    public Sample record(Sample sample) {
         history.record(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), sample.total());
         listener.accept(sample);
         return sample;

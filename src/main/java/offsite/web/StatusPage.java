@@ -171,19 +171,31 @@ public final class StatusPage {
 
     /** /api/activity, newest first, optionally one pipeline and/or one operation, at most limit lines. */
     public List<Activity> activity(String pipeline, String operation, int limit) {
-        List<Activity> all = new ArrayList<>(activity.readAll());
+        return activity(activity.readAll(), pipeline, operation, limit);
+    }
+
+    private static List<Activity> activity(List<Activity> log, String pipeline, String operation, int limit) {
+        List<Activity> all = new ArrayList<>(log);
         java.util.Collections.reverse(all);
         return all.stream().filter(a -> pipeline == null || pipeline.isEmpty() || a.pipeline().equals(pipeline))
                 .filter(a -> operation == null || operation.isEmpty() || a.operation().equals(operation)).limit(limit).toList();
     }
 
     public MonthlyCost cost(long storedBytes) {
-        return MonthlyCost.of(storedBytes, activity.readAll(), prices, clock.instant());
+        return cost(storedBytes, activity.readAll());
+    }
+
+    private MonthlyCost cost(long storedBytes, List<Activity> log) {
+        return MonthlyCost.of(storedBytes, log, prices, clock.instant());
     }
 
     /** S3 traffic of the last run of each pipeline, today and this month (UTC), from the activity log. */
     public Map<String, Totals> totals() throws IOException {
-        List<Activity> log = activity.readAll();
+        return totals(activity.readAll());
+    }
+
+    // the activity log is read once per page or answer: it holds every request ever made, and grows
+    private Map<String, Totals> totals(List<Activity> log) throws IOException {
         Instant now = clock.instant();
         Map<String, Totals> out = new LinkedHashMap<>();
         SyncReport sync = reports.latestSync();
@@ -201,10 +213,11 @@ public final class StatusPage {
 
     public String statusJson() throws IOException {
         Map<String, Object> s = status();
-        s.put("totals", totals());
-        long stored = storedBytes();
+        List<Activity> log = activity.readAll();
+        s.put("totals", totals(log));
+        long stored = storage.measure().total();
         s.put("storedBytes", stored);
-        s.put("cost", cost(stored));
+        s.put("cost", cost(stored, log));
         return json.writeValueAsString(s);
     }
 
@@ -216,24 +229,37 @@ public final class StatusPage {
         return json.writeValueAsString(activity(pipeline, operation, 1000));
     }
 
-    private long storedBytes() {
-        return storage.measure().total();
-    }
-
     /** The page: state first, then progress, totals, charts, image backups, inventory and the activity log. */
     public String html(String pipeline, String operation) throws IOException {
         Map<String, Object> inventory = inventory();
-        long stored = storedBytes();
-        List<StatusHtml.Chart> charts = List.of(new StatusHtml.Chart("Bytes uploaded per night", uploadedPerNight(), true),
-                new StatusHtml.Chart("Storage over time", storageOverTime(), true), new StatusHtml.Chart("Cost per month (USD)", costPerMonth(), false),
+        long stored = storage.record(sampleOf(inventory)).total();
+        List<Activity> log = activity.readAll();
+        List<StatusHtml.Chart> charts = List.of(new StatusHtml.Chart("Bytes uploaded per night", uploadedPerNight(log), true),
+                new StatusHtml.Chart("Storage over time", storageOverTime(), true), new StatusHtml.Chart("Cost per month (USD)", costPerMonth(log), false),
                 new StatusHtml.Chart("Storage by part", storageByPart(inventory), true));
-        return StatusHtml.render(new StatusHtml.View(status(), inventory, stored, cost(stored), totals(), charts, activity(pipeline, operation, 200),
-                pipeline, operation));
+        return StatusHtml.render(new StatusHtml.View(status(), inventory, stored, cost(stored, log), totals(log), charts,
+                activity(log, pipeline, operation, 200), pipeline, operation));
     }
 
-    private Map<String, Double> uploadedPerNight() {
+    /** The storage sample the inventory already measured: the mirror with its older generations, trash, images. */
+    private static StorageSampler.Sample sampleOf(Map<String, Object> inventory) {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) inventory.get("olderGenerations");
+        long sync = bytesOf(inventory.get("mirror")) + older.values().stream().mapToLong(StatusPage::bytesOf).sum();
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put("sync", sync);
+        parts.put("trash", bytesOf(inventory.get("trash")));
+        parts.put("image", bytesOf(inventory.get("images")));
+        return new StorageSampler.Sample(parts);
+    }
+
+    private static long bytesOf(Object part) {
+        return ((Number) ((Map<?, ?>) part).get("bytes")).longValue();
+    }
+
+    private static Map<String, Double> uploadedPerNight(List<Activity> log) {
         Map<String, Double> out = new TreeMap<>();
-        for (Activity a : activity.readAll()) {
+        for (Activity a : log) {
             if (a.operation().equals("PutObject") || a.operation().equals("UploadPart")) {
                 // a night runs past midnight: count it on the day it began (noon to noon)
                 String night = LocalDate.ofInstant(a.time().minusSeconds(12 * 3600), ZoneOffset.UTC).toString().substring(5);
@@ -256,10 +282,9 @@ public final class StatusPage {
     }
 
     /** Each month's cost from its activity and the last storage sample of the month. */
-    private Map<String, Double> costPerMonth() {
+    private Map<String, Double> costPerMonth(List<Activity> all) {
         Map<String, Long> lastStorage = new TreeMap<>();
         history.days().forEach((day, bytes) -> lastStorage.put(day.toString().substring(0, 7), bytes));
-        List<Activity> all = activity.readAll();
         Map<String, Double> out = new LinkedHashMap<>();
         for (Map.Entry<String, Long> month : lastStorage.entrySet()) {
             java.time.YearMonth ym = java.time.YearMonth.parse(month.getKey());
