@@ -31,14 +31,17 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** Starts the server on the given port (0 picks a free one) storing blobs under dir. */
     public static EmbeddedS3 start(Path dir, int port) throws Exception {
+        return start(dir, port, "offsite-" + random(6), random(20));
+    }
+
+    /** The same with given credentials: a server started again over the same directory answers to the same keys. */
+    public static EmbeddedS3 start(Path dir, int port, String accessKey, String secretKey) throws Exception {
         Files.createDirectories(dir);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
                 .overrides(properties)
                 .buildView(BlobStoreContext.class);
-        String accessKey = "offsite-" + random(6);
-        String secretKey = random(20);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:" + port))

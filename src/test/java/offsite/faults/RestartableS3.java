@@ -2,17 +2,13 @@ package offsite.faults;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Properties;
+import offsite.store.EmbeddedS3;
 import offsite.store.S3Settings;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * An S3Proxy of its own on a fixed port, over its own filesystem blobstore directory, with fixed credentials, that
- * a test can stop and start again: the same server as far as the app can tell, restarted. Built as EmbeddedS3
- * builds the shared one, which other tests use and which is never stopped.
+ * a test can stop and start again: the same server as far as the app can tell, restarted. Started by EmbeddedS3,
+ * as the shared one other tests use (which is never stopped).
  */
 final class RestartableS3 implements AutoCloseable {
 
@@ -21,8 +17,7 @@ final class RestartableS3 implements AutoCloseable {
 
     private final Path blobs;
     private final int port;
-    private S3Proxy proxy;
-    private BlobStoreContext context;
+    private EmbeddedS3 server;
 
     RestartableS3(Path blobs, int port) {
         this.blobs = blobs;
@@ -30,29 +25,14 @@ final class RestartableS3 implements AutoCloseable {
     }
 
     synchronized void start() throws Exception {
-        Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", blobs.toAbsolutePath().toString());
-        context = ContextBuilder.newBuilder("filesystem").overrides(properties).buildView(BlobStoreContext.class);
-        proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .maxSinglePartObjectSize(5L << 30)
-                .v4MaxNonChunkedRequestSize(5L << 30)
-                .ignoreUnknownHeaders(true)
-                .build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(10);
-        }
+        server = EmbeddedS3.start(blobs, port, ACCESS_KEY, SECRET_KEY);
     }
 
     /** Stops the server: connections in flight break, new ones are refused until start() again. */
     synchronized void stop() throws Exception {
-        if (proxy != null) {
-            proxy.stop();
-            context.close();
-            proxy = null;
+        if (server != null) {
+            server.close();
+            server = null;
         }
     }
 
