@@ -25,22 +25,15 @@ class FilesComingAndGoingTest {
             app.write("a.rdb", 3 << 20, 1);
             app.write("b.rdb", 1 << 20, 2); // removed before its turn
             app.write("c.rdb", 12 << 20, 3); // multipart: removed while its parts go up
-            // one stream at 4 MB/s, parts one at a time, largest file first: c, a, b, slowly enough to act between
-            Main running = app.set("offsite.sync.streams", "1").set("offsite.sync.part-streams", "1").set("offsite.sync.bandwidth", "4MB")
-                    .startRunning();
+            // largest file first: c, a, b, slowly enough to act between
             SyncReport report;
-            try {
-                SyncPass pass = running.getCamelContext().getRegistry().lookupByNameAndType("syncPass", SyncPass.class);
-                CompletableFuture<SyncReport> run = CompletableFuture.supplyAsync(
-                        () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", null, SyncReport.class));
-                waitUntilSending(pass, "sets/c.rdb", 6 << 20); // past the first part
+            try (SlowPass pass = SlowPass.start(app)) {
+                pass.waitUntilSending("sets/c.rdb", 6 << 20); // past the first part
                 Files.delete(app.source.resolve("c.rdb"));
-                waitUntilSending(pass, "sets/a.rdb", 1);
+                pass.waitUntilSending("sets/a.rdb", 1);
                 Files.delete(app.source.resolve("b.rdb"));
                 app.write("d.rdb", 100_000, 4); // appears mid-run: not in this pass's plan
-                report = run.get(120, TimeUnit.SECONDS);
-            } finally {
-                running.stop();
+                report = pass.report();
             }
 
             assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
@@ -67,19 +60,12 @@ class FilesComingAndGoingTest {
     void a_file_rewritten_while_it_is_sent_never_becomes_a_mixed_object() throws Exception {
         try (OffsiteHarness app = new OffsiteHarness(dir)) {
             app.write("big.rdb", 12 << 20, 1); // multipart: rewritten between its parts
-            Main running = app.set("offsite.sync.streams", "1").set("offsite.sync.part-streams", "1").set("offsite.sync.bandwidth", "4MB")
-                    .startRunning();
             SyncReport report;
-            try {
-                SyncPass pass = running.getCamelContext().getRegistry().lookupByNameAndType("syncPass", SyncPass.class);
-                CompletableFuture<SyncReport> run = CompletableFuture.supplyAsync(
-                        () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", null, SyncReport.class));
-                waitUntilSending(pass, "sets/big.rdb", 6 << 20);
+            try (SlowPass pass = SlowPass.start(app)) {
+                pass.waitUntilSending("sets/big.rdb", 6 << 20);
                 app.write("big.rdb", 12 << 20, 11);
                 Files.setLastModifiedTime(app.source.resolve("big.rdb"), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
-                report = run.get(120, TimeUnit.SECONDS);
-            } finally {
-                running.stop();
+                report = pass.report();
             }
 
             assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
@@ -116,16 +102,37 @@ class FilesComingAndGoingTest {
         return out;
     }
 
-    private static void waitUntilSending(SyncPass pass, String key, long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            RunProgress p = pass.progress();
-            RunProgress.Stream s = p == null ? null : p.inFlight().get(key);
-            if (s != null && s.bytes().get() >= bytes) {
-                return;
+    /** A pass of the running app in the background: one stream at 4 MB/s, parts one at a time, slow enough to act during. */
+    private record SlowPass(Main running, SyncPass pass, CompletableFuture<SyncReport> run) implements AutoCloseable {
+
+        static SlowPass start(OffsiteHarness app) throws Exception {
+            Main running = app.set("offsite.sync.streams", "1").set("offsite.sync.part-streams", "1").set("offsite.sync.bandwidth", "4MB")
+                    .startRunning();
+            SyncPass pass = running.getCamelContext().getRegistry().lookupByNameAndType("syncPass", SyncPass.class);
+            return new SlowPass(running, pass, CompletableFuture.supplyAsync(
+                    () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", null, SyncReport.class)));
+        }
+
+        void waitUntilSending(String key, long bytes) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                RunProgress p = pass.progress();
+                RunProgress.Stream s = p == null ? null : p.inFlight().get(key);
+                if (s != null && s.bytes().get() >= bytes) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("never saw " + key + " sending " + bytes + " bytes").isLessThan(deadline);
+                Thread.sleep(5);
             }
-            assertThat(System.nanoTime()).as("never saw " + key + " sending " + bytes + " bytes").isLessThan(deadline);
-            Thread.sleep(5);
+        }
+
+        SyncReport report() throws Exception {
+            return run.get(120, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            running.stop();
         }
     }
 }
