@@ -31,7 +31,8 @@ public final class OffsiteCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        java.util.OptionalInt child = ArchiveLauncher.launch(args);
+        System.exit(child.isPresent() ? child.getAsInt() : execute(args));
     }
 
     public static int execute(String... args) {
