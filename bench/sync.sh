@@ -4,7 +4,10 @@
 # sixteen (16 x 128 MiB, 4 streams), quiet (1,000 unchanged chunks: planning time, bytes hashed/sent),
 # etag (local ETag throughput against md5sum), groom (100 x 8 MiB mirrored, then 10% deleted, 10% rewritten,
 # 5% added: the groom night's sync). Needs: mvn package done; installs rclone and awscli if missing.
-# OFFSITE_JAVA_OPTS: extra JVM options for Offsite in the mirror cases (e.g. -XX:SharedArchiveFile=...).
+# Offsite runs as `java -jar`, which maps the class-data archive its first (untimed) run records; the figure in
+# brackets is the same run with OFFSITE_CDS=false, a JVM started cold. Before each timed run the page cache's dirty
+# pages are written out (`sync`), and the tools take turns at going first.
+# OFFSITE_JAVA_OPTS: extra JVM options for Offsite in the mirror cases.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-3}; shift || true
@@ -28,18 +31,34 @@ offsite_conf() { printf '%s\n' "offsite.s3.endpoint=http://127.0.0.1:$PORT" offs
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
+timed() { sync; sleep 1; secs "$@"; } # dirty pages of the run before are written out first, not during this one
+offsite() { java ${OFFSITE_JAVA_OPTS:-} -jar "$ROOT/target/offsite.jar" --config "$@" sync; }
+
 mirror_case() { # name dir
-  local name=$1 dir=$2 o=() r=() a=()
+  local name=$1 dir=$2 o=() c=() r=() a=()
+  # untimed: warms S3Proxy's JIT up for every tool and lets Offsite record its class-data archive, as its first run
+  # on a machine does once (~/.cache/offsite, about 5 s longer that one time)
+  rclone mkdir "b:$name-warm-r" 2>/dev/null; rclone sync --transfers 4 "$dir" "b:$name-warm-r" 2>/dev/null
+  offsite "$(offsite_conf "$dir" "$name-warm-o")" >/dev/null 2>&1
+  rclone purge "b:$name-warm-r" 2>/dev/null; rclone purge "b:$name-warm-o" 2>/dev/null
   for run in $(seq 1 "$RUNS"); do
     local b=$name$run; rclone mkdir "b:$b-r" 2>/dev/null; $AWS s3 mb "s3://$b-a" >/dev/null
-    conf=$(offsite_conf "$dir" "$b-o")
-    o+=("$(secs java ${OFFSITE_JAVA_OPTS:-} -jar "$ROOT/target/offsite.jar" --config "$conf" sync)")
-    r+=("$(secs rclone sync --transfers 4 "$dir" "b:$b-r")")
-    a+=("$(secs $AWS s3 sync "$dir" "s3://$b-a")")
-    rclone purge "b:$b-r" 2>/dev/null; rclone purge "b:$b-o" 2>/dev/null; rclone purge "b:$b-a" 2>/dev/null; rm -rf "$W/data-$b-o"
+    local co; co=$(offsite_conf "$dir" "$b-o"); local cc; cc=$(offsite_conf "$dir" "$b-c")
+    # the tools take turns at going first
+    for t in $(printf '%s\n' offsite cold rclone aws offsite cold rclone aws | tail -n +$(( (run - 1) % 4 + 1 )) | head -4); do
+      case $t in
+        offsite) o+=("$(timed offsite "$co")") ;;
+        cold) c+=("$(OFFSITE_CDS=false timed offsite "$cc")") ;;
+        rclone) r+=("$(timed rclone sync --transfers 4 "$dir" "b:$b-r")") ;;
+        aws) a+=("$(timed $AWS s3 sync "$dir" "s3://$b-a")") ;;
+      esac
+    done
+    for x in r o c a; do rclone purge "b:$b-$x" 2>/dev/null; done; rm -rf "$W/data-$b-o" "$W/data-$b-c"
   done
-  om=$(printf '%s\n' "${o[@]}" | median); rm_=$(printf '%s\n' "${r[@]}" | median); am=$(printf '%s\n' "${a[@]}" | median)
-  printf '%-8s offsite %6.2f s  rclone %6.2f s  aws %6.2f s  offsite/rclone %.2f\n' "$name" "$om" "$rm_" "$am" "$(echo "$om / $rm_" | bc -l)"
+  om=$(printf '%s\n' "${o[@]}" | median); cm=$(printf '%s\n' "${c[@]}" | median)
+  rm_=$(printf '%s\n' "${r[@]}" | median); am=$(printf '%s\n' "${a[@]}" | median)
+  printf '%-8s offsite %6.2f s  rclone %6.2f s  aws %6.2f s  offsite/rclone %.2f  (no class-data archive: %.2f s, %.2f)\n' \
+    "$name" "$om" "$rm_" "$am" "$(echo "$om / $rm_" | bc -l)" "$cm" "$(echo "$cm / $rm_" | bc -l)"
 }
 
 for c in $CASES; do

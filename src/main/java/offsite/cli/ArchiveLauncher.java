@@ -26,6 +26,16 @@ final class ArchiveLauncher {
 
     private static final Set<String> ONE_SHOT = Set.of("sync", "verify", "restore-set", "image", "restore-image", "status", "cost");
 
+    /**
+     * For the commands whose heavy work is hashing: the optimizing compiler (C2) only for the JDK's digests, the rest
+     * stays with C1. C2's compiles of start-up code cost a no-op sync about 1 s of CPU and never paid off in so short a
+     * run; the digests keep their intrinsic speed. The image commands' delta and compression code keeps C2.
+     */
+    private static final Set<String> HASHING = Set.of("sync", "verify", "restore-set", "status", "cost");
+    private static final List<String> C2_FOR_DIGESTS_ONLY = List.of("-XX:Tier4InvocationThreshold=1000000",
+            "-XX:Tier4MinInvocationThreshold=1000000", "-XX:Tier4CompileThreshold=1000000", "-XX:Tier4BackEdgeThreshold=100000000",
+            "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.0001");
+
     private ArchiveLauncher() {
     }
 
@@ -85,6 +95,9 @@ final class ArchiveLauncher {
         command.add("-D" + CHILD + "=true");
         command.add(recording ? "-XX:ArchiveClassesAtExit=" + recorded : "-XX:SharedArchiveFile=" + archive);
         command.add("-Xlog:cds*=off");
+        if (HASHING.contains(command(args))) {
+            command.addAll(C2_FOR_DIGESTS_ONLY);
+        }
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(Arrays.asList(args));
