@@ -2,8 +2,10 @@ package offsite.sync;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,14 +17,17 @@ import java.util.HexFormat;
 public final class LocalEtag {
 
     private static final int BUFFER = 1 << 20;
+    private static final int FILE_BUFFER = 256 << 10;
 
     private LocalEtag() {
     }
 
     public static String of(Path file, long size, UploadShape shape) throws IOException {
         if (!shape.multipart(size)) {
-            try (InputStream in = Files.newInputStream(file)) {
-                return single(in);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                MessageDigest md5 = md5();
+                digest(channel, 0, Long.MAX_VALUE, md5, ByteBuffer.allocateDirect(FILE_BUFFER));
+                return HexFormat.of().formatHex(md5.digest());
             }
         }
         return multipart(file, shape.partSizeFor(size));
@@ -30,9 +35,43 @@ public final class LocalEtag {
 
     /** The multipart ETag of a file cut in parts of partSize (a file smaller than one part gives "-1"). */
     public static String multipart(Path file, long partSize) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return multipart(in, partSize);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MessageDigest whole = md5();
+            MessageDigest part = md5();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(FILE_BUFFER);
+            int parts = 0;
+            for (long at = 0; ; at += partSize) {
+                long read = digest(channel, at, partSize, part, buffer);
+                if (read == 0 && parts > 0) {
+                    break;
+                }
+                whole.update(part.digest());
+                parts++;
+                if (read < partSize) {
+                    break;
+                }
+            }
+            return multipartEtag(whole.digest(), parts);
         }
+    }
+
+    /**
+     * Digests up to length bytes from position, to the end of the file at most; returns how many. The file is read
+     * into a direct buffer small enough to stay in cache, which the digest then reads: a heap buffer would cost
+     * one more copy of every byte (the JDK reads into a direct buffer of its own first).
+     */
+    static long digest(FileChannel channel, long position, long length, MessageDigest digest, ByteBuffer buffer) throws IOException {
+        long done = 0;
+        while (done < length) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+            int n = channel.read(buffer, position + done);
+            if (n < 0) {
+                break;
+            }
+            digest.update(buffer.flip());
+            done += n;
+        }
+        return done;
     }
 
     /** The multipart ETag of a stream cut in parts of partSize. */
