@@ -293,18 +293,8 @@ public final class ChunkUpload {
     private static byte[] md5Of(Path file, long offset, long length) throws IOException {
         MessageDigest md5 = LocalEtag.md5();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 20);
-            long left = length;
-            long position = offset;
-            while (left > 0) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), left));
-                int n = channel.read(buffer, position);
-                if (n < 0) {
-                    throw new IOException(file + " is shorter than expected");
-                }
-                md5.update(buffer.array(), 0, n);
-                position += n;
-                left -= n;
+            if (LocalEtag.digest(channel, offset, length, md5, java.nio.ByteBuffer.allocateDirect(LocalEtag.FILE_BUFFER)) < length) {
+                throw new IOException(file + " is shorter than expected");
             }
         }
         return md5.digest();

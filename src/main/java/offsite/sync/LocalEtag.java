@@ -17,7 +17,7 @@ import java.util.HexFormat;
 public final class LocalEtag {
 
     private static final int BUFFER = 1 << 20;
-    private static final int FILE_BUFFER = 256 << 10;
+    static final int FILE_BUFFER = 256 << 10;
 
     private LocalEtag() {
     }

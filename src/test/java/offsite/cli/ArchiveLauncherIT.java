@@ -24,20 +24,8 @@ class ArchiveLauncherIT {
     @TempDir
     Path dir;
 
-    Process start(List<String> jvmOptions, List<String> args, boolean cds) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
-                .redirectOutput(dir.resolve("out-" + System.nanoTime() + ".txt").toFile()).redirectErrorStream(true);
-        builder.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
-        builder.environment().put("OFFSITE_CDS", cds ? "true" : "false");
-        return builder.start();
-    }
-
-    String run(List<String> jvmOptions, List<String> args, int expectedExit) throws Exception {
-        Path out = dir.resolve("out-" + System.nanoTime() + ".txt");
+    /** `java OPTIONS -jar offsite.jar ARGS` with the cache folder in the test's directory; output and error to out. */
+    ProcessBuilder jar(List<String> jvmOptions, List<String> args, Path out) {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString()));
@@ -45,7 +33,18 @@ class ArchiveLauncherIT {
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(true);
         builder.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         builder.environment().remove("OFFSITE_CDS");
-        Process p = builder.start();
+        return builder;
+    }
+
+    Process start(List<String> args, boolean cds) throws IOException {
+        ProcessBuilder builder = jar(List.of(), args, dir.resolve("out-" + System.nanoTime() + ".txt"));
+        builder.environment().put("OFFSITE_CDS", String.valueOf(cds));
+        return builder.start();
+    }
+
+    String run(List<String> jvmOptions, List<String> args, int expectedExit) throws Exception {
+        Path out = dir.resolve("out-" + System.nanoTime() + ".txt");
+        Process p = jar(jvmOptions, args, out).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String output = Files.readString(out);
         assertThat(p.exitValue()).as(output).isEqualTo(expectedExit);
@@ -105,7 +104,7 @@ class ArchiveLauncherIT {
             accept.start();
             Path config = hangingSyncConfig(silent.getLocalPort());
             for (boolean kill : new boolean[] {true, false}) {
-                Process launcher = start(List.of(), List.of("--config", config.toString(), "sync"), true);
+                Process launcher = start(List.of("--config", config.toString(), "sync"), true);
                 ProcessHandle child = awaitChild(launcher);
                 Thread.sleep(1_500); // the child is on its way to its first request
 
@@ -124,7 +123,7 @@ class ArchiveLauncherIT {
     @Test
     void with_offsite_cds_false_the_command_runs_in_the_jvm_that_was_started() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Process single = start(List.of(), List.of("--config", hangingSyncConfig(silent.getLocalPort()).toString(), "sync"), false);
+            Process single = start(List.of("--config", hangingSyncConfig(silent.getLocalPort()).toString(), "sync"), false);
             try {
                 Thread.sleep(2_000);
                 assertThat(single.isAlive()).isTrue();
