@@ -31,8 +31,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /** The S3 client's HTTP client against a real S3 server: bodies in many write slices, HEAD, errors before 100 Continue. */
 class JdkHttpClientTest {
 
+    /** Retries as in production (offsite.s3.max-attempts): a pooled connection the server has closed is sent again. */
     static final S3Settings SETTINGS = new S3Settings(URI.create("http://127.0.0.1:1"), "us-east-1", true, "k", "s", "http-client",
-            S3Settings.ChecksumMode.WHEN_REQUIRED, 1, false, false);
+            S3Settings.ChecksumMode.WHEN_REQUIRED, 3, false, false);
 
     @TempDir
     static Path dir;
