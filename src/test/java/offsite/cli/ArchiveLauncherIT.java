@@ -68,6 +68,8 @@ class ArchiveLauncherIT {
 
         String later = run(List.of("-Xlog:class+load=info:file=" + dir.resolve("classes-%p.log")), COST, 0);
 
+        // what the command alone prints: neither child adds a line (a CDS or compiler note would show here)
+        assertThat(first).isEqualTo(run(List.of("-Doffsite.cds=false"), COST, 0));
         assertThat(later).isEqualTo(first);
         List<String> loads = new ArrayList<>();
         try (Stream<Path> logs = Files.list(dir).filter(p -> p.getFileName().toString().startsWith("classes-"))) {
