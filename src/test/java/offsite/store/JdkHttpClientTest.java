@@ -85,18 +85,15 @@ class JdkHttpClientTest {
     }
 
     @Test
-    void a_put_with_an_unknown_key_fails_with_the_servers_code_and_stores_nothing() {
+    void an_unknown_key_is_refused_with_the_servers_code() {
+        // a request without a body: S3Proxy closes a connection whose body it refused unread, and the reset that
+        // follows can reach the client before the 403 (seen in CI); a refused PUT is the test below
         try (S3Client wrongKey = S3ClientFactory.create(server.settings(SETTINGS).at(server.endpoint(), "offsite-nobody", "wrong"))) {
-            S3Exception refused = catchThrowableOfType(
-                    // a body small enough to be written whole before the answer: S3Proxy answers a larger one while it is
-                    // still being sent and closes, which reaches the client as a failed write, not as the refusal
-                    () -> wrongKey.putObject(p -> p.bucket(SETTINGS.bucket()).key("refused"), RequestBody.fromBytes(new byte[1024])),
-                    S3Exception.class);
+            S3Exception refused = catchThrowableOfType(() -> wrongKey.listObjectsV2(l -> l.bucket(SETTINGS.bucket())), S3Exception.class);
 
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidAccessKeyId");
         }
-        assertThat(s3.listObjectsV2(l -> l.bucket(SETTINGS.bucket()).prefix("refused")).contents()).isEmpty();
     }
 
     /**
