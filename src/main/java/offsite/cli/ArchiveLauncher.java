@@ -89,6 +89,9 @@ final class ArchiveLauncher {
         Path archive = cache.resolve(ofBuild + command(args) + ".jsa");
         boolean recording = !Files.isReadable(archive);
         Path recorded = cache.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        if (recording) {
+            sweepAbandoned(cache, ofJar);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -107,8 +110,11 @@ final class ArchiveLauncher {
             child.destroy();
             try {
                 child.waitFor();
+                Files.deleteIfExists(recorded); // a stopped command's recording is not kept
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // the next recording's sweep deletes it
             }
         }, "offsite-child-stop");
         Runtime.getRuntime().addShutdownHook(forward);
@@ -141,6 +147,25 @@ final class ArchiveLauncher {
             } catch (IOException ignored) {
                 // left for the next recording's sweep
             }
+        }
+    }
+
+    /** Recordings (about 50 MB each) left by launchers that were killed while their command ran: their pid is gone. */
+    private static void sweepAbandoned(Path cache, String ofJar) {
+        try (DirectoryStream<Path> recordings = Files.newDirectoryStream(cache, ofJar + "*.jsa.*.tmp")) {
+            for (Path p : recordings) {
+                String name = p.getFileName().toString();
+                String pid = name.substring(name.lastIndexOf(".jsa.") + 5, name.length() - 4);
+                try {
+                    if (ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive).isEmpty()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (NumberFormatException notOurs) {
+                    // not a name this launcher writes: left alone
+                }
+            }
+        } catch (IOException e) {
+            // the next recording sweeps again
         }
     }
 

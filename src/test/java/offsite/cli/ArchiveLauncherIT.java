@@ -119,6 +119,9 @@ class ArchiveLauncherIT {
                 assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(child.onExit().get(10, TimeUnit.SECONDS).isAlive()).as(kill ? "after SIGKILL" : "after SIGTERM").isFalse();
             }
+            // neither stopped recording is kept; what the killed launcher could not delete, the next recording sweeps away
+            run(List.of(), COST, 0);
+            assertThat(cached()).singleElement().asString().endsWith("-cost.jsa");
         }
     }
 
