@@ -143,6 +143,11 @@ public final class S3Uploads {
         }
     }
 
+    /** Deletes the object at key: only one this run has just stored and found unsound (a new key, nothing older). */
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
     public String begin(String key) {
         return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")).uploadId();
     }

@@ -27,7 +27,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 
 /**
- * Sends one file: a single PUT with Content-MD5 below the multipart threshold, otherwise a multipart upload that
+ * Sends one file: a single PUT below the multipart threshold (with Content-MD5 when it replaces an object), otherwise
+ * a multipart upload that
  * resumes one left pending by an earlier run (each stored part checked against the local bytes) and stops
  * between parts when the window is cut, leaving the upload pending and the old object untouched.
  */
@@ -70,7 +71,7 @@ public final class ChunkUpload {
         try {
             UploadOutcome outcome = shape.multipart(local.size())
                     ? multipart(planned.key(), local, window, progress, stream, started)
-                    : single(planned.key(), local, progress, stream, started);
+                    : single(planned, progress, stream, started);
             if (outcome.status().done() && unchanged(local)) {
                 hashes.remember(local, shape, outcome.etag());
             }
@@ -100,9 +101,15 @@ public final class ChunkUpload {
                         + " sees it gone");
     }
 
-    private UploadOutcome single(String key, LocalFile local, RunProgress progress, RunProgress.Stream stream, long started)
+    private UploadOutcome single(PlannedFile planned, RunProgress progress, RunProgress.Stream stream, long started)
             throws IOException {
-        String md5Hex = hashes.etag(local, shape);
+        String key = planned.key();
+        LocalFile local = planned.local();
+        String known = hashes.known(local, shape);
+        if (known == null && planned.remote() == null) {
+            return singleNew(key, local, progress, stream, started);
+        }
+        String md5Hex = known != null ? known : hashes.etag(local, shape);
         String contentMd5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Hex));
         String etag;
         try {
@@ -114,6 +121,34 @@ public final class ChunkUpload {
         if (!etag.equalsIgnoreCase(md5Hex)) {
             return UploadOutcome.failed(key, local.size(), System.currentTimeMillis() - started,
                     "server ETag " + etag + " differs from local MD5 " + md5Hex);
+        }
+        return new UploadOutcome(key, UploadOutcome.Status.UPLOADED, local.size(), local.size(), 0,
+                System.currentTimeMillis() - started, md5Hex, null);
+    }
+
+    /**
+     * A key with no object yet goes up in one read of its file: hashed while sent, checked against the ETag after.
+     * Nothing older can be overwritten, so instead of Content-MD5 refusing a damaged or torn body, the object is
+     * deleted again when its ETag differs from the bytes read or the file changed while they were read.
+     */
+    private UploadOutcome singleNew(String key, LocalFile local, RunProgress progress, RunProgress.Stream stream, long started) {
+        MessageDigest digest = LocalEtag.md5();
+        String etag;
+        try {
+            etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null);
+        } catch (IllegalStateException unconfirmed) { // its answer was cut: the bytes are not confirmed, so once more
+            LOG.warn("{}: {}; sending it again", key, unconfirmed.getMessage());
+            etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null);
+        }
+        String md5Hex = HexFormat.of().formatHex(digest.digest());
+        if (!unchanged(local)) {
+            s3.delete(key);
+            return changed(key, local, started);
+        }
+        if (!etag.equalsIgnoreCase(md5Hex)) {
+            s3.delete(key);
+            return UploadOutcome.failed(key, local.size(), System.currentTimeMillis() - started, "server ETag " + etag
+                    + " differs from the MD5 of the bytes sent " + md5Hex + "; the object was deleted again, sent again next run");
         }
         return new UploadOutcome(key, UploadOutcome.Status.UPLOADED, local.size(), local.size(), 0,
                 System.currentTimeMillis() - started, md5Hex, null);

@@ -44,17 +44,24 @@ public final class HashCache {
 
     /** The file's ETag for this shape: from the cache when path, size and mtime match, hashed otherwise. */
     public String etag(LocalFile local, UploadShape shape) throws IOException {
-        String key = local.path().toString();
-        Entry cached = entries.get(key);
-        long modified = local.modified().toEpochMilli();
-        if (cached != null && cached.size == local.size() && cached.modifiedMillis == modified
-                && cached.partSize == shape.partSize() && cached.threshold == shape.multipartThreshold()) {
-            return cached.etag;
+        String known = known(local, shape);
+        if (known != null) {
+            return known;
         }
         String etag = LocalEtag.of(local.path(), local.size(), shape);
         bytesHashed.addAndGet(local.size());
         remember(local, shape, etag);
         return etag;
+    }
+
+    /** The file's ETag for this shape when the cache holds it for this path, size and mtime; null otherwise (nothing read). */
+    public String known(LocalFile local, UploadShape shape) {
+        Entry cached = entries.get(local.path().toString());
+        if (cached != null && cached.size == local.size() && cached.modifiedMillis == local.modified().toEpochMilli()
+                && cached.partSize == shape.partSize() && cached.threshold == shape.multipartThreshold()) {
+            return cached.etag;
+        }
+        return null;
     }
 
     /** Records an ETag learnt another way, such as while uploading the file. */

@@ -12,6 +12,8 @@ import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Files the backup application removes or adds while a pass runs: nothing half-made, nothing pending, the next pass settles it. */
 class FilesComingAndGoingTest {
@@ -89,6 +91,39 @@ class FilesComingAndGoingTest {
                         software.amazon.awssdk.services.s3.model.S3Exception.class))
                         .as("a pending upload the server still holds: " + ghost).isNotNull().extracting(e -> e.statusCode()).isEqualTo(404);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "a new key: hashed while sent and deleted again, false",
+            "a key holding an older copy: refused by its Content-MD5, true"})
+    void a_small_file_rewritten_while_it_is_sent_leaves_the_bucket_as_it_was(String what, boolean storedBefore) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.write("small.rdb", 4 << 20, 1); // below the 5 MB multipart threshold: one PUT
+            if (storedBefore) {
+                assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+                app.write("small.rdb", 4 << 20, 2);
+            }
+            var before = app.bucketFiles("sets/");
+            SyncReport report;
+            try (SlowPass pass = SlowPass.start(app)) {
+                pass.waitUntilSending("sets/small.rdb", 1 << 20);
+                app.write("small.rdb", 4 << 20, 3);
+                Files.setLastModifiedTime(app.source.resolve("small.rdb"), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+                report = pass.report();
+            }
+
+            assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
+            assertThat(report.reason()).isEqualTo("a file changed while it was uploaded; it goes again next run");
+            assertThat(report.leftForNextWindow().files()).isOne();
+            assertThat(report.errors()).isEmpty();
+            assertThat(app.bucketFiles("sets/")).as(what).isEqualTo(before);
+
+            SyncReport next = app.set("offsite.sync.stable-for", "0s").sync();
+
+            assertThat(next.status()).as(next.text()).isEqualTo(RunStatus.OK);
+            assertThat(app.bucketFiles("sets/")).isEqualTo(app.sourceFiles());
         }
     }
 
