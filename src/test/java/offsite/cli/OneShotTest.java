@@ -1,0 +1,34 @@
+package offsite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import offsite.testing.OffsiteHarness;
+import org.apache.camel.Route;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A one-shot command builds the routes its pipeline runs and leaves the others out (the web pages always). */
+class OneShotTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "sync   | sync-pass list-objects move-to-trash purge-trash | image-backup offline-copy web-auth",
+            "verify | sync-pass list-objects                           | image-backup offline-copy web-auth",
+            "image  | image-backup image-put list-objects sync-pass    | web-auth"})
+    void a_command_builds_the_routes_of_its_pipeline_only(String mode, String built, String left) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir);
+                OneShot oneShot = new OneShot(app.writeConfig(dir.resolve("app.properties")), mode, Map.of())) {
+            List<String> ids = oneShot.camel().getRoutes().stream().map(Route::getRouteId).toList();
+
+            assertThat(ids).contains(built.split(" +"));
+            assertThat(ids).doesNotContainAnyElementsOf(List.of(left.split(" +")));
+        }
+    }
+}
