@@ -59,6 +59,9 @@ mirror_case() { # name dir
   rm_=$(printf '%s\n' "${r[@]}" | median); am=$(printf '%s\n' "${a[@]}" | median)
   printf '%-8s offsite %6.2f s  rclone %6.2f s  aws %6.2f s  offsite/rclone %.2f  (no class-data archive: %.2f s, %.2f)\n' \
     "$name" "$om" "$rm_" "$am" "$(echo "$om / $rm_" | bc -l)" "$cm" "$(echo "$cm / $rm_" | bc -l)"
+  # every run, in the order run, so the spread on a shared machine shows beside the medians
+  printf '         runs: offsite %s | rclone %s | aws %s | cold %s\n' "$(printf '%.2f ' "${o[@]}")" "$(printf '%.2f ' "${r[@]}")" \
+    "$(printf '%.2f ' "${a[@]}")" "$(printf '%.2f ' "${c[@]}")"
 }
 
 for c in $CASES; do

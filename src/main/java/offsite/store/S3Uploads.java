@@ -91,7 +91,7 @@ public final class S3Uploads {
     }
 
     /** The ETag of the object at key, or null when there is none. */
-    private String storedEtag(String key) {
+    public String storedEtag(String key) {
         try {
             String etag = s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
             return etag == null ? null : etag.replace("\"", "");

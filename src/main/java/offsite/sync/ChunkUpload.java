@@ -134,13 +134,19 @@ public final class ChunkUpload {
     private UploadOutcome singleNew(String key, LocalFile local, RunProgress progress, RunProgress.Stream stream, long started) {
         MessageDigest digest = LocalEtag.md5();
         String etag;
+        String md5Hex;
         try {
             etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null);
-        } catch (IllegalStateException unconfirmed) { // its answer was cut: the bytes are not confirmed, so once more
-            LOG.warn("{}: {}; sending it again", key, unconfirmed.getMessage());
-            etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null);
+            md5Hex = HexFormat.of().formatHex(digest.digest());
+        } catch (IllegalStateException unconfirmed) { // its answer was cut: the object tells whether the bytes sent arrived
+            md5Hex = HexFormat.of().formatHex(digest.digest());
+            etag = s3.storedEtag(key);
+            if (!md5Hex.equalsIgnoreCase(etag)) {
+                LOG.warn("{}: {}; sending it again", key, unconfirmed.getMessage());
+                etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null);
+                md5Hex = HexFormat.of().formatHex(digest.digest());
+            }
         }
-        String md5Hex = HexFormat.of().formatHex(digest.digest());
         if (!unchanged(local)) {
             s3.delete(key);
             return changed(key, local, started);
