@@ -26,17 +26,25 @@ case "$ROUTES_DIR" in
   */routes) cd "$(dirname "$ROUTES_DIR")" ;;
   *) echo "offsite: the routes folder must be named routes, got $ROUTES_DIR" >&2; exit 2 ;;
 esac
-# Class-data sharing: the first run of this jar records the classes it loads into an archive in the data folder,
-# later runs map it and start about 0.6 s sooner (docs/benchmarks.md). The JVM ignores an archive another JDK made;
-# OFFSITE_CDS=false turns this off. -Xlog:cds*=off keeps the JVM's CDS notes out of the commands' output.
+# Class-data sharing (docs/benchmarks.md): a JVM that maps an archive of the classes a command loads starts about
+# 0.6 s sooner. One-shot commands (sync, image, status, ...) get one archive per command from Offsite's own launcher,
+# kept under $DATA_DIR/cds/offsite; `run`, the default, records its archive here on its first start and maps it
+# later. The JVM ignores an archive another JDK made; OFFSITE_CDS=false turns all this off. -Xlog:cds*=off keeps the
+# JVM's CDS notes out of the commands' output.
+COMMAND=run
+for arg in "$@"; do case "$arg" in -*) ;; *) COMMAND=$arg; break ;; esac; done
 CDS_ARGS=""
-if [ "${OFFSITE_CDS:-true}" = true ]; then
-  CDS_ARCHIVE="$DATA_DIR/cds/offsite-$(cksum < "$APP_HOME/offsite.jar" | cut -d' ' -f1).jsa"
-  if [ -f "$CDS_ARCHIVE" ]; then
-    CDS_ARGS="-XX:SharedArchiveFile=$CDS_ARCHIVE -Xlog:cds*=off"
-  elif mkdir -p "$DATA_DIR/cds"; then
-    rm -f "$DATA_DIR"/cds/offsite-*.jsa
-    CDS_ARGS="-XX:ArchiveClassesAtExit=$CDS_ARCHIVE -Xlog:cds*=off"
+if [ "${OFFSITE_CDS:-true}" = true ] && mkdir -p "$DATA_DIR/cds"; then
+  if [ "$COMMAND" = run ]; then
+    CDS_ARCHIVE="$DATA_DIR/cds/offsite-$(cksum < "$APP_HOME/offsite.jar" | cut -d' ' -f1)-run.jsa"
+    if [ -f "$CDS_ARCHIVE" ]; then
+      CDS_ARGS="-XX:SharedArchiveFile=$CDS_ARCHIVE -Xlog:cds*=off"
+    else
+      rm -f "$DATA_DIR"/cds/offsite-*.jsa
+      CDS_ARGS="-XX:ArchiveClassesAtExit=$CDS_ARCHIVE -Xlog:cds*=off"
+    fi
+  else
+    export XDG_CACHE_HOME="$DATA_DIR/cds"
   fi
 fi
 exec java ${JAVA_OPTS:-} $CDS_ARGS -Doffsite.data.dir="$DATA_DIR" -jar "$APP_HOME/offsite.jar" $CONFIG_ARGS "$@"

@@ -34,9 +34,10 @@ class EntrypointIT {
         assertThat(first).startsWith("OK: mirror up to date: 1 file(s) uploaded");
         assertThat(dir.resolve("data/reports/sync-latest.json")).exists();
 
-        // the first run left a class-data archive; the next one maps it, its output as clean as before
-        try (var archives = Files.list(dir.resolve("data/cds"))) {
-            assertThat(archives.map(p -> p.getFileName().toString())).singleElement().asString().endsWith(".jsa");
+        // the first run left the sync command's class-data archive in the data volume; the next one maps it, its
+        // output as clean as before
+        try (var archives = Files.list(dir.resolve("data/cds/offsite"))) {
+            assertThat(archives.map(p -> p.getFileName().toString())).singleElement().asString().endsWith("-sync.jsa");
         }
         assertThat(entrypoint(home, s3, config, "sync")).startsWith("OK: mirror up to date, nothing to send");
     }
