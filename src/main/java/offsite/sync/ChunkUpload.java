@@ -28,9 +28,8 @@ import software.amazon.awssdk.http.ContentStreamProvider;
 
 /**
  * Sends one file: a single PUT below the multipart threshold (with Content-MD5 when it replaces an object), otherwise
- * a multipart upload that
- * resumes one left pending by an earlier run (each stored part checked against the local bytes) and stops
- * between parts when the window is cut, leaving the upload pending and the old object untouched.
+ * a multipart upload that resumes one left pending by an earlier run (each stored part checked against the local
+ * bytes) and stops between parts when the window is cut, leaving the upload pending and the old object untouched.
  */
 public final class ChunkUpload {
 

@@ -62,13 +62,7 @@ class FilesComingAndGoingTest {
     void a_file_rewritten_while_it_is_sent_never_becomes_a_mixed_object() throws Exception {
         try (OffsiteHarness app = new OffsiteHarness(dir)) {
             app.write("big.rdb", 12 << 20, 1); // multipart: rewritten between its parts
-            SyncReport report;
-            try (SlowPass pass = SlowPass.start(app)) {
-                pass.waitUntilSending("sets/big.rdb", 6 << 20);
-                app.write("big.rdb", 12 << 20, 11);
-                Files.setLastModifiedTime(app.source.resolve("big.rdb"), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
-                report = pass.report();
-            }
+            SyncReport report = rewrittenWhileSent(app, "big.rdb", 12 << 20, 6 << 20);
 
             assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
             // aborted at once; S3Proxy may still list it while it writes the broken part it was sent: the next pass aborts that
@@ -106,13 +100,7 @@ class FilesComingAndGoingTest {
                 app.write("small.rdb", 4 << 20, 2);
             }
             var before = app.bucketFiles("sets/");
-            SyncReport report;
-            try (SlowPass pass = SlowPass.start(app)) {
-                pass.waitUntilSending("sets/small.rdb", 1 << 20);
-                app.write("small.rdb", 4 << 20, 3);
-                Files.setLastModifiedTime(app.source.resolve("small.rdb"), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
-                report = pass.report();
-            }
+            SyncReport report = rewrittenWhileSent(app, "small.rdb", 4 << 20, 1 << 20);
 
             assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
             assertThat(report.reason()).isEqualTo("a file changed while it was uploaded; it goes again next run");
@@ -124,6 +112,16 @@ class FilesComingAndGoingTest {
 
             assertThat(next.status()).as(next.text()).isEqualTo(RunStatus.OK);
             assertThat(app.bucketFiles("sets/")).isEqualTo(app.sourceFiles());
+        }
+    }
+
+    /** A slow pass in which the file is written anew (size unchanged, mtime now) once `bytes` of it have gone out. */
+    private static SyncReport rewrittenWhileSent(OffsiteHarness app, String name, int size, long bytes) throws Exception {
+        try (SlowPass pass = SlowPass.start(app)) {
+            pass.waitUntilSending("sets/" + name, bytes);
+            app.write(name, size, 11);
+            Files.setLastModifiedTime(app.source.resolve(name), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+            return pass.report();
         }
     }
 
