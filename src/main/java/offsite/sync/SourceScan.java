@@ -1,20 +1,31 @@
 package offsite.sync;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The source directory as the last complete poll of the file consumer saw it. The route hands over each file
- * of a poll; the file with the batch-complete flag (or the empty message of an empty poll) publishes the scan.
+ * The source directory as the last complete scan saw it. One scan walks the whole tree read-only, in one call:
+ * regular files only, hidden names (a leading dot) left out, symbolic links followed only when configured.
  */
 public final class SourceScan {
 
-    /** One complete poll: the files seen and when the poll started. */
-    public record Snapshot(List<LocalFile> files, Instant started) {
+    /** One complete scan: the files seen, when it started, and why it is incomplete (null when it is not). */
+    public record Snapshot(List<LocalFile> files, Instant started, String problem) {
         public Snapshot {
             files = List.copyOf(files);
         }
@@ -23,8 +34,6 @@ public final class SourceScan {
     private final Path root;
     private final Clock clock;
     private final boolean followSymlinks;
-    private List<LocalFile> building = new ArrayList<>();
-    private Instant buildingStarted;
     private Snapshot latest;
 
     /** followSymlinks false: files reached through a symbolic link (the file or a folder above it) are left out. */
@@ -34,33 +43,93 @@ public final class SourceScan {
         this.followSymlinks = followSymlinks;
     }
 
-    /** One exchange of the file consumer; all arguments are null for the empty message of an empty poll. */
-    public synchronized void observe(String relativePath, Long length, Long lastModified, Integer batchIndex, Boolean batchComplete) {
-        if (batchIndex == null || batchIndex == 0 || buildingStarted == null) {
-            building = new ArrayList<>();
-            buildingStarted = clock.instant();
-        }
-        if (relativePath != null) {
-            String relative = relativePath.replace('\\', '/');
-            if (followSymlinks || !throughSymlink(relative)) {
-                building.add(new LocalFile(relative, root.resolve(relative), length, Instant.ofEpochMilli(lastModified)));
+    /**
+     * Walks the source once and publishes what it saw; never throws. A file that vanishes during the walk is
+     * left out (the backup application grooms); any other failure to read the tree marks the scan incomplete.
+     */
+    public Snapshot scan() {
+        Instant started = clock.instant();
+        List<LocalFile> files = new ArrayList<>();
+        String problem = null;
+        if (Files.isDirectory(root)) { // a missing source is SourceCheck's to report, with its own words
+            try {
+                Path realRoot = root.toRealPath(); // the source itself may be a link, as /backup -> /mnt/disk/backup
+                Set<FileVisitOption> options = followSymlinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
+                Walk walk = new Walk(realRoot, files);
+                Files.walkFileTree(realRoot, options, Integer.MAX_VALUE, walk);
+                problem = walk.problem;
+            } catch (IOException e) {
+                problem = unreadable(root, e);
             }
         }
-        if (batchComplete == null || batchComplete) {
-            latest = new Snapshot(building, buildingStarted);
-            buildingStarted = null;
+        Snapshot done = new Snapshot(files, started, problem);
+        synchronized (this) {
+            latest = done;
             notifyAll();
+        }
+        return done;
+    }
+
+    private final class Walk extends SimpleFileVisitor<Path> {
+        private final Path realRoot;
+        private final List<LocalFile> files;
+        String problem;
+
+        Walk(Path realRoot, List<LocalFile> files) {
+            this.realRoot = realRoot;
+            this.files = files;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return dir.equals(realRoot) || !hidden(dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            // without FOLLOW_LINKS a link arrives with its own attributes, not regular: left out with its target
+            if (attrs.isRegularFile() && !hidden(file)) {
+                String relative = realRoot.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                files.add(new LocalFile(relative, root.resolve(relative), attrs.size(), attrs.lastModifiedTime().toInstant()));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return failed(file, e);
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+            return e == null ? FileVisitResult.CONTINUE : failed(dir, e);
+        }
+
+        private FileVisitResult failed(Path path, IOException e) {
+            if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+            }
+            problem = unreadable(root.resolve(realRoot.relativize(path)), e);
+            return FileVisitResult.TERMINATE;
         }
     }
 
-    private boolean throughSymlink(String relative) {
-        Path p = root.resolve(relative);
-        for (; p != null && !p.equals(root); p = p.getParent()) {
-            if (java.nio.file.Files.isSymbolicLink(p)) {
-                return true;
-            }
+    private static boolean hidden(Path p) {
+        Path name = p.getFileName();
+        return name != null && name.toString().startsWith(".");
+    }
+
+    /** The refusal for a tree that could not be read whole; names the path and the reason, never guesses. */
+    static String unreadable(Path path, IOException e) {
+        String why;
+        if (e instanceof AccessDeniedException) {
+            why = "permission denied for this user";
+        } else if (e instanceof FileSystemLoopException) {
+            why = "a symbolic link leads back to a folder above it, a loop (offsite.sync.follow-symlinks=true)";
+        } else {
+            why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
-        return false;
+        return "offsite.sync.source: cannot read " + path + " (" + why + ")";
     }
 
     /** The first complete scan that started at or after the given time, waiting for it at most timeout. */

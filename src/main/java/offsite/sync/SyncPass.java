@@ -162,6 +162,10 @@ public final class SyncPass {
             r.stop(RunStatus.FAILED, "no scan of " + settings.source() + " completed within offsite.sync.scan-interval + 1 minute");
             return r.token;
         }
+        if (r.snapshot.problem() != null) { // a part of the set unseen would look deleted: plan nothing from it
+            r.stop(RunStatus.FAILED, "refused: " + r.snapshot.problem());
+            return r.token;
+        }
         Optional<String> maintenance = guard.busy(clock.instant(), r.snapshot.files());
         maintenance.ifPresent(reason -> r.stop(RunStatus.WARN, "skipped, the backup application looks busy: " + reason));
         return r.token;

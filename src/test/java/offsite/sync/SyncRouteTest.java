@@ -228,6 +228,24 @@ class SyncRouteTest {
     }
 
     @Test
+    void a_source_that_cannot_be_read_whole_is_refused_and_the_bucket_left_as_it_was() throws Exception {
+        backupSet();
+        app.sync();
+        Map<String, String> before = app.bucketFiles("sets/");
+        // following links, Members/loop leads back to the set: half of it unseen would look deleted
+        Files.createSymbolicLink(app.source.resolve("Members/loop"), app.source);
+
+        SyncReport refused = app.set("offsite.sync.follow-symlinks", "true").set("offsite.sync.delete", "true")
+                .set("offsite.sync.max-delete-percent", "100").sync();
+
+        assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(refused.reason()).startsWith("refused: offsite.sync.source: cannot read " + app.source.resolve("Members/loop"))
+                .contains("loop");
+        assertThat(app.bucketFiles("sets/")).isEqualTo(before);
+        assertThat(app.bucketFiles("trash/")).isEmpty();
+    }
+
+    @Test
     void no_run_starts_while_the_maintenance_marker_exists() throws Exception {
         backupSet();
         Path lock = Files.writeString(dir.resolve("retrospect.lock"), "grooming");

@@ -1,0 +1,125 @@
+package offsite.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SourceScanTest {
+
+    private static final Instant WRITTEN = Instant.parse("2026-11-20T22:15:00Z");
+
+    @TempDir
+    Path dir;
+
+    /** A tree of regular files, a hidden file and folder, a link to a file and to a folder outside the set. */
+    private Path backupSet() throws IOException {
+        Path set = Files.createDirectories(dir.resolve("set"));
+        write(set.resolve("Members/AA000001.rdb"), 3);
+        write(set.resolve("Members/deep/er/AA000002.rdb"), 5);
+        write(set.resolve("Storage.rdb"), 0);
+        write(set.resolve("été 日本.rdb"), 7);
+        write(set.resolve(".lock"), 1);
+        write(set.resolve(".cache/index"), 1);
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        write(outside.resolve("other.rdb"), 11);
+        Files.createSymbolicLink(set.resolve("linked-dir"), outside);
+        Files.createSymbolicLink(set.resolve("linked-file.rdb"), outside.resolve("other.rdb"));
+        Files.createFile(set.resolve("Members/empty-folder-marker")); // zero bytes is still a file
+        Files.setLastModifiedTime(set.resolve("Members/empty-folder-marker"), FileTime.from(WRITTEN));
+        return set;
+    }
+
+    private static void write(Path file, int size) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[size]);
+        Files.setLastModifiedTime(file, FileTime.from(WRITTEN));
+    }
+
+    record Case(String name, boolean followSymlinks, boolean throughLink, Map<String, Long> expected) {
+    }
+
+    static Stream<Case> cases() {
+        Map<String, Long> own = Map.of("Members/AA000001.rdb", 3L, "Members/deep/er/AA000002.rdb", 5L, "Storage.rdb", 0L,
+                "été 日本.rdb", 7L, "Members/empty-folder-marker", 0L);
+        Map<String, Long> withLinks = new TreeMap<>(own);
+        withLinks.put("linked-dir/other.rdb", 11L);
+        withLinks.put("linked-file.rdb", 11L);
+        return Stream.of(
+                new Case("links left out", false, false, own),
+                new Case("links followed when configured", true, false, withLinks),
+                new Case("the source itself a link, links left out", false, true, own),
+                new Case("the source itself a link, links followed", true, true, withLinks));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void sees_every_regular_file_once_with_its_size_and_time_and_leaves_out_hidden_names(Case c) throws Exception {
+        Path set = backupSet();
+        Path source = c.throughLink() ? Files.createSymbolicLink(dir.resolve("backup"), set) : set;
+
+        SourceScan.Snapshot seen = new SourceScan(source, Clock.systemUTC(), c.followSymlinks()).scan();
+
+        assertThat(seen.problem()).isNull();
+        Map<String, Long> sizes = new TreeMap<>();
+        seen.files().forEach(f -> sizes.put(f.relativePath(), f.size()));
+        assertThat(sizes).containsExactlyInAnyOrderEntriesOf(c.expected());
+        assertThat(seen.files()).allSatisfy(f -> {
+            assertThat(f.path()).isEqualTo(source.resolve(f.relativePath())); // under the source as configured
+            assertThat(f.modified()).isEqualTo(WRITTEN);
+        });
+    }
+
+    @Test
+    void a_link_loop_when_following_links_marks_the_scan_incomplete_and_names_the_place_and_the_setting() throws Exception {
+        Path set = backupSet();
+        Files.createSymbolicLink(set.resolve("Members/deep/back-up"), set.resolve("Members"));
+
+        SourceScan.Snapshot seen = new SourceScan(set, Clock.systemUTC(), true).scan();
+
+        assertThat(seen.problem()).contains("offsite.sync.source", set.resolve("Members/deep/back-up").toString(), "loop",
+                "offsite.sync.follow-symlinks=true");
+        SourceScan.Snapshot notFollowing = new SourceScan(set, Clock.systemUTC(), false).scan();
+        assertThat(notFollowing.problem()).isNull(); // the same tree is whole when links are left out
+        assertThat(notFollowing.files()).hasSize(5);
+    }
+
+    @Test
+    void a_missing_source_scans_empty_and_leaves_the_refusal_to_the_source_check() {
+        SourceScan.Snapshot seen = new SourceScan(dir.resolve("not-mounted"), Clock.systemUTC(), false).scan();
+
+        assertThat(seen.files()).isEmpty();
+        assertThat(seen.problem()).isNull();
+    }
+
+    @Test
+    void a_pass_gets_the_first_scan_started_since_it_asked_and_waits_no_longer_than_told() throws Exception {
+        Path set = backupSet();
+        TransferWindowTest.TestTime clock = new TransferWindowTest.TestTime();
+        clock.wall = WRITTEN;
+        SourceScan scan = new SourceScan(set, clock, false);
+        scan.scan();
+
+        assertThat(scan.awaitScanSince(WRITTEN, Duration.ofSeconds(5))).isSameAs(scan.latest());
+        assertThat(scan.awaitScanSince(WRITTEN.plusSeconds(1), Duration.ofMillis(50))).isNull(); // too old
+
+        clock.pass(Duration.ofSeconds(2));
+        Thread later = new Thread(scan::scan);
+        later.start();
+        SourceScan.Snapshot fresh = scan.awaitScanSince(WRITTEN.plusSeconds(1), Duration.ofSeconds(30));
+        later.join();
+        assertThat(fresh.started()).isEqualTo(WRITTEN.plusSeconds(2));
+    }
+}
