@@ -58,7 +58,7 @@ public final class SourceScan {
                 Walk walk = new Walk(realRoot, files);
                 Files.walkFileTree(realRoot, options, Integer.MAX_VALUE, walk);
                 problem = walk.problem;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // a scan that cannot end must still say why, not go stale
                 problem = unreadable(root, e);
             }
         }
@@ -120,7 +120,7 @@ public final class SourceScan {
     }
 
     /** The refusal for a tree that could not be read whole; names the path and the reason, never guesses. */
-    static String unreadable(Path path, IOException e) {
+    static String unreadable(Path path, Exception e) {
         String why;
         if (e instanceof AccessDeniedException) {
             why = "permission denied for this user";
