@@ -71,7 +71,15 @@ for c in $CASES; do
     quiet)
       make_set "$W/quiet" 1000 65536; conf=$(offsite_conf "$W/quiet" quiet)
       java -jar "$ROOT/target/offsite.jar" --config "$conf" sync >/dev/null 2>&1
-      for run in $(seq 1 "$RUNS"); do java -jar "$ROOT/target/offsite.jar" --config "$conf" sync 2>/dev/null | grep -E 'planned|uploaded  '; done ;;
+      p=(); other=()
+      for run in $(seq 1 "$RUNS"); do
+        java -jar "$ROOT/target/offsite.jar" --config "$conf" sync > "$W/quiet.out" 2>/dev/null
+        p+=("$(grep -oE 'planned in [0-9.]+s' "$W/quiet.out" | grep -oE '[0-9.]+')")
+        # anything hashed or sent on a night without changes is a defect: show it
+        grep -qE 'hashed 0 B in all' "$W/quiet.out" && grep -qE 'uploaded +0 files' "$W/quiet.out" || other+=("run $run: $(grep -E 'hashed|uploaded  ' "$W/quiet.out" | tr -s ' ' | tr '\n' ';')")
+      done
+      printf 'quiet    planned in %s s (median %s s) over 1,000 unchanged files; %s\n' "$(printf '%s / ' "${p[@]}" | sed 's| / $||')" \
+        "$(printf '%s\n' "${p[@]}" | median)" "$([ ${#other[@]} -eq 0 ] && echo 'hashed 0 B, uploaded 0 files, each run' || printf '%s ' "${other[@]}")" ;;
     groom) # 100 x 8 MiB mirrored; then 10 deleted, 10 rewritten, 5 added; the groom night's sync is timed
       o=(); r=(); a=(); sent=()
       for run in $(seq 1 "$RUNS"); do
