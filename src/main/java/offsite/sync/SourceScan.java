@@ -123,9 +123,9 @@ public final class SourceScan {
     static String unreadable(Path path, Exception e) {
         String why;
         if (e instanceof AccessDeniedException) {
-            why = "permission denied for this user";
+            why = "permission denied: let the user running Offsite read it";
         } else if (e instanceof FileSystemLoopException) {
-            why = "a symbolic link leads back to a folder above it, a loop (offsite.sync.follow-symlinks=true)";
+            why = "a symbolic link leads back to a folder above it: remove the link, or set offsite.sync.follow-symlinks=false";
         } else {
             why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
