@@ -22,7 +22,6 @@ import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
 import offsite.cost.StorageSampler;
 import offsite.offline.OfflineCopy;
-import offsite.store.S3Inventory;
 import offsite.sync.SourceCheck;
 import offsite.web.HttpAuth;
 import offsite.web.OffsiteHealth;
@@ -30,15 +29,19 @@ import offsite.web.OffsiteMetrics;
 import offsite.web.StatusPage;
 import offsite.web.WebPaths;
 import offsite.report.ReportStore;
+import offsite.store.Bucket;
 import offsite.store.BucketCheck;
+import offsite.store.CheckedPut;
+import offsite.store.FallbackBucket;
+import offsite.store.Fallbacks;
+import offsite.store.RemoteListing;
+import offsite.store.S3Bucket;
+import offsite.store.UploadJournal;
 import offsite.store.EmbeddedS3;
 import offsite.store.Generations;
-import offsite.store.S3Downloads;
-import offsite.store.ListingPages;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
 import offsite.store.S3SettingsReader;
-import offsite.store.S3Uploads;
 import offsite.sync.BandwidthLimiter;
 import offsite.sync.ChunkUpload;
 import offsite.sync.DemoSet;
@@ -93,25 +96,26 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
         ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), settings.size("offsite.activity.rotate-size"));
         ImageSettings image = ImageSettings.from(settings);
-        S3Client client = S3ClientFactory.create(s3Settings, new ActivityRecorder(activity,
+        // every upload stream's parts in flight at once, plus listings, restores and the page's downloads beside them
+        S3Client client = S3ClientFactory.create(s3Settings, sync.streams() * sync.partStreams() + 16, new ActivityRecorder(activity,
                 pipelines(sync, image)));
         closeWithCamel(camel, client);
-        S3Uploads uploads = new S3Uploads(client, s3Settings.bucket());
+        Fallbacks fallbacks = new Fallbacks();
+        Bucket bucket = new FallbackBucket(new S3Bucket(client, s3Settings, fallbacks), new UploadJournal(dataDir.resolve("uploads")),
+                fallbacks, clock);
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
         SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"));
-        Generations generations = new Generations(client, s3Settings.bucket(), sync.prefix());
+        Generations generations = new Generations(bucket, sync.prefix());
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
-        SyncPass pass = new SyncPass(sync, s3Settings, new BucketCheck(client, s3Settings), scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
-                new ChunkUpload(uploads, sync.shape(), hashes, limiter, partPool,
-                        s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())), uploads, hashes, limiter,
-                new ReportStore(dataDir.resolve("reports")), generations,
-                new S3Inventory(client, s3Settings.bucket())::list, clock);
+        SyncPass pass = new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
+                new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool,
+                        s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())), bucket, hashes, limiter,
+                new ReportStore(dataDir.resolve("reports")), generations, bucket::list, clock);
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
 
-        S3Downloads downloads = new S3Downloads(client, s3Settings.bucket());
-        camel.getRegistry().bind("setRestore", new SetRestore(downloads, sync.shape(), limiter, streams));
-        camel.getRegistry().bind("setVerify", new SetVerify(downloads, sync.shape()));
+        camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams));
+        camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape()));
         String offline = settings.optional("offsite.offline.destination");
         camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));
@@ -121,7 +125,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(),
                 new ReportStore(dataDir.resolve("reports"))));
-        camel.getRegistry().bind("imageRestore", new ImageRestore(downloads, dataDir.resolve("image/restore-work")));
+        camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
         if (daemon) {
             warnOfDaysWithoutRun("offsite.sync.cron", sync.cron(), clock);
@@ -129,11 +133,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 warnOfDaysWithoutRun("offsite.image.cron", image.cron(), clock);
             }
         }
-        bindWeb(camel, settings, s3Settings, sync, image, client, activity, pass, generations, dataDir, clock);
+        bindWeb(camel, settings, s3Settings, sync, image, bucket, activity, pass, generations, dataDir, clock);
+        // the aws2-s3 endpoints of the routes share the seam's client (autowired: the only S3Client bean)
         camel.getRegistry().bind("s3Client", client);
+        camel.getRegistry().bind("bucket", bucket);
         camel.getRegistry().bind("activityLog", activity);
-        camel.getRegistry().bind("s3Uploads", uploads);
-        camel.getRegistry().bind("remotePages", new ListingPages());
+        camel.getRegistry().bind("checkedPut", new CheckedPut(bucket));
+        camel.getRegistry().bind("remoteListing", new RemoteListing(bucket));
         camel.getRegistry().bind("sourceScan", scan);
         camel.getRegistry().bind("syncPass", pass);
         camel.getRegistry().bind("syncStreams", streams);
@@ -160,20 +166,18 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     }
 
     /** The status page, its API and downloads, metrics and health checks. */
-    private static void bindWeb(CamelContext camel, Settings settings, S3Settings s3, SyncSettings sync, ImageSettings image, S3Client client,
+    private static void bindWeb(CamelContext camel, Settings settings, S3Settings s3, SyncSettings sync, ImageSettings image, Bucket bucket,
             ActivityLog activity, SyncPass pass, Generations generations, Path dataDir, Clock clock) {
         String user = settings.optional("offsite.http.user");
         String password = settings.optional("offsite.http.password");
         HttpAuth.checkBinding(settings.text("offsite.http.host"), user, password);
         camel.getRegistry().bind("httpAuth", new HttpAuth(user, password));
         camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), generations.laterStem(), sync.trashPrefix(), image.prefix()));
-        S3Inventory inventory = new S3Inventory(client, s3.bucket());
-        S3Downloads downloads = new S3Downloads(client, s3.bucket());
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         activity.listen(metrics::record);
         camel.getRegistry().bind("offsiteMetrics", metrics);
-        StorageSampler storage = new StorageSampler(inventory::list, () -> {
+        StorageSampler storage = new StorageSampler(bucket::list, () -> {
             Generations.State state = generations.load();
             Map<String, List<String>> parts = new LinkedHashMap<>();
             parts.put("sync", state.generations().stream().filter(g -> g.retired() == null).map(Generations.Generation::prefix).toList());
@@ -183,14 +187,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         }, new StorageHistory(dataDir.resolve("storage-history.txt")), metrics::stored, clock);
         camel.getRegistry().bind("storageSampler", storage);
         camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
-                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory::list, pass::progress,
+                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, bucket::list, pass::progress,
                 () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).progress(),
                 Prices.from(settings), storage,
-                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).inBucket(inventory.list(image.prefix()),
-                        key -> downloads.open(key, 0)), image.keep(), clock, generations::load));
+                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).inBucket(bucket.list(image.prefix()),
+                        key -> bucket.get(key, 0)), image.keep(), clock, generations::load));
 
-        BucketCheck bucket = new BucketCheck(client, s3);
-        camel.getRegistry().bind("bucketCheck", bucket);
+        camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
         camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
         camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",
                 () -> SourceCheck.refusal(sync.source(), false).orElse(null)));

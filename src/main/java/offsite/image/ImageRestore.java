@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import offsite.delta.DeltaPatcher;
 import offsite.files.DiskFull;
 import offsite.files.Sha256;
-import offsite.store.S3Downloads;
+import offsite.store.Bucket;
 
 /**
  * Brings a machine back: the complete image and, for a diff, its delta are downloaded (each checked against its
@@ -33,11 +33,11 @@ public final class ImageRestore {
     public record Result(String id, String type, int entries, int secretEntries) {
     }
 
-    private final S3Downloads s3;
+    private final Bucket s3;
     private final Path work;
     private volatile offsite.sync.RunProgress progress;
 
-    public ImageRestore(S3Downloads s3, Path work) {
+    public ImageRestore(Bucket s3, Path work) {
         this.s3 = s3;
         this.work = work;
     }
@@ -126,7 +126,7 @@ public final class ImageRestore {
         MessageDigest sha = Sha256.digest();
         offsite.sync.RunProgress.Stream stream = progress.start(object.key(), object.size());
         IOException unreadable = null;
-        try (InputStream raw = new DigestInputStream(new CountingInput(s3.open(object.key(), 0), n -> progress.add(stream, n)), sha)) {
+        try (InputStream raw = new DigestInputStream(new CountingInput(s3.get(object.key(), 0), n -> progress.add(stream, n)), sha)) {
             InputStream shielded = org.apache.commons.io.input.CloseShieldInputStream.wrap(raw); // raw is drained after
             try (InputStream in = decompress && "zstd".equals(object.compression())
                     ? new ZstdInputStream(new BufferedInputStream(shielded, 1 << 16)) : shielded;

@@ -8,9 +8,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import java.io.InputStream;
+import java.util.Map;
 
 /**
  * The generations of the mirror, kept in the bucket beside the prefix (sets/ has sets.generations.json):
@@ -45,12 +44,10 @@ public final class Generations {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final S3Client s3;
-    private final String bucket;
+    private final Bucket bucket;
     private final String basePrefix;
 
-    public Generations(S3Client s3, String bucket, String basePrefix) {
-        this.s3 = s3;
+    public Generations(Bucket bucket, String basePrefix) {
         this.bucket = bucket;
         this.basePrefix = basePrefix;
     }
@@ -69,11 +66,13 @@ public final class Generations {
     }
 
     public State load() {
-        try {
-            byte[] json = s3.getObjectAsBytes(b -> b.bucket(bucket).key(stateKey())).asByteArray();
-            return JSON.readValue(json, State.class);
-        } catch (NoSuchKeyException e) {
-            return new State(1, List.of(new Generation(1, basePrefix, null, null, null, null)));
+        try (InputStream in = bucket.get(stateKey(), 0)) {
+            return JSON.readValue(in.readAllBytes(), State.class);
+        } catch (StoreException e) {
+            if (e.notFound()) {
+                return new State(1, List.of(new Generation(1, basePrefix, null, null, null, null)));
+            }
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(stateKey() + " in the bucket does not parse: " + e.getMessage(), e);
         }
@@ -81,7 +80,7 @@ public final class Generations {
 
     public void save(State state) {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(stateKey()).contentType("application/json"), RequestBody.fromBytes(JSON.writeValueAsBytes(state)));
+            bucket.put(stateKey(), Bucket.Body.of(JSON.writeValueAsBytes(state)), null, Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stateKey() + ": " + e.getMessage(), e);
         }

@@ -1,56 +1,16 @@
 package offsite.store;
 
-import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
-/**
- * Pages through a prefix with the Camel component's listObjects, which makes one ListObjects call and returns
- * only the objects: a full page of 1,000 means there may be more, and the next page starts after its last key.
- * The route loops while more() holds, sending request() and handing each page to add().
- */
-public final class Listing {
+/** A prefix of the bucket and, once listed, every object under it. */
+public record Listing(String bucket, String prefix, List<RemoteObject> objects) {
 
-    static final int PAGE = 1000;
+    public Listing {
+        objects = List.copyOf(objects);
+    }
 
-    private final String bucket;
-    private final String prefix;
-    private final List<RemoteObject> objects = new ArrayList<>();
-    private String marker;
-    private boolean more = true;
-
+    /** A prefix still to be listed. */
     public Listing(String bucket, String prefix) {
-        this.bucket = bucket;
-        this.prefix = prefix;
-    }
-
-    public boolean more() {
-        return more;
-    }
-
-    public ListObjectsRequest request() {
-        return ListObjectsRequest.builder().bucket(bucket).prefix(prefix).marker(marker).maxKeys(PAGE).build();
-    }
-
-    public void add(List<S3Object> page) {
-        for (S3Object o : page) {
-            // "folder/" markers (consoles, filesystem-backed servers) are not files of the set
-            if (!o.key().endsWith("/")) {
-                objects.add(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified()));
-            }
-        }
-        more = page.size() >= PAGE;
-        if (!page.isEmpty()) {
-            marker = page.get(page.size() - 1).key();
-        }
-    }
-
-    public String prefix() {
-        return prefix;
-    }
-
-    public List<RemoteObject> objects() {
-        return List.copyOf(objects);
+        this(bucket, prefix, List.of());
     }
 }

@@ -10,12 +10,15 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Builds the one S3Client every S3 request of the process goes through. */
 public final class S3ClientFactory {
+
+    static final int DEFAULT_CONNECTIONS = 50;
 
     private S3ClientFactory() {
     }
@@ -26,6 +29,14 @@ public final class S3ClientFactory {
      * integrity is checked with Content-MD5 and ETags instead.
      */
     public static S3Client create(S3Settings settings, ExecutionInterceptor... interceptors) {
+        return create(settings, DEFAULT_CONNECTIONS, interceptors);
+    }
+
+    /**
+     * connections: the pool's size; a pass keeps streams x part-streams uploads in flight, and listings and the
+     * status page's downloads need a few more beside them.
+     */
+    public static S3Client create(S3Settings settings, int connections, ExecutionInterceptor... interceptors) {
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
                 .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()).retryOnException(S3ClientFactory::answerCutShort))
@@ -36,7 +47,13 @@ public final class S3ClientFactory {
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
-                .httpClientBuilder(CutXmlAnswers.around(new JdkHttpClient.Builder(Duration.ofSeconds(10), Duration.ofMinutes(2))))
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(connections)
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        // an answer that stops arriving this long is a dead connection: the request is sent again
+                        .socketTimeout(Duration.ofMinutes(2))
+                        .connectionMaxIdleTime(Duration.ofSeconds(20))
+                        .tcpKeepAlive(true))
                 .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(settings.pathStyle())
                         .chunkedEncodingEnabled(false)
@@ -56,8 +73,8 @@ public final class S3ClientFactory {
     }
 
     /**
-     * An answer the connection cut short: the JDK client hands the SDK what arrived, which fails to parse. Not a
-     * retryable error to the SDK by default, but the request is worth sending again (a listing, a part's answer).
+     * An answer the connection cut short (an I/O error while it was read, or XML that ends early): not always a
+     * retryable error to the SDK, but the request is worth sending again (a listing, a part's answer).
      */
     static boolean answerCutShort(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -20,11 +20,11 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.commons.io.input.BoundedInputStream;
+import offsite.store.Bucket;
+import offsite.store.Bucket.PendingUpload;
+import offsite.store.Bucket.StoredPart;
 import offsite.store.S3Errors;
-import offsite.store.S3Uploads;
-import offsite.store.S3Uploads.StoredPart;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
+import offsite.store.StoreException;
 
 /**
  * Sends one file: a single PUT below the multipart threshold (with Content-MD5 when it replaces an object), otherwise
@@ -35,7 +35,7 @@ public final class ChunkUpload {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkUpload.class);
 
-    private final S3Uploads s3;
+    private final Bucket s3;
     private final UploadShape shape;
     private final HashCache hashes;
     private final BandwidthLimiter limiter;
@@ -47,7 +47,7 @@ public final class ChunkUpload {
      * hashPassFirst: the SDK reads each body once to sign it before sending it (it must over plain http);
      * that local read is neither throttled nor counted as progress.
      */
-    public ChunkUpload(S3Uploads s3, UploadShape shape, HashCache hashes, BandwidthLimiter limiter, ExecutorService parts,
+    public ChunkUpload(Bucket s3, UploadShape shape, HashCache hashes, BandwidthLimiter limiter, ExecutorService parts,
             boolean hashPassFirst) {
         this.s3 = s3;
         this.shape = shape;
@@ -110,12 +110,10 @@ public final class ChunkUpload {
         }
         String md5Hex = known != null ? known : hashes.etag(local, shape);
         String contentMd5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Hex));
-        String etag;
-        try {
-            etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5);
-        } catch (IllegalStateException unconfirmed) { // its answer was cut and the object is not (yet) these bytes: once more
-            LOG.warn("{}: {}; sending it again", key, unconfirmed.getMessage());
-            etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5);
+        String etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5, Map.of());
+        if (!etag.equalsIgnoreCase(md5Hex)) { // its answer was cut and the object is not (yet) these bytes: once more
+            LOG.warn("{}: the PUT's answer did not confirm the bytes (ETag '{}'); sending it again", key, etag);
+            etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5, Map.of());
         }
         if (!etag.equalsIgnoreCase(md5Hex)) {
             return UploadOutcome.failed(key, local.size(), System.currentTimeMillis() - started,
@@ -132,19 +130,13 @@ public final class ChunkUpload {
      */
     private UploadOutcome singleNew(String key, LocalFile local, RunProgress progress, RunProgress.Stream stream, long started) {
         MessageDigest digest = LocalEtag.md5();
-        String etag;
-        String md5Hex;
-        try {
-            etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null);
+        // an answer cut short is settled by the object's own ETag, which tells whether the bytes sent arrived
+        String etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null, Map.of());
+        String md5Hex = HexFormat.of().formatHex(digest.digest());
+        if (etag.isEmpty()) {
+            LOG.warn("{}: the PUT's answer was lost and no object is there; sending it again", key);
+            etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null, Map.of());
             md5Hex = HexFormat.of().formatHex(digest.digest());
-        } catch (IllegalStateException unconfirmed) { // its answer was cut: the object tells whether the bytes sent arrived
-            md5Hex = HexFormat.of().formatHex(digest.digest());
-            etag = s3.storedEtag(key);
-            if (!md5Hex.equalsIgnoreCase(etag)) {
-                LOG.warn("{}: {}; sending it again", key, unconfirmed.getMessage());
-                etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null);
-                md5Hex = HexFormat.of().formatHex(digest.digest());
-            }
         }
         if (!unchanged(local)) {
             s3.delete(key);
@@ -166,30 +158,30 @@ public final class ChunkUpload {
         int count = shape.parts(size);
         String uploadId = null;
         Map<Integer, StoredPart> stored = Map.of();
-        for (S3Uploads.Pending p : s3.pending(key)) {
+        for (PendingUpload p : s3.pendingUploads(key)) {
             if (!p.key().equals(key)) {
                 continue;
             }
             if (uploadId != null) {
-                s3.abort(key, uploadId); // keep only the newest pending upload of this key
+                s3.abortUpload(key, uploadId); // keep only the newest pending upload of this key
             }
             uploadId = p.uploadId();
         }
         if (uploadId != null) {
             try {
-                stored = s3.parts(key, uploadId).stream().collect(Collectors.toMap(StoredPart::number, Function.identity()));
-            } catch (software.amazon.awssdk.services.s3.model.S3Exception unreadable) {
+                stored = s3.listParts(key, uploadId).stream().collect(Collectors.toMap(StoredPart::number, Function.identity(), (a, b) -> b));
+            } catch (StoreException unreadable) {
                 // listed but its parts cannot be read (aborted meanwhile, or a server's leftover): start afresh
                 try {
-                    s3.abort(key, uploadId);
-                } catch (software.amazon.awssdk.services.s3.model.S3Exception ignored) {
+                    s3.abortUpload(key, uploadId);
+                } catch (StoreException ignored) {
                     // the next pass's sweep of stale uploads tries again
                 }
                 uploadId = null;
             }
         }
         if (uploadId == null) {
-            uploadId = s3.begin(key);
+            uploadId = s3.createUpload(key, Map.of());
         }
         // parts go up side by side on the shared part pool; each is either found stored (and checked) or sent
         List<Future<PartResult>> futures = new ArrayList<>(count);
@@ -223,11 +215,11 @@ public final class ChunkUpload {
             failure = failure == null ? r.failure() : failure;
         }
         if ((failure != null || cut == 0) && !java.nio.file.Files.exists(local.path())) {
-            s3.abort(key, uploadId); // nothing left to resume from
+            s3.abortUpload(key, uploadId); // nothing left to resume from
             return vanished(key, local, started);
         }
         if (failure != null && !unchanged(local)) {
-            s3.abort(key, uploadId); // the stored parts hold the old bytes: nothing to resume
+            s3.abortUpload(key, uploadId); // the stored parts hold the old bytes: nothing to resume
             return changed(key, local, started);
         }
         if (failure != null) {
@@ -238,7 +230,7 @@ public final class ChunkUpload {
                     "cut with " + (count - cut) + " of " + count + " parts stored: " + window.closedReason() + "; resumes next run");
         }
         if (!unchanged(local)) {
-            s3.abort(key, uploadId);
+            s3.abortUpload(key, uploadId);
             return new UploadOutcome(key, UploadOutcome.Status.CHANGED_DURING_UPLOAD, size, sent, reused,
                     System.currentTimeMillis() - started, null, "the file changed while it was sent; upload aborted, sent again next run");
         }
@@ -249,7 +241,7 @@ public final class ChunkUpload {
             completed.add(r.part());
         }
         String expected = LocalEtag.multipartEtag(ofParts.digest(), count);
-        String etag = s3.complete(key, uploadId, completed);
+        String etag = s3.completeUpload(key, uploadId, completed);
         if (!etag.equalsIgnoreCase(expected)) {
             return UploadOutcome.failed(key, size, System.currentTimeMillis() - started,
                     "server ETag " + etag + " differs from the local multipart ETag " + expected);
@@ -287,16 +279,7 @@ public final class ChunkUpload {
         long sent = 0;
         for (int attempt = 1; attempt <= 2; attempt++) {
             MessageDigest digest = LocalEtag.md5();
-            String etag;
-            try {
-                etag = s3.sendPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
-            } catch (RuntimeException e) {
-                // the JDK client rethrows a connection broken while awaiting 100-continue unchecked: the SDK never retries it
-                if (attempt == 2 || !brokenConnection(e)) {
-                    throw e;
-                }
-                continue;
-            }
+            String etag = s3.uploadPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
             byte[] md5 = digest.digest();
             sent += length;
             // no ETag: the answer was cut in its headers, the part is unconfirmed and goes again
@@ -308,26 +291,21 @@ public final class ChunkUpload {
     }
 
     /** A body the SDK can re-open on retry: each stream reads the range afresh and restarts the digest. */
-    private RequestBody body(Path file, long offset, long length, MessageDigest digest, RunProgress progress,
+    private Bucket.Body body(Path file, long offset, long length, MessageDigest digest, RunProgress progress,
             RunProgress.Stream stream) {
         java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
-        ContentStreamProvider provider = () -> {
-            try {
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-                channel.position(offset);
-                InputStream range = BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel)).setMaxCount(length).get();
-                if (hashPassFirst && opened.incrementAndGet() % 2 == 1) {
-                    return range; // the signing pass of an attempt: local only
-                }
-                if (digest != null) {
-                    digest.reset();
-                }
-                return new MeteredInputStream(range, limiter, digest, n -> progress.add(stream, n));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        return new Bucket.Body(length, () -> {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(offset);
+            InputStream range = BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel)).setMaxCount(length).get();
+            if (hashPassFirst && opened.incrementAndGet() % 2 == 1) {
+                return range; // the signing pass of an attempt: local only
             }
-        };
-        return RequestBody.fromContentProvider(provider, length, "application/octet-stream");
+            if (digest != null) {
+                digest.reset();
+            }
+            return new MeteredInputStream(range, limiter, digest, n -> progress.add(stream, n));
+        });
     }
 
     private static byte[] md5Of(Path file, long offset, long length) throws IOException {
@@ -338,15 +316,6 @@ public final class ChunkUpload {
             }
         }
         return md5.digest();
-    }
-
-    private static boolean brokenConnection(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean unchanged(LocalFile local) {

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import offsite.files.DiskFull;
 import offsite.store.RemoteObject;
-import offsite.store.S3Downloads;
+import offsite.store.Bucket;
 
 /**
  * Brings a mirrored set back: every object under the prefix to DIR, in parallel under the bandwidth cap, each
@@ -31,12 +31,12 @@ public final class SetRestore {
     /** Downloads of one object per run, each resuming where the last answer was cut. */
     static final int ATTEMPTS = 4;
 
-    private final S3Downloads s3;
+    private final Bucket s3;
     private final UploadShape shape;
     private final BandwidthLimiter limiter;
     private final ExecutorService streams;
 
-    public SetRestore(S3Downloads s3, UploadShape shape, BandwidthLimiter limiter, ExecutorService streams) {
+    public SetRestore(Bucket s3, UploadShape shape, BandwidthLimiter limiter, ExecutorService streams) {
         this.s3 = s3;
         this.shape = shape;
         this.limiter = limiter;
@@ -142,7 +142,7 @@ public final class SetRestore {
     private void download(String key, Path part, long offset, RunProgress.Stream stream, RunProgress progress) throws IOException, AnswerCut {
         InputStream opened;
         try {
-            opened = s3.open(key, offset);
+            opened = s3.get(key, offset);
         } catch (IOException | RuntimeException e) {
             throw new AnswerCut(key + ": " + describe(e));
         }
@@ -177,7 +177,7 @@ public final class SetRestore {
             }
         }
         long size = Files.size(file);
-        long partSize = shape.multipart(size) && shape.parts(size) == parts ? shape.partSizeFor(size) : s3.partSize(o.key());
+        long partSize = shape.multipart(size) && shape.parts(size) == parts ? shape.partSizeFor(size) : s3.firstPartSize(o.key());
         return LocalEtag.multipart(file, partSize);
     }
 }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import offsite.store.S3Downloads;
+import offsite.store.Bucket;
 
 /**
  * Checks the bucket against the local set without downloading: every file by size and ETag (the plan of a pass
@@ -18,10 +18,10 @@ public final class SetVerify {
     public record Difference(String key, String what) {
     }
 
-    private final S3Downloads s3;
+    private final Bucket s3;
     private final UploadShape shape;
 
-    public SetVerify(S3Downloads s3, UploadShape shape) {
+    public SetVerify(Bucket s3, UploadShape shape) {
         this.s3 = s3;
         this.shape = shape;
     }
@@ -68,11 +68,11 @@ public final class SetVerify {
     }
 
     private String etagOfDownload(PlannedFile f) throws IOException {
-        try (InputStream in = s3.open(f.key(), 0)) {
+        try (InputStream in = s3.get(f.key(), 0)) {
             if (f.remote().partCount() == 0) {
                 return LocalEtag.single(in);
             }
-            long partSize = shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.partSize(f.key());
+            long partSize = shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.firstPartSize(f.key());
             return LocalEtag.multipart(in, partSize);
         }
     }

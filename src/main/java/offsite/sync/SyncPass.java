@@ -23,10 +23,9 @@ import offsite.report.SyncReport.Count;
 import offsite.report.SyncReport.Problem;
 import offsite.store.Listing;
 import offsite.store.RemoteObject;
-import offsite.store.BucketCheck;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
-import offsite.store.S3Uploads;
+import offsite.store.Bucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +40,11 @@ public final class SyncPass {
 
     private final SyncSettings settings;
     private final S3Settings s3Settings;
-    private final BucketCheck bucketCheck;
     private final String bucket;
     private final SourceScan scan;
     private final MaintenanceGuard guard;
     private final ChunkUpload chunks;
-    private final S3Uploads s3;
+    private final Bucket s3;
     private final HashCache hashes;
     private final BandwidthLimiter limiter;
     private final ReportStore reports;
@@ -98,14 +96,13 @@ public final class SyncPass {
         }
     }
 
-    public SyncPass(SyncSettings settings, S3Settings s3Settings, BucketCheck bucketCheck, SourceScan scan, MaintenanceGuard guard, ChunkUpload chunks, S3Uploads s3,
+    public SyncPass(SyncSettings settings, S3Settings s3Settings, SourceScan scan, MaintenanceGuard guard, ChunkUpload chunks, Bucket s3,
             HashCache hashes, BandwidthLimiter limiter, ReportStore reports, offsite.store.Generations generations,
             java.util.function.Function<String, List<RemoteObject>> lister, Clock clock) {
         this.generations = generations;
         this.lister = lister;
         this.settings = settings;
         this.s3Settings = s3Settings;
-        this.bucketCheck = bucketCheck;
         this.bucket = s3Settings.bucket();
         this.scan = scan;
         this.guard = guard;
@@ -140,7 +137,7 @@ public final class SyncPass {
             r.stop(RunStatus.FAILED, "refused: " + missing.get());
             return r.token;
         }
-        String bucketProblem = bucketCheck.problem();
+        String bucketProblem = s3.problem();
         if (bucketProblem != null) {
             r.errors.add(new Problem("s3", bucketProblem));
             r.stop(RunStatus.FAILED, bucketProblem);
@@ -225,10 +222,10 @@ public final class SyncPass {
     public void abortStaleUploads() {
         Set<String> uploading = new HashSet<>();
         run.plan.uploads().forEach(f -> uploading.add(f.key()));
-        for (S3Uploads.Pending p : s3.pending(run.prefix)) {
+        for (Bucket.PendingUpload p : s3.pendingUploads(run.prefix)) {
             if (!uploading.contains(p.key())) {
                 LOG.info("aborting stale pending upload of {}", p.key());
-                s3.abort(p.key(), p.uploadId());
+                s3.abortUpload(p.key(), p.uploadId());
             }
         }
     }

@@ -54,7 +54,7 @@ class TruncatedAnswersTest {
     }
 
     private static boolean listing(String line) {
-        return line.startsWith("GET ") && line.contains("max-keys=") && !line.contains("uploads");
+        return line.startsWith("GET ") && line.contains("list-type=2") && !line.contains("uploads");
     }
 
     private List<Activity> activity() {
@@ -147,7 +147,7 @@ class TruncatedAnswersTest {
         assertThat(retried.status()).as(retried.headline()).isEqualTo(RunStatus.OK);
         assertThat(retried.deleted().files()).isEqualTo(1);
         assertThat(app.bucketFiles("trash/")).containsOnlyKeys(java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "/sets/Set A.rbc");
-        assertThat(activity()).filteredOn(a -> a.operation().equals("ListObjects") && a.key().equals("sets/")).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(activity()).filteredOn(a -> a.operation().equals("ListObjectsV2") && a.key().equals("sets/")).hasSizeGreaterThanOrEqualTo(3);
         assertMirroredAndNothingPending();
     }
 

@@ -13,7 +13,6 @@ import offsite.sync.UploadShape;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** What Offsite relies on from an S3 server, proven against S3Proxy: multipart resume and S3's ETag rules. */
@@ -31,25 +30,25 @@ class S3ProxyContractTest {
         Path file = dir.resolve("chunk");
         Files.write(file, data);
         try (S3Client client = S3ClientFactory.create(s)) {
-            S3Uploads uploads = new S3Uploads(client, s.bucket());
-            String id = uploads.begin("set/chunk");
-            uploads.sendPart("set/chunk", id, 1, RequestBody.fromBytes(slice(data, 0, partSize)), md5(slice(data, 0, partSize)));
+            Bucket uploads = new S3Bucket(client, s, new Fallbacks());
+            String id = uploads.createUpload("set/chunk", java.util.Map.of());
+            uploads.uploadPart("set/chunk", id, 1, Bucket.Body.of(slice(data, 0, partSize)), md5(slice(data, 0, partSize)));
 
-            assertThat(uploads.pending("set/")).extracting(S3Uploads.Pending::uploadId).containsExactly(id);
-            List<S3Uploads.StoredPart> parts = uploads.parts("set/chunk", id);
+            assertThat(uploads.pendingUploads("set/")).extracting(Bucket.PendingUpload::uploadId).containsExactly(id);
+            List<Bucket.StoredPart> parts = uploads.listParts("set/chunk", id);
             assertThat(parts).hasSize(1);
             assertThat(parts.get(0).size()).isEqualTo(partSize);
             assertThat(TestS3.list(client, s.bucket(), "set/")).as("a pending upload is invisible").isEmpty();
 
             byte[] p2 = slice(data, partSize, partSize);
             byte[] p3 = slice(data, 2 * partSize, data.length - 2 * partSize);
-            String e2 = uploads.sendPart("set/chunk", id, 2, RequestBody.fromBytes(p2), md5(p2));
-            String e3 = uploads.sendPart("set/chunk", id, 3, RequestBody.fromBytes(p3), md5(p3));
-            String etag = uploads.complete("set/chunk", id, List.of(parts.get(0),
-                    new S3Uploads.StoredPart(2, p2.length, e2), new S3Uploads.StoredPart(3, p3.length, e3)));
+            String e2 = uploads.uploadPart("set/chunk", id, 2, Bucket.Body.of(p2), md5(p2));
+            String e3 = uploads.uploadPart("set/chunk", id, 3, Bucket.Body.of(p3), md5(p3));
+            String etag = uploads.completeUpload("set/chunk", id, List.of(parts.get(0),
+                    new Bucket.StoredPart(2, p2.length, e2), new Bucket.StoredPart(3, p3.length, e3)));
 
             assertThat(etag).isEqualTo(LocalEtag.of(file, data.length, new UploadShape(partSize, partSize)));
-            assertThat(uploads.pending("set/")).isEmpty();
+            assertThat(uploads.pendingUploads("set/")).isEmpty();
             assertThat(client.headObject(b -> b.bucket(s.bucket()).key("set/chunk")).contentLength()).isEqualTo(data.length);
         }
     }
@@ -58,10 +57,10 @@ class S3ProxyContractTest {
     void aborted_upload_leaves_nothing_behind() {
         S3Settings s = TestS3.freshBucket();
         try (S3Client client = S3ClientFactory.create(s)) {
-            S3Uploads uploads = new S3Uploads(client, s.bucket());
-            String id = uploads.begin("set/x");
-            uploads.abort("set/x", id);
-            assertThat(uploads.pending("set/")).isEmpty();
+            Bucket uploads = new S3Bucket(client, s, new Fallbacks());
+            String id = uploads.createUpload("set/x", java.util.Map.of());
+            uploads.abortUpload("set/x", id);
+            assertThat(uploads.pendingUploads("set/")).isEmpty();
             assertThat(TestS3.list(client, s.bucket(), "")).isEmpty();
         }
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import offsite.store.Fallbacks;
 import offsite.store.Generations;
+import offsite.store.S3Bucket;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,7 @@ class GenerationsTest {
             assertThat(fresh.out()).contains("started generation 2 under sets.g2/");
             assertThat(app.bucketFiles("sets.g2/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
             assertThat(app.bucketFiles("sets/")).as("the old generation is untouched").containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
-            Generations generations = new Generations(app.client, app.s3.bucket(), "sets/");
+            Generations generations = new Generations(new S3Bucket(app.client, app.s3, new Fallbacks()), "sets/");
             assertThat(generations.load().current()).isEqualTo(2);
             assertThat(generations.load().currentGeneration().complete()).isNotNull();
             assertThat(generations.load().currentGeneration().verified()).isNull();

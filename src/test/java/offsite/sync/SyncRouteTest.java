@@ -81,7 +81,7 @@ class SyncRouteTest {
         var activities = new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
 
         assertThat(activities).extracting(offsite.activity.Activity::operation)
-                .contains("ListObjects", "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload");
+                .contains("ListObjectsV2", "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload");
         assertThat(activities).filteredOn(a -> a.key().endsWith(".generations.json")).allSatisfy(a -> assertThat(a.pipeline()).isEqualTo("state"));
         assertThat(activities).filteredOn(a -> !a.key().isEmpty() && !a.key().endsWith(".generations.json")).allSatisfy(a -> {
             // the storage sample after the pass lists the images too: each request is told by its key's prefix

@@ -1,0 +1,206 @@
+package offsite.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A bucket with what the service lacks made up for, around the one that talks to it. Optional operations that
+ * the service refuses (501, 405, 400 InvalidRequest) degrade instead of failing a pass, each named once in a WARN
+ * ({@link Fallbacks}): pending multipart uploads and their parts come from the {@link UploadJournal} kept in the
+ * data directory, a refused Content-MD5 is dropped (every body is still checked by its ETag after the upload).
+ * A refused copy is recorded and thrown: only the caller knows whether a download and upload may replace it.
+ */
+public final class FallbackBucket implements Bucket {
+
+    private final Bucket bucket;
+    private final UploadJournal journal;
+    private final Fallbacks fallbacks;
+    private final Clock clock;
+
+    public FallbackBucket(Bucket bucket, UploadJournal journal, Fallbacks fallbacks, Clock clock) {
+        this.bucket = bucket;
+        this.journal = journal;
+        this.fallbacks = fallbacks;
+        this.clock = clock;
+    }
+
+    public Fallbacks fallbacks() {
+        return fallbacks;
+    }
+
+    @Override
+    public String name() {
+        return bucket.name();
+    }
+
+    @Override
+    public String problem() {
+        return bucket.problem();
+    }
+
+    @Override
+    public List<RemoteObject> list(String prefix) {
+        return bucket.list(prefix);
+    }
+
+    @Override
+    public Optional<StoredObject> head(String key) {
+        return bucket.head(key);
+    }
+
+    @Override
+    public String put(String key, Body body, String contentMd5, Map<String, String> metadata) {
+        if (contentMd5 != null && !fallbacks.lacks("Content-MD5")) {
+            try {
+                return bucket.put(key, body, contentMd5, metadata);
+            } catch (StoreException e) {
+                if (!e.unsupported()) {
+                    throw e;
+                }
+                fallbacks.use("Content-MD5", "bodies go without it and each is checked by its ETag after the upload");
+            }
+        }
+        return bucket.put(key, body, null, metadata);
+    }
+
+    @Override
+    public String createUpload(String key, Map<String, String> metadata) {
+        String uploadId = bucket.createUpload(key, metadata);
+        journal.begin(key, uploadId, clock.instant());
+        return uploadId;
+    }
+
+    @Override
+    public String uploadPart(String key, String uploadId, int number, Body body, String contentMd5) {
+        String etag = null;
+        boolean sent = false;
+        if (contentMd5 != null && !fallbacks.lacks("Content-MD5")) {
+            try {
+                etag = bucket.uploadPart(key, uploadId, number, body, contentMd5);
+                sent = true;
+            } catch (StoreException e) {
+                if (!e.unsupported()) {
+                    throw e;
+                }
+                fallbacks.use("Content-MD5", "bodies go without it and each is checked by its ETag after the upload");
+            }
+        }
+        if (!sent) {
+            etag = bucket.uploadPart(key, uploadId, number, body, null);
+        }
+        if (etag != null) {
+            journal.part(key, uploadId, new StoredPart(number, body.length(), etag));
+        }
+        return etag;
+    }
+
+    @Override
+    public List<StoredPart> listParts(String key, String uploadId) {
+        if (!fallbacks.lacks("ListParts")) {
+            try {
+                return bucket.listParts(key, uploadId);
+            } catch (StoreException e) {
+                if (!e.unsupported()) {
+                    throw e;
+                }
+                fallbacks.use("ListParts", "the parts of a cut upload are read from the upload journal in the data directory");
+            }
+        }
+        return journal.parts(key, uploadId).orElse(List.of());
+    }
+
+    @Override
+    public String completeUpload(String key, String uploadId, List<StoredPart> parts) {
+        String etag = bucket.completeUpload(key, uploadId, parts);
+        journal.end(key, uploadId);
+        return etag;
+    }
+
+    /**
+     * Aborts until the upload is gone: a part still in flight when the abort arrives may be stored after it (S3's
+     * documentation says to abort again). Three asks at most; the journal forgets the upload either way.
+     */
+    @Override
+    public void abortUpload(String key, String uploadId) {
+        for (int attempt = 1; ; attempt++) {
+            bucket.abortUpload(key, uploadId);
+            if (attempt >= 3 || fallbacks.lacks("ListMultipartUploads")
+                    || pendingUploads(key).stream().noneMatch(p -> p.uploadId().equals(uploadId))) {
+                break;
+            }
+            try {
+                Thread.sleep(200L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        journal.end(key, uploadId);
+    }
+
+    @Override
+    public List<PendingUpload> pendingUploads(String prefix) {
+        if (!fallbacks.lacks("ListMultipartUploads")) {
+            try {
+                List<PendingUpload> listed = bucket.pendingUploads(prefix);
+                forgetGone(prefix, listed);
+                return listed;
+            } catch (StoreException e) {
+                if (!e.unsupported()) {
+                    throw e;
+                }
+                fallbacks.use("ListMultipartUploads", "pending uploads are read from the upload journal in the data directory,"
+                        + " so a cut upload still resumes");
+            }
+        }
+        return journal.pending(prefix);
+    }
+
+    /** Journaled uploads the service no longer has (completed or aborted elsewhere) are forgotten. */
+    private void forgetGone(String prefix, List<PendingUpload> listed) {
+        Set<String> live = listed.stream().map(PendingUpload::uploadId).collect(Collectors.toSet());
+        for (PendingUpload p : journal.pending(prefix)) {
+            if (!live.contains(p.uploadId())) {
+                journal.end(p.key(), p.uploadId());
+            }
+        }
+    }
+
+    @Override
+    public InputStream get(String key, long offset) throws IOException {
+        return bucket.get(key, offset);
+    }
+
+    @Override
+    public long firstPartSize(String key) {
+        return bucket.firstPartSize(key);
+    }
+
+    @Override
+    public void copy(String fromKey, String toKey, long size) {
+        try {
+            bucket.copy(fromKey, toKey, size);
+        } catch (StoreException e) {
+            if (e.unsupported()) {
+                fallbacks.use("CopyObject", "objects moved to the trash are downloaded and uploaded again; replaced objects are not kept");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        bucket.delete(key);
+    }
+
+    @Override
+    public boolean versioned() {
+        return bucket.versioned();
+    }
+}

@@ -1,0 +1,378 @@
+package offsite.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
+
+/**
+ * The bucket over the one S3 client: the only class that calls it. Listings walk folder by folder (prefix and
+ * delimiter, as rclone does), each folder to the end of its pages; answers that lost their ETag are settled with a
+ * HEAD of the object. Every SDK failure leaves as a {@link StoreException}.
+ */
+public final class S3Bucket implements Bucket {
+
+    /** S3's largest single copy; larger objects are copied part by part (UploadPartCopy). */
+    static final long MAX_COPY = 5L << 30;
+    static final long COPY_PART = 512L << 20;
+
+    private final S3Client s3;
+    private final S3Settings settings;
+    private final Fallbacks fallbacks;
+
+    public S3Bucket(S3Client s3, S3Settings settings, Fallbacks fallbacks) {
+        this.s3 = s3;
+        this.settings = settings;
+        this.fallbacks = fallbacks;
+    }
+
+    @Override
+    public String name() {
+        return settings.bucket();
+    }
+
+    @Override
+    public String problem() {
+        try {
+            s3.headBucket(b -> b.bucket(name()));
+            return null;
+        } catch (NoSuchBucketException e) {
+            return create();
+        } catch (S3Exception e) {
+            return e.statusCode() == 404 ? create() : S3Errors.explain(e, settings);
+        } catch (RuntimeException e) {
+            return S3Errors.explain(e, settings);
+        }
+    }
+
+    private String create() {
+        if (!settings.createBucket()) {
+            return "offsite.s3.bucket: bucket '" + name() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";
+        }
+        try {
+            s3.createBucket(b -> b.bucket(name()));
+            return null;
+        } catch (RuntimeException e) {
+            return "cannot create bucket '" + name() + "': " + S3Errors.explain(e, settings);
+        }
+    }
+
+    @Override
+    public List<RemoteObject> list(String prefix) {
+        List<RemoteObject> out = new ArrayList<>();
+        Deque<String> folders = new ArrayDeque<>();
+        folders.add(prefix);
+        while (!folders.isEmpty()) {
+            String folder = folders.poll();
+            String token = null;
+            do {
+                String after = token;
+                ListObjectsV2Response page = call("ListObjectsV2", folder,
+                        () -> s3.listObjectsV2(b -> b.bucket(name()).prefix(folder).delimiter("/").continuationToken(after)));
+                for (S3Object o : page.contents()) {
+                    if (!o.key().endsWith("/")) { // "folder/" markers (consoles, filesystem stores) are not files
+                        out.add(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified()));
+                    }
+                }
+                for (CommonPrefix p : page.commonPrefixes()) {
+                    folders.add(p.prefix());
+                }
+                token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+                if (token != null && token.isEmpty() || Boolean.TRUE.equals(page.isTruncated()) && token == null) {
+                    throw new StoreException("ListObjectsV2", folder, 200, "", "a page marked truncated came without a continuation"
+                            + " token: the listing cannot be followed to its end", null);
+                }
+            } while (token != null);
+        }
+        out.sort(Comparator.comparing(RemoteObject::key));
+        return out;
+    }
+
+    @Override
+    public Optional<StoredObject> head(String key) {
+        try {
+            HeadObjectResponse h = call("HeadObject", key, () -> s3.headObject(b -> b.bucket(name()).key(key)));
+            return Optional.of(new StoredObject(key, h.contentLength(), h.eTag(), h.lastModified(), h.metadata()));
+        } catch (StoreException e) {
+            if (e.notFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String put(String key, Body body, String contentMd5, Map<String, String> metadata) {
+        String etag = call("PutObject", key, () -> s3.putObject(b -> b.bucket(name()).key(key).contentType("application/octet-stream")
+                .contentLength(body.length()).contentMD5(contentMd5).metadata(metadata), requestBody(body, key)).eTag());
+        return etag == null || etag.isBlank() ? storedEtag(key) : unquoted(etag);
+    }
+
+    /** The ETag of the object at key now, empty when there is none: for an answer that lost its own. */
+    private String storedEtag(String key) {
+        return head(key).map(StoredObject::etag).orElse("");
+    }
+
+    @Override
+    public String createUpload(String key, Map<String, String> metadata) {
+        return call("CreateMultipartUpload", key, () -> s3.createMultipartUpload(b -> b.bucket(name()).key(key)
+                .contentType("application/octet-stream").metadata(metadata)).uploadId());
+    }
+
+    @Override
+    public String uploadPart(String key, String uploadId, int number, Body body, String contentMd5) {
+        String etag = call("UploadPart", key, () -> s3.uploadPart(b -> b.bucket(name()).key(key).uploadId(uploadId).partNumber(number)
+                .contentLength(body.length()).contentMD5(contentMd5), requestBody(body, key)).eTag());
+        return etag == null || etag.isBlank() ? null : unquoted(etag);
+    }
+
+    @Override
+    public List<StoredPart> listParts(String key, String uploadId) {
+        List<StoredPart> out = new ArrayList<>();
+        Integer marker = null;
+        while (true) {
+            Integer after = marker;
+            ListPartsResponse page = call("ListParts", key, () -> s3.listParts(b -> b.bucket(name()).key(key).uploadId(uploadId)
+                    .partNumberMarker(after)));
+            for (Part p : page.parts()) {
+                out.add(new StoredPart(p.partNumber(), p.size(), unquoted(p.eTag())));
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextPartNumberMarker() == null) {
+                return out;
+            }
+            marker = page.nextPartNumberMarker();
+        }
+    }
+
+    @Override
+    public String completeUpload(String key, String uploadId, List<StoredPart> parts) {
+        List<CompletedPart> completed = parts.stream()
+                .sorted(Comparator.comparingInt(StoredPart::number))
+                .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build())
+                .toList();
+        String etag;
+        try {
+            etag = call("CompleteMultipartUpload", key, () -> s3.completeMultipartUpload(b -> b.bucket(name()).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag());
+        } catch (StoreException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+            etag = null; // a retry of a completion whose answer was lost: the upload is gone, the object may be there
+        }
+        if (etag == null || unquoted(etag).isBlank()) {
+            etag = storedEtag(key);
+            if (etag.isEmpty()) {
+                throw new StoreException("CompleteMultipartUpload", key, 0, "", "the answer to the completion was lost, and its upload"
+                        + " is gone with no object in its place: the next run finds it complete or sends it again", null);
+            }
+        }
+        return unquoted(etag);
+    }
+
+    @Override
+    public void abortUpload(String key, String uploadId) {
+        try {
+            call("AbortMultipartUpload", key, () -> s3.abortMultipartUpload(b -> b.bucket(name()).key(key).uploadId(uploadId)));
+        } catch (StoreException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public List<PendingUpload> pendingUploads(String prefix) {
+        List<PendingUpload> out = new ArrayList<>();
+        String keyMarker = null;
+        String idMarker = null;
+        while (true) {
+            String km = keyMarker;
+            String im = idMarker;
+            ListMultipartUploadsResponse page = call("ListMultipartUploads", prefix, () -> s3.listMultipartUploads(b -> b.bucket(name())
+                    .prefix(prefix).keyMarker(km).uploadIdMarker(im)));
+            for (MultipartUpload u : page.uploads()) {
+                out.add(new PendingUpload(u.key(), u.uploadId(), u.initiated()));
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                break;
+            }
+            keyMarker = page.nextKeyMarker();
+            idMarker = page.nextUploadIdMarker();
+            if (keyMarker == null && idMarker == null) {
+                break;
+            }
+        }
+        out.sort(Comparator.comparing(PendingUpload::initiated, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return out;
+    }
+
+    @Override
+    public InputStream get(String key, long offset) throws IOException {
+        ResponseInputStream<GetObjectResponse> in = call("GetObject", key, () -> s3.getObject(b -> {
+            b.bucket(name()).key(key);
+            if (offset > 0) {
+                b.range("bytes=" + offset + "-");
+            }
+        }));
+        if (offset > 0 && in.response().contentRange() == null) {
+            // the whole object came back (a service without ranged GETs): skip to the offset here
+            fallbacks.use("ranged GET", "the object is read from its start and the first bytes skipped");
+            in.skipNBytes(offset);
+        }
+        return new NamedBody(in, key, offset, in.response().contentLength());
+    }
+
+    /** An object's body whose read failures name the object and how far it came (the HTTP client's say neither). */
+    private static final class NamedBody extends java.io.FilterInputStream {
+        private final String key;
+        private final long offset;
+        private final Long length;
+        private long read;
+
+        NamedBody(InputStream in, String key, long offset, Long length) {
+            super(in);
+            this.key = key;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, len);
+                read += Math.max(0, n);
+                return n;
+            } catch (IOException e) {
+                throw new IOException("the download of " + key + " was cut short after " + (offset + read)
+                        + (length == null ? "" : " of " + (offset + length)) + " bytes (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    @Override
+    public long firstPartSize(String key) {
+        return call("HeadObject", key, () -> s3.headObject(b -> b.bucket(name()).key(key).partNumber(1))).contentLength();
+    }
+
+    @Override
+    public void copy(String fromKey, String toKey, long size) {
+        if (size <= MAX_COPY) {
+            call("CopyObject", fromKey, () -> s3.copyObject(b -> b.sourceBucket(name()).sourceKey(fromKey)
+                    .destinationBucket(name()).destinationKey(toKey)));
+            return;
+        }
+        Map<String, String> metadata = head(fromKey).map(StoredObject::metadata).orElse(Map.of());
+        String uploadId = createUpload(toKey, metadata);
+        try {
+            List<StoredPart> parts = new ArrayList<>();
+            int number = 1;
+            for (long first = 0; first < size; first += COPY_PART, number++) {
+                long last = Math.min(size, first + COPY_PART) - 1;
+                int n = number;
+                String range = "bytes=" + first + "-" + last;
+                UploadPartCopyResponse part = call("UploadPartCopy", fromKey, () -> s3.uploadPartCopy(b -> b.sourceBucket(name())
+                        .sourceKey(fromKey).destinationBucket(name()).destinationKey(toKey).uploadId(uploadId).partNumber(n)
+                        .copySourceRange(range)));
+                parts.add(new StoredPart(n, last - first + 1, unquoted(part.copyPartResult().eTag())));
+            }
+            completeUpload(toKey, uploadId, parts);
+        } catch (RuntimeException e) {
+            try {
+                abortUpload(toKey, uploadId);
+            } catch (RuntimeException ignored) {
+                e.addSuppressed(ignored);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            call("DeleteObject", key, () -> s3.deleteObject(b -> b.bucket(name()).key(key)));
+        } catch (StoreException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public boolean versioned() {
+        try {
+            return "Enabled".equals(call("GetBucketVersioning", "", () -> s3.getBucketVersioning(b -> b.bucket(name())).statusAsString()));
+        } catch (StoreException e) {
+            if (e.unsupported()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static RequestBody requestBody(Body body, String key) {
+        return RequestBody.fromContentProvider(() -> {
+            try {
+                return body.source().open();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the body of " + key + ": " + e.getMessage(), e);
+            }
+        }, body.length(), "application/octet-stream");
+    }
+
+    private static String unquoted(String etag) {
+        return etag == null ? "" : etag.replace("\"", "").replace("&quot;", "");
+    }
+
+    /**
+     * Runs one SDK call; what it throws leaves as a StoreException naming the operation and key. An answer whose
+     * connection broke while the SDK parsed it escapes the SDK's retries unchecked: it is sent again here, up to
+     * offsite.s3.max-attempts in all.
+     */
+    private <T> T call(String operation, String key, Supplier<T> request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return request.get();
+            } catch (S3Exception e) {
+                String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+                throw new StoreException(operation, key, e.statusCode(), code, S3Errors.explain(e, settings), e);
+            } catch (SdkException e) {
+                throw new StoreException(operation, key, 0, "", S3Errors.explain(e, settings), e);
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt >= settings.maxAttempts()) {
+                    throw new StoreException(operation, key, 0, "", S3Errors.explain(e, settings), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package offsite.store;
+
+/**
+ * A request the bucket refused or could not answer: the operation, the key, and the HTTP status and S3 error code
+ * when there was an answer (status 0 when there was none). The SDK's own exception is the cause.
+ */
+public final class StoreException extends RuntimeException {
+
+    private final String operation;
+    private final String key;
+    private final int status;
+    private final String code;
+
+    public StoreException(String operation, String key, int status, String code, String message, Throwable cause) {
+        super(operation + (key == null || key.isEmpty() ? "" : " " + key) + ": " + message, cause);
+        this.operation = operation;
+        this.key = key;
+        this.status = status;
+        this.code = code == null ? "" : code;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The HTTP status of the answer, 0 when no answer came. */
+    public int status() {
+        return status;
+    }
+
+    /** The S3 error code (NoSuchKey, SlowDown, NotImplemented, ...), empty when the answer had none. */
+    public String code() {
+        return code;
+    }
+
+    public boolean notFound() {
+        return status == 404;
+    }
+
+    /**
+     * The service does not offer the operation (501 NotImplemented, 405, or 400 InvalidRequest / NotImplemented):
+     * an optional one then falls back instead of failing the pass.
+     */
+    public boolean unsupported() {
+        return status == 501 || status == 405 || "NotImplemented".equals(code) || status == 400 && "InvalidRequest".equals(code);
+    }
+}
