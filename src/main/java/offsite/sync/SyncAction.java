@@ -11,7 +11,9 @@ public enum SyncAction {
     /** in the bucket only: delete when deletions are enabled and allowed */
     REMOTE_ONLY,
     /** still being written: left for a later run, its remote copy untouched */
-    DEFERRED;
+    DEFERRED,
+    /** shrank to nothing or to almost nothing (a broken disk, a truncating program): never sent, its copy kept */
+    HELD;
 
     public boolean uploads() {
         return this == NEW || this == CHANGED;
