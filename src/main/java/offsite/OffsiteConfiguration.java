@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import offsite.activity.ActivityLog;
 import offsite.activity.ActivityRecorder;
 import java.time.Clock;
@@ -50,7 +51,12 @@ import offsite.sync.MaintenanceGuard;
 import offsite.sync.SetRestore;
 import offsite.sync.SetVerify;
 import offsite.sync.SourceScan;
+import offsite.sync.PassReport;
+import offsite.sync.PassesInFlight;
+import offsite.sync.ReplacedCopies;
+import offsite.sync.SyncLock;
 import offsite.sync.SyncPass;
+import offsite.sync.TrashMoves;
 import offsite.sync.SyncSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -69,33 +75,42 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = new Settings(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(null));
+        String mode = settings.optional("offsite.mode") == null ? "run" : settings.optional("offsite.mode");
         Path dataDir = settings.path("offsite.data.dir").toAbsolutePath();
         S3Settings s3Settings = S3SettingsReader.from(settings);
-        SyncSettings sync = SyncSettings.from(settings);
         Clock clock = Clock.systemDefaultZone();
 
+        // a pipeline is on when its source or roots are set; a command checks only the settings of what it uses
+        boolean daemon = "run".equals(mode);
+        boolean syncUsed = !Set.of("image", "restore-image").contains(mode);
+        boolean imageUsed = !Set.of("sync", "verify", "restore-set").contains(mode);
+        ImageSettings image = ImageSettings.from(imageUsed ? settings : Settings.defaults());
+        SyncSettings sync = SyncSettings.from(syncUsed ? settings : Settings.defaults());
+
         boolean embedded = s3Settings.embedded();
-        boolean daemon = !"sync".equals(settings.optional("offsite.mode"));
         if (embedded) {
             EmbeddedS3 server = EmbeddedS3.start(dataDir.resolve("embedded-s3"), settings.integer("offsite.s3.embedded-port", 0, 65535));
             closeWithCamel(camel, server);
             s3Settings = server.settings(s3Settings);
             LOG.info("embedded S3 (S3Proxy) listening on {}, blobs under {}", server.endpoint(), dataDir.resolve("embedded-s3"));
         }
-        if (sync.source() == null) {
-            if (!embedded) {
-                throw new SettingError("offsite.sync.source", "", "the backup-set directory to mirror (the demo set is only for the embedded store)");
+        if (sync.source() == null && syncUsed) {
+            if (image.enabled() || !embedded && !daemon) {
+                camel.getPropertiesComponent().addOverrideProperty("offsite.sync.scheduled", "false");
+            } else if (!embedded) {
+                throw new SettingError("offsite.sync.source", "", "the backup-set directory to mirror, or offsite.image.roots for image"
+                        + " backups only (the generated demo set is only for the embedded store)");
+            } else {
+                sync = sync.withSource(DemoSet.ensure(dataDir.resolve("demo-set")));
+                camel.getPropertiesComponent().addOverrideProperty("offsite.sync.source", sync.source().toString());
+                if (daemon) {
+                    camel.getPropertiesComponent().addOverrideProperty("offsite.sync.run-on-start", "true");
+                }
+                LOG.info("no offsite.sync.source set: mirroring the generated demo set {}", sync.source());
             }
-            sync = sync.withSource(DemoSet.ensure(dataDir.resolve("demo-set")));
-            camel.getPropertiesComponent().addOverrideProperty("offsite.sync.source", sync.source().toString());
-            if (daemon) {
-                camel.getPropertiesComponent().addOverrideProperty("offsite.sync.run-on-start", "true");
-            }
-            LOG.info("no offsite.sync.source set: mirroring the generated demo set {}", sync.source());
         }
 
         ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), settings.size("offsite.activity.rotate-size"));
-        ImageSettings image = ImageSettings.from(settings);
         // every upload stream's parts in flight at once, plus listings, restores and the page's downloads beside them
         S3Client client = S3ClientFactory.create(s3Settings, sync.streams() * sync.partStreams() + 16, new ActivityRecorder(activity,
                 pipelines(sync, image)));
@@ -107,12 +122,20 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
         SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"));
         Generations generations = new Generations(bucket, sync.prefix());
+        ReportStore reports = new ReportStore(dataDir.resolve("reports"));
+        PassesInFlight passes = new PassesInFlight();
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
-        SyncPass pass = new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod()),
-                new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool,
-                        s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())), bucket, hashes, limiter,
-                new ReportStore(dataDir.resolve("reports")), generations, bucket::list, clock);
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
+        camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
+                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, clock, SyncLock.localHost()), passes, clock));
+        camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
+                new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), clock),
+                s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())));
+        camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, clock));
+        camel.getRegistry().bind("passReport", new PassReport(sync, s3Settings.bucket(), hashes, limiter, reports, generations, fallbacks,
+                passes, clock));
+        camel.getRegistry().bind("passOutcomes", new PassOutcomes());
+        camel.getRegistry().bind("passesInFlight", passes);
 
         camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams));
         camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape()));
@@ -123,25 +146,26 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         ImageTree tree = new ImageTree(image.selection());
         camel.getRegistry().bind("imageSettings", image);
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
-        camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(),
-                new ReportStore(dataDir.resolve("reports"))));
+        camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), reports));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
         if (daemon) {
-            warnOfDaysWithoutRun("offsite.sync.cron", sync.cron(), clock);
+            if (sync.source() != null) {
+                warnOfDaysWithoutRun("offsite.sync.cron", sync.cron(), clock);
+            }
             if (image.enabled()) {
                 warnOfDaysWithoutRun("offsite.image.cron", image.cron(), clock);
             }
         }
-        bindWeb(camel, settings, s3Settings, sync, image, bucket, activity, pass, generations, dataDir, clock);
+        bindWeb(camel, settings, daemon, s3Settings, sync, image, bucket, activity, passes, generations, dataDir, clock);
         // the aws2-s3 endpoints of the routes share the seam's client (autowired: the only S3Client bean)
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("bucket", bucket);
+        camel.getRegistry().bind("generations", generations);
         camel.getRegistry().bind("activityLog", activity);
         camel.getRegistry().bind("checkedPut", new CheckedPut(bucket));
         camel.getRegistry().bind("remoteListing", new RemoteListing(bucket));
         camel.getRegistry().bind("sourceScan", scan);
-        camel.getRegistry().bind("syncPass", pass);
         camel.getRegistry().bind("syncStreams", streams);
         camel.getRegistry().bind("syncSettings", sync);
         camel.getRegistry().bind("s3Settings", s3Settings);
@@ -149,7 +173,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStopping) {
-                    pass.stop("the process is shutting down");
+                    passes.stopAll("the process is shutting down");
                 }
             }
         });
@@ -161,16 +185,19 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         if (!sync.prefix().isEmpty()) {
             out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".", "sync");
             out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".generations.json", "state");
+            out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".lease.json", "state");
         }
         return out;
     }
 
     /** The status page, its API and downloads, metrics and health checks. */
-    private static void bindWeb(CamelContext camel, Settings settings, S3Settings s3, SyncSettings sync, ImageSettings image, Bucket bucket,
-            ActivityLog activity, SyncPass pass, Generations generations, Path dataDir, Clock clock) {
+    private static void bindWeb(CamelContext camel, Settings settings, boolean serving, S3Settings s3, SyncSettings sync, ImageSettings image,
+            Bucket bucket, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock) {
         String user = settings.optional("offsite.http.user");
         String password = settings.optional("offsite.http.password");
-        HttpAuth.checkBinding(settings.text("offsite.http.host"), user, password);
+        if (serving) { // only the long-running process serves the page: one-shot commands ignore offsite.http.*
+            HttpAuth.checkBinding(settings.text("offsite.http.host"), user, password);
+        }
         camel.getRegistry().bind("httpAuth", new HttpAuth(user, password));
         camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), generations.laterStem(), sync.trashPrefix(), image.prefix()));
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
@@ -187,7 +214,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         }, new StorageHistory(dataDir.resolve("storage-history.txt")), metrics::stored, clock);
         camel.getRegistry().bind("storageSampler", storage);
         camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
-                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, bucket::list, pass::progress,
+                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, bucket::list, passes::progress,
                 () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).progress(),
                 Prices.from(settings), storage,
                 () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).inBucket(bucket.list(image.prefix()),
@@ -196,7 +223,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
         camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
         camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",
-                () -> SourceCheck.refusal(sync.source(), false).orElse(null)));
+                () -> sync.source() == null ? null : SourceCheck.refusal(sync.source(), false).orElse(null)));
         camel.getRegistry().bind("lastRunHealthCheck", new OffsiteHealth("last-run", () -> {
             try {
                 var last = reports.latestSync();

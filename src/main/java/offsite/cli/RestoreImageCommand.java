@@ -68,7 +68,7 @@ final class RestoreImageCommand implements Callable<Integer> {
             }
             passphrase = value.toCharArray();
         }
-        try (OneShot app = new OneShot(parent.configFile(), "restore", Map.of())) {
+        try (OneShot app = new OneShot(parent.configFile(), "restore-image", Map.of())) {
             ImageBackup images = app.bean("imageBackup", ImageBackup.class);
             String bucket = app.camel().resolvePropertyPlaceholders("{{offsite.s3.bucket}}");
             Listing listing = app.request("direct:list-objects", images.listing(bucket), Listing.class);

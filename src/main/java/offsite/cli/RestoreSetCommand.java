@@ -9,7 +9,7 @@ import offsite.store.Listing;
 import offsite.store.RemoteObject;
 import offsite.sync.RunProgress;
 import offsite.sync.SetRestore;
-import offsite.sync.SyncPass;
+import offsite.store.Generations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -38,9 +38,11 @@ final class RestoreSetCommand implements Callable<Integer> {
             System.err.println("offsite: " + refusal);
             return 2;
         }
-        try (OneShot app = new OneShot(parent.configFile(), "restore", Map.of())) {
-            SyncPass pass = app.bean("syncPass", SyncPass.class);
-            Listing listing = app.request("direct:list-objects", generation == null ? pass.listing() : pass.generationListing(generation), Listing.class);
+        try (OneShot app = new OneShot(parent.configFile(), "restore-set", Map.of())) {
+            Generations generations = app.bean("generations", Generations.class);
+            String prefix = generation == null ? generations.load().currentGeneration().prefix() : generations.prefixOf(generation);
+            String bucket = app.camel().resolvePropertyPlaceholders("{{offsite.s3.bucket}}");
+            Listing listing = app.request("direct:list-objects", new Listing(bucket, prefix), Listing.class);
             List<RemoteObject> objects = listing.objects();
             RunProgress progress = new RunProgress(objects.stream().mapToLong(RemoteObject::size).sum());
             List<SetRestore.Restored> results;

@@ -4,7 +4,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
-import offsite.sync.SyncPass;
+import offsite.sync.Pass;
+import offsite.sync.PassesInFlight;
+import offsite.sync.SyncRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -23,15 +25,30 @@ final class SyncCommand implements Callable<Integer> {
             + " until the new one is complete, verified and offsite.sync.retire-after-days old")
     boolean newGeneration;
 
+    @Option(names = "--accept-changes", description = "let this pass replace more than offsite.sync.max-change-percent of the stored"
+            + " bytes (after the change guard refused a pass, once the source is checked)")
+    boolean acceptChanges;
+
     @Override
     public Integer call() throws Exception {
         try (OneShot app = new OneShot(parent.configFile(), "sync", Map.of())) {
-            SyncPass pass = app.bean("syncPass", SyncPass.class);
-            SyncReport report;
-            try (ProgressLine progress = new ProgressLine(System.err, System.console() != null, pass::progress)) {
-                report = app.camel().createProducerTemplate().requestBodyAndHeaders("direct:sync", null,
-                        java.util.Map.of("offsiteDryRun", dryRun, "offsiteNewGeneration", newGeneration), SyncReport.class);
+            if (app.camel().resolvePropertyPlaceholders("{{offsite.sync.source}}").isBlank()) {
+                System.err.println("offsite: offsite.sync.source is empty: the backup-set mirror is off (set it to the directory to mirror)");
+                return 2;
             }
+            SyncRequest request = SyncRequest.command(dryRun, newGeneration, acceptChanges);
+            Exception failure;
+            try (ProgressLine progress = new ProgressLine(System.err, System.console() != null,
+                    app.bean("passesInFlight", PassesInFlight.class)::progress)) {
+                failure = app.camel().createProducerTemplate().send("direct:sync", e -> e.getMessage().setBody(request)).getException();
+            }
+            Pass pass = request.pass();
+            if (pass == null) {
+                System.err.println("offsite: the sync-pass route ended without a report" + (failure == null ? "" : ": " + failure.getMessage())
+                        + " (routes/sync.yaml: its passReport step must stay in the route)");
+                return 2;
+            }
+            SyncReport report = pass.report();
             if (dryRun) {
                 System.out.print(pass.planText());
             }

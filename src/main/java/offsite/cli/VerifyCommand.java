@@ -8,7 +8,8 @@ import java.util.concurrent.Callable;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.sync.SetVerify;
-import offsite.sync.SyncPass;
+import offsite.sync.Pass;
+import offsite.sync.SyncRequest;
 import offsite.sync.SyncPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,9 +28,15 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (OneShot app = new OneShot(parent.configFile(), "verify", Map.of())) {
-            SyncReport report = app.camel().createProducerTemplate()
-                    .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", true, SyncReport.class);
-            SyncPlan plan = app.bean("syncPass", SyncPass.class).lastPlan();
+            SyncRequest request = SyncRequest.command(true, false, false);
+            Exception failure = app.camel().createProducerTemplate().send("direct:sync", e -> e.getMessage().setBody(request)).getException();
+            Pass pass = request.pass();
+            if (pass == null) {
+                System.out.println("FAILED: the sync-pass route ended without a report" + (failure == null ? "" : ": " + failure.getMessage()));
+                return 1;
+            }
+            SyncReport report = pass.report();
+            SyncPlan plan = pass.plan();
             if (report.status() == RunStatus.FAILED || plan == null) {
                 System.out.println("FAILED: " + report.reason());
                 return 1;

@@ -21,6 +21,17 @@ public final class Settings {
 
     private final Function<String, String> lookup;
 
+    /** The defaults packed in the jar (config/application.properties as built), for settings a command does not use. */
+    public static Settings defaults() {
+        java.util.Properties defaults = new java.util.Properties();
+        try (var in = Settings.class.getResourceAsStream("/defaults/application.properties")) {
+            defaults.load(in);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("the defaults file defaults/application.properties is missing from the jar", e);
+        }
+        return new Settings(defaults::getProperty);
+    }
+
     /** lookup returns a property's value, or null when it is not set. */
     public Settings(Function<String, String> lookup) {
         this.lookup = lookup;

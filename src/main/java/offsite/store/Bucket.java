@@ -24,6 +24,9 @@ public interface Bucket {
      */
     String problem();
 
+    /** Whether the bucket exists, without creating it (a dry run must write nothing); throws when it cannot tell. */
+    boolean exists();
+
     /**
      * Every object under the prefix, in key order, "folder/" markers left out. Follows the listing to its end
      * (IsTruncated and the continuation token), never guessing from a page's size: the list is whole or this throws.

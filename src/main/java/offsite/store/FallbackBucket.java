@@ -45,6 +45,11 @@ public final class FallbackBucket implements Bucket {
     }
 
     @Override
+    public boolean exists() {
+        return bucket.exists();
+    }
+
+    @Override
     public List<RemoteObject> list(String prefix) {
         return bucket.list(prefix);
     }

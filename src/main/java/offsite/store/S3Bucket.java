@@ -69,6 +69,19 @@ public final class S3Bucket implements Bucket {
         }
     }
 
+    @Override
+    public boolean exists() {
+        try {
+            call("HeadBucket", "", () -> s3.headBucket(b -> b.bucket(name())));
+            return true;
+        } catch (StoreException e) {
+            if (e.notFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private String create() {
         if (!settings.createBucket()) {
             return "offsite.s3.bucket: bucket '" + name() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.commons.io.input.BoundedInputStream;
@@ -40,24 +42,50 @@ public final class ChunkUpload {
     private final HashCache hashes;
     private final BandwidthLimiter limiter;
     private final ExecutorService parts;
+    private final int partStreams;
+    private final ReplacedCopies replaced;
     private final boolean hashPassFirst;
 
     /**
-     * parts: the pool every file's parts go up on, so one big file can use all connections.
+     * parts: the pool every file's parts go up on, so one big file can use all connections; partStreams: parts of
+     * one file in flight at most (a window that closes then stops the file within its grace plus one part).
      * hashPassFirst: the SDK reads each body once to sign it before sending it (it must over plain http);
      * that local read is neither throttled nor counted as progress.
      */
-    public ChunkUpload(Bucket s3, UploadShape shape, HashCache hashes, BandwidthLimiter limiter, ExecutorService parts,
-            boolean hashPassFirst) {
+    public ChunkUpload(Bucket s3, UploadShape shape, HashCache hashes, BandwidthLimiter limiter, ExecutorService parts, int partStreams,
+            ReplacedCopies replaced, boolean hashPassFirst) {
         this.s3 = s3;
         this.shape = shape;
         this.hashes = hashes;
         this.limiter = limiter;
         this.parts = parts;
+        this.partStreams = partStreams;
+        this.replaced = replaced;
         this.hashPassFirst = hashPassFirst;
     }
 
-    public UploadOutcome upload(PlannedFile planned, TransferWindow window, RunProgress progress) {
+    /** One upload of a pass, on one of its parallel streams. Never throws: the outcome says how it ended. */
+    public UploadOutcome upload(Pass.UploadTask task) {
+        Pass pass = task.pass();
+        UploadOutcome outcome = upload(new Sending(task.file(), pass.window(), pass.progress(), pass.keepReplaced(), pass));
+        switch (outcome.status()) {
+            case FAILED -> LOG.warn("upload of {} failed: {}", outcome.key(), outcome.message());
+            case UPLOADED, RESUMED -> LOG.info("uploaded {} ({} bytes sent{})", outcome.key(), outcome.sent(),
+                    outcome.reused() > 0 ? ", " + outcome.reused() + " resumed" : "");
+            case VANISHED -> LOG.warn("{}: {}", outcome.key(), outcome.message());
+            default -> LOG.info("{} {}: {}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.key(), outcome.message());
+        }
+        return outcome;
+    }
+
+    /** One file being sent: what, within which window, counted where, and whether the object it replaces is kept first. */
+    private record Sending(PlannedFile planned, TransferWindow window, RunProgress progress, boolean keepReplaced, Pass pass) {
+    }
+
+    UploadOutcome upload(Sending sending) {
+        PlannedFile planned = sending.planned();
+        TransferWindow window = sending.window();
+        RunProgress progress = sending.progress();
         long started = System.currentTimeMillis();
         LocalFile local = planned.local();
         if (!window.acceptsNewUploads()) {
@@ -69,8 +97,8 @@ public final class ChunkUpload {
         RunProgress.Stream stream = progress.start(planned.key(), local.size());
         try {
             UploadOutcome outcome = shape.multipart(local.size())
-                    ? multipart(planned.key(), local, window, progress, stream, started)
-                    : single(planned, progress, stream, started);
+                    ? multipart(sending, stream, started)
+                    : single(sending, stream, started);
             if (outcome.status().done() && unchanged(local)) {
                 hashes.remember(local, shape, outcome.etag());
             }
@@ -82,9 +110,24 @@ public final class ChunkUpload {
             if (!unchanged(local)) { // rewritten while its body went up: a short read, not a store failure
                 return changed(planned.key(), local, started);
             }
+            if (window.abandoned() != null) {
+                return new UploadOutcome(planned.key(), UploadOutcome.Status.CUT, local.size(), 0, 0, System.currentTimeMillis() - started,
+                        null, "stopped: " + window.abandoned() + "; the parts already stored resume next run");
+            }
             return UploadOutcome.failed(planned.key(), local.size(), System.currentTimeMillis() - started, describe(e));
         } finally {
             progress.finish(stream);
+        }
+    }
+
+    /** Copies the object about to be replaced to the trash, when there is one and the pass keeps replaced objects. */
+    private void keepReplaced(Sending sending) {
+        PlannedFile planned = sending.planned();
+        if (planned.remote() != null && sending.keepReplaced()) {
+            TrashMove kept = replaced.keep(planned.key(), planned.remote().size(), false);
+            if (kept != null) {
+                sending.pass().kept(kept);
+            }
         }
     }
 
@@ -100,20 +143,23 @@ public final class ChunkUpload {
                         + " sees it gone");
     }
 
-    private UploadOutcome single(PlannedFile planned, RunProgress progress, RunProgress.Stream stream, long started)
-            throws IOException {
+    private UploadOutcome single(Sending sending, RunProgress.Stream stream, long started) throws IOException {
+        PlannedFile planned = sending.planned();
+        RunProgress progress = sending.progress();
+        TransferWindow window = sending.window();
         String key = planned.key();
         LocalFile local = planned.local();
         String known = hashes.known(local, shape);
         if (known == null && planned.remote() == null) {
-            return singleNew(key, local, progress, stream, started);
+            return singleNew(key, local, window, progress, stream, started);
         }
         String md5Hex = known != null ? known : hashes.etag(local, shape);
         String contentMd5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Hex));
-        String etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5, Map.of());
+        keepReplaced(sending);
+        String etag = s3.put(key, body(local.path(), 0, local.size(), null, window, progress, stream), contentMd5, Map.of());
         if (!etag.equalsIgnoreCase(md5Hex)) { // its answer was cut and the object is not (yet) these bytes: once more
             LOG.warn("{}: the PUT's answer did not confirm the bytes (ETag '{}'); sending it again", key, etag);
-            etag = s3.put(key, body(local.path(), 0, local.size(), null, progress, stream), contentMd5, Map.of());
+            etag = s3.put(key, body(local.path(), 0, local.size(), null, window, progress, stream), contentMd5, Map.of());
         }
         if (!etag.equalsIgnoreCase(md5Hex)) {
             return UploadOutcome.failed(key, local.size(), System.currentTimeMillis() - started,
@@ -128,14 +174,15 @@ public final class ChunkUpload {
      * Nothing older can be overwritten, so instead of Content-MD5 refusing a damaged or torn body, the object is
      * deleted again when its ETag differs from the bytes read or the file changed while they were read.
      */
-    private UploadOutcome singleNew(String key, LocalFile local, RunProgress progress, RunProgress.Stream stream, long started) {
+    private UploadOutcome singleNew(String key, LocalFile local, TransferWindow window, RunProgress progress, RunProgress.Stream stream,
+            long started) {
         MessageDigest digest = LocalEtag.md5();
         // an answer cut short is settled by the object's own ETag, which tells whether the bytes sent arrived
-        String etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null, Map.of());
+        String etag = s3.put(key, body(local.path(), 0, local.size(), digest, window, progress, stream), null, Map.of());
         String md5Hex = HexFormat.of().formatHex(digest.digest());
         if (etag.isEmpty()) {
             LOG.warn("{}: the PUT's answer was lost and no object is there; sending it again", key);
-            etag = s3.put(key, body(local.path(), 0, local.size(), digest, progress, stream), null, Map.of());
+            etag = s3.put(key, body(local.path(), 0, local.size(), digest, window, progress, stream), null, Map.of());
             md5Hex = HexFormat.of().formatHex(digest.digest());
         }
         if (!unchanged(local)) {
@@ -151,8 +198,11 @@ public final class ChunkUpload {
                 System.currentTimeMillis() - started, md5Hex, null);
     }
 
-    private UploadOutcome multipart(String key, LocalFile local, TransferWindow window, RunProgress progress,
-            RunProgress.Stream stream, long started) throws IOException {
+    private UploadOutcome multipart(Sending sending, RunProgress.Stream stream, long started) throws IOException {
+        String key = sending.planned().key();
+        LocalFile local = sending.planned().local();
+        TransferWindow window = sending.window();
+        RunProgress progress = sending.progress();
         long size = local.size();
         long partSize = shape.partSizeFor(size);
         int count = shape.parts(size);
@@ -183,24 +233,44 @@ public final class ChunkUpload {
         if (uploadId == null) {
             uploadId = s3.createUpload(key, Map.of());
         }
-        // parts go up side by side on the shared part pool; each is either found stored (and checked) or sent
-        List<Future<PartResult>> futures = new ArrayList<>(count);
-        for (int number = 1; number <= count; number++) {
-            long offset = (number - 1) * partSize;
-            long length = Math.min(partSize, size - offset);
-            StoredPart have = stored.get(number);
-            String id = uploadId;
-            int n = number;
-            futures.add(parts.submit(() -> part(key, id, n, local.path(), offset, length, have, window, progress, stream)));
-        }
+        // at most part-streams workers per file take the parts in order from the shared part pool; each part is either
+        // found stored (and checked) or sent. After a failure, or once the window has closed, no further part starts.
         PartResult[] results = new PartResult[count];
-        for (int i = 0; i < count; i++) {
+        AtomicInteger next = new AtomicInteger(1);
+        AtomicBoolean failed = new AtomicBoolean();
+        String id = uploadId;
+        Map<Integer, StoredPart> have = stored;
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < Math.min(partStreams, count); w++) {
+            workers.add(parts.submit(() -> {
+                for (int n = next.getAndIncrement(); n <= count; n = next.getAndIncrement()) {
+                    long offset = (n - 1) * partSize;
+                    long length = Math.min(partSize, size - offset);
+                    if (failed.get()) {
+                        results[n - 1] = PartResult.cut();
+                        continue;
+                    }
+                    try {
+                        results[n - 1] = part(key, id, n, local.path(), offset, length, have.get(n), window, progress, stream);
+                    } catch (IOException | RuntimeException e) {
+                        // a part abandoned by a stop is cut, not failed: the stored ones resume next run
+                        results[n - 1] = window.abandoned() != null ? PartResult.cut() : PartResult.failed(describe(e));
+                    }
+                    failed.compareAndSet(false, results[n - 1].failure() != null);
+                }
+            }));
+        }
+        for (Future<?> worker : workers) {
             try {
-                results[i] = futures.get(i).get();
+                worker.get();
             } catch (ExecutionException e) {
-                results[i] = PartResult.failed(describe(e.getCause()));
+                failed.set(true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (results[i] == null) {
                 results[i] = PartResult.cut();
             }
         }
@@ -227,7 +297,8 @@ public final class ChunkUpload {
         }
         if (cut > 0) {
             return new UploadOutcome(key, UploadOutcome.Status.CUT, size, sent, reused, System.currentTimeMillis() - started, null,
-                    "cut with " + (count - cut) + " of " + count + " parts stored: " + window.closedReason() + "; resumes next run");
+                    "cut with " + (count - cut) + " of " + count + " parts stored: " + (window.abandoned() != null ? "stopped, "
+                    + window.abandoned() : window.closedReason()) + "; resumes next run");
         }
         if (!unchanged(local)) {
             s3.abortUpload(key, uploadId);
@@ -241,6 +312,7 @@ public final class ChunkUpload {
             completed.add(r.part());
         }
         String expected = LocalEtag.multipartEtag(ofParts.digest(), count);
+        keepReplaced(sending);
         String etag = s3.completeUpload(key, uploadId, completed);
         if (!etag.equalsIgnoreCase(expected)) {
             return UploadOutcome.failed(key, size, System.currentTimeMillis() - started,
@@ -279,7 +351,7 @@ public final class ChunkUpload {
         long sent = 0;
         for (int attempt = 1; attempt <= 2; attempt++) {
             MessageDigest digest = LocalEtag.md5();
-            String etag = s3.uploadPart(key, uploadId, number, body(file, offset, length, digest, progress, stream), null);
+            String etag = s3.uploadPart(key, uploadId, number, body(file, offset, length, digest, window, progress, stream), null);
             byte[] md5 = digest.digest();
             sent += length;
             // no ETag: the answer was cut in its headers, the part is unconfirmed and goes again
@@ -291,7 +363,7 @@ public final class ChunkUpload {
     }
 
     /** A body the SDK can re-open on retry: each stream reads the range afresh and restarts the digest. */
-    private Bucket.Body body(Path file, long offset, long length, MessageDigest digest, RunProgress progress,
+    private Bucket.Body body(Path file, long offset, long length, MessageDigest digest, TransferWindow window, RunProgress progress,
             RunProgress.Stream stream) {
         java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
         return new Bucket.Body(length, () -> {
@@ -304,7 +376,7 @@ public final class ChunkUpload {
             if (digest != null) {
                 digest.reset();
             }
-            return new MeteredInputStream(range, limiter, digest, n -> progress.add(stream, n));
+            return new MeteredInputStream(range, limiter, digest, n -> progress.add(stream, n), window::abandoned);
         });
     }
 

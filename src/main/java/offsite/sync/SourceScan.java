@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,8 +18,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The source directory as the last complete scan saw it. One scan walks the whole tree read-only, in one call:
- * regular files only, hidden names (a leading dot) left out, symbolic links followed only when configured.
+ * The source directory as it is when a pass starts. One scan walks the whole tree read-only, in one call: regular
+ * files only, hidden names (a leading dot) left out, symbolic links followed only when configured.
  */
 public final class SourceScan {
 
@@ -34,7 +33,6 @@ public final class SourceScan {
     private final Path root;
     private final Clock clock;
     private final boolean followSymlinks;
-    private Snapshot latest;
 
     /** followSymlinks false: files reached through a symbolic link (the file or a folder above it) are left out. */
     public SourceScan(Path root, Clock clock, boolean followSymlinks) {
@@ -44,7 +42,7 @@ public final class SourceScan {
     }
 
     /**
-     * Walks the source once and publishes what it saw; never throws. A file that vanishes during the walk is
+     * Walks the source once and returns what it saw; never throws. A file that vanishes during the walk is
      * left out (the backup application grooms); any other failure to read the tree marks the scan incomplete.
      */
     public Snapshot scan() {
@@ -62,12 +60,7 @@ public final class SourceScan {
                 problem = unreadable(root, e);
             }
         }
-        Snapshot done = new Snapshot(files, started, problem);
-        synchronized (this) {
-            latest = done;
-            notifyAll();
-        }
-        return done;
+        return new Snapshot(files, started, problem);
     }
 
     private final class Walk extends SimpleFileVisitor<Path> {
@@ -130,23 +123,6 @@ public final class SourceScan {
             why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         return "offsite.sync.source: cannot read " + path + " (" + why + ")";
-    }
-
-    /** The first complete scan that started at or after the given time, waiting for it at most timeout. */
-    public synchronized Snapshot awaitScanSince(Instant since, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (latest == null || latest.started().isBefore(since)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return null;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return latest;
-    }
-
-    public synchronized Snapshot latest() {
-        return latest;
     }
 
     public Path root() {

@@ -21,8 +21,8 @@ public record SyncSettings(
         Duration stableFor,
         Duration quietPeriod,
         List<String> maintenanceMarkers,
-        Duration scanInterval,
         DeletionPolicy deletion,
+        ChangeGuard changes,
         String trashPrefix,
         int retireAfterDays,
         boolean scheduled,
@@ -69,9 +69,9 @@ public record SyncSettings(
                 s.duration("offsite.sync.stable-for"),
                 s.duration("offsite.sync.quiet-period"),
                 s.list("offsite.sync.maintenance-marker"),
-                s.duration("offsite.sync.scan-interval"),
                 new DeletionPolicy(s.flag("offsite.sync.delete"), s.integer("offsite.sync.max-delete-count", 0, Integer.MAX_VALUE),
                         s.decimal("offsite.sync.max-delete-percent", 0, 100), s.integer("offsite.sync.trash-days", 0, 36500)),
+                new ChangeGuard(s.decimal("offsite.sync.max-change-percent", 0, 100)),
                 s.text("offsite.sync.trash-prefix"),
                 s.integer("offsite.sync.retire-after-days", 0, 36500),
                 s.flag("offsite.sync.scheduled"),
@@ -80,6 +80,6 @@ public record SyncSettings(
 
     public SyncSettings withSource(Path newSource) {
         return new SyncSettings(newSource, prefix, streams, partStreams, bandwidth, shape, cron, startDelayMax, maxDuration, grace, stableFor,
-                quietPeriod, maintenanceMarkers, scanInterval, deletion, trashPrefix, retireAfterDays, scheduled, runOnStart);
+                quietPeriod, maintenanceMarkers, deletion, changes, trashPrefix, retireAfterDays, scheduled, runOnStart);
     }
 }

@@ -21,6 +21,7 @@ public final class TransferWindow {
     private volatile String closedReason;
     private volatile long closedNanos;
     private volatile long graceAfterCloseNanos;
+    private volatile String abandoned;
 
     public TransferWindow(Clock clock, Duration maxDuration, Duration grace) {
         this(clock, System::nanoTime, maxDuration, grace);
@@ -55,6 +56,20 @@ public final class TransferWindow {
             graceAfterCloseNanos = saturatedNanos(grace);
             closedReason = reason;
         }
+    }
+
+    /**
+     * Closes the window at once for a stop (a shutdown): nothing new starts and the bodies in flight stop at their
+     * next read, so their parts are abandoned instead of finished.
+     */
+    public void abandon(String reason) {
+        close(reason, java.time.Duration.ZERO);
+        abandoned = reason;
+    }
+
+    /** Why bodies in flight must stop now, or null. */
+    public String abandoned() {
+        return abandoned;
     }
 
     /** Why no new upload may start, or null while the window is open. */

@@ -19,7 +19,7 @@ class OneShotTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "sync   | sync-pass list-objects move-to-trash purge-trash | image-backup offline-copy web-auth",
+            "sync   | sync-pass list-objects                           | image-backup offline-copy web-auth",
             "verify | sync-pass list-objects                           | image-backup offline-copy web-auth",
             "image  | image-backup image-put list-objects sync-pass    | web-auth"})
     void a_command_builds_the_routes_of_its_pipeline_only(String mode, String built, String left) throws Exception {

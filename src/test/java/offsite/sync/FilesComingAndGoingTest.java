@@ -97,6 +97,7 @@ class FilesComingAndGoingTest {
             app.write("small.rdb", 4 << 20, 1); // below the 5 MB multipart threshold: one PUT
             if (storedBefore) {
                 assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+                app.set("offsite.sync.max-change-percent", "100"); // the set's one file is rewritten whole
                 app.write("small.rdb", 4 << 20, 2);
             }
             var before = app.bucketFiles("sets/");
@@ -126,12 +127,12 @@ class FilesComingAndGoingTest {
     }
 
     /** A pass of the running app in the background: one stream at 4 MB/s, parts one at a time, slow enough to act during. */
-    private record SlowPass(Main running, SyncPass pass, CompletableFuture<SyncReport> run) implements AutoCloseable {
+    private record SlowPass(Main running, PassesInFlight pass, CompletableFuture<SyncReport> run) implements AutoCloseable {
 
         static SlowPass start(OffsiteHarness app) throws Exception {
             Main running = app.set("offsite.sync.streams", "1").set("offsite.sync.part-streams", "1").set("offsite.sync.bandwidth", "4MB")
                     .startRunning();
-            SyncPass pass = running.getCamelContext().getRegistry().lookupByNameAndType("syncPass", SyncPass.class);
+            PassesInFlight pass = running.getCamelContext().getRegistry().lookupByNameAndType("passesInFlight", PassesInFlight.class);
             return new SlowPass(running, pass, CompletableFuture.supplyAsync(
                     () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", null, SyncReport.class)));
         }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,24 +101,5 @@ class SourceScanTest {
 
         assertThat(seen.files()).isEmpty();
         assertThat(seen.problem()).isNull();
-    }
-
-    @Test
-    void a_pass_gets_the_first_scan_started_since_it_asked_and_waits_no_longer_than_told() throws Exception {
-        Path set = backupSet();
-        TransferWindowTest.TestTime clock = new TransferWindowTest.TestTime();
-        clock.wall = WRITTEN;
-        SourceScan scan = new SourceScan(set, clock, false);
-        scan.scan();
-
-        assertThat(scan.awaitScanSince(WRITTEN, Duration.ofSeconds(5))).isSameAs(scan.latest());
-        assertThat(scan.awaitScanSince(WRITTEN.plusSeconds(1), Duration.ofMillis(50))).isNull(); // too old
-
-        clock.pass(Duration.ofSeconds(2));
-        Thread later = new Thread(scan::scan);
-        later.start();
-        SourceScan.Snapshot fresh = scan.awaitScanSince(WRITTEN.plusSeconds(1), Duration.ofSeconds(30));
-        later.join();
-        assertThat(fresh.started()).isEqualTo(WRITTEN.plusSeconds(2));
     }
 }

@@ -54,6 +54,7 @@ class SyncRouteTest {
         assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
 
         // grooming: two chunks deleted, one rewritten smaller, two added
+        String replacedBytes = app.bucketFiles("sets/").get("Members/AA000001.rdb");
         Files.delete(app.source.resolve("Members/AA000002.rdb"));
         Files.delete(app.source.resolve("Members/AA000005.rdb"));
         app.write("Members/AA000001.rdb", 2 * MB, 1001);
@@ -69,8 +70,13 @@ class SyncRouteTest {
         assertThat(groom.mirroredBytes()).as("bytes under the prefix after the groom")
                 .isEqualTo(java.nio.file.Files.walk(app.source).filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum());
         assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
-        assertThat(app.bucketFiles("trash/").keySet()).as("deleted objects are moved to the trash, not destroyed")
-                .allMatch(k -> k.endsWith("sets/Members/AA000002.rdb") || k.endsWith("sets/Members/AA000005.rdb")).hasSize(2);
+        Map<String, String> trash = app.bucketFiles("trash/");
+        assertThat(trash.keySet()).as("deleted objects are moved to the trash, and the replaced one is kept there first")
+                .allMatch(k -> k.endsWith("sets/Members/AA000002.rdb") || k.endsWith("sets/Members/AA000005.rdb")
+                        || k.endsWith("sets/Members/AA000001.rdb")).hasSize(3);
+        assertThat(trash).as("the copy kept is the replaced object's old bytes")
+                .containsEntry(java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "/sets/Members/AA000001.rdb", replacedBytes);
+        assertThat(groom.notes()).anyMatch(n -> n.startsWith("1 replaced object(s)"));
     }
 
     @Test
@@ -82,17 +88,21 @@ class SyncRouteTest {
 
         assertThat(activities).extracting(offsite.activity.Activity::operation)
                 .contains("ListObjectsV2", "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload");
-        assertThat(activities).filteredOn(a -> a.key().endsWith(".generations.json")).allSatisfy(a -> assertThat(a.pipeline()).isEqualTo("state"));
-        assertThat(activities).filteredOn(a -> !a.key().isEmpty() && !a.key().endsWith(".generations.json")).allSatisfy(a -> {
+        assertThat(activities).filteredOn(a -> a.key().endsWith(".generations.json") || a.key().endsWith(".lease.json"))
+                .allSatisfy(a -> assertThat(a.pipeline()).isEqualTo("state"));
+        assertThat(activities).as("the pass holds the bucket's lease").extracting(offsite.activity.Activity::key).contains("sets.lease.json");
+        assertThat(activities).filteredOn(a -> !a.key().isEmpty() && !a.key().endsWith(".generations.json") && !a.key().endsWith(".lease.json"))
+                .allSatisfy(a -> {
             // the storage sample after the pass lists the images too: each request is told by its key's prefix
             assertThat(a.pipeline()).isEqualTo(a.key().startsWith("images/") ? "image" : "sync");
         });
-        assertThat(activities).filteredOn(a -> !a.key().endsWith(".generations.json")) // absent until a generation starts
+        // the generations file is absent until a generation starts, the lease until a pass takes it
+        assertThat(activities).filteredOn(a -> !a.key().endsWith(".generations.json") && !a.key().endsWith(".lease.json"))
                 .allSatisfy(a -> assertThat(a.outcome()).isIn("200", "204"));
         long sourceBytes = app.sourceFiles().size() == 7 ? java.nio.file.Files.walk(app.source)
                 .filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() : -1;
         assertThat(activities.stream().filter(a -> a.operation().equals("PutObject") || a.operation().equals("UploadPart"))
-                .filter(a -> !a.key().endsWith(".generations.json"))
+                .filter(a -> !a.key().endsWith(".generations.json") && !a.key().endsWith(".lease.json"))
                 .mapToLong(offsite.activity.Activity::bytesSent).sum()).as("data bytes sent").isEqualTo(sourceBytes);
     }
 

@@ -55,7 +55,6 @@ public final class OffsiteHarness implements AutoCloseable {
         settings.put("offsite.sync.run-on-start", "false");
         settings.put("offsite.sync.stable-for", "1m");
         settings.put("offsite.sync.quiet-period", "0m");
-        settings.put("offsite.sync.scan-interval", "300ms");
         settings.put("offsite.sync.multipart-threshold", "5MB");
         settings.put("offsite.sync.part-size", "5MB");
         settings.put("offsite.sync.streams", "3");
@@ -99,8 +98,9 @@ public final class OffsiteHarness implements AutoCloseable {
         Main main = OffsiteApp.create(null, settings);
         try {
             main.start();
-            return main.getCamelContext().createProducerTemplate()
-                    .requestBodyAndHeader("direct:sync", null, "offsiteDryRun", dryRun, SyncReport.class);
+            offsite.sync.SyncRequest request = offsite.sync.SyncRequest.command(dryRun, false, false);
+            main.getCamelContext().createProducerTemplate().sendBody("direct:sync", request);
+            return request.pass().report();
         } catch (Exception e) {
             throw new IllegalStateException("the application failed: " + e.getMessage(), e);
         } finally {

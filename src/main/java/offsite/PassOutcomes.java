@@ -1,0 +1,55 @@
+package offsite;
+
+import offsite.sync.Pass;
+import offsite.sync.TrashMove;
+import offsite.sync.UploadOutcome;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+/**
+ * Gathers what the split steps of routes/sync.yaml return into the pass they split: each upload's outcome, each
+ * object moved to the trash. A step that threw (a user's added step, a failed move) is recorded as that item's
+ * failure and cleared, so one item never fails the split. After the split the body is the pass again.
+ */
+public final class PassOutcomes implements AggregationStrategy {
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+        throw new UnsupportedOperationException("PassOutcomes needs the split's input exchange");
+    }
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange, Exchange inputExchange) {
+        Pass pass = inputExchange.getMessage().getBody(Pass.class);
+        Object body = newExchange.getMessage().getBody();
+        Exception failure = newExchange.getException();
+        if (body instanceof UploadOutcome outcome && failure == null) {
+            pass.record(outcome);
+        } else if (body instanceof TrashMove move && failure == null) {
+            pass.trashed(move);
+        } else if (body instanceof Pass.UploadTask task) {
+            // not admitted by the window filter (or a step failed): it waits for the next window
+            if (failure != null) {
+                pass.record(UploadOutcome.failed(task.file().key(), task.file().size(), 0, describe(failure)));
+            }
+        } else if (body instanceof Pass.TrashTask task) {
+            pass.error(task.move().key(), "not moved to the trash, left in place: " + describe(failure));
+        } else if (failure != null) {
+            pass.error("pass", describe(failure));
+        }
+        newExchange.setException(null);
+        newExchange.getMessage().setBody(pass);
+        return newExchange;
+    }
+
+    private static String describe(Exception e) {
+        if (e == null) {
+            return "the step left no result";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+    }
+}

@@ -1,0 +1,308 @@
+package offsite.sync;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.report.SyncReport.Problem;
+import offsite.store.Generations;
+import offsite.store.RemoteObject;
+
+/**
+ * The data of one mirror pass as it moves through routes/sync.yaml: the message body from the first step to the
+ * report. Each step fills in its part (the source as scanned, the listing, the plan, each upload's outcome, the
+ * objects moved to the trash); a step that stops the pass says why, and the later steps are skipped. Nothing of a
+ * pass outlives it: the next pass starts from a new one.
+ */
+public final class Pass {
+
+    private final SyncRequest request;
+    private final Instant started;
+    private final TransferWindow window;
+    private volatile SyncLock.Held lock;
+    private final List<Problem> errors = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final List<UploadOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    private final List<TrashMove> trashed = Collections.synchronizedList(new ArrayList<>());
+    private final List<TrashMove> kept = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean keepReplaced = true;
+    private volatile RunStatus status = RunStatus.OK;
+    private volatile String stopReason;
+    private volatile boolean skipped;
+
+    private volatile String prefix;
+    private volatile Generations.State generations;
+    private volatile SourceScan.Snapshot source;
+    private volatile List<RemoteObject> remote;
+    private volatile SyncPlan plan;
+    private volatile DeletionPolicy.Decision deletions;
+    private volatile RunProgress progress;
+    private volatile String planText = "";
+    private volatile Instant planned;
+    private volatile Instant uploadsStarted;
+    private volatile Instant uploadsFinished;
+    private volatile int purged;
+    private volatile List<RemoteObject> trash;
+    private final List<TrashMove> retiring = Collections.synchronizedList(new ArrayList<>());
+    private volatile SyncReport report;
+
+    Pass(SyncRequest request, Instant started, TransferWindow window, String prefix) {
+        this.request = request;
+        this.started = started;
+        this.window = window;
+        this.prefix = prefix;
+    }
+
+    public SyncRequest request() {
+        return request;
+    }
+
+    public boolean dryRun() {
+        return request.dryRun();
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public TransferWindow window() {
+        return window;
+    }
+
+    /** The pass's lock, null when it holds none (a dry run, or a pass skipped for another). */
+    SyncLock.Held lock() {
+        return lock;
+    }
+
+    void locked(SyncLock.Held held) {
+        lock = held;
+    }
+
+    /** Whether the later steps run: nothing has stopped the pass. */
+    public boolean proceeding() {
+        return stopReason == null;
+    }
+
+    /** Whether uploads and deletions run: proceeding, and not a dry run. */
+    public boolean applying() {
+        return proceeding() && !request.dryRun();
+    }
+
+    /** Stops the pass with this verdict and reason; the first reason given is the one reported. */
+    public synchronized void stop(RunStatus verdict, String reason) {
+        status = status.worst(verdict);
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+    }
+
+    /** Skips the pass: another holds the lock; its report is not saved, the other pass's state is left alone. */
+    public void skip(String reason) {
+        skipped = true;
+        stop(RunStatus.WARN, "skipped: " + reason);
+    }
+
+    public boolean skipped() {
+        return skipped;
+    }
+
+    public void fail(String subject, String cause) {
+        errors.add(new Problem(subject, cause));
+        stop(RunStatus.FAILED, cause);
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+
+    public String stopReason() {
+        return stopReason;
+    }
+
+    public List<Problem> errors() {
+        return errors;
+    }
+
+    public void error(String subject, String cause) {
+        errors.add(new Problem(subject, cause));
+    }
+
+    public List<String> notes() {
+        return notes;
+    }
+
+    public void note(String note) {
+        notes.add(note);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public Generations.State generations() {
+        return generations;
+    }
+
+    void generations(Generations.State state) {
+        generations = state;
+        prefix = state.currentGeneration().prefix();
+    }
+
+    public SourceScan.Snapshot source() {
+        return source;
+    }
+
+    void source(SourceScan.Snapshot snapshot) {
+        source = snapshot;
+    }
+
+    /** The objects under the generation's prefix as the pass listed them, or null before the listing. */
+    public List<RemoteObject> remote() {
+        return remote;
+    }
+
+    void remote(List<RemoteObject> listed) {
+        remote = List.copyOf(listed);
+    }
+
+    public SyncPlan plan() {
+        return plan;
+    }
+
+    public DeletionPolicy.Decision deletions() {
+        return deletions;
+    }
+
+    void planned(SyncPlan decided, DeletionPolicy.Decision allowedDeletions, Instant at) {
+        plan = decided;
+        deletions = allowedDeletions;
+        planned = at;
+        progress = new RunProgress(decided.uploadBytes());
+    }
+
+    public Instant plannedAt() {
+        return planned;
+    }
+
+    public RunProgress progress() {
+        return progress;
+    }
+
+    public String planText() {
+        return planText;
+    }
+
+    void planText(String text) {
+        planText = text;
+    }
+
+    /** The files to send, biggest first, each with this pass: the items the route splits over. */
+    public List<UploadTask> uploads() {
+        uploadsStarted = Instant.now();
+        return plan == null ? List.of() : plan.uploads().stream().map(f -> new UploadTask(f, this)).toList();
+    }
+
+    public Instant uploadsStarted() {
+        return uploadsStarted;
+    }
+
+    public Instant uploadsFinished() {
+        return uploadsFinished;
+    }
+
+    /** Records how one upload ended (the route's aggregation hands each one here). */
+    public void record(UploadOutcome outcome) {
+        outcomes.add(outcome);
+        if (outcome.status() == UploadOutcome.Status.VANISHED) {
+            notes.add(outcome.key() + ": " + outcome.message());
+        } else if (outcome.status() == UploadOutcome.Status.FAILED) {
+            errors.add(new Problem(outcome.key(), outcome.message()));
+        }
+        uploadsFinished = Instant.now();
+    }
+
+    public List<UploadOutcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    /** Whether every planned upload ran and succeeded: deletions wait for that. */
+    public boolean allUploaded() {
+        List<UploadOutcome> done = outcomes();
+        return plan != null && done.size() == plan.uploads().size() && done.stream().allMatch(o -> o.status().done());
+    }
+
+    public void trashed(TrashMove move) {
+        trashed.add(move);
+    }
+
+    public List<TrashMove> trashed() {
+        return List.copyOf(trashed);
+    }
+
+    /** Whether objects this pass replaces are copied to the trash first (not where the bucket versions them). */
+    public boolean keepReplaced() {
+        return keepReplaced;
+    }
+
+    void keepReplaced(boolean keep) {
+        keepReplaced = keep;
+    }
+
+    /** Records a replaced object's copy in the trash. */
+    void kept(TrashMove copy) {
+        kept.add(copy);
+    }
+
+    /** The replaced objects this pass copied to the trash first. */
+    public List<TrashMove> kept() {
+        return List.copyOf(kept);
+    }
+
+    public List<TrashMove> retiring() {
+        return List.copyOf(retiring);
+    }
+
+    void retire(TrashMove move) {
+        retiring.add(move);
+    }
+
+    void retired(Generations.State after) {
+        generations = after;
+    }
+
+    public int purged() {
+        return purged;
+    }
+
+    synchronized void purgedOne() {
+        purged++;
+    }
+
+    /** The trash as the purge listed it, less what it purged; null when the pass did not list it. */
+    public List<RemoteObject> trash() {
+        return trash;
+    }
+
+    void trash(List<RemoteObject> left) {
+        trash = List.copyOf(left);
+    }
+
+    /** The pass's report, once it has ended; null before. */
+    public SyncReport report() {
+        return report;
+    }
+
+    void report(SyncReport ended) {
+        report = ended;
+    }
+
+    /** One file to upload, with the pass it belongs to: its window, progress and outcome list. */
+    public record UploadTask(PlannedFile file, Pass pass) {
+    }
+
+    /** One object to move to the trash, with its pass. */
+    public record TrashTask(TrashMove move, Pass pass) {
+    }
+}

@@ -1,0 +1,250 @@
+package offsite.sync;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import offsite.report.ByteSize;
+import offsite.report.ReportStore;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.report.SyncReport.Count;
+import offsite.store.Fallbacks;
+import offsite.store.Generations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last step of a mirror pass: from the pass as it ended, the report (saved under the data directory and handed
+ * back to whoever asked for the pass), the generation's progress, the hash cache saved, the lock given back.
+ */
+public final class PassReport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PassReport.class);
+
+    private final SyncSettings settings;
+    private final String bucket;
+    private final HashCache hashes;
+    private final BandwidthLimiter limiter;
+    private final ReportStore reports;
+    private final Generations generations;
+    private final Fallbacks fallbacks;
+    private final PassesInFlight inFlight;
+    private final Clock clock;
+
+    public PassReport(SyncSettings settings, String bucket, HashCache hashes, BandwidthLimiter limiter, ReportStore reports,
+            Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, Clock clock) {
+        this.settings = settings;
+        this.bucket = bucket;
+        this.hashes = hashes;
+        this.limiter = limiter;
+        this.reports = reports;
+        this.generations = generations;
+        this.fallbacks = fallbacks;
+        this.inFlight = inFlight;
+        this.clock = clock;
+    }
+
+    /** Writes the report, saves the hash cache, ends the pass and gives its lock back; the report is the new body. */
+    public SyncReport finish(Pass pass) {
+        try {
+            SyncReport report = report(pass);
+            if (!pass.skipped()) { // a pass skipped for another one leaves that one's state alone
+                try {
+                    advanceGeneration(pass, report);
+                } catch (RuntimeException e) {
+                    LOG.error("cannot record the generation's progress in the bucket: {}", e.getMessage());
+                }
+                report = report.withGenerations(pass.generations() == null ? List.of() : pass.generations().generations());
+                try {
+                    hashes.save();
+                    reports.save(report);
+                } catch (IOException e) {
+                    LOG.error("cannot write the report under the data directory: {}", e.getMessage());
+                }
+            }
+            pass.report(report);
+            pass.request().finished().complete(pass);
+            return report;
+        } catch (RuntimeException e) {
+            pass.request().finished().completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.end(pass);
+            if (pass.lock() != null) {
+                pass.lock().release();
+            }
+        }
+    }
+
+    private SyncReport report(Pass r) {
+        Instant finished = clock.instant();
+        Map<String, Count> actions = new LinkedHashMap<>();
+        Count uploaded = Count.NONE;
+        Count left = Count.NONE;
+        Count deleted = Count.NONE;
+        long sent = 0;
+        long resumed = 0;
+        List<UploadOutcome> outcomes = r.outcomes();
+        if (r.plan() != null) {
+            r.plan().totals().forEach((a, t) -> actions.put(a.name().toLowerCase(Locale.ROOT).replace('_', '-'), new Count(t[0], t[1])));
+            for (UploadOutcome o : outcomes) {
+                sent += o.sent();
+                resumed += o.reused();
+                if (o.status().done()) {
+                    uploaded = uploaded.plus(o.size());
+                } else if (o.status() != UploadOutcome.Status.FAILED && o.status() != UploadOutcome.Status.VANISHED) {
+                    left = left.plus(o.size());
+                }
+            }
+            if (!r.dryRun() && r.uploadsStarted() != null) {
+                long notReached = r.plan().uploads().size() - outcomes.size();
+                if (notReached > 0) {
+                    left = new Count(left.files() + notReached, left.bytes());
+                }
+            }
+            for (TrashMove m : r.trashed()) {
+                deleted = deleted.plus(m.size());
+            }
+        }
+        double seconds = r.uploadsStarted() == null || r.uploadsFinished() == null ? 1
+                : Math.max(0.001, (r.uploadsFinished().toEpochMilli() - r.uploadsStarted().toEpochMilli()) / 1000.0);
+        RunStatus status = r.status();
+        String reason = r.stopReason();
+        List<String> notes = new ArrayList<>(r.notes());
+        String deletionRefused = null;
+        if (r.deletions() != null && r.deletions().refused()) {
+            deletionRefused = r.deletions().refusal();
+            if (settings.deletion().enabled()) {
+                status = status.worst(RunStatus.WARN);
+            } else {
+                notes.add(deletionRefused);
+                deletionRefused = null;
+            }
+        }
+        if (!r.kept().isEmpty()) {
+            notes.add(r.kept().size() + " replaced object(s), " + ByteSize.format(r.kept().stream().mapToLong(TrashMove::size).sum())
+                    + ", kept in the trash first (purged after offsite.sync.trash-days)");
+        }
+        fallbacks.lines().forEach(line -> notes.add("S3 service: " + line));
+        if (!r.errors().isEmpty()) {
+            status = status.worst(RunStatus.FAILED);
+        }
+        boolean cutShort = left.files() > 0;
+        boolean changedDuring = outcomes.stream().anyMatch(o -> o.status() == UploadOutcome.Status.CHANGED_DURING_UPLOAD
+                || o.status() == UploadOutcome.Status.VANISHED);
+        Count deferred = actions.getOrDefault("deferred", Count.NONE);
+        Count held = actions.getOrDefault("held", Count.NONE);
+        if (cutShort || changedDuring || deferred.files() > 0 || held.files() > 0) {
+            status = status.worst(RunStatus.WARN);
+        }
+        if (reason == null) {
+            reason = reasonFor(r, status, uploaded, left, deferred, held, deletionRefused);
+        }
+        long plannedBytes = r.plan() == null ? 0 : r.plan().uploadBytes();
+        return new SyncReport(status, reason, r.dryRun(), r.started(), finished, String.valueOf(settings.source()),
+                "s3://" + bucket + "/" + r.prefix(), actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed(),
+                deleted, deletionRefused, r.purged(), left, estimateSeconds(plannedBytes),
+                r.plannedAt() == null ? 0 : (r.plannedAt().toEpochMilli() - r.started().toEpochMilli()) / 1000.0, mirroredBytes(r),
+                List.copyOf(r.errors()), notes, List.of());
+    }
+
+    /** A generation is complete after a clean pass that left nothing, verified by a later pass that found nothing to do. */
+    private void advanceGeneration(Pass r, SyncReport report) {
+        if (r.generations() == null || r.dryRun() || r.plan() == null || r.stopReason() != null || report.status() == RunStatus.FAILED) {
+            return; // only a pass that planned and ran to its end says anything about the generation
+        }
+        Generations.Generation g = r.generations().currentGeneration();
+        boolean clean = report.leftForNextWindow().files() == 0 && report.actions().getOrDefault("deferred", Count.NONE).files() == 0
+                && report.actions().getOrDefault("held", Count.NONE).files() == 0;
+        boolean nothingToDo = clean && report.uploaded().files() == 0 && report.actions().getOrDefault("new", Count.NONE).files() == 0
+                && report.actions().getOrDefault("changed", Count.NONE).files() == 0;
+        Instant now = clock.instant();
+        Generations.Generation next = g;
+        if (g.complete() == null && clean) {
+            next = new Generations.Generation(g.number(), g.prefix(), g.started(), now, null, null);
+        } else if (g.complete() != null && g.verified() == null && nothingToDo) {
+            next = new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), now, null);
+        }
+        // a FAILED pass returned above: retirement marks stand only when every move succeeded
+        if (next != g || !r.retiring().isEmpty()) {
+            Generations.State after = r.generations().with(next);
+            r.retired(after);
+            generations.save(after);
+        }
+    }
+
+    /** Bytes under the prefix after the pass: the listing, plus what went up, less what it replaced or trashed. */
+    static long mirroredBytes(Pass r) {
+        if (r.plan() == null || r.dryRun()) {
+            return r.plan() == null ? -1 : r.plan().remoteBytes();
+        }
+        Map<String, PlannedFile> byKey = new HashMap<>();
+        r.plan().files().forEach(f -> byKey.put(f.key(), f));
+        long bytes = r.plan().remoteBytes();
+        for (UploadOutcome o : r.outcomes()) {
+            if (o.status().done()) {
+                PlannedFile f = byKey.get(o.key());
+                bytes += o.size() - (f != null && f.remote() != null ? f.remote().size() : 0);
+            }
+        }
+        for (TrashMove m : r.trashed()) {
+            if (m.key().startsWith(r.prefix())) {
+                bytes -= m.size();
+            }
+        }
+        return bytes;
+    }
+
+    private String reasonFor(Pass r, RunStatus status, Count uploaded, Count left, Count deferred, Count held, String deletionRefused) {
+        if (status == RunStatus.FAILED) {
+            return r.errors().size() + " error(s); first: " + r.errors().get(0).subject() + ": " + r.errors().get(0).cause();
+        }
+        if (r.dryRun()) {
+            return "dry run: " + (r.plan() == null ? 0 : r.plan().uploads().size()) + " file(s) to upload, "
+                    + (r.deletions() == null ? 0 : r.deletions().deletes().size()) + " to delete; nothing written";
+        }
+        if (deletionRefused != null) {
+            return "deletions REFUSED, nothing deleted: " + deletionRefused;
+        }
+        if (left.files() > 0 && r.window().closedReason() != null) {
+            return left.files() + " file(s) left for the next window: " + r.window().closedReason();
+        }
+        if (held.files() > 0) {
+            return held.files() + " file(s) held back, their stored copies kept: " + r.notes().stream().findFirst().orElse("");
+        }
+        if (deferred.files() > 0) {
+            return deferred.files() + " file(s) still being written, left for the next run";
+        }
+        long vanished = r.outcomes().stream().filter(o -> o.status() == UploadOutcome.Status.VANISHED).count();
+        if (vanished > 0) {
+            return vanished + " file(s) vanished during the run (removed at the source); nothing of them was sent";
+        }
+        if (r.outcomes().stream().anyMatch(o -> o.status() == UploadOutcome.Status.CHANGED_DURING_UPLOAD)) {
+            return "a file changed while it was uploaded; it goes again next run";
+        }
+        return uploaded.files() == 0 && r.trashed().isEmpty() ? "mirror up to date, nothing to send"
+                : "mirror up to date: " + uploaded.files() + " file(s) uploaded, " + r.trashed().size() + " moved to trash";
+    }
+
+    private long estimateSeconds(long bytes) {
+        long rate = limiter.currentRate();
+        if (rate > 0) {
+            return bytes / rate;
+        }
+        try {
+            SyncReport last = reports.latestSync();
+            if (last != null && last.bytesPerSecond() > 0) {
+                return (long) (bytes / last.bytesPerSecond());
+            }
+        } catch (IOException e) {
+            LOG.debug("no earlier report to estimate from: {}", e.getMessage());
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,36 @@
+package offsite.sync;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The mirror passes running now, for what lives longer than a pass: the status page's live progress, and a
+ * shutdown that must stop them. A pass is added when it begins and removed when its report is written.
+ */
+public final class PassesInFlight {
+
+    private final Set<Pass> running = ConcurrentHashMap.newKeySet();
+
+    void begin(Pass pass) {
+        running.add(pass);
+    }
+
+    void end(Pass pass) {
+        running.remove(pass);
+    }
+
+    /** The progress of the pass that is sending, or null when none is. */
+    public RunProgress progress() {
+        return running.stream().filter(p -> !p.dryRun() && p.progress() != null).map(Pass::progress).findFirst().orElse(null);
+    }
+
+    /**
+     * Stops every pass: no new upload starts, and parts in flight are abandoned at their next read (the next pass
+     * resumes from the parts already stored), so a stop signal ends the process within seconds.
+     */
+    public void stopAll(String reason) {
+        for (Pass p : running) {
+            p.window().abandon(reason);
+        }
+    }
+}

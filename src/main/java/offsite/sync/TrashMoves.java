@@ -1,0 +1,142 @@
+package offsite.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import offsite.store.Bucket;
+import offsite.store.Generations;
+import offsite.store.RemoteObject;
+import offsite.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletions never destroy: an object leaves the mirror by moving to the trash prefix (a server-side copy, then the
+ * delete), and the trash is purged after offsite.sync.trash-days. Where the service cannot copy, the object is
+ * downloaded and uploaded to the trash instead (said once in a WARN); if that fails too, it is not deleted.
+ */
+public final class TrashMoves {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrashMoves.class);
+
+    private final SyncSettings settings;
+    private final Bucket bucket;
+    private final Generations generations;
+    private final Clock clock;
+
+    public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, Clock clock) {
+        this.settings = settings;
+        this.bucket = bucket;
+        this.generations = generations;
+        this.clock = clock;
+    }
+
+    /**
+     * The objects to move to the trash, each with its pass: none unless every upload of the pass succeeded and the
+     * deletion limits allow; plus older generations due to retire.
+     */
+    public List<Pass.TrashTask> moves(Pass pass) {
+        List<TrashMove> moves = new ArrayList<>();
+        if (!pass.deletions().deletes().isEmpty()) {
+            if (!pass.allUploaded()) {
+                pass.note("deletions postponed: they run only after every upload of the pass succeeded");
+            } else {
+                String day = today();
+                pass.deletions().deletes().forEach(f -> moves.add(new TrashMove(f.key(), settings.trashPrefix() + day + "/" + f.key(), f.size())));
+            }
+        }
+        moves.addAll(retirements(pass));
+        return moves.stream().map(m -> new Pass.TrashTask(m, pass)).toList();
+    }
+
+    /**
+     * Older generations due to go: only once the current one is verified and offsite.sync.retire-after-days have
+     * passed since, and only after every upload of this pass succeeded. Their objects move to the trash.
+     */
+    private List<TrashMove> retirements(Pass pass) {
+        Generations.State state = pass.generations();
+        if (state == null || state.generations().size() < 2) {
+            return List.of();
+        }
+        Generations.Generation current = state.currentGeneration();
+        if (current.verified() == null || !pass.allUploaded()
+                || clock.instant().isBefore(current.verified().plus(Duration.ofDays(settings.retireAfterDays())))) {
+            return List.of();
+        }
+        String day = today();
+        for (Generations.Generation g : state.generations()) {
+            if (g.number() != current.number() && g.retired() == null) {
+                for (RemoteObject o : bucket.list(g.prefix())) {
+                    pass.retire(new TrashMove(o.key(), settings.trashPrefix() + day + "/" + o.key(), o.size()));
+                }
+                state = state.with(new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), g.verified(),
+                        clock.instant()));
+                pass.note("retired generation " + g.number() + " (" + g.prefix() + "): its objects moved to the trash");
+            }
+        }
+        pass.retired(state);
+        return pass.retiring();
+    }
+
+    /** Moves one object: copied to its trash key, then deleted. */
+    public TrashMove move(Pass.TrashTask task) {
+        TrashMove m = task.move();
+        try {
+            bucket.copy(m.key(), m.trashKey(), m.size());
+        } catch (StoreException e) {
+            if (!e.unsupported()) {
+                throw e;
+            }
+            transfer(m);
+        }
+        bucket.delete(m.key());
+        LOG.info("moved {} to {}", m.key(), m.trashKey());
+        return m;
+    }
+
+    /** The copy's fallback: the object's bytes downloaded and uploaded under the trash key, streamed. */
+    private void transfer(TrashMove m) {
+        String etag = bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> bucket.get(m.key(), 0)), null, Map.of());
+        String stored = bucket.head(m.key()).map(Bucket.StoredObject::etag).orElse("");
+        if (!etag.equalsIgnoreCase(stored)) {
+            throw new UncheckedIOException(new IOException("the trash copy of " + m.key() + " has ETag " + etag + ", the object "
+                    + stored + ": not deleted"));
+        }
+    }
+
+    /** Deletes trash objects older than offsite.sync.trash-days, by the day folder they were moved into. */
+    public Pass purge(Pass pass) {
+        LocalDate oldestKept = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(settings.deletion().trashDays());
+        List<RemoteObject> left = new ArrayList<>();
+        for (RemoteObject o : bucket.list(settings.trashPrefix())) {
+            String rest = o.key().substring(settings.trashPrefix().length());
+            int slash = rest.indexOf('/');
+            boolean expired;
+            try {
+                expired = slash > 0 && LocalDate.parse(rest.substring(0, slash)).isBefore(oldestKept);
+            } catch (DateTimeParseException notOurs) {
+                expired = false; // the trash prefix holds only day folders we wrote, anything else is left alone
+            }
+            if (expired) {
+                bucket.delete(o.key());
+                pass.purgedOne();
+                LOG.info("purged {} from the trash", o.key());
+            } else {
+                left.add(o);
+            }
+        }
+        pass.trash(left);
+        return pass;
+    }
+
+    private String today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
+    }
+}
