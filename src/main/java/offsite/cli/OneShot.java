@@ -2,6 +2,7 @@ package offsite.cli;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import offsite.OffsiteApp;
 import org.apache.camel.CamelContext;
@@ -20,7 +21,7 @@ final class OneShot implements AutoCloseable {
         // a one-shot command beside the running process must not take its port: no status page, no /observe
         overrides.put("camel.server.enabled", "false");
         overrides.put("camel.management.enabled", "false");
-        overrides.put("camel.main.routes-exclude-pattern", excludedRoutes(mode));
+        overrides.put("camel.main.routes-exclude-pattern", excludedRoutes(mode, OffsiteApp.routesFolders(config, more)));
         // no schedule runs, so Quartz needs no worker threads: its shutdown waited about 0.4 s for idle ones
         overrides.put("camel.component.quartz.auto-start-scheduler", "false");
         overrides.put("camel.component.quartz.properties[org.quartz.threadPool.class]", "org.quartz.simpl.ZeroSizeThreadPool");
@@ -32,11 +33,13 @@ final class OneShot implements AutoCloseable {
      * Route files a command leaves out: the web pages always; sync and verify touch only the backup sets, and building
      * the image and offline-copy routes cost them about 0.3 s of CPU at each start.
      */
-    static String excludedRoutes(String mode) {
-        return switch (mode) {
-            case "sync", "verify" -> "file:routes/web.yaml,file:routes/image.yaml,file:routes/offline.yaml";
-            default -> "file:routes/web.yaml";
+    static String excludedRoutes(String mode, List<Path> folders) {
+        List<String> names = switch (mode) {
+            case "sync", "verify", "restore-set" -> List.of("web.yaml", "image.yaml", "offline.yaml");
+            default -> List.of("web.yaml");
         };
+        return folders.stream().flatMap(folder -> names.stream().map(name -> "file:" + folder + "/" + name))
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     CamelContext camel() {
