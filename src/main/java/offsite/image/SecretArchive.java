@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
@@ -24,8 +25,14 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactory
  * The decryption a restore needs: the secret archive ({@link SecretArchiveFormat}) opened with one recipient's
  * private key file (armored or binary) and its passphrase, as a stream of the plain tar. The integrity packet is
  * required and checked when the stream reaches its end: a changed archive fails there, never silently.
+ * The session key is recovered with Bouncy Castle's provider handed over as an instance: the JDK's providers have
+ * no X25519 with OpenPGP's KDF (a cv25519 subkey), and Bouncy Castle is registered only where camel-crypto-pgp's
+ * data format started (a backup, never a restore). The passphrase's S2K and the content stay with the JDK's
+ * providers, whose SHA-1 and AES are intrinsics (Bouncy Castle's pure-Java SHA-1 took 15 s over gpg's S2K count).
  */
 public final class SecretArchive {
+
+    private static final BouncyCastleProvider KEY_AGREEMENT = new BouncyCastleProvider();
 
     private SecretArchive() {
     }
@@ -61,7 +68,7 @@ public final class SecretArchive {
         }
         PGPPrivateKey privateKey = key.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder(new JcaPGPDigestCalculatorProviderBuilder().build())
                 .build(passphrase == null ? new char[0] : passphrase));
-        InputStream clear = data.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().build(privateKey));
+        InputStream clear = data.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(KEY_AGREEMENT).build(privateKey));
         Object message = new PGPObjectFactory(clear, new JcaKeyFingerprintCalculator()).nextObject();
         if (message instanceof PGPCompressedData compressed) {
             message = new PGPObjectFactory(compressed.getDataStream(), new JcaKeyFingerprintCalculator()).nextObject();

@@ -5,10 +5,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Provider;
+import java.security.Security;
 import offsite.testing.Gpg;
 import org.apache.camel.converter.crypto.PGPKeyAccessDataFormat;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /** Two recipients made by stock gpg, their public keys in a keys dir (one armored .asc, one binary .gpg). */
 record Recipients(Path keysDir, Gpg a, Gpg b, Path secretA, Path secretB) {
@@ -35,9 +38,23 @@ record Recipients(Path keysDir, Gpg a, Gpg b, Path secretA, Path secretB) {
     }
 
     static byte[] decrypt(byte[] encrypted, Path secretKey) throws Exception {
+        return decrypt(encrypted, secretKey, null);
+    }
+
+    /**
+     * Our decryptor as restore-image runs it: in a JVM where nothing registered Bouncy Castle as a JCA provider
+     * (camel-crypto-pgp registers it when the image route's data format starts, which a restore never does).
+     */
+    static byte[] decrypt(byte[] encrypted, Path secretKey, char[] passphrase) throws Exception {
+        Provider registered = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
+        Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
         try (InputStream key = Files.newInputStream(secretKey);
-                InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(encrypted), key, null)) {
+                InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(encrypted), key, passphrase)) {
             return plain.readAllBytes();
+        } finally {
+            if (registered != null && Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+                Security.addProvider(registered);
+            }
         }
     }
 }

@@ -8,10 +8,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import offsite.testing.Gpg;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SecretArchiveTest {
 
@@ -53,6 +56,40 @@ class SecretArchiveTest {
     void our_decryptor_opens_it_with_either_private_key_file() throws Exception {
         assertThat(Recipients.decrypt(encrypted, recipients.secretA())).isEqualTo(plainTar);
         assertThat(Recipients.decrypt(encrypted, recipients.secretB())).isEqualTo(plainTar);
+    }
+
+    /** A recipient's key as stock gpg makes it; passphrase "" for a secret key without one. */
+    record KeyKind(String name, boolean curve25519, String passphrase) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<KeyKind> key_kinds() {
+        return Stream.of(
+                new KeyKind("rsa3072, gpg's default", false, ""),
+                new KeyKind("ed25519 with a cv25519 encryption subkey", true, ""),
+                new KeyKind("ed25519 with a cv25519 encryption subkey, passphrase-protected", true, "correct horse battery"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("key_kinds")
+    void an_archive_to_each_kind_of_key_opens_with_stock_gpg_and_with_our_decryptor(KeyKind kind, @TempDir Path own) throws Exception {
+        Path keys = Files.createDirectories(own.resolve("keys"));
+        Path secretKey = own.resolve("admin.sec.asc");
+        Gpg gpg = new Gpg(own.resolve("gpg"));
+        if (kind.curve25519()) {
+            gpg.newCurve25519Key("Admin <admin@example.org>", keys.resolve("admin.asc"), secretKey, kind.passphrase());
+        } else {
+            gpg.newKey("Admin <admin@example.org>", keys.resolve("admin.asc"), secretKey);
+        }
+        byte[] archive = Recipients.encrypt(keys, new ByteArrayInputStream(plainTar));
+        Files.write(own.resolve("secret.tar.gpg"), archive);
+
+        assertThat(gpg.run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", kind.passphrase(), "--decrypt",
+                own.resolve("secret.tar.gpg").toString())).isEqualTo(plainTar);
+        assertThat(Recipients.decrypt(archive, secretKey, kind.passphrase().toCharArray())).isEqualTo(plainTar);
     }
 
     @Test

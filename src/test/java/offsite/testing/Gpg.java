@@ -26,6 +26,27 @@ public final class Gpg {
         return publicOut;
     }
 
+    /**
+     * A new ed25519 signing key with a cv25519 encryption subkey, made as the gpg manual says (--quick-gen-key, then
+     * --quick-add-key); passphrase empty for none. Returns the public key export path; the secret key goes to secretOut.
+     */
+    public Path newCurve25519Key(String userId, Path publicOut, Path secretOut, String passphrase) throws Exception {
+        run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--quick-gen-key", userId, "ed25519", "sign", "never");
+        run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--quick-add-key", fingerprint(userId), "cv25519", "encr",
+                "never");
+        Files.write(publicOut, run(null, "--armor", "--export", userId));
+        Files.write(secretOut, run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--armor", "--export-secret-keys",
+                userId));
+        return publicOut;
+    }
+
+    /** The primary key's fingerprint of a user id in this home. */
+    public String fingerprint(String userId) throws Exception {
+        return new String(run(null, "--batch", "--with-colons", "--list-keys", userId), StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("fpr:")).findFirst().map(l -> l.split(":")[9])
+                .orElseThrow(() -> new IllegalStateException("gpg lists no fingerprint for " + userId));
+    }
+
     /** A new key pair protected by a passphrase; returns the public key export path. */
     public Path newKey(String userId, Path publicOut, Path secretOut, String passphrase) throws Exception {
         run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--quick-gen-key", userId, "default", "default", "never");
