@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,12 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  */
 public final class ImageTree {
 
-    /** What a tar holds; changed counts files that changed size or vanished while being read (padded or skipped). */
-    public record Counts(int entries, int files, int directories, int symlinks, int secrets, long contentBytes, int changed) {
+    /**
+     * What a tar holds; changed counts files that changed size or vanished while being read (padded or skipped);
+     * wholesale names the secret files no scrub format knows, replaced whole in the base.
+     */
+    public record Counts(int entries, int files, int directories, int symlinks, int secrets, long contentBytes, int changed,
+            List<String> wholesale) {
     }
 
     private final TreeSelection selection;
@@ -62,6 +67,7 @@ public final class ImageTree {
         Set<String> secretNames = secretNames(entries);
         Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
         int count = 0, files = 0, dirs = 0, links = 0, secretCount = 0, changed = 0;
+        List<String> wholesale = new ArrayList<>();
         long bytes = 0;
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -92,6 +98,9 @@ public final class ImageTree {
                 bytes += entry.getSize();
                 files++;
                 secretCount += secret ? 1 : 0;
+                if (secret && !secretsOnly && PasswordScrubber.formatOf(path).isEmpty()) {
+                    wholesale.add(e.getKey());
+                }
             }
             tar.closeArchiveEntry();
             dirs += entry.isDirectory() ? 1 : 0;
@@ -100,7 +109,7 @@ public final class ImageTree {
         }
         tar.finish();
         tar.flush();
-        return new Counts(count, files, dirs, links, secretCount, bytes, changed);
+        return new Counts(count, files, dirs, links, secretCount, bytes, changed, List.copyOf(wholesale));
     }
 
     /** Streams the file's content, scrubbed or not, at exactly the size in its header; true if it changed meanwhile. */
@@ -110,7 +119,7 @@ public final class ImageTree {
                 return ExactCopy.copy(in, tar, size);
             }
             ExactSizeOutput exact = new ExactSizeOutput(tar, size);
-            scrubber.scrub(in, exact, PasswordScrubber.shadowStyle(path));
+            scrubber.scrub(path, in, exact);
             return exact.finish();
         } catch (NoSuchFileException gone) {
             return new ExactSizeOutput(tar, size).finish();
@@ -132,7 +141,7 @@ public final class ImageTree {
             }
         };
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS))) {
-            scrubber.scrub(in, counter, PasswordScrubber.shadowStyle(path));
+            scrubber.scrub(path, in, counter);
         }
         return size[0];
     }

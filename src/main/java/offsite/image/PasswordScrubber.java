@@ -7,22 +7,21 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Replaces password values in a secret file by "x", line by line and streamed, keeping every line's place:
+ * Writes a secret file's base copy, line by line and streamed, every line keeping its place. A file whose name no
+ * {@link SecretFormat} knows is replaced wholesale: each line that is not empty becomes "x". A known format keeps
+ * what it clears and replaces every other value (see {@link #FORMATS}); in every known format also:
  * <ul>
- * <li>shadow-style files (named shadow, gshadow, shadow-, gshadow-): the second field of name:HASH:... lines.
- * Empty, "x", and values made only of '!' and '*' (no password, locked) stay, since they hold no secret; any
- * other value, a locked hash "!$6$..." included, becomes "x".</li>
- * <li>key=value, key: value, key = "value", "key": "value" lines whose key names a password, passwd, passphrase,
- * secret, token, api key or private key (any case, inside a longer key too: db_password, API_TOKEN,
- * client-secret): the value, keeping its quotes and a trailing comma or semicolon.</li>
- * <li>PEM and OpenPGP private key blocks (-----BEGIN ... PRIVATE KEY[ BLOCK]-----): the body becomes one line "x";
- * a block never closed hides everything to the end of the file.</li>
- * <li>each configured rule, a regex with one group: the text of the group becomes "x", every match on a line.</li>
+ * <li>PEM and OpenPGP private key blocks (a line -----BEGIN ... PRIVATE KEY[ BLOCK]-----): the body becomes one line
+ * "x"; a block never closed hides everything to the end of the file.</li>
+ * <li>a line a configured rule (a regex with one group) finds: the text of the group becomes "x", every match on the
+ * line, and the rest of the line stays, as the rule's author declared it plain.</li>
+ * <li>the password of every URL with userinfo (scheme://user:PW@host).</li>
  * <li>a line over 64 KiB (no configuration line is that long): the whole line becomes "x".</li>
  * </ul>
  * Text is read as ISO-8859-1 so that any other byte passes through unchanged.
@@ -31,12 +30,14 @@ public final class PasswordScrubber {
 
     static final int MAX_LINE_BYTES = 64 * 1024;
 
-    private static final Pattern KEY_VALUE = Pattern.compile("(?i)^(\\s*(?:export\\s+)?([\"']?)[\\w.\\-]*"
-            + "(?:password|passwd|passphrase|secret|token|private[_.\\-]?key|api[_.\\-]?key)[\\w.\\-]*\\2\\s*[:=]\\s*)"
-            + "([\"']?)(.+?)\\3(\\s*[,;]?\\s*)$");
-    private static final Pattern PEM_BEGIN = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----");
+    /** The known formats, the first that recognises a file's name wins: specific names before extensions. */
+    static final List<SecretFormat> FORMATS = List.of(ShadowFormat.FORMAT, NetrcFormat.FORMAT, PgpassFormat.FORMAT, UrlListFormat.FORMAT,
+            JsonFormat.DOCKER_CONFIG, JsonFormat.CONTAINERS_AUTH, KeyValueFormat.WPA_SUPPLICANT, PemFormat.FORMAT, JsonFormat.JSON,
+            KeyValueFormat.SETTINGS);
+
+    private static final Pattern PEM_BEGIN = Pattern.compile("\\s*-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----\\s*");
     private static final Pattern PEM_END = Pattern.compile("-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----");
-    private static final Pattern NO_PASSWORD = Pattern.compile("[!*]*|x");
+    private static final Pattern PEM_END_LINE = Pattern.compile("\\s*" + PEM_END.pattern() + "\\s*");
 
     private final List<Pattern> rules;
 
@@ -59,28 +60,35 @@ public final class PasswordScrubber {
         return p;
     }
 
-    /** Whether the file's lines are name:HASH:... records, by its name. */
-    public static boolean shadowStyle(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        return name.matches("g?shadow-?");
+    /** The format of a secret file, by its name; empty when none knows it and the file is replaced wholesale. */
+    static Optional<SecretFormat> formatOf(Path file) {
+        return FORMATS.stream().filter(f -> f.recognises(file)).findFirst();
     }
 
-    /** Copies in to out with every password value replaced; neither stream is closed. */
-    public void scrub(InputStream in, OutputStream out, boolean shadow) throws IOException {
+    /** Copies a secret file's content from in to out, scrubbed as its name's format says; neither stream is closed. */
+    public void scrub(Path file, InputStream in, OutputStream out) throws IOException {
+        scrub(formatOf(file).orElse(null), in, out);
+    }
+
+    /** Copies in to out scrubbed in a format, or wholesale when format is null; neither stream is closed. */
+    void scrub(SecretFormat format, InputStream in, OutputStream out) throws IOException {
         TextLines lines = new TextLines(new BufferedInputStream(in, 1 << 16), MAX_LINE_BYTES);
+        SecretFormat.Lines formatLines = format == null ? null : format.lines().get();
         boolean inPrivateKey = false;
         for (TextLines.Line line; (line = lines.next()) != null; ) {
             String text;
-            if (line.overlong()) {
+            if (formatLines == null) {
+                text = line.text().isEmpty() ? "" : "x";
+            } else if (line.overlong()) {
                 text = inPrivateKey ? null : "x";
             } else if (inPrivateKey) {
                 inPrivateKey = !PEM_END.matcher(line.text()).find();
-                text = inPrivateKey ? null : line.text();
-            } else if (PEM_BEGIN.matcher(line.text()).find()) {
+                text = inPrivateKey ? null : PEM_END_LINE.matcher(line.text()).matches() ? line.text() : "x";
+            } else if (PEM_BEGIN.matcher(line.text()).matches()) {
                 inPrivateKey = true;
                 text = line.text() + (line.end().isEmpty() ? "\n" : line.end()) + "x";
             } else {
-                text = scrubLine(line.text(), shadow);
+                text = UrlPasswords.scrub(ruled(line.text(), formatLines));
             }
             if (text != null) {
                 out.write((text + line.end()).getBytes(StandardCharsets.ISO_8859_1));
@@ -88,30 +96,16 @@ public final class PasswordScrubber {
         }
     }
 
-    /** One line without its end, scrubbed. */
-    public String scrubLine(String line, boolean shadow) {
-        String out = shadow ? shadowLine(line) : keyValueLine(line);
+    /** A line a configured rule finds, with its groups replaced; else the line as the format scrubs it. */
+    private String ruled(String line, SecretFormat.Lines format) {
+        if (rules.stream().noneMatch(rule -> rule.matcher(line).find())) {
+            return format.scrub(line);
+        }
+        String out = line;
         for (Pattern rule : rules) {
             out = ruleLine(rule, out);
         }
         return out;
-    }
-
-    private static String shadowLine(String line) {
-        String[] fields = line.split(":", -1);
-        if (fields.length < 2 || NO_PASSWORD.matcher(fields[1]).matches()) {
-            return line;
-        }
-        fields[1] = "x";
-        return String.join(":", fields);
-    }
-
-    private static String keyValueLine(String line) {
-        Matcher kv = KEY_VALUE.matcher(line);
-        if (!kv.matches() || kv.group(4).equals("x")) {
-            return line;
-        }
-        return kv.group(1) + kv.group(3) + "x" + kv.group(3) + kv.group(5);
     }
 
     private static String ruleLine(Pattern rule, String line) {

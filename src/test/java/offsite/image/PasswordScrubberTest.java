@@ -21,8 +21,8 @@ class PasswordScrubberTest {
 
     private final PasswordScrubber scrubber = new PasswordScrubber(List.of("secret_word\\((\\w+)\\)", "<pass>([^<]*)</pass>"));
 
-    /** A file's text before and after scrubbing. */
-    record Case(String file, String before, String after) {
+    /** A secret file (its path, the format its name says, null for none) and its text before and after scrubbing. */
+    record Case(String file, String format, String before, String after) {
         @Override
         public String toString() {
             return file + ": " + before.lines().findFirst().orElse("");
@@ -31,43 +31,346 @@ class PasswordScrubberTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("shadow", "root:$6$abc$hash:19000:0:99999:7:::\n", "root:x:19000:0:99999:7:::\n"),
-                new Case("shadow", "daemon:*:19000:0:99999:7:::\n", "daemon:*:19000:0:99999:7:::\n"),
-                new Case("shadow", "nobody:!!:19000::::::\n", "nobody:!!:19000::::::\n"),
-                new Case("shadow", "guest::19000::::::\n", "guest::19000::::::\n"),
-                new Case("shadow", "locked:!$6$abc$hash:19000::::::\n", "locked:x:19000::::::\n"),
-                new Case("shadow-", "old:$y$j9T$salt$hash:19000:0:99999:7:::\n", "old:x:19000:0:99999:7:::\n"),
-                new Case("gshadow", "sudo:!::alice\nadm:grouphash:root:alice\n", "sudo:!::alice\nadm:x:root:alice\n"),
-                new Case("app.env", "DB_PASSWORD=hunter2\n", "DB_PASSWORD=x\n"),
-                new Case("app.env", "export API_TOKEN='tok123'\n", "export API_TOKEN='x'\n"),
-                new Case("app.env", "PGPASSWORD=a=b=c\r\n", "PGPASSWORD=x\r\n"),
-                new Case("app.yml", "  client-secret: \"s3cr3t\"\n", "  client-secret: \"x\"\n"),
-                new Case("app.ini", "private_key = abcdef\n", "private_key = x\n"),
-                new Case("app.ini", "passphrase=correct horse battery\n", "passphrase=x\n"),
-                new Case("app.json", "  \"db_password\": \"p@ss\",\n", "  \"db_password\": \"x\",\n"),
-                new Case("app.conf", "smtp.passwd : s3cr3t ;\n", "smtp.passwd : x ;\n"),
-                new Case("app.env", "DB_HOST=db.example.org\nPASSWORD_MIN_LENGTH\n", "DB_HOST=db.example.org\nPASSWORD_MIN_LENGTH\n"),
-                new Case("app.env", "password=\n", "password=\n"),
-                new Case("app.env", "no newline at the end: token=abc", "no newline at the end: token=abc"),
-                new Case("app.env", "token=abc", "token=x"),
-                new Case("app.conf", "auth secret_word(letmein) and secret_word(again) end\n", "auth secret_word(x) and secret_word(x) end\n"),
-                new Case("app.xml", "<user>bob</user><pass>hunter2</pass>\n", "<user>bob</user><pass>x</pass>\n"),
-                new Case("tls.key", "before\n-----BEGIN RSA PRIVATE KEY-----\nAAAA\nBBBB\n-----END RSA PRIVATE KEY-----\nafter\n",
-                        "before\n-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----\nafter\n"),
-                new Case("key.asc", "-----BEGIN PGP PRIVATE KEY BLOCK-----\r\n\r\nlQOYBF\r\n=abcd\r\n-----END PGP PRIVATE KEY BLOCK-----\r\n",
+                new Case("/etc/shadow", "shadow", "root:$6$abc$hash:19000:0:99999:7:::\n", "root:x:19000:0:99999:7:::\n"),
+                new Case("/etc/shadow", "shadow", "daemon:*:19000:0:99999:7:::\n", "daemon:*:19000:0:99999:7:::\n"),
+                new Case("/etc/shadow", "shadow", "nobody:!!:19000::::::\n", "nobody:!!:19000::::::\n"),
+                new Case("/etc/shadow", "shadow", "guest::19000::::::\n", "guest::19000::::::\n"),
+                new Case("/etc/shadow", "shadow", "locked:!$6$abc$hash:19000::::::\n", "locked:x:19000::::::\n"),
+                new Case("/etc/shadow", "shadow", "not a record\n\n", "x\n\n"),
+                new Case("/etc/shadow-", "shadow", "old:$y$j9T$salt$hash:19000:0:99999:7:::\n", "old:x:19000:0:99999:7:::\n"),
+                new Case("/etc/gshadow", "shadow", "sudo:!::alice\nadm:grouphash:root:alice\n", "sudo:!::alice\nadm:x:root:alice\n"),
+
+                new Case("/root/.netrc", ".netrc", """
+                        machine api.example.com
+                          login alice
+                          password N3tRc-Secret
+                        machine ftp.example.org login bob password Ftp-Pa55 account Acct-777
+                        # old: password Commented-Out
+                        default login anonymous password guest@example.org
+                        machine split.example.org login carol password
+                            Split-Line-Pw
+                        macdef init
+                        cd /pub
+                        put Macro-Body-Secret
+
+                        machine after.example.org login dave password "quoted pw"
+                        """, """
+                        machine api.example.com
+                          login alice
+                          password x
+                        machine ftp.example.org login bob password x account x
+                        # x
+                        default login anonymous password x
+                        machine split.example.org login carol password
+                            x
+                        macdef init
+                        x
+                        x
+
+                        machine after.example.org login dave password x x
+                        """),
+                new Case("/home/u/_netrc", ".netrc", "machine h login u password p\r\n", "machine h login u password x\r\n"),
+
+                new Case("/var/lib/postgresql/.pgpass", ".pgpass", """
+                        # production, read-only replica
+                        db.example.org:5432:app:app_user:Pg-Pa55
+                        *:*:*:postgres:Esc\\:aped\\\\Pw:tail
+                        db\\:odd:5432:*:admin:
+                        only:three:fields
+                        """, """
+                        # x
+                        db.example.org:5432:app:app_user:x
+                        *:*:*:postgres:x
+                        db\\:odd:5432:*:admin:
+                        x
+                        """),
+
+                new Case("/root/.docker/config.json", "Docker config.json", """
+                        {
+                        \t"auths": {
+                        \t\t"https://index.docker.io/v1/": {
+                        \t\t\t"auth": "Ym9iOmh1bnRlcjI="
+                        \t\t},
+                        \t\t"ghcr.io": {
+                        \t\t\t"auth": "Ym9iOmdocF9hYmM=",
+                        \t\t\t"identitytoken": "eyJhbGciOi.Id-Token"
+                        \t\t},
+                        \t\t"registry.example.com": {"registrytoken": "rt-55aa", "email": "bob@example.org"}
+                        \t},
+                        \t"credHelpers": {
+                        \t\t"123456789.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login"
+                        \t},
+                        \t"credsStore": "desktop",
+                        \t"detachKeys": "ctrl-e,e",
+                        \t"experimental": true
+                        }
+                        """, """
+                        {
+                        \t"auths": {
+                        \t\t"https://index.docker.io/v1/": {
+                        \t\t\t"auth": "x"
+                        \t\t},
+                        \t\t"ghcr.io": {
+                        \t\t\t"auth": "x",
+                        \t\t\t"identitytoken": "x"
+                        \t\t},
+                        \t\t"registry.example.com": {"registrytoken": "x", "email": "x"}
+                        \t},
+                        \t"credHelpers": {
+                        \t\t"123456789.dkr.ecr.eu-west-1.amazonaws.com": "x"
+                        \t},
+                        \t"credsStore": "x",
+                        \t"detachKeys": "x",
+                        \t"experimental": true
+                        }
+                        """),
+                new Case("/run/user/0/containers/auth.json", "containers auth.json", "{\"auths\":{\"quay.io\":{\"auth\":\"cXVheTpQdw==\"}}}\n",
+                        "{\"auths\":{\"quay.io\":{\"auth\":\"x\"}}}\n"),
+
+                new Case("/etc/wpa_supplicant/wpa_supplicant.conf", "wpa_supplicant.conf", """
+                        ctrl_interface=DIR=/var/run/wpa_supplicant GROUP=netdev
+                        update_config=1
+                        country=DE
+
+                        network={
+                        \tssid="Home Net"
+                        \tpsk="correct horse battery"
+                        \tkey_mgmt=WPA-PSK
+                        \tpriority=5
+                        }
+                        network={
+                        \tssid="eduroam"
+                        \tkey_mgmt=WPA-EAP
+                        \teap=PEAP
+                        \tidentity="alice@uni.example"
+                        \tpassword="Uni-Pa55"
+                        \tca_cert="/etc/ssl/certs/uni.pem"
+                        \tphase2="auth=MSCHAPV2"
+                        \tprivate_key="/etc/wpa/lab.key"
+                        \tprivate_key_passwd="Lab-Key-Pass"
+                        \twep_key0=0102030405
+                        \tsae_password=Sae-Secret
+                        }
+                        # psk=Old-Psk
+                        """, """
+                        ctrl_interface=DIR=/var/run/wpa_supplicant GROUP=netdev
+                        update_config=1
+                        country=DE
+
+                        network={
+                        \tssid="Home Net"
+                        \tpsk="x"
+                        \tkey_mgmt=WPA-PSK
+                        \tpriority=5
+                        }
+                        network={
+                        \tssid="eduroam"
+                        \tkey_mgmt=WPA-EAP
+                        \teap=PEAP
+                        \tidentity="alice@uni.example"
+                        \tpassword="x"
+                        \tca_cert="/etc/ssl/certs/uni.pem"
+                        \tphase2="auth=MSCHAPV2"
+                        \tprivate_key="x"
+                        \tprivate_key_passwd="x"
+                        \twep_key0=x
+                        \tsae_password=x
+                        }
+                        # x
+                        """),
+                new Case("/etc/wpa_supplicant/wpa_supplicant-wlan0.conf", "wpa_supplicant.conf",
+                        "network={\n psk=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n}\n", "network={\n psk=x\n}\n"),
+
+                new Case("/home/u/.git-credentials", ".git-credentials", """
+                        https://alice:ghp_Tok3nValue@github.com
+                        https://oauth2:glpat-Xyz@gitlab.example.com/group
+                        https://ghp_OnlyUserTok@github.com
+                        not a url
+                        """, """
+                        https://alice:x@github.com
+                        https://oauth2:x@gitlab.example.com/group
+                        https://x:x@github.com
+                        x
+                        """),
+
+                new Case("/srv/app/app.env", "key=value settings", """
+                        # database
+                        DB_HOST=db.example.org
+                        DB_PORT=5432
+                        DB_USER=app
+                        DB_PASSWORD=hunter2
+                        DB_PASS=Unnamed-Secret
+                        ROOTPW=Root-Pw
+                        export API_TOKEN='tok123'
+                        PGPASSWORD=a=b=c
+                        STRIPE=sk_live_51HxYz
+                        SLACK_WEBHOOK=https://hooks.slack.com/services/T000/B000/XXXX
+                        DATABASE_URL=postgres://app:Pg-Url-Pw@db.internal:5432/appdb
+                        REDIS_URL="redis://:Redis-Pw@cache:6379/0"
+                        AMQP_URL=amqp://guest:Rabbit-Pw@mq/vhost
+                        SENTRY_DSN=https://abc123key@o1.ingest.sentry.io/42
+                        LOG_LEVEL=info
+                        DEBUG=false
+                        DATA_DIR=/var/lib/app
+                        password=
+                        PASSWORD_MIN_LENGTH
+                        no newline at the end: token=abc""", """
+                        # x
+                        DB_HOST=db.example.org
+                        DB_PORT=5432
+                        DB_USER=app
+                        DB_PASSWORD=x
+                        DB_PASS=x
+                        ROOTPW=x
+                        export API_TOKEN='x'
+                        PGPASSWORD=x
+                        STRIPE=x
+                        SLACK_WEBHOOK=x
+                        DATABASE_URL=postgres://app:x@db.internal:5432/appdb
+                        REDIS_URL="redis://:x@cache:6379/0"
+                        AMQP_URL=amqp://guest:x@mq/vhost
+                        SENTRY_DSN=x
+                        LOG_LEVEL=info
+                        DEBUG=false
+                        DATA_DIR=/var/lib/app
+                        password=
+                        x
+                        x"""),
+                new Case("/srv/app/.env", "key=value settings", "PGPASSWORD=a=b=c\r\ntoken=abc", "PGPASSWORD=x\r\ntoken=x"),
+                new Case("/etc/mysql/debian.cnf", "key=value settings", """
+                        [client]
+                        host     = localhost
+                        user     = debian-sys-maint
+                        password = My-Sql-Pw
+                        socket   = /var/run/mysqld/mysqld.sock
+                        ; password = Old-Pw
+                        """, """
+                        [client]
+                        host     = localhost
+                        user     = debian-sys-maint
+                        password = x
+                        socket   = /var/run/mysqld/mysqld.sock
+                        ; x
+                        """),
+                new Case("/srv/app/app.yml", "key=value settings", """
+                        spring:
+                          datasource:
+                            url: jdbc:mysql://db:3306/app
+                            username: app
+                            password: "s3cr3t"
+                          mail:
+                            url: smtp://mailer:Smtp-Pw@mail.example.org:587
+                          client-secret: "s3cr3t"
+                          key: |
+                            Block-Scalar-Secret
+                        """, """
+                        spring:
+                          datasource:
+                            url: x
+                            username: app
+                            password: "x"
+                          mail:
+                            url: smtp://mailer:x@mail.example.org:587
+                          client-secret: "x"
+                          key: x
+                        x
+                        """),
+                new Case("/root/.aws/credentials", "key=value settings", """
+                        [default]
+                        aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+                        aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+                        region = eu-west-1
+                        """, """
+                        [default]
+                        aws_access_key_id = x
+                        aws_secret_access_key = x
+                        region = x
+                        """),
+                new Case("/srv/app/app.ini", "key=value settings", "private_key = abcdef\npassphrase=correct horse battery\n", "private_key = x\npassphrase=x\n"),
+                new Case("/srv/app/app.conf", "key=value settings", "smtp.passwd : s3cr3t ;\n", "smtp.passwd : x ;\n"),
+                new Case("/srv/app/bytes.env", "key=value settings", "caf\u00e9=cr\u00e8me\ntoken=\u00ff\u00fe\n", "x\ntoken=x\n"),
+
+                new Case("/srv/app/config.json", "JSON", """
+                        {
+                          "name": "app",
+                          "port": 8080,
+                          "db_password": "p@ss",
+                          "otp_seed": 123456,
+                          "api_tokens": [
+                            {"name": "ci"},
+                            "rawtokenvalue"
+                          ],
+                          "hosts": ["a.example.org", "Mixed9Case7Token"],
+                          "dsn": "mysql://root:Json-Url-Pw@db/app",
+                          "admin_passphrase": 'Sw0rdfish!',
+                          "gcp_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv\\n-----END PRIVATE KEY-----\\n",
+                          "open": "never closed
+                        }
+                        """, """
+                        {
+                          "name": "app",
+                          "port": 8080,
+                          "db_password": "x",
+                          "otp_seed": x,
+                          "api_tokens": [
+                            {"name": "ci"},
+                            "x"
+                          ],
+                          "hosts": ["a.example.org", "x"],
+                          "dsn": "mysql://root:x@db/app",
+                          "admin_passphrase": x,
+                          "gcp_key": "x",
+                          "open": "x
+                        }
+                        """),
+
+                new Case("/etc/ssl/private/tls.key", "PEM", "before\n-----BEGIN RSA PRIVATE KEY-----\nAAAA\nBBBB\n-----END RSA PRIVATE KEY-----\nafter\n",
+                        "x\n-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----\nx\n"),
+                new Case("/root/key.asc", "PEM", "-----BEGIN PGP PRIVATE KEY BLOCK-----\r\n\r\nlQOYBF\r\n=abcd\r\n-----END PGP PRIVATE KEY BLOCK-----\r\n",
                         "-----BEGIN PGP PRIVATE KEY BLOCK-----\r\nx\r\n-----END PGP PRIVATE KEY BLOCK-----\r\n"),
-                new Case("cut.key", "-----BEGIN EC PRIVATE KEY-----\nAAAA\nBBBB\n", "-----BEGIN EC PRIVATE KEY-----\nx\n"),
-                new Case("cert.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
-                new Case("bytes.env", "caf\u00e9=cr\u00e8me\ntoken=\u00ff\u00fe\n", "caf\u00e9=cr\u00e8me\ntoken=x\n"));
+                new Case("/etc/ssl/private/cut.key", "PEM", "-----BEGIN EC PRIVATE KEY-----\nAAAA\nBBBB\n", "-----BEGIN EC PRIVATE KEY-----\nx\n"),
+                new Case("/etc/ssh/ssh_host_ed25519_key", "PEM", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\n",
+                        "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n"),
+                new Case("/etc/ssl/bundle.pem", "PEM", """
+                        Bag Attributes
+                            friendlyName: server
+                        -----BEGIN CERTIFICATE-----
+                        MIIBszCCAVmgAwIBAgIU
+                        Q1bN7c==
+                        -----END CERTIFICATE-----
+                        -----BEGIN ENCRYPTED PRIVATE KEY-----
+                        MIIFHDBOBgkqhkiG9w0B
+                        -----END ENCRYPTED PRIVATE KEY-----
+                        """, """
+                        x
+                        x
+                        -----BEGIN CERTIFICATE-----
+                        MIIBszCCAVmgAwIBAgIU
+                        Q1bN7c==
+                        -----END CERTIFICATE-----
+                        -----BEGIN ENCRYPTED PRIVATE KEY-----
+                        x
+                        -----END ENCRYPTED PRIVATE KEY-----
+                        """),
+
+                new Case("/srv/app/app.conf", "key=value settings", "auth secret_word(letmein) and secret_word(again) end\n",
+                        "auth secret_word(x) and secret_word(x) end\n"),
+                new Case("/srv/app/app.conf", "key=value settings", "<user>bob</user><pass>hunter2</pass>\n", "<user>bob</user><pass>x</pass>\n"),
+
+                new Case("/etc/app/token", null, "ghp_RawTokenNoFormat\n", "x\n"),
+                new Case("/srv/app/app.xml", null, "<db>\n  <pass>Xml-Pw</pass>\n\n</db>", "x\nx\n\nx"),
+                new Case("/etc/krb5.keytab", null, "\u0005\u0002\u0000\u0000\u00ffkey\nbytes\r\n", "x\nx\r\n"),
+                new Case("/etc/app/empty", null, "", ""));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void replaces_each_password_value_by_x_and_keeps_the_rest(Case c) throws Exception {
+    void keeps_what_the_format_clears_and_replaces_every_other_value_by_x(Case c) throws Exception {
+        Path file = Path.of(c.file());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        scrubber.scrub(new ByteArrayInputStream(c.before().getBytes(StandardCharsets.ISO_8859_1)), out,
-                PasswordScrubber.shadowStyle(Path.of("/etc", c.file())));
+        scrubber.scrub(file, new ByteArrayInputStream(c.before().getBytes(StandardCharsets.ISO_8859_1)), out);
 
+        assertThat(PasswordScrubber.formatOf(file).map(SecretFormat::name).orElse(null)).isEqualTo(c.format());
         assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(c.after());
     }
 
@@ -75,11 +378,11 @@ class PasswordScrubberTest {
     void a_line_longer_than_the_limit_becomes_x_and_the_stream_goes_on() throws Exception {
         long lineBytes = 50L << 20; // 50 MiB in one line, generated: never held in memory
         InputStream huge = new SequenceInputStream(new ByteArrayInputStream("first=1\n".getBytes()),
-                new SequenceInputStream(new RepeatedByte('a', lineBytes), new ByteArrayInputStream("\nlast token=zz\n".getBytes())));
+                new SequenceInputStream(new RepeatedByte('a', lineBytes), new ByteArrayInputStream("\nlast_token=zz\n".getBytes())));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        scrubber.scrub(huge, out, false);
+        scrubber.scrub(Path.of("/srv/app/app.env"), huge, out);
 
-        assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo("first=1\nx\nlast token=zz\n");
+        assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo("first=1\nx\nlast_token=x\n");
     }
 
     @Test
@@ -97,7 +400,7 @@ class PasswordScrubberTest {
                 written[0] += len;
             }
         };
-        scrubber.scrub(new RepeatedByte('\n', bytes), counter, false);
+        scrubber.scrub(Path.of("/srv/app/app.env"), new RepeatedByte('\n', bytes), counter);
 
         assertThat(written[0]).isEqualTo(bytes);
     }

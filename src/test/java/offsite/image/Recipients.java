@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Provider;
 import java.security.Security;
+import java.util.concurrent.Callable;
 import offsite.testing.Gpg;
 import org.apache.camel.converter.crypto.PGPKeyAccessDataFormat;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -41,16 +42,25 @@ record Recipients(Path keysDir, Gpg a, Gpg b, Path secretA, Path secretB) {
         return decrypt(encrypted, secretKey, null);
     }
 
-    /**
-     * Our decryptor as restore-image runs it: in a JVM where nothing registered Bouncy Castle as a JCA provider
-     * (camel-crypto-pgp registers it when the image route's data format starts, which a restore never does).
-     */
+    /** Our decryptor as restore-image runs it: see {@link #withoutRegisteredBouncyCastle}. */
     static byte[] decrypt(byte[] encrypted, Path secretKey, char[] passphrase) throws Exception {
+        return withoutRegisteredBouncyCastle(() -> {
+            try (InputStream key = Files.newInputStream(secretKey);
+                    InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(encrypted), key, passphrase)) {
+                return plain.readAllBytes();
+            }
+        });
+    }
+
+    /**
+     * Runs an action as in a JVM where nothing registered Bouncy Castle as a JCA provider, as restore-image's is:
+     * camel-crypto-pgp registers it when the image route's data format starts, which a restore never does.
+     */
+    static <T> T withoutRegisteredBouncyCastle(Callable<T> action) throws Exception {
         Provider registered = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
         Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
-        try (InputStream key = Files.newInputStream(secretKey);
-                InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(encrypted), key, passphrase)) {
-            return plain.readAllBytes();
+        try {
+            return action.call();
         } finally {
             if (registered != null && Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
                 Security.addProvider(registered);

@@ -1,0 +1,66 @@
+package offsite.image;
+
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Settings as key=value, key: value, key = "value" or "key": "value", lines (.env, ini, conf, properties, YAML,
+ * wpa_supplicant.conf, ...). Keys, section headers, blank lines and structure ("{", "}", a value that only opens a
+ * block: network={) stay; a value stays when the format's clearance allows it, after any URL password in it became
+ * "x", and keeps its quotes and a trailing comma or semicolon; every other value, comment text and line becomes "x".
+ */
+final class KeyValueFormat implements SecretFormat.Lines {
+
+    private static final Pattern LINE = Pattern.compile(
+            "(\\s*(?:-\\s+)?(?:export\\s+)?([\"']?)([\\w.\\-@/]+)\\2\\s*[:=]\\s*)(.*?)(\\s*[,;]?\\s*)");
+    private static final Pattern SECTION = Pattern.compile("\\s*\\[\\[?[\\w .\\-\"']*]]?\\s*");
+    private static final Pattern STRUCTURE = Pattern.compile("[\\s{}\\[\\](),;]*");
+    private static final Pattern OPENS_BLOCK = Pattern.compile("[{\\[]|\\{}|\\[]");
+
+    /** wpa_supplicant's settings whose values are no secret (names, modes, file paths); psk, password, private_key_passwd, wep_key0... are. */
+    private static final Set<String> WPA_PLAIN_KEYS = Set.of("ctrl_interface", "ctrl_interface_group", "update_config", "country", "ap_scan",
+            "fast_reauth", "ssid", "scan_ssid", "bssid", "key_mgmt", "proto", "pairwise", "group", "priority", "disabled", "id_str", "mode",
+            "frequency", "auth_alg", "ieee80211w", "eap", "identity", "anonymous_identity", "phase1", "phase2", "ca_cert", "client_cert");
+
+    /** Settings files by their usual names: a value stays when {@link PlainValue} clears it under its key. */
+    static final SecretFormat SETTINGS = new SecretFormat("key=value settings",
+            "\\.env|.*\\.env|\\.env\\..*|.*\\.(ini|conf|cnf|cfg|properties|ya?ml|toml|nmconnection)|\\.npmrc|\\.pypirc|\\.s3cfg|credentials",
+            () -> new KeyValueFormat(PlainValue::clears));
+
+    /** wpa_supplicant.conf and its per-interface copies: only the values of settings known to be no secret stay. */
+    static final SecretFormat WPA_SUPPLICANT = new SecretFormat("wpa_supplicant.conf", "wpa_supplicant.*\\.conf",
+            () -> new KeyValueFormat((key, value) -> WPA_PLAIN_KEYS.contains(key)));
+
+    private final BiPredicate<String, String> clears;
+
+    /** clears: whether a key's value (without its quotes, its URL passwords "x") may stay. */
+    KeyValueFormat(BiPredicate<String, String> clears) {
+        this.clears = clears;
+    }
+
+    @Override
+    public String scrub(String line) {
+        if (STRUCTURE.matcher(line).matches() || SECTION.matcher(line).matches()) {
+            return line;
+        }
+        String comment = CommentLine.scrub(line, "#;");
+        if (comment != null) {
+            return comment;
+        }
+        Matcher kv = LINE.matcher(line);
+        if (!kv.matches()) {
+            return "x";
+        }
+        String value = kv.group(4);
+        String quote = value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
+                && value.charAt(value.length() - 1) == value.charAt(0) ? value.substring(0, 1) : "";
+        String inner = value.substring(quote.length(), value.length() - quote.length());
+        String kept = UrlPasswords.scrub(inner);
+        if (!inner.isEmpty() && !OPENS_BLOCK.matcher(inner).matches() && !clears.test(kv.group(3), kept)) {
+            kept = "x";
+        }
+        return kv.group(1) + quote + kept + quote + kv.group(5);
+    }
+}
