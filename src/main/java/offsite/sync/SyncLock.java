@@ -110,7 +110,12 @@ public final class SyncLock {
         try {
             Files.createDirectories(lockFile.getParent());
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock fileLock = channel.tryLock();
+            FileLock fileLock;
+            try {
+                fileLock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+                fileLock = null; // another Offsite in this JVM (a command beside run, in tests) holds it
+            }
             if (fileLock == null) {
                 String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).strip();
                 channel.close();
@@ -128,8 +133,8 @@ public final class SyncLock {
                     fileLock.release();
                     channel.close();
                     busy.set(false);
-                    return new Attempt(null, "another host is mirroring to this prefix: " + other.host() + " (pid " + other.pid() + ") since "
-                            + other.started() + "; its lease " + leaseKey + " expires at " + other.expires());
+                    return new Attempt(null, "another pass is mirroring to this prefix: host " + other.host() + ", pid " + other.pid()
+                            + ", since " + other.started() + "; its lease " + leaseKey + " expires at " + other.expires());
                 }
                 current.ifPresent(old -> LOG.warn("taking over the lease {} of {} (pid {}, pass since {}): its holder is gone or it expired",
                         leaseKey, old.host(), old.pid(), old.started()));
