@@ -68,12 +68,13 @@ public final class ChunkUpload {
     public UploadOutcome upload(Pass.UploadTask task) {
         Pass pass = task.pass();
         UploadOutcome outcome = upload(new Sending(task.file(), pass.window(), pass.progress(), pass.keepReplaced(), pass));
+        String key = PrintableName.of(outcome.key());
         switch (outcome.status()) {
-            case FAILED -> LOG.warn("upload of {} failed: {}", outcome.key(), outcome.message());
-            case UPLOADED, RESUMED -> LOG.info("uploaded {} ({} bytes sent{})", outcome.key(), outcome.sent(),
+            case FAILED -> LOG.warn("upload of {} failed: {}", key, outcome.message());
+            case UPLOADED, RESUMED -> LOG.info("uploaded {} ({} bytes sent{})", key, outcome.sent(),
                     outcome.reused() > 0 ? ", " + outcome.reused() + " resumed" : "");
-            case VANISHED -> LOG.warn("{}: {}", outcome.key(), outcome.message());
-            default -> LOG.info("{} {}: {}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.key(), outcome.message());
+            case VANISHED -> LOG.warn("{}: {}", key, outcome.message());
+            default -> LOG.info("{} {}: {}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), key, outcome.message());
         }
         return outcome;
     }

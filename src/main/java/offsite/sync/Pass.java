@@ -216,9 +216,9 @@ public final class Pass {
     public void record(UploadOutcome outcome) {
         outcomes.add(outcome);
         if (outcome.status() == UploadOutcome.Status.VANISHED) {
-            notes.add(outcome.key() + ": " + outcome.message());
+            notes.add(PrintableName.of(outcome.key()) + ": " + outcome.message());
         } else if (outcome.status() == UploadOutcome.Status.FAILED) {
-            errors.add(new Problem(outcome.key(), outcome.message()));
+            errors.add(new Problem(PrintableName.of(outcome.key()), outcome.message()));
         }
         uploadsFinished = Instant.now();
     }

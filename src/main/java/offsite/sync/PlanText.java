@@ -16,7 +16,7 @@ public final class PlanText {
             if (f.action() == SyncAction.REMOTE_ONLY) {
                 action = deletions.refused() ? "keep" : "delete";
             }
-            out.append(String.format(Locale.ROOT, "%-10s %12s  %s  (%s)%n", action, ByteSize.format(f.size()), f.key(), f.reason()));
+            out.append(String.format(Locale.ROOT, "%-10s %12s  %s  (%s)%n", action, ByteSize.format(f.size()), PrintableName.of(f.key()), PrintableName.of(f.reason())));
         }
         plan.totals().forEach((action, t) -> out.append(String.format(Locale.ROOT, "total %-12s %6d files %12s%n",
                 action.name().toLowerCase(Locale.ROOT).replace('_', '-'), t[0], ByteSize.format(t[1]))));

@@ -171,8 +171,8 @@ public final class SyncPass {
         plan = withUnnamable(plan, unnamable, pass);
         ChangeGuard.Review review = settings.changes().review(plan, pass.request().acceptChanges());
         for (PlannedFile held : review.held()) {
-            LOG.warn("{}: {}", held.key(), held.reason());
-            pass.note(held.key() + ": " + held.reason());
+            LOG.warn("{}: {}", PrintableName.of(held.key()), held.reason());
+            pass.note(PrintableName.of(held.key()) + ": " + held.reason());
         }
         pass.planned(review.plan(), settings.deletion().decide(review.plan()), clock.instant());
         if (pass.applying() && !review.plan().with(SyncAction.CHANGED).isEmpty()) {
