@@ -4,22 +4,27 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The source directory as it is when a pass starts. One scan walks the whole tree read-only, in one call: regular
- * files only, hidden names (a leading dot) left out, symbolic links followed only when configured.
+ * files only, hidden names (a leading dot) left out, symbolic links followed only when configured. Each file comes
+ * with its size, modification and change times and inode, what the hash cache keys a file's ETag by.
  */
 public final class SourceScan {
 
@@ -33,12 +38,17 @@ public final class SourceScan {
     private final Path root;
     private final Clock clock;
     private final boolean followSymlinks;
+    /** Whether the filesystem tells change times and inodes ("unix" attributes: Linux, macOS, the BSDs). */
+    private final boolean unix;
+    private final LinkOption[] links;
 
     /** followSymlinks false: files reached through a symbolic link (the file or a folder above it) are left out. */
     public SourceScan(Path root, Clock clock, boolean followSymlinks) {
         this.root = root;
         this.clock = clock;
         this.followSymlinks = followSymlinks;
+        this.unix = (root == null ? FileSystems.getDefault() : root.getFileSystem()).supportedFileAttributeViews().contains("unix");
+        this.links = followSymlinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
     }
 
     /**
@@ -83,7 +93,20 @@ public final class SourceScan {
             // without FOLLOW_LINKS a link arrives with its own attributes, not regular: left out with its target
             if (attrs.isRegularFile() && !hidden(file)) {
                 String relative = realRoot.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                files.add(new LocalFile(relative, root.resolve(relative), attrs.size(), attrs.lastModifiedTime().toInstant()));
+                Instant changed = null;
+                long inode = -1;
+                if (unix) {
+                    try {
+                        Map<String, Object> more = Files.readAttributes(file, "unix:ctime,ino", links);
+                        changed = ((FileTime) more.get("ctime")).toInstant();
+                        inode = (Long) more.get("ino");
+                    } catch (NoSuchFileException gone) {
+                        return FileVisitResult.CONTINUE; // removed since it was listed: as if the walk had not seen it
+                    } catch (IOException e) {
+                        return failed(file, e);
+                    }
+                }
+                files.add(new LocalFile(relative, root.resolve(relative), attrs.size(), attrs.lastModifiedTime().toInstant(), changed, inode));
             }
             return FileVisitResult.CONTINUE;
         }

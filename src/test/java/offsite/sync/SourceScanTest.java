@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
@@ -93,6 +94,33 @@ class SourceScanTest {
         SourceScan.Snapshot notFollowing = new SourceScan(set, Clock.systemUTC(), false).scan();
         assertThat(notFollowing.problem()).isNull(); // the same tree is whole when links are left out
         assertThat(notFollowing.files()).hasSize(5);
+    }
+
+    @Test
+    void each_file_comes_with_a_change_time_an_edit_moves_and_an_inode_a_replacement_changes() throws Exception {
+        Path set = backupSet();
+        Path chunk = set.resolve("Members/AA000001.rdb");
+        LocalFile before = only(new SourceScan(set, Clock.systemUTC(), false).scan(), "Members/AA000001.rdb");
+        Thread.sleep(20);
+        Files.write(chunk, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(chunk, FileTime.from(WRITTEN));
+        LocalFile edited = only(new SourceScan(set, Clock.systemUTC(), false).scan(), "Members/AA000001.rdb");
+        Path other = Files.write(set.resolve("Members/new"), new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(other, FileTime.from(WRITTEN));
+        Files.move(other, chunk, StandardCopyOption.REPLACE_EXISTING);
+        LocalFile replaced = only(new SourceScan(set, Clock.systemUTC(), false).scan(), "Members/AA000001.rdb");
+
+        assertThat(before.changed()).isNotNull();
+        assertThat(before.inode()).isPositive();
+        assertThat(edited.size()).isEqualTo(before.size());
+        assertThat(edited.modified()).isEqualTo(before.modified());
+        assertThat(edited.changed()).as("an edit with size and mtime put back").isAfter(before.changed());
+        assertThat(edited.inode()).isEqualTo(before.inode());
+        assertThat(replaced.inode()).as("another file renamed over it").isNotEqualTo(before.inode());
+    }
+
+    private static LocalFile only(SourceScan.Snapshot seen, String relative) {
+        return seen.files().stream().filter(f -> f.relativePath().equals(relative)).findFirst().orElseThrow();
     }
 
     @Test
