@@ -118,7 +118,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         Fallbacks fallbacks = new Fallbacks();
         Bucket bucket = new FallbackBucket(new S3Bucket(client, s3Settings, fallbacks), new UploadJournal(dataDir.resolve("uploads")),
                 fallbacks, clock);
-        HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"));
+        HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"), settings.decimal("offsite.sync.rehash-percent", 0, 100), clock);
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
         SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"));
         Generations generations = new Generations(bucket, sync.prefix());
