@@ -9,6 +9,7 @@ import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.sync.SetVerify;
 import offsite.sync.Pass;
+import offsite.sync.SyncAction;
 import offsite.sync.SyncRequest;
 import offsite.sync.SyncPlan;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     OffsiteCommand parent;
 
-    @Option(names = "--deep", paramLabel = "N", description = "also download N random unchanged objects and hash their bytes")
+    @Option(names = "--deep", paramLabel = "N", description = "also hash N random unchanged files from their bytes, locally and downloaded, against their ETags")
     int deep;
 
     @Override
@@ -49,8 +50,8 @@ final class VerifyCommand implements Callable<Integer> {
             differences.forEach(d -> System.out.println(d.key() + ": " + d.what()));
             long checked = plan.files().size();
             System.out.println((differences.isEmpty() ? "OK: " : "FAILED: ") + differences.size() + " difference(s) in " + checked
-                    + " files and objects" + (deep > 0 ? ", " + Math.min(deep, plan.with(offsite.sync.SyncAction.UNCHANGED).size())
-                    + " downloaded and hashed" : ""));
+                    + " files and objects" + (deep > 0 ? ", " + Math.min(deep, plan.with(SyncAction.UNCHANGED).size())
+                    + " files hashed here and their objects downloaded and hashed" : ""));
             return differences.isEmpty() ? 0 : 1;
         }
     }

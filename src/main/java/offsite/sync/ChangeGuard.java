@@ -47,7 +47,7 @@ public record ChangeGuard(double maxPercent) {
             }
             out.add(f);
         }
-        SyncPlan reviewed = new SyncPlan(out, plan.remoteBytes(), plan.remoteObjects());
+        SyncPlan reviewed = new SyncPlan(out, plan.remoteBytes(), plan.remoteObjects(), plan.staleCache());
         double percent = plan.remoteBytes() == 0 ? 0 : 100.0 * replaced / plan.remoteBytes();
         if (accepted || percent <= maxPercent) {
             return new Review(reviewed, held, null);

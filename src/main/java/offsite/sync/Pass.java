@@ -30,6 +30,7 @@ public final class Pass {
     private volatile boolean keepReplaced = true;
     private volatile RunStatus status = RunStatus.OK;
     private volatile String stopReason;
+    private volatile String warning;
     private volatile boolean skipped;
 
     private volatile String prefix;
@@ -96,6 +97,19 @@ public final class Pass {
         if (stopReason == null) {
             stopReason = reason;
         }
+    }
+
+    /** Makes the pass WARN without stopping it (a state rebuilt, a stale cache found); the first reason is reported. */
+    public synchronized void warn(String reason) {
+        status = status.worst(RunStatus.WARN);
+        if (warning == null) {
+            warning = reason;
+        }
+    }
+
+    /** Why the pass WARNs though nothing stopped it, or null. */
+    public String warning() {
+        return warning;
     }
 
     /** Skips the pass: another holds the lock; its report is not saved, the other pass's state is left alone. */

@@ -228,8 +228,9 @@ public final class PassReport {
         if (r.outcomes().stream().anyMatch(o -> o.status() == UploadOutcome.Status.CHANGED_DURING_UPLOAD)) {
             return "a file changed while it was uploaded; it goes again next run";
         }
-        return uploaded.files() == 0 && r.trashed().isEmpty() ? "mirror up to date, nothing to send"
+        String done = uploaded.files() == 0 && r.trashed().isEmpty() ? "mirror up to date, nothing to send"
                 : "mirror up to date: " + uploaded.files() + " file(s) uploaded, " + r.trashed().size() + " moved to trash";
+        return r.warning() == null ? done : r.warning() + "; " + done;
     }
 
     private long estimateSeconds(long bytes) {

@@ -2,6 +2,7 @@ package offsite.sync;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,7 +11,8 @@ import offsite.store.Bucket;
 
 /**
  * Checks the bucket against the local set without downloading: every file by size and ETag (the plan of a pass
- * that would upload nothing). A deep check also downloads some unchanged objects and hashes their bytes.
+ * that would upload nothing). A deep check also takes some unchanged files and hashes both sides: the local file
+ * from its bytes, not from the hash cache (an edit that kept size and times is found there), and the downloaded object.
  */
 public final class SetVerify {
 
@@ -41,13 +43,21 @@ public final class SetVerify {
         return out;
     }
 
-    /** Downloads up to count unchanged objects, chosen at random, and checks their bytes' ETag. */
+    /**
+     * Takes up to count unchanged files at random; hashes each local file afresh and downloads and hashes its object,
+     * both compared with the object's ETag.
+     */
     public List<Difference> deep(SyncPlan plan, int count, Random random) throws IOException {
         List<PlannedFile> unchanged = new ArrayList<>(plan.with(SyncAction.UNCHANGED));
         Collections.shuffle(unchanged, random);
         List<Difference> out = new ArrayList<>();
         for (PlannedFile f : unchanged.subList(0, Math.min(count, unchanged.size()))) {
             String expected = f.remote().etag();
+            String local = etagOfLocal(f);
+            if (!local.equals(expected)) {
+                out.add(new Difference(f.key(), "the local file " + f.local().path() + " hashes to " + local + " but the ETag is " + expected
+                        + ": it changed without its size or modification time changing (the hash cache had it as sent)"));
+            }
             String actual = null;
             IOException cut = null;
             // a download cut short says nothing about the object: try once more, then say it was not checked
@@ -72,8 +82,21 @@ public final class SetVerify {
             if (f.remote().partCount() == 0) {
                 return LocalEtag.single(in);
             }
-            long partSize = shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.firstPartSize(f.key());
-            return LocalEtag.multipart(in, partSize);
+            return LocalEtag.multipart(in, partSize(f));
         }
+    }
+
+    /** The local file's ETag from its bytes, cut as the object was stored. */
+    private String etagOfLocal(PlannedFile f) throws IOException {
+        if (f.remote().partCount() == 0) {
+            try (InputStream in = Files.newInputStream(f.local().path())) {
+                return LocalEtag.single(in);
+            }
+        }
+        return LocalEtag.multipart(f.local().path(), partSize(f));
+    }
+
+    private long partSize(PlannedFile f) {
+        return shape.parts(f.size()) == f.remote().partCount() ? shape.partSizeFor(f.size()) : s3.firstPartSize(f.key());
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import offsite.report.RunStatus;
 import offsite.store.Bucket;
@@ -167,7 +168,9 @@ public final class SyncPass {
                 (f.modified().isAfter(stableBefore) ? changing : stable).add(f);
             }
         }
-        SyncPlan plan = new SyncPlanner(pass.prefix(), f -> hashes.etag(f, settings.shape())).plan(stable, changing, pass.remote());
+        SyncPlan plan = new SyncPlanner(pass.prefix(), f -> hashes.etag(f, settings.shape()), f -> hashes.rehash(f, settings.shape()),
+                hashes.dueForRehash(stable, settings.shape())).plan(stable, changing, pass.remote());
+        warnOfStaleCache(plan, pass);
         plan = withUnnamable(plan, unnamable, pass);
         ChangeGuard.Review review = settings.changes().review(plan, pass.request().acceptChanges());
         for (PlannedFile held : review.held()) {
@@ -186,6 +189,21 @@ public final class SyncPass {
             pass.stop(RunStatus.FAILED, review.refusal());
         }
         return pass;
+    }
+
+    /** Files re-hashed (offsite.sync.rehash-percent) whose bytes no longer give their cached ETag: each named, the pass WARNs. */
+    private static void warnOfStaleCache(SyncPlan plan, Pass pass) {
+        Set<String> stale = new TreeSet<>(plan.staleCache());
+        for (String key : stale) {
+            String found = PrintableName.of(key) + ": re-hashed (offsite.sync.rehash-percent), its bytes no longer give the ETag cached for its size and"
+                    + " times: an edit that kept them; planned by its bytes";
+            LOG.warn("{}", found);
+            pass.note(found);
+        }
+        if (!stale.isEmpty()) {
+            pass.warn(stale.size() + " file(s) re-hashed found changed although size and times were not (first: "
+                    + PrintableName.of(stale.iterator().next()) + "): an edit the hash cache could not see");
+        }
     }
 
     /** Whether the bucket keeps replaced objects itself; when that cannot be told, Offsite keeps them. */
@@ -209,7 +227,7 @@ public final class SyncPass {
             LOG.warn("{}: {}", PrintableName.of(f.relativePath()), reason);
             pass.note(PrintableName.of(f.relativePath()) + ": " + reason);
         }
-        return new SyncPlan(files, plan.remoteBytes(), plan.remoteObjects());
+        return new SyncPlan(files, plan.remoteBytes(), plan.remoteObjects(), plan.staleCache());
     }
 
     /** Aborts pending multipart uploads this plan will not resume: their file is gone or already up to date. */

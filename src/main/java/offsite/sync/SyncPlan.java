@@ -2,13 +2,22 @@ package offsite.sync;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** The decisions of one run, in key order; uploads are biggest first so long transfers start early. */
-public record SyncPlan(List<PlannedFile> files, long remoteBytes, int remoteObjects) {
+/**
+ * The decisions of one run, in key order; uploads are biggest first so long transfers start early. staleCache: the
+ * keys whose re-hash (offsite.sync.rehash-percent) gave another ETag than the cache held for the same size and times.
+ */
+public record SyncPlan(List<PlannedFile> files, long remoteBytes, int remoteObjects, Set<String> staleCache) {
 
     public SyncPlan {
         files = List.copyOf(files);
+        staleCache = Set.copyOf(staleCache);
+    }
+
+    public SyncPlan(List<PlannedFile> files, long remoteBytes, int remoteObjects) {
+        this(files, remoteBytes, remoteObjects, Set.of());
     }
 
     public List<PlannedFile> with(SyncAction action) {

@@ -8,11 +8,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import offsite.store.RemoteObject;
 
 /**
  * Compares the scanned source with the remote listing, by size first and by ETag only when sizes agree,
- * so a file is hashed only when that can change the decision. Decides, never acts.
+ * so a file is hashed only when that can change the decision. Decides, never acts. The files named in rehash
+ * (offsite.sync.rehash-percent's share, chosen by the caller) are hashed afresh although their ETag is cached; one
+ * whose bytes no longer give the cached ETag is planned by its new ETag and listed in the plan's staleCache.
  */
 public final class SyncPlanner {
 
@@ -24,10 +28,19 @@ public final class SyncPlanner {
 
     private final String prefix;
     private final EtagSource etags;
+    private final EtagSource afresh;
+    private final Set<String> rehash;
 
-    public SyncPlanner(String prefix, EtagSource etags) {
+    /** etags: cached where known; afresh: hashed from the bytes; rehash: relative paths to hash afresh anyway. */
+    public SyncPlanner(String prefix, EtagSource etags, EtagSource afresh, Set<String> rehash) {
         this.prefix = prefix;
         this.etags = etags;
+        this.afresh = afresh;
+        this.rehash = Set.copyOf(rehash);
+    }
+
+    public SyncPlanner(String prefix, EtagSource etags) {
+        this(prefix, etags, etags, Set.of());
     }
 
     public SyncPlan plan(Collection<LocalFile> stable, Collection<LocalFile> stillChanging, Collection<RemoteObject> remote) {
@@ -57,24 +70,34 @@ public final class SyncPlanner {
             }
         }
         // hashing is the slow part of planning: spread it over the cores
-        out.addAll(sameSize.parallelStream().map(f -> compareEtag(f, byKey.get(prefix + f.relativePath()))).toList());
+        Set<String> stale = ConcurrentHashMap.newKeySet();
+        out.addAll(sameSize.parallelStream().map(f -> compareEtag(f, byKey.get(prefix + f.relativePath()), stale)).toList());
         for (RemoteObject r : unmatched.values()) {
             out.add(new PlannedFile(SyncAction.REMOTE_ONLY, r.key(), r.size(), "not in the source", null, r));
         }
         out.sort(Comparator.comparing(PlannedFile::key));
-        return new SyncPlan(out, remoteBytes, byKey.size());
+        return new SyncPlan(out, remoteBytes, byKey.size(), stale);
     }
 
-    private PlannedFile compareEtag(LocalFile f, RemoteObject r) {
+    private PlannedFile compareEtag(LocalFile f, RemoteObject r, Set<String> stale) {
         String local;
+        String reason = "";
         try {
             local = etags.etag(f);
+            if (rehash.contains(f.relativePath())) {
+                String cached = local;
+                local = afresh.etag(f);
+                if (!local.equals(cached)) {
+                    stale.add(r.key());
+                    reason = " (re-hashed: the cache held " + cached + " for the same size and times)";
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f.path() + " to hash it: " + e.getMessage(), e);
         }
         if (local.equals(r.etag())) {
-            return new PlannedFile(SyncAction.UNCHANGED, r.key(), f.size(), "same size and ETag", f, r);
+            return new PlannedFile(SyncAction.UNCHANGED, r.key(), f.size(), "same size and ETag" + reason, f, r);
         }
-        return new PlannedFile(SyncAction.CHANGED, r.key(), f.size(), "ETag " + r.etag() + " -> " + local, f, r);
+        return new PlannedFile(SyncAction.CHANGED, r.key(), f.size(), "ETag " + r.etag() + " -> " + local + reason, f, r);
     }
 }

@@ -113,7 +113,7 @@ class TruncatedAnswersTest {
         OffsiteHarness.CommandResult once = app.command("verify", "--deep", "3");
 
         assertThat(once.exit()).as(once.out()).isZero();
-        assertThat(once.out()).contains("OK: 0 difference(s)").contains("3 downloaded and hashed");
+        assertThat(once.out()).contains("OK: 0 difference(s)").contains("3 files hashed here and their objects downloaded and hashed");
         assertThat(proxy.faultsInjected.get()).isEqualTo(1);
 
         proxy.cutAnswerAfter(line -> getOf(line, BIG), 1000, 500);

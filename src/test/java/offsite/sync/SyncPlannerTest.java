@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import offsite.store.RemoteObject;
@@ -53,6 +54,34 @@ class SyncPlannerTest {
             assertThat(f.key()).isEqualTo("sets/a/chunk");
         });
         assertThat(hashed.get() > 0).as("hashed").isEqualTo(c.hashes());
+    }
+
+    /** A cached file in tonight's rehash share: what the cache holds and what its bytes give now (remote ETag "abc"). */
+    record Rehash(String name, boolean chosen, String cached, String bytes, SyncAction expected, boolean stale) {
+    }
+
+    static Stream<Rehash> rehashes() {
+        return Stream.of(
+                new Rehash("chosen, bytes as cached", true, "abc", "abc", SyncAction.UNCHANGED, false),
+                new Rehash("chosen, an edit the cache could not see", true, "abc", "def", SyncAction.CHANGED, true),
+                new Rehash("not chosen: the cache is trusted", false, "abc", "def", SyncAction.UNCHANGED, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rehashes")
+    void a_file_in_the_rehash_share_is_planned_by_its_bytes_and_a_stale_cache_entry_is_named(Rehash c) {
+        LocalFile local = new LocalFile("a/chunk", Path.of("/set/a/chunk"), 10, Instant.EPOCH);
+        AtomicInteger hashedAfresh = new AtomicInteger();
+        SyncPlanner planner = new SyncPlanner("sets/", f -> c.cached(), f -> {
+            hashedAfresh.incrementAndGet();
+            return c.bytes();
+        }, c.chosen() ? Set.of("a/chunk") : Set.of());
+
+        SyncPlan plan = planner.plan(List.of(local), List.of(), List.of(new RemoteObject("sets/a/chunk", 10, "abc", Instant.EPOCH)));
+
+        assertThat(plan.files()).singleElement().extracting(PlannedFile::action).isEqualTo(c.expected());
+        assertThat(plan.staleCache()).isEqualTo(c.stale() ? Set.of("sets/a/chunk") : Set.of());
+        assertThat(hashedAfresh.get()).isEqualTo(c.chosen() ? 1 : 0);
     }
 
     @Test
