@@ -157,7 +157,20 @@ public final class ChunkUpload {
         String md5Hex = known != null ? known : hashes.etag(local, shape);
         String contentMd5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Hex));
         keepReplaced(sending);
-        String etag = s3.put(key, body(local.path(), 0, local.size(), null, window, progress, stream), contentMd5, Map.of());
+        String etag;
+        try {
+            etag = s3.put(key, body(local.path(), 0, local.size(), null, window, progress, stream), contentMd5, Map.of());
+        } catch (StoreException e) {
+            // the server found the bytes unlike the cached MD5 of a file that did not change: the cache was wrong
+            if (known == null || !"BadDigest".equals(e.code()) || !unchanged(local)) {
+                throw e;
+            }
+            LOG.warn("{}: the server refused the cached MD5 as the body's digest (BadDigest): hashing the file again and sending it"
+                    + " once more", key);
+            md5Hex = hashes.rehash(local, shape);
+            contentMd5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Hex));
+            etag = s3.put(key, body(local.path(), 0, local.size(), null, window, progress, stream), contentMd5, Map.of());
+        }
         if (!etag.equalsIgnoreCase(md5Hex)) { // its answer was cut and the object is not (yet) these bytes: once more
             LOG.warn("{}: the PUT's answer did not confirm the bytes (ETag '{}'); sending it again", key, etag);
             etag = s3.put(key, body(local.path(), 0, local.size(), null, window, progress, stream), contentMd5, Map.of());
