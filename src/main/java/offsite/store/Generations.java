@@ -1,20 +1,27 @@
 package offsite.store;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.io.InputStream;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The generations of the mirror, kept in the bucket beside the prefix (sets/ has sets.generations.json):
  * generation 1 lives under the configured prefix, generation N under PREFIX-WITHOUT-SLASH.gN/. A new generation
  * is a fresh full copy; the old one stays untouched until the new one is complete, verified and old enough.
+ * The state is checked on every read: a generation anywhere but its own prefix (inside the image backups or the
+ * trash, say) is refused, never used. A state that is missing or does not parse is rebuilt from the prefixes present.
  */
 public final class Generations {
 
@@ -41,15 +48,34 @@ public final class Generations {
         }
     }
 
+    /** The state as read; repaired says what was wrong with the stored one and how it was rebuilt (null: read as stored). */
+    public record Loaded(State state, String repaired) {
+    }
+
+    /** A stored state that points somewhere it must not: using it could move another pipeline's objects to the trash. */
+    public static final class Refused extends IllegalStateException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Bucket bucket;
     private final String basePrefix;
+    private final Map<String, String> others;
 
-    public Generations(Bucket bucket, String basePrefix) {
+    /** others: the prefixes of the other pipelines by the setting that names them (the trash, the image backups). */
+    public Generations(Bucket bucket, String basePrefix, Map<String, String> others) {
         this.bucket = bucket;
         this.basePrefix = basePrefix;
+        this.others = Map.copyOf(others);
+    }
+
+    public Generations(Bucket bucket, String basePrefix) {
+        this(bucket, basePrefix, Map.of());
     }
 
     public String stateKey() {
@@ -65,20 +91,49 @@ public final class Generations {
         return (basePrefix.isEmpty() ? "offsite" : basePrefix.substring(0, basePrefix.length() - 1)) + ".g";
     }
 
+    /** The state, checked (throws Refused), or rebuilt from the bucket when missing or unreadable. */
     public State load() {
+        return read().state();
+    }
+
+    /** As load(), saying whether the stored state had to be rebuilt and why; a pass saves a rebuilt state and warns. */
+    public Loaded read() {
+        byte[] bytes;
         try (InputStream in = bucket.get(stateKey(), 0)) {
-            return JSON.readValue(in.readAllBytes(), State.class);
+            bytes = in.readAllBytes();
         } catch (StoreException e) {
-            if (e.notFound()) {
-                return new State(1, List.of(new Generation(1, basePrefix, null, null, null, null)));
+            if (!e.notFound()) {
+                throw e;
             }
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(stateKey() + " in the bucket does not parse: " + e.getMessage(), e);
+            State rebuilt = rebuild();
+            return new Loaded(rebuilt, rebuilt.generations().size() == 1 ? null
+                    : stateKey() + " is missing from the bucket: " + rebuiltFrom(rebuilt));
+        } catch (IOException e) { // a body cut short says nothing about the state: never rebuild (and overwrite) from it
+            throw new UncheckedIOException("cannot read " + stateKey() + " from the bucket: " + e.getMessage(), e);
         }
+        State stored;
+        try {
+            stored = JSON.readValue(bytes, State.class);
+            if (stored == null) {
+                throw new IOException("it holds null");
+            }
+        } catch (IOException e) {
+            State rebuilt = rebuild();
+            return new Loaded(rebuilt, stateKey() + " in the bucket does not parse (" + firstLine(e) + "): " + rebuiltFrom(rebuilt));
+        }
+        String problem = problem(stored);
+        if (problem != null) {
+            throw new Refused(stateKey() + " in the bucket is refused: " + problem + ". Correct it, or delete it and the next pass"
+                    + " rebuilds it from the prefixes in the bucket");
+        }
+        return new Loaded(stored, null);
     }
 
     public void save(State state) {
+        String problem = problem(state);
+        if (problem != null) {
+            throw new Refused("not writing " + stateKey() + ": " + problem);
+        }
         try {
             bucket.put(stateKey(), Bucket.Body.of(JSON.writeValueAsBytes(state)), null, Map.of());
         } catch (IOException e) {
@@ -92,5 +147,75 @@ public final class Generations {
         List<Generation> all = new ArrayList<>(state.generations());
         all.add(new Generation(next, prefixOf(next), now, null, null, null));
         return new State(next, all);
+    }
+
+    /**
+     * What is wrong with a state, or null: every generation at its own prefix (N at prefixOf(N)), none inside or around
+     * another pipeline's prefix, numbers unique, the current one among them and not retired.
+     */
+    String problem(State state) {
+        if (state.generations() == null || state.generations().isEmpty()) {
+            return "it lists no generation";
+        }
+        Set<Integer> numbers = new HashSet<>();
+        for (Generation g : state.generations()) {
+            if (g == null || g.number() < 1 || !numbers.add(g.number())) {
+                return "generation numbers must be unique and from 1 up";
+            }
+            if (!prefixOf(g.number()).equals(g.prefix())) {
+                return "generation " + g.number() + " has the prefix '" + g.prefix() + "', but generation " + g.number() + " lives under '"
+                        + prefixOf(g.number()) + "'" + overlap(g.prefix());
+            }
+            String overlap = overlap(g.prefix());
+            if (!overlap.isEmpty()) {
+                return "generation " + g.number() + " at '" + g.prefix() + "'" + overlap;
+            }
+        }
+        if (!numbers.contains(state.current())) {
+            return "the current generation " + state.current() + " is not among its generations " + new TreeSet<>(numbers);
+        }
+        if (state.currentGeneration().retired() != null) {
+            return "the current generation " + state.current() + " is marked retired";
+        }
+        return null;
+    }
+
+    /** ", which overlaps the trash prefix 'trash/' (offsite.sync.trash-prefix)" when it does; empty otherwise. */
+    private String overlap(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        return others.entrySet().stream().filter(o -> p.startsWith(o.getValue()) || o.getValue().startsWith(p))
+                .map(o -> ", which overlaps '" + o.getValue() + "' (" + o.getKey() + "): a generation never points into another"
+                        + " pipeline's objects")
+                .findFirst().orElse("");
+    }
+
+    /**
+     * Generation 1 and every later generation with an object under its prefix; the highest is current. Their complete
+     * and verified marks start afresh, so nothing is retired before the current one is complete and verified again.
+     */
+    private State rebuild() {
+        Set<Integer> found = new TreeSet<>();
+        found.add(1);
+        String stem = laterStem();
+        for (RemoteObject o : bucket.list(stem)) {
+            String rest = o.key().substring(stem.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && rest.substring(0, slash).matches("[1-9][0-9]{0,8}") && Integer.parseInt(rest.substring(0, slash)) > 1) {
+                found.add(Integer.parseInt(rest.substring(0, slash)));
+            }
+        }
+        List<Generation> generations = found.stream().map(n -> new Generation(n, prefixOf(n), null, null, null, null)).toList();
+        return new State(generations.get(generations.size() - 1).number(), generations);
+    }
+
+    private static String rebuiltFrom(State rebuilt) {
+        return "rebuilt from the prefixes in the bucket: generations " + rebuilt.generations().stream()
+                .map(g -> g.number() + " (" + g.prefix() + ")").collect(Collectors.joining(", ")) + ", generation " + rebuilt.current()
+                + " current; older ones are retired only after it is complete and verified again";
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
     }
 }

@@ -107,7 +107,15 @@ public final class SyncPass {
                 pass.locked(attempt.held());
                 inFlight.begin(pass);
             }
-            Generations.State state = generations.load();
+            Generations.Loaded loaded = generations.read();
+            Generations.State state = loaded.state();
+            if (loaded.repaired() != null) { // lost or unreadable, rebuilt from the prefixes in the bucket: said, and kept
+                LOG.warn("{}", loaded.repaired());
+                pass.warn(loaded.repaired());
+                if (!request.dryRun()) {
+                    generations.save(state);
+                }
+            }
             if (request.newGeneration() && !request.dryRun()) {
                 state = generations.start(state, pass.started());
                 generations.save(state);

@@ -9,15 +9,21 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import offsite.store.Fallbacks;
+import offsite.store.Generations;
+import offsite.store.S3Bucket;
 import offsite.testing.OffsiteHarness;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * Issue 15, item 4: state damaged in the data directory (hash-cache.tsv) is named, rebuilt where it can be, and never
- * stops the mirror silently.
+ * Issue 15, item 4: state damaged in the bucket (sets.generations.json) or in the data directory (hash-cache.tsv)
+ * is named, rebuilt where it can be, refused where using it could cost data, and never stops the mirror silently.
  */
 class DamagedStateTest {
 
@@ -40,6 +46,89 @@ class DamagedStateTest {
     @AfterEach
     void stop() {
         app.close();
+    }
+
+    private Generations generations() {
+        return new Generations(new S3Bucket(app.client, app.s3, new Fallbacks()), "sets/");
+    }
+
+    private void putState(String json) {
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets.generations.json"), RequestBody.fromString(json));
+    }
+
+    /** A second generation, complete, beside the first; then one more file, which must go to the current one. */
+    private void secondGenerationAndANewFile() throws Exception {
+        assertThat(app.command("sync", "--new-generation").exit()).isZero();
+        assertThat(generations().load().current()).isEqualTo(2);
+        app.write("Members/AA000003.rdb", 1000, 4);
+    }
+
+    @Test
+    void a_generations_state_that_is_not_json_is_rebuilt_from_the_prefixes_and_the_mirror_goes_on_in_the_current_one() throws Exception {
+        secondGenerationAndANewFile();
+        putState("{ this is not JSON");
+        Main running = app.startRunning(); // one process, as the nightly one: a pass that failed to begin held it busy for good
+        SyncReport rebuilt;
+        SyncReport next;
+        try {
+            ProducerTemplate template = running.getCamelContext().createProducerTemplate();
+            rebuilt = template.requestBody("direct:sync", (Object) null, SyncReport.class);
+            next = template.requestBody("direct:sync", (Object) null, SyncReport.class);
+        } finally {
+            running.stop();
+        }
+
+        assertThat(rebuilt.status()).as(rebuilt.headline()).isEqualTo(RunStatus.WARN);
+        assertThat(rebuilt.reason()).contains("sets.generations.json in the bucket does not parse", "rebuilt from the prefixes in the bucket",
+                "generations 1 (sets/), 2 (sets.g2/), generation 2 current", "1 file(s) uploaded");
+        assertThat(app.bucketFiles("sets.g2/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+        assertThat(app.bucketFiles("sets/")).as("the older generation untouched").doesNotContainKey("Members/AA000003.rdb").hasSize(3);
+        assertThat(generations().read().repaired()).as("saved again, whole").isNull();
+        assertThat(next.status()).as(next.headline()).isEqualTo(RunStatus.OK);
+        assertThat(next.reason()).isEqualTo("mirror up to date, nothing to send");
+    }
+
+    @Test
+    void a_deleted_generations_state_is_rebuilt_and_the_newer_generation_is_not_orphaned() throws Exception {
+        secondGenerationAndANewFile();
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key("sets.generations.json"));
+
+        SyncReport rebuilt = app.sync();
+
+        assertThat(rebuilt.status()).as(rebuilt.headline()).isEqualTo(RunStatus.WARN);
+        assertThat(rebuilt.reason()).contains("sets.generations.json is missing from the bucket", "generation 2 current");
+        assertThat(app.bucketFiles("sets.g2/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
+        assertThat(app.bucketFiles("sets/")).doesNotContainKey("Members/AA000003.rdb");
+        assertThat(generations().load().current()).isEqualTo(2);
+        assertThat(generations().load().generations()).extracting(Generations.Generation::prefix).containsExactly("sets/", "sets.g2/");
+    }
+
+    @Test
+    void a_generation_pointing_into_the_image_backups_is_refused_every_pass_with_a_report_and_the_images_stay() throws Exception {
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/host-1/manifest.json"), RequestBody.fromString("{}"));
+        putState("""
+                {"current": 2, "generations": [
+                  {"number": 1, "prefix": "images/", "started": "2026-01-01T00:00:00Z"},
+                  {"number": 2, "prefix": "sets/", "started": "2026-01-02T00:00:00Z", "complete": "2026-01-02T00:00:00Z",
+                   "verified": "2026-01-03T00:00:00Z"}]}""");
+        Main running = app.set("offsite.sync.retire-after-days", "0").startRunning();
+        try {
+            ProducerTemplate template = running.getCamelContext().createProducerTemplate();
+
+            SyncReport first = template.requestBody("direct:sync", (Object) null, SyncReport.class);
+            SyncReport second = template.requestBody("direct:sync", (Object) null, SyncReport.class);
+
+            for (SyncReport report : new SyncReport[] {first, second}) {
+                assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.FAILED);
+                assertThat(report.reason()).as("ended with its reason, never 'skipped: a sync pass is already running'")
+                        .contains("sets.generations.json in the bucket is refused", "'images/'", "offsite.image.prefix",
+                                "delete it and the next pass rebuilds it");
+            }
+        } finally {
+            running.stop();
+        }
+        assertThat(app.bucketFiles("images/")).containsOnlyKeys("host-1/manifest.json");
+        assertThat(app.bucketFiles("trash/")).isEmpty();
     }
 
     @Test

@@ -1,22 +1,73 @@
 package offsite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.store.Fallbacks;
 import offsite.store.Generations;
 import offsite.store.S3Bucket;
+import offsite.store.S3ClientFactory;
+import offsite.store.S3Settings;
+import offsite.testing.TestS3;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** A fresh remote copy beside the old one, which goes only once the new one is complete and verified. */
 class GenerationsTest {
 
     @TempDir
     Path dir;
+
+    /** A stored state that points where it must not, and what the refusal must name. */
+    record Refusal(String name, String json, String names) {
+    }
+
+    static Stream<Refusal> refusals() {
+        return Stream.of(
+                new Refusal("a generation in the image backups (issue 15: they were retired into the trash)",
+                        state(2, gen(1, "sets/"), gen(2, "images/")), "generation 2 has the prefix 'images/', but generation 2 lives under"
+                                + " 'sets.g2/', which overlaps 'images/' (offsite.image.prefix)"),
+                new Refusal("a generation in the trash", state(2, gen(1, "sets/"), gen(2, "trash/2026-01-01/sets/")),
+                        "which overlaps 'trash/' (offsite.sync.trash-prefix)"),
+                new Refusal("a generation at another generation's prefix", state(2, gen(1, "sets/"), gen(2, "sets.g3/")),
+                        "generation 2 has the prefix 'sets.g3/', but generation 2 lives under 'sets.g2/'"),
+                new Refusal("the current generation not among them", state(3, gen(1, "sets/"), gen(2, "sets.g2/")),
+                        "the current generation 3 is not among its generations [1, 2]"),
+                new Refusal("a number twice", state(2, gen(2, "sets.g2/"), gen(2, "sets.g2/")), "generation numbers must be unique"),
+                new Refusal("no generation at all", "{\"current\": 1, \"generations\": []}", "it lists no generation"));
+    }
+
+    private static String gen(int number, String prefix) {
+        return "{\"number\": " + number + ", \"prefix\": \"" + prefix + "\", \"started\": \"2026-01-01T00:00:00Z\"}";
+    }
+
+    private static String state(int current, String... generations) {
+        return "{\"current\": " + current + ", \"generations\": [" + String.join(", ", generations) + "]}";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void a_stored_state_pointing_anywhere_but_its_own_prefixes_is_refused_naming_the_file_and_what_is_wrong(Refusal c) {
+        S3Settings s3 = TestS3.freshBucket();
+        try (S3Client client = S3ClientFactory.create(s3)) {
+            client.putObject(b -> b.bucket(s3.bucket()).key("sets.generations.json"), RequestBody.fromString(c.json()));
+            Generations generations = new Generations(new S3Bucket(client, s3, new Fallbacks()), "sets/",
+                    Map.of("offsite.sync.trash-prefix", "trash/", "offsite.image.prefix", "images/"));
+
+            assertThatThrownBy(generations::load).isInstanceOf(Generations.Refused.class)
+                    .hasMessageContaining("sets.generations.json in the bucket is refused: ").hasMessageContaining(c.names());
+        }
+    }
 
     @Test
     void a_new_generation_leaves_the_old_one_until_it_is_complete_verified_and_old_enough() throws Exception {
