@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import offsite.report.ByteSize;
 import offsite.store.Listing;
 import offsite.store.RemoteObject;
 import offsite.sync.RunProgress;
@@ -14,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** Downloads the mirrored set into a directory, verifying every object; resumes an interrupted restore. */
+/**
+ * Downloads the mirrored set into a directory, verifying every object; resumes an interrupted restore. Exit 0 only
+ * when every listed object is back with every listed byte; an empty generation or prefix is a failure.
+ */
 @Command(name = "restore-set", description = "Download the mirrored backup set into DIR, each object checked against its ETag.")
 final class RestoreSetCommand implements Callable<Integer> {
 
@@ -44,18 +46,15 @@ final class RestoreSetCommand implements Callable<Integer> {
             String bucket = app.camel().resolvePropertyPlaceholders("{{offsite.s3.bucket}}");
             Listing listing = app.request("direct:list-objects", new Listing(bucket, prefix), Listing.class);
             List<RemoteObject> objects = listing.objects();
+            String source = "s3://" + listing.bucket() + "/" + listing.prefix() + (generation == null ? "" : " (generation " + generation + ")");
             RunProgress progress = new RunProgress(objects.stream().mapToLong(RemoteObject::size).sum());
-            List<SetRestore.Restored> results;
+            SetRestore.Outcome outcome;
             try (ProgressLine line = new ProgressLine(System.err, System.console() != null, () -> progress)) {
-                results = app.bean("setRestore", SetRestore.class).restore(objects, listing.prefix(), dir, progress);
+                outcome = app.bean("setRestore", SetRestore.class).restore(objects, source, listing.prefix(), dir, overwrite, progress);
             }
-            long failed = results.stream().filter(r -> r.problem() != null).count();
-            results.stream().filter(r -> r.problem() != null).forEach(r -> System.out.println("  " + r.key() + ": " + r.problem()));
-            long kept = results.stream().filter(SetRestore.Restored::skipped).count();
-            long bytes = results.stream().mapToLong(SetRestore.Restored::bytes).sum();
-            System.out.println((failed == 0 ? "OK: " : "FAILED: ") + (results.size() - failed) + " of " + results.size()
-                    + " objects restored to " + dir + " (" + ByteSize.format(bytes) + " downloaded, " + kept + " already there)");
-            return failed == 0 ? 0 : 1;
+            outcome.problems().forEach(p -> System.out.println("  " + p));
+            System.out.println(outcome.verdict());
+            return outcome.ok() ? 0 : 1;
         }
     }
 }

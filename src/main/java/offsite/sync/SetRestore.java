@@ -3,33 +3,85 @@ package offsite.sync;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import offsite.files.DiskFull;
-import offsite.store.RemoteObject;
+import offsite.files.Sha256;
+import offsite.report.ByteSize;
 import offsite.store.Bucket;
+import offsite.store.RemoteObject;
 
 /**
- * Brings a mirrored set back: every object under the prefix to DIR, in parallel under the bandwidth cap, each
- * verified against its ETag before it takes its name. An interrupted restore resumes: finished files whose
- * size and ETag match are kept, and a NAME.offsite-part file continues from where it stopped.
+ * Brings a mirrored set back: every object under the prefix to DIR, in parallel under the bandwidth cap. Downloads
+ * go to DIR/.offsite-restore/ under names of their own, never beside the files (a set may hold NAME and
+ * NAME.offsite-part), and take their name only once their size and ETag (or stored MD5) are checked. Nothing is
+ * written through a symbolic link that leads out of DIR, and no file is replaced without --overwrite. An interrupted
+ * restore resumes: files already right are kept, and a partial download continues where it stopped.
  */
 public final class SetRestore {
 
-    /** What happened to one object. */
-    public record Restored(String key, long bytes, boolean skipped, String problem) {
+    /**
+     * What happened to one object: bytes downloaded now, whether it was already there, the size of the file now under
+     * its name (0 when none), and the problem (null when restored).
+     */
+    public record Restored(String key, long bytes, boolean skipped, long size, String problem) {
     }
 
-    static final String PARTIAL = ".offsite-part";
+    /** A whole restore: where from and to, what the listing promised, and what each object came to. */
+    public record Outcome(String source, Path dir, int listed, long listedBytes, List<Restored> results) {
+        public Outcome {
+            results = List.copyOf(results);
+        }
+
+        /** OK only when every listed object is under its name with every listed byte; never for an empty listing. */
+        public boolean ok() {
+            return listed > 0 && results.size() == listed && results.stream().allMatch(r -> r.problem() == null)
+                    && results.stream().mapToLong(Restored::size).sum() == listedBytes;
+        }
+
+        /** One line: OK or FAILED, how many objects of how many, where, and any shortfall against the listing. */
+        public String verdict() {
+            if (listed == 0) {
+                return "FAILED: nothing to restore: " + source + " holds no objects (check --generation and offsite.sync.prefix)";
+            }
+            long restored = results.stream().filter(r -> r.problem() == null).count();
+            long bytes = results.stream().mapToLong(Restored::bytes).sum();
+            long kept = results.stream().filter(Restored::skipped).count();
+            long onDisk = results.stream().mapToLong(Restored::size).sum();
+            return (ok() ? "OK: " : "FAILED: ") + restored + " of " + listed + " objects restored to " + dir + " (" + ByteSize.format(bytes)
+                    + " downloaded, " + kept + " already there)"
+                    + (results.size() == listed ? "" : "; only " + results.size() + " of the " + listed + " listed objects came back")
+                    + (onDisk == listedBytes ? "" : "; the files hold " + onDisk + " of the " + listedBytes + " bytes listed");
+        }
+
+        /** One line per object that did not come back whole: its key and why. */
+        public List<String> problems() {
+            return results.stream().filter(r -> r.problem() != null).map(r -> r.key() + ": " + r.problem()).toList();
+        }
+    }
+
+    /** The folder inside DIR that holds partial downloads; no object of the set is restored under it. */
+    static final String WORK = ".offsite-restore";
     /** Downloads of one object per run, each resuming where the last answer was cut. */
     static final int ATTEMPTS = 4;
+    /** An ETag in one of the forms S3 gives an MD5: hex, or hex-N for a multipart upload. */
+    private static final Pattern MD5_ETAG = Pattern.compile("[0-9a-fA-F]{32}(-[0-9]+)?");
 
     private final Bucket s3;
     private final UploadShape shape;
@@ -43,92 +95,231 @@ public final class SetRestore {
         this.streams = streams;
     }
 
-    /** Refuses a non-empty directory that holds no interrupted restore, unless overwriting is asked for. */
+    /**
+     * Refuses a directory that holds anything but an interrupted restore (one with DIR/.offsite-restore/), unless
+     * overwriting is asked for. Any entry counts, a link or a stray partial file as much as a file.
+     */
     public static String refusal(Path dir, boolean overwrite) throws IOException {
-        if (!Files.exists(dir) || overwrite) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || overwrite) {
             return null;
         }
         if (!Files.isDirectory(dir)) {
             return "--to " + dir + " is not a directory";
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> files = walk.filter(Files::isRegularFile).toList();
-            boolean interrupted = files.stream().anyMatch(p -> p.getFileName().toString().endsWith(PARTIAL));
-            if (!files.isEmpty() && !interrupted) {
+        if (Files.isDirectory(dir.resolve(WORK), LinkOption.NOFOLLOW_LINKS)) {
+            return null; // an interrupted restore: each file is checked again, and none replaced without --overwrite
+        }
+        try (Stream<Path> walk = Files.walk(dir.toRealPath())) {
+            if (walk.anyMatch(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
                 return "--to " + dir + " is not empty: restore into an empty directory, or add --overwrite";
             }
         }
         return null;
     }
 
-    public List<Restored> restore(List<RemoteObject> objects, String prefix, Path dir, RunProgress progress) throws InterruptedException {
+    public Outcome restore(List<RemoteObject> objects, String source, String prefix, Path dir, boolean overwrite, RunProgress progress)
+            throws InterruptedException, IOException {
+        long listedBytes = objects.stream().mapToLong(RemoteObject::size).sum();
+        if (objects.isEmpty()) {
+            return new Outcome(source, dir, 0, 0, List.of());
+        }
+        Files.createDirectories(dir);
+        Path realDir = dir.toRealPath();
+        Path work = dir.resolve(WORK);
+        String workProblem = Files.isSymbolicLink(work) ? work + " is a symbolic link: partial downloads are never written through one"
+                + " (remove it)" : null;
+        if (workProblem == null) {
+            Files.createDirectories(work);
+        }
+        Map<Path, String> claimed = new ConcurrentHashMap<>();
         List<Future<Restored>> running = new ArrayList<>();
         for (RemoteObject o : objects) {
-            running.add(streams.submit(() -> one(o, prefix, dir, progress)));
+            running.add(streams.submit(() -> workProblem != null ? new Restored(o.key(), 0, false, 0, workProblem)
+                    : one(o, prefix, dir, realDir, work, overwrite, claimed, progress)));
         }
         List<Restored> out = new ArrayList<>();
-        for (Future<Restored> f : running) {
+        for (int i = 0; i < running.size(); i++) {
             try {
-                out.add(f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                out.add(new Restored("?", 0, false, String.valueOf(e.getCause().getMessage())));
+                out.add(running.get(i).get());
+            } catch (ExecutionException e) {
+                out.add(new Restored(objects.get(i).key(), 0, false, 0, String.valueOf(e.getCause().getMessage())));
             }
         }
-        return out;
+        Outcome outcome = new Outcome(source, dir, objects.size(), listedBytes, out);
+        if (outcome.ok() && workProblem == null) {
+            try {
+                Files.deleteIfExists(work); // a finished restore leaves only the set
+            } catch (DirectoryNotEmptyException kept) {
+                // something of the user's was put there: left alone
+            }
+        }
+        return outcome;
     }
 
-    private Restored one(RemoteObject o, String prefix, Path dir, RunProgress progress) {
+    private Restored one(RemoteObject o, String prefix, Path dir, Path realDir, Path work, boolean overwrite, Map<Path, String> claimed,
+            RunProgress progress) {
         String relative = o.key().substring(prefix.length());
-        Path target = dir.resolve(relative).normalize();
-        if (!target.startsWith(dir.normalize()) || relative.isEmpty()) {
-            return new Restored(o.key(), 0, false, "key escapes the restore directory: not restored");
+        String badName = badName(relative);
+        if (badName != null) {
+            return new Restored(o.key(), 0, false, 0, "not restored: its name under the prefix " + badName);
         }
+        Path target = dir.resolve(relative);
         try {
-            if (Files.isRegularFile(target) && Files.size(target) == o.size() && etagOf(target, o).equals(o.etag())) {
-                return new Restored(o.key(), 0, true, null);
+            String leaving = leavingLink(dir, realDir, relative);
+            if (leaving != null) {
+                return new Restored(o.key(), 0, false, 0, leaving);
             }
-            Files.createDirectories(target.getParent());
-            Path part = target.resolveSibling(target.getFileName() + PARTIAL);
-            long have = Files.exists(part) ? Files.size(part) : 0;
-            if (have > o.size()) {
-                Files.delete(part);
-                have = 0;
+            Path landing = landing(realDir, relative);
+            String other = claimed.putIfAbsent(landing, o.key());
+            if (other != null) {
+                return new Restored(o.key(), 0, false, 0, "not restored: it would land on " + landing + " with " + other
+                        + " (a symbolic link inside " + dir + " joins their folders)");
             }
-            long before = have;
-            RunProgress.Stream stream = progress.start(o.key(), o.size());
-            try {
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        download(o.key(), part, have, stream, progress);
-                        break;
-                    } catch (AnswerCut e) {
-                        long now = Files.exists(part) ? Files.size(part) : 0;
-                        // a cut answer resumes from what arrived; one that brings nothing keeps failing
-                        if (attempt >= ATTEMPTS || now == have) {
-                            return new Restored(o.key(), now - before, false, e.getMessage() + " (" + attempt + " attempt(s))"
-                                    + (now > 0 ? "; the partial file waits as " + part.getFileName() + " and resumes next run" : ""));
-                        }
-                        have = now;
-                    }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                boolean file = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
+                if (file && Files.size(target) == o.size() && problemWith(target, o) == null) {
+                    return new Restored(o.key(), 0, true, o.size(), null);
                 }
-            } catch (IOException e) {
-                return new Restored(o.key(), 0, false, DiskFull.is(e, part)
-                        ? "the disk is full: cannot write " + part + " in " + dir + " (" + e.getMessage() + "); the partial file is"
-                                + " kept and the restore resumes once there is room" : "cannot write " + part + ": " + e.getMessage());
-            } finally {
-                progress.finish(stream);
+                if (!overwrite) {
+                    return new Restored(o.key(), 0, false, 0, target + " is there with other content"
+                            + (file ? "" : " (not a regular file)") + ": not replaced; add --overwrite to replace it");
+                }
             }
-            String etag = etagOf(part, o);
-            if (!etag.equals(o.etag())) {
-                Files.delete(part);
-                return new Restored(o.key(), o.size(), false, "downloaded bytes have ETag " + etag + ", the bucket says " + o.etag()
-                        + ": discarded, run the restore again");
-            }
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Restored(o.key(), o.size() - before, false, null);
+            return download(o, target, partialFile(work, o), dir, progress);
         } catch (IOException | RuntimeException e) {
-            return new Restored(o.key(), 0, false, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new Restored(o.key(), 0, false, 0, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
+    }
+
+    /** Downloads the object to its partial file (resuming it), checks it, and gives it its name. */
+    private Restored download(RemoteObject o, Path target, Path part, Path dir, RunProgress progress) throws IOException {
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        if (have > o.size()) {
+            Files.delete(part);
+            have = 0;
+        }
+        long before = have;
+        RunProgress.Stream stream = progress.start(o.key(), o.size());
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    append(o.key(), part, have, stream, progress);
+                    break;
+                } catch (AnswerCut e) {
+                    long now = Files.exists(part) ? Files.size(part) : 0;
+                    // a cut answer resumes from what arrived; one that brings nothing keeps failing
+                    if (attempt >= ATTEMPTS || now == have) {
+                        return new Restored(o.key(), now - before, false, 0, e.getMessage() + " (" + attempt + " attempt(s))"
+                                + (now > 0 ? "; the partial download waits in " + part.getParent() + " and resumes next run" : ""));
+                    }
+                    have = now;
+                }
+            }
+        } catch (IOException e) {
+            return new Restored(o.key(), 0, false, 0, DiskFull.is(e, part)
+                    ? "the disk is full: cannot write " + target + " in " + dir + " (" + e.getMessage() + "); the partial download is"
+                            + " kept in " + part.getParent() + " and the restore resumes once there is room"
+                    : "cannot write " + target + " (its partial download " + part + "): " + e.getMessage());
+        } finally {
+            progress.finish(stream);
+        }
+        long got = Files.size(part);
+        String problem = got == o.size() ? problemWith(part, o) : "the download brought " + got + " bytes, the listing promised " + o.size();
+        if (problem != null) {
+            Files.delete(part);
+            return new Restored(o.key(), got - before, false, 0, problem + ": discarded, run the restore again");
+        }
+        Files.createDirectories(target.getParent());
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Restored(o.key(), o.size() - before, false, o.size(), null);
+    }
+
+    /**
+     * Null when the file's bytes are the object's: its ETag as S3 computes it, or where the ETag is no MD5 (SSE-KMS,
+     * some services), the MD5 stored in its md5chksum metadata if any, else its size alone (checked by the caller).
+     */
+    private String problemWith(Path file, RemoteObject o) throws IOException {
+        String etag = etagOf(file, o);
+        if (etag.equalsIgnoreCase(o.etag())) {
+            return null;
+        }
+        String stored = s3.head(o.key()).map(h -> h.metadata().get("md5chksum")).orElse(null);
+        if (stored != null) {
+            String md5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Of(file)));
+            return md5.equals(stored) ? null : "its bytes have the MD5 " + md5 + ", the object's md5chksum says " + stored;
+        }
+        if (!MD5_ETAG.matcher(o.etag()).matches()) {
+            return null; // an ETag that is no MD5 and nothing stored to compare: the size is all there is
+        }
+        return "its bytes have the ETag " + etag + ", the bucket says " + o.etag();
+    }
+
+    /** Why a key's name under the prefix cannot be a path inside DIR, or null when it can. */
+    static String badName(String relative) {
+        if (relative.isEmpty()) {
+            return "is empty (a folder marker)";
+        }
+        if (relative.startsWith("/") || relative.endsWith("/")) {
+            return "'" + relative + "' begins or ends with '/'";
+        }
+        for (String segment : relative.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return "'" + relative + "' has an empty, '.' or '..' part: it would land elsewhere or on another file";
+            }
+            if (segment.indexOf('\0') >= 0) {
+                return "'" + relative + "' holds a NUL character";
+            }
+        }
+        if (relative.equals(WORK) || relative.startsWith(WORK + "/")) {
+            return "'" + relative + "' is under " + WORK + "/, where the restore keeps its partial downloads";
+        }
+        return null;
+    }
+
+    /**
+     * The refusal for the first symbolic link on the way from dir to dir/relative (the last part excepted: a link
+     * there is replaced, never written through) that leads outside dir or nowhere; null when there is none.
+     */
+    static String leavingLink(Path dir, Path realDir, String relative) throws IOException {
+        Path at = dir;
+        String[] segments = relative.split("/");
+        for (int i = 0; i < segments.length - 1; i++) {
+            at = at.resolve(segments[i]);
+            if (Files.isSymbolicLink(at)) {
+                Path to = Files.readSymbolicLink(at);
+                Path real;
+                try {
+                    real = at.toRealPath();
+                } catch (IOException dangling) {
+                    return at + " is a symbolic link to " + to + ", which does not exist: nothing is written through it (remove the link)";
+                }
+                if (!real.startsWith(realDir)) {
+                    return at + " is a symbolic link to " + to + ", outside " + dir + ": nothing is written through it (remove the link,"
+                            + " or restore elsewhere)";
+                }
+            }
+            if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+                return null; // the rest is created by the restore: no link further on
+            }
+        }
+        return null;
+    }
+
+    /** Where a write to DIR/relative lands, each existing folder or link on the way resolved. */
+    private static Path landing(Path realDir, String relative) throws IOException {
+        Path at = realDir;
+        String[] segments = relative.split("/");
+        for (int i = 0; i < segments.length - 1; i++) {
+            Path next = at.resolve(segments[i]);
+            at = Files.exists(next, LinkOption.NOFOLLOW_LINKS) ? next.toRealPath() : next;
+        }
+        return at.resolve(segments[segments.length - 1]);
+    }
+
+    /** The object's partial download: a name of its own in the work folder, per key and ETag (a replaced object starts afresh). */
+    static Path partialFile(Path work, RemoteObject o) {
+        byte[] name = Sha256.digest().digest((o.key() + "\n" + o.etag()).getBytes(StandardCharsets.UTF_8));
+        return work.resolve(HexFormat.of().formatHex(name).substring(0, 40) + ".part");
     }
 
     /** A download that failed on the S3 side (an answer cut short, a reset): the bytes written so far are sound. */
@@ -139,7 +330,7 @@ public final class SetRestore {
     }
 
     /** Appends the object's bytes from offset to the part file; a failure reading throws AnswerCut, one writing IOException. */
-    private void download(String key, Path part, long offset, RunProgress.Stream stream, RunProgress progress) throws IOException, AnswerCut {
+    private void append(String key, Path part, long offset, RunProgress.Stream stream, RunProgress progress) throws IOException, AnswerCut {
         InputStream opened;
         try {
             opened = s3.get(key, offset);
@@ -172,12 +363,16 @@ public final class SetRestore {
     private String etagOf(Path file, RemoteObject o) throws IOException {
         int parts = o.partCount();
         if (parts == 0) {
-            try (InputStream in = Files.newInputStream(file)) {
-                return LocalEtag.single(in);
-            }
+            return md5Of(file);
         }
         long size = Files.size(file);
         long partSize = shape.multipart(size) && shape.parts(size) == parts ? shape.partSizeFor(size) : s3.firstPartSize(o.key());
         return LocalEtag.multipart(file, partSize);
+    }
+
+    private static String md5Of(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return LocalEtag.single(in);
+        }
     }
 }

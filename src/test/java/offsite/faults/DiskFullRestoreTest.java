@@ -50,8 +50,8 @@ class DiskFullRestoreTest {
             System.out.println(full.out());
             assertThat(full.exit()).as(full.out()).isEqualTo(1);
             assertThat(full.out()).contains("FAILED: ").contains(" objects restored to " + target)
-                    .contains("sets/Members/AA000001.rdb: the disk is full: cannot write " + target.resolve("Members/AA000001.rdb"
-                            + ".offsite-part") + " in " + target)
+                    .contains("sets/Members/AA000001.rdb: the disk is full: cannot write " + target.resolve("Members/AA000001.rdb")
+                            + " in " + target)
                     .doesNotContain("Exception").doesNotContain("\tat ");
             assertThat(restoredUnderTheirNames(target)).as("every file under its own name is whole")
                     .allSatisfy((name, digest) -> assertThat(digest).isEqualTo(source.get(name)));
@@ -74,7 +74,7 @@ class DiskFullRestoreTest {
     private static Map<String, String> restoredUnderTheirNames(Path root) throws Exception {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".offsite-part")).toList()) {
+            for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve(".offsite-restore"))).toList()) {
                 out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
                         java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
             }
@@ -84,7 +84,7 @@ class DiskFullRestoreTest {
 
     private static java.util.List<Path> partialFiles(Path root) throws Exception {
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> p.toString().endsWith(".offsite-part")).toList();
+            return walk.filter(p -> p.startsWith(root.resolve(".offsite-restore"))).toList();
         }
     }
 }

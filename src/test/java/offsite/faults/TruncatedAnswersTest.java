@@ -94,7 +94,7 @@ class TruncatedAnswersTest {
         assertThat(failed.out()).contains("FAILED: 2 of 3 objects restored")
                 .contains(BIG + ": the download of " + BIG + " was cut short").contains("resumes next run");
         assertThat(target.resolve("Members/AA000001.rdb")).as("no half-file under the real name").doesNotExist();
-        assertThat(target.resolve("Members/AA000001.rdb.offsite-part")).exists();
+        assertThat(target.resolve(".offsite-restore")).as("the partial download kept apart").isNotEmptyDirectory();
 
         proxy.passThrough();
         OffsiteHarness.CommandResult resumed = app.command("restore-set", "--to", target.toString());

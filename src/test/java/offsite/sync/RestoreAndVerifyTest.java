@@ -4,14 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import offsite.store.Bucket;
+import offsite.store.Fallbacks;
+import offsite.store.RemoteObject;
+import offsite.store.S3Bucket;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** restore-set and verify through the real command line, against S3Proxy. */
 class RestoreAndVerifyTest {
@@ -37,6 +49,186 @@ class RestoreAndVerifyTest {
         app.close();
     }
 
+    private Bucket bucket() {
+        return new S3Bucket(app.client, app.s3, new Fallbacks());
+    }
+
+    private RemoteObject listed(String key) {
+        return bucket().list("sets/").stream().filter(o -> o.key().equals(key)).findFirst().orElseThrow();
+    }
+
+    /** The restore bean as the command builds it, on the harness's bucket. */
+    private SetRestore setRestore() {
+        return new SetRestore(bucket(), new UploadShape(5L * MB, 5L * MB), new BandwidthLimiter(BandwidthSchedule.parse(""),
+                Clock.systemUTC()), streams);
+    }
+
+    private final ExecutorService streams = Executors.newFixedThreadPool(3);
+
+    @AfterEach
+    void stopStreams() {
+        streams.shutdownNow();
+    }
+
+    @Test
+    void a_set_holding_a_name_and_that_name_with_offsite_part_restores_both_byte_for_byte_also_when_resumed() throws Exception {
+        app.write("data.rdb", 3 * MB, 4);
+        app.write("data.rdb.offsite-part", 2 * MB + 1, 5); // the name the restore once used for the first one's partial download
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        Path target = dir.resolve("restored");
+        OffsiteHarness.CommandResult whole = app.command("restore-set", "--to", target.toString());
+        assertThat(whole.out()).contains("OK: 5 of 5 objects restored");
+        // an interrupted restore that had brought back all but data.rdb
+        Files.delete(target.resolve("data.rdb"));
+        Files.createDirectories(target.resolve(SetRestore.WORK));
+
+        OffsiteHarness.CommandResult resumed = app.command("restore-set", "--to", target.toString());
+
+        assertThat(resumed.exit()).as(resumed.out()).isZero();
+        assertThat(resumed.out()).contains("OK: 5 of 5 objects restored", "(3.0 MiB downloaded, 4 already there)");
+        assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
+    }
+
+    /** A restore of something that holds nothing: a generation that does not exist, a mistyped prefix. */
+    record Nothing(String name, String setting, String value, String[] args, String expected) {
+    }
+
+    static Stream<Nothing> nothings() {
+        return Stream.of(
+                new Nothing("a generation that does not exist", null, null, new String[] {"--generation", "99"},
+                        "/sets.g99/ (generation 99) holds no objects"),
+                new Nothing("a mistyped prefix", "offsite.sync.prefix", "set/", new String[0], "/set/ holds no objects"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nothings")
+    void a_restore_of_a_generation_or_prefix_that_holds_nothing_fails(Nothing c) throws Exception {
+        if (c.setting() != null) {
+            app.set(c.setting(), c.value());
+        }
+        Path target = dir.resolve("restored");
+        String[] args = Stream.concat(Stream.of("restore-set", "--to", target.toString()), Stream.of(c.args())).toArray(String[]::new);
+
+        OffsiteHarness.CommandResult result = app.command(args);
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("FAILED: nothing to restore: s3://" + app.s3.bucket() + c.expected())
+                .doesNotContain("OK");
+    }
+
+    @Test
+    void stray_partial_files_do_not_pass_for_an_interrupted_restore_and_no_file_is_replaced_without_overwrite() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("restored"));
+        Files.writeString(target.resolve("notes.txt"), "mine");
+        Files.createDirectories(target.resolve("Members"));
+        Files.writeString(target.resolve("Members/AA000001.rdb.offsite-part"), "a stray partial file of an older version");
+        Files.writeString(target.resolve("Set A.rbc"), "my own Set A.rbc");
+
+        OffsiteHarness.CommandResult refused = app.command("restore-set", "--to", target.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(Files.readString(target.resolve("Set A.rbc"))).isEqualTo("my own Set A.rbc");
+
+        Files.createDirectories(target.resolve(SetRestore.WORK)); // an interrupted restore: resumed, yet nothing replaced
+        OffsiteHarness.CommandResult resumed = app.command("restore-set", "--to", target.toString());
+
+        assertThat(resumed.exit()).as(resumed.out()).isEqualTo(1);
+        assertThat(resumed.out()).contains("sets/Set A.rbc: " + target.resolve("Set A.rbc") + " is there with other content: not replaced;"
+                + " add --overwrite to replace it").contains("FAILED: 2 of 3 objects restored");
+        assertThat(Files.readString(target.resolve("Set A.rbc"))).isEqualTo("my own Set A.rbc");
+        assertThat(Files.readString(target.resolve("notes.txt"))).isEqualTo("mine");
+
+        OffsiteHarness.CommandResult overwritten = app.command("restore-set", "--to", target.toString(), "--overwrite");
+        assertThat(overwritten.exit()).as(overwritten.out()).isZero();
+        assertThat(OffsiteHarness.digests(target)).containsAllEntriesOf(app.sourceFiles()).containsKey("notes.txt");
+    }
+
+    /** A symbolic link in the target where the restore would write. */
+    record Link(String name, boolean outside, boolean dangling) {
+    }
+
+    static Stream<Link> links() {
+        return Stream.of(new Link("a folder linked outside the target", true, false),
+                new Link("a dangling link", false, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("links")
+    void a_symbolic_link_in_the_target_never_lets_a_key_write_outside_it_and_is_named(Link c) throws Exception {
+        Path target = Files.createDirectories(dir.resolve("restored"));
+        Path outside = dir.resolve("outside");
+        if (!c.dangling()) {
+            Files.createDirectories(outside);
+        }
+        Path link = Files.createSymbolicLink(target.resolve("Members"), outside);
+
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.toString(), "--overwrite");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("sets/Members/AA000001.rdb: " + link + " is a symbolic link to " + outside)
+                .contains("nothing is written through it").contains("FAILED: 1 of 3 objects restored");
+        assertThat(outside).as("nothing written outside the target").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        assertThat(target.resolve("Set A.rbc")).exists();
+    }
+
+    @Test
+    void a_restore_that_gets_fewer_objects_or_bytes_than_the_listing_promised_fails_naming_them() throws Exception {
+        List<RemoteObject> listing = bucket().list("sets/");
+        // after the listing: one object deleted, one replaced by fewer bytes
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key("sets/Set A.rbc"));
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets/Members/AA000002.rdb"), RequestBody.fromBytes(new byte[1000]));
+        Path target = dir.resolve("restored");
+
+        SetRestore.Outcome outcome = setRestore().restore(listing, "s3://" + app.s3.bucket() + "/sets/", "sets/", target, false,
+                new RunProgress(0));
+
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.verdict()).startsWith("FAILED: 1 of 3 objects restored").contains("the files hold " + (11 * MB + 7) + " of the "
+                + (11 * MB + 7 + 2 * MB + 999) + " bytes listed");
+        assertThat(outcome.problems()).anySatisfy(p -> assertThat(p).startsWith("sets/Set A.rbc: "))
+                .anySatisfy(p -> assertThat(p).startsWith("sets/Members/AA000002.rdb: the download brought 1000 bytes, the listing promised "
+                        + 2 * MB));
+        assertThat(target.resolve("Members/AA000002.rdb")).doesNotExist();
+    }
+
+    /** An object whose ETag is in one form or another, with or without the MD5 stored in its metadata at upload. */
+    record EtagForm(String name, String etag, String md5chksum, boolean restored) {
+    }
+
+    static Stream<EtagForm> etagForms() {
+        String rightMd5 = "right";
+        return Stream.of(
+                new EtagForm("an MD5 ETag that matches", null, null, true),
+                new EtagForm("an MD5 ETag that does not match", "0123456789abcdef0123456789abcdef", null, false),
+                new EtagForm("an ETag that is no MD5 (SSE-KMS, some services), the stored MD5 matches", "kms:0123", rightMd5, true),
+                new EtagForm("an ETag that is no MD5, the stored MD5 differs", "kms:0123", "AAAAAAAAAAAAAAAAAAAAAA==", false),
+                new EtagForm("an ETag that is no MD5 and nothing stored: the size alone", "kms:0123", null, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("etagForms")
+    void every_restored_file_is_checked_against_its_etag_or_where_that_is_no_md5_its_stored_md5_and_size(EtagForm c) throws Exception {
+        byte[] bytes = Files.readAllBytes(app.source.resolve("Set A.rbc"));
+        String md5 = Base64.getEncoder().encodeToString(LocalEtag.md5().digest(bytes));
+        Map<String, String> metadata = c.md5chksum() == null ? Map.of() : Map.of("md5chksum", c.md5chksum().equals("right") ? md5 : c.md5chksum());
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets/Set A.rbc").metadata(metadata), RequestBody.fromBytes(bytes));
+        RemoteObject stored = listed("sets/Set A.rbc");
+        RemoteObject asListed = c.etag() == null ? stored : new RemoteObject(stored.key(), stored.size(), c.etag(), stored.lastModified());
+        Path target = dir.resolve("restored");
+
+        SetRestore.Outcome outcome = setRestore().restore(List.of(asListed), "s3://" + app.s3.bucket() + "/sets/", "sets/", target, false,
+                new RunProgress(0));
+
+        assertThat(outcome.ok()).as(outcome.verdict() + outcome.problems()).isEqualTo(c.restored());
+        assertThat(target.resolve("Set A.rbc")).satisfies(p -> {
+            if (c.restored()) {
+                assertThat(p).hasBinaryContent(bytes);
+            } else {
+                assertThat(p).doesNotExist();
+            }
+        });
+    }
+
     @Test
     void restore_set_brings_back_every_file_byte_for_byte() throws Exception {
         Path target = dir.resolve("restored");
@@ -54,16 +246,19 @@ class RestoreAndVerifyTest {
         app.command("restore-set", "--to", target.toString());
         // simulate a cut: one file half downloaded, one missing
         Path big = target.resolve("Members/AA000001.rdb");
-        byte[] half = java.util.Arrays.copyOf(Files.readAllBytes(big), 4 * MB);
+        byte[] half = Arrays.copyOf(Files.readAllBytes(big), 4 * MB);
         Files.delete(big);
-        Files.write(target.resolve("Members/AA000001.rdb" + SetRestore.PARTIAL), half);
+        RemoteObject stored = listed("sets/Members/AA000001.rdb");
+        Files.write(Files.createDirectories(target.resolve(SetRestore.WORK)).resolve(SetRestore.partialFile(target.resolve(SetRestore.WORK),
+                stored).getFileName()), half);
         Files.delete(target.resolve("Set A.rbc"));
 
         OffsiteHarness.CommandResult resumed = app.command("restore-set", "--to", target.toString());
 
         assertThat(resumed.exit()).as(resumed.out()).isZero();
-        assertThat(resumed.out()).contains("1 already there");
+        assertThat(resumed.out()).contains("OK: 3 of 3 objects restored", "(7.0 MiB downloaded, 1 already there)");
         assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
+        assertThat(target.resolve(SetRestore.WORK)).as("a finished restore leaves only the set").doesNotExist();
         assertThat(app.command("restore-set", "--to", target.toString()).exit()).as("a complete, non-empty directory").isEqualTo(2);
     }
 
