@@ -163,7 +163,7 @@ public final class SetRestore {
         if (badName != null) {
             return new Restored(o.key(), 0, false, 0, "not restored: its name under the prefix " + badName);
         }
-        Path target = dir.resolve(relative);
+        Path target = KeyName.resolve(dir, relative);
         try {
             String leaving = leavingLink(dir, realDir, relative);
             if (leaving != null) {

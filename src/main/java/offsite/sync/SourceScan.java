@@ -92,7 +92,7 @@ public final class SourceScan {
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             // without FOLLOW_LINKS a link arrives with its own attributes, not regular: left out with its target
             if (attrs.isRegularFile() && !hidden(file)) {
-                String relative = realRoot.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                String relative = KeyName.of(realRoot, file);
                 Instant changed = null;
                 long inode = -1;
                 if (unix) {
@@ -106,7 +106,9 @@ public final class SourceScan {
                         return failed(file, e);
                     }
                 }
-                files.add(new LocalFile(relative, root.resolve(relative), attrs.size(), attrs.lastModifiedTime().toInstant(), changed, inode));
+                // the path from the walk keeps the name's own bytes, which a string does not when they are not UTF-8
+                files.add(new LocalFile(relative, root.resolve(realRoot.relativize(file)), attrs.size(), attrs.lastModifiedTime().toInstant(),
+                        changed, inode));
             }
             return FileVisitResult.CONTINUE;
         }

@@ -1,0 +1,109 @@
+package offsite.sync;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+/**
+ * A file's path under the source as a key, and back: its bytes read as UTF-8, each byte that is not valid UTF-8
+ * written as ‛XX (rclone's encoding of invalid UTF-8, so a name in Latin-1 from an old backup application is still
+ * stored, and restored with its own bytes). Java decodes such bytes to U+FFFD, which loses them; a path's URI keeps
+ * them, percent-encoded.
+ */
+public final class KeyName {
+
+    /** rclone's quote for a byte that is not UTF-8: ‛ (U+201B) followed by the byte in two hex digits. */
+    static final char QUOTE = '\u201B';
+
+    private KeyName() {
+    }
+
+    /** The key part for file under root ('/' separated); a plain name is returned as Java reads it. */
+    public static String of(Path root, Path file) {
+        String plain = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+        if (plain.indexOf('\uFFFD') < 0) {
+            return plain;
+        }
+        byte[] rootBytes = rawBytes(root.toUri());
+        byte[] fileBytes = rawBytes(file.toUri());
+        int skip = rootBytes.length + (rootBytes.length > 0 && rootBytes[rootBytes.length - 1] == '/' ? 0 : 1);
+        return escaped(ByteBuffer.wrap(fileBytes, skip, fileBytes.length - skip));
+    }
+
+    /** The file for a key part under dir: ‛XX turned back into its byte. */
+    public static Path resolve(Path dir, String relative) {
+        if (relative.indexOf(QUOTE) < 0) {
+            return dir.resolve(relative);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < relative.length(); i++) {
+            char c = relative.charAt(i);
+            if (c == QUOTE && i + 2 < relative.length() && isHex(relative.charAt(i + 1)) && isHex(relative.charAt(i + 2))) {
+                bytes.write(HexFormat.fromHexDigits(relative, i + 1, i + 3));
+                i += 2;
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < relative.length() ? i + 2 : i + 1;
+                bytes.writeBytes(relative.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end - 1;
+            }
+        }
+        String base = dir.toAbsolutePath().toUri().getRawPath();
+        StringBuilder uri = new StringBuilder("file://").append(base.endsWith("/") ? base : base + "/");
+        for (byte b : bytes.toByteArray()) {
+            int v = b & 0xff;
+            if (v == '/' || v >= 'a' && v <= 'z' || v >= 'A' && v <= 'Z' || v >= '0' && v <= '9' || "-._~".indexOf(v) >= 0) {
+                uri.append((char) v);
+            } else {
+                uri.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) v));
+            }
+        }
+        return Path.of(URI.create(uri.toString()));
+    }
+
+    private static boolean isHex(char c) {
+        return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f';
+    }
+
+    /** Valid UTF-8 decoded, every other byte as ‛XX. */
+    static String escaped(ByteBuffer in) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer out = CharBuffer.allocate(in.remaining() * 3 + 8);
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isUnderflow()) {
+                decoder.flush(out);
+                break;
+            }
+            if (result.isError()) {
+                for (int i = 0; i < result.length(); i++) {
+                    out.put(QUOTE).put(HexFormat.of().withUpperCase().toHexDigits(in.get()));
+                }
+            }
+        }
+        return out.flip().toString();
+    }
+
+    /** The bytes of a file: URI's path, percent-escapes decoded to the bytes they stand for. */
+    private static byte[] rawBytes(URI uri) {
+        String raw = uri.getRawPath();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                out.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
+                i += 2;
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+}
