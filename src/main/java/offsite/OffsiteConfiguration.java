@@ -143,6 +143,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams));
         camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape()));
         String offline = settings.optional("offsite.offline.destination");
+        if (offline != null && daemon) {
+            settings.cron("offsite.offline.cron"); // read by routes/offline.yaml only; checked here so a bad one is named at start
+        }
         camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));

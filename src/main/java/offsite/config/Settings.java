@@ -2,6 +2,7 @@ package offsite.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.quartz.CronExpression;
 
 /**
  * Typed access to offsite.* properties. Defaults live in config/application.properties (also packed in the jar),
@@ -109,6 +111,27 @@ public final class Settings {
     /** A duration such as 330m, 15m, 30s, 2h, 7d or 500ms. */
     public Duration duration(String name) {
         return parseDuration(name, text(name));
+    }
+
+    /** A duration that must be above zero: a timer period, a window's length. */
+    public Duration positiveDuration(String name) {
+        Duration d = duration(name);
+        if (d.isZero()) {
+            throw new SettingError(name, text(name), "a duration above zero, such as 30s, 330m or 2h");
+        }
+        return d;
+    }
+
+    /** A Quartz cron expression (with seconds), checked now so that a bad one names its setting and Quartz's reason at start-up. */
+    public String cron(String name) {
+        String value = text(name);
+        try {
+            CronExpression.validateExpression(value);
+        } catch (ParseException e) {
+            throw new SettingError(name, value, "a Quartz cron expression with seconds, such as '0 30 23 ? * MON-SAT'; Quartz says: "
+                    + e.getMessage().strip());
+        }
+        return value;
     }
 
     public static Duration parseDuration(String name, String value) {

@@ -39,7 +39,7 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
                 rules == null ? List.of() : Arrays.stream(rules.split("\\s*;;\\s*")).filter(r -> !r.isBlank()).toList(),
                 s.path("offsite.image.keys-dir").toAbsolutePath(),
                 s.text("offsite.image.prefix"),
-                s.text("offsite.image.cron"),
+                s.cron("offsite.image.cron"),
                 new CompleteImageRule(s.decimal("offsite.image.full-factor", 0.01, 1000),
                         maxAge == null ? null : Settings.parseDuration("offsite.image.full-max-age", maxAge)),
                 RetentionPolicy.parse(s.text("offsite.image.keep")),
