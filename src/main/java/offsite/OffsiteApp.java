@@ -1,15 +1,22 @@
 package offsite;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import offsite.config.SettingNames;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Assembles Camel Main: the defaults packed in the jar, then the user's config file, then -D and environment. */
 public final class OffsiteApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OffsiteApp.class);
 
     private OffsiteApp() {
     }
@@ -18,6 +25,8 @@ public final class OffsiteApp {
         if (configFile != null && !Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException("--config: " + configFile + " is not a readable file");
         }
+        Properties user = userSettings(configFile);
+        checkNames(SettingNames.packed(), configFile, user, overrides, System.getProperties(), System.getenv());
         checkRoutesFolder(configFile, overrides);
         Main main = new Main();
         // the first location that has a key wins: the user's file, then the defaults
@@ -26,6 +35,49 @@ public final class OffsiteApp {
         main.configure().addConfiguration(OffsiteConfiguration.class);
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /** The settings of the user's file; none when there is no file, or it cannot be read (Camel then reports it itself). */
+    private static Properties userSettings(Path configFile) {
+        Properties user = new Properties();
+        if (configFile != null) {
+            try (var in = Files.newBufferedReader(configFile)) {
+                user.load(in);
+            } catch (IOException e) {
+                return new Properties();
+            }
+        }
+        return user;
+    }
+
+    /**
+     * A name under offsite.* that no setting has, in the file, a -D or the caller's overrides, stops the start with one line
+     * (Camel would ignore it silently); one in the environment, which other programs fill too, is only logged.
+     */
+    static void checkNames(SettingNames names, Path configFile, Properties user, Map<String, String> overrides, Properties system,
+            Map<String, String> environment) {
+        List<SettingNames.Finding> findings = new ArrayList<>();
+        findings.addAll(names.check(asMap(user), "in " + configFile));
+        findings.addAll(names.check(asMap(system), "set with -D"));
+        findings.addAll(names.check(overrides, "set by the command"));
+        findings.addAll(names.checkEnvironment(environment));
+        List<String> refused = new ArrayList<>();
+        for (SettingNames.Finding f : findings) {
+            if (f.refused()) {
+                refused.add(f.message());
+            } else {
+                LOG.warn("{}", f.message());
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", refused));
+        }
+    }
+
+    private static Map<String, String> asMap(Properties p) {
+        Map<String, String> out = new TreeMap<>();
+        p.stringPropertyNames().forEach(n -> out.put(n, p.getProperty(n)));
+        return out;
     }
 
     /** A missing routes folder failed the start with the bare word "routes": name the setting, the folder and the way out. */
@@ -55,14 +107,8 @@ public final class OffsiteApp {
     private static String routesPattern(Path configFile, Map<String, String> overrides) {
         String key = "camel.main.routes-include-pattern";
         String pattern = overrides.get(key);
-        if (pattern == null && configFile != null) {
-            Properties user = new Properties();
-            try (var in = Files.newBufferedReader(configFile)) {
-                user.load(in);
-            } catch (java.io.IOException e) {
-                return "file:routes/*.yaml"; // Camel reports an unreadable file itself
-            }
-            pattern = user.getProperty(key);
+        if (pattern == null) {
+            pattern = userSettings(configFile).getProperty(key);
         }
         return pattern == null ? "file:routes/*.yaml" : pattern;
     }

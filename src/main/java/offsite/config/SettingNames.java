@@ -1,0 +1,153 @@
+package offsite.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The names Offsite knows, to refuse a mistyped one: Camel ignores a property nobody reads, so `offsite.sync.stream=4`
+ * would run with 4 streams nowhere and say nothing. The known names are those of the packed defaults.
+ */
+public final class SettingNames {
+
+    /** Settings taken out of service, with what does their work now: naming one says so instead of "no such setting". */
+    static final Map<String, String> REMOVED = Map.of(
+            "offsite.sync.scan-interval", "a pass walks the source tree when it starts, so nothing walks it between passes");
+
+    /** Names the program itself sets (the command's mode, schedules decided at start), never read from the user. */
+    static final Set<String> INTERNAL = Set.of("offsite.mode", "offsite.image.scheduled", "offsite.offline.scheduled");
+
+    /** Switches of the JVM that are not settings: -Doffsite.debug=true prints stack traces, offsite.cds the class-data archive. */
+    static final Set<String> SWITCHES = Set.of("offsite.debug", "offsite.cds", "offsite.cds.child");
+
+    /** Environment variables of the launcher and the container's entrypoint, not settings. */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("OFFSITE_HOME", "OFFSITE_CONFIG_DIR", "OFFSITE_ROUTES_DIR", "OFFSITE_CDS",
+            "OFFSITE_JAVA_OPTS");
+
+    private static final Pattern SECRET = Pattern.compile("(?i).*(pass|secret|key|token|auth|header|url).*");
+
+    private final Set<String> known;
+
+    public SettingNames(Set<String> known) {
+        this.known = new TreeSet<>(known);
+    }
+
+    /** The offsite.* names of the defaults packed in the jar. */
+    public static SettingNames packed() {
+        Properties defaults = new Properties();
+        try (InputStream in = SettingNames.class.getResourceAsStream("/defaults/application.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("the defaults file defaults/application.properties is missing from the jar");
+            }
+            defaults.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the packed defaults: " + e.getMessage(), e);
+        }
+        Set<String> names = new TreeSet<>();
+        defaults.stringPropertyNames().stream().filter(n -> n.startsWith("offsite.")).forEach(names::add);
+        return new SettingNames(names);
+    }
+
+    /** What a name check found: a refusal stops the start, a warning is logged. */
+    public record Finding(boolean refused, String message) {
+    }
+
+    /**
+     * Checks the offsite.* names of one source of settings; origin says where they were set ("in FILE", "with -D").
+     * Values are shown, except those of names that look secret.
+     */
+    public List<Finding> check(Map<String, String> settings, String origin) {
+        List<Finding> out = new ArrayList<>();
+        settings.keySet().stream().filter(n -> n.startsWith("offsite.")).sorted().forEach(name -> {
+            String value = settings.get(name);
+            String replacement = REMOVED.get(name);
+            if (replacement != null && known.contains(name)) {
+                out.add(new Finding(false, name + " (" + origin + ") is going away: " + replacement + "; remove it from your settings"));
+            } else if (replacement != null) {
+                out.add(new Finding(true, name + ": " + shown(value, name) + " was removed (" + origin + "): " + replacement
+                        + "; remove it from your settings"));
+            } else if (!known.contains(name) && !INTERNAL.contains(name) && !SWITCHES.contains(name)) {
+                String closest = closest(name, known);
+                out.add(new Finding(true, name + ": " + shown(value, name, closest) + " is not a setting (" + origin
+                        + "); did you mean " + closest + "?"));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Environment variables named OFFSITE_* that map to no setting only warn: the environment holds what other programs
+     * set too. Their values are never shown.
+     */
+    public List<Finding> checkEnvironment(Map<String, String> environment) {
+        Map<String, String> byVariable = new java.util.HashMap<>();
+        known.forEach(n -> byVariable.put(variable(n), n));
+        INTERNAL.forEach(n -> byVariable.put(variable(n), n));
+        List<Finding> out = new ArrayList<>();
+        environment.keySet().stream().filter(v -> v.startsWith("OFFSITE_")).sorted().forEach(v -> {
+            String name = byVariable.get(v);
+            if (name == null && !LAUNCHER_VARIABLES.contains(v)) {
+                out.add(new Finding(false, "environment variable " + v + " names no setting and is ignored; did you mean "
+                        + closest(v, byVariable.keySet()) + "?"));
+            } else if (name != null && REMOVED.containsKey(name)) {
+                out.add(new Finding(false, "environment variable " + v + " sets " + name + ", which is going away: " + REMOVED.get(name)));
+            }
+        });
+        return out;
+    }
+
+    /** The environment variable Camel reads for a setting: upper case, '.' and '-' as '_'. */
+    static String variable(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The value in quotes, or a placeholder when a name it may belong to looks like it holds a secret. */
+    private static String shown(String value, String... names) {
+        for (String name : names) {
+            if (SECRET.matcher(name).matches()) {
+                return "(value hidden)";
+            }
+        }
+        return "'" + value + "'";
+    }
+
+    static String closest(String name, Iterable<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(name, c);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions, one each. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

@@ -1,0 +1,144 @@
+package offsite.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import offsite.OffsiteApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+
+/** A setting name Offsite does not know stops the start naming the closest real one (issue 15, item 11). */
+class SettingNamesTest {
+
+    @TempDir
+    Path dir;
+
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+    @BeforeEach
+    void listen() {
+        log.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
+    }
+
+    @AfterEach
+    void stopListening() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+    }
+
+    List<String> warnings() {
+        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** A mistyped line, what the one-line refusal must say, and what it must never show. */
+    record Typo(String line, String said, String neverShown) {
+    }
+
+    static Stream<Typo> typos() {
+        return Stream.of(
+                new Typo("offsite.sync.stream=4", "offsite.sync.stream: '4' is not a setting", "did you mean offsite.sync.streams?"),
+                new Typo("offsite.s3.bucke=my-backups", "offsite.s3.bucke: 'my-backups' is not a setting", "did you mean offsite.s3.bucket?"),
+                new Typo("offsite.sync.max_duration=2h", "offsite.sync.max_duration: '2h' is not a setting",
+                        "did you mean offsite.sync.max-duration?"),
+                new Typo("offsite.http.hots=0.0.0.0", "offsite.http.hots: '0.0.0.0' is not a setting", "did you mean offsite.http.host?"),
+                new Typo("offsite.s3.secret-kye=wJalr-SECRET", "offsite.s3.secret-kye: (value hidden) is not a setting",
+                        "did you mean offsite.s3.secret-key?"),
+                new Typo("offsite.http.pasword=hunter2", "offsite.http.pasword: (value hidden)", "did you mean offsite.http.password?"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("typos")
+    void an_unknown_name_in_the_settings_file_stops_the_start_naming_the_closest_setting(Typo typo) throws Exception {
+        Path config = Files.writeString(dir.resolve("application.properties"), "offsite.sync.streams=2\n" + typo.line() + "\n");
+
+        IllegalArgumentException e = catchThrowableOfType(() -> OffsiteApp.create(config, Map.of()), IllegalArgumentException.class);
+
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.getMessage()).contains(typo.said()).contains(typo.neverShown()).contains("in " + config).doesNotContain("\n");
+        assertThat(e.getMessage()).doesNotContain("wJalr-SECRET").doesNotContain("hunter2");
+    }
+
+    @Test
+    void an_unknown_name_given_with_minus_d_stops_the_start() {
+        System.setProperty("offsite.sync.stream", "4");
+        try {
+            IllegalArgumentException e = catchThrowableOfType(() -> OffsiteApp.create(null, Map.of()), IllegalArgumentException.class);
+
+            assertThat(e.getMessage()).isEqualTo("offsite.sync.stream: '4' is not a setting (set with -D); did you mean offsite.sync.streams?");
+        } finally {
+            System.clearProperty("offsite.sync.stream");
+        }
+    }
+
+    @Test
+    void every_packed_setting_and_the_names_the_program_sets_itself_are_accepted() throws Exception {
+        Path config = Files.writeString(dir.resolve("application.properties"), "offsite.sync.streams=6\noffsite.http.port=9000\n"
+                + "camel.main.name=anything-camel-reads\n");
+
+        assertThatCode(() -> OffsiteApp.create(config, Map.of("offsite.mode", "sync", "offsite.image.scheduled", "false")))
+                .doesNotThrowAnyException();
+        assertThat(warnings()).noneMatch(w -> w.contains("offsite."));
+    }
+
+    @Test
+    void a_setting_being_removed_is_accepted_with_a_warning_that_says_what_replaces_it() throws Exception {
+        Path config = Files.writeString(dir.resolve("application.properties"), "offsite.sync.scan-interval=30s\n");
+
+        assertThatCode(() -> OffsiteApp.create(config, Map.of())).doesNotThrowAnyException();
+
+        assertThat(warnings()).containsExactly("offsite.sync.scan-interval (in " + config + ") is going away: a pass walks the source"
+                + " tree when it starts, so nothing walks it between passes; remove it from your settings");
+    }
+
+    @Test
+    void a_removed_setting_is_refused_saying_it_was_removed_not_that_it_never_existed() {
+        SettingNames withoutScanInterval = new SettingNames(Set.of("offsite.sync.streams", "offsite.sync.source"));
+
+        List<SettingNames.Finding> found = withoutScanInterval.check(Map.of("offsite.sync.scan-interval", "60s"), "in app.properties");
+
+        assertThat(found).containsExactly(new SettingNames.Finding(true, "offsite.sync.scan-interval: '60s' was removed (in app.properties):"
+                + " a pass walks the source tree when it starts, so nothing walks it between passes; remove it from your settings"));
+    }
+
+    /** An environment variable, and the warning it gets (null: none). */
+    record Variable(String name, String warning) {
+    }
+
+    static Stream<Variable> variables() {
+        return Stream.of(
+                new Variable("OFFSITE_SYNC_STREAM", "environment variable OFFSITE_SYNC_STREAM names no setting and is ignored;"
+                        + " did you mean OFFSITE_SYNC_STREAMS?"),
+                new Variable("OFFSITE_S3_SECRET_KEY", null),
+                new Variable("OFFSITE_SYNC_PART_STREAMS", null),
+                new Variable("OFFSITE_HOME", null),
+                new Variable("OFFSITE_CDS", null),
+                new Variable("OFFSITE_SYNC_SCAN_INTERVAL", "environment variable OFFSITE_SYNC_SCAN_INTERVAL sets offsite.sync.scan-interval,"
+                        + " which is going away: a pass walks the source tree when it starts, so nothing walks it between passes"),
+                new Variable("PATH", null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variables")
+    void an_environment_variable_that_names_no_setting_only_warns(Variable v) {
+        List<SettingNames.Finding> found = SettingNames.packed().checkEnvironment(Map.of(v.name(), "value-never-shown"));
+
+        assertThat(found).allMatch(f -> !f.refused()).allMatch(f -> !f.message().contains("value-never-shown"));
+        assertThat(found.stream().map(SettingNames.Finding::message).toList())
+                .isEqualTo(v.warning() == null ? List.of() : List.of(v.warning()));
+    }
+}
