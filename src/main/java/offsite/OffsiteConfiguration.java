@@ -1,7 +1,10 @@
 package offsite;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Properties;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +21,12 @@ import offsite.image.SecretArchiveFormat;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
+import offsite.notify.DeliveryLog;
+import offsite.notify.MailSettings;
+import offsite.notify.Notice;
+import offsite.notify.Notices;
+import offsite.notify.NotifySettings;
+import offsite.notify.Redaction;
 import io.micrometer.core.instrument.MeterRegistry;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
@@ -60,6 +69,9 @@ import offsite.sync.TrashMoves;
 import offsite.sync.SyncSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.mail.DefaultAuthenticator;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
@@ -164,6 +176,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             }
         }
         bindWeb(camel, settings, daemon, s3Settings, sync, image, bucket, activity, passes, generations, dataDir, clock);
+        NotifySettings notify = NotifySettings.from(settings);
+        // Camel's redelivery delay takes milliseconds only; the setting takes a duration such as 10s, as the others do
+        camel.getPropertiesComponent().addOverrideProperty("offsite.notify.retry-delay-millis", String.valueOf(notify.retryDelay().toMillis()));
+        bindNotify(camel, notify);
         // the aws2-s3 endpoints of the routes share the seam's client (autowired: the only S3Client bean)
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("bucket", bucket);
@@ -242,6 +258,32 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 return "cannot read the reports: " + e.getMessage();
             }
         }));
+    }
+
+    /** Reports that come to you (routes/notify.yaml): what to send, the mail login and TLS, the webhook's headers. */
+    private static void bindNotify(CamelContext camel, NotifySettings notify) {
+        camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName));
+        DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), notify.retries());
+        camel.getRegistry().bind("notifyLog", log);
+        Processor attemptFailed = exchange -> log.attemptFailed(exchange.getProperty("notice", Notice.class),
+                exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        camel.getRegistry().bind("notifyAttemptFailed", attemptFailed);
+        MailSettings mail = notify.mail();
+        // no login: camel-mail then connects without AUTH
+        camel.getRegistry().bind("notifyMailLogin", mail == null || mail.user() == null ? new DefaultAuthenticator(null, null)
+                : new DefaultAuthenticator(mail.user(), mail.password()));
+        camel.getRegistry().bind("notifyMailProtection", mail == null ? new Properties() : mail.tls().javaMailProperties());
+        Processor webhookHeaders = exchange -> notify.webhookHeaders().forEach(h -> exchange.getMessage().setHeader(h.name(), h.value()));
+        camel.getRegistry().bind("notifyWebhookHeaders", webhookHeaders);
+    }
+
+    /** This machine's name for the mail subject and the webhook's JSON ("localhost" when it has none); asked only when one is sent. */
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** A schedule in the hour the clocks skip loses that night: say so at start, naming the setting and the days. */

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,13 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import offsite.OffsiteApp;
+import offsite.testing.LogLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /** A setting name Offsite does not know stops the start naming the closest real one (issue 15, item 11). */
 class SettingNamesTest {
@@ -28,21 +25,20 @@ class SettingNamesTest {
     @TempDir
     Path dir;
 
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    LogLines log;
 
     @BeforeEach
     void listen() {
-        log.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
+        log = new LogLines();
     }
 
     @AfterEach
     void stopListening() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+        log.close();
     }
 
     List<String> warnings() {
-        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return log.lines().stream().filter(l -> l.startsWith("WARN ")).map(l -> l.substring("WARN ".length())).toList();
     }
 
     /** A mistyped line, what the one-line refusal must say, and what it must never show. */

@@ -1,0 +1,8 @@
+package offsite.notify;
+
+/** One message to send: a mail, a webhook POST or a heartbeat ping. */
+public interface Notice {
+
+    /** What it is and where it goes, safe for a log: no password, header value or URL path. */
+    String describe();
+}

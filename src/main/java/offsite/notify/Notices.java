@@ -1,0 +1,96 @@
+package offsite.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.List;
+import java.util.function.Supplier;
+import offsite.report.ImageReport;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+
+/**
+ * What goes out after a run, by the settings: the mirror's report by mail and webhook always or on problems, an image
+ * backup's only on problems; a heartbeat ping after every real run. A dry run sends nothing.
+ * Each method takes the run's report (a SyncReport or an ImageReport) and returns the messages to send.
+ */
+public final class Notices {
+
+    private final NotifySettings settings;
+    private final Supplier<String> host;
+    private String hostName;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    /** host names this machine in subjects and JSON; asked once, when the first message is made (it may query DNS). */
+    public Notices(NotifySettings settings, Supplier<String> host) {
+        this.settings = settings;
+        this.host = host;
+    }
+
+    /** A run as the notifications see it: which pipeline, its verdict, its text, and the report itself for the JSON. */
+    record Outcome(String pipeline, String name, RunStatus status, String headline, String text, Object report, boolean dryRun,
+            boolean run) {
+    }
+
+    /** The JSON a webhook receives; text is the report as a person reads it, which Slack and Mattermost show as is. */
+    record WebhookBody(String pipeline, String host, RunStatus status, String headline, String text, Object report) {
+    }
+
+    static Outcome outcome(Object report) {
+        if (report instanceof SyncReport r) {
+            return new Outcome("sync", "mirror", r.status(), r.headline(), r.text(), r, r.dryRun(), true);
+        }
+        if (report instanceof ImageReport r) {
+            return new Outcome("image", "image backup", r.status(), r.headline(), r.text(), r, false, true);
+        }
+        throw new IllegalArgumentException("no notification for a " + (report == null ? "missing report" : report.getClass().getName()));
+    }
+
+    /** Whether the report itself goes out (mail, webhook). */
+    boolean reportGoesOut(Outcome o) {
+        if (o.dryRun()) {
+            return false;
+        }
+        if (!o.run() || o.status() != RunStatus.OK) {
+            return true;
+        }
+        return o.pipeline().equals("sync") && settings.when() == NotifyWhen.ALWAYS;
+    }
+
+    public List<MailNotice> mails(Object report) {
+        Outcome o = outcome(report);
+        if (settings.mail() == null || !reportGoesOut(o)) {
+            return List.of();
+        }
+        String subject = "Offsite " + o.name() + " on " + host() + ": " + o.headline().replaceAll("\\s+", " ").strip();
+        return List.of(new MailNotice(settings.mail().from(), settings.mail().toHeader(), subject, o.text()));
+    }
+
+    public List<WebhookPost> webhooks(Object report) throws JsonProcessingException {
+        Outcome o = outcome(report);
+        if (settings.webhook() == null || !reportGoesOut(o)) {
+            return List.of();
+        }
+        String body = json.writeValueAsString(new WebhookBody(o.pipeline(), host(), o.status(), o.headline(), o.text(), o.report()));
+        return List.of(new WebhookPost(settings.webhook().toString(), body));
+    }
+
+    private synchronized String host() {
+        if (hostName == null) {
+            hostName = host.get();
+        }
+        return hostName;
+    }
+
+    /** After a run that did not fail, the heartbeat URL; after one that failed, URL/fail. None for a dry run. */
+    public List<HeartbeatPing> heartbeats(Object report) {
+        Outcome o = outcome(report);
+        if (settings.heartbeat() == null || o.dryRun() || !o.run()) {
+            return List.of();
+        }
+        boolean failed = o.status() == RunStatus.FAILED;
+        return List.of(new HeartbeatPing((failed ? settings.heartbeatFailure() : settings.heartbeat()).toString(), failed));
+    }
+}

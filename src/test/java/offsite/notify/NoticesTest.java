@@ -1,0 +1,62 @@
+package offsite.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import offsite.report.ImageReport;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What goes out after which run: the rules of offsite.notify.when, image backups and dry runs. */
+class NoticesTest {
+
+    static final Instant T = Instant.parse("2026-11-24T22:30:00Z");
+
+    static SyncReport sync(RunStatus status, boolean dryRun) {
+        return new SyncReport(status, "reason", dryRun, T, T.plusSeconds(60), "/set", "s3://b/sets/", Map.of(), SyncReport.Count.NONE,
+                0, 0, 0, 0, SyncReport.Count.NONE, null, 0, SyncReport.Count.NONE, 0, 0, 0, List.of(), List.of(), List.of());
+    }
+
+    static ImageReport image(RunStatus status) {
+        return new ImageReport(status, "reason", "id", "full", "first", T, T.plusSeconds(60), 1, 1, 0, 0, List.of(), 1, List.of(), List.of());
+    }
+
+    /** A run, the when setting, and what must go out: the report (mail and webhook) and which heartbeat URL (null: none). */
+    record Case(String name, Object report, NotifyWhen when, boolean reportSent, String ping) {
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("good mirror pass, always", sync(RunStatus.OK, false), NotifyWhen.ALWAYS, true, "https://hc.example/p"),
+                new Case("good mirror pass, problems only", sync(RunStatus.OK, false), NotifyWhen.PROBLEMS, false, "https://hc.example/p"),
+                new Case("mirror pass that warned", sync(RunStatus.WARN, false), NotifyWhen.PROBLEMS, true, "https://hc.example/p"),
+                new Case("failed mirror pass", sync(RunStatus.FAILED, false), NotifyWhen.PROBLEMS, true, "https://hc.example/p/fail"),
+                new Case("dry run", sync(RunStatus.OK, true), NotifyWhen.ALWAYS, false, null),
+                new Case("failed dry run", sync(RunStatus.FAILED, true), NotifyWhen.ALWAYS, false, null),
+                new Case("good image backup, even with always", image(RunStatus.OK), NotifyWhen.ALWAYS, false, "https://hc.example/p"),
+                new Case("image backup that warned", image(RunStatus.WARN), NotifyWhen.ALWAYS, true, "https://hc.example/p"),
+                new Case("failed image backup", image(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, "https://hc.example/p/fail"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void each_run_sends_what_the_settings_say(Case c) throws Exception {
+        NotifySettings settings = new NotifySettings(c.when(), new MailSettings("smtp.example", 587, MailTls.STARTTLS, null, null,
+                "offsite@example.org", List.of("ops@example.org")), URI.create("https://hooks.example/h"), List.of(),
+                URI.create("https://hc.example/p"), 3, Duration.ofSeconds(10));
+        Notices notices = new Notices(settings, () -> "nas1");
+
+        assertThat(notices.mails(c.report())).hasSize(c.reportSent() ? 1 : 0);
+        assertThat(notices.webhooks(c.report())).hasSize(c.reportSent() ? 1 : 0);
+        assertThat(notices.heartbeats(c.report()).stream().map(HeartbeatPing::url).toList())
+                .isEqualTo(c.ping() == null ? List.of() : List.of(c.ping()));
+        notices.mails(c.report()).forEach(m -> assertThat(m.subject()).startsWith("Offsite ").contains(" on nas1: "));
+    }
+}

@@ -1,0 +1,231 @@
+package offsite.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.testing.LogLines;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reports that come to you (issue 16, point 5), end to end: the real app and routes, a real SMTP server (GreenMail) and a
+ * real HTTP server for the webhook and the heartbeat.
+ */
+class NotifyRouteTest {
+
+    static final String MAIL_PASSWORD = "mail-pw-S3CRET";
+    static final String TOKEN = "tok-9f8e7d6c5b4a-SECRET";
+    static final String PING_ID = "0f8c4d2e-5b7a-4c1e-9d3f-6a2b8e1c7d90";
+
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser("offsite", MAIL_PASSWORD));
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    HttpReceiver receiver;
+    LogLines log;
+
+    @BeforeEach
+    void start() throws Exception {
+        log = new LogLines();
+        receiver = new HttpReceiver();
+        app = new OffsiteHarness(dir);
+        app.write("Members/AA000001.rdb", 100_000, 1);
+        app.set("offsite.notify.mail.host", "127.0.0.1")
+                .set("offsite.notify.mail.port", String.valueOf(smtp.getSmtp().getPort()))
+                .set("offsite.notify.mail.tls", "none")
+                .set("offsite.notify.mail.user", "offsite")
+                .set("offsite.notify.mail.password", MAIL_PASSWORD)
+                .set("offsite.notify.mail.from", "Offsite <offsite@example.org>")
+                .set("offsite.notify.mail.to", "ops@example.org, backup-admin@example.org")
+                .set("offsite.notify.webhook.url", receiver.url("/hook"))
+                .set("offsite.notify.webhook.headers", "Authorization: Bearer " + TOKEN + "; X-Offsite-Test: yes")
+                .set("offsite.notify.heartbeat-url", receiver.url("/ping/" + PING_ID))
+                .set("offsite.notify.retry-delay", "100ms");
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+        receiver.close();
+        log.close();
+    }
+
+    List<HttpReceiver.Request> to(String path) {
+        return receiver.requests().stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    static String text(MimeMessage m) throws Exception {
+        return m.getContent().toString().replace("\r\n", "\n");
+    }
+
+    @Test
+    void a_good_pass_mails_its_report_posts_its_json_with_the_headers_and_pings_the_heartbeat() throws Exception {
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
+        MimeMessage[] mails = smtp.getReceivedMessages();
+        assertThat(mails).hasSize(2); // one message, one copy per recipient
+        assertThat(mails[0].getSubject()).startsWith("Offsite mirror on ").endsWith(": " + report.headline());
+        assertThat(text(mails[0]).strip()).isEqualTo(report.text().strip());
+        assertThat(mails[0].getFrom()[0].toString()).isEqualTo("Offsite <offsite@example.org>");
+
+        List<HttpReceiver.Request> posts = to("/hook");
+        assertThat(posts).hasSize(1);
+        assertThat(posts.get(0).method()).isEqualTo("POST");
+        assertThat(posts.get(0).headers()).containsEntry("authorization", "Bearer " + TOKEN).containsEntry("x-offsite-test", "yes")
+                .doesNotContainKey("offsitedryrun");
+        JsonNode json = new ObjectMapper().readTree(posts.get(0).body());
+        assertThat(json.get("pipeline").asText()).isEqualTo("sync");
+        assertThat(json.get("status").asText()).isEqualTo("OK");
+        assertThat(json.get("headline").asText()).isEqualTo(report.headline());
+        assertThat(json.get("text").asText()).isEqualTo(report.text());
+        assertThat(json.get("report").get("uploaded").get("files").asLong()).isEqualTo(1);
+
+        assertThat(to("/ping/" + PING_ID)).extracting(HttpReceiver.Request::method).containsExactly("GET");
+        assertThat(to("/ping/" + PING_ID + "/fail")).isEmpty();
+    }
+
+    @Test
+    void a_failed_pass_mails_the_failure_and_pings_the_heartbeat_at_fail() throws Exception {
+        app.set("offsite.sync.source", dir.resolve("unmounted").toString());
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).endsWith(": " + report.headline()).contains("FAILED: ");
+        assertThat(new ObjectMapper().readTree(to("/hook").get(0).body()).get("status").asText()).isEqualTo("FAILED");
+        assertThat(to("/ping/" + PING_ID + "/fail")).hasSize(1);
+        assertThat(to("/ping/" + PING_ID)).isEmpty();
+    }
+
+    @Test
+    void with_problems_only_a_good_pass_sends_no_report_but_still_pings_and_a_dry_run_sends_nothing() throws Exception {
+        app.set("offsite.notify.when", "problems");
+
+        assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(to("/hook")).isEmpty();
+        assertThat(to("/ping/" + PING_ID)).hasSize(1);
+
+        app.set("offsite.notify.when", "always");
+        app.dryRun();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(receiver.requests()).hasSize(1);
+    }
+
+    @Test
+    void a_receiver_that_fails_the_first_attempts_gets_the_report_on_a_retry() throws Exception {
+        receiver.answering(503, 502);
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).isEqualTo(RunStatus.OK);
+        List<HttpReceiver.Request> posts = to("/hook");
+        assertThat(posts).hasSize(3);
+        assertThat(posts).extracting(HttpReceiver.Request::body).containsOnly(posts.get(2).body());
+        String webhook = "webhook " + receiver.url("/…");
+        assertThat(log.lines()).containsSubsequence(
+                "WARN " + webhook + " failed: HTTP operation failed invoking " + receiver.url("/…") + " with statusCode: 503",
+                "WARN " + webhook + " failed: HTTP operation failed invoking " + receiver.url("/…") + " with statusCode: 502",
+                "INFO " + webhook + " sent");
+    }
+
+    @Test
+    void notifications_that_cannot_be_delivered_never_change_the_pass_and_leak_no_secret() throws Exception {
+        receiver.answering(500, 500, 500, 500, 500, 500, 500, 500);
+        app.set("offsite.notify.retries", "3").set("offsite.notify.mail.password", "wrong-" + MAIL_PASSWORD);
+
+        OffsiteHarness.CommandResult sync = app.command("sync");
+
+        assertThat(sync.exit()).as(sync.out()).isZero();
+        assertThat(sync.out()).startsWith("OK: ");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(to("/hook")).hasSize(4);
+        assertThat(to("/ping/" + PING_ID)).hasSize(4);
+        String mail = "mail to ops@example.org, backup-admin@example.org";
+        String webhook = "webhook " + receiver.url("/…");
+        String heartbeat = "heartbeat ping " + receiver.url("/…");
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN " + mail + " failed: 535 5.7.8")).hasSize(4);
+        assertThat(log.lines()).filteredOn(l -> l.equals("WARN " + webhook + " failed: HTTP operation failed invoking "
+                + receiver.url("/…") + " with statusCode: 500")).hasSize(4);
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN " + heartbeat + " failed: ")).hasSize(4);
+        assertThat(log.lines()).contains("WARN " + mail + " given up after 4 attempts; the run's result stands",
+                "WARN " + webhook + " given up after 4 attempts; the run's result stands",
+                "WARN " + heartbeat + " given up after 4 attempts; the run's result stands");
+        assertThat(log.lines()).noneMatch(l -> l.contains(MAIL_PASSWORD) || l.contains(TOKEN) || l.contains(PING_ID));
+    }
+
+    @Test
+    void a_mail_server_that_cannot_prove_itself_gets_neither_the_report_nor_the_password() throws Exception {
+        // GreenMail here speaks plain SMTP: STARTTLS required must refuse to go on in clear
+        app.set("offsite.notify.mail.tls", "starttls").set("offsite.notify.retries", "0");
+
+        assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN mail to ops@example.org, backup-admin@example.org failed: ")
+                && l.contains("STARTTLS"));
+        assertThat(log.lines()).contains("WARN mail to ops@example.org, backup-admin@example.org given up after 1 attempt; the run's"
+                + " result stands");
+    }
+
+    @Test
+    void an_image_backup_notifies_only_its_problems_and_pings_like_the_mirror() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(root.resolve("hostname"), "excalibur\n");
+        app.set("offsite.image.roots", root.toString());
+
+        OffsiteHarness.CommandResult good = app.command("image");
+
+        assertThat(good.exit()).as(good.out()).isZero();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(to("/hook")).isEmpty();
+        assertThat(to("/ping/" + PING_ID)).hasSize(1);
+
+        app.set("offsite.s3.bucket", "no-such-bucket-" + Long.toHexString(System.nanoTime()));
+        OffsiteHarness.CommandResult failed = app.command("image");
+
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("Offsite image backup on ").contains(": FAILED: ");
+        assertThat(new ObjectMapper().readTree(to("/hook").get(0).body()).get("pipeline").asText()).isEqualTo("image");
+        assertThat(to("/ping/" + PING_ID + "/fail")).hasSize(1);
+    }
+
+    @Test
+    void the_running_process_shows_no_notification_secret_in_its_metrics_or_health() throws Exception {
+        var running = app.startRunning();
+        try {
+            SyncReport report = running.getCamelContext().createProducerTemplate().requestBody("direct:sync", null, SyncReport.class);
+            assertThat(report.status()).isEqualTo(RunStatus.OK);
+            assertThat(to("/ping/" + PING_ID)).hasSize(1);
+
+            var http = java.net.http.HttpClient.newHttpClient();
+            for (String path : List.of("/observe/metrics", "/observe/health", "/api/status")) {
+                var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + app.httpPort() + path))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.body()).as(path).isNotEmpty().doesNotContain(PING_ID).doesNotContain(TOKEN).doesNotContain(MAIL_PASSWORD);
+            }
+        } finally {
+            running.stop();
+        }
+    }
+}
