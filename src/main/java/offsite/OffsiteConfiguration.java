@@ -21,8 +21,10 @@ import offsite.image.SecretArchiveFormat;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
+import offsite.notify.AliveMark;
 import offsite.notify.DeliveryLog;
 import offsite.notify.MailSettings;
+import offsite.notify.MissedWindows;
 import offsite.notify.Notice;
 import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
@@ -179,7 +181,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         NotifySettings notify = NotifySettings.from(settings);
         // Camel's redelivery delay takes milliseconds only; the setting takes a duration such as 10s, as the others do
         camel.getPropertiesComponent().addOverrideProperty("offsite.notify.retry-delay-millis", String.valueOf(notify.retryDelay().toMillis()));
-        bindNotify(camel, notify);
+        bindNotify(camel, notify, sync.cron(), dataDir, clock);
         // the aws2-s3 endpoints of the routes share the seam's client (autowired: the only S3Client bean)
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("bucket", bucket);
@@ -260,8 +262,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         }));
     }
 
-    /** Reports that come to you (routes/notify.yaml): what to send, the mail login and TLS, the webhook's headers. */
-    private static void bindNotify(CamelContext camel, NotifySettings notify) {
+    /** Reports that come to you (routes/notify.yaml): what to send, the mail login and TLS, the webhook's headers, missed windows. */
+    private static void bindNotify(CamelContext camel, NotifySettings notify, String syncCron, Path dataDir, Clock clock) {
         camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName));
         DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), notify.retries());
         camel.getRegistry().bind("notifyLog", log);
@@ -275,6 +277,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("notifyMailProtection", mail == null ? new Properties() : mail.tls().javaMailProperties());
         Processor webhookHeaders = exchange -> notify.webhookHeaders().forEach(h -> exchange.getMessage().setHeader(h.name(), h.value()));
         camel.getRegistry().bind("notifyWebhookHeaders", webhookHeaders);
+        camel.getRegistry().bind("missedWindows", new MissedWindows(syncCron, ZoneId.systemDefault(), clock,
+                new ReportStore(dataDir.resolve("reports")), new AliveMark(dataDir.resolve("process-alive"), clock)));
     }
 
     /** This machine's name for the mail subject and the webhook's JSON ("localhost" when it has none); asked only when one is sent. */

@@ -12,8 +12,8 @@ import offsite.report.SyncReport;
 
 /**
  * What goes out after a run, by the settings: the mirror's report by mail and webhook always or on problems, an image
- * backup's only on problems; a heartbeat ping after every real run. A dry run sends nothing.
- * Each method takes the run's report (a SyncReport or an ImageReport) and returns the messages to send.
+ * backup's only on problems, a missed window always; a heartbeat ping after every real run. A dry run sends nothing.
+ * Each method takes the run's report (a SyncReport, an ImageReport or a MissedWindow) and returns the messages to send.
  */
 public final class Notices {
 
@@ -44,6 +44,9 @@ public final class Notices {
         }
         if (report instanceof ImageReport r) {
             return new Outcome("image", "image backup", r.status(), r.headline(), r.text(), r, false, true);
+        }
+        if (report instanceof MissedWindow w) {
+            return new Outcome("sync", "mirror", w.status(), w.headline(), w.text(), w, false, false);
         }
         throw new IllegalArgumentException("no notification for a " + (report == null ? "missing report" : report.getClass().getName()));
     }
@@ -84,7 +87,7 @@ public final class Notices {
         return hostName;
     }
 
-    /** After a run that did not fail, the heartbeat URL; after one that failed, URL/fail. None for a dry run. */
+    /** After a run that did not fail, the heartbeat URL; after one that failed, URL/fail. None for a dry run or a missed window. */
     public List<HeartbeatPing> heartbeats(Object report) {
         Outcome o = outcome(report);
         if (settings.heartbeat() == null || o.dryRun() || !o.run()) {

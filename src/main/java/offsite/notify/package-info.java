@@ -1,2 +1,2 @@
-/** Package notify tells someone else how each run went: the report by mail and webhook and a heartbeat ping. */
+/** Package notify tells someone else how each run went: the report by mail and webhook, a heartbeat ping, and windows missed while the process was down. */
 package offsite.notify;

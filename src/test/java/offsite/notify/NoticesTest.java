@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,6 +34,7 @@ class NoticesTest {
     }
 
     static Stream<Case> cases() {
+        MissedWindow missed = new MissedWindow(T, 1, T.minus(Duration.ofDays(2)), false, "0 30 23 ? * *", ZoneId.of("UTC"));
         return Stream.of(
                 new Case("good mirror pass, always", sync(RunStatus.OK, false), NotifyWhen.ALWAYS, true, "https://hc.example/p"),
                 new Case("good mirror pass, problems only", sync(RunStatus.OK, false), NotifyWhen.PROBLEMS, false, "https://hc.example/p"),
@@ -42,7 +44,8 @@ class NoticesTest {
                 new Case("failed dry run", sync(RunStatus.FAILED, true), NotifyWhen.ALWAYS, false, null),
                 new Case("good image backup, even with always", image(RunStatus.OK), NotifyWhen.ALWAYS, false, "https://hc.example/p"),
                 new Case("image backup that warned", image(RunStatus.WARN), NotifyWhen.ALWAYS, true, "https://hc.example/p"),
-                new Case("failed image backup", image(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, "https://hc.example/p/fail"));
+                new Case("failed image backup", image(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, "https://hc.example/p/fail"),
+                new Case("missed window, problems only", missed, NotifyWhen.PROBLEMS, true, null));
     }
 
     @ParameterizedTest(name = "{0}")

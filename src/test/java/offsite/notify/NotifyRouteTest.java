@@ -73,6 +73,15 @@ class NotifyRouteTest {
         return receiver.requests().stream().filter(r -> r.path().equals(path)).toList();
     }
 
+    /** The mails received so far, once there are at least n or 20 s have passed (the running process sends on its own). */
+    static MimeMessage[] awaitMails(int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (smtp.getReceivedMessages().length < n && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        return smtp.getReceivedMessages();
+    }
+
     static String text(MimeMessage m) throws Exception {
         return m.getContent().toString().replace("\r\n", "\n");
     }
@@ -208,6 +217,40 @@ class NotifyRouteTest {
         assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("Offsite image backup on ").contains(": FAILED: ");
         assertThat(new ObjectMapper().readTree(to("/hook").get(0).body()).get("pipeline").asText()).isEqualTo("image");
         assertThat(to("/ping/" + PING_ID + "/fail")).hasSize(1);
+    }
+
+    @Test
+    void a_window_that_passed_while_the_process_was_down_is_a_warning_in_the_log_and_in_the_mail() throws Exception {
+        assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+        Path latest = app.data.resolve("reports/sync-latest.json");
+        ObjectMapper mapper = new ObjectMapper();
+        var report = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(latest.toFile());
+        report.put("started", java.time.Instant.now().minus(java.time.Duration.ofDays(3)).toString());
+        mapper.writeValue(latest.toFile(), report);
+        app.set("offsite.sync.scheduled", "true").set("offsite.sync.cron", "0 30 23 ? * *");
+
+        var running = app.startRunning();
+        try {
+            awaitMails(4); // the first pass's report to two recipients, then the missed window's
+        } finally {
+            running.stop();
+        }
+
+        List<MimeMessage> missed = new java.util.ArrayList<>();
+        for (MimeMessage m : smtp.getReceivedMessages()) {
+            if (m.getSubject().contains(": WARN: ")) {
+                missed.add(m);
+            }
+        }
+        assertThat(missed).hasSize(2); // one per recipient
+        assertThat(missed.get(0).getSubject()).contains(": WARN: the mirror window of ").endsWith(" passed while Offsite was not running");
+        assertThat(text(missed.get(0))).contains("windows without a report: 3 (offsite.sync.cron '0 30 23 ? * *')");
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN WARN: the mirror window of ") && l.endsWith("while Offsite was not running"));
+        receiver.await(3, 10, TimeUnit.SECONDS);
+        assertThat(to("/hook")).hasSize(2); // the first pass's report, then the missed window
+        assertThat(new ObjectMapper().readTree(to("/hook").get(1).body()).get("status").asText()).isEqualTo("WARN");
+        assertThat(to("/ping/" + PING_ID)).hasSize(1); // the first pass only: a missed window is no run
+        assertThat(app.data.resolve("process-alive")).exists();
     }
 
     @Test
