@@ -17,9 +17,17 @@ import java.util.regex.Pattern;
  */
 public final class SettingNames {
 
-    /** Settings taken out of service, with what does their work now: naming one says so instead of "no such setting". */
-    static final Map<String, String> REMOVED = Map.of(
-            "offsite.sync.scan-interval", "a pass walks the source tree when it starts, so nothing walks it between passes");
+    /**
+     * A setting taken out of service: what does its work now, and whether a file that still sets it may start (a line
+     * that no longer changes anything) or must not (one whose absence changes what a run does).
+     */
+    record Removal(String replacement, boolean stillAccepted) {
+    }
+
+    /** Naming a removed setting says so, instead of "no such setting". */
+    static final Map<String, Removal> REMOVED = Map.of(
+            "offsite.sync.scan-interval", new Removal("a pass walks the source tree when it starts, so nothing walks it between passes",
+                    true));
 
     /** Names the program itself sets (the command's mode, schedules decided at start), never read from the user. */
     static final Set<String> INTERNAL = Set.of("offsite.mode", "offsite.image.scheduled", "offsite.offline.scheduled");
@@ -34,9 +42,11 @@ public final class SettingNames {
     private static final Pattern SECRET = Pattern.compile("(?i).*(pass|secret|key|token|auth|header|url).*");
 
     private final Set<String> known;
+    private final Map<String, Removal> removed;
 
-    public SettingNames(Set<String> known) {
+    SettingNames(Set<String> known, Map<String, Removal> removed) {
         this.known = new TreeSet<>(known);
+        this.removed = Map.copyOf(removed);
     }
 
     /** The offsite.* names of the defaults packed in the jar. */
@@ -52,7 +62,7 @@ public final class SettingNames {
         }
         Set<String> names = new TreeSet<>();
         defaults.stringPropertyNames().stream().filter(n -> n.startsWith("offsite.")).forEach(names::add);
-        return new SettingNames(names);
+        return new SettingNames(names, REMOVED);
     }
 
     /** What a name check found: a refusal stops the start, a warning is logged. */
@@ -67,11 +77,15 @@ public final class SettingNames {
         List<Finding> out = new ArrayList<>();
         settings.keySet().stream().filter(n -> n.startsWith("offsite.")).sorted().forEach(name -> {
             String value = settings.get(name);
-            String replacement = REMOVED.get(name);
-            if (replacement != null && known.contains(name)) {
-                out.add(new Finding(false, name + " (" + origin + ") is going away: " + replacement + "; remove it from your settings"));
-            } else if (replacement != null) {
-                out.add(new Finding(true, name + ": " + shown(value, name) + " was removed (" + origin + "): " + replacement
+            Removal removal = removed.get(name);
+            if (removal != null && known.contains(name)) {
+                out.add(new Finding(false, name + " (" + origin + ") is going away: " + removal.replacement()
+                        + "; remove it from your settings"));
+            } else if (removal != null && removal.stillAccepted()) {
+                out.add(new Finding(false, name + " (" + origin + ") was removed and is ignored: " + removal.replacement()
+                        + "; remove it from your settings"));
+            } else if (removal != null) {
+                out.add(new Finding(true, name + ": " + shown(value, name) + " was removed (" + origin + "): " + removal.replacement()
                         + "; remove it from your settings"));
             } else if (!known.contains(name) && !INTERNAL.contains(name) && !SWITCHES.contains(name)) {
                 String closest = closest(name, known);
@@ -93,11 +107,13 @@ public final class SettingNames {
         List<Finding> out = new ArrayList<>();
         environment.keySet().stream().filter(v -> v.startsWith("OFFSITE_")).sorted().forEach(v -> {
             String name = byVariable.get(v);
-            if (name == null && !LAUNCHER_VARIABLES.contains(v)) {
+            String gone = removed.keySet().stream().filter(n -> variable(n).equals(v)).findFirst().orElse(null);
+            if (gone != null) {
+                out.add(new Finding(false, "environment variable " + v + " sets " + gone + ", which "
+                        + (name != null ? "is going away: " : "was removed and is ignored: ") + removed.get(gone).replacement()));
+            } else if (name == null && !LAUNCHER_VARIABLES.contains(v)) {
                 out.add(new Finding(false, "environment variable " + v + " names no setting and is ignored; did you mean "
                         + closest(v, byVariable.keySet()) + "?"));
-            } else if (name != null && REMOVED.containsKey(name)) {
-                out.add(new Finding(false, "environment variable " + v + " sets " + name + ", which is going away: " + REMOVED.get(name)));
             }
         });
         return out;

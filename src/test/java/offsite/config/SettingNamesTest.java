@@ -92,23 +92,39 @@ class SettingNamesTest {
     }
 
     @Test
-    void a_setting_being_removed_is_accepted_with_a_warning_that_says_what_replaces_it() throws Exception {
+    void a_removed_setting_that_no_longer_changes_anything_is_accepted_with_a_warning_that_says_what_replaced_it() throws Exception {
         Path config = Files.writeString(dir.resolve("application.properties"), "offsite.sync.scan-interval=30s\n");
 
         assertThatCode(() -> OffsiteApp.create(config, Map.of())).doesNotThrowAnyException();
 
-        assertThat(warnings()).containsExactly("offsite.sync.scan-interval (in " + config + ") is going away: a pass walks the source"
-                + " tree when it starts, so nothing walks it between passes; remove it from your settings");
+        assertThat(warnings()).containsExactly("offsite.sync.scan-interval (in " + config + ") was removed and is ignored: a pass walks"
+                + " the source tree when it starts, so nothing walks it between passes; remove it from your settings");
     }
 
-    @Test
-    void a_removed_setting_is_refused_saying_it_was_removed_not_that_it_never_existed() {
-        SettingNames withoutScanInterval = new SettingNames(Set.of("offsite.sync.streams", "offsite.sync.source"));
+    /** What the names check says of a removed setting, by whether the defaults still carry it and whether it may stay. */
+    record Removed(boolean inDefaults, boolean stillAccepted, SettingNames.Finding finding) {
+    }
 
-        List<SettingNames.Finding> found = withoutScanInterval.check(Map.of("offsite.sync.scan-interval", "60s"), "in app.properties");
+    static Stream<Removed> removals() {
+        String why = "a pass walks the source tree when it starts, so nothing walks it between passes";
+        return Stream.of(
+                new Removed(true, true, new SettingNames.Finding(false, "offsite.sync.scan-interval (in app.properties) is going away: "
+                        + why + "; remove it from your settings")),
+                new Removed(false, true, new SettingNames.Finding(false, "offsite.sync.scan-interval (in app.properties) was removed and is"
+                        + " ignored: " + why + "; remove it from your settings")),
+                new Removed(false, false, new SettingNames.Finding(true, "offsite.sync.scan-interval: '60s' was removed (in app.properties): "
+                        + why + "; remove it from your settings")));
+    }
 
-        assertThat(found).containsExactly(new SettingNames.Finding(true, "offsite.sync.scan-interval: '60s' was removed (in app.properties):"
-                + " a pass walks the source tree when it starts, so nothing walks it between passes; remove it from your settings"));
+    @ParameterizedTest(name = "in defaults {0}, still accepted {1}")
+    @MethodSource("removals")
+    void a_removed_setting_says_it_was_removed_and_what_replaced_it_not_that_it_never_existed(Removed r) {
+        Set<String> known = r.inDefaults() ? Set.of("offsite.sync.streams", "offsite.sync.scan-interval") : Set.of("offsite.sync.streams");
+        Map<String, SettingNames.Removal> removed = Map.of("offsite.sync.scan-interval",
+                new SettingNames.Removal(SettingNames.REMOVED.get("offsite.sync.scan-interval").replacement(), r.stillAccepted()));
+
+        assertThat(new SettingNames(known, removed).check(Map.of("offsite.sync.scan-interval", "60s"), "in app.properties"))
+                .containsExactly(r.finding());
     }
 
     /** An environment variable, and the warning it gets (null: none). */
@@ -124,7 +140,7 @@ class SettingNamesTest {
                 new Variable("OFFSITE_HOME", null),
                 new Variable("OFFSITE_CDS", null),
                 new Variable("OFFSITE_SYNC_SCAN_INTERVAL", "environment variable OFFSITE_SYNC_SCAN_INTERVAL sets offsite.sync.scan-interval,"
-                        + " which is going away: a pass walks the source tree when it starts, so nothing walks it between passes"),
+                        + " which was removed and is ignored: a pass walks the source tree when it starts, so nothing walks it between passes"),
                 new Variable("PATH", null));
     }
 
