@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import offsite.report.ImageReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What goes out after a run, by the settings: the mirror's report by mail and webhook always or on problems, an image
@@ -16,6 +18,8 @@ import offsite.report.SyncReport;
  * Each method takes the run's report (a SyncReport, an ImageReport or a MissedWindow) and returns the messages to send.
  */
 public final class Notices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Notices.class);
 
     private final NotifySettings settings;
     private final Supplier<String> host;
@@ -49,6 +53,19 @@ public final class Notices {
             return new Outcome("sync", "mirror", w.status(), w.headline(), w.text(), w, false, false);
         }
         throw new IllegalArgumentException("no notification for a " + (report == null ? "missing report" : report.getClass().getName()));
+    }
+
+    /**
+     * Whether the body is something to notify of. A route edited so that a step before direct:notify replaced the report
+     * sends nothing, said once in a WARN (an error here would be retried, delaying the run's end for nothing).
+     */
+    public boolean deliverable(Object body) {
+        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof MissedWindow) {
+            return true;
+        }
+        LOG.warn("no notification for this run: the body at direct:notify is {}, not a report (keep `- to: direct:notify` right"
+                + " after the step that makes the report)", body == null ? "empty" : "a " + body.getClass().getName());
+        return false;
     }
 
     /** Whether the report itself goes out (mail, webhook). */

@@ -271,4 +271,52 @@ class NotifyRouteTest {
             running.stop();
         }
     }
+
+    /** A copy of routes/ whose sync.yaml has `anchor` replaced by `edited` (as a user edits), used by the app from now on. */
+    private void editedSyncRoute(String anchor, String edited) throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("my/routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        String yaml = Files.readString(routes.resolve("sync.yaml"));
+        assertThat(yaml).contains(anchor);
+        Files.writeString(routes.resolve("sync.yaml"), yaml.replace(anchor, edited));
+        app.set("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+    }
+
+    @Test
+    void a_step_a_user_adds_at_the_end_of_the_pass_leaves_the_notifications_as_they_were() throws Exception {
+        String last = "            logName: offsite.sync\n"; // the report's log line, where README's example adds steps
+        editedSyncRoute(last, last + """
+                        - setBody:
+                            simple: "${body.text()}"
+                """);
+
+        OffsiteHarness.CommandResult sync = app.command("sync");
+
+        assertThat(sync.exit()).as(sync.out()).isZero();
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).endsWith(": " + sync.out().lines().findFirst().orElseThrow());
+        assertThat(to("/ping/" + PING_ID)).hasSize(1);
+    }
+
+    @Test
+    void a_notify_step_moved_after_one_that_replaced_the_report_sends_nothing_says_so_once_and_costs_no_retries() throws Exception {
+        String notify = "        - to: direct:notify\n";
+        editedSyncRoute(notify, """
+                        - setBody:
+                            constant: "the report was here"
+                """ + notify);
+
+        OffsiteHarness.CommandResult sync = app.command("sync");
+
+        assertThat(sync.exit()).as(sync.out()).isZero();
+        assertThat(sync.out()).startsWith("OK: ");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(receiver.requests()).isEmpty();
+        assertThat(log.lines()).containsOnlyOnce("WARN no notification for this run: the body at direct:notify is a java.lang.String, not"
+                + " a report (keep `- to: direct:notify` right after the step that makes the report)");
+        assertThat(log.lines()).noneMatch(l -> l.contains(" failed: ") || l.contains("given up"));
+    }
 }
