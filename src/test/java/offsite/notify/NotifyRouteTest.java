@@ -319,4 +319,32 @@ class NotifyRouteTest {
                 + " a report (keep `- to: direct:notify` right after the step that makes the report)");
         assertThat(log.lines()).noneMatch(l -> l.contains(" failed: ") || l.contains("given up"));
     }
+
+    /** A command's exit code and what it wrote to standard error. */
+    private record Refusal(int exit, String err) {
+    }
+
+    private Refusal commandErr(String... args) throws Exception {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return new Refusal(app.command(args).exit(), captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    @Test
+    void a_bad_notification_setting_stops_the_commands_that_notify_and_no_other() throws Exception {
+        app.set("offsite.notify.mail.port", "0");
+
+        Refusal sync = commandErr("sync");
+        Refusal verify = commandErr("verify");
+
+        assertThat(sync.exit()).isEqualTo(2);
+        assertThat(sync.err()).contains("offsite: offsite.notify.mail.port: '0' is not valid (expected a whole number from 1 to 65535)");
+        assertThat(verify.err()).doesNotContain("offsite.notify");
+        assertThat(verify.exit()).isNotEqualTo(2);
+    }
 }
