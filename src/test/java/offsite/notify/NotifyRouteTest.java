@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import offsite.testing.HttpReceiver;
 import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package offsite.notify;
+package offsite.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -14,17 +14,17 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** A real HTTP server on 127.0.0.1 that records every request and answers with the statuses it is given, then 200. */
-final class HttpReceiver implements AutoCloseable {
+public final class HttpReceiver implements AutoCloseable {
 
     /** One request as it arrived: method, path (with query), headers (lower-case names) and body. */
-    record Request(String method, String path, Map<String, String> headers, String body) {
+    public record Request(String method, String path, Map<String, String> headers, String body) {
     }
 
     private final HttpServer server;
     private final List<Request> requests = new ArrayList<>();
     private final Deque<Integer> statuses = new ArrayDeque<>();
 
-    HttpReceiver() throws IOException {
+    public HttpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             Map<String, String> headers = new TreeMap<>();
@@ -43,21 +43,21 @@ final class HttpReceiver implements AutoCloseable {
     }
 
     /** The next answers, in order (for example 503, 503: two failures, then 200 again). */
-    synchronized HttpReceiver answering(Integer... codes) {
+    public synchronized HttpReceiver answering(Integer... codes) {
         statuses.addAll(List.of(codes));
         return this;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    synchronized List<Request> requests() {
+    public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** Waits up to the timeout until at least n requests arrived; returns them all. */
-    synchronized List<Request> await(int n, long timeout, TimeUnit unit) throws InterruptedException {
+    public synchronized List<Request> await(int n, long timeout, TimeUnit unit) throws InterruptedException {
         long end = System.nanoTime() + unit.toNanos(timeout);
         while (requests.size() < n && System.nanoTime() < end) {
             TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, end - System.nanoTime()));
