@@ -8,8 +8,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +28,12 @@ import java.util.function.Predicate;
  * or a cut of the ANSWER (after some of its body bytes, or inside its headers). Requests are framed by
  * Content-Length (Offsite sends no chunked bodies); answers by Content-Length, chunked coding or the close of
  * the connection. Everything else passes through.
+ *
+ * <p>Besides these one-off faults it keeps standing rules, for a proxy that plays a whole service: requests it
+ * refuses every time (an optional operation the service does not offer), requests whose first attempt it answers
+ * 503 SlowDown with Retry-After or cuts mid-answer, and listings it answers in pages shorter than asked.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int target;
@@ -32,9 +43,9 @@ final class FaultProxy implements AutoCloseable {
     private volatile String errorCode;
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private volatile long cutAfter;
-    final AtomicLong faultsInjected = new AtomicLong();
+    public final AtomicLong faultsInjected = new AtomicLong();
 
-    FaultProxy(int targetPort) throws IOException {
+    public FaultProxy(int targetPort) throws IOException {
         this.target = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::acceptLoop, "fault-proxy");
@@ -42,12 +53,12 @@ final class FaultProxy implements AutoCloseable {
         accept.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** The next count requests whose request line matches get this S3 error. */
-    void answerWithError(Predicate<String> requestLine, int count, int status, String code) {
+    public void answerWithError(Predicate<String> requestLine, int count, int status, String code) {
         matches = requestLine;
         errorStatus = status;
         errorCode = code;
@@ -55,14 +66,14 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** The next count matching requests are cut after this many body bytes. */
-    void cutAfter(Predicate<String> requestLine, int count, long bytes) {
+    public void cutAfter(Predicate<String> requestLine, int count, long bytes) {
         matches = requestLine;
         cutAfter = bytes;
         cutsLeft.set(count);
     }
 
     /** The next count matching requests are held this long before they go on (a slow store). */
-    void delay(Predicate<String> requestLine, int count, long millis) {
+    public void delay(Predicate<String> requestLine, int count, long millis) {
         matches = requestLine;
         delayMillis = millis;
         delaysLeft.set(count);
@@ -72,7 +83,7 @@ final class FaultProxy implements AutoCloseable {
      * The answers to the next count matching requests are cut: the status line and headers go through, then
      * this many bytes of the body as it travels (chunk framing included), then both connections close.
      */
-    void cutAnswerAfter(Predicate<String> requestLine, int count, long bodyBytes) {
+    public void cutAnswerAfter(Predicate<String> requestLine, int count, long bodyBytes) {
         matches = requestLine;
         answerCutAfter = bodyBytes;
         answerCutsLeft.set(count);
@@ -82,16 +93,86 @@ final class FaultProxy implements AutoCloseable {
      * The answers to the next count matching requests are cut inside their headers: the request reached the
      * server and was done there, but the app sees half a status line block, then a closed connection.
      */
-    void cutAnswerHeaders(Predicate<String> requestLine, int count) {
+    public void cutAnswerHeaders(Predicate<String> requestLine, int count) {
         cutAnswerAfter(requestLine, count, HEADERS);
     }
 
-    void passThrough() {
+    public void passThrough() {
         errorsLeft.set(0);
         cutsLeft.set(0);
         delaysLeft.set(0);
         answerCutsLeft.set(0);
+        refusals.clear();
+        firstAttempts.clear();
+        pageSize = 0;
     }
+
+    /** A request as it reached the proxy: method, path and query as sent (URL-encoded), headers by lower-case name. */
+    public record Request(String method, String path, String query, Map<String, String> headers) {
+
+        /** Whether the query has this parameter (with or without a value). */
+        public boolean hasParameter(String name) {
+            for (String p : query.split("&")) {
+                if (p.equals(name) || p.startsWith(name + "=")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public boolean hasHeader(String name) {
+            return headers.containsKey(name.toLowerCase(Locale.ROOT));
+        }
+
+        /** Whether the path names a bucket only, not an object in it (path-style addressing). */
+        public boolean bucketOnly() {
+            return path.indexOf('/', 1) < 0 || path.indexOf('/', 1) == path.length() - 1;
+        }
+
+        String line() {
+            return method + " " + path + (query.isEmpty() ? "" : "?" + query);
+        }
+    }
+
+    /** Every matching request from now on is answered with this S3 error: an operation the service does not offer. */
+    public void refuse(Predicate<Request> which, int status, String code) {
+        refusals.add(new Refusal(which, status, code));
+    }
+
+    /**
+     * The first attempt of every n-th distinct matching request (by method, path and query) is answered 503 SlowDown
+     * with Retry-After; its retries pass.
+     */
+    public void slowDownFirstAttempts(Predicate<Request> which, int every, int retryAfterSeconds) {
+        firstAttempts.add(new FirstAttempt(which, every, retryAfterSeconds, -1));
+    }
+
+    /** The answer to the first attempt of every n-th distinct matching request is cut after this many body bytes. */
+    public void cutFirstAnswers(Predicate<Request> which, int every, long bodyBytes) {
+        firstAttempts.add(new FirstAttempt(which, every, 0, bodyBytes));
+    }
+
+    /**
+     * Listings (ListObjectsV2, ListParts) are asked for at most this many entries a page, as a
+     * service that answers fewer than asked and marks the page truncated. The rewritten query breaks a request's
+     * signature: the server behind must accept requests without authentication.
+     */
+    public void shortenPages(int entries) {
+        pageSize = entries;
+    }
+
+    private record Refusal(Predicate<Request> which, int status, String code) {
+    }
+
+    /** A rule on first attempts: a 503 with Retry-After (cutAfter negative) or an answer cut after cutAfter body bytes. */
+    private record FirstAttempt(Predicate<Request> which, int every, int retryAfter, long cutAfter) {
+    }
+
+    private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+    private final List<FirstAttempt> firstAttempts = new CopyOnWriteArrayList<>();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger distinct = new AtomicInteger();
+    private volatile int pageSize;
 
     /** A cut of the answer inside its headers, not its body. */
     private static final long HEADERS = -1;
@@ -146,14 +227,20 @@ final class FaultProxy implements AutoCloseable {
             String text = new String(head, StandardCharsets.ISO_8859_1);
             String requestLine = text.substring(0, text.indexOf("\r\n"));
             long length = contentLength(text);
+            Request request = request(text);
+            for (Refusal r : refusals) {
+                if (r.which().test(request)) {
+                    refuseWith(client, in, request, length, r.status(), r.code(), null);
+                    return;
+                }
+            }
+            FirstAttempt first = firstAttempt(request);
+            if (first != null && first.cutAfter() < 0) {
+                refuseWith(client, in, request, length, 503, "SlowDown", first.retryAfter());
+                return;
+            }
             if (matches.test(requestLine) && errorsLeft.getAndDecrement() > 0) {
-                faultsInjected.incrementAndGet();
-                in.skipNBytes(length);
-                String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + errorCode + "</Code><Message>injected</Message></Error>";
-                String answer = "HTTP/1.1 " + errorStatus + " Injected\r\nContent-Type: application/xml\r\nContent-Length: "
-                        + body.length() + "\r\nConnection: close\r\n\r\n" + body;
-                client.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                client.getOutputStream().flush();
+                refuseWith(client, in, request, length, errorStatus, errorCode, null);
                 return;
             }
             if (matches.test(requestLine) && delaysLeft.getAndDecrement() > 0) {
@@ -166,9 +253,13 @@ final class FaultProxy implements AutoCloseable {
                 }
             }
             boolean cutAnswer = matches.test(requestLine) && answerCutsLeft.getAndDecrement() > 0;
-            asked.add(new Asked(requestLine.substring(0, requestLine.indexOf(' ')), cutAnswer, answerCutAfter));
+            if (first != null) {
+                asked.add(new Asked(request.method(), true, first.cutAfter()));
+            } else {
+                asked.add(new Asked(request.method(), cutAnswer, answerCutAfter));
+            }
             boolean cut = matches.test(requestLine) && cutsLeft.getAndDecrement() > 0;
-            out.write(head);
+            out.write(shortened(head, request));
             long forward = cut ? Math.min(cutAfter, length) : length;
             transfer(in, out, forward);
             if (cut) {
@@ -176,6 +267,76 @@ final class FaultProxy implements AutoCloseable {
                 return; // both sockets close mid-body
             }
         }
+    }
+
+    /** Answers the request with an S3 error and closes the connection; a body the client holds back for 100-continue is never asked for. */
+    private void refuseWith(Socket client, InputStream in, Request request, long length, int status, String code, Integer retryAfter)
+            throws IOException {
+        faultsInjected.incrementAndGet();
+        if (!"100-continue".equalsIgnoreCase(request.headers().getOrDefault("expect", ""))) {
+            in.skipNBytes(length);
+        }
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>injected</Message></Error>";
+        String answer = "HTTP/1.1 " + status + " Injected\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
+                + (retryAfter == null ? "" : "\r\nRetry-After: " + retryAfter) + "\r\nConnection: close\r\n\r\n" + body;
+        client.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+        client.getOutputStream().flush();
+    }
+
+    /** The first-attempt rule this request falls under, or null: its first attempt, and the n-th distinct one the rule matched. */
+    private FirstAttempt firstAttempt(Request request) {
+        for (FirstAttempt rule : firstAttempts) {
+            if (rule.which().test(request) && seen.add(request.line())) {
+                if (distinct.incrementAndGet() % rule.every() == 0) {
+                    return rule;
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The head with the listing's page size capped at pageSize, when pages are shortened. */
+    private byte[] shortened(byte[] head, Request request) {
+        int entries = pageSize;
+        if (entries <= 0 || !request.method().equals("GET")) {
+            return head;
+        }
+        // not ListMultipartUploads: S3Proxy refuses its max-uploads
+        String parameter = request.hasParameter("list-type") ? "max-keys" : request.hasParameter("uploadId") ? "max-parts" : null;
+        if (parameter == null) {
+            return head;
+        }
+        List<String> query = new ArrayList<>();
+        int asked = Integer.MAX_VALUE;
+        for (String p : request.query().split("&")) {
+            if (p.startsWith(parameter + "=")) {
+                asked = Integer.parseInt(p.substring(parameter.length() + 1));
+            } else if (!p.isEmpty()) {
+                query.add(p);
+            }
+        }
+        query.add(parameter + "=" + Math.min(asked, entries));
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String line = text.substring(0, text.indexOf("\r\n"));
+        String version = line.substring(line.lastIndexOf(' '));
+        String rewritten = request.method() + " " + request.path() + "?" + String.join("&", query) + version;
+        return (rewritten + text.substring(line.length())).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Request request(String head) {
+        String[] lines = head.split("\r\n");
+        String[] parts = lines[0].split(" ");
+        String target = parts[1];
+        int q = target.indexOf('?');
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+        }
+        return new Request(parts[0], q < 0 ? target : target.substring(0, q), q < 0 ? "" : target.substring(q + 1), headers);
     }
 
     /** Forwards the answers of one connection in order, one per request (after any 1xx), cutting those asked to. */
