@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -99,13 +100,14 @@ public final class S3Bucket implements Bucket {
         List<RemoteObject> out = new ArrayList<>();
         Deque<String> folders = new ArrayDeque<>();
         folders.add(prefix);
+        String delimiter = settings.listRecursive() ? null : "/";
         while (!folders.isEmpty()) {
             String folder = folders.poll();
             String token = null;
             do {
                 String after = token;
                 ListObjectsV2Response page = call("ListObjectsV2", folder,
-                        () -> s3.listObjectsV2(b -> b.bucket(name()).prefix(folder).delimiter("/").continuationToken(after)));
+                        () -> s3.listObjectsV2(b -> b.bucket(name()).prefix(folder).delimiter(delimiter).continuationToken(after)));
                 for (S3Object o : page.contents()) {
                     if (!o.key().endsWith("/")) { // "folder/" markers (consoles, filesystem stores) are not files
                         out.add(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified()));
@@ -115,8 +117,8 @@ public final class S3Bucket implements Bucket {
                     folders.add(p.prefix());
                 }
                 token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-                if (token != null && token.isEmpty() || Boolean.TRUE.equals(page.isTruncated()) && token == null) {
-                    throw new StoreException("ListObjectsV2", folder, 200, "", "a page marked truncated came without a continuation"
+                if (Boolean.TRUE.equals(page.isTruncated()) && (token == null || token.isEmpty() || token.equals(after))) {
+                    throw new StoreException("ListObjectsV2", folder, 200, "", "a page marked truncated came without a new continuation"
                             + " token: the listing cannot be followed to its end", null);
                 }
             } while (token != null);
@@ -174,10 +176,14 @@ public final class S3Bucket implements Bucket {
             for (Part p : page.parts()) {
                 out.add(new StoredPart(p.partNumber(), p.size(), unquoted(p.eTag())));
             }
-            if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextPartNumberMarker() == null) {
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
                 return out;
             }
             marker = page.nextPartNumberMarker();
+            if (marker == null || after != null && marker <= after) {
+                throw new StoreException("ListParts", key, 200, "", "a page marked truncated came without a later part number marker:"
+                        + " the parts cannot be listed to their end", null);
+            }
         }
     }
 
@@ -236,8 +242,9 @@ public final class S3Bucket implements Bucket {
             }
             keyMarker = page.nextKeyMarker();
             idMarker = page.nextUploadIdMarker();
-            if (keyMarker == null && idMarker == null) {
-                break;
+            if (keyMarker == null && idMarker == null || Objects.equals(keyMarker, km) && Objects.equals(idMarker, im)) {
+                throw new StoreException("ListMultipartUploads", prefix, 200, "", "a page marked truncated came without new markers:"
+                        + " the pending uploads cannot be listed to their end", null);
             }
         }
         out.sort(Comparator.comparing(PendingUpload::initiated, Comparator.nullsFirst(Comparator.naturalOrder())));

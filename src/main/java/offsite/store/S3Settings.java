@@ -18,10 +18,17 @@ public record S3Settings(
         ChecksumMode checksumMode,
         int maxAttempts,
         boolean createBucket,
-        boolean signPayload) {
+        boolean signPayload,
+        boolean listRecursive) {
 
     /** When the SDK adds its own checksums: WHEN_REQUIRED keeps S3-compatible servers such as S3Proxy working. */
     public enum ChecksumMode { WHEN_REQUIRED, WHEN_SUPPORTED }
+
+    /** Listing folder by folder (listRecursive false), as most settings in tests want. */
+    public S3Settings(URI endpoint, String region, boolean pathStyle, String accessKey, String secretKey, String bucket,
+            ChecksumMode checksumMode, int maxAttempts, boolean createBucket, boolean signPayload) {
+        this(endpoint, region, pathStyle, accessKey, secretKey, bucket, checksumMode, maxAttempts, createBucket, signPayload, false);
+    }
 
     public S3Settings {
         Objects.requireNonNull(region, "offsite.s3.region");
@@ -50,13 +57,14 @@ public record S3Settings(
 
     /** These settings pointed at the embedded server: its endpoint and credentials, path-style, bucket created on demand. */
     public S3Settings at(URI newEndpoint, String newAccessKey, String newSecretKey) {
-        return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, true, signPayload);
+        return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, true, signPayload,
+                listRecursive);
     }
 
     @Override
     public String toString() {
         return "S3Settings[endpoint=" + (embedded() ? "embedded" : endpoint) + ", region=" + region + ", pathStyle=" + pathStyle
                 + ", accessKey=" + (accessKey == null ? "(default chain)" : "(set)") + ", bucket=" + bucket
-                + ", checksumMode=" + checksumMode + ", maxAttempts=" + maxAttempts + "]";
+                + ", checksumMode=" + checksumMode + ", maxAttempts=" + maxAttempts + ", listRecursive=" + listRecursive + "]";
     }
 }

@@ -47,6 +47,7 @@ public final class OffsiteHarness implements AutoCloseable {
         settings.put("offsite.s3.secret-key", s3.secretKey());
         settings.put("offsite.s3.bucket", s3.bucket());
         settings.put("offsite.s3.path-style", "true");
+        settings.put("offsite.s3.list-recursive", String.valueOf(s3.listRecursive()));
         settings.put("offsite.s3.max-attempts", "2");
         settings.put("offsite.data.dir", data.toString());
         settings.put("offsite.sync.source", source.toString());
