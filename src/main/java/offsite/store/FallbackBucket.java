@@ -179,7 +179,24 @@ public final class FallbackBucket implements Bucket {
 
     @Override
     public InputStream get(String key, long offset) throws IOException {
-        return bucket.get(key, offset);
+        if (offset > 0 && !fallbacks.lacks("ranged GET")) {
+            try {
+                return bucket.get(key, offset);
+            } catch (StoreException e) {
+                if (!e.unsupported()) {
+                    throw e;
+                }
+                fallbacks.use("ranged GET", "the object is read from its start and the bytes before the offset skipped");
+            }
+        }
+        InputStream whole = bucket.get(key, 0);
+        try {
+            whole.skipNBytes(offset);
+        } catch (IOException | RuntimeException e) {
+            whole.close();
+            throw e;
+        }
+        return whole;
     }
 
     @Override

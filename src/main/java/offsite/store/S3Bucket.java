@@ -253,21 +253,35 @@ public final class S3Bucket implements Bucket {
 
     @Override
     public InputStream get(String key, long offset) throws IOException {
-        ResponseInputStream<GetObjectResponse> in = call("GetObject", key, () -> s3.getObject(b -> {
-            b.bucket(name()).key(key);
-            if (offset > 0) {
-                b.range("bytes=" + offset + "-");
+        ResponseInputStream<GetObjectResponse> in;
+        try {
+            in = call("GetObject", key, () -> s3.getObject(b -> {
+                b.bucket(name()).key(key);
+                if (offset > 0) {
+                    b.range("bytes=" + offset + "-");
+                }
+            }));
+        } catch (StoreException e) {
+            // S3 refuses a range starting at the end (416): an object read to its end has nothing more
+            if (e.status() == 416 && head(key).map(StoredObject::size).orElse(-1L) == offset) {
+                return InputStream.nullInputStream();
             }
-        }));
+            throw e;
+        }
+        Long length = in.response().contentLength();
         if (offset > 0 && in.response().contentRange() == null) {
             // the whole object came back (a service without ranged GETs): skip to the offset here
-            fallbacks.use("ranged GET", "the object is read from its start and the first bytes skipped");
+            fallbacks.use("ranged GET", "the object is read from its start and the bytes before the offset skipped");
             in.skipNBytes(offset);
+            length = length == null ? null : length - offset;
         }
-        return new NamedBody(in, key, offset, in.response().contentLength());
+        return new NamedBody(in, key, offset, length);
     }
 
-    /** An object's body whose read failures name the object and how far it came (the HTTP client's say neither). */
+    /**
+     * An object's body whose read failures name the object and how far it came (the HTTP client's say neither), and
+     * whose end before its announced length is a failure, not a quiet end of stream.
+     */
     private static final class NamedBody extends java.io.FilterInputStream {
         private final String key;
         private final long offset;
@@ -288,15 +302,30 @@ public final class S3Bucket implements Bucket {
         }
 
         @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            read += skipped;
+            return skipped;
+        }
+
+        @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            int n;
             try {
-                int n = super.read(b, off, len);
-                read += Math.max(0, n);
-                return n;
+                n = super.read(b, off, len);
             } catch (IOException e) {
-                throw new IOException("the download of " + key + " was cut short after " + (offset + read)
-                        + (length == null ? "" : " of " + (offset + length)) + " bytes (" + e.getMessage() + ")", e);
+                throw cut(e.getMessage(), e);
             }
+            if (n < 0 && length != null && read < length) {
+                throw cut("the answer ended early", null);
+            }
+            read += Math.max(0, n);
+            return n;
+        }
+
+        private IOException cut(String why, IOException cause) {
+            return new IOException("the download of " + key + " was cut short after " + (offset + read)
+                    + (length == null ? "" : " of " + (offset + length)) + " bytes (" + why + ")", cause);
         }
     }
 
