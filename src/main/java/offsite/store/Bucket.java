@@ -15,6 +15,12 @@ import java.util.Optional;
  */
 public interface Bucket {
 
+    /**
+     * User metadata naming the part size of a multipart upload, for services that ignore HEAD's partNumber; callers
+     * store it at {@link #createUpload}.
+     */
+    String PART_SIZE_METADATA = "offsite-part-size";
+
     /** The bucket's name, for messages and reports. */
     String name();
 

@@ -331,7 +331,19 @@ public final class S3Bucket implements Bucket {
 
     @Override
     public long firstPartSize(String key) {
-        return call("HeadObject", key, () -> s3.headObject(b -> b.bucket(name()).key(key).partNumber(1))).contentLength();
+        HeadObjectResponse h = call("HeadObject", key, () -> s3.headObject(b -> b.bucket(name()).key(key).partNumber(1)));
+        if (h.partsCount() != null) {
+            return h.contentLength();
+        }
+        // the service ignored partNumber (S3Proxy, s3rver, Ceph RGW 16.2): the answer is the whole object's
+        fallbacks.use("HeadObject partNumber", "a multipart object's part size is read from the " + PART_SIZE_METADATA
+                + " metadata stored at its upload");
+        String stored = h.metadata().get(PART_SIZE_METADATA);
+        if (stored == null || !stored.matches("[0-9]{1,15}")) {
+            throw new StoreException("HeadObject", key, 0, "", "the service does not tell a multipart object's part size, and the"
+                    + " object has no " + PART_SIZE_METADATA + " metadata (uploaded by another tool or an older Offsite)", null);
+        }
+        return Long.parseLong(stored);
     }
 
     @Override

@@ -245,7 +245,7 @@ public final class ChunkUpload {
             }
         }
         if (uploadId == null) {
-            uploadId = s3.createUpload(key, Map.of());
+            uploadId = s3.createUpload(key, Map.of(Bucket.PART_SIZE_METADATA, String.valueOf(partSize)));
         }
         // at most part-streams workers per file take the parts in order from the shared part pool; each part is either
         // found stored (and checked) or sent. After a failure, or once the window has closed, no further part starts.
