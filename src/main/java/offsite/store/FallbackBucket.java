@@ -204,13 +204,24 @@ public final class FallbackBucket implements Bucket {
         return bucket.firstPartSize(key);
     }
 
+    /**
+     * A copy the service refuses (501, 405, 400 InvalidRequest: CopyObject, or UploadPartCopy above the copy limit) is
+     * named once and thrown: only the caller knows whether a download and upload may replace it. A 404 for a source
+     * that is there (s3rver cannot name a key with '+', '#', '?' or '&' in x-amz-copy-source) is thrown as not offered
+     * for that key, so callers fall back alike.
+     */
     @Override
     public void copy(String fromKey, String toKey, long size) {
         try {
             bucket.copy(fromKey, toKey, size);
         } catch (StoreException e) {
             if (e.unsupported()) {
-                fallbacks.use("CopyObject", "objects moved to the trash are downloaded and uploaded again; replaced objects are not kept");
+                fallbacks.use(e.operation(), "objects moved to the trash are downloaded and uploaded again; replaced objects are not kept");
+            } else if (e.notFound() && bucket.head(fromKey).isPresent()) {
+                fallbacks.use("CopyObject source names", "an object whose key the service cannot name as a copy source is moved to"
+                        + " the trash by download and upload; replaced, it is not kept");
+                throw new StoreException(e.operation(), fromKey, 501, "NotImplemented", "the service cannot copy from this key (it"
+                        + " answers 404 NoSuchKey for it, though the object is there)", e);
             }
             throw e;
         }

@@ -44,11 +44,24 @@ public final class S3Bucket implements Bucket {
     private final S3Client s3;
     private final S3Settings settings;
     private final Fallbacks fallbacks;
+    private final long copyLimit;
 
     public S3Bucket(S3Client s3, S3Settings settings, Fallbacks fallbacks) {
+        this(s3, settings, fallbacks, MAX_COPY);
+    }
+
+    /**
+     * copyLimit: the largest object copied in one CopyObject (S3's is 5 GiB); larger ones are copied part by part, in
+     * parts of at most this size (S3 takes 5 MiB to 5 GiB).
+     */
+    public S3Bucket(S3Client s3, S3Settings settings, Fallbacks fallbacks, long copyLimit) {
+        if (copyLimit < 5L << 20 || copyLimit > MAX_COPY) {
+            throw new IllegalArgumentException("copy limit " + copyLimit + " bytes is outside S3's part sizes (expected 5 MiB to 5 GiB)");
+        }
         this.s3 = s3;
         this.settings = settings;
         this.fallbacks = fallbacks;
+        this.copyLimit = copyLimit;
     }
 
     @Override
@@ -348,9 +361,10 @@ public final class S3Bucket implements Bucket {
 
     @Override
     public void copy(String fromKey, String toKey, long size) {
-        if (size <= MAX_COPY) {
+        if (size <= copyLimit) {
             call("CopyObject", fromKey, () -> s3.copyObject(b -> b.sourceBucket(name()).sourceKey(fromKey)
                     .destinationBucket(name()).destinationKey(toKey)));
+            confirmCopy(fromKey, toKey, size);
             return;
         }
         Map<String, String> metadata = head(fromKey).map(StoredObject::metadata).orElse(Map.of());
@@ -358,8 +372,9 @@ public final class S3Bucket implements Bucket {
         try {
             List<StoredPart> parts = new ArrayList<>();
             int number = 1;
-            for (long first = 0; first < size; first += COPY_PART, number++) {
-                long last = Math.min(size, first + COPY_PART) - 1;
+            long partSize = Math.min(COPY_PART, copyLimit);
+            for (long first = 0; first < size; first += partSize, number++) {
+                long last = Math.min(size, first + partSize) - 1;
                 int n = number;
                 String range = "bytes=" + first + "-" + last;
                 UploadPartCopyResponse part = call("UploadPartCopy", fromKey, () -> s3.uploadPartCopy(b -> b.sourceBucket(name())
@@ -368,6 +383,7 @@ public final class S3Bucket implements Bucket {
                 parts.add(new StoredPart(n, last - first + 1, unquoted(part.copyPartResult().eTag())));
             }
             completeUpload(toKey, uploadId, parts);
+            confirmCopy(fromKey, toKey, size);
         } catch (RuntimeException e) {
             try {
                 abortUpload(toKey, uploadId);
@@ -375,6 +391,15 @@ public final class S3Bucket implements Bucket {
                 e.addSuppressed(ignored);
             }
             throw e;
+        }
+    }
+
+    /** A copy counts once its destination is there with the source's size: a move to the trash deletes the source next. */
+    private void confirmCopy(String fromKey, String toKey, long size) {
+        long stored = head(toKey).map(StoredObject::size).orElse(-1L);
+        if (stored != size) {
+            throw new StoreException("CopyObject", fromKey, 0, "", "the service answered the copy to " + toKey + " but "
+                    + (stored < 0 ? "no object is there" : "the object there has " + stored + " bytes, not " + size), null);
         }
     }
 
