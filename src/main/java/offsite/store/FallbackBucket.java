@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * A bucket with what the service lacks made up for, around the one that talks to it. Optional operations that
  * the service refuses (501, 405, 400 InvalidRequest) degrade instead of failing a pass, each named once in a WARN
  * ({@link Fallbacks}): pending multipart uploads and their parts come from the {@link UploadJournal} kept in the
- * data directory, a refused Content-MD5 is dropped (every body is still checked by its ETag after the upload).
+ * data directory, a refused Content-MD5 is dropped (every body is still checked by its ETag after the upload), a
+ * refused ranged GET reads the object from its start, a refused abort leaves the upload to the service's own cleanup.
  * A refused copy is recorded and thrown: only the caller knows whether a download and upload may replace it.
  */
 public final class FallbackBucket implements Bucket {
@@ -124,6 +125,10 @@ public final class FallbackBucket implements Bucket {
     public String completeUpload(String key, String uploadId, List<StoredPart> parts) {
         String etag = bucket.completeUpload(key, uploadId, parts);
         journal.end(key, uploadId);
+        if (!etag.contains("-")) {
+            fallbacks.use("multipart ETag", "the service gives a multipart object the MD5 of its whole content as ETag, not S3's MD5"
+                    + " of the part MD5s: such uploads are confirmed by the whole file's MD5, read once more");
+        }
         return etag;
     }
 
@@ -134,7 +139,19 @@ public final class FallbackBucket implements Bucket {
     @Override
     public void abortUpload(String key, String uploadId) {
         for (int attempt = 1; ; attempt++) {
-            bucket.abortUpload(key, uploadId);
+            if (fallbacks.lacks("AbortMultipartUpload")) {
+                break;
+            }
+            try {
+                bucket.abortUpload(key, uploadId);
+            } catch (StoreException e) {
+                if (!e.unsupported()) {
+                    throw e;
+                }
+                fallbacks.use("AbortMultipartUpload", "an abandoned upload is forgotten by the upload journal and its parts are"
+                        + " left to the service's own cleanup");
+                break;
+            }
             if (attempt >= 3 || fallbacks.lacks("ListMultipartUploads")
                     || pendingUploads(key).stream().noneMatch(p -> p.uploadId().equals(uploadId))) {
                 break;

@@ -157,7 +157,11 @@ public final class S3Bucket implements Bucket {
     public String put(String key, Body body, String contentMd5, Map<String, String> metadata) {
         String etag = call("PutObject", key, () -> s3.putObject(b -> b.bucket(name()).key(key).contentType("application/octet-stream")
                 .contentLength(body.length()).contentMD5(contentMd5).metadata(metadata), requestBody(body, key)).eTag());
-        return etag == null || etag.isBlank() ? storedEtag(key) : unquoted(etag);
+        if (etag == null || unquoted(etag).isBlank()) {
+            fallbacks.use("PutObject ETag", "the stored object's ETag is read with a HEAD");
+            return storedEtag(key);
+        }
+        return unquoted(etag);
     }
 
     /** The ETag of the object at key now, empty when there is none: for an answer that lost its own. */
@@ -210,6 +214,10 @@ public final class S3Bucket implements Bucket {
         try {
             etag = call("CompleteMultipartUpload", key, () -> s3.completeMultipartUpload(b -> b.bucket(name()).key(key).uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())).eTag());
+            if (etag == null || unquoted(etag).isBlank()) {
+                // Ceph RGW 16.2 answers <ETag></ETag>: the object is stored, its ETag is asked for
+                fallbacks.use("CompleteMultipartUpload ETag", "the completed object's ETag is read with a HEAD");
+            }
         } catch (StoreException e) {
             if (!e.notFound()) {
                 throw e;
@@ -420,6 +428,7 @@ public final class S3Bucket implements Bucket {
             return "Enabled".equals(call("GetBucketVersioning", "", () -> s3.getBucketVersioning(b -> b.bucket(name())).statusAsString()));
         } catch (StoreException e) {
             if (e.unsupported()) {
+                fallbacks.use("GetBucketVersioning", "the bucket is taken as unversioned: a replaced object is not kept as an older version");
                 return false;
             }
             throw e;
