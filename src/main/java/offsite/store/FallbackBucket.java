@@ -229,6 +229,9 @@ public final class FallbackBucket implements Bucket {
      */
     @Override
     public void copy(String fromKey, String toKey, long size) {
+        if (fallbacks.lacks("CopyObject")) {
+            throw new StoreException("CopyObject", fromKey, 501, "NotImplemented", "the service does not offer copies", null);
+        }
         try {
             bucket.copy(fromKey, toKey, size);
         } catch (StoreException e) {
