@@ -2,12 +2,15 @@ package offsite.sync;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import offsite.store.Bucket;
@@ -101,13 +104,20 @@ public final class TrashMoves {
         return m;
     }
 
-    /** The copy's fallback: the object's bytes downloaded and uploaded under the trash key, streamed. */
+    /**
+     * The copy's fallback: the object's bytes downloaded and uploaded under the trash key, streamed, and checked
+     * against the MD5 of the bytes read (the object's own ETag is no MD5 when it was uploaded in parts).
+     */
     private void transfer(TrashMove m) {
-        String etag = bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> bucket.get(m.key(), 0)), null, Map.of());
-        String stored = bucket.head(m.key()).map(Bucket.StoredObject::etag).orElse("");
-        if (!etag.equalsIgnoreCase(stored)) {
-            throw new UncheckedIOException(new IOException("the trash copy of " + m.key() + " has ETag " + etag + ", the object "
-                    + stored + ": not deleted"));
+        MessageDigest md5 = LocalEtag.md5();
+        String etag = bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> {
+            md5.reset();
+            return new DigestInputStream(bucket.get(m.key(), 0), md5);
+        }), null, Map.of());
+        String read = HexFormat.of().formatHex(md5.digest());
+        if (!etag.equalsIgnoreCase(read)) {
+            throw new UncheckedIOException(new IOException("the trash copy of " + m.key() + " has ETag " + etag + ", the bytes read"
+                    + " have MD5 " + read + ": not deleted"));
         }
     }
 
