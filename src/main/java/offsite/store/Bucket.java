@@ -10,8 +10,12 @@ import java.util.Optional;
 /**
  * The bucket, as every pipeline uses it: the one seam between Offsite and S3 (restic's backend interface is the
  * model). Implemented once over the one S3 client ({@link S3Bucket}); what a service lacks is made up for around it
- * ({@link Fallbacks}). Failures are {@link StoreException}s naming the operation and the key; none carries a
- * credential.
+ * ({@link FallbackBucket}, {@link Fallbacks}). Failures are {@link StoreException}s naming the operation and the key;
+ * none carries a credential.
+ *
+ * <p>Keys are any UTF-8 text S3 takes (spaces, '+', '%', '#', '?', '&amp;', non-ASCII) and are given and returned
+ * exactly, never URL-encoded. Every operation is safe to call again after a failure: a retried request may find
+ * its work done. BucketContractTest holds these promises on every S3 implementation the tests can start.
  */
 public interface Bucket {
 
@@ -34,51 +38,88 @@ public interface Bucket {
     boolean exists();
 
     /**
-     * Every object under the prefix, in key order, "folder/" markers left out. Follows the listing to its end
-     * (IsTruncated and the continuation token), never guessing from a page's size: the list is whole or this throws.
+     * Every object under the prefix (a plain string prefix, also matching keys in sub-folders), in key order, with its
+     * size and ETag; "folder/" markers left out. Follows the listing to its end (IsTruncated and the continuation
+     * token), whatever a page's size: the list is whole or this throws, and a page marked truncated that does not
+     * move the listing on fails it rather than looping.
      */
     List<RemoteObject> list(String prefix);
 
-    /** The object at key with its user metadata, or empty when there is none. */
+    /** The object at key: size, ETag and user metadata (names in lower case); empty when there is none. */
     Optional<StoredObject> head(String key);
 
     /**
-     * One PUT; returns the ETag the server gave. contentMd5 (base64, may be null) makes the server refuse damaged
-     * bytes; metadata (may be empty) is stored as x-amz-meta-*. The body is opened again on a retry.
+     * One PUT of an object of any size up to 5 GiB, 0 included; returns its ETag (the MD5 of the bytes stored, read
+     * with a HEAD when the answer lost it). contentMd5 (base64, may be null) makes the server refuse damaged bytes,
+     * leaving any older object in place; where the service refuses Content-MD5 the body goes without it, and the
+     * caller's check of the returned ETag is what catches damage. metadata (may be empty) is stored as x-amz-meta-*.
+     * The body is opened again on a retry.
      */
     String put(String key, Body body, String contentMd5, Map<String, String> metadata);
 
-    /** Starts a multipart upload; nothing is visible at key until it is completed. */
+    /**
+     * Starts a multipart upload; nothing is visible at key (nor in {@link #list}) until it is completed. Callers
+     * store the part size as {@link #PART_SIZE_METADATA}, which {@link #firstPartSize} may need.
+     */
     String createUpload(String key, Map<String, String> metadata);
 
     /** Sends one part; returns its ETag, or null when the answer carried none (unconfirmed: send it again). */
     String uploadPart(String key, String uploadId, int number, Body body, String contentMd5);
 
-    /** The parts stored so far of a pending upload, by number. */
+    /**
+     * The parts stored so far of a pending upload, by number, each with its size and ETag (the MD5 of its bytes);
+     * from the upload journal where the service does not list parts (only parts this data directory sent).
+     */
     List<StoredPart> listParts(String key, String uploadId);
 
-    /** Makes the upload the object at key; returns its ETag (the object's own when the answer lost it). */
+    /**
+     * Makes the upload the object at key; returns its ETag: S3's MD5 of the part MD5s with "-" and the number of
+     * parts, or, on a service that gives multipart objects the MD5 of their whole content (a named fallback), that
+     * MD5. An answer that lost its ETag, or a retry finding the upload already completed, is settled by a HEAD.
+     */
     String completeUpload(String key, String uploadId, List<StoredPart> parts);
 
-    /** Aborts a pending upload until it is gone; one already gone is not an error. */
+    /**
+     * Aborts a pending upload until it is gone; one already gone is not an error. Where the service refuses aborts,
+     * the journal forgets the upload and its parts are left to the service.
+     */
     void abortUpload(String key, String uploadId);
 
-    /** The multipart uploads pending under the prefix, oldest first. */
+    /**
+     * The multipart uploads pending under the prefix, oldest first; from the upload journal where the service does
+     * not list them. May hold uploads whose creation answer was lost: callers abort what they do not resume.
+     */
     List<PendingUpload> pendingUploads(String prefix);
 
-    /** The object's bytes from offset to its end; a body cut short ends in an IOException, never a quiet end. */
+    /**
+     * The object's bytes from offset (0 to its size, the size giving no bytes) to its end; where the service refuses
+     * or ignores ranges, the bytes before offset are read and skipped. A body cut short ends in an IOException naming
+     * the key and how far it came, never a quiet end.
+     */
     InputStream get(String key, long offset) throws IOException;
 
-    /** The size of the first part of a multipart object, to re-compute its ETag. */
+    /**
+     * The size of the first part of a multipart object, to re-compute its ETag: from HEAD with partNumber, or where
+     * the service ignores partNumber from its {@link #PART_SIZE_METADATA}; throws when neither tells.
+     */
     long firstPartSize(String key);
 
-    /** Copies an object within the bucket (UploadPartCopy above 5 GiB); the source stays. */
+    /**
+     * Copies an object within the bucket with its metadata, part by part (UploadPartCopy) above the copy limit
+     * (5 GiB); the source stays. Returns once the copy is there with the source's size, so a move may delete the
+     * source next. Where the service cannot copy (CopyObject or UploadPartCopy refused, or a source key it cannot
+     * name) this throws a StoreException whose unsupported() is true, the fallback named once: the caller decides
+     * whether a download and upload may replace the copy.
+     */
     void copy(String fromKey, String toKey, long size);
 
-    /** Deletes the object; deleting one that is not there is not an error. */
+    /** Deletes the object; deleting one that is not there (or deleting twice) is not an error. */
     void delete(String key);
 
-    /** Whether the bucket keeps a replaced object as a noncurrent version (versioning enabled). */
+    /**
+     * Whether the bucket keeps a replaced object as a noncurrent version (versioning enabled); false where the
+     * service does not tell.
+     */
     boolean versioned();
 
     /** A request body of known length that can be read again from its start (for retries). */
