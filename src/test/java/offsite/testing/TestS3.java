@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import offsite.store.EmbeddedS3;
 import offsite.store.S3ClientFactory;
@@ -13,6 +14,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** One real S3 server (S3Proxy on 127.0.0.1, filesystem blobstore) shared by the tests of a JVM; a fresh bucket per test. */
 public final class TestS3 {
+
+    public static final S3Implementation IMPLEMENTATION = new S3Implementation("S3Proxy 2.6.0",
+            Set.of("GetBucketVersioning", "HeadObject partNumber"), TestS3::freshBucket);
 
     private static EmbeddedS3 server;
     private static S3Settings base;
