@@ -3,34 +3,54 @@ package offsite.activity;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Appends activities to DIR/activity-YYYY-MM.jsonl (UTC month), starting activity-YYYY-MM.N.jsonl when a file
- * passes maxBytes. Files are only ever appended to.
+ * passes maxBytes. Files are only ever appended to, so a reader parses only what was added since its last read.
+ * A line torn by a crash is skipped and named, never a reason to read nothing.
  */
 public final class ActivityLog {
 
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
+    /** Every activity that could be read, oldest first, and one line per file with lines that could not. */
+    public record Read(List<Activity> activities, List<String> problems) {
+    }
+
+    /** What was parsed of one file: up to offset (always the end of a complete line). */
+    private record Parsed(Object fileKey, long offset, int lines, List<Activity> activities, List<String> torn) {
+    }
+
     private final Path dir;
     private final long maxBytes;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private final List<Consumer<Activity>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<Activity>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Path, Parsed> parsed = new HashMap<>();
 
     public ActivityLog(Path dir, long maxBytes) {
         this.dir = dir;
@@ -46,14 +66,26 @@ public final class ActivityLog {
         try {
             Files.createDirectories(dir);
             Path file = current(MONTH.format(activity.time()));
-            byte[] line = (json.writeValueAsString(activity) + "\n").getBytes(StandardCharsets.UTF_8);
+            String line = json.writeValueAsString(activity) + "\n";
+            // a crash mid-write left a line without its end: start afresh rather than finish that line with this one
+            byte[] bytes = ((endsTorn(file) ? "\n" : "") + line).getBytes(StandardCharsets.UTF_8);
             try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                out.write(line);
+                out.write(bytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the activity log in " + dir + ": " + e.getMessage(), e);
         }
         listeners.forEach(l -> l.accept(activity));
+    }
+
+    private static boolean endsTorn(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return false;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            f.seek(f.length() - 1);
+            return f.read() != '\n';
+        }
     }
 
     private Path current(String month) throws IOException {
@@ -64,26 +96,99 @@ public final class ActivityLog {
         return file;
     }
 
-    /** Every activity recorded, oldest first. */
+    /** Every activity recorded, oldest first; lines that cannot be read are left out. */
     public List<Activity> readAll() {
+        return read().activities();
+    }
+
+    /**
+     * Every activity recorded, oldest first, and what could not be read. Only complete lines count: a last line
+     * without its end may still be being written, and is read once it is whole.
+     */
+    public Read read() {
+        synchronized (parsed) { // apart from append's lock: a long first read must not hold up the requests being recorded
+            return readFiles();
+        }
+    }
+
+    private Read readFiles() {
         List<Activity> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return out;
+            return new Read(out, problems);
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted(ActivityLog::byMonthThenNumber).toList()) {
-                try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        if (!line.isBlank()) {
-                            out.add(json.readValue(line, Activity.class));
-                        }
-                    }
-                }
-            }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().matches("activity-\\d{4}-\\d{2}(\\.\\d+)?\\.jsonl"))
+                    .sorted(ActivityLog::byMonthThenNumber).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the activity log in " + dir + ": " + e.getMessage(), e);
+            return new Read(out, List.of("cannot list the activity log in " + dir + ": " + e.getMessage()));
         }
-        return out;
+        parsed.keySet().retainAll(files);
+        for (Path f : files) {
+            try {
+                Parsed p = parse(f, parsed.get(f));
+                parsed.put(f, p);
+                out.addAll(p.activities());
+                if (!p.torn().isEmpty()) {
+                    problems.add(f + ": " + p.torn().size() + " line(s) not readable, left out (" + String.join(", ", p.torn().subList(0,
+                            Math.min(5, p.torn().size()))) + (p.torn().size() > 5 ? ", ..." : "") + ")");
+                }
+            } catch (IOException e) {
+                parsed.remove(f);
+                problems.add(f + ": not readable, left out (" + e.getMessage() + ")");
+            }
+        }
+        return new Read(out, problems);
+    }
+
+    /** Parses what the file gained since before (from the start when it is new or was replaced). */
+    private Parsed parse(Path f, Parsed before) throws IOException {
+        Object fileKey = Files.readAttributes(f, BasicFileAttributes.class).fileKey();
+        long size = Files.size(f);
+        if (before == null || !Objects.equals(before.fileKey(), fileKey) || size < before.offset()) {
+            before = new Parsed(fileKey, 0, 0, List.of(), List.of());
+        }
+        if (size == before.offset()) {
+            return before;
+        }
+        List<Activity> activities = new ArrayList<>(before.activities());
+        List<String> torn = new ArrayList<>(before.torn());
+        int lines = before.lines();
+        long offset = before.offset();
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        try (FileChannel channel = FileChannel.open(f, StandardOpenOption.READ)) {
+            channel.position(offset);
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+            long at = offset;
+            for (int b; at < size && (b = in.read()) >= 0; at++) {
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
+                }
+                lines++;
+                offset = at + 1;
+                String text = line.toString(StandardCharsets.UTF_8);
+                Activity a = activity(text);
+                if (a != null) {
+                    activities.add(a);
+                } else if (!text.isBlank()) {
+                    torn.add("line " + lines);
+                }
+                line.reset();
+            }
+        }
+        return new Parsed(fileKey, offset, lines, List.copyOf(activities), List.copyOf(torn));
+    }
+
+    /** The activity on a line, or null when the line is torn or lacks a field every reader needs. */
+    private Activity activity(String line) {
+        try {
+            Activity a = json.readValue(line, Activity.class);
+            return a.time() == null || a.pipeline() == null || a.operation() == null || a.outcome() == null ? null : a;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static int byMonthThenNumber(Path a, Path b) {

@@ -1,0 +1,103 @@
+package offsite.activity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The activity log read back after a crash tore a line: what is whole is read, what is not is named (issue 15 item 8). */
+class ActivityLogTest {
+
+    private static final Instant T = Instant.parse("2026-11-23T23:41:07Z");
+    private static final String GOOD = "{\"time\":\"2026-11-23T23:41:07Z\",\"pipeline\":\"sync\",\"operation\":\"PutObject\",\"key\":\"sets/a\","
+            + "\"bytesSent\":10,\"bytesReceived\":0,\"millis\":3,\"outcome\":\"200\"}\n";
+
+    @TempDir
+    Path dir;
+
+    /** A month's file as a crash left it; then maybe one more request; what a reader gets. */
+    record Torn(String name, String onDisk, boolean appendOne, int readable, String problem) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Torn> torn() {
+        String half = GOOD.substring(0, 40);
+        return Stream.of(
+                new Torn("a whole log", GOOD + GOOD, false, 2, null),
+                new Torn("a last line still being written is not yet read, and no problem", GOOD + half, false, 1, null),
+                new Torn("a torn line in the middle is left out and named by its number", GOOD + half + "\n" + GOOD, false, 2, "line 2"),
+                new Torn("a request recorded after a torn end starts its own line", GOOD + half, true, 2, "line 2"),
+                new Torn("a line of JSON without the fields every reader needs", GOOD + "{\"time\":\"2026-11-23T23:41:07Z\"}\n", false, 1, "line 2"),
+                new Torn("bytes that are not text", GOOD + "\u0000\u00ff\u00fe garbage\n" + GOOD, false, 2, "line 2"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("torn")
+    void a_torn_line_costs_only_itself(Torn c) throws Exception {
+        Path file = Files.createDirectories(dir.resolve("activity")).resolve("activity-2026-11.jsonl");
+        Files.writeString(file, c.onDisk(), StandardCharsets.UTF_8);
+        ActivityLog log = new ActivityLog(dir.resolve("activity"), 1 << 20);
+        if (c.appendOne()) {
+            log.append(new Activity(T, "image", "PutObject", "images/x", 5, 0, 1, "200"));
+        }
+
+        ActivityLog.Read read = log.read();
+
+        assertThat(read.activities()).hasSize(c.readable()).allSatisfy(a -> assertThat(a.outcome()).isEqualTo("200"));
+        if (c.problem() == null) {
+            assertThat(read.problems()).isEmpty();
+        } else {
+            assertThat(read.problems()).singleElement().asString().startsWith(file.toString()).contains(c.problem())
+                    .contains("1 line(s) not readable");
+        }
+        if (c.appendOne()) {
+            assertThat(read.activities()).last().extracting(Activity::key).isEqualTo("images/x");
+        }
+    }
+
+    @Test
+    void a_reader_sees_what_was_appended_since_it_last_read_and_the_end_of_a_line_once_written() throws Exception {
+        ActivityLog log = new ActivityLog(dir.resolve("activity"), 1 << 20);
+        log.append(new Activity(T, "sync", "PutObject", "sets/a", 1, 0, 1, "200"));
+        assertThat(log.read().activities()).hasSize(1);
+
+        log.append(new Activity(T.plusSeconds(1), "sync", "PutObject", "sets/b", 1, 0, 1, "200"));
+        Path file = dir.resolve("activity/activity-2026-11.jsonl");
+        String third = GOOD.replace("sets/a", "sets/c");
+        Files.writeString(file, third.substring(0, 30), StandardOpenOption.APPEND);
+        assertThat(log.read().activities()).extracting(Activity::key).containsExactly("sets/a", "sets/b");
+
+        Files.writeString(file, third.substring(30), StandardOpenOption.APPEND);
+        ActivityLog.Read read = log.read();
+        assertThat(read.activities()).extracting(Activity::key).containsExactly("sets/a", "sets/b", "sets/c");
+        assertThat(read.problems()).isEmpty();
+        assertThat(new ActivityLog(dir.resolve("activity"), 1 << 20).read().activities()).as("a fresh reader agrees")
+                .isEqualTo(read.activities());
+    }
+
+    @Test
+    void a_month_file_replaced_by_a_shorter_one_is_read_again_from_its_start() throws Exception {
+        ActivityLog log = new ActivityLog(dir.resolve("activity"), 1 << 20);
+        for (int i = 0; i < 3; i++) {
+            log.append(new Activity(T.plusSeconds(i), "sync", "PutObject", "sets/" + i, 1, 0, 1, "200"));
+        }
+        assertThat(log.read().activities()).hasSize(3);
+        Path file = dir.resolve("activity/activity-2026-11.jsonl");
+        List<String> lines = Files.readAllLines(file);
+        Files.write(file, lines.subList(0, 1));
+
+        assertThat(log.read().activities()).extracting(Activity::key).containsExactly("sets/0");
+    }
+}
