@@ -1,5 +1,7 @@
 package offsite.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -10,6 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** Keeps every report under DATA/reports as NAME-TIME.txt and .json, plus NAME-latest.json for tools. */
 public final class ReportStore {
@@ -50,13 +56,80 @@ public final class ReportStore {
         Files.move(tmp, dir.resolve("image-latest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The last image report; one that cannot be read counts as none (see image() for why). */
     public ImageReport latestImage() throws IOException {
-        Path latest = dir.resolve("image-latest.json");
-        return Files.exists(latest) ? json.readValue(latest.toFile(), ImageReport.class) : null;
+        return image().report();
     }
 
+    /** The last sync report; one that cannot be read counts as none (see sync() for why). */
     public SyncReport latestSync() throws IOException {
-        Path latest = dir.resolve("sync-latest.json");
-        return Files.exists(latest) ? json.readValue(latest.toFile(), SyncReport.class) : null;
+        return sync().report();
+    }
+
+    /** The newest report that could be read (null: none yet), and what could not be read (null: nothing was wrong). */
+    public record Latest<T>(T report, String problem) {
+    }
+
+    /** The last sync pass; when sync-latest.json cannot be read, the newest dated sync report that can, and why. */
+    public Latest<SyncReport> sync() {
+        return latest("sync", SyncReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
+    }
+
+    /** The last image backup; when image-latest.json cannot be read, the newest dated image report that can, and why. */
+    public Latest<ImageReport> image() {
+        return latest("image", ImageReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
+    }
+
+    private <T> Latest<T> latest(String name, Class<T> type, Predicate<T> whole) {
+        Path latest = dir.resolve(name + "-latest.json");
+        if (!Files.exists(latest)) {
+            return new Latest<>(null, null);
+        }
+        try {
+            return new Latest<>(read(latest, type, whole), null);
+        } catch (IOException e) {
+            String problem = latest + " is not a readable report (" + e.getMessage() + ")";
+            for (Path dated : dated(name)) {
+                try {
+                    return new Latest<>(read(dated, type, whole), problem + ": showing " + dated.getFileName() + ", the newest that is");
+                } catch (IOException older) {
+                    // a damaged dated copy too: try the one before
+                }
+            }
+            return new Latest<>(null, problem + ", nor is any dated " + name + " report");
+        }
+    }
+
+    private <T> T read(Path file, Class<T> type, Predicate<T> whole) throws IOException {
+        if (Files.size(file) == 0) {
+            throw new IOException("the file is empty");
+        }
+        try {
+            T report = json.readValue(file.toFile(), type);
+            if (report == null || !whole.test(report)) {
+                throw new IOException("its status or times are missing");
+            }
+            return report;
+        } catch (JsonMappingException e) {
+            throw new IOException("its fields are missing or of the wrong kind", e);
+        } catch (JsonProcessingException e) {
+            String line = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new IOException(line.length() > 120 ? line.substring(0, 120) + "..." : line, e);
+        }
+    }
+
+    /** NAME-TIME.json of real runs (no dry runs), newest first by name (the time is in it); the ten newest are enough. */
+    private List<Path> dated(String name) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(name + "-") && n.endsWith(".json") && !n.equals(name + "-latest.json") && !n.contains("dry-run");
+            }).sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).limit(10).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 }

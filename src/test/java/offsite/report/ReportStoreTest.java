@@ -1,0 +1,77 @@
+package offsite.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The last report read back when image-latest.json is damaged: the newest readable one, and the file named (issue 15 item 8). */
+class ReportStoreTest {
+
+    @TempDir
+    Path dir;
+
+    /** What image-latest.json holds after two backups were saved; which backup a reader gets and what it is told. */
+    record Damage(String name, String latest, boolean keepDated, String expectedId, String problem) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Damage> damage() {
+        return Stream.of(
+                new Damage("an intact latest report", null, true, "second", null),
+                new Damage("garbage: the newest dated report instead, and the file named", "garbage\u0000", true, "second",
+                        "image-latest.json is not a readable report (Unrecognized token 'garbage"),
+                new Damage("cut short by a crash", "{\"status\":\"OK\",\"reason\":\"full back", true, "second", "image-latest.json is not a readable report"),
+                new Damage("an empty file", "", true, "second", "(the file is empty)"),
+                new Damage("JSON without a status", "{\"status\":null,\"retentionDeleted\":[],\"notes\":[],\"errors\":[]}", true, "second",
+                        "(its status or times are missing)"),
+                new Damage("JSON of another shape", "{}", true, "second", "(its fields are missing or of the wrong kind)"),
+                new Damage("garbage and no dated report: none, and why", "garbage", false, null, "nor is any dated image report"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("damage")
+    void a_damaged_latest_report_is_named_and_the_newest_readable_one_shown(Damage c) throws Exception {
+        ReportStore store = new ReportStore(dir);
+        store.save(image("first", Instant.parse("2026-11-23T10:00:00Z")));
+        store.save(image("second", Instant.parse("2026-11-23T11:00:00Z")));
+        if (!c.keepDated()) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.filter(p -> !p.getFileName().toString().equals("image-latest.json")).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        if (c.latest() != null) {
+            Files.writeString(dir.resolve("image-latest.json"), c.latest(), StandardCharsets.ISO_8859_1);
+        }
+
+        ReportStore.Latest<ImageReport> latest = store.image();
+
+        assertThat(latest.report() == null ? null : latest.report().id()).isEqualTo(c.expectedId());
+        assertThat(store.latestImage()).isEqualTo(latest.report());
+        if (c.problem() == null) {
+            assertThat(latest.problem()).isNull();
+        } else {
+            assertThat(latest.problem()).startsWith(dir.resolve("image-latest.json").toString()).contains(c.problem());
+            if (c.expectedId() != null) {
+                assertThat(latest.problem()).endsWith("showing image-20261123T110000Z.json, the newest that is");
+            }
+        }
+    }
+
+    private static ImageReport image(String id, Instant finished) {
+        return new ImageReport(RunStatus.OK, "full backup " + id + " stored", id, "full", "first backup", finished.minusSeconds(60), finished,
+                1000, 400, 0, 0, List.of(), 1, List.of(), List.of());
+    }
+}
