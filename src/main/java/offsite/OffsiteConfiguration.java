@@ -1,8 +1,10 @@
 package offsite;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Properties;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import offsite.config.SettingError;
 import offsite.config.Settings;
 import offsite.image.ImageBackup;
@@ -30,6 +33,7 @@ import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
 import io.micrometer.core.instrument.MeterRegistry;
+import offsite.cost.InventoryState;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
 import offsite.cost.StorageSampler;
@@ -215,7 +219,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         return out;
     }
 
-    /** The status page, its API and downloads, metrics and health checks. */
+    /** The status page, its API and downloads (served from local state), metrics and health checks. */
     private static void bindWeb(CamelContext camel, Settings settings, boolean serving, S3Settings s3, SyncSettings sync, ImageSettings image,
             Bucket bucket, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock) {
         String user = settings.optional("offsite.http.user");
@@ -229,23 +233,31 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         activity.listen(metrics::record);
         camel.getRegistry().bind("offsiteMetrics", metrics);
-        StorageSampler storage = new StorageSampler(bucket::list, () -> {
+        Supplier<ImageBackup> imageBackup = () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class);
+        InventoryState inventory = new InventoryState(dataDir.resolve("inventory.json"));
+        StorageHistory history = new StorageHistory(dataDir.resolve("storage-history.txt"));
+        camel.getRegistry().bind("storageSampler", new StorageSampler(bucket::list, () -> {
             Generations.State state = generations.load();
             Map<String, List<String>> parts = new LinkedHashMap<>();
-            parts.put("sync", state.generations().stream().filter(g -> g.retired() == null).map(Generations.Generation::prefix).toList());
+            List<String> syncPrefixes = new ArrayList<>(List.of(state.currentGeneration().prefix())); // the current generation first
+            state.generations().stream().filter(g -> g.retired() == null && g.number() != state.current()).forEach(g -> syncPrefixes.add(g.prefix()));
+            parts.put("sync", syncPrefixes);
             parts.put("trash", List.of(sync.trashPrefix()));
             parts.put("image", List.of(image.prefix()));
             return parts;
-        }, new StorageHistory(dataDir.resolve("storage-history.txt")), metrics::stored, clock);
-        camel.getRegistry().bind("storageSampler", storage);
+        }, history, inventory, () -> imageBackup.get().knownManifests(), metrics::stored, clock));
         camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
-                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, bucket::list, passes::progress,
-                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).progress(),
-                Prices.from(settings), storage,
-                () -> camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class).inBucket(bucket.list(image.prefix()),
-                        key -> bucket.get(key, 0)), image.keep(), clock, generations::load));
-
+                image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory, history, passes::progress,
+                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), clock));
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event.getType() == CamelEvent.Type.CamelContextStarted) { // the Prometheus registry exists from here on
+                    metrics.restore(storedAtLastListing(inventory), reports.sync().report(), reports.image().report());
+                }
+            }
+        });
         camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
         camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",
                 () -> sync.source() == null ? null : SourceCheck.refusal(sync.source(), false).orElse(null)));
@@ -288,6 +300,21 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "localhost";
+        }
+    }
+
+    /** The bytes per part the last listing found, or null when there is none or it cannot be read (the page says why). */
+    private static StorageSampler.Sample storedAtLastListing(InventoryState inventory) {
+        try {
+            InventoryState.Snapshot listed = inventory.load();
+            if (listed == null) {
+                return null;
+            }
+            Map<String, Long> bytes = new LinkedHashMap<>();
+            listed.parts().forEach((part, count) -> bytes.put(part, count.bytes()));
+            return new StorageSampler.Sample(bytes);
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 package offsite.cli;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import offsite.cost.MonthlyCost;
@@ -21,6 +22,9 @@ final class StatusCommand implements Callable<Integer> {
         try (OneShot app = new OneShot(parent.configFile(), "status", Map.of())) {
             StatusPage page = app.bean("statusPage", StatusPage.class);
             Map<String, Object> status = page.status();
+            for (Object problem : (List<Object>) status.get("problems")) {
+                System.out.println("!!     " + problem);
+            }
             for (String name : new String[] {"sync", "image"}) {
                 Map<String, Object> p = (Map<String, Object>) status.get(name);
                 System.out.printf("%-6s %-8s %s%n", name, p.get("state"), p.get("headline"));

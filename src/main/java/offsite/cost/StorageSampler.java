@@ -1,22 +1,25 @@
 package offsite.cost;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import offsite.image.ImageManifest;
 import offsite.store.RemoteObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Measures what the bucket holds by listing each part (mirror with its older generations, trash, images), keeps
- * the day's sample for the storage chart and the cost, and tells the metrics. Taken after every run and on each
- * look at the page or `status`.
+ * the listing for the status page's inventory and the day's sample for the storage chart and the cost, and tells
+ * the metrics. Taken after every run; looking at the page or `status` lists nothing.
  */
 public final class StorageSampler {
 
@@ -36,15 +39,22 @@ public final class StorageSampler {
     private final Function<String, List<RemoteObject>> lister;
     private final Supplier<Map<String, List<String>>> prefixesByPart;
     private final StorageHistory history;
+    private final InventoryState inventory;
+    private final Supplier<List<ImageManifest>> imageBackups;
     private final Consumer<Sample> listener;
     private final Clock clock;
 
-    /** prefixesByPart: asked on each sample, since generations come and go. */
+    /**
+     * prefixesByPart: asked on each sample, since generations come and go; the current generation first under sync.
+     * imageBackups: the manifests this process knows, kept with the listing (reading them is the image pass's work).
+     */
     public StorageSampler(Function<String, List<RemoteObject>> lister, Supplier<Map<String, List<String>>> prefixesByPart, StorageHistory history,
-            Consumer<Sample> listener, Clock clock) {
+            InventoryState inventory, Supplier<List<ImageManifest>> imageBackups, Consumer<Sample> listener, Clock clock) {
         this.lister = lister;
         this.prefixesByPart = prefixesByPart;
         this.history = history;
+        this.inventory = inventory;
+        this.imageBackups = imageBackups;
         this.listener = listener;
         this.clock = clock;
     }
@@ -53,16 +63,32 @@ public final class StorageSampler {
         return history;
     }
 
-    /** Lists every part now; throws what the listing throws. */
+    public InventoryState inventory() {
+        return inventory;
+    }
+
+    /** Lists every part now and keeps the listing; throws what the listing throws. */
     public Sample measure() {
         Map<String, Long> bytes = new LinkedHashMap<>();
-        prefixesByPart.get().forEach((part, prefixes) -> bytes.put(part,
-                prefixes.stream().mapToLong(p -> lister.apply(p).stream().mapToLong(RemoteObject::size).sum()).sum()));
+        List<InventoryState.Listed> listed = new ArrayList<>();
+        prefixesByPart.get().forEach((part, prefixes) -> {
+            bytes.put(part, 0L);
+            for (String prefix : prefixes) {
+                List<RemoteObject> objects = lister.apply(prefix);
+                listed.add(new InventoryState.Listed(part, prefix, objects));
+                bytes.merge(part, objects.stream().mapToLong(RemoteObject::size).sum(), Long::sum);
+            }
+        });
+        try {
+            // the kept listing counts an object under two listed prefixes once: its figures are the page's
+            inventory.save(clock.instant(), listed, imageBackups.get()).parts().forEach((part, count) -> bytes.put(part, count.bytes()));
+        } catch (IOException e) {
+            LOG.warn("the inventory for the status page not kept ({}): it shows the listing before", e.getMessage());
+        }
         return record(new Sample(bytes));
     }
 
-    /** Keeps a sample measured elsewhere (the status page's inventory lists the same parts): no second listing. */
-    public Sample record(Sample sample) {
+    private Sample record(Sample sample) {
         history.record(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), sample.total());
         listener.accept(sample);
         return sample;

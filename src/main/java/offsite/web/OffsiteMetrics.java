@@ -3,20 +3,26 @@ package offsite.web;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import offsite.activity.Activity;
+import offsite.cost.StorageSampler;
+import offsite.report.ImageReport;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
 
 /** The offsite_* Prometheus metrics, fed by the activity log and by each run's report. */
 public final class OffsiteMetrics {
 
-    private final java.util.function.Supplier<MeterRegistry> registries;
+    private final Supplier<MeterRegistry> registries;
     private volatile MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     /** registries: the registry Camel's Prometheus service scrapes, looked up on first use (it is made at start-up). */
-    public OffsiteMetrics(java.util.function.Supplier<MeterRegistry> registries) {
+    public OffsiteMetrics(Supplier<MeterRegistry> registries) {
         this.registries = registries;
     }
 
@@ -24,7 +30,7 @@ public final class OffsiteMetrics {
         MeterRegistry r = registry;
         if (r == null) {
             r = registries.get();
-            registry = r != null ? r : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            registry = r != null ? r : new SimpleMeterRegistry();
         }
         return registry;
     }
@@ -33,7 +39,7 @@ public final class OffsiteMetrics {
     public void record(Activity a) {
         boolean ok = a.outcome().startsWith("2");
         if (!ok && !a.outcome().equals("404")) { // a 404 answers a probe (is the bucket, the state there?), not a failure
-            Counter.builder("offsite.failures").tag("pipeline", a.pipeline()).tag("operation", a.operation()).register(registry()).increment();
+            failure(a.pipeline(), a.operation());
             return;
         }
         if (!ok || a.pipeline().equals("state")) {
@@ -47,29 +53,42 @@ public final class OffsiteMetrics {
         }
     }
 
-    public void syncFinished(offsite.report.SyncReport r) {
-        // stored bytes come from the storage sample taken just before (it counts older generations too)
-        run("sync", r.status() != offsite.report.RunStatus.FAILED, r.durationSeconds(), -1, r.finished().getEpochSecond());
+    private void failure(String pipeline, String operation) {
+        Counter.builder("offsite.failures").tag("pipeline", pipeline).tag("operation", operation).register(registry()).increment();
     }
 
-    public void imageFinished(offsite.report.ImageReport r) {
-        run("image", r.status() != offsite.report.RunStatus.FAILED,
-                Math.max(0, r.finished().getEpochSecond() - r.started().getEpochSecond()), -1, r.finished().getEpochSecond());
+    public void syncFinished(SyncReport r) {
+        // stored bytes come from the storage sample taken just before (it counts older generations too)
+        run("sync", r.status(), r.durationSeconds(), r.finished().getEpochSecond());
+    }
+
+    public void imageFinished(ImageReport r) {
+        run("image", r.status(), Math.max(0, r.finished().getEpochSecond() - r.started().getEpochSecond()), r.finished().getEpochSecond());
     }
 
     /** What the bucket holds per part (sync, trash, image), from the listing after each run. */
-    public void stored(offsite.cost.StorageSampler.Sample sample) {
+    public void stored(StorageSampler.Sample sample) {
         sample.bytesByPart().forEach((part, bytes) -> gauge("offsite.stored.bytes", part).set(bytes));
     }
 
-    /** At the end of a run: its duration, the time of the last success, and the bytes stored. */
-    public void run(String pipeline, boolean success, double seconds, long storedBytes, long finishedEpochSecond) {
-        gauge("offsite.run.duration.seconds", pipeline).set(Math.round(seconds));
-        if (success) {
-            gauge("offsite.last.success.timestamp.seconds", pipeline).set(finishedEpochSecond);
+    /** After a restart, before any run: what the last runs left (the listing's bytes, the last successes), so no metric goes missing. */
+    public void restore(StorageSampler.Sample stored, SyncReport sync, ImageReport image) {
+        if (stored != null) {
+            stored(stored);
         }
-        if (storedBytes >= 0) {
-            gauge("offsite.stored.bytes", pipeline).set(storedBytes);
+        if (sync != null && sync.status() != RunStatus.FAILED && !sync.dryRun()) {
+            gauge("offsite.last.success.timestamp.seconds", "sync").set(sync.finished().getEpochSecond());
+        }
+        if (image != null && image.status() != RunStatus.FAILED) {
+            gauge("offsite.last.success.timestamp.seconds", "image").set(image.finished().getEpochSecond());
+        }
+    }
+
+    /** At the end of a run: its duration and the time of the last success. */
+    public void run(String pipeline, RunStatus status, double seconds, long finishedEpochSecond) {
+        gauge("offsite.run.duration.seconds", pipeline).set(Math.round(seconds));
+        if (status != RunStatus.FAILED) {
+            gauge("offsite.last.success.timestamp.seconds", pipeline).set(finishedEpochSecond);
         }
     }
 

@@ -2,11 +2,14 @@ package offsite.web;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import offsite.activity.Activity;
 import offsite.activity.Totals;
+import offsite.cost.InventoryState;
 import offsite.cost.MonthlyCost;
 import offsite.report.ByteSize;
 
@@ -19,33 +22,56 @@ final class StatusHtml {
 
     /** Everything one page shows, gathered once (the same maps /api answers with). */
     record View(Map<String, Object> status, Map<String, Object> inventory, long stored, MonthlyCost cost, Map<String, Totals> totals,
-            List<Chart> charts, List<Activity> activity, String pipeline, String operation) {
+            List<Chart> charts, List<Activity> activity, String pipeline, String operation, List<String> problems) {
     }
 
     private StatusHtml() {
     }
 
-    /** The page, top to bottom: the pipelines' cards, traffic, charts, image backups, inventory, activity. */
+    /** The page, top to bottom: what could not be read, the pipelines' cards, traffic, charts, image backups, inventory, activity. */
     static String render(View v) {
         StringBuilder h = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Offsite status</title>"
                 + "<meta name=\"viewport\" content=\"width=device-width\"><style>" + CSS + "</style></head><body><h1>Offsite</h1>");
-        h.append("<section class=\"cards\">");
-        for (String name : List.of("sync", "image")) {
+        List<String> problems = new ArrayList<>(v.problems());
+        StringBuilder body = new StringBuilder();
+        body.append(section("the pipelines", problems, () -> {
+            StringBuilder cards = new StringBuilder("<section class=\"cards\">");
+            for (String name : List.of("sync", "image")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> pipeline = (Map<String, Object>) v.status().get(name);
+                cards.append(card(name, pipeline));
+            }
+            return cards.append(storage(v)).append("</section>").toString();
+        }));
+        body.append(section("the S3 traffic", problems, () -> totals(v.totals())));
+        body.append(section("the charts", problems, () -> {
+            StringBuilder charts = new StringBuilder("<section><h2>Charts</h2><div class=\"charts\">");
+            v.charts().forEach(c -> charts.append(Charts.bars(c.title(), c.series(), c.bytes())));
+            return charts.append("</div></section>").toString();
+        }));
+        body.append(section("the image backups", problems, () -> {
             @SuppressWarnings("unchecked")
-            Map<String, Object> pipeline = (Map<String, Object>) v.status().get(name);
-            h.append(card(name, pipeline));
+            List<Map<String, Object>> backups = (List<Map<String, Object>>) v.inventory().get("imageBackups");
+            return imageBackups(backups);
+        }));
+        body.append(section("the inventory", problems, () -> inventory(v)));
+        body.append(section("the activity log", problems, () -> activity(v)));
+        if (!problems.isEmpty()) {
+            h.append("<ul id=\"problems\" class=\"problems\">");
+            problems.forEach(p -> h.append("<li>").append(Charts.escape(p)).append("</li>"));
+            h.append("</ul>");
         }
-        h.append(storage(v)).append("</section>");
-        h.append(totals(v.totals()));
-        h.append("<section><h2>Charts</h2><div class=\"charts\">");
-        v.charts().forEach(c -> h.append(Charts.bars(c.title(), c.series(), c.bytes())));
-        h.append("</div></section>");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> backups = (List<Map<String, Object>>) v.inventory().get("imageBackups");
-        h.append(imageBackups(backups));
-        h.append(inventory(v.inventory()));
-        h.append(activity(v));
-        return h.append("</body></html>").toString();
+        return h.append(body).append("</body></html>").toString();
+    }
+
+    /** One part of the page; one that cannot be drawn is a problem line, never a failed page. */
+    private static String section(String what, List<String> problems, Supplier<String> draw) {
+        try {
+            return draw.get();
+        } catch (RuntimeException e) {
+            problems.add("could not show " + what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return "";
+        }
     }
 
     /** One pipeline: state, headline, next window, where it goes, its generations and live progress. */
@@ -77,42 +103,75 @@ final class StatusHtml {
     }
 
     private static String storage(View v) {
+        Object listed = v.inventory().get("listed");
         return "<div class=\"card\"><h2>Storage and cost</h2><p><span id=\"stored\" data-bytes=\"" + v.stored() + "\">"
-                + ByteSize.format(v.stored()) + "</span> stored</p><p>" + String.format(Locale.ROOT,
+                + ByteSize.format(v.stored()) + "</span> stored</p><p class=\"muted\" id=\"listed\">"
+                + (listed == null ? "not listed yet: the bucket is listed after each pass" : "as listed after the last pass, " + listed) + "</p>"
+                + (v.cost() == null ? "" : "<p>" + String.format(Locale.ROOT,
                         "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", v.cost().month(),
-                        v.cost().monthToDate(), v.cost().projected()) + "</p></div>";
+                        v.cost().monthToDate(), v.cost().projected()) + "</p>") + "</div>";
     }
 
-    /** Each part of the bucket with its objects (the first 200, each a download link), then older generations. */
-    private static String inventory(Map<String, Object> inventory) {
+    /** The totals of each part, then one page of objects (each a download link) with its search form and the link to the next page. */
+    private static String inventory(View v) {
+        Map<String, Object> inventory = v.inventory();
         StringBuilder h = new StringBuilder("<section><h2>Inventory</h2>");
         for (String part : List.of("mirror", "trash", "images")) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> p = (Map<String, Object>) inventory.get(part);
+            Map<?, ?> p = (Map<?, ?>) inventory.get(part);
             h.append("<h3>").append(part).append(": <span class=\"count\" id=\"").append(part).append("-objects\">").append(p.get("objects"))
                     .append("</span> objects, <span id=\"").append(part).append("-bytes\" data-bytes=\"").append(p.get("bytes")).append("\">")
-                    .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span></h3><table>");
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> list = (List<Map<String, Object>>) p.get("list");
-            for (Map<String, Object> o : list.stream().limit(200).toList()) {
-                String key = String.valueOf(o.get("key"));
-                h.append("<tr><td><a href=\"download?key=").append(URLEncoder.encode(key, StandardCharsets.UTF_8))
-                        .append("\">").append(Charts.escape(key)).append("</a></td><td class=\"num\">")
-                        .append(ByteSize.format(((Number) o.get("size")).doubleValue())).append("</td></tr>");
-            }
-            h.append("</table>");
+                    .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span></h3>");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) inventory.get("olderGenerations");
-        older.forEach((prefix, p) -> h.append("<h3>older generation ").append(Charts.escape(prefix)).append(": <span class=\"count\">")
-                .append(p.get("objects")).append("</span> objects, <span data-bytes=\"").append(p.get("bytes")).append("\">")
-                .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span> (kept until the current one is verified)</h3>"));
+        Map<?, ?> older = (Map<?, ?>) inventory.get("olderGenerations");
+        older.forEach((prefix, o) -> {
+            Map<?, ?> p = (Map<?, ?>) o;
+            h.append("<h3>older generation ").append(Charts.escape(String.valueOf(prefix))).append(": <span class=\"count\">")
+                    .append(p.get("objects")).append("</span> objects, <span data-bytes=\"").append(p.get("bytes")).append("\">")
+                    .append(ByteSize.format(((Number) p.get("bytes")).doubleValue())).append("</span> (kept until the current one is verified)</h3>");
+        });
+        Map<?, ?> query = (Map<?, ?>) inventory.get("query");
+        String prefix = String.valueOf(query.get("prefix"));
+        String search = String.valueOf(query.get("search"));
+        h.append("<form id=\"inventory-search\" method=\"get\">key starts with <input name=\"prefix\" value=\"").append(Charts.escape(prefix))
+                .append("\"> contains <input name=\"search\" value=\"").append(Charts.escape(search)).append("\">")
+                .append(hidden("pipeline", v.pipeline())).append(hidden("operation", v.operation())).append(" <button>search</button></form>");
+        List<?> rows = (List<?>) inventory.get("objects");
+        int before = ((Number) inventory.get("before")).intValue();
+        h.append("<p class=\"muted\" id=\"inventory-range\"><span id=\"matching\">").append(inventory.get("matching")).append("</span> matching")
+                .append(rows.isEmpty() ? "" : ", " + (before + 1) + " to " + (before + rows.size()) + " shown").append("</p><table id=\"inventory\">");
+        for (Object o : rows) {
+            Map<?, ?> row = (Map<?, ?>) o;
+            String key = String.valueOf(row.get("key"));
+            h.append("<tr><td><a href=\"download?key=").append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append("\">").append(Charts.escape(key))
+                    .append("</a></td><td>").append(row.get("part")).append("</td><td class=\"num\">")
+                    .append(ByteSize.format(((Number) row.get("size")).doubleValue())).append("</td></tr>");
+        }
+        h.append("</table>");
+        if (inventory.get("next") != null) {
+            h.append("<p><a id=\"next-page\" href=\"?").append(query("prefix", prefix)).append('&').append(query("search", search)).append('&')
+                    .append(query("after", String.valueOf(inventory.get("next"))));
+            if (v.pipeline() != null && !v.pipeline().isEmpty()) {
+                h.append('&').append(query("pipeline", v.pipeline()));
+            }
+            if (v.operation() != null && !v.operation().isEmpty()) {
+                h.append('&').append(query("operation", v.operation()));
+            }
+            h.append("\">next ").append(InventoryState.PAGE_ROWS).append(" objects</a></p>");
+        }
         return h.append("</section>").toString();
+    }
+
+    private static String hidden(String name, String value) {
+        return value == null || value.isEmpty() ? "" : "<input type=\"hidden\" name=\"" + name + "\" value=\"" + Charts.escape(value) + "\">";
+    }
+
+    private static String query(String name, String value) {
+        return name + "=" + Charts.escape(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
 
     /** The activity log, newest first, with its filter form (a plain GET: the page needs no script). */
     private static String activity(View v) {
-        StringBuilder h = new StringBuilder("<section><h2>S3 activity</h2><form method=\"get\">pipeline <input name=\"pipeline\" value=\"")
+        StringBuilder h = new StringBuilder("<section><h2>S3 activity</h2><form id=\"activity-filter\" method=\"get\">pipeline <input name=\"pipeline\" value=\"")
                 .append(v.pipeline() == null ? "" : Charts.escape(v.pipeline())).append("\"> operation <input name=\"operation\" value=\"")
                 .append(v.operation() == null ? "" : Charts.escape(v.operation())).append("\"> <button>filter</button></form><table id=\"activity\">"
                         + "<tr><th>time</th><th>pipeline</th><th>operation</th><th>key</th><th>sent</th><th>received</th><th>ms</th><th>outcome</th></tr>");
@@ -191,5 +250,5 @@ final class StatusHtml {
             + ".state{font-size:1.6em;font-weight:700;margin:.2em 0}.muted{color:#666}table{border-collapse:collapse;font-size:13px}"
             + "td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}"
             + ".charts{display:grid;grid-template-columns:1fr 1fr;gap:.5em 1.5em}.chart{width:100%;display:block;margin:.5em 0}.chart rect{fill:#4a7fd4}.chart .t{font-weight:700;font-size:13px}"
-            + ".chart .l,.chart .v{font-size:10px}";
+            + ".chart .l,.chart .v{font-size:10px}.problems{color:#b00020;border:1px solid #b00020;border-radius:8px;padding:.5em 2em}";
 }

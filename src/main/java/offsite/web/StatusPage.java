@@ -8,38 +8,39 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
 import offsite.activity.Totals;
+import offsite.cost.InventoryState;
 import offsite.cost.MonthlyCost;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
-import offsite.cost.StorageSampler;
-import offsite.image.ImageManifest;
 import offsite.report.GenerationText;
 import offsite.report.ImageReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
-import offsite.retention.Backup;
 import offsite.retention.RetentionPolicy;
 import offsite.store.Generations;
-import offsite.store.RemoteObject;
 import offsite.sync.RunProgress;
 import org.quartz.CronExpression;
 
 /**
  * What the status page, /api and the `status` command show: each pipeline's state, last report and next
  * window, live progress, the inventory, the activity log and the cost. The same model renders as JSON and HTML.
+ * Everything comes from the data directory and memory, never from S3: the page answers while S3 is down, costs no
+ * request, and names each file it could not read instead of failing.
  */
 public final class StatusPage {
 
@@ -49,44 +50,43 @@ public final class StatusPage {
     }
 
     private final Layout layout;
-    private final ReportStore reports;
-    private final ActivityLog activity;
-    private final Function<String, List<RemoteObject>> lister;
+    private final StateFiles files;
     private final Supplier<RunProgress> progress;
     private final Supplier<RunProgress> imageProgress;
     private final Prices prices;
-    private final StorageHistory history;
-    private final StorageSampler storage;
-    private final Supplier<List<ImageManifest>> manifests;
     private final RetentionPolicy keep;
     private final Clock clock;
-    private final Supplier<Generations.State> generations;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
-    public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, Function<String, List<RemoteObject>> lister,
-            Supplier<RunProgress> progress, Supplier<RunProgress> imageProgress, Prices prices, StorageSampler storage,
-            Supplier<List<ImageManifest>> manifests, RetentionPolicy keep, Clock clock,
-            Supplier<Generations.State> generations) {
-        this.generations = generations;
-        this.storage = storage;
-        this.history = storage.history();
-        this.manifests = manifests;
-        this.keep = keep;
+    public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, InventoryState inventory, StorageHistory history,
+            Supplier<RunProgress> progress, Supplier<RunProgress> imageProgress, Prices prices,
+            RetentionPolicy keep, Clock clock) {
         this.layout = layout;
-        this.reports = reports;
-        this.activity = activity;
-        this.lister = lister;
+        this.files = new StateFiles(reports, activity, inventory, history);
         this.progress = progress;
         this.imageProgress = imageProgress;
         this.prices = prices;
+        this.keep = keep;
         this.clock = clock;
     }
 
-    /** /api/status */
-    public Map<String, Object> status() throws IOException {
+    /** /api/status without totals and cost: each pipeline, and what could not be read ("problems"). */
+    public Map<String, Object> status() {
+        StateFiles.Read read = files.read();
+        Map<String, Object> out = status(read);
+        out.put("problems", read.problems());
+        return out;
+    }
+
+    private Map<String, Object> status(StateFiles.Read read) {
         Map<String, Object> out = new LinkedHashMap<>();
-        SyncReport sync = reports.latestSync();
+        out.put("sync", StateFiles.attempt("the mirror's state", () -> syncStatus(read.sync()), unknown(), read.problems()));
+        out.put("image", StateFiles.attempt("the image backups' state", () -> imageStatus(read.image()), unknown(), read.problems()));
+        return out;
+    }
+
+    private Map<String, Object> syncStatus(SyncReport sync) {
         RunProgress running = progress.get();
         Map<String, Object> syncStatus = new LinkedHashMap<>();
         boolean active = running != null && running.sent() < running.plannedBytes() && !running.inFlight().isEmpty();
@@ -94,13 +94,15 @@ public final class StatusPage {
         syncStatus.put("headline", sync == null ? "no pass yet" : sync.headline());
         syncStatus.put("nextWindow", next(layout.syncCron()));
         syncStatus.put("destination", sync == null ? null : sync.destination()); // the current generation's prefix
-        syncStatus.put("generations", generationList());
+        syncStatus.put("generations", generationList(sync));
         syncStatus.put("lastReport", sync);
         if (active) {
             syncStatus.put("progress", progressOf(running));
         }
-        out.put("sync", syncStatus);
-        ImageReport image = reports.latestImage();
+        return syncStatus;
+    }
+
+    private Map<String, Object> imageStatus(ImageReport image) {
         RunProgress imaging = imageProgress.get();
         Map<String, Object> imageStatus = new LinkedHashMap<>();
         imageStatus.put("state", imaging != null ? "RUNNING" : !layout.imagesEnabled() ? "IDLE" : image == null ? "IDLE" : image.status().name());
@@ -110,36 +112,29 @@ public final class StatusPage {
         if (imaging != null) {
             imageStatus.put("progress", progressOf(imaging));
         }
-        out.put("image", imageStatus);
-        return out;
+        return imageStatus;
     }
 
-    /** /api/inventory: objects and bytes per part of the bucket, every object with its key. */
-    public Map<String, Object> inventory() {
+    private static Map<String, Object> unknown() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("bucket", layout.bucket());
-        out.put("mirror", part(lister.apply(currentPrefix())));
-        out.put("trash", part(lister.apply(layout.trashPrefix())));
-        out.put("images", part(lister.apply(layout.imagePrefix())));
-        Map<String, Object> older = new LinkedHashMap<>();
-        for (String prefix : olderPrefixes()) {
-            older.put(prefix, part(lister.apply(prefix)));
-        }
-        out.put("olderGenerations", older);
-        out.put("imageBackups", imageBackupList());
+        out.put("state", "UNKNOWN");
+        out.put("headline", "could not be read (see the problems above)");
         return out;
     }
 
-    /** Every generation of the mirror, newest first, with its state in words (/api/status sync.generations). */
-    private List<Map<String, Object>> generationList() {
-        Generations.State state = generations.get();
+    /** Every generation of the mirror as the last pass left them, newest first, with its state in words (/api/status sync.generations). */
+    private static List<Map<String, Object>> generationList(SyncReport sync) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Generations.Generation g : state.generations()) {
+        if (sync == null || sync.generations() == null) {
+            return out;
+        }
+        for (Generations.Generation g : sync.generations()) {
+            boolean current = sync.destination() != null && sync.destination().endsWith("/" + g.prefix());
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("number", g.number());
             one.put("prefix", g.prefix());
-            one.put("current", g.number() == state.current());
-            one.put("state", GenerationText.state(g, g.number() == state.current()));
+            one.put("current", current);
+            one.put("state", GenerationText.state(g, current));
             one.put("started", g.started());
             one.put("complete", g.complete());
             one.put("verified", g.verified());
@@ -149,40 +144,39 @@ public final class StatusPage {
         return out;
     }
 
-    private String currentPrefix() {
-        return generations.get().currentGeneration().prefix();
+    /** /api/inventory's first page: objects and bytes per part of the bucket, as the last pass listed them. */
+    public Map<String, Object> inventory() {
+        return inventory(InventoryState.Query.FIRST);
     }
 
-    /** Prefixes of older generations not yet retired: they still hold objects and cost storage. */
-    private List<String> olderPrefixes() {
-        Generations.State state = generations.get();
-        return state.generations().stream().filter(g -> g.number() != state.current() && g.retired() == null)
-                .map(Generations.Generation::prefix).toList();
-    }
-
-    private static Map<String, Object> part(List<RemoteObject> objects) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("objects", objects.size());
-        out.put("bytes", objects.stream().mapToLong(RemoteObject::size).sum());
-        out.put("list", objects.stream().sorted(Comparator.comparing(RemoteObject::key)).map(o -> Map.of("key", o.key(), "size", o.size(),
-                "lastModified", String.valueOf(o.lastModified()))).toList());
+    /** One page of /api/inventory: keys under prefix containing search, after the key `after` (the token of the page before). */
+    public Map<String, Object> inventory(InventoryState.Query query) {
+        StateFiles.Read read = files.read();
+        Map<String, Object> out = inventory(read, query);
+        out.put("problems", read.problems());
         return out;
+    }
+
+    private Map<String, Object> inventory(StateFiles.Read read, InventoryState.Query query) {
+        return StateFiles.attempt("the inventory", () -> InventoryView.of(layout.bucket(), layout.imagePrefix(), read.inventory(), query, keep,
+                clock.instant(), ZoneId.systemDefault()), InventoryView.of(layout.bucket(), layout.imagePrefix(), null, query, keep,
+                clock.instant(), ZoneId.systemDefault()), read.problems());
     }
 
     /** /api/activity, newest first, optionally one pipeline and/or one operation, at most limit lines. */
     public List<Activity> activity(String pipeline, String operation, int limit) {
-        return activity(activity.readAll(), pipeline, operation, limit);
+        return activity(files.read().activity(), pipeline, operation, limit);
     }
 
     private static List<Activity> activity(List<Activity> log, String pipeline, String operation, int limit) {
         List<Activity> all = new ArrayList<>(log);
-        java.util.Collections.reverse(all);
+        Collections.reverse(all);
         return all.stream().filter(a -> pipeline == null || pipeline.isEmpty() || a.pipeline().equals(pipeline))
                 .filter(a -> operation == null || operation.isEmpty() || a.operation().equals(operation)).limit(limit).toList();
     }
 
     public MonthlyCost cost(long storedBytes) {
-        return cost(storedBytes, activity.readAll());
+        return cost(storedBytes, files.read().activity());
     }
 
     private MonthlyCost cost(long storedBytes, List<Activity> log) {
@@ -190,18 +184,20 @@ public final class StatusPage {
     }
 
     /** S3 traffic of the last run of each pipeline, today and this month (UTC), from the activity log. */
-    public Map<String, Totals> totals() throws IOException {
-        return totals(activity.readAll());
+    public Map<String, Totals> totals() {
+        StateFiles.Read read = files.read();
+        return totals(read);
     }
 
-    // the activity log is read once per page or answer: it holds every request ever made, and grows
-    private Map<String, Totals> totals(List<Activity> log) throws IOException {
+    // the activity log is read once per page or answer (only what it gained since the last): it holds every request ever made
+    private Map<String, Totals> totals(StateFiles.Read read) {
+        List<Activity> log = read.activity();
         Instant now = clock.instant();
         Map<String, Totals> out = new LinkedHashMap<>();
-        SyncReport sync = reports.latestSync();
+        SyncReport sync = read.sync();
         out.put("lastSyncRun", sync == null ? Totals.NONE
                 : Totals.of(log, Totals.between(sync.started(), sync.finished(), "sync")));
-        ImageReport image = reports.latestImage();
+        ImageReport image = read.image();
         out.put("lastImageRun", image == null ? Totals.NONE
                 : Totals.of(log, Totals.between(image.started(), image.finished(), "image")));
         Instant today = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -211,50 +207,51 @@ public final class StatusPage {
         return out;
     }
 
+    /** What the bucket held at the last listing; before any listing, the last storage sample (0 when none). */
+    private static long stored(StateFiles.Read read) {
+        if (read.inventory() != null) {
+            return read.inventory().parts().values().stream().mapToLong(InventoryState.Count::bytes).sum();
+        }
+        return read.storageDays().isEmpty() ? 0 : new ArrayList<>(read.storageDays().values()).get(read.storageDays().size() - 1);
+    }
+
     public String statusJson() throws IOException {
-        Map<String, Object> s = status();
-        List<Activity> log = activity.readAll();
-        s.put("totals", totals(log));
-        long stored = storage.measure().total();
+        StateFiles.Read read = files.read();
+        Map<String, Object> s = status(read);
+        s.put("totals", StateFiles.attempt("the S3 traffic", () -> totals(read), Map.of(), read.problems()));
+        long stored = stored(read);
         s.put("storedBytes", stored);
-        s.put("cost", cost(stored, log));
+        s.put("inventoryListed", read.inventory() == null ? null : read.inventory().listed());
+        s.put("cost", StateFiles.attempt("the cost", () -> cost(stored, read.activity()), null, read.problems()));
+        s.put("problems", read.problems());
         return json.writeValueAsString(s);
     }
 
-    public String inventoryJson() throws IOException {
-        return json.writeValueAsString(inventory());
+    public String inventoryJson(String prefix, String search, String after) throws IOException {
+        return json.writeValueAsString(inventory(new InventoryState.Query(prefix, search, after)));
     }
 
     public String activityJson(String pipeline, String operation) throws IOException {
         return json.writeValueAsString(activity(pipeline, operation, 1000));
     }
 
-    /** The page: state first, then progress, totals, charts, image backups, inventory and the activity log. */
-    public String html(String pipeline, String operation) throws IOException {
-        Map<String, Object> inventory = inventory();
-        long stored = storage.record(sampleOf(inventory)).total();
-        List<Activity> log = activity.readAll();
-        List<StatusHtml.Chart> charts = List.of(new StatusHtml.Chart("Bytes uploaded per night", uploadedPerNight(log), true),
-                new StatusHtml.Chart("Storage over time", storageOverTime(), true), new StatusHtml.Chart("Cost per month (USD)", costPerMonth(log), false),
-                new StatusHtml.Chart("Storage by part", storageByPart(inventory), true));
-        return StatusHtml.render(new StatusHtml.View(status(), inventory, stored, cost(stored, log), totals(log), charts,
-                activity(log, pipeline, operation, 200), pipeline, operation));
-    }
-
-    /** The storage sample the inventory already measured: the mirror with its older generations, trash, images. */
-    private static StorageSampler.Sample sampleOf(Map<String, Object> inventory) {
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) inventory.get("olderGenerations");
-        long sync = bytesOf(inventory.get("mirror")) + older.values().stream().mapToLong(StatusPage::bytesOf).sum();
-        Map<String, Long> parts = new LinkedHashMap<>();
-        parts.put("sync", sync);
-        parts.put("trash", bytesOf(inventory.get("trash")));
-        parts.put("image", bytesOf(inventory.get("images")));
-        return new StorageSampler.Sample(parts);
-    }
-
-    private static long bytesOf(Object part) {
-        return ((Number) ((Map<?, ?>) part).get("bytes")).longValue();
+    /** The page: state first, then progress, totals, charts, image backups, inventory and the activity log; never fails whole. */
+    public String html(String pipeline, String operation, String prefix, String search, String after) {
+        StateFiles.Read read = files.read();
+        List<String> problems = read.problems();
+        Map<String, Object> inventory = inventory(read, new InventoryState.Query(prefix, search, after));
+        long stored = stored(read);
+        List<Activity> log = read.activity();
+        List<StatusHtml.Chart> charts = StateFiles.attempt("the charts", () -> List.of(
+                new StatusHtml.Chart("Bytes uploaded per night", uploadedPerNight(log), true),
+                new StatusHtml.Chart("Storage over time", storageOverTime(read.storageDays()), true),
+                new StatusHtml.Chart("Cost per month (USD)", costPerMonth(log, read.storageDays()), false),
+                new StatusHtml.Chart("Storage by part", storageByPart(inventory), true)), List.of(), problems);
+        Map<String, Object> status = status(read);
+        Map<String, Totals> totals = StateFiles.attempt("the S3 traffic", () -> totals(read), Map.of(), problems);
+        MonthlyCost cost = StateFiles.attempt("the cost", () -> cost(stored, log), null, problems);
+        return StatusHtml.render(new StatusHtml.View(status, inventory, stored, cost, totals, charts, activity(log, pipeline, operation, 200),
+                pipeline, operation, problems));
     }
 
     private static Map<String, Double> uploadedPerNight(List<Activity> log) {
@@ -272,9 +269,9 @@ public final class StatusPage {
         return out;
     }
 
-    private Map<String, Double> storageOverTime() {
+    private static Map<String, Double> storageOverTime(Map<LocalDate, Long> history) {
         Map<String, Double> out = new LinkedHashMap<>();
-        List<Map.Entry<LocalDate, Long>> days = new ArrayList<>(history.days().entrySet());
+        List<Map.Entry<LocalDate, Long>> days = new ArrayList<>(history.entrySet());
         for (Map.Entry<LocalDate, Long> e : days.subList(Math.max(0, days.size() - 30), days.size())) {
             out.put(e.getKey().toString().substring(5), e.getValue().doubleValue());
         }
@@ -282,36 +279,15 @@ public final class StatusPage {
     }
 
     /** Each month's cost from its activity and the last storage sample of the month. */
-    private Map<String, Double> costPerMonth(List<Activity> all) {
+    private Map<String, Double> costPerMonth(List<Activity> all, Map<LocalDate, Long> history) {
         Map<String, Long> lastStorage = new TreeMap<>();
-        history.days().forEach((day, bytes) -> lastStorage.put(day.toString().substring(0, 7), bytes));
+        history.forEach((day, bytes) -> lastStorage.put(day.toString().substring(0, 7), bytes));
         Map<String, Double> out = new LinkedHashMap<>();
         for (Map.Entry<String, Long> month : lastStorage.entrySet()) {
-            java.time.YearMonth ym = java.time.YearMonth.parse(month.getKey());
+            YearMonth ym = YearMonth.parse(month.getKey());
             Instant end = ym.atEndOfMonth().atTime(23, 59).toInstant(ZoneOffset.UTC);
             Instant at = end.isBefore(clock.instant()) ? end : clock.instant();
             out.put(month.getKey(), MonthlyCost.of(month.getValue(), all, prices, at).projected());
-        }
-        return out;
-    }
-
-    /** The image backups in the bucket, newest first: kind, size, age, and what retention keeps each for. */
-    private List<Map<String, Object>> imageBackupList() {
-        List<ImageManifest> known = manifests.get();
-        var plan = keep.apply(known.stream().map(m -> new Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList(),
-                java.time.ZoneId.systemDefault());
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ImageManifest m : known) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("id", m.id());
-            one.put("type", m.type());
-            one.put("base", m.base());
-            one.put("created", m.created());
-            one.put("bytes", m.objects().stream().mapToLong(ImageManifest.StoredObject::size).sum());
-            one.put("ageHours", java.time.Duration.between(Instant.parse(m.created()), clock.instant()).toHours());
-            one.put("keptFor", plan.keeps(m.id()) ? plan.kept().get(m.id()) : List.of());
-            one.put("manifest", layout.imagePrefix() + m.id() + "/manifest.json");
-            out.add(one);
         }
         return out;
     }
