@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Properties;
@@ -39,8 +40,9 @@ import offsite.cost.StorageHistory;
 import offsite.cost.StorageSampler;
 import offsite.offline.OfflineCopy;
 import offsite.sync.SourceCheck;
+import offsite.web.CachedCheck;
+import offsite.web.Health;
 import offsite.web.HttpAuth;
-import offsite.web.OffsiteHealth;
 import offsite.web.OffsiteMetrics;
 import offsite.web.StatusPage;
 import offsite.web.WebPaths;
@@ -219,7 +221,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         return out;
     }
 
-    /** The status page, its API and downloads (served from local state), metrics and health checks. */
+    /** The status page, its API and downloads, metrics and health, all served from local state behind one guard (routes/web.yaml). */
     private static void bindWeb(CamelContext camel, Settings settings, boolean serving, S3Settings s3, SyncSettings sync, ImageSettings image,
             Bucket bucket, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock) {
         String user = settings.optional("offsite.http.user");
@@ -227,7 +229,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         if (serving) { // only the long-running process serves the page: one-shot commands ignore offsite.http.*
             HttpAuth.checkBinding(settings.text("offsite.http.host"), user, password);
         }
-        camel.getRegistry().bind("httpAuth", new HttpAuth(user, password));
+        camel.getRegistry().bind("httpAuth", new HttpAuth(user, password, settings.text("offsite.http.host"),
+                settings.integer("offsite.http.port", 0, 65535)));
         camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), generations.laterStem(), sync.trashPrefix(), image.prefix()));
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
@@ -258,21 +261,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 }
             }
         });
-        camel.getRegistry().bind("s3HealthCheck", new OffsiteHealth("s3", bucket::problem));
-        camel.getRegistry().bind("sourceHealthCheck", new OffsiteHealth("source",
+        // a probe answers from the last check: at most one HeadBucket a minute, never one per probe
+        CachedCheck s3Check = new CachedCheck(bucket::problem, clock, Duration.ofMinutes(1), Duration.ofSeconds(3), daemonPool(1, "health-s3"));
+        camel.getRegistry().bind("health", new Health(reports, s3Check,
                 () -> sync.source() == null ? null : SourceCheck.refusal(sync.source(), false).orElse(null)));
-        camel.getRegistry().bind("lastRunHealthCheck", new OffsiteHealth("last-run", () -> {
-            try {
-                var last = reports.latestSync();
-                var image1 = reports.latestImage();
-                if (last != null && last.status() == offsite.report.RunStatus.FAILED) {
-                    return "last sync FAILED: " + last.reason();
-                }
-                return image1 != null && image1.status() == offsite.report.RunStatus.FAILED ? "last image backup FAILED: " + image1.reason() : null;
-            } catch (java.io.IOException e) {
-                return "cannot read the reports: " + e.getMessage();
-            }
-        }));
     }
 
     /** Reports that come to you (routes/notify.yaml): what to send, the mail login and TLS, the webhook's headers, missed windows. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,14 +15,17 @@ import offsite.report.ImageReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 
-/** The offsite_* Prometheus metrics, fed by the activity log and by each run's report. */
+/** The offsite_* Prometheus metrics, fed by the activity log and by each run's report, and served at /observe/metrics. */
 public final class OffsiteMetrics {
+
+    /** The content type of Prometheus' text format 0.0.4, which every scraper reads. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<MeterRegistry> registries;
     private volatile MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
-    /** registries: the registry Camel's Prometheus service scrapes, looked up on first use (it is made at start-up). */
+    /** registries: the Prometheus registry Camel's metrics service binds as metricsRegistry, looked up on first use (it is made at start-up). */
     public OffsiteMetrics(Supplier<MeterRegistry> registries) {
         this.registries = registries;
     }
@@ -33,6 +37,11 @@ public final class OffsiteMetrics {
             registry = r != null ? r : new SimpleMeterRegistry();
         }
         return registry;
+    }
+
+    /** Every metric, Camel's and Offsite's, in Prometheus' text format. */
+    public String scrape() {
+        return registry() instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : "";
     }
 
     /** Every S3 request: bytes and objects uploaded, failures. */

@@ -1,0 +1,177 @@
+package offsite.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import offsite.activity.ActivityLog;
+import offsite.report.SyncReport;
+import offsite.testing.OffsiteHarness;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Who may read what: basic auth on every path but the bare health status, probes that cost no request, S3 down (issue 15 items 7, 8). */
+class WebGuardTest {
+
+    private static final String PASSWORD = "pw-Secret-123";
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    Main running;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void set() throws Exception {
+        app = new OffsiteHarness(dir);
+        app.write("Members/AA000001.rdb", 3 << 20, 1);
+        app.write("Set A.rbc", 5000, 2);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (running != null) {
+            running.stop();
+        }
+        app.close();
+    }
+
+    private HttpResponse<String> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void with_a_user_and_password_every_path_needs_them_but_the_bare_health_status() throws Exception {
+        app.sync();
+        running = app.set("offsite.http.user", "admin").set("offsite.http.password", PASSWORD).startRunning();
+        String good = basic("admin", PASSWORD);
+
+        for (String path : List.of("/", "/api/status", "/api/inventory", "/api/activity", "/download?key=sets/Set%20A.rbc", "/observe/metrics",
+                "/observe/health?exposureLevel=full")) {
+            assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
+            assertThat(get(path, basic("admin", "wrong")).statusCode()).as(path).isEqualTo(401);
+            HttpResponse<String> allowed = get(path, good);
+            assertThat(allowed.statusCode()).as(path).isEqualTo(200);
+            assertThat(allowed.body()).as(path).doesNotContain(PASSWORD);
+        }
+        assertThat(get("/observe/metrics", good).body()).contains("offsite_stored_bytes{pipeline=\"sync\"}");
+        assertThat(new ObjectMapper().readTree(get("/observe/health?exposureLevel=full", good).body()).at("/checks").findValuesAsText("name"))
+                .containsExactly("s3", "source", "last-run");
+        HttpResponse<String> probe = get("/observe/health", null);
+        assertThat(probe.statusCode()).isEqualTo(200);
+        assertThat(probe.body()).as("UP and nothing else: no check, route or bucket").isEqualTo("UP");
+    }
+
+    /** Only one of the pair set. */
+    record HalfCredentials(String name, String user, String password, String named) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<HalfCredentials> halves() {
+        return Stream.of(new HalfCredentials("a user without a password", "admin", "", "only offsite.http.user is set"),
+                new HalfCredentials("a password without a user", "", PASSWORD, "only offsite.http.password is set"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("halves")
+    void a_user_without_a_password_or_the_reverse_stops_the_start_naming_both_settings(HalfCredentials c) {
+        app.set("offsite.http.user", c.user()).set("offsite.http.password", c.password());
+
+        assertThatThrownBy(() -> running = app.startRunning())
+                .hasStackTraceContaining("offsite.http.user and offsite.http.password: " + c.named()
+                        + " (expected both, for basic auth on every page, or neither, for loopback only)")
+                .satisfies(e -> assertThat(stackTrace(e)).doesNotContain(PASSWORD));
+    }
+
+    @Test
+    void a_probe_costs_no_s3_request_the_bucket_is_checked_at_most_once_a_minute() throws Exception {
+        app.sync();
+        running = app.startRunning();
+        long before = headBuckets();
+
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> probe = get("/observe/health", null);
+            assertThat(probe.statusCode()).isEqualTo(200);
+            assertThat(probe.body()).isEqualTo("UP");
+        }
+        assertThat(get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"checked\"");
+
+        assertThat(headBuckets() - before).as("one check for 21 probes").isEqualTo(1);
+    }
+
+    @Test
+    void while_s3_is_down_the_page_and_api_answer_from_the_last_pass_and_health_is_down() throws Exception {
+        SyncReport first = app.sync();
+        assertThat(first.status().name()).isEqualTo("OK");
+        int requestsBefore = new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll().size();
+        running = app.set("offsite.s3.endpoint", "http://127.0.0.1:" + closedPort()).startRunning();
+
+        HttpResponse<String> page = get("/", null);
+        HttpResponse<String> status = get("/api/status", null);
+        HttpResponse<String> inventory = get("/api/inventory", null);
+        assertThat(List.of(page.statusCode(), status.statusCode(), inventory.statusCode())).containsOnly(200);
+        assertThat(new ObjectMapper().readTree(status.body()).at("/sync/state").asText()).isEqualTo("OK");
+        assertThat(new ObjectMapper().readTree(status.body()).at("/storedBytes").asLong()).isEqualTo((3 << 20) + 5000);
+        assertThat(new ObjectMapper().readTree(inventory.body()).at("/objects").findValuesAsText("key"))
+                .containsExactly("sets/Members/AA000001.rdb", "sets/Set A.rbc");
+        assertThat(page.body()).contains("sets/Set A.rbc").contains("id=\"mirror-objects\">2<");
+        assertThat(new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll()).as("looking asked S3 nothing").hasSize(requestsBefore);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        HttpResponse<String> probe = get("/observe/health", null);
+        while (probe.statusCode() != 503) {
+            assertThat(System.nanoTime()).as("health never said DOWN: " + probe.body()).isLessThan(deadline);
+            Thread.sleep(200);
+            probe = get("/observe/health", null);
+        }
+        assertThat(probe.body()).isEqualTo("DOWN");
+        JsonNode details = new ObjectMapper().readTree(get("/observe/health?exposureLevel=full", null).body());
+        assertThat(details.at("/status").asText()).isEqualTo("DOWN");
+        assertThat(details.at("/checks/0/status").asText()).isEqualTo("DOWN");
+    }
+
+    private long headBuckets() {
+        return new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll().stream().filter(a -> a.operation().equals("HeadBucket")).count();
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
+    }
+}
