@@ -93,10 +93,15 @@ public final class OffsiteMetrics {
         }
     }
 
-    /** At the end of a run: its duration and the time of the last success. */
+    /**
+     * At the end of a run: its duration, the time of the last success, and a FAILED run counted under its own
+     * pipeline (operation "pass"): the requests that failed it may have no key (HeadBucket) and count under "other".
+     */
     public void run(String pipeline, RunStatus status, double seconds, long finishedEpochSecond) {
         gauge("offsite.run.duration.seconds", pipeline).set(Math.round(seconds));
-        if (status != RunStatus.FAILED) {
+        if (status == RunStatus.FAILED) {
+            failure(pipeline, "pass");
+        } else {
             gauge("offsite.last.success.timestamp.seconds", pipeline).set(finishedEpochSecond);
         }
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Who may read what: basic auth on every path but the bare health status, probes that cost no request, S3 down (issue 15 items 7, 8). */
+/** Who may read what: basic auth on every path but the bare health status, probes that cost no request, S3 down (issue 15 items 7, 8, 11). */
 class WebGuardTest {
 
     private static final String PASSWORD = "pw-Secret-123";
@@ -129,7 +129,7 @@ class WebGuardTest {
     }
 
     @Test
-    void while_s3_is_down_the_page_and_api_answer_from_the_last_pass_and_health_is_down() throws Exception {
+    void while_s3_is_down_the_page_and_api_answer_from_the_last_pass_health_is_down_and_a_failed_pass_counts_under_sync() throws Exception {
         SyncReport first = app.sync();
         assertThat(first.status().name()).isEqualTo("OK");
         int requestsBefore = new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll().size();
@@ -157,6 +157,12 @@ class WebGuardTest {
         JsonNode details = new ObjectMapper().readTree(get("/observe/health?exposureLevel=full", null).body());
         assertThat(details.at("/status").asText()).isEqualTo("DOWN");
         assertThat(details.at("/checks/0/status").asText()).isEqualTo("DOWN");
+
+        SyncReport failed = running.getCamelContext().createProducerTemplate().requestBody("direct:sync", (Object) null, SyncReport.class);
+        assertThat(failed.status().name()).isEqualTo("FAILED");
+        assertThat(get("/observe/metrics", null).body()).as("issue 15 item 11: not only under pipeline=\"other\" (the HeadBucket)")
+                .contains("offsite_failures_total{operation=\"pass\",pipeline=\"sync\"} 1.0");
+        assertThat(get("/api/status", null).statusCode()).isEqualTo(200);
     }
 
     private long headBuckets() {
