@@ -249,15 +249,20 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             parts.put("image", List.of(image.prefix()));
             return parts;
         }, history, inventory, () -> imageBackup.get().knownManifests(), metrics::stored, clock));
-        camel.getRegistry().bind("statusPage", new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
+        StatusPage page = new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory, history, passes::progress,
-                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), clock));
+                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), clock);
+        camel.getRegistry().bind("statusPage", page);
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) { // the Prometheus registry exists from here on
                     metrics.restore(storedAtLastListing(inventory), reports.sync().report(), reports.image().report());
+                    if (serving) {
+                        // the first look after a start would read a month of activity and the whole listing: do it now, aside
+                        daemonPool(1, "status-page-warm").execute(() -> page.html(null, null, null, null, null));
+                    }
                 }
             }
         });

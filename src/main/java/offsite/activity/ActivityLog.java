@@ -1,16 +1,14 @@
 package offsite.activity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +48,7 @@ public final class ActivityLog {
     private final long maxBytes;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final ObjectReader reader = json.readerFor(Activity.class);
     private final List<Consumer<Activity>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Path, Parsed> parsed = new HashMap<>();
 
@@ -156,35 +156,47 @@ public final class ActivityLog {
         List<String> torn = new ArrayList<>(before.torn());
         int lines = before.lines();
         long offset = before.offset();
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        byte[] buffer = new byte[1 << 20];
+        int filled = 0;
         try (FileChannel channel = FileChannel.open(f, StandardOpenOption.READ)) {
             channel.position(offset);
-            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-            long at = offset;
-            for (int b; at < size && (b = in.read()) >= 0; at++) {
-                if (b != '\n') {
-                    line.write(b);
-                    continue;
+            long left = size - offset;
+            while (left > 0) {
+                if (filled == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2); // a line longer than the buffer
                 }
-                lines++;
-                offset = at + 1;
-                String text = line.toString(StandardCharsets.UTF_8);
-                Activity a = activity(text);
-                if (a != null) {
-                    activities.add(a);
-                } else if (!text.isBlank()) {
-                    torn.add("line " + lines);
+                int n = channel.read(ByteBuffer.wrap(buffer, filled, (int) Math.min(buffer.length - filled, left)));
+                if (n < 0) {
+                    break;
                 }
-                line.reset();
+                left -= n;
+                filled += n;
+                int start = 0;
+                for (int i = 0; i < filled; i++) {
+                    if (buffer[i] != '\n') {
+                        continue;
+                    }
+                    lines++;
+                    Activity a = activity(buffer, start, i - start);
+                    if (a != null) {
+                        activities.add(a);
+                    } else if (!new String(buffer, start, i - start, StandardCharsets.UTF_8).isBlank()) {
+                        torn.add("line " + lines);
+                    }
+                    start = i + 1;
+                }
+                offset += start;
+                System.arraycopy(buffer, start, buffer, 0, filled - start); // a line not yet ended waits for the next read
+                filled -= start;
             }
         }
         return new Parsed(fileKey, offset, lines, List.copyOf(activities), List.copyOf(torn));
     }
 
     /** The activity on a line, or null when the line is torn or lacks a field every reader needs. */
-    private Activity activity(String line) {
+    private Activity activity(byte[] line, int start, int length) {
         try {
-            Activity a = json.readValue(line, Activity.class);
+            Activity a = reader.readValue(line, start, length);
             return a.time() == null || a.pipeline() == null || a.operation() == null || a.outcome() == null ? null : a;
         } catch (IOException | RuntimeException e) {
             return null;

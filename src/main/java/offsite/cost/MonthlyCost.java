@@ -25,8 +25,12 @@ public record MonthlyCost(String month, double storage, double requests, double 
         long gets = 0;
         long in = 0;
         long out = 0;
+        // the month as epoch seconds: comparing them, not a date per activity, keeps a 100,000-request month cheap to price
+        long from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        long to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         for (Activity a : activities) {
-            if (!YearMonth.from(a.time().atZone(ZoneOffset.UTC)).equals(month)) {
+            long at = a.time().getEpochSecond();
+            if (at < from || at >= to) {
                 continue;
             }
             if (PUT_CLASS.contains(a.operation())) {

@@ -255,17 +255,18 @@ public final class StatusPage {
     }
 
     private static Map<String, Double> uploadedPerNight(List<Activity> log) {
-        Map<String, Double> out = new TreeMap<>();
+        TreeMap<Long, Double> byNight = new TreeMap<>();
         for (Activity a : log) {
             if (a.operation().equals("PutObject") || a.operation().equals("UploadPart")) {
-                // a night runs past midnight: count it on the day it began (noon to noon)
-                String night = LocalDate.ofInstant(a.time().minusSeconds(12 * 3600), ZoneOffset.UTC).toString().substring(5);
-                out.merge(night, (double) a.bytesSent(), Double::sum);
+                // a night runs past midnight: count it on the day it began (noon to noon, UTC)
+                byNight.merge(Math.floorDiv(a.time().getEpochSecond() - 12 * 3600, 86400), (double) a.bytesSent(), Double::sum);
             }
         }
-        while (out.size() > 14) {
-            out.remove(((TreeMap<String, Double>) out).firstKey());
+        while (byNight.size() > 14) {
+            byNight.pollFirstEntry();
         }
+        Map<String, Double> out = new LinkedHashMap<>();
+        byNight.forEach((day, bytes) -> out.put(LocalDate.ofEpochDay(day).toString().substring(5), bytes));
         return out;
     }
 

@@ -88,6 +88,21 @@ class ActivityLogTest {
     }
 
     @Test
+    void a_log_larger_than_the_read_buffer_is_read_whole_with_lines_across_its_chunks() throws Exception {
+        Path file = Files.createDirectories(dir.resolve("activity")).resolve("activity-2026-11.jsonl");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 12_000; i++) { // about 2 MiB: lines fall across the reader's 1 MiB chunks
+            many.append(GOOD.replace("sets/a", "sets/" + i));
+        }
+        Files.writeString(file, many, StandardCharsets.UTF_8);
+
+        ActivityLog.Read read = new ActivityLog(dir.resolve("activity"), 1 << 30).read();
+
+        assertThat(read.problems()).isEmpty();
+        assertThat(read.activities()).hasSize(12_000).extracting(Activity::key).startsWith("sets/0").endsWith("sets/11999");
+    }
+
+    @Test
     void a_month_file_replaced_by_a_shorter_one_is_read_again_from_its_start() throws Exception {
         ActivityLog log = new ActivityLog(dir.resolve("activity"), 1 << 20);
         for (int i = 0; i < 3; i++) {
