@@ -2,6 +2,10 @@ package offsite.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -31,6 +35,7 @@ public final class OffsiteHarness implements AutoCloseable {
     public final S3Settings s3;
     public final S3Client client;
     private final Map<String, String> settings = new HashMap<>();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public OffsiteHarness(Path dir) throws IOException {
         this(dir, TestS3.freshBucket());
@@ -71,6 +76,15 @@ public final class OffsiteHarness implements AutoCloseable {
 
     public int httpPort() {
         return Integer.parseInt(settings.get("offsite.http.port"));
+    }
+
+    /** GET of a path of the running process's status page, with this Authorization header (null: none). */
+    public HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Starts the long-running process (status page, schedules off); stop it with close() on the returned Main. */

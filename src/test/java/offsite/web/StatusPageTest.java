@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +33,6 @@ class StatusPageTest {
 
     OffsiteHarness app;
     Main running;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void syncThenRun() throws Exception {
@@ -53,14 +49,6 @@ class StatusPageTest {
         app.close();
     }
 
-    private HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path));
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void the_page_in_a_browser_shows_what_the_api_says_and_loads_nothing_from_outside() throws Exception {
         Path tree = Files.createDirectories(dir.resolve("machine/etc"));
@@ -71,8 +59,8 @@ class StatusPageTest {
         assertThat(app.command("image").out()).startsWith("OK: full backup");
         running = app.startRunning();
         String base = "http://127.0.0.1:" + app.httpPort() + "/";
-        JsonNode status = new ObjectMapper().readTree(get("/api/status", null).body());
-        JsonNode inventory = new ObjectMapper().readTree(get("/api/inventory", null).body());
+        JsonNode status = new ObjectMapper().readTree(app.get("/api/status", null).body());
+        JsonNode inventory = new ObjectMapper().readTree(app.get("/api/inventory", null).body());
 
         try (Browser browser = new Browser(dir)) {
             browser.open(base);
@@ -126,13 +114,13 @@ class StatusPageTest {
                     + " document.querySelector('#activity-filter button').click()");
             browser.waitUntil("location.search.includes('operation=PutObject') && document.readyState === 'complete'");
             String operations = browser.eval("Array.from(document.querySelectorAll('#activity tr')).slice(1).map(r => r.cells[2].textContent).join(',')");
-            JsonNode puts = new ObjectMapper().readTree(get("/api/activity?operation=PutObject", null).body());
+            JsonNode puts = new ObjectMapper().readTree(app.get("/api/activity?operation=PutObject", null).body());
             assertThat(operations.split(",")).hasSize(puts.size()).containsOnly("PutObject");
             browser.eval("document.querySelector('#activity-filter input[name=pipeline]').value = 'image';"
                     + " document.querySelector('#activity-filter input[name=operation]').value = ''; document.querySelector('#activity-filter button').click()");
             browser.waitUntil("location.search.includes('pipeline=image') && document.readyState === 'complete'");
             String pipelines = browser.eval("Array.from(document.querySelectorAll('#activity tr')).slice(1).map(r => r.cells[1].textContent).join(',')");
-            JsonNode image = new ObjectMapper().readTree(get("/api/activity?pipeline=image", null).body());
+            JsonNode image = new ObjectMapper().readTree(app.get("/api/activity?pipeline=image", null).body());
             assertThat(pipelines.split(",")).hasSize(image.size()).containsOnly("image");
 
             assertThat(browser.requested()).as("the page, its filters, and nothing else").isNotEmpty()
@@ -147,14 +135,14 @@ class StatusPageTest {
         running = app.set("offsite.sync.bandwidth", "1MB").startRunning(); // 3 MiB at 1 MB/s: a few seconds to look
         var pass = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", (Object) null));
-        JsonNode status = new ObjectMapper().readTree(get("/api/status", null).body());
+        JsonNode status = new ObjectMapper().readTree(app.get("/api/status", null).body());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!status.at("/sync/state").asText().equals("RUNNING") || status.at("/sync/progress/streams/0/bytes").asLong() == 0) {
             assertThat(System.nanoTime()).as("the pass never showed as running: " + status.at("/sync")).isLessThan(deadline);
             Thread.sleep(100);
-            status = new ObjectMapper().readTree(get("/api/status", null).body());
+            status = new ObjectMapper().readTree(app.get("/api/status", null).body());
         }
-        String page = get("/", null).body();
+        String page = app.get("/", null).body();
 
         JsonNode stream = status.at("/sync/progress/streams/0");
         assertThat(stream.get("file").asText()).isEqualTo("sets/Members/AA000001.rdb");
@@ -166,7 +154,7 @@ class StatusPageTest {
         assertThat(page).contains("<table class=\"streams\">").contains("<td>sets/Members/AA000001.rdb</td>").contains(" left</p>");
 
         pass.get(60, TimeUnit.SECONDS);
-        JsonNode after = new ObjectMapper().readTree(get("/api/status", null).body());
+        JsonNode after = new ObjectMapper().readTree(app.get("/api/status", null).body());
         assertThat(after.at("/sync/state").asText()).isEqualTo("OK");
         assertThat(after.at("/sync/progress").isMissingNode()).isTrue();
     }
@@ -180,13 +168,13 @@ class StatusPageTest {
     @Test
     void metrics_and_health_are_there_and_change_after_a_run() throws Exception {
         running = app.startRunning();
-        assertThat(get("/observe/health", null).body()).isEqualTo("UP");
-        String before = get("/observe/metrics", null).body();
+        assertThat(app.get("/observe/health", null).body()).isEqualTo("UP");
+        String before = app.get("/observe/metrics", null).body();
         assertThat(before).doesNotContain("offsite_uploaded_bytes_total{pipeline=\"sync\"}");
 
         running.getCamelContext().createProducerTemplate().requestBody("direct:sync", (Object) null);
 
-        String after = get("/observe/metrics", null).body();
+        String after = app.get("/observe/metrics", null).body();
         assertThat(after).contains("offsite_uploaded_bytes_total{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000))
                 .contains("offsite_uploaded_objects_total{pipeline=\"sync\"} 2.0").contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"}")
                 .contains("offsite_stored_bytes{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000))
@@ -194,7 +182,7 @@ class StatusPageTest {
         java.util.List<String> samples = Files.readAllLines(app.data.resolve("storage-history.txt"));
         assertThat(samples).as("a storage sample after the run, before anyone looked").last().asString()
                 .endsWith(" " + ((3 << 20) + 5000));
-        assertThat(get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"source\"").contains("\"last-run\"");
+        assertThat(app.get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"source\"").contains("\"last-run\"");
     }
 
     /** Local state as a crash or a full disk leaves it: the file damaged, what the page must still show, and the file it names. */
@@ -235,9 +223,9 @@ class StatusPageTest {
         }
         running = app.startRunning();
 
-        HttpResponse<String> page = get("/", null);
-        HttpResponse<String> status = get("/api/status", null);
-        HttpResponse<String> inventory = get("/api/inventory", null);
+        HttpResponse<String> page = app.get("/", null);
+        HttpResponse<String> status = app.get("/api/status", null);
+        HttpResponse<String> inventory = app.get("/api/inventory", null);
 
         assertThat(List.of(page.statusCode(), status.statusCode(), inventory.statusCode())).containsOnly(200);
         String named = file.getParent().resolve(d.named().replace("MONTH", month)).toString();

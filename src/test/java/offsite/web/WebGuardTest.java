@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ class WebGuardTest {
 
     OffsiteHarness app;
     Main running;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void set() throws Exception {
@@ -54,14 +50,6 @@ class WebGuardTest {
         app.close();
     }
 
-    private HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path));
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
@@ -74,16 +62,16 @@ class WebGuardTest {
 
         for (String path : List.of("/", "/api/status", "/api/inventory", "/api/activity", "/download?key=sets/Set%20A.rbc", "/observe/metrics",
                 "/observe/health?exposureLevel=full")) {
-            assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
-            assertThat(get(path, basic("admin", "wrong")).statusCode()).as(path).isEqualTo(401);
-            HttpResponse<String> allowed = get(path, good);
+            assertThat(app.get(path, null).statusCode()).as(path).isEqualTo(401);
+            assertThat(app.get(path, basic("admin", "wrong")).statusCode()).as(path).isEqualTo(401);
+            HttpResponse<String> allowed = app.get(path, good);
             assertThat(allowed.statusCode()).as(path).isEqualTo(200);
             assertThat(allowed.body()).as(path).doesNotContain(PASSWORD);
         }
-        assertThat(get("/observe/metrics", good).body()).contains("offsite_stored_bytes{pipeline=\"sync\"}");
-        assertThat(new ObjectMapper().readTree(get("/observe/health?exposureLevel=full", good).body()).at("/checks").findValuesAsText("name"))
+        assertThat(app.get("/observe/metrics", good).body()).contains("offsite_stored_bytes{pipeline=\"sync\"}");
+        assertThat(new ObjectMapper().readTree(app.get("/observe/health?exposureLevel=full", good).body()).at("/checks").findValuesAsText("name"))
                 .containsExactly("s3", "source", "last-run");
-        HttpResponse<String> probe = get("/observe/health", null);
+        HttpResponse<String> probe = app.get("/observe/health", null);
         assertThat(probe.statusCode()).isEqualTo(200);
         assertThat(probe.body()).as("UP and nothing else: no check, route or bucket").isEqualTo("UP");
     }
@@ -119,11 +107,11 @@ class WebGuardTest {
         long before = headBuckets();
 
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> probe = get("/observe/health", null);
+            HttpResponse<String> probe = app.get("/observe/health", null);
             assertThat(probe.statusCode()).isEqualTo(200);
             assertThat(probe.body()).isEqualTo("UP");
         }
-        assertThat(get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"checked\"");
+        assertThat(app.get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"checked\"");
 
         assertThat(headBuckets() - before).as("one check for 21 probes").isEqualTo(1);
     }
@@ -135,9 +123,9 @@ class WebGuardTest {
         int requestsBefore = new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll().size();
         running = app.set("offsite.s3.endpoint", "http://127.0.0.1:" + closedPort()).startRunning();
 
-        HttpResponse<String> page = get("/", null);
-        HttpResponse<String> status = get("/api/status", null);
-        HttpResponse<String> inventory = get("/api/inventory", null);
+        HttpResponse<String> page = app.get("/", null);
+        HttpResponse<String> status = app.get("/api/status", null);
+        HttpResponse<String> inventory = app.get("/api/inventory", null);
         assertThat(List.of(page.statusCode(), status.statusCode(), inventory.statusCode())).containsOnly(200);
         assertThat(new ObjectMapper().readTree(status.body()).at("/sync/state").asText()).isEqualTo("OK");
         assertThat(new ObjectMapper().readTree(status.body()).at("/storedBytes").asLong()).isEqualTo((3 << 20) + 5000);
@@ -147,22 +135,22 @@ class WebGuardTest {
         assertThat(new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll()).as("looking asked S3 nothing").hasSize(requestsBefore);
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        HttpResponse<String> probe = get("/observe/health", null);
+        HttpResponse<String> probe = app.get("/observe/health", null);
         while (probe.statusCode() != 503) {
             assertThat(System.nanoTime()).as("health never said DOWN: " + probe.body()).isLessThan(deadline);
             Thread.sleep(200);
-            probe = get("/observe/health", null);
+            probe = app.get("/observe/health", null);
         }
         assertThat(probe.body()).isEqualTo("DOWN");
-        JsonNode details = new ObjectMapper().readTree(get("/observe/health?exposureLevel=full", null).body());
+        JsonNode details = new ObjectMapper().readTree(app.get("/observe/health?exposureLevel=full", null).body());
         assertThat(details.at("/status").asText()).isEqualTo("DOWN");
         assertThat(details.at("/checks/0/status").asText()).isEqualTo("DOWN");
 
         SyncReport failed = running.getCamelContext().createProducerTemplate().requestBody("direct:sync", (Object) null, SyncReport.class);
         assertThat(failed.status().name()).isEqualTo("FAILED");
-        assertThat(get("/observe/metrics", null).body()).as("issue 15 item 11: not only under pipeline=\"other\" (the HeadBucket)")
+        assertThat(app.get("/observe/metrics", null).body()).as("issue 15 item 11: not only under pipeline=\"other\" (the HeadBucket)")
                 .contains("offsite_failures_total{operation=\"pass\",pipeline=\"sync\"} 1.0");
-        assertThat(get("/api/status", null).statusCode()).isEqualTo(200);
+        assertThat(app.get("/api/status", null).statusCode()).isEqualTo(200);
     }
 
     private long headBuckets() {
