@@ -319,7 +319,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     private static void warnOfDaysWithoutRun(String setting, String cron, Clock clock) {
         try {
             for (java.time.LocalDate day : offsite.sync.ScheduleGaps.daysWithoutRun(cron, ZoneId.systemDefault(), clock.instant(),
-                    java.time.Duration.ofDays(366))) {
+                    Duration.ofDays(366))) {
                 LOG.warn("{} '{}' will not run on {}: its time falls in the hour the clocks skip in {} (choose a time outside it)", setting, cron,
                         day, ZoneId.systemDefault());
             }

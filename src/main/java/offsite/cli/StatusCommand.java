@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
                 if (p.get("nextWindow") != null) {
                     System.out.printf("       next: %s%n", p.get("nextWindow"));
                 }
-                if (p.get("generations") instanceof java.util.List<?> gens && gens.size() > 1) {
+                if (p.get("generations") instanceof List<?> gens && gens.size() > 1) {
                     for (Object g : gens) {
                         Map<String, Object> one = (Map<String, Object>) g;
                         System.out.printf("       generation %s (%s): %s%n", one.get("number"), one.get("prefix"), one.get("state"));

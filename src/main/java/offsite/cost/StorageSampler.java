@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class StorageSampler {
     /** Bytes stored per part (sync, trash, image), in listing order. */
     public record Sample(Map<String, Long> bytesByPart) {
         public Sample {
-            bytesByPart = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bytesByPart));
+            bytesByPart = Collections.unmodifiableMap(new LinkedHashMap<>(bytesByPart));
         }
 
         public long total() {
