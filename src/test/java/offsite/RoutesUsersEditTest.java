@@ -121,10 +121,9 @@ class RoutesUsersEditTest {
         Path sync = routes.resolve("sync.yaml");
         String yaml = Files.readString(sync);
         String sample = """
-                        # what the bucket holds now, for the storage chart, the cost and offsite_stored_bytes
                         - bean:
                             ref: storageSampler
-                            method: sample
+                            method: afterSync
                 """;
         assertThat(yaml).contains(sample);
         Files.writeString(sync, yaml.replace(sample, ""));

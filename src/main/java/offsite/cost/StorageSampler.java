@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import offsite.image.ImageManifest;
 import offsite.store.RemoteObject;
+import offsite.sync.Pass;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class StorageSampler {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageSampler.class);
+    /** The whole bucket is listed again when the kept listing is older than this (objects changed by others). */
+    static final java.time.Duration FULL_LISTING_EVERY = java.time.Duration.ofDays(7);
 
     /** Bytes stored per part (sync, trash, image), in listing order. */
     public record Sample(Map<String, Long> bytesByPart) {
@@ -93,6 +96,40 @@ public final class StorageSampler {
         history.record(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), sample.total());
         listener.accept(sample);
         return sample;
+    }
+
+    /**
+     * After a mirror pass: the figures come from the pass's own listing of its prefix and of the trash, with what it
+     * changed, not from listing the bucket again; only when the kept listing is older than a week is the whole bucket
+     * listed. A pass that listed nothing (refused, failed early, a dry run) leaves the figures as they were.
+     */
+    public void afterSync(Pass pass) {
+        try {
+            List<RemoteObject> mirror = pass.mirrorAfter();
+            InventoryState.Snapshot kept = inventory.load();
+            // a listing a week old, or one without this generation's prefix (a new one started): the whole bucket again
+            if (kept == null || kept.listed().isBefore(clock.instant().minus(FULL_LISTING_EVERY))
+                    || kept.areas().stream().noneMatch(a -> a.part().equals("sync") && a.prefix().equals(pass.prefix()))) {
+                if (mirror != null) {
+                    measure();
+                }
+                return;
+            }
+            if (mirror == null) {
+                return;
+            }
+            List<InventoryState.Listed> changed = new ArrayList<>();
+            changed.add(new InventoryState.Listed("sync", pass.prefix(), mirror));
+            if (pass.trash() != null) {
+                changed.add(new InventoryState.Listed("trash", pass.trashPrefix(), pass.trash()));
+            }
+            Map<String, Long> bytes = new LinkedHashMap<>();
+            inventory.update(kept.listed(), changed).parts().forEach((part, count) -> bytes.put(part, count.bytes()));
+            record(new Sample(bytes));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("storage not sampled after this pass: {}", e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     /** After a run: a failed listing (the store is what failed the run) costs only this sample, never the run's report. */

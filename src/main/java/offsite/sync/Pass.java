@@ -46,6 +46,7 @@ public final class Pass {
     private volatile Instant uploadsFinished;
     private volatile int purged;
     private volatile List<RemoteObject> trash;
+    private volatile String trashPrefix;
     private final List<TrashMove> retiring = Collections.synchronizedList(new ArrayList<>());
     private volatile SyncReport report;
 
@@ -299,8 +300,14 @@ public final class Pass {
         return trash;
     }
 
-    void trash(List<RemoteObject> left) {
+    void trash(String prefix, List<RemoteObject> left) {
+        trashPrefix = prefix;
         trash = List.copyOf(left);
+    }
+
+    /** The trash prefix the purge listed, or null. */
+    public String trashPrefix() {
+        return trashPrefix;
     }
 
     /** The pass's report, once it has ended; null before. */
@@ -310,6 +317,26 @@ public final class Pass {
 
     void report(SyncReport ended) {
         report = ended;
+    }
+
+    /**
+     * The objects under the generation's prefix after the pass, from its own listing and what it changed (uploads
+     * done, objects moved out); null when the pass listed nothing or wrote nothing (a dry run).
+     */
+    public List<RemoteObject> mirrorAfter() {
+        if (remote == null || dryRun()) {
+            return null;
+        }
+        java.util.Map<String, RemoteObject> byKey = new java.util.TreeMap<>();
+        remote.forEach(o -> byKey.put(o.key(), o));
+        Instant now = Instant.now();
+        for (UploadOutcome o : outcomes()) {
+            if (o.status().done()) {
+                byKey.put(o.key(), new RemoteObject(o.key(), o.size(), o.etag(), now));
+            }
+        }
+        trashed().forEach(m -> byKey.remove(m.key()));
+        return List.copyOf(byKey.values());
     }
 
     /** One file to upload, with the pass it belongs to: its window, progress and outcome list. */

@@ -142,7 +142,7 @@ public final class TrashMoves {
                 left.add(o);
             }
         }
-        pass.trash(left);
+        pass.trash(settings.trashPrefix(), left);
         return pass;
     }
 

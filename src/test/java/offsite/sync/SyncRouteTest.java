@@ -111,6 +111,8 @@ class SyncRouteTest {
         backupSet();
         assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
 
+        int before = activities().size();
+
         SyncReport quiet = app.sync();
 
         assertThat(quiet.status()).as(quiet.headline()).isEqualTo(RunStatus.OK);
@@ -118,6 +120,15 @@ class SyncRouteTest {
         assertThat(quiet.uploaded().files()).isZero();
         assertThat(quiet.bytesSent()).isZero();
         assertThat(quiet.bytesHashed()).isZero();
+        // issue 17, point 2: the storage figures come from the pass's own listing, not a second one of the bucket
+        assertThat(activities().subList(before, activities().size())).filteredOn(a -> a.operation().equals("ListObjectsV2"))
+                .extracting(offsite.activity.Activity::key).containsExactlyInAnyOrder("sets/", "sets/Members/", "trash/");
+        assertThat(Files.readAllLines(app.data.resolve("storage-history.txt"))).last().asString()
+                .endsWith(" " + quiet.mirroredBytes());
+    }
+
+    private java.util.List<offsite.activity.Activity> activities() {
+        return new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
     }
 
     @Test
