@@ -9,9 +9,10 @@ import offsite.testing.OffsiteHarness;
 import org.apache.camel.Route;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A one-shot command builds the routes its pipeline runs and leaves the others out (the web pages always). */
+/** A one-shot command builds the routes its pipeline runs and leaves the others out (the web pages always), and checks no page setting. */
 class OneShotTest {
 
     @TempDir
@@ -29,6 +30,18 @@ class OneShotTest {
 
             assertThat(ids).contains(built.split(" +"));
             assertThat(ids).doesNotContainAnyElementsOf(List.of(left.split(" +")));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sync", "verify", "image", "restore", "status"})
+    void a_one_shot_command_starts_on_an_open_page_address_without_a_password_since_it_serves_no_page_issue_16(String mode)
+            throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.set("offsite.http.host", "0.0.0.0"); // the container's setting, with no offsite.http.user or password
+            try (OneShot oneShot = new OneShot(app.writeConfig(dir.resolve("app.properties")), mode, Map.of())) {
+                assertThat(oneShot.camel().isStarted()).isTrue();
+            }
         }
     }
 }
