@@ -36,6 +36,7 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** The same with given credentials: a server started again over the same directory answers to the same keys. */
     public static EmbeddedS3 start(Path dir, int port, String accessKey, String secretKey) throws Exception {
+        requireServer();
         Files.createDirectories(dir);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
@@ -56,6 +57,16 @@ public final class EmbeddedS3 implements AutoCloseable {
             Thread.sleep(10);
         }
         return new EmbeddedS3(proxy, context, accessKey, secretKey);
+    }
+
+    /** The container image leaves S3Proxy and its libraries out (about 35 MB): say so, not which class is missing. */
+    private static void requireServer() {
+        try {
+            Class.forName("org.gaul.s3proxy.S3Proxy", false, EmbeddedS3.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("offsite.s3.endpoint is not set, and the embedded S3 server is not in this image: set"
+                    + " offsite.s3.endpoint to your S3 service (https://s3.eu-west-1.amazonaws.com, http://minio.lan:9000, ...)");
+        }
     }
 
     private static String random(int bytes) {
