@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `java -jar offsite.jar [run|sync ...]`: with no command, runs the long-running process. */
+/** `bin/offsite [run|sync ...]` (or `java -jar offsite.jar ...`): with no command, runs the long-running process. */
 @Command(name = "offsite", mixinStandardHelpOptions = true, version = "offsite 0.1.0",
         description = "Gets backup sets and system images offsite to S3.",
         subcommands = {RunCommand.class, SyncCommand.class, VerifyCommand.class, RestoreSetCommand.class, ImageCommand.class,
@@ -31,8 +31,7 @@ public final class OffsiteCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        java.util.OptionalInt child = ArchiveLauncher.launch(args);
-        System.exit(child.isPresent() ? child.getAsInt() : execute(args));
+        System.exit(execute(args));
     }
 
     public static int execute(String... args) {

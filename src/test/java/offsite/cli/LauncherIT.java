@@ -1,0 +1,272 @@
+package offsite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * bin/offsite, as users run it (after `mvn package`): one JVM, and a class-data archive recorded by a command's first
+ * run, mapped by later runs, never mapped half-written. Most cases use an install layout in a temporary folder
+ * (bin/offsite, offsite.jar, lib/), so that its jar can be replaced.
+ */
+class LauncherIT {
+
+    static final Path SCRIPT = Path.of("bin/offsite").toAbsolutePath();
+    static final Path PROJECT = Path.of("").toAbsolutePath();
+
+    /** One finished recording of `sync` by the shared install, copied and damaged by the cases that need one. */
+    static byte[] recorded;
+    /** The shared install's launcher, and the name stem (offsite-INSTALL-BUILD) it gives its archives. */
+    static Path installed;
+    static String stem;
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path dir;
+
+    /** Output and exit code of one launch. */
+    record Launch(int exit, String out) {
+    }
+
+    /** The install layout: PREFIX/bin/offsite, PREFIX/offsite.jar, PREFIX/lib (the packaged libraries). */
+    static Path install(Path prefix) throws IOException {
+        Files.createDirectories(prefix.resolve("bin"));
+        Files.copy(SCRIPT, prefix.resolve("bin/offsite"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(PROJECT.resolve("target/offsite.jar"), prefix.resolve("offsite.jar"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createSymbolicLink(prefix.resolve("lib"), PROJECT.resolve("target/lib"));
+        return prefix.resolve("bin/offsite");
+    }
+
+    static ProcessBuilder launcher(Path script, Path cache, Map<String, String> env, List<String> args, Path out) {
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(args);
+        // the routes are read from the working directory, as with java -jar
+        ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("OFFSITE_") || k.equals("JAVA_OPTS"));
+        builder.environment().put("OFFSITE_CDS_DIR", cache.toString());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    static Launch launch(Path script, Path cache, Map<String, String> env, List<String> args) throws Exception {
+        Path out = Files.createTempFile(shared, "out-", ".txt");
+        Process p = launcher(script, cache, env, args, out).start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        return new Launch(p.exitValue(), Files.readString(out));
+    }
+
+    static List<String> cached(Path cache) throws IOException {
+        if (!Files.isDirectory(cache)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** A sync of one small file to the tests' S3Proxy: a command that starts the whole application. */
+    static List<String> sync(Path dir) throws IOException {
+        OffsiteHarness app = new OffsiteHarness(dir);
+        app.write("a.rdb", 1000, 1);
+        app.set("offsite.sync.stable-for", "0s");
+        return List.of("--config", app.writeConfig(dir.resolve("sync.properties")).toString(), "sync");
+    }
+
+    @BeforeAll
+    static void record_one() throws Exception {
+        Path cache = shared.resolve("cache");
+        installed = install(shared.resolve("install"));
+        Launch first = launch(installed, cache, Map.of(), sync(shared.resolve("first")));
+        assertThat(first.exit()).as(first.out()).isZero();
+        List<String> files = cached(cache);
+        assertThat(files).singleElement().asString().matches("offsite-\\d+-\\d+\\.jsa\\.\\d+\\.recording");
+        recorded = Files.readAllBytes(cache.resolve(files.get(0)));
+        stem = files.get(0).substring(0, files.get(0).indexOf(".jsa."));
+    }
+
+    @Test
+    void a_commands_first_run_records_the_archive_and_later_runs_map_it_with_output_as_clean_as_without() throws Exception {
+        Path script = install(dir.resolve("offsite"));
+        Path cache = dir.resolve("cache");
+        List<String> sync = sync(dir);
+
+        Launch first = launch(script, cache, Map.of(), sync);
+        assertThat(cached(cache)).as("written as it exits, under a name of its own").singleElement().asString().endsWith(".recording");
+        Path classes = dir.resolve("classes.log");
+        Launch later = launch(script, cache, Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), sync);
+        Launch cold = launch(script, dir.resolve("unused-cache"), Map.of("OFFSITE_CDS", "false"), sync);
+
+        assertThat(cached(cache)).as("the recording became the archive").singleElement().asString().matches("offsite-\\d+-\\d+\\.jsa");
+        assertThat(Files.readString(classes)).contains("offsite.cli.SyncCommand source: shared objects file (top)");
+        assertThat(cached(dir.resolve("unused-cache"))).as("OFFSITE_CDS=false: nothing recorded").isEmpty();
+        for (Launch launch : List.of(first, later, cold)) {
+            assertThat(launch.exit()).as(launch.out()).isZero();
+            // no line of the JVM's own logging ([0.123s][warning][cds] ...) in what the command printed
+            assertThat(launch.out().lines()).as(launch.out()).noneMatch(line -> line.startsWith("["));
+        }
+    }
+
+    /** A recording as a killed run leaves it: the JVM writes the header last, so a cut one has none or lacks its end. */
+    record Damage(String name, int keep, boolean zeroHeader) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Damage> damages() {
+        return Stream.of(new Damage("killed while writing its regions: no header yet", Integer.MAX_VALUE, true),
+                new Damage("cut short after its header", 1 << 20, false),
+                new Damage("empty", 0, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("damages")
+    void a_recording_of_a_killed_run_is_never_mapped_and_a_new_one_is_made(Damage damage) throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        // the name bin/offsite gives a recording, with the pid of a process that is gone
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path damaged = cache.resolve(stem + ".jsa." + gone.pid() + ".recording");
+        Files.write(damaged, recorded);
+        try (RandomAccessFile file = new RandomAccessFile(damaged.toFile(), "rw")) {
+            file.setLength(Math.min(damage.keep(), recorded.length));
+            if (damage.zeroHeader()) {
+                file.write(new byte[4096]);
+            }
+        }
+
+        Launch next = launch(installed, cache, Map.of(), sync(dir));
+
+        assertThat(next.exit()).as(next.out()).isZero();
+        assertThat(next.out()).contains("\nOK: mirror up to date");
+        assertThat(damaged).doesNotExist();
+        assertThat(cached(cache)).as("the damaged one deleted, not made the archive; this run recorded anew").singleElement().asString()
+                .startsWith(stem + ".jsa.").endsWith(".recording");
+        try (Stream<Path> left = Files.list(PROJECT)) {
+            assertThat(left.map(Path::getFileName).map(Path::toString)).as("no crash report of the verifying JVM")
+                    .noneMatch(name -> name.startsWith("hs_err"));
+        }
+    }
+
+    @Test
+    void a_rebuilt_jar_drops_the_archive_of_the_build_before_and_records_its_own() throws Exception {
+        Path script = install(dir.resolve("offsite"));
+        Path cache = dir.resolve("cache");
+        List<String> sync = sync(dir);
+        launch(script, cache, Map.of(), sync);
+        launch(script, cache, Map.of(), sync);
+        String before = cached(cache).get(0);
+        assertThat(before).endsWith(".jsa");
+
+        // a rebuild: one more entry, a new time (the JVM would refuse the old archive for the time alone)
+        Path jar = dir.resolve("offsite/offsite.jar");
+        try (FileSystem zip = FileSystems.newFileSystem(jar)) {
+            Files.writeString(zip.getPath("rebuilt.txt"), "built again");
+        }
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
+        Launch rebuilt = launch(script, cache, Map.of(), sync);
+
+        assertThat(rebuilt.exit()).as(rebuilt.out()).isZero();
+        assertThat(cached(cache)).singleElement().asString().endsWith(".recording").doesNotStartWith(before);
+    }
+
+    @Test
+    void the_launcher_becomes_the_jvm_so_signals_and_the_exit_code_are_the_commands() throws Exception {
+        Path cache = dir.resolve("cache");
+        Launch usage = launch(SCRIPT, cache, Map.of(), List.of("sync", "--no-such-option"));
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.out()).contains("Unknown option: '--no-such-option'");
+
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new ArrayList<>();
+            Thread accept = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, never answered: the command waits on its first request
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            Path source = Files.createDirectories(dir.resolve("set"));
+            Files.writeString(source.resolve("a.rdb"), "a");
+            Path config = Files.write(dir.resolve("hanging.properties"), List.of("offsite.s3.endpoint=http://127.0.0.1:" + silent.getLocalPort(),
+                    "offsite.s3.path-style=true", "offsite.s3.access-key=k", "offsite.s3.secret-key=s", "offsite.s3.bucket=launcher",
+                    "offsite.sync.source=" + source, "offsite.sync.quiet-period=0m", "offsite.data.dir=" + dir.resolve("data")));
+            Process command = launcher(SCRIPT, cache, Map.of(), List.of("--config", config.toString(), "sync"), dir.resolve("hanging.txt"))
+                    .start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (held.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(held).as("the command reached its first request").isNotEmpty();
+            assertThat(command.info().command()).as("the launcher's process runs java itself").hasValueSatisfying(c -> assertThat(c).endsWith("/java"));
+            assertThat(command.descendants()).as("no second process").isEmpty();
+
+            command.destroy(); // SIGTERM, to the pid the launcher was started as
+
+            assertThat(command.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(command.exitValue()).isEqualTo(143);
+        }
+    }
+
+    /** A launch with bad input: the exit code and what the one line says. */
+    record Refused(String name, Map<String, String> env, String says) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Refused> refusals() {
+        return Stream.of(new Refused("OFFSITE_CDS neither true nor false", Map.of("OFFSITE_CDS", "maybe"),
+                        "offsite: OFFSITE_CDS: 'maybe' is not valid (expected true or false)"),
+                new Refused("JAVA_HOME without bin/java", Map.of("JAVA_HOME", "/nonexistent/jdk"),
+                        "offsite: JAVA_HOME: '/nonexistent/jdk' has no bin/java (expected a JDK or JRE 17 or later)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void bad_launcher_settings_are_refused_naming_the_setting_and_what_was_expected(Refused refused) throws Exception {
+        Launch launch = launch(SCRIPT, dir.resolve("cache"), refused.env(), List.of("--version"));
+
+        assertThat(launch.exit()).isEqualTo(2);
+        assertThat(launch.out().strip()).isEqualTo(refused.says());
+    }
+
+    @Test
+    void the_launcher_finds_its_jar_through_a_symbolic_link_from_another_folder() throws Exception {
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("usr/local/bin")).resolve("offsite"), SCRIPT);
+
+        Launch version = launch(link, dir.resolve("cache"), Map.of("OFFSITE_CDS", "false"), List.of("--version"));
+
+        assertThat(version.exit()).as(version.out()).isZero();
+        assertThat(version.out().strip()).isEqualTo("offsite 0.1.0");
+    }
+}
