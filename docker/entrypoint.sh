@@ -1,50 +1,37 @@
 #!/bin/sh
-# Container entrypoint (also run directly by the tests): checks the mounted volumes, then runs Offsite with
-# the mounted config and routes. Arguments are Offsite's own (default: run).
+# Container entrypoint (also run directly by the tests): checks the mounted volumes, then runs Offsite through its
+# launcher, bin/offsite, with the mounted config and routes. Arguments are Offsite's own (default: run).
 set -eu
 APP_HOME=${OFFSITE_HOME:-/opt/offsite}
 CONFIG_DIR=${OFFSITE_CONFIG_DIR:-/config}
 ROUTES_DIR=${OFFSITE_ROUTES_DIR:-/routes}
+# these name the image's folders, not settings: Offsite does not see them
+unset OFFSITE_HOME OFFSITE_CONFIG_DIR OFFSITE_ROUTES_DIR
 
 [ -d "$ROUTES_DIR" ] && [ -n "$(ls -A "$ROUTES_DIR" 2>/dev/null)" ] || ROUTES_DIR="$APP_HOME/routes"
 if [ ! -f "$CONFIG_DIR/application.properties" ]; then
   echo "offsite: no $CONFIG_DIR/application.properties; using the defaults (mount a config volume to change them)" >&2
-  CONFIG_ARGS=""
 else
-  CONFIG_ARGS="--config $CONFIG_DIR/application.properties"
+  set -- --config "$CONFIG_DIR/application.properties" "$@"
 fi
 
-# the data directory must be writable by this user: reports, hash cache, activity log live there
+# the data directory must be writable by this user: reports, hash cache, activity log, class-data archive live there
 DATA_DIR=${OFFSITE_DATA_DIR:-/data}
-if ! mkdir -p "$DATA_DIR" 2>/dev/null || ! [ -w "$DATA_DIR" ]; then
+if ! mkdir -p "$DATA_DIR/tmp" 2>/dev/null || ! [ -w "$DATA_DIR" ]; then
   echo "offsite: $DATA_DIR is not writable by uid $(id -u): mount a data volume it can write to" >&2
   exit 2
 fi
+# offsite.data.dir, and the launcher's class-data archive beside the state (docs/benchmarks.md, Start-up)
+export OFFSITE_DATA_DIR="$DATA_DIR"
+export OFFSITE_CDS_DIR="${OFFSITE_CDS_DIR:-$DATA_DIR/cds}"
+# Nothing written outside the data volume (the image runs with a read-only root too): temporary files (zstd's native
+# library, spooled streams) go under it, and the JVM keeps its performance counters in memory instead of
+# /tmp/hsperfdata_offsite (jcmd and jstack still attach). The user's JAVA_OPTS come last and win.
+export JAVA_OPTS="-Djava.io.tmpdir=$DATA_DIR/tmp -XX:+PerfDisableSharedMem ${JAVA_OPTS:-}"
 
 # Offsite reads routes/*.yaml relative to its working directory: run it from the folder holding the chosen one
 case "$ROUTES_DIR" in
   */routes) cd "$(dirname "$ROUTES_DIR")" ;;
   *) echo "offsite: the routes folder must be named routes, got $ROUTES_DIR" >&2; exit 2 ;;
 esac
-# Class-data sharing (docs/benchmarks.md): a JVM that maps an archive of the classes a command loads starts about
-# 0.6 s sooner. One-shot commands (sync, image, status, ...) get one archive per command from Offsite's own launcher,
-# kept under $DATA_DIR/cds/offsite; `run`, the default, records its archive here on its first start and maps it
-# later. The JVM ignores an archive another JDK made; OFFSITE_CDS=false turns all this off. -Xlog:cds*=off keeps the
-# JVM's CDS notes out of the commands' output.
-COMMAND=run
-for arg in "$@"; do case "$arg" in -*) ;; *) COMMAND=$arg; break ;; esac; done
-CDS_ARGS=""
-if [ "${OFFSITE_CDS:-true}" = true ] && mkdir -p "$DATA_DIR/cds"; then
-  if [ "$COMMAND" = run ]; then
-    CDS_ARCHIVE="$DATA_DIR/cds/offsite-$(cksum < "$APP_HOME/offsite.jar" | cut -d' ' -f1)-run.jsa"
-    if [ -f "$CDS_ARCHIVE" ]; then
-      CDS_ARGS="-XX:SharedArchiveFile=$CDS_ARCHIVE -Xlog:cds*=off"
-    else
-      rm -f "$DATA_DIR"/cds/offsite-*.jsa
-      CDS_ARGS="-XX:ArchiveClassesAtExit=$CDS_ARCHIVE -Xlog:cds*=off"
-    fi
-  else
-    export XDG_CACHE_HOME="$DATA_DIR/cds"
-  fi
-fi
-exec java ${JAVA_OPTS:-} $CDS_ARGS -Doffsite.data.dir="$DATA_DIR" -jar "$APP_HOME/offsite.jar" $CONFIG_ARGS "$@"
+exec "$APP_HOME/bin/offsite" "$@"

@@ -13,7 +13,10 @@ import offsite.testing.TestS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The container's entrypoint, run directly on the packaged jar (after `mvn package`), as the image runs it. */
+/**
+ * The container's entrypoint, run directly on the files the Dockerfile copies (after `mvn package`); the image itself is
+ * built and run by docker/test-image.sh.
+ */
 class EntrypointIT {
 
     @TempDir
@@ -34,12 +37,17 @@ class EntrypointIT {
         assertThat(first).startsWith("OK: mirror up to date: 1 file(s) uploaded");
         assertThat(dir.resolve("data/reports/sync-latest.json")).exists();
 
-        // the first run left the sync command's class-data archive in the data volume; the next one maps it, its
-        // output as clean as before
-        try (var archives = Files.list(dir.resolve("data/cds/offsite"))) {
-            assertThat(archives.map(p -> p.getFileName().toString())).singleElement().asString().endsWith("-sync.jsa");
-        }
+        // the first run recorded the launcher's class-data archive in the data volume; the next one makes it the archive
+        // and maps it, its output as clean as before
+        assertThat(cds()).singleElement().asString().endsWith(".recording");
         assertThat(entrypoint(home, s3, config, "sync")).startsWith("OK: mirror up to date, nothing to send");
+        assertThat(cds()).singleElement().asString().endsWith(".jsa");
+    }
+
+    private List<String> cds() throws IOException {
+        try (var archives = Files.list(dir.resolve("data/cds"))) {
+            return archives.map(p -> p.getFileName().toString()).toList();
+        }
     }
 
     /** Runs the image's entrypoint (laid out from the Dockerfile) with the given command; returns its standard output. */
@@ -59,11 +67,11 @@ class EntrypointIT {
         return out;
     }
 
-    /** What `docker build` would not check here (no engine on this machine): the image's shape and promises. */
+    /** The promises README makes of the image, read off the Dockerfile (docker/test-image.sh builds and runs it). */
     @Test
     void the_dockerfile_runs_non_root_with_the_volumes_port_and_health_check_the_readme_promises() throws Exception {
         List<String> lines = instructions();
-        assertThat(lines).anyMatch(l -> l.matches("FROM eclipse-temurin:17-jre.*"));
+        assertThat(lines).contains("ARG BASE=eclipse-temurin:17-jre", "FROM ${BASE}");
         assertThat(lines).filteredOn(l -> l.startsWith("USER ")).singleElement().isNotIn("USER root", "USER 0");
         assertThat(lines).filteredOn(l -> l.startsWith("VOLUME ")).singleElement().asString()
                 .contains("\"/config\"", "\"/routes\"", "\"/keys\"", "\"/data\"", "\"/backup\"");
@@ -73,9 +81,12 @@ class EntrypointIT {
             }
         }.getProperty("offsite.http.port");
         assertThat(lines).contains("EXPOSE " + port);
-        assertThat(lines).anyMatch(l -> l.startsWith("HEALTHCHECK ") && l.contains("http://127.0.0.1:" + port + "/observe/health"));
+        assertThat(lines).anyMatch(l -> l.startsWith("HEALTHCHECK ") && l.contains("/opt/offsite/healthcheck.sh"));
+        assertThat(Files.readString(Path.of("docker/healthcheck.sh"))).contains("http://127.0.0.1:${OFFSITE_HTTP_PORT:-" + port + "}/observe/health");
         assertThat(lines).contains("ENTRYPOINT [\"/opt/offsite/entrypoint.sh\"]");
-        assertThat(Files.isExecutable(Path.of("docker/entrypoint.sh"))).as("COPY keeps the mode: the entrypoint must be executable").isTrue();
+        for (String script : List.of("docker/entrypoint.sh", "docker/healthcheck.sh", "bin/offsite")) {
+            assertThat(Files.isExecutable(Path.of(script))).as("COPY keeps the mode: " + script + " must be executable").isTrue();
+        }
         String readme = Files.readString(Path.of("README.md"));
         for (String volume : List.of(":/config", ":/routes", ":/keys", ":/data", ":/backup")) {
             assertThat(readme).as("README's docker run mounts " + volume).contains(volume);
@@ -96,22 +107,29 @@ class EntrypointIT {
                 continue;
             }
             String[] parts = line.split("\\s+");
-            Path from = Path.of(parts[1]);
-            Path to = root.resolve(parts[2].substring(1));
-            assertThat(from).as("the Dockerfile copies " + from + ", which the build must make").exists();
-            if (Files.isDirectory(from)) {
-                try (var files = Files.walk(from)) {
-                    for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        Path target = to.resolve(from.relativize(f).toString());
-                        Files.createDirectories(target.getParent());
-                        Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            } else {
-                Files.createDirectories(to.getParent());
-                Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            String target = parts[parts.length - 1];
+            for (int i = 1; i < parts.length - 1; i++) {
+                copy(Path.of(parts[i]), root.resolve(target.substring(1)), target.endsWith("/") && parts.length > 3);
             }
         }
         return root;
+    }
+
+    /** COPY from to: into the folder to when it names several sources, else to that name. */
+    private static void copy(Path from, Path to, boolean into) throws IOException {
+        Path target = into ? to.resolve(from.getFileName().toString()) : to;
+        assertThat(from).as("the Dockerfile copies " + from + ", which the build must make").exists();
+        if (Files.isDirectory(from)) {
+            try (var files = Files.walk(from)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path each = target.resolve(from.relativize(f).toString());
+                    Files.createDirectories(each.getParent());
+                    Files.copy(f, each, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } else {
+            Files.createDirectories(target.getParent());
+            Files.copy(from, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
     }
 }
