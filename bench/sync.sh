@@ -4,10 +4,10 @@
 # sixteen (16 x 128 MiB, 4 streams), quiet (1,000 unchanged chunks: planning time, bytes hashed/sent),
 # etag (local ETag throughput against md5sum), groom (100 x 8 MiB mirrored, then 10% deleted, 10% rewritten,
 # 5% added: the groom night's sync). Needs: mvn package done; installs rclone and awscli if missing.
-# Offsite runs as `java -jar`, which maps the class-data archive its first (untimed) run records; the figure in
-# brackets is the same run with OFFSITE_CDS=false, a JVM started cold. Before each timed run the page cache's dirty
-# pages are written out (`sync`), and the tools take turns at going first.
-# OFFSITE_JAVA_OPTS: extra JVM options for Offsite in the mirror cases.
+# Offsite runs through bin/offsite, as users run it: it maps the class-data archive its first (untimed) run records;
+# the figure in brackets is the same run with OFFSITE_CDS=false, a JVM started cold. Before each timed run the page
+# cache's dirty pages are written out (`sync`), and the tools take turns at going first.
+# OFFSITE_JAVA_OPTS: JAVA_OPTS for Offsite in the mirror cases.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-3}; shift || true
@@ -18,6 +18,7 @@ command -v rclone >/dev/null && [ -x /usr/bin/aws ] || { apt-get update -qq && a
 [ -f "$ROOT/target/offsite.jar" ] || (cd "$ROOT" && mvn -q -B package -DskipTests)
 PID=$("$ROOT/bench/s3proxy.sh" $PORT "$W/blobs" | head -1)
 trap 'kill $PID 2>/dev/null; rm -rf "$W"' EXIT
+export OFFSITE_CDS_DIR="$W/cds" # a first run records the archive, as on a machine new to this build
 unset AWS_CA_BUNDLE
 export RCLONE_CONFIG_B_TYPE=s3 RCLONE_CONFIG_B_PROVIDER=Other RCLONE_CONFIG_B_ACCESS_KEY_ID=bench \
   RCLONE_CONFIG_B_SECRET_ACCESS_KEY=benchsecret RCLONE_CONFIG_B_ENDPOINT=http://127.0.0.1:$PORT RCLONE_CONFIG_B_REGION=us-east-1
@@ -32,14 +33,14 @@ secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); ec
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 timed() { sync; sleep 1; secs "$@"; } # dirty pages of the run before are written out first, not during this one
-offsite() { java ${OFFSITE_JAVA_OPTS:-} -jar "$ROOT/target/offsite.jar" --config "$@" sync; }
+offsite() { JAVA_OPTS="${OFFSITE_JAVA_OPTS:-}" "$ROOT/bin/offsite" --config "$@" sync; }
 
 mirror_case() { # name dir
   local name=$1 dir=$2 o=() c=() r=() a=()
   # untimed: warms S3Proxy's JIT up for every tool and lets Offsite record its class-data archive, as its first run
-  # on a machine does once (~/.cache/offsite, about 5 s longer that one time)
+  # on a machine does once (a few seconds longer that one time); the next launch verifies it and makes it the archive
   rclone mkdir "b:$name-warm-r" 2>/dev/null; rclone sync --transfers 4 "$dir" "b:$name-warm-r" 2>/dev/null
-  offsite "$(offsite_conf "$dir" "$name-warm-o")" >/dev/null 2>&1
+  offsite "$(offsite_conf "$dir" "$name-warm-o")" >/dev/null 2>&1; "$ROOT/bin/offsite" --version >/dev/null
   rclone purge "b:$name-warm-r" 2>/dev/null; rclone purge "b:$name-warm-o" 2>/dev/null
   for run in $(seq 1 "$RUNS"); do
     local b=$name$run; rclone mkdir "b:$b-r" 2>/dev/null; $AWS s3 mb "s3://$b-a" >/dev/null
@@ -70,10 +71,10 @@ for c in $CASES; do
     sixteen) make_set "$W/sixteen" 16 $((128 << 20)); mirror_case sixteen "$W/sixteen"; rm -rf "$W/sixteen" ;;
     quiet)
       make_set "$W/quiet" 1000 65536; conf=$(offsite_conf "$W/quiet" quiet)
-      java -jar "$ROOT/target/offsite.jar" --config "$conf" sync >/dev/null 2>&1
+      offsite "$conf" >/dev/null 2>&1
       p=(); other=()
       for run in $(seq 1 "$RUNS"); do
-        java -jar "$ROOT/target/offsite.jar" --config "$conf" sync > "$W/quiet.out" 2>/dev/null
+        offsite "$conf" > "$W/quiet.out" 2>/dev/null
         p+=("$(grep -oE 'planned in [0-9.]+s' "$W/quiet.out" | grep -oE '[0-9.]+')")
         # anything hashed or sent on a night without changes is a defect: show it
         grep -qE 'hashed 0 B in all' "$W/quiet.out" && grep -qE 'uploaded +0 files' "$W/quiet.out" || other+=("run $run: $(grep -E 'hashed|uploaded  ' "$W/quiet.out" | tr -s ' ' | tr '\n' ';')")
@@ -86,12 +87,12 @@ for c in $CASES; do
         d="$W/groom$run"; make_set "$d" 100 $((8 << 20)); b=groom$run
         rclone mkdir "b:$b-r" 2>/dev/null; $AWS s3 mb "s3://$b-a" >/dev/null
         conf=$(offsite_conf "$d" "$b-o"); printf '%s\n' offsite.sync.delete=true offsite.sync.stable-for=0s >> "$conf"
-        java -jar "$ROOT/target/offsite.jar" --config "$conf" sync >/dev/null 2>&1
+        offsite "$conf" >/dev/null 2>&1
         rclone sync --transfers 4 "$d" "b:$b-r" 2>/dev/null; $AWS s3 sync --delete "$d" "s3://$b-a" >/dev/null
         rm "$d"/chunk{1..10}.rdb
         for i in $(seq 11 20); do head -c $((8 << 20)) /dev/urandom > "$d/chunk$i.rdb"; done
         for i in $(seq 101 105); do head -c $((8 << 20)) /dev/urandom > "$d/chunk$i.rdb"; done
-        s=$(date +%s.%N); java -jar "$ROOT/target/offsite.jar" --config "$conf" sync > "$W/groom.out" 2>/dev/null; e=$(date +%s.%N)
+        s=$(date +%s.%N); offsite "$conf" > "$W/groom.out" 2>/dev/null; e=$(date +%s.%N)
         o+=("$(echo "$e - $s" | bc)"); sent+=("$(grep -oE 'sent [0-9.]+ [KMG]iB' "$W/groom.out" | head -1)")
         r+=("$(secs rclone sync --transfers 4 "$d" "b:$b-r")")
         a+=("$(secs $AWS s3 sync --delete "$d" "s3://$b-a")")
