@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -103,6 +104,8 @@ public final class S3Bucket implements Bucket {
         try {
             s3.createBucket(b -> b.bucket(name()));
             return null;
+        } catch (BucketAlreadyOwnedByYouException e) {
+            return null; // another check of ours created it meanwhile (run's first pass and the health check race)
         } catch (RuntimeException e) {
             return "cannot create bucket '" + name() + "': " + S3Errors.explain(e, settings);
         }
