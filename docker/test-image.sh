@@ -7,7 +7,8 @@
 #   - the process is the image's non-root USER, one JVM (the entrypoint's process itself, no child)
 #   - SIGTERM to that process during an upload under a bandwidth cap ends it within 10 s (docker stop's timeout), and
 #     the report says the pass was stopped
-#   - a one-shot `sync` of the /backup volume with no status-page settings mirrors it, resuming the stopped upload
+#   - a one-shot `sync` of the /backup volume with no status-page settings mirrors it, resuming the stopped upload,
+#     and mails its report (to an SMTP sink on 127.0.0.1)
 #   - without an endpoint, Offsite says the embedded S3 server is not in the image
 #   - the launcher's class-data archive (recorded by the sync) is one file under /data/cds; nothing was written
 #     outside /data
@@ -34,10 +35,11 @@ done
 
 W=$(mktemp -d /tmp/offsite-image.XXXXXX)
 MOUNTS=()
-CTR= JVM= S3PID=
+CTR= JVM= S3PID= SMTPPID=
 cleanup() {
   [ -n "$JVM" ] && kill -9 "$JVM" 2> /dev/null || true
   [ -n "$S3PID" ] && kill "$S3PID" 2> /dev/null || true
+  [ -n "$SMTPPID" ] && kill "$SMTPPID" 2> /dev/null || true
   local i busy=
   for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
     umount "${MOUNTS[i]}" 2> /dev/null || umount -l "${MOUNTS[i]}" 2> /dev/null || busy=${MOUNTS[i]}
@@ -203,8 +205,37 @@ check "the report says the pass was stopped, its upload left for the next window
 check "the HEALTHCHECK fails once the process is gone" unhealthy "${RUN_ENV[@]}"
 
 # ---------------------------------------------------------------- a one-shot sync with no status-page settings
+# and its report mailed (offsite.notify.mail.*) to a one-message SMTP sink on 127.0.0.1: the mail libraries are there
+SMTP_PORT=$(free_port)
+python3 - "$SMTP_PORT" "$W/mail.txt" << 'PY' &
+import socket, sys
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(1)
+client, _ = server.accept()
+lines = client.makefile("rb")
+client.sendall(b"220 sink\r\n")
+message = b""
+for line in lines:
+    command = line.strip().upper()
+    if command.startswith(b"DATA"):
+        client.sendall(b"354 go on\r\n")
+        for body in lines:
+            if body.rstrip(b"\r\n") == b".":
+                break
+            message += body
+        open(sys.argv[2], "wb").write(message)
+    if command.startswith(b"QUIT"):
+        client.sendall(b"221 bye\r\n")
+        break
+    client.sendall(b"250 ok\r\n")
+PY
+SMTPPID=$!
+MAIL_ENV=(OFFSITE_NOTIFY_MAIL_HOST=127.0.0.1 OFFSITE_NOTIFY_MAIL_PORT="$SMTP_PORT" OFFSITE_NOTIFY_MAIL_TLS=none
+  OFFSITE_NOTIFY_MAIL_FROM=offsite@localhost OFFSITE_NOTIFY_MAIL_TO=admin@localhost)
 sync_rc=0
-(in_image -- sync) > "$W/sync.out" 2> "$W/sync.err" || sync_rc=$?
+(in_image "${MAIL_ENV[@]}" -- sync) > "$W/sync.out" 2> "$W/sync.err" || sync_rc=$?
 check "sync with the image's OFFSITE_HTTP_HOST=0.0.0.0 and no page password exits 0" test "$sync_rc" = 0
 resumed() { grep -qE '^OK: mirror up to date' "$W/sync.out" && grep -qE 'resumed [1-9]' "$W/sync.out"; }
 check "its report is OK and resumed the stopped upload from its stored parts" resumed
@@ -213,6 +244,8 @@ mirrored() {
   for f in "$V/backup"/*; do cmp -s "$f" "$W/blobs/$BUCKET/sets/$(basename "$f")" || return 1; done
 }
 check "the bucket holds every file of /backup, byte for byte" mirrored
+mailed() { grep -q '^Subject: .*OK: mirror up to date' "$W/mail.txt" 2> /dev/null; }
+check "the report reached the SMTP server by mail" wait_for 60 mailed
 
 # ---------------------------------------------------------------- no endpoint: no demo in this image
 demo_rc=0
