@@ -41,6 +41,7 @@ public final class S3ClientFactory {
                 .retryStrategy(RetryMode.STANDARD)
                 .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()).retryOnException(S3ClientFactory::answerCutShort))
                 .apiCallAttemptTimeout(Duration.ofMinutes(30));
+        override.addExecutionInterceptor(new SmallBodiesWithoutContinue());
         for (ExecutionInterceptor interceptor : interceptors) {
             override.addExecutionInterceptor(interceptor);
         }
