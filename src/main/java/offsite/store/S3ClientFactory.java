@@ -66,6 +66,10 @@ public final class S3ClientFactory {
                 .overrideConfiguration(override.build());
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
+            if (settings.pathStyle()) {
+                PathStyleEndpoint direct = new PathStyleEndpoint(settings.endpoint(), settings.region());
+                builder.endpointProvider(direct).authSchemeProvider(direct);
+            }
         }
         if (!settings.signPayload()) {
             builder.putAuthScheme(new UnsignedPayloadSigning());
