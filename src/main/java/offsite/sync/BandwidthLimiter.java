@@ -12,6 +12,9 @@ public final class BandwidthLimiter {
     private final BandwidthSchedule schedule;
     private final Clock clock;
     private long nextFreeNanos = System.nanoTime();
+    /** The rate in force, looked up at most once a second: a body is read 4 KiB at a time, and every read asks. */
+    private volatile long rate;
+    private volatile long rateCheckedNanos = System.nanoTime() - 2_000_000_000L;
 
     public BandwidthLimiter(BandwidthSchedule schedule, Clock clock) {
         this.schedule = schedule;
@@ -22,9 +25,18 @@ public final class BandwidthLimiter {
         return schedule.rateAt(LocalTime.now(clock));
     }
 
+    private long rateNow() {
+        long now = System.nanoTime();
+        if (now - rateCheckedNanos > 1_000_000_000L) {
+            rate = currentRate();
+            rateCheckedNanos = now;
+        }
+        return rate;
+    }
+
     /** Blocks until the given number of bytes may be sent. */
     public void acquire(int bytes) throws InterruptedException {
-        long rate = currentRate();
+        long rate = rateNow();
         if (rate <= 0 || bytes <= 0) {
             return;
         }

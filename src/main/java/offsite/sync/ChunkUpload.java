@@ -1,5 +1,6 @@
 package offsite.sync;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -37,6 +38,12 @@ public final class ChunkUpload {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkUpload.class);
 
+    /** Uploads of at least this size are logged at INFO, smaller ones at DEBUG. */
+    static final long LOGGED_SIZE = 1L << 20;
+
+    /** The read-ahead of a body, in bytes. */
+    static final int READ_AHEAD = 256 * 1024;
+
     private final Bucket s3;
     private final UploadShape shape;
     private final HashCache hashes;
@@ -71,8 +78,13 @@ public final class ChunkUpload {
         String key = PrintableName.of(outcome.key());
         switch (outcome.status()) {
             case FAILED -> LOG.warn("upload of {} failed: {}", key, outcome.message());
-            case UPLOADED, RESUMED -> LOG.info("uploaded {} ({} bytes sent{})", key, outcome.sent(),
-                    outcome.reused() > 0 ? ", " + outcome.reused() + " resumed" : "");
+            case UPLOADED, RESUMED -> {
+                // a line per chunk; small files (catalogs, a set of thousands) are counted in the report, logged at DEBUG
+                if (outcome.size() >= LOGGED_SIZE || LOG.isDebugEnabled()) {
+                    LOG.atLevel(outcome.size() >= LOGGED_SIZE ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+                            .log("uploaded {} ({} bytes sent{})", key, outcome.sent(), outcome.reused() > 0 ? ", " + outcome.reused() + " resumed" : "");
+                }
+            }
             case VANISHED -> LOG.warn("{}: {}", key, outcome.message());
             default -> LOG.info("{} {}: {}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), key, outcome.message());
         }
@@ -388,7 +400,10 @@ public final class ChunkUpload {
         return new Bucket.Body(length, () -> {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(offset);
-            InputStream range = BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel)).setMaxCount(length).get();
+            // the HTTP client reads 4 KiB at a time: a read-ahead buffer makes that one file read per 256 KiB
+            InputStream range = BoundedInputStream.builder().setInputStream(new BufferedInputStream(Channels.newInputStream(channel),
+                    (int) Math.max(8192, Math.min(READ_AHEAD, length))))
+                    .setMaxCount(length).get();
             if (hashPassFirst && opened.incrementAndGet() % 2 == 1) {
                 return range; // the signing pass of an attempt: local only
             }
