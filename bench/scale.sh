@@ -48,7 +48,6 @@ timed() {
   /usr/bin/time -f '%e %M' -o "$W/time" "$@" > "$out" 2>&1 || true
   awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$W/time"
 }
-offsite() { $OFFSITE --config "$1" sync; }
 
 for n in $SIZES; do
   make_set "$W/set$n" "$n"
@@ -58,14 +57,14 @@ for n in $SIZES; do
     order="offsite rclone"; [ $((run % 2)) -eq 0 ] && order="rclone offsite"
     for t in $order; do # the first mirror
       case $t in
-        offsite) read -r s m < <(timed "$W/first.out" offsite "$co"); of+=("$s"); ofm+=("$m") ;;
+        offsite) read -r s m < <(timed "$W/first.out" $OFFSITE --config "$co" sync); of+=("$s"); ofm+=("$m") ;;
         rclone) read -r s m < <(timed "$W/rfirst.out" rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/set$n" "b:$b-r"); rf+=("$s"); rfm+=("$m") ;;
       esac
     done
     grep -q '^OK' "$W/first.out" || { echo "offsite's first mirror did not end OK:" >&2; head -5 "$W/first.out" >&2; }
     for t in $order; do # the night with no change
       case $t in
-        offsite) read -r s m < <(timed "$W/quiet.out" offsite "$co"); oq+=("$s"); oqm+=("$m")
+        offsite) read -r s m < <(timed "$W/quiet.out" $OFFSITE --config "$co" sync); oq+=("$s"); oqm+=("$m")
           plan+=("$(grep -oE 'planned in [0-9.]+s' "$W/quiet.out" | grep -oE '[0-9.]+' || echo '?')") ;;
         rclone) read -r s m < <(timed "$W/rquiet.out" rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/set$n" "b:$b-r"); rq+=("$s"); rqm+=("$m") ;;
       esac
