@@ -3,29 +3,35 @@ package offsite.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import offsite.files.DiskFull;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import offsite.image.DataExtents.Extent;
 
 /**
- * Extracts a tar into a directory safely: no absolute names, no ".." segment, and nothing written through a
- * symlink (one already there or one the archive made, wherever it points: stricter than "outside"). Symlink
- * targets are kept as they are, never followed. Keeps full modes (setuid, setgid, sticky), mtimes (directories'
- * after their contents), symlinks, and owners when run as root. Later entries replace earlier files, so a secret
- * archive laid over a base gives back the originals. The stream is read to its end (an encrypted source checks
- * its integrity there).
+ * Extracts a tar into a directory safely: no absolute names, no ".." segment, nothing written through a symlink
+ * (one already there or one the archive made, wherever it points: stricter than "outside"), and no hard link to
+ * a name outside or through a symlink. Symlink targets are kept as they are, never followed. Keeps what a system
+ * needs to run: full modes (setuid, setgid, sticky), mtimes (directories' after their contents), symlinks, hard
+ * links (one inode), FIFOs, extended attributes (file capabilities, ACLs, user.*; a directory's after its
+ * contents, so that its default ACL is not inherited by what the archive holds), the holes of sparse files, and
+ * when run as root owners and device nodes; not as root, device nodes and security.* or trusted.* attributes are
+ * skipped, as owners are. Later entries replace earlier ones (a file is written beside its name and moved over
+ * it, never into an existing inode), so a secret archive laid over a base gives back the originals. The stream
+ * is read to its end (an encrypted source checks its integrity there).
  */
 public final class ImageExtractor {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    private static final String ACCESS_ACL = "system.posix_acl_access";
+    private static final String DEFAULT_ACL = "system.posix_acl_default";
 
     private ImageExtractor() {
     }
@@ -33,61 +39,157 @@ public final class ImageExtractor {
     public static int extract(InputStream tarStream, Path dir) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         Files.createDirectories(root);
-        record Dir(Path path, int mode, FileTime time) {
+        record Dir(Path path, TarEntry entry) {
         }
         List<Dir> dirs = new ArrayList<>();
         int count = 0;
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
-        for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
-            Path target = safeTarget(root, entry.getName());
-            refuseSymlinkOnTheWay(root, target.getParent(), entry.getName());
+        TarReader tar = new TarReader(tarStream);
+        for (TarEntry entry; (entry = tar.next()) != null; ) {
+            if (entry.isDirectory() && root.resolve(entry.name()).normalize().equals(root)) {
+                continue; // "./": the restore directory itself
+            }
+            Path target = safeTarget(root, entry.name());
+            refuseSymlinkOnTheWay(root, target.getParent(), entry.name());
             Files.createDirectories(target.getParent());
-            if (entry.isDirectory()) {
-                if (Files.isSymbolicLink(target)) {
-                    throw new IOException("tar entry " + entry.getName() + " would write through the symlink " + target + ": refused");
+            switch (entry.type()) {
+                case TarEntry.DIRECTORY -> {
+                    if (Files.isSymbolicLink(target)) {
+                        throw new IOException("tar entry " + entry.name() + " would write through the symlink " + target + ": refused");
+                    }
+                    Files.createDirectories(target);
+                    dirs.add(new Dir(target, entry));
                 }
-                Files.createDirectories(target);
-                dirs.add(new Dir(target, entry.getMode() & 07777, FileTime.fromMillis(entry.getModTime().getTime())));
-            } else if (entry.isSymbolicLink()) {
-                Files.deleteIfExists(target);
-                Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-            } else if (entry.isFile()) {
-                if (Files.isSymbolicLink(target)) {
-                    Files.delete(target); // replace the link itself, never write through it
+                case TarEntry.SYMLINK -> {
+                    Files.deleteIfExists(target);
+                    Files.createSymbolicLink(target, Path.of(entry.linkName()));
                 }
-                Path part = target.resolveSibling(target.getFileName() + ".offsite-part");
-                try {
-                    Files.copy(tar, part, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    // the bare OS message names neither the file nor the restore directory
-                    throw DiskFull.is(e, part) ? new IOException("the disk is full: cannot write " + part + " in " + root
-                            + " (" + e.getMessage() + "); make room or restore elsewhere, into an empty directory", e) : e;
+                case TarEntry.FILE -> writeFile(tar.content(), entry, target, root);
+                case TarEntry.HARD_LINK -> {
+                    hardLink(root, entry, target);
+                    count++;
+                    continue; // one inode: its metadata came with the first name
                 }
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-                Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getModTime().getTime()));
-            } else {
-                continue;
+                case TarEntry.FIFO -> {
+                    Files.deleteIfExists(target);
+                    SpecialFiles.fifo(target);
+                }
+                case TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE -> {
+                    if (!ROOT) {
+                        continue; // only root may make device nodes
+                    }
+                    Files.deleteIfExists(target);
+                    SpecialFiles.device(target, entry.type() == TarEntry.CHAR_DEVICE ? FileStatus.S_IFCHR : FileStatus.S_IFBLK,
+                            entry.devMajor(), entry.devMinor());
+                }
+                default -> {
+                    continue; // a kind Offsite never writes (volume labels, GNU multi-volume parts)
+                }
             }
-            if (ROOT) { // owner first: chown clears setuid and setgid
-                Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+            if (ROOT) { // owner first: chown clears setuid, setgid and file capabilities
+                Files.setAttribute(target, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(target, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
             }
-            if (entry.isSymbolicLink()) {
-                Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setTimes(FileTime.fromMillis(entry.getModTime().getTime()), null, null);
-            } else if (!entry.isDirectory()) {
-                Files.setAttribute(target, "unix:mode", entry.getMode() & 07777);
+            if (!entry.isDirectory()) {
+                setXattrs(target, entry); // before the mode: the owner may set user.* only while the file is writable
+                if (entry.type() != TarEntry.SYMLINK) {
+                    Files.setAttribute(target, "unix:mode", entry.mode() & 07777);
+                }
+                FileTimes.setModified(target, entry.mtime());
             }
             count++;
         }
         tarStream.transferTo(OutputStream.nullOutputStream());
-        // directories last, deepest first: writing into one changes its time, and a read-only one takes no file
+        // directories last, deepest first: writing into one changes its time, a read-only one takes no file,
+        // and a default ACL set earlier would be inherited by every file the archive holds
         dirs.sort((a, b) -> b.path().getNameCount() - a.path().getNameCount());
         for (Dir d : dirs) {
-            Files.setAttribute(d.path(), "unix:mode", d.mode());
-            Files.setLastModifiedTime(d.path(), d.time());
+            setXattrs(d.path(), d.entry());
+            Files.setAttribute(d.path(), "unix:mode", d.entry().mode() & 07777);
+            FileTimes.setModified(d.path(), d.entry().mtime());
         }
         return count;
+    }
+
+    /** Writes the data beside the target and moves it over; a sparse file's holes stay holes. */
+    private static void writeFile(InputStream content, TarEntry entry, Path target, Path root) throws IOException {
+        if (Files.isSymbolicLink(target)) {
+            Files.delete(target); // replace the link itself, never write through it
+        }
+        Path part = target.resolveSibling(target.getFileName() + ".offsite-part");
+        try {
+            if (entry.isSparse()) {
+                writeExtents(content, entry, part);
+            } else {
+                Files.copy(content, part, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // the bare OS message names neither the file nor the restore directory
+            throw DiskFull.is(e, part) ? new IOException("the disk is full: cannot write " + part + " in " + root
+                    + " (" + e.getMessage() + "); make room or restore elsewhere, into an empty directory", e) : e;
+        }
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void writeExtents(InputStream content, TarEntry entry, Path part) throws IOException {
+        Files.deleteIfExists(part);
+        byte[] buffer = new byte[1 << 16];
+        try (RandomAccessFile file = new RandomAccessFile(part.toFile(), "rw")) {
+            FileChannel channel = file.getChannel();
+            for (Extent x : entry.sparse()) {
+                long at = x.offset();
+                for (long left = x.length(); left > 0; ) {
+                    int n = content.readNBytes(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n == 0) {
+                        throw new IOException("tar entry " + entry.name() + " ends before its sparse map says");
+                    }
+                    ByteBuffer data = ByteBuffer.wrap(buffer, 0, n);
+                    while (data.hasRemaining()) {
+                        at += channel.write(data, at);
+                    }
+                    left -= n;
+                }
+            }
+            file.setLength(entry.size()); // a trailing hole
+        }
+    }
+
+    private static void hardLink(Path root, TarEntry entry, Path target) throws IOException {
+        Path existing = safeTarget(root, entry.linkName());
+        refuseSymlinkOnTheWay(root, existing.getParent(), entry.name());
+        if (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("tar entry " + entry.name() + " is a hard link to " + entry.linkName()
+                    + ", which is not a file restored before it: refused");
+        }
+        if (existing.equals(target)) {
+            return;
+        }
+        Files.deleteIfExists(target);
+        Files.createLink(target, existing); // link(2) never follows a symlink: at most it links the symlink itself
+    }
+
+    /**
+     * Sets the entry's extended attributes (not as root: those of the owner's namespaces only), and takes away an
+     * ACL the new inode inherited from its directory that the original did not have.
+     */
+    private static void setXattrs(Path target, TarEntry entry) throws IOException {
+        boolean accessAcl = false;
+        boolean defaultAcl = false;
+        for (Xattr x : entry.xattrs()) {
+            accessAcl |= x.name().equals(ACCESS_ACL);
+            defaultAcl |= x.name().equals(DEFAULT_ACL);
+            if (ROOT || !x.privileged()) {
+                Xattrs.write(target, x);
+            }
+        }
+        if (entry.type() == TarEntry.SYMLINK) {
+            return;
+        }
+        if (!accessAcl) {
+            Xattrs.remove(target, ACCESS_ACL);
+        }
+        if (!defaultAcl && entry.isDirectory()) {
+            Xattrs.remove(target, DEFAULT_ACL);
+        }
     }
 
     private static Path safeTarget(Path root, String name) throws IOException {

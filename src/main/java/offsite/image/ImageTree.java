@@ -4,27 +4,32 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
+import offsite.image.DataExtents.Extent;
 
 /**
- * Writes a deterministic POSIX tar of a {@link TreeSelection}: entries sorted by name in byte order (the absolute
- * path without its leading "/"), directories included, headers as {@link TarHeaders} makes them, long names and
- * big numbers in PAX records (commons-compress writes them from a HashMap: the same keys, the same order), file
- * contents streamed. The base holds every entry with the secret files scrubbed; the secret tar holds only the
- * secret files, unscrubbed, with their directories. Hard links are stored as separate files.
+ * Writes a deterministic POSIX tar of a {@link TreeSelection}, as GNU tar's {@code --format=posix --xattrs --sparse}
+ * would: entries sorted by name in byte order (the absolute path without its leading "/"), directories included,
+ * headers as {@link TarHeaders} makes them. What a restored system needs is kept: extended attributes (file
+ * capabilities, ACLs, user.*), holes of sparse files (only the data extents are stored), hard links (every name
+ * after the first is a link entry), FIFOs and device nodes; sockets are left out. The base holds every entry
+ * with the secret files scrubbed; the secret tar holds only the secret files, unscrubbed, with their directories.
+ * A file is secret when a secret glob matches it or any other name of its inode (so a second hard link never
+ * carries the original content into the base).
  */
 public final class ImageTree {
 
@@ -32,8 +37,12 @@ public final class ImageTree {
      * What a tar holds; changed counts files that changed size or vanished while being read (padded or skipped);
      * wholesale names the secret files no scrub format knows, replaced whole in the base.
      */
-    public record Counts(int entries, int files, int directories, int symlinks, int secrets, long contentBytes, int changed,
-            List<String> wholesale) {
+    public record Counts(int entries, int files, int directories, int symlinks, int hardLinks, int specialFiles, int sparseFiles,
+            int secrets, long contentBytes, int changed, List<String> wholesale) {
+    }
+
+    /** A file's identity, shared by its hard links. */
+    private record Inode(long device, long inode) {
     }
 
     private final TreeSelection selection;
@@ -59,71 +68,156 @@ public final class ImageTree {
     }
 
     public boolean hasSecrets() throws IOException {
-        return !secretNames(TreeWalk.entries(selection.roots(), excludes)).isEmpty();
+        SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
+        return paths.values().stream().anyMatch(p -> secretGlob(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
     }
 
     private Counts write(OutputStream out, boolean secretsOnly) throws IOException {
-        SortedMap<String, Path> entries = TreeWalk.entries(selection.roots(), excludes);
-        Set<String> secretNames = secretNames(entries);
+        SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
+        int changed = 0;
+        Map<String, FileStatus> status = new HashMap<>();
+        for (Map.Entry<String, Path> e : paths.entrySet()) {
+            try {
+                status.put(e.getKey(), FileStatus.of(e.getValue()));
+            } catch (NoSuchFileException gone) {
+                changed++;
+            }
+        }
+        Set<String> secretNames = secretNames(paths, status);
         Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
-        int count = 0, files = 0, dirs = 0, links = 0, secretCount = 0, changed = 0;
+        Map<Inode, String> firstNames = new HashMap<>();
+        Accounts accounts = new Accounts();
+        long position = 0;
+        int count = 0, files = 0, dirs = 0, symlinks = 0, hardLinks = 0, specials = 0, sparseFiles = 0, secretCount = 0;
         List<String> wholesale = new ArrayList<>();
         long bytes = 0;
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
-        for (Map.Entry<String, Path> e : entries.entrySet()) {
-            boolean secret = secretNames.contains(e.getKey());
-            if (secretsOnly && !secret && !secretDirs.contains(e.getKey())) {
+        for (Map.Entry<String, Path> e : paths.entrySet()) {
+            String name = e.getKey();
+            FileStatus st = status.get(name);
+            boolean secret = secretNames.contains(name);
+            if (st == null || st.kind() == FileStatus.S_IFSOCK || secretsOnly && !secret && !secretDirs.contains(name)) {
                 continue;
             }
             Path path = e.getValue();
-            TarArchiveEntry entry;
+            Inode inode = st.hardLinked() ? new Inode(st.device(), st.inode()) : null;
+            String linkTo = inode == null ? null : firstNames.get(inode);
+            boolean scrub = secret && !secretsOnly;
+            TarEntry entry;
             try {
-                entry = TarHeaders.of(e.getKey(), path);
-                if (entry != null && secret && !secretsOnly) {
-                    entry.setSize(scrubbedSize(path));
-                }
+                entry = entry(name, path, st, linkTo, scrub, accounts);
             } catch (NoSuchFileException gone) {
                 changed++;
                 continue;
             }
-            if (entry == null) {
-                continue;
-            }
-            tar.putArchiveEntry(entry);
-            if (entry.getLinkFlag() == TarConstants.LF_NORMAL) { // not isFile(): that holds for symlinks too
-                changed += copy(path, tar, entry.getSize(), secret && !secretsOnly) ? 1 : 0;
-                bytes += entry.getSize();
+            byte[] header = TarHeaders.of(entry);
+            out.write(header);
+            long data = 0;
+            if (entry.isFile()) {
+                data = entry.dataSize();
+                changed += copy(path, entry, out, scrub) ? 1 : 0;
+                out.write(new byte[TarHeaders.padding(data)]);
+                bytes += data;
                 files++;
                 secretCount += secret ? 1 : 0;
-                if (secret && !secretsOnly && PasswordScrubber.formatOf(path).isEmpty()) {
-                    wholesale.add(e.getKey());
+                sparseFiles += entry.isSparse() ? 1 : 0;
+                if (scrub && PasswordScrubber.formatOf(path).isEmpty()) {
+                    wholesale.add(name);
                 }
             }
-            tar.closeArchiveEntry();
+            position += header.length + data + TarHeaders.padding(data);
+            if (inode != null && linkTo == null) {
+                firstNames.put(inode, name);
+            }
             dirs += entry.isDirectory() ? 1 : 0;
-            links += entry.isSymbolicLink() ? 1 : 0;
+            symlinks += entry.type() == TarEntry.SYMLINK ? 1 : 0;
+            hardLinks += entry.type() == TarEntry.HARD_LINK ? 1 : 0;
+            specials += entry.type() == TarEntry.FIFO || entry.type() == TarEntry.CHAR_DEVICE || entry.type() == TarEntry.BLOCK_DEVICE ? 1 : 0;
             count++;
         }
-        tar.finish();
-        tar.flush();
-        return new Counts(count, files, dirs, links, secretCount, bytes, changed, List.copyOf(wholesale));
+        out.write(TarHeaders.end(position));
+        out.flush();
+        return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, changed, List.copyOf(wholesale));
     }
 
-    /** Streams the file's content, scrubbed or not, at exactly the size in its header; true if it changed meanwhile. */
-    private boolean copy(Path path, OutputStream tar, long size, boolean scrub) throws IOException {
+    /** The entry of one path; a later name of an inode already written is a hard link to that first name. */
+    private TarEntry entry(String name, Path path, FileStatus st, String linkTo, boolean scrub, Accounts accounts) throws IOException {
+        char type;
+        String link = "";
+        long size = 0;
+        List<Extent> sparse = null;
+        if (linkTo != null) {
+            type = TarEntry.HARD_LINK;
+            link = linkTo;
+        } else if (st.isSymbolicLink()) {
+            type = TarEntry.SYMLINK;
+            link = Files.readSymbolicLink(path).toString();
+        } else if (st.isDirectory()) {
+            type = TarEntry.DIRECTORY;
+        } else if (st.isRegularFile()) {
+            type = TarEntry.FILE;
+            size = scrub ? scrubbedSize(path) : st.size();
+            if (!scrub && st.mayHaveHoles()) {
+                sparse = DataExtents.of(path, size);
+                if (sparse.size() == 1 && sparse.get(0).offset() == 0 && sparse.get(0).length() == size) {
+                    sparse = null; // allocated whole after all (compressed, or inline data)
+                }
+            }
+        } else if (st.kind() == FileStatus.S_IFIFO) {
+            type = TarEntry.FIFO;
+        } else if (st.kind() == FileStatus.S_IFCHR) {
+            type = TarEntry.CHAR_DEVICE;
+        } else {
+            type = TarEntry.BLOCK_DEVICE;
+        }
+        boolean device = type == TarEntry.CHAR_DEVICE || type == TarEntry.BLOCK_DEVICE;
+        List<Xattr> xattrs = type == TarEntry.HARD_LINK ? List.of() : Xattrs.read(path); // a link shares its first name's
+        return new TarEntry(name, type, st.mode(), st.uid() & 0xffffffffL, st.gid() & 0xffffffffL, accounts.user(st.uid()),
+                accounts.group(st.gid()), st.mtimeSeconds(), size, link, device ? st.rdevMajor() : 0, device ? st.rdevMinor() : 0,
+                xattrs, sparse);
+    }
+
+    /** Streams the file's data, scrubbed or not, at exactly the size in its header; true if it changed meanwhile. */
+    private boolean copy(Path path, TarEntry entry, OutputStream tar, boolean scrub) throws IOException {
+        if (entry.isSparse()) {
+            return copyExtents(path, entry.sparse(), tar);
+        }
         try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
             if (!scrub) {
-                return ExactCopy.copy(in, tar, size);
+                return ExactCopy.copy(in, tar, entry.size());
             }
-            ExactSizeOutput exact = new ExactSizeOutput(tar, size);
+            ExactSizeOutput exact = new ExactSizeOutput(tar, entry.size());
             scrubber.scrub(path, in, exact);
             return exact.finish();
         } catch (NoSuchFileException gone) {
-            return new ExactSizeOutput(tar, size).finish();
+            return new ExactSizeOutput(tar, entry.size()).finish();
         }
+    }
+
+    /** A sparse file's data extents; what a shrunken file no longer holds is written as zeros. */
+    private static boolean copyExtents(Path path, List<Extent> extents, OutputStream tar) throws IOException {
+        boolean changed = false;
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            for (Extent x : extents) {
+                ExactSizeOutput exact = new ExactSizeOutput(tar, x.length());
+                for (long at = x.offset(), end = x.offset() + x.length(); at < end; ) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
+                    int n = in.read(buffer, at);
+                    if (n < 0) {
+                        break;
+                    }
+                    exact.write(buffer.array(), 0, n);
+                    at += n;
+                }
+                changed |= exact.finish();
+            }
+        } catch (NoSuchFileException gone) {
+            for (Extent x : extents) {
+                new ExactSizeOutput(tar, x.length()).finish();
+            }
+            return true;
+        }
+        return changed;
     }
 
     /** A first pass over a secret file: its scrubbed size, for the header. */
@@ -146,10 +240,23 @@ public final class ImageTree {
         return size[0];
     }
 
-    private Set<String> secretNames(SortedMap<String, Path> entries) {
+    private boolean secretGlob(Path path) {
+        return secrets.stream().anyMatch(m -> m.matches(path));
+    }
+
+    /** The regular files a secret glob matches, and every other name of their inodes. */
+    private Set<String> secretNames(SortedMap<String, Path> paths, Map<String, FileStatus> status) {
         Set<String> out = new HashSet<>();
-        entries.forEach((name, path) -> {
-            if (secrets.stream().anyMatch(m -> m.matches(path)) && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        Set<Inode> secretInodes = new HashSet<>();
+        paths.forEach((name, path) -> {
+            FileStatus st = status.get(name);
+            if (st != null && st.isRegularFile() && secretGlob(path)) {
+                out.add(name);
+                secretInodes.add(new Inode(st.device(), st.inode()));
+            }
+        });
+        status.forEach((name, st) -> {
+            if (st.isRegularFile() && st.links() > 1 && secretInodes.contains(new Inode(st.device(), st.inode()))) {
                 out.add(name);
             }
         });

@@ -157,4 +157,30 @@ class BaseAndSecretsRestoreTest {
     private static String latin1(byte[] bytes) {
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
+
+    @Test
+    void another_hard_link_of_a_secret_file_is_scrubbed_too_and_both_names_come_back_as_one_original_inode() throws Exception {
+        Recipients recipients = Recipients.make(dir);
+        Path root = dir.resolve("machine");
+        MachineTree.write(root, MachineTree.NODES);
+        Files.createLink(root.resolve("usr/shadow-copy"), root.resolve("etc/shadow")); // no secret glob names it
+        ImageTree tree = new ImageTree(new TreeSelection(List.of(root), List.of(), MachineTree.secretGlobs(root), List.of()));
+        ByteArrayOutputStream base = new ByteArrayOutputStream();
+        ByteArrayOutputStream secrets = new ByteArrayOutputStream();
+        tree.writeBase(base);
+        tree.writeSecrets(secrets);
+
+        assertThat(latin1(base.toByteArray())).doesNotContain(MachineTree.SHADOW_HASH);
+        Path restored = dir.resolve("restored");
+        ImageExtractor.extract(new ByteArrayInputStream(base.toByteArray()), restored);
+        byte[] archive = Recipients.encrypt(recipients.keysDir(), new ByteArrayInputStream(secrets.toByteArray()));
+        try (InputStream key = Files.newInputStream(recipients.secretB());
+                InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), key, null)) {
+            ImageExtractor.extract(plain, restored);
+        }
+
+        Path inside = restored.resolve(root.toString().substring(1));
+        assertThat(inside.resolve("usr/shadow-copy")).content().contains(MachineTree.SHADOW_HASH);
+        assertThat(Files.getAttribute(inside.resolve("usr/shadow-copy"), "unix:ino")).isEqualTo(Files.getAttribute(inside.resolve("etc/shadow"), "unix:ino"));
+    }
 }

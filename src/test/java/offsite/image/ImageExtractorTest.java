@@ -22,14 +22,18 @@ class ImageExtractorTest {
     @TempDir
     Path dir;
 
-    /** One tar entry as data: a file with content, a directory (name ends in "/"), or a symlink (target set). */
-    record Entry(String name, String content, String target) {
+    /** One tar entry as data: a file with content, a directory (name ends in "/"), a symlink or a hard link (target set). */
+    record Entry(String name, String content, String target, boolean hard) {
         static Entry file(String name, String content) {
-            return new Entry(name, content, null);
+            return new Entry(name, content, null, false);
         }
 
         static Entry link(String name, String target) {
-            return new Entry(name, null, target);
+            return new Entry(name, null, target, false);
+        }
+
+        static Entry hardLink(String name, String target) {
+            return new Entry(name, null, target, true);
         }
     }
 
@@ -46,7 +50,7 @@ class ImageExtractorTest {
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Entry e : entries) {
-                TarArchiveEntry entry = e.target() != null ? new TarArchiveEntry(e.name(), TarConstants.LF_SYMLINK)
+                TarArchiveEntry entry = e.target() != null ? new TarArchiveEntry(e.name(), e.hard() ? TarConstants.LF_LINK : TarConstants.LF_SYMLINK)
                         : new TarArchiveEntry(e.name(), true);
                 if (e.target() != null) {
                     entry.setLinkName(e.target());
@@ -75,7 +79,12 @@ class ImageExtractorTest {
                 new Evil("a directory through a symlink to outside",
                         List.of(Entry.link("link", "{outside}"), Entry.file("link/", null)), "symlink"),
                 new Evil("a deep file through a symlinked parent",
-                        List.of(Entry.file("a/", null), Entry.link("a/b", "{outside}"), Entry.file("a/b/c/evil", "x")), "symlink"));
+                        List.of(Entry.file("a/", null), Entry.link("a/b", "{outside}"), Entry.file("a/b/c/evil", "x")), "symlink"),
+                new Evil("a hard link to a file outside", List.of(Entry.hardLink("h", "../outside/x")), "climbs out"),
+                new Evil("a hard link to an absolute name", List.of(Entry.hardLink("h", "/etc/passwd")), "absolute"),
+                new Evil("a hard link through a symlink", List.of(Entry.link("l", "{outside}"), Entry.hardLink("h", "l/x")), "symlink"),
+                new Evil("a hard link to a name not restored before it", List.of(Entry.hardLink("h", "later"), Entry.file("later", "x")),
+                        "not a file restored before it"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -84,7 +93,7 @@ class ImageExtractorTest {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Path target = dir.resolve("restore");
         List<Entry> entries = evil.entries().stream()
-                .map(e -> e.target() == null ? e : Entry.link(e.name(), e.target().replace("{outside}", outside.toString()))).toList();
+                .map(e -> e.target() == null ? e : new Entry(e.name(), null, e.target().replace("{outside}", outside.toString()), e.hard())).toList();
 
         assertThatThrownBy(() -> ImageExtractor.extract(new ByteArrayInputStream(tar(entries)), target))
                 .hasMessageContaining("refused").hasMessageContaining(evil.message());
@@ -111,5 +120,44 @@ class ImageExtractorTest {
 
         assertThat(Files.readSymbolicLink(target.resolve("etc/passwd-link"))).isEqualTo(Path.of("/etc/passwd"));
         assertThat(Files.readSymbolicLink(target.resolve("up"))).isEqualTo(Path.of("../../x"));
+    }
+
+    /** Issue 15, item 11: a hard link in a tar restored as an empty file. */
+    @Test
+    void an_archive_stock_tar_made_gives_back_hard_links_as_one_inode_holes_and_extended_attributes() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Tools.run(src, null, "sh", "-c", "echo shared > a && ln a b && truncate -s 50M sparse && printf x >> sparse"
+                + " && setfattr -n user.tag -v 0x00ff3d0a a && mkfifo pipe");
+        Path tar = dir.resolve("stock.tar");
+        Tools.run(src, null, "tar", "--format=posix", "--xattrs", "--xattrs-include=*", "--sparse", "-cf", tar.toString(), "a", "b", "sparse", "pipe");
+        Path out = dir.resolve("restore");
+
+        try (var in = Files.newInputStream(tar)) {
+            assertThat(ImageExtractor.extract(in, out)).isEqualTo(4);
+        }
+
+        assertThat(out.resolve("b")).hasContent("shared");
+        assertThat(Files.getAttribute(out.resolve("b"), "unix:ino")).isEqualTo(Files.getAttribute(out.resolve("a"), "unix:ino"));
+        assertThat(Files.getAttribute(out.resolve("a"), "unix:nlink")).isEqualTo(2);
+        assertThat(Files.size(out.resolve("sparse"))).isEqualTo((50L << 20) + 1);
+        assertThat(Tools.run(out, null, "du", "-k", "sparse").split("\\s+")[0]).as("KiB on disk").isEqualTo("4");
+        assertThat(Tools.run(out, null, "getfattr", "-d", "-e", "hex", "a")).contains("user.tag=0x00ff3d0a");
+        assertThat(Tools.run(out, null, "stat", "-c", "%F", "pipe")).isEqualTo("fifo\n");
+    }
+
+    @Test
+    void a_file_laid_again_into_a_directory_with_a_default_acl_keeps_only_its_own_acl() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Tools.run(src, null, "sh", "-c", "mkdir shared && setfacl -d -m u:nobody:rwx shared && echo x > shared/f && setfacl -b shared/f");
+        Tools.run(src, null, "tar", "--format=posix", "--xattrs", "--xattrs-include=*", "--no-recursion", "-cf", "../acl.tar", "shared", "shared/f");
+        byte[] tar = Files.readAllBytes(dir.resolve("acl.tar"));
+        Path out = dir.resolve("restore");
+
+        ImageExtractor.extract(new ByteArrayInputStream(tar), out); // the directory gets its default ACL at the end
+        ImageExtractor.extract(new ByteArrayInputStream(tar), out); // the file is made anew inside it, as a secret archive's are
+
+        assertThat(Tools.run(out, null, "getfacl", "-c", "shared/f")).isEqualTo(Tools.run(src, null, "getfacl", "-c", "shared/f"))
+                .doesNotContain("nobody");
+        assertThat(Tools.run(out, null, "getfacl", "-c", "shared")).contains("default:user:nobody:rwx");
     }
 }
