@@ -8,7 +8,9 @@ import java.io.OutputStream;
 /**
  * Writes the librsync delta that turns the signature's basis into a new file, streaming the new file through an
  * 8 MiB window (larger only for blocks over 4 MiB). Scanning, matching and coalescing follow librsync 2.3's delta.c step by step,
- * so the delta equals {@code rdiff delta}'s byte for byte (smaller when the basis is empty).
+ * so the delta of a whole file equals {@code rdiff delta}'s byte for byte (smaller when the basis is empty). A
+ * {@link Session} builds a delta piece by piece instead: ranges the caller knows to equal the basis become copy
+ * commands without being read, and only the bytes between them are matched against the signature.
  */
 public final class DeltaWriter {
 
@@ -31,9 +33,62 @@ public final class DeltaWriter {
         if (signature.blockCount() == 0) {
             writeLiteralsOnly(newFile, commands);
         } else {
-            new Scan(signature, newFile, commands).run();
+            Scan scan = new Scan(signature, commands);
+            scan.readAll(newFile);
+            scan.endRun();
+            scan.flush();
         }
         commands.end();
+    }
+
+    /** Starts a delta built piece by piece into {@code delta} (flushed by {@link Session#finish}, not closed). */
+    public Session open(OutputStream delta) throws IOException {
+        return new Session(new Scan(signature, new DeltaCommandWriter(new BufferedOutputStream(delta, 1 << 16))));
+    }
+
+    /**
+     * A delta made of the new file's pieces in order: {@link #data()} takes bytes to match against the signature,
+     * {@link #copy} a range of the basis that the caller knows the new file holds next. Copies that continue each
+     * other, or a match just before, become one command. Matching restarts after each copy, so a block is only
+     * found within one run of data.
+     */
+    public static final class Session {
+
+        private final Scan scan;
+        private final OutputStream data;
+
+        private Session(Scan scan) {
+            this.scan = scan;
+            this.data = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    scan.write(b, off, len);
+                }
+            };
+        }
+
+        /** Where the bytes to match go. */
+        public OutputStream data() {
+            return data;
+        }
+
+        /** The next {@code length} bytes of the new file are the basis's from {@code basisOffset}. */
+        public void copy(long basisOffset, long length) throws IOException {
+            scan.endRun();
+            scan.copy(basisOffset, length);
+        }
+
+        /** Ends the delta: what is pending, then END; the output is flushed. */
+        public void finish() throws IOException {
+            scan.endRun();
+            scan.flush();
+            scan.commands.end();
+        }
     }
 
     /** With no basis blocks the delta is the new file as literals (librsync's "slack" delta). */
@@ -45,13 +100,13 @@ public final class DeltaWriter {
     }
 
     /**
-     * One pass over the new file. buf[pending, pos) is a miss not yet written; the weak sum covers
-     * buf[pos, pos + weak.count); after a match pending == pos and the match grows in basisPos/basisLength.
+     * The scan over one run of new data at a time, fed through {@link #write} or {@link #readAll}. buf[pending, pos)
+     * is a miss not yet written; the weak sum covers buf[pos, pos + weak.count); after a match pending == pos and
+     * the match grows in basisPos/basisLength, which outlives the run so that a following copy can extend it.
      */
     private static final class Scan {
 
-        private final InputStream in;
-        private final DeltaCommandWriter commands;
+        final DeltaCommandWriter commands;
         private final BlockIndex index;
         private final StrongSum strong;
         private final RollingChecksum weak;
@@ -63,12 +118,10 @@ public final class DeltaWriter {
         private int pending;
         private int pos;
         private int end;
-        private boolean eof;
         private long basisPos;
         private long basisLength;
 
-        Scan(Signature signature, InputStream in, DeltaCommandWriter commands) {
-            this.in = in;
+        Scan(Signature signature, DeltaCommandWriter commands) {
             this.commands = commands;
             this.index = signature.index();
             this.strong = new StrongSum(signature.parameters().kind());
@@ -84,11 +137,63 @@ public final class DeltaWriter {
                     Math.max(2, Math.min(MAX_LOOKAHEAD_BLOCKS, MAX_LOOKAHEAD / blockLength)));
         }
 
-        void run() throws IOException {
-            fill();
-            scanFullBlocks();
+        /** Reads the stream to its end straight into the window, scanning as it fills. */
+        void readAll(InputStream in) throws IOException {
+            while (true) {
+                if (end == buf.length) {
+                    compact();
+                }
+                int wanted = buf.length - end;
+                int n = in.readNBytes(buf, end, wanted);
+                end += n;
+                scanFullBlocks();
+                if (n < wanted) {
+                    return;
+                }
+            }
+        }
+
+        /** Appends bytes of the run and scans what they allow. */
+        void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (end == buf.length) {
+                    compact();
+                }
+                int n = Math.min(len, buf.length - end);
+                System.arraycopy(b, off, buf, end, n);
+                end += n;
+                off += n;
+                len -= n;
+                scanFullBlocks();
+            }
+        }
+
+        /** The run ends: its last block or less is scanned and its miss written; a match stays open. */
+        void endRun() throws IOException {
             scanTail();
-            flush();
+            if (pos > pending) {
+                commands.literal(buf, pending, pos - pending);
+            }
+            pos = 0;
+            end = 0;
+            pending = 0;
+            weak.reset();
+            lookahead.clear();
+            batch = 2;
+        }
+
+        /** A copy after a run: it extends the open match when it continues it. */
+        void copy(long from, long length) throws IOException {
+            if (length == 0) {
+                return;
+            }
+            if (basisLength > 0 && basisPos + basisLength == from) {
+                basisLength += length;
+            } else {
+                flush();
+                basisPos = from;
+                basisLength = length;
+            }
         }
 
         /**
@@ -98,29 +203,23 @@ public final class DeltaWriter {
         private void scanFullBlocks() throws IOException {
             final int bl = blockLength;
             final byte[] b = buf;
-            while (true) {
-                while (pos + bl < end) {
-                    int block;
-                    if (weak.count == 0) {
-                        block = matchAhead();
-                        if (block < 0) {
-                            weak.update(b, pos, bl);
-                        }
-                    } else {
-                        block = index.find(weak.digest(), b, pos, bl, strong);
+            while (pos + bl < end) {
+                int block;
+                if (weak.count == 0) {
+                    block = matchAhead();
+                    if (block < 0) {
+                        weak.update(b, pos, bl);
                     }
-                    if (block >= 0) {
-                        appendMatch((long) block * bl, bl);
-                        weak.reset();
-                    } else {
-                        weak.rotate(b[pos] & 0xff, b[pos + bl] & 0xff);
-                        appendMiss();
-                    }
+                } else {
+                    block = index.find(weak.digest(), b, pos, bl, strong);
                 }
-                if (eof) {
-                    return;
+                if (block >= 0) {
+                    appendMatch((long) block * bl, bl);
+                    weak.reset();
+                } else {
+                    weak.rotate(b[pos] & 0xff, b[pos + bl] & 0xff);
+                    appendMiss();
                 }
-                fill();
             }
         }
 
@@ -179,7 +278,7 @@ public final class DeltaWriter {
         }
 
         /** Writes the match or miss accumulated so far. */
-        private void flush() throws IOException {
+        void flush() throws IOException {
             if (basisLength > 0) {
                 commands.copy(basisPos, basisLength);
                 basisLength = 0;
@@ -189,8 +288,8 @@ public final class DeltaWriter {
             pending = pos;
         }
 
-        /** Moves the unwritten bytes to the front and reads until the window is full or the file ends. */
-        private void fill() throws IOException {
+        /** Moves the unwritten bytes to the front of the full window, making room for more. */
+        private void compact() {
             lookahead.clear();
             if (pending > 0) {
                 System.arraycopy(buf, pending, buf, 0, end - pending);
@@ -198,9 +297,6 @@ public final class DeltaWriter {
                 end -= pending;
                 pending = 0;
             }
-            int n = in.readNBytes(buf, end, buf.length - end);
-            end += n;
-            eof = end < buf.length;
         }
     }
 }
