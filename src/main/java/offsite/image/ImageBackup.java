@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import offsite.delta.DeltaWriter;
 import offsite.files.FileTree;
 import offsite.files.Sha256;
 import offsite.delta.Signature;
@@ -80,6 +79,8 @@ public final class ImageBackup {
         RunStatus status = RunStatus.OK;
         ImageState nextState;
         Path nextSignature;
+        Path nextIndex;
+        String fullReadReason = "";
         Path secretTar;
 
         Run(Instant started, String id, Path work) {
@@ -106,56 +107,114 @@ public final class ImageBackup {
         Run r = new Run(now, ID.format(now), stateDir.resolve("work").resolve(ID.format(now)));
         run = r;
         Files.createDirectories(r.work);
-        Path tar = r.work.resolve("image.tar");
-        MessageDigest sha = Sha256.digest();
         ImageState state = ImageState.load(stateDir.resolve("state.json"));
-        offsite.sync.RunProgress reading = step("reading the tree", state == null ? 0 : state.completeSize()); // the last complete image's size, a fair guess
-        ImageTree.Counts base;
-        try (OutputStream out = counted(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha), reading)) {
-            base = tree.writeBase(out);
-        }
-        for (String name : base.wholesale()) {
-            r.notes.add("secret file /" + name + " is in no format a scrub rule knows: replaced wholesale in the base (\"x\" per line)");
-            r.status = r.status.worst(RunStatus.WARN);
-        }
-        r.imageBytes = Files.size(tar);
-        r.imageSha256 = HexFormat.of().formatHex(sha.digest());
-
         Path signature = stateDir.resolve("complete.sig");
         boolean haveComplete = state != null && Files.exists(signature);
         CompleteImageRule.Decision decision = settings.rule().before(haveComplete, Boolean.TRUE.equals(forceFull),
                 haveComplete ? Instant.parse(state.completeCreated()) : now, now);
-        Path delta = r.work.resolve("delta");
+        String reading = "";
         if (!decision.full()) {
-            offsite.sync.RunProgress deltaStep = step("computing the delta", r.imageBytes);
-            try (InputStream sig = new BufferedInputStream(Files.newInputStream(signature));
-                    InputStream in = counted(new BufferedInputStream(Files.newInputStream(tar), 1 << 16), deltaStep);
-                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(delta), 1 << 16)) {
-                new DeltaWriter(Signature.read(sig)).write(in, out);
-            }
+            Path delta = r.work.resolve("delta");
+            ImageDelta.Result d = delta(r, state, signature, delta);
             r.deltaBytes = Files.size(delta);
             decision = settings.rule().after(r.deltaBytes, state.completeSize(), state.deltasSent());
-        }
-        r.decision = decision.reason();
-        String prefix = settings.prefix() + r.id + "/";
-        if (decision.full()) {
-            r.type = "full";
-            r.uploads.add(compressed(tar, r.work.resolve("full.tar.zst"), prefix + "full.tar.zst", "full"));
-            r.nextSignature = r.work.resolve("complete.sig");
-            try (InputStream in = counted(new BufferedInputStream(Files.newInputStream(tar), 1 << 16), step("signing the complete image", r.imageBytes));
-                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.nextSignature))) {
-                Signature.write(in, SignatureParameters.rdiffDefaults(r.imageBytes), out);
+            if (!decision.full()) {
+                r.type = "diff";
+                r.base = state.completeId();
+                r.imageBytes = d.imageBytes();
+                r.imageSha256 = d.imageSha256();
+                warnWholesale(r, d.counts());
+                r.uploads.add(compressed(delta, r.work.resolve("delta.zst"), settings.prefix() + r.id + "/delta.zst", "delta"));
+                boolean fullRead = d.copiedEntries() == 0;
+                r.nextState = new ImageState(state.completeId(), state.completeSize(), state.completeCreated(), state.deltasSent() + 1,
+                        fullRead ? 0 : state.diffsSinceFullRead() + 1);
+                reading = "; " + d.copiedEntries() + " of " + (d.copiedEntries() + d.matchedEntries()) + " entries ("
+                        + String.format("%,d", d.copiedBytes()) + " bytes) copied from the complete image, the other "
+                        + String.format("%,d", d.matchedBytes()) + " bytes matched against its signature" + r.fullReadReason;
             }
-            r.nextState = new ImageState(r.id, r.imageBytes, now.toString(), 0);
-        } else {
-            r.type = "diff";
-            r.base = state.completeId();
-            r.uploads.add(compressed(delta, r.work.resolve("delta.zst"), prefix + "delta.zst", "delta"));
-            r.nextState = new ImageState(state.completeId(), state.completeSize(), state.completeCreated(), state.deltasSent() + 1);
+            Files.deleteIfExists(delta);
         }
-        Files.deleteIfExists(delta);
+        r.decision = decision.reason() + reading;
+        if (decision.full()) {
+            complete(r, now, state);
+        }
         secrets(r);
+    }
+
+    /**
+     * The delta against the complete image. Entries the index shows unchanged are copied; every entry is matched
+     * instead (a full read) every offsite.image.full-read-every cycles, when the secret globs or scrub rules changed
+     * since the complete image, and when there is no usable index.
+     */
+    private ImageDelta.Result delta(Run r, ImageState state, Path signature, Path delta) throws IOException {
+        Path indexFile = stateDir.resolve("complete.idx");
+        ImageIndex.Reader index = null;
+        try {
+            index = ImageIndex.Reader.open(indexFile);
+            if (index == null) {
+                r.fullReadReason = "; every entry matched: the complete image has no index (made before this version; image --full makes one)";
+            } else if (!index.completeId().equals(state.completeId())) {
+                r.fullReadReason = "; every entry matched: the index is of complete image " + index.completeId() + ", not of " + state.completeId();
+            } else if (!index.fingerprint().equals(tree.fingerprint())) {
+                r.fullReadReason = "; every entry matched: offsite.image.secrets or offsite.image.scrub-rules changed since the complete image";
+            } else if (state.diffsSinceFullRead() + 1 >= settings.fullReadEvery()) {
+                r.fullReadReason = "; every entry matched, as every " + settings.fullReadEvery() + " cycles (offsite.image.full-read-every)";
+            }
+            if (!r.fullReadReason.isEmpty() && index != null) {
+                index.close();
+                index = null;
+            }
+            return deltaPass(state, signature, delta, index);
+        } catch (ImageIndex.Damaged e) {
+            LOG.warn("{}: this cycle matches every entry; the next complete image writes a new index", e.getMessage());
+            r.notes.add(e.getMessage() + ": this cycle matched every entry; the next complete image writes a new index");
+            r.status = r.status.worst(RunStatus.WARN);
+            r.fullReadReason = "; every entry matched: the index of the complete image is damaged";
+            return deltaPass(state, signature, delta, null);
+        } finally {
+            if (index != null) {
+                index.close();
+            }
+        }
+    }
+
+    private ImageDelta.Result deltaPass(ImageState state, Path signature, Path delta, ImageIndex.Reader index) throws IOException {
+        offsite.sync.RunProgress reading = step("reading the tree", state.completeSize()); // the complete image's size, a fair guess
+        try (InputStream sig = new BufferedInputStream(Files.newInputStream(signature));
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(delta), 1 << 16)) {
+            return ImageDelta.write(tree, Signature.read(sig), index, out, reading::add);
+        }
+    }
+
+    /** A complete image: the tar on disk to compress, its signature, and its index for the deltas after it. */
+    private void complete(Run r, Instant now, ImageState state) throws IOException {
+        Path tar = r.work.resolve("image.tar");
+        MessageDigest sha = Sha256.digest();
+        offsite.sync.RunProgress reading = step("reading the tree", state == null ? 0 : state.completeSize()); // the last complete image's size, a fair guess
+        r.nextIndex = r.work.resolve("complete.idx");
+        try (ImageIndex.Writer index = new ImageIndex.Writer(r.nextIndex, r.id, tree.fingerprint());
+                OutputStream out = counted(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha), reading)) {
+            warnWholesale(r, tree.writeBase(out, index));
+        }
+        r.imageBytes = Files.size(tar);
+        r.imageSha256 = HexFormat.of().formatHex(sha.digest());
+        r.type = "full";
+        r.base = null;
+        r.uploads.add(compressed(tar, r.work.resolve("full.tar.zst"), settings.prefix() + r.id + "/full.tar.zst", "full"));
+        r.nextSignature = r.work.resolve("complete.sig");
+        try (InputStream in = counted(new BufferedInputStream(Files.newInputStream(tar), 1 << 16), step("signing the complete image", r.imageBytes));
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.nextSignature))) {
+            Signature.write(in, SignatureParameters.rdiffDefaults(r.imageBytes), out);
+        }
+        r.nextState = new ImageState(r.id, r.imageBytes, now.toString(), 0, 0);
         Files.delete(tar);
+    }
+
+    private static void warnWholesale(Run r, ImageTree.Counts base) {
+        for (String name : base.wholesale()) {
+            r.notes.add("secret file /" + name + " is in no format a scrub rule knows: replaced wholesale in the base (\"x\" per line)");
+            r.status = r.status.worst(RunStatus.WARN);
+        }
     }
 
     /** The backup's current step, for the terminal and the status page; null when no backup runs. */
@@ -273,6 +332,8 @@ public final class ImageBackup {
         Run r = run;
         r.manifestStored = true;
         if (r.nextSignature != null) {
+            // the index names its complete image: one left beside an older state.json by a crash here is not used
+            Files.move(r.nextIndex, stateDir.resolve("complete.idx"), StandardCopyOption.REPLACE_EXISTING);
             Files.move(r.nextSignature, stateDir.resolve("complete.sig"), StandardCopyOption.REPLACE_EXISTING);
         }
         r.nextState.save(stateDir.resolve("state.json"));

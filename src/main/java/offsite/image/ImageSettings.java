@@ -8,7 +8,7 @@ import offsite.retention.RetentionPolicy;
 
 /** The offsite.image.* settings. No roots: the image pipeline is off. */
 public record ImageSettings(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, Path keysDir,
-        String prefix, String cron, CompleteImageRule rule, RetentionPolicy keep, int zstdLevel) {
+        String prefix, String cron, CompleteImageRule rule, RetentionPolicy keep, int zstdLevel, int fullReadEvery) {
 
     public ImageSettings {
         new TreeSelection(roots, excludes, secrets, scrubRules); // refuses a bad root, glob or rule at startup
@@ -17,6 +17,10 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
         }
         if (zstdLevel < 1 || zstdLevel > 19) {
             throw new IllegalArgumentException("offsite.image.zstd-level: " + zstdLevel + " is out of range (expected 1 to 19)");
+        }
+        if (fullReadEvery < 1) {
+            throw new IllegalArgumentException("offsite.image.full-read-every: " + fullReadEvery
+                    + " is out of range (expected a whole number of cycles, 1 or more; 1 matches every entry every cycle)");
         }
     }
 
@@ -43,6 +47,7 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
                 new CompleteImageRule(s.decimal("offsite.image.full-factor", 0.01, 1000),
                         maxAge == null ? null : Settings.parseDuration("offsite.image.full-max-age", maxAge)),
                 RetentionPolicy.parse(s.text("offsite.image.keep")),
-                s.integer("offsite.image.zstd-level", 1, 19));
+                s.integer("offsite.image.zstd-level", 1, 19),
+                s.integer("offsite.image.full-read-every", 1, 100_000));
     }
 }

@@ -8,9 +8,10 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * What the next backup needs to know, kept in the data directory: the current complete image (id, size, time),
- * the deltas sent against it, and, beside it, only that image's rdiff signature (never the image itself).
+ * the deltas sent against it, the diffs since the last one that matched every entry (a full read), and, beside
+ * it, only that image's rdiff signature and layout index (never the image itself).
  */
-public record ImageState(String completeId, long completeSize, String completeCreated, int deltasSent) {
+public record ImageState(String completeId, long completeSize, String completeCreated, int deltasSent, int diffsSinceFullRead) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import offsite.files.Sha256;
 import offsite.image.DataExtents.Extent;
 
 /**
@@ -57,14 +60,34 @@ public final class ImageTree {
         this.scrubber = new PasswordScrubber(selection.scrubRules());
     }
 
+    /** One entry in tar order, ready to write: its header bytes, and the file its data comes from. */
+    record Planned(String name, Path path, FileStatus status, TarEntry entry, byte[] header, boolean secret, boolean scrub) {
+
+        /** Bytes of the entry in the tar: header, data, padding. */
+        long length() {
+            long data = entry.isFile() ? entry.dataSize() : 0;
+            return header.length + data + TarHeaders.padding(data);
+        }
+    }
+
+    /** Takes the entries in tar order; returns true when the entry's file changed while its data was read. */
+    interface EntrySink {
+        boolean accept(Planned entry) throws IOException;
+    }
+
     /** The base image: everything selected, secrets scrubbed. The stream is finished, not closed. */
     public Counts writeBase(OutputStream out) throws IOException {
-        return write(out, false);
+        return writeTar(out, false, null);
+    }
+
+    /** The base image, and its layout in the index (offsets, the files' status, each entry's SHA-256). */
+    Counts writeBase(OutputStream out, ImageIndex.Writer index) throws IOException {
+        return writeTar(out, false, index);
     }
 
     /** The secret archive's tar: the secret files only, as they are, and their directories. */
     public Counts writeSecrets(OutputStream out) throws IOException {
-        return write(out, true);
+        return writeTar(out, true, null);
     }
 
     public boolean hasSecrets() throws IOException {
@@ -72,7 +95,41 @@ public final class ImageTree {
         return paths.values().stream().anyMatch(p -> secretGlob(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
     }
 
-    private Counts write(OutputStream out, boolean secretsOnly) throws IOException {
+    /** The fingerprint of what decides the scrubbed bytes besides the files (see {@link ImageIndex#fingerprint}). */
+    String fingerprint() {
+        return ImageIndex.fingerprint(selection);
+    }
+
+    private Counts writeTar(OutputStream out, boolean secretsOnly, ImageIndex.Writer index) throws IOException {
+        long[] position = {0};
+        MessageDigest entrySha = Sha256.digest();
+        Counts counts = visit(secretsOnly, p -> {
+            OutputStream target = index == null ? out : new DigestOutputStream(out, entrySha);
+            target.write(p.header());
+            boolean changed = writeData(p, target);
+            if (index != null) {
+                index.add(p.name(), position[0], p.length(), p.entry().isFile() ? p.status() : null, entrySha.digest());
+            }
+            position[0] += p.length();
+            return changed;
+        });
+        out.write(TarHeaders.end(position[0]));
+        out.flush();
+        return counts;
+    }
+
+    /** Writes the entry's data, scrubbed or not, and its padding, at exactly the size in its header; true if it changed meanwhile. */
+    boolean writeData(Planned p, OutputStream out) throws IOException {
+        if (!p.entry().isFile()) {
+            return false;
+        }
+        boolean changed = copy(p.path(), p.entry(), out, p.scrub());
+        out.write(new byte[TarHeaders.padding(p.entry().dataSize())]);
+        return changed;
+    }
+
+    /** Hands every entry of the selection to the sink in tar order; the end of the tar is the caller's. */
+    Counts visit(boolean secretsOnly, EntrySink sink) throws IOException {
         SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
         int changed = 0;
         Map<String, FileStatus> status = new HashMap<>();
@@ -87,7 +144,6 @@ public final class ImageTree {
         Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
         Map<Inode, String> firstNames = new HashMap<>();
         Accounts accounts = new Accounts();
-        long position = 0;
         int count = 0, files = 0, dirs = 0, symlinks = 0, hardLinks = 0, specials = 0, sparseFiles = 0, secretCount = 0;
         List<String> wholesale = new ArrayList<>();
         long bytes = 0;
@@ -109,14 +165,12 @@ public final class ImageTree {
                 changed++;
                 continue;
             }
-            byte[] header = TarHeaders.of(entry);
-            out.write(header);
-            long data = 0;
+            changed += sink.accept(new Planned(name, path, st, entry, TarHeaders.of(entry), secret, scrub)) ? 1 : 0;
+            if (inode != null && linkTo == null) {
+                firstNames.put(inode, name);
+            }
             if (entry.isFile()) {
-                data = entry.dataSize();
-                changed += copy(path, entry, out, scrub) ? 1 : 0;
-                out.write(new byte[TarHeaders.padding(data)]);
-                bytes += data;
+                bytes += entry.dataSize();
                 files++;
                 secretCount += secret ? 1 : 0;
                 sparseFiles += entry.isSparse() ? 1 : 0;
@@ -124,18 +178,12 @@ public final class ImageTree {
                     wholesale.add(name);
                 }
             }
-            position += header.length + data + TarHeaders.padding(data);
-            if (inode != null && linkTo == null) {
-                firstNames.put(inode, name);
-            }
             dirs += entry.isDirectory() ? 1 : 0;
             symlinks += entry.type() == TarEntry.SYMLINK ? 1 : 0;
             hardLinks += entry.type() == TarEntry.HARD_LINK ? 1 : 0;
             specials += entry.type() == TarEntry.FIFO || entry.type() == TarEntry.CHAR_DEVICE || entry.type() == TarEntry.BLOCK_DEVICE ? 1 : 0;
             count++;
         }
-        out.write(TarHeaders.end(position));
-        out.flush();
         return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, changed, List.copyOf(wholesale));
     }
 

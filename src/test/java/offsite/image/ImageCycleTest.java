@@ -1,0 +1,116 @@
+package offsite.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import offsite.testing.Gpg;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 17, point 4, through the real `image` command: a diff after a complete image copies what did not change,
+ * except when a full read is due (offsite.image.full-read-every), when the secret globs or scrub rules changed, or
+ * when the complete image's index is missing or damaged; each diff restores to the tree as it was.
+ */
+class ImageCycleTest {
+
+    @TempDir
+    Path dir;
+    Path tree;
+    OffsiteHarness app;
+
+    /** Between a complete image and the diff: settings changed and something done; what the diff's report must say. */
+    record Cycle(String what, Map<String, String> settings, Action between, String status, String said, boolean fullRead) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    interface Action {
+        void apply(Path tree, Path imageState) throws Exception;
+    }
+
+    static Stream<Cycle> cycles() {
+        return Stream.of(
+                new Cycle("a file edited: the rest copied", Map.of(), (t, s) -> Files.writeString(t.resolve("etc/hostname"), "renamed\n"),
+                        "OK", "copied from the complete image", false),
+                new Cycle("a full read due (full-read-every=1)", Map.of("offsite.image.full-read-every", "1"), (t, s) -> { },
+                        "OK", "every entry matched, as every 1 cycles (offsite.image.full-read-every)", true),
+                new Cycle("a scrub rule added: nothing reused", Map.of("offsite.image.scrub-rules", "PIN (\\d+)"), (t, s) -> { },
+                        "OK", "every entry matched: offsite.image.secrets or offsite.image.scrub-rules changed since the complete image", true),
+                new Cycle("the index gone (a complete image from before)", Map.of(), (t, s) -> Files.delete(s.resolve("complete.idx")),
+                        "OK", "every entry matched: the complete image has no index", true),
+                new Cycle("the index of another complete image (a crash between moving it and state.json)", Map.of(), (t, s) -> {
+                    byte[] index = Files.readAllBytes(s.resolve("complete.idx"));
+                    index[8 + 2] ^= 1; // the complete image's id, after magic, version and the id's length
+                    byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(index, index.length - 32));
+                    System.arraycopy(sha, 0, index, index.length - 32, 32);
+                    Files.write(s.resolve("complete.idx"), index);
+                }, "OK", "every entry matched: the index is of complete image 3", true),
+                new Cycle("the index damaged", Map.of(), (t, s) -> {
+                    byte[] index = Files.readAllBytes(s.resolve("complete.idx"));
+                    index[index.length - 40] ^= 1;
+                    Files.write(s.resolve("complete.idx"), index);
+                }, "WARN", "complete.idx is damaged: its content does not match its SHA-256", true));
+    }
+
+    @BeforeEach
+    void machine() throws Exception {
+        app = new OffsiteHarness(dir);
+        tree = Files.createDirectories(dir.resolve("machine"));
+        Files.createDirectories(tree.resolve("etc"));
+        Files.writeString(tree.resolve("etc/hostname"), "excalibur\n");
+        Files.writeString(tree.resolve("etc/vault.conf"), "user=ops\nPIN 4711\n");
+        byte[] big = new byte[2 << 20];
+        new java.util.Random(3).nextBytes(big);
+        Files.write(Files.createDirectories(tree.resolve("srv")).resolve("data.bin"), big);
+        Path keys = Files.createDirectories(dir.resolve("keys"));
+        new Gpg(dir.resolve("gpg")).newKey("Admin <admin@example.org>", keys.resolve("admin.asc"), dir.resolve("admin.sec.asc"));
+        app.set("offsite.image.roots", tree.toString())
+                .set("offsite.image.secrets", tree + "/etc/vault.conf")
+                .set("offsite.image.keys-dir", keys.toString());
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cycles")
+    void a_diff_copies_what_did_not_change_unless_a_full_read_is_due_and_restores_the_tree(Cycle cycle) throws Exception {
+        OffsiteHarness.CommandResult full = app.command("image");
+        assertThat(full.out()).as(full.out()).startsWith("OK: full backup");
+        cycle.settings().forEach(app::set);
+        cycle.between().apply(tree, app.data.resolve("image"));
+
+        OffsiteHarness.CommandResult diff = app.command("image");
+
+        assertThat(diff.out()).as(diff.out()).startsWith(cycle.status() + ": diff backup").contains(cycle.said()).doesNotContain("Exception");
+        if (cycle.fullRead()) {
+            assertThat(diff.out()).contains("; 0 of ");
+        } else {
+            assertThat(diff.out()).doesNotContain("; 0 of ").doesNotContain("every entry matched");
+        }
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString());
+        assertThat(restore.out()).as(restore.out()).startsWith("OK: restored diff backup");
+        Path inside = restored.resolve(tree.toString().substring(1));
+        if (cycle.settings().containsKey("offsite.image.scrub-rules")) {
+            assertThat(inside.resolve("etc/vault.conf")).content().as("scrubbed by the new rule").doesNotContain("4711").contains("PIN x");
+        }
+        Map<String, String> restoredTree = new java.util.TreeMap<>(ImageRouteTest.snapshot(inside));
+        Map<String, String> original = new java.util.TreeMap<>(ImageRouteTest.snapshot(tree));
+        assertThat(restoredTree.remove("etc/vault.conf")).as("the secret file is there, scrubbed").isNotNull();
+        original.remove("etc/vault.conf");
+        assertThat(restoredTree).isEqualTo(original);
+    }
+}
