@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UTFDataFormatException;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -129,6 +130,9 @@ final class ImageIndex {
             } catch (EOFException e) {
                 in.close();
                 throw new Damaged(file + " is truncated: its header is incomplete");
+            } catch (UTFDataFormatException e) {
+                in.close();
+                throw new Damaged(file + " is damaged: its header does not parse");
             } catch (IOException e) {
                 in.close();
                 throw e;
@@ -187,7 +191,11 @@ final class ImageIndex {
                     }
                     return null;
                 }
-                byte[] name = new byte[in.readInt()];
+                int length = in.readInt();
+                if (length < 0 || length > 1 << 20) {
+                    throw new Damaged(file + " is damaged: an entry's name has " + length + " bytes");
+                }
+                byte[] name = new byte[length];
                 in.readFully(name);
                 Entry e = new Entry(new String(name, java.nio.charset.StandardCharsets.UTF_8), in.readLong(), in.readLong(), in.readLong(),
                         in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong(), new byte[32]);
@@ -195,6 +203,8 @@ final class ImageIndex {
                 return e;
             } catch (EOFException e) {
                 throw new Damaged(file + " is truncated: the image index ends inside an entry");
+            } catch (UTFDataFormatException e) {
+                throw new Damaged(file + " is damaged: " + e.getMessage());
             }
         }
 

@@ -129,7 +129,8 @@ class ImageDeltaTest {
                 new Change("a byte of a digest flipped", (t, r) -> t.flip(t.index, -40), 0),
                 new Change("cut short", (t, r) -> Files.write(t.index, java.util.Arrays.copyOf(Files.readAllBytes(t.index),
                         (int) Files.size(t.index) / 2)), 0),
-                new Change("not an index", (t, r) -> Files.writeString(t.index, "garbage"), 0));
+                new Change("not an index", (t, r) -> Files.writeString(t.index, "garbage"), 0),
+                new Change("a header that does not parse (the id's length)", (t, r) -> t.flip(t.index, 8 - (int) Files.size(t.index)), 0));
     }
 
     @ParameterizedTest(name = "{0}")
