@@ -91,6 +91,9 @@ public final class ImageTree {
     }
 
     public boolean hasSecrets() throws IOException {
+        if (secrets.isEmpty()) {
+            return false; // no second walk of the tree when no glob could match
+        }
         SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
         return paths.values().stream().anyMatch(p -> secretGlob(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
     }
