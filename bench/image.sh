@@ -5,8 +5,9 @@
 # Offsite's long-running process (see "resident" below). Prints each run, then per cycle the medians of wall time,
 # CPU time (user + system), bytes uploaded (what the bucket grew by) and max RSS, and Offsite's ratio to restic.
 # Usage: bench/image.sh [runs=5] [TREE_SOURCE=/usr/lib/jvm/java-17-openjdk-amd64] (a JDK: about 260 MiB, 400 entries).
-# Needs mvn package done; installs restic and time if missing. Offsite runs as `java -Xmx256m -jar` with no
-# secrets and no keys, after one untimed run that records its class-data archive (as a second run onwards does).
+# Needs mvn package done; installs restic and time if missing. Offsite runs through bin/offsite with
+# JAVA_OPTS=-Xmx256m, no secrets and no keys, after an untimed run that records its class-data archive (as users'
+# second run onwards maps it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-5}
@@ -26,7 +27,9 @@ mkdir -p "$W/no-keys" "$W/warm"
 echo warm > "$W/warm/file"
 unset AWS_CA_BUNDLE
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=benchsecret RESTIC_PASSWORD=bench
+export OFFSITE_CDS_DIR="$W/cds" # the untimed first run records the archive, as on a machine new to this build
 cd "$ROOT" # Offsite reads routes/ from the working directory
+offsite() { JAVA_OPTS=-Xmx256m "$ROOT/bin/offsite" "$@"; }
 
 offsite_conf() { printf '%s\n' "offsite.s3.endpoint=http://127.0.0.1:$PORT" offsite.s3.path-style=true offsite.s3.access-key=bench \
   offsite.s3.secret-key=benchsecret offsite.s3.create-bucket=true "offsite.s3.bucket=$1" "offsite.sync.source=$2" \
@@ -45,7 +48,7 @@ measure() {
   printf '  %-16s %7.2f s  cpu %6.2f s  %12d B  %7d KB\n' "$name" "$secs" "$cpu" "$sent" "$rss"
 }
 offsite_cycle() {
-  measure "offsite-$1" "img-o$2" java -Xmx256m -jar "$ROOT/target/offsite.jar" --config "$W/img-o$2.properties" image
+  measure "offsite-$1" "img-o$2" env JAVA_OPTS=-Xmx256m "$ROOT/bin/offsite" --config "$W/img-o$2.properties" image
   # the cycle inside the process (report started -> finished): what the resident `run` pays each hour, JVM start aside
   python3 -c 'import json,sys,datetime as d; r=json.load(open(sys.argv[1])); t=lambda s: d.datetime.fromisoformat(s.replace("Z","+00:00"))
 print("%.3f" % (t(r["finished"]) - t(r["started"])).total_seconds())' "$W/data-img-o$2/reports/image-latest.json" | tee -a "$W/offsite-$1-route.tsv" \
@@ -55,8 +58,9 @@ restic_cycle() { RESTIC_CACHE_DIR="$W/restic-cache-$2" measure "restic-$1" "img-
   restic -r "s3:http://127.0.0.1:$PORT/img-r$2" backup --host bench "$W/tree"; }
 
 # untimed: records Offsite's class-data archive for `image` and warms S3Proxy up
-java -jar "$ROOT/target/offsite.jar" --config "$(offsite_conf img-warm "$W/warm")" image > "$W/warm.log" 2>&1 || { tail "$W/warm.log"; exit 1; }
-java -jar "$ROOT/target/offsite.jar" --config "$W/img-warm.properties" image > "$W/warm.log" 2>&1
+offsite --config "$(offsite_conf img-warm "$W/warm")" image > "$W/warm.log" 2>&1 || { tail "$W/warm.log"; exit 1; }
+offsite --version > /dev/null # a launch verifies the recording and makes it the archive
+offsite --config "$W/img-warm.properties" image > "$W/warm.log" 2>&1
 
 for run in $(seq 1 "$RUNS"); do
   echo "run $run"
@@ -89,7 +93,7 @@ offsite_conf img-res "$W/tree" >/dev/null
 printf '%s\n' 'offsite.image.cron=0/20 * * * * ?' offsite.sync.scheduled=false "offsite.http.port=$((PORT + 1))" >> "$W/img-res.properties"
 restic -r "s3:http://127.0.0.1:$PORT/img-rr" init >/dev/null
 RESTIC_CACHE_DIR="$W/restic-cache-rr" restic -r "s3:http://127.0.0.1:$PORT/img-rr" backup --host bench "$W/tree" >/dev/null
-java -Xmx256m -jar "$ROOT/target/offsite.jar" --config "$W/img-res.properties" run > "$W/resident.log" 2>&1 &
+JAVA_OPTS=-Xmx256m "$ROOT/bin/offsite" --config "$W/img-res.properties" run > "$W/resident.log" 2>&1 & # it execs: $! is the JVM
 RESIDENT=$!
 trap 'kill $PID $RESIDENT 2>/dev/null; rm -rf "$W"' EXIT
 wait_report 1
