@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import javax.xml.stream.XMLStreamException;
+import org.apache.http.NoHttpResponseException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -64,6 +65,10 @@ public final class S3Errors {
             }
             if (t instanceof SocketTimeoutException) {
                 return "cannot reach " + endpoint + ": timed out";
+            }
+            if (t instanceof NoHttpResponseException) {
+                // every pooled connection the server had closed: it stopped or restarted, and no new one was taken
+                return "cannot reach " + endpoint + ": the server closed the connection without answering (stopped or restarting?)";
             }
         }
         if (!local(failure) && S3ClientFactory.answerCutShort(failure)) {
