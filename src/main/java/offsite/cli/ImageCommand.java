@@ -3,6 +3,8 @@ package offsite.cli;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import offsite.image.ImageBackup;
+import offsite.image.ImagePass;
+import offsite.image.ImageRequest;
 import offsite.image.ImageSettings;
 import offsite.report.ImageReport;
 import offsite.report.RunStatus;
@@ -27,10 +29,18 @@ final class ImageCommand implements Callable<Integer> {
                 System.err.println("offsite: offsite.image.roots is empty (expected the absolute paths to back up, such as /etc,/srv)");
                 return 2;
             }
-            ImageReport report;
+            ImageRequest request = ImageRequest.command(full);
+            Exception failure;
             try (ProgressLine line = new ProgressLine(System.err, System.console() != null, app.bean("imageBackup", ImageBackup.class)::progress)) {
-                report = app.camel().createProducerTemplate().requestBodyAndHeader("direct:image", null, "offsiteFull", full, ImageReport.class);
+                failure = app.camel().createProducerTemplate().send("direct:image", e -> e.getMessage().setBody(request)).getException();
             }
+            ImagePass pass = request.pass();
+            if (pass == null) {
+                System.err.println("offsite: the image-backup route ended without a report" + (failure == null ? "" : ": " + failure.getMessage())
+                        + " (routes/image.yaml: its imageBackup finish step must stay in the route)");
+                return 2;
+            }
+            ImageReport report = pass.report();
             System.out.print(report.text());
             return report.status() == RunStatus.FAILED ? 1 : 0;
         }

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import offsite.image.ImageBackup;
 import offsite.image.ImageManifest;
 import offsite.image.ImageRestore;
-import offsite.store.Listing;
+import offsite.image.ImageSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -39,6 +39,10 @@ final class RestoreImageCommand implements Callable<Integer> {
 
     @Option(names = "--passphrase-env", paramLabel = "VAR", description = "the environment variable holding the key's passphrase")
     String passphraseEnv;
+
+    @Option(names = "--host", description = "the host whose backup to restore, when several share the image prefix (default: this"
+            + " machine's offsite.image.host, or the only host there is)")
+    String host;
 
     @Option(names = "--overwrite", description = "restore into a directory that is not empty (after a restore that stopped): the image's files replace"
             + " those of the same name")
@@ -69,14 +73,8 @@ final class RestoreImageCommand implements Callable<Integer> {
             passphrase = value.toCharArray();
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore-image", Map.of())) {
-            ImageBackup images = app.bean("imageBackup", ImageBackup.class);
-            String bucket = app.camel().resolvePropertyPlaceholders("{{offsite.s3.bucket}}");
-            Listing listing = app.request("direct:list-objects", images.listing(bucket), Listing.class);
-            for (String key : images.unreadManifests(listing)) {
-                app.request("direct:image-read-manifest", key, Object.class);
-            }
-            List<ImageManifest> manifests = images.knownManifests();
-            ImageManifest chosen = ImageRestore.choose(manifests, id, at);
+            List<ImageManifest> manifests = app.bean("imageBackup", ImageBackup.class).backupsInBucket();
+            ImageManifest chosen = ImageRestore.choose(manifests, id, at, host, app.bean("imageSettings", ImageSettings.class).host());
             ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
             ImageRestore.Result result;
             try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {

@@ -113,6 +113,27 @@ public final class InventoryState {
      */
     public synchronized Snapshot update(Instant listed, List<Listed> changed) throws IOException {
         Snapshot before = readOrNull();
+        return write(new Stored(listed, areasAfter(before, changed), before == null ? List.of() : before.imageBackups));
+    }
+
+    /** The same for an image backup's own listing: the image backups kept are those still listed, with the ones known now. */
+    public synchronized Snapshot update(Instant listed, List<Listed> changed, List<ImageManifest> imageBackups) throws IOException {
+        Snapshot before = readOrNull();
+        List<StoredArea> areas = areasAfter(before, changed);
+        Map<String, ImageManifest> manifests = new LinkedHashMap<>();
+        if (before != null) {
+            before.imageBackups.forEach(m -> manifests.put(m.id(), m));
+        }
+        imageBackups.forEach(m -> manifests.put(m.id(), m));
+        Set<String> keys = new HashSet<>();
+        areas.stream().filter(a -> a.part().equals("image")).forEach(a -> a.objects().forEach(o -> keys.add(o.key())));
+        List<ImageManifest> kept = manifests.values().stream()
+                .filter(m -> areas.stream().anyMatch(a -> a.part().equals("image") && keys.contains(a.prefix() + m.id() + "/manifest.json")))
+                .sorted(Comparator.comparing(ImageManifest::created).reversed()).toList();
+        return write(new Stored(listed, areas, kept));
+    }
+
+    private static List<StoredArea> areasAfter(Snapshot before, List<Listed> changed) {
         List<StoredArea> areas = new ArrayList<>();
         if (before != null) {
             for (StoredArea a : before.stored.areas()) {
@@ -126,7 +147,7 @@ public final class InventoryState {
                 areas.add(StoredArea.of(c));
             }
         }
-        return write(new Stored(listed, areas, before == null ? List.of() : before.imageBackups));
+        return areas;
     }
 
     /** The last listing (cached until the file changes), or null when there is none yet; throws naming the file when it cannot be read. */

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import offsite.image.ImageManifest;
+import offsite.image.ImagePass;
 import offsite.store.RemoteObject;
 import offsite.sync.Pass;
 import org.slf4j.Logger;
@@ -128,6 +129,31 @@ public final class StorageSampler {
             record(new Sample(bytes));
         } catch (IOException | RuntimeException e) {
             LOG.warn("storage not sampled after this pass: {}", e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** After an image backup: the image area of the kept listing from the backup's own listing less what retention deleted. */
+    public void afterImage(ImagePass pass) {
+        try {
+            InventoryState.Snapshot kept = inventory.load();
+            String prefix = prefixesByPart.get().getOrDefault("image", List.of()).stream().findFirst().orElse(null);
+            List<RemoteObject> images = prefix == null ? null : pass.imagesAfter(prefix);
+            if (kept == null || kept.listed().isBefore(clock.instant().minus(FULL_LISTING_EVERY))) {
+                if (images != null) {
+                    measure();
+                }
+                return;
+            }
+            if (images == null) {
+                return;
+            }
+            Map<String, Long> bytes = new LinkedHashMap<>();
+            inventory.update(kept.listed(), List.of(new InventoryState.Listed("image", prefix, images)), imageBackups.get())
+                    .parts().forEach((part, count) -> bytes.put(part, count.bytes()));
+            record(new Sample(bytes));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("storage not sampled after this backup: {}", e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage().lines().findFirst().orElse(""));
         }
     }

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import offsite.files.FileTree;
@@ -32,16 +33,19 @@ import offsite.report.RunStatus;
 import offsite.report.SyncReport.Problem;
 import offsite.retention.Backup;
 import offsite.retention.RetentionPolicy;
-import offsite.store.Listing;
+import offsite.store.Bucket;
 import offsite.store.RemoteObject;
+import offsite.sync.RunProgress;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One image backup, step by step as routes/image.yaml calls it: prepare (tar, full-or-delta, compress, encrypt),
- * the uploads, the manifest last, then retention over every manifest under the prefix, and the report.
- * Local state advances only once the manifest is stored.
+ * The steps of an image backup as routes/image.yaml calls them, each taking the backup (an {@link ImagePass}, the
+ * message body) and returning it: begin, the bucket, prepare (the tree read, full or delta, compressed, the secret tar
+ * written), the encrypted secret archive taken in, the manifest written after every other object, the listing and
+ * retention over this host's backups, the report. Holds only what outlives a backup: the manifests read from the
+ * bucket (a cache) and which backups run now. Local state advances only once the manifest is stored.
  */
 public final class ImageBackup {
 
@@ -54,67 +58,52 @@ public final class ImageBackup {
     private final Path stateDir;
     private final Clock clock;
     private final ZoneId zone;
-    private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
-    private volatile Run run;
-    private volatile offsite.sync.RunProgress progress; // the current step of the backup in progress, null between backups
-
-    /** The backup in progress. */
-    private static final class Run {
-        final Instant started;
-        final String id;
-        final Path work;
-        final List<ObjectUpload> uploads = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
-        final List<Problem> errors = new ArrayList<>();
-        final List<String> deleted = new ArrayList<>();
-        String type;
-        String decision;
-        String base;
-        long imageBytes;
-        String imageSha256;
-        long deltaBytes;
-        int secretFiles;
-        int kept;
-        boolean manifestStored;
-        RunStatus status = RunStatus.OK;
-        ImageState nextState;
-        Path nextSignature;
-        Path nextIndex;
-        String fullReadReason = "";
-        Path secretTar;
-
-        Run(Instant started, String id, Path work) {
-            this.started = started;
-            this.id = id;
-            this.work = work;
-        }
-    }
-
+    private final Bucket bucket;
     private final offsite.report.ReportStore reports;
+    private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
+    private final Set<ImagePass> running = ConcurrentHashMap.newKeySet();
 
-    public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone, offsite.report.ReportStore reports) {
-        this.reports = reports;
+    public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone, Bucket bucket,
+            offsite.report.ReportStore reports) {
         this.settings = settings;
         this.tree = tree;
         this.stateDir = stateDir;
         this.clock = clock;
         this.zone = zone;
+        this.bucket = bucket;
+        this.reports = reports;
     }
 
-    /** Builds the image and decides its kind; the objects to upload are then in uploads(). */
-    public void prepare(Boolean forceFull) throws IOException {
+    /** A new backup for this request (a bare trigger is the schedule's); never throws. */
+    public ImagePass begin(ImageRequest asked) {
+        ImageRequest request = asked == null ? ImageRequest.scheduled() : asked;
         Instant now = clock.instant();
-        Run r = new Run(now, ID.format(now), stateDir.resolve("work").resolve(ID.format(now)));
-        run = r;
-        Files.createDirectories(r.work);
+        ImagePass pass = new ImagePass(request, now, ID.format(now), stateDir.resolve("work").resolve(ID.format(now)));
+        running.add(pass);
+        return pass;
+    }
+
+    /** The bucket exists and opens (created when offsite.s3.create-bucket allows), or the backup fails saying why. */
+    public ImagePass checkBucket(ImagePass pass) {
+        String problem = bucket.problem();
+        if (problem != null) {
+            pass.fail(problem);
+        }
+        return pass;
+    }
+
+    /** Builds the image and decides its kind; the objects to upload are then in the backup's uploads(). */
+    public ImagePass prepare(ImagePass r) throws IOException {
+        Instant now = r.started();
+        Files.createDirectories(r.work());
         ImageState state = ImageState.load(stateDir.resolve("state.json"));
         Path signature = stateDir.resolve("complete.sig");
         boolean haveComplete = state != null && Files.exists(signature);
-        CompleteImageRule.Decision decision = settings.rule().before(haveComplete, Boolean.TRUE.equals(forceFull),
+        CompleteImageRule.Decision decision = settings.rule().before(haveComplete, r.request().full(),
                 haveComplete ? Instant.parse(state.completeCreated()) : now, now);
         String reading = "";
         if (!decision.full()) {
-            Path delta = r.work.resolve("delta");
+            Path delta = r.work().resolve("delta");
             ImageDelta.Result d = delta(r, state, signature, delta);
             r.deltaBytes = Files.size(delta);
             decision = settings.rule().after(r.deltaBytes, state.completeSize(), state.deltasSent());
@@ -124,7 +113,7 @@ public final class ImageBackup {
                 r.imageBytes = d.imageBytes();
                 r.imageSha256 = d.imageSha256();
                 warnWholesale(r, d.counts());
-                r.uploads.add(compressed(delta, r.work.resolve("delta.zst"), settings.prefix() + r.id + "/delta.zst", "delta"));
+                r.uploadList().add(compressed(r, delta, r.work().resolve("delta.zst"), settings.prefix() + r.id() + "/delta.zst", "delta"));
                 boolean fullRead = d.copiedEntries() == 0;
                 r.nextState = new ImageState(state.completeId(), state.completeSize(), state.completeCreated(), state.deltasSent() + 1,
                         fullRead ? 0 : state.diffsSinceFullRead() + 1);
@@ -139,6 +128,7 @@ public final class ImageBackup {
             complete(r, now, state);
         }
         secrets(r);
+        return r;
     }
 
     /**
@@ -146,7 +136,7 @@ public final class ImageBackup {
      * instead (a full read) every offsite.image.full-read-every cycles, when the secret globs or scrub rules changed
      * since the complete image, and when there is no usable index.
      */
-    private ImageDelta.Result delta(Run r, ImageState state, Path signature, Path delta) throws IOException {
+    private ImageDelta.Result delta(ImagePass r, ImageState state, Path signature, Path delta) throws IOException {
         Path indexFile = stateDir.resolve("complete.idx");
         ImageIndex.Reader index = null;
         try {
@@ -164,13 +154,12 @@ public final class ImageBackup {
                 index.close();
                 index = null;
             }
-            return deltaPass(state, signature, delta, index);
+            return deltaPass(r, state, signature, delta, index);
         } catch (ImageIndex.Damaged e) {
             LOG.warn("{}: this cycle matches every entry; the next complete image writes a new index", e.getMessage());
-            r.notes.add(e.getMessage() + ": this cycle matched every entry; the next complete image writes a new index");
-            r.status = r.status.worst(RunStatus.WARN);
+            r.warn(e.getMessage() + ": this cycle matched every entry; the next complete image writes a new index");
             r.fullReadReason = "; every entry matched: the index of the complete image is damaged";
-            return deltaPass(state, signature, delta, null);
+            return deltaPass(r, state, signature, delta, null);
         } finally {
             if (index != null) {
                 index.close();
@@ -178,8 +167,9 @@ public final class ImageBackup {
         }
     }
 
-    private ImageDelta.Result deltaPass(ImageState state, Path signature, Path delta, ImageIndex.Reader index) throws IOException {
-        offsite.sync.RunProgress reading = step("reading the tree", state.completeSize()); // the complete image's size, a fair guess
+    private ImageDelta.Result deltaPass(ImagePass r, ImageState state, Path signature, Path delta, ImageIndex.Reader index)
+            throws IOException {
+        RunProgress reading = r.step("reading the tree", state.completeSize()); // the complete image's size, a fair guess
         try (InputStream sig = new BufferedInputStream(Files.newInputStream(signature));
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(delta), 1 << 16)) {
             return ImageDelta.write(tree, Signature.read(sig), index, out, reading::add);
@@ -187,12 +177,12 @@ public final class ImageBackup {
     }
 
     /** A complete image: the tar on disk to compress, its signature, and its index for the deltas after it. */
-    private void complete(Run r, Instant now, ImageState state) throws IOException {
-        Path tar = r.work.resolve("image.tar");
+    private void complete(ImagePass r, Instant now, ImageState state) throws IOException {
+        Path tar = r.work().resolve("image.tar");
         MessageDigest sha = Sha256.digest();
-        offsite.sync.RunProgress reading = step("reading the tree", state == null ? 0 : state.completeSize()); // the last complete image's size, a fair guess
-        r.nextIndex = r.work.resolve("complete.idx");
-        try (ImageIndex.Writer index = new ImageIndex.Writer(r.nextIndex, r.id, tree.fingerprint());
+        RunProgress reading = r.step("reading the tree", state == null ? 0 : state.completeSize()); // the last complete image's size, a fair guess
+        r.nextIndex = r.work().resolve("complete.idx");
+        try (ImageIndex.Writer index = new ImageIndex.Writer(r.nextIndex, r.id(), tree.fingerprint());
                 OutputStream out = counted(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha), reading)) {
             warnWholesale(r, tree.writeBase(out, index));
         }
@@ -200,35 +190,28 @@ public final class ImageBackup {
         r.imageSha256 = HexFormat.of().formatHex(sha.digest());
         r.type = "full";
         r.base = null;
-        r.uploads.add(compressed(tar, r.work.resolve("full.tar.zst"), settings.prefix() + r.id + "/full.tar.zst", "full"));
-        r.nextSignature = r.work.resolve("complete.sig");
-        try (InputStream in = counted(new BufferedInputStream(Files.newInputStream(tar), 1 << 16), step("signing the complete image", r.imageBytes));
+        r.uploadList().add(compressed(r, tar, r.work().resolve("full.tar.zst"), settings.prefix() + r.id() + "/full.tar.zst", "full"));
+        r.nextSignature = r.work().resolve("complete.sig");
+        try (InputStream in = counted(new BufferedInputStream(Files.newInputStream(tar), 1 << 16), r.step("signing the complete image", r.imageBytes));
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.nextSignature))) {
             Signature.write(in, SignatureParameters.rdiffDefaults(r.imageBytes), out);
         }
-        r.nextState = new ImageState(r.id, r.imageBytes, now.toString(), 0, 0);
+        r.nextState = new ImageState(r.id(), r.imageBytes, now.toString(), 0, 0);
         Files.delete(tar);
     }
 
-    private static void warnWholesale(Run r, ImageTree.Counts base) {
+    private static void warnWholesale(ImagePass r, ImageTree.Counts base) {
         for (String name : base.wholesale()) {
-            r.notes.add("secret file /" + name + " is in no format a scrub rule knows: replaced wholesale in the base (\"x\" per line)");
-            r.status = r.status.worst(RunStatus.WARN);
+            r.warn("secret file /" + name + " is in no format a scrub rule knows: replaced wholesale in the base (\"x\" per line)");
         }
     }
 
-    /** The backup's current step, for the terminal and the status page; null when no backup runs. */
-    public offsite.sync.RunProgress progress() {
-        return progress;
+    /** The current step of the backup that runs now, for the terminal and the status page; null when none runs. */
+    public RunProgress progress() {
+        return running.stream().map(ImagePass::progress).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
-    private offsite.sync.RunProgress step(String label, long plannedBytes) {
-        offsite.sync.RunProgress step = new offsite.sync.RunProgress(label, plannedBytes);
-        progress = step;
-        return step;
-    }
-
-    private static OutputStream counted(OutputStream out, offsite.sync.RunProgress step) {
+    private static OutputStream counted(OutputStream out, RunProgress step) {
         return new org.apache.commons.io.output.ProxyOutputStream(out) {
             @Override
             protected void afterWrite(int n) {
@@ -237,7 +220,7 @@ public final class ImageBackup {
         };
     }
 
-    private static InputStream counted(InputStream in, offsite.sync.RunProgress step) {
+    private static InputStream counted(InputStream in, RunProgress step) {
         return new org.apache.commons.io.input.ProxyInputStream(in) {
             @Override
             protected void afterRead(int n) {
@@ -249,7 +232,7 @@ public final class ImageBackup {
     }
 
     /** Writes the secret files' tar for the route to encrypt; none without secrets, a warning without keys. */
-    private void secrets(Run r) throws IOException {
+    private void secrets(ImagePass r) throws IOException {
         if (!tree.hasSecrets()) {
             return;
         }
@@ -261,75 +244,71 @@ public final class ImageBackup {
         }
         List<PGPPublicKey> keys = Files.isDirectory(keysDir) ? SecretKeys.load(keysDir) : List.of();
         if (keys.isEmpty()) {
-            r.notes.add(SecretKeys.noRecipients(settings.keysDir()));
-            r.status = RunStatus.WARN;
+            r.warn(SecretKeys.noRecipients(settings.keysDir()));
             return;
         }
-        r.secretTar = r.work.resolve("secret.tar");
+        r.secretTar = r.work().resolve("secret.tar");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.secretTar))) {
             r.secretFiles = tree.writeSecrets(out).secrets();
         }
     }
 
-    /** The plain secret tar to encrypt (camel-crypto-pgp in the route), if this backup has one. */
-    public List<java.io.File> secretToEncrypt() {
-        Run r = run;
-        return r.secretTar == null ? List.of() : List.of(r.secretTar.toFile());
-    }
-
-    /** The encrypted secret archive from the route: stored beside the other objects, the plain tar removed. */
-    public void secretEncrypted(InputStream encrypted) throws IOException {
-        Run r = run;
-        Path file = r.work.resolve("secret.tar.gpg");
+    /**
+     * The encrypted secret archive from the route's content enricher (its camel-crypto-pgp step), taken into the backup:
+     * stored beside the other objects, the plain tar removed.
+     */
+    public ImagePass secretEncrypted(ImagePass r, InputStream encrypted) throws IOException {
+        Path file = r.work().resolve("secret.tar.gpg");
         MessageDigest sha = Sha256.digest();
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha)) {
             encrypted.transferTo(out);
         }
         Files.delete(r.secretTar);
         r.secretTar = null;
-        r.uploads.add(new ObjectUpload(settings.prefix() + r.id + "/secret.tar.gpg", file, "secret", "none", Files.size(file),
-                HexFormat.of().formatHex(sha.digest()), this::uploaded));
+        r.uploadList().add(new ObjectUpload(settings.prefix() + r.id() + "/secret.tar.gpg", file, "secret", "none", Files.size(file),
+                HexFormat.of().formatHex(sha.digest()), bytes -> uploaded(r, bytes)));
+        return r;
     }
 
-    private ObjectUpload compressed(Path from, Path to, String key, String role) throws IOException {
+    private ObjectUpload compressed(ImagePass r, Path from, Path to, String key, String role) throws IOException {
         MessageDigest sha = Sha256.digest();
-        try (InputStream in = counted(Files.newInputStream(from), step("compressing", Files.size(from)));
+        try (InputStream in = counted(Files.newInputStream(from), r.step("compressing", Files.size(from)));
                 OutputStream out = new ZstdOutputStream(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(to), 1 << 16), sha),
                         settings.zstdLevel())) {
             in.transferTo(out);
         }
-        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()), this::uploaded);
+        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()), bytes -> uploaded(r, bytes));
     }
 
-    /** The objects to put, in order; the upload step's progress starts here. */
-    public List<ObjectUpload> uploads() {
-        step("uploading", run.uploads.stream().mapToLong(ObjectUpload::size).sum());
-        return List.copyOf(run.uploads);
+    /** The upload step begins: its progress counts the objects' bytes. */
+    public ImagePass uploading(ImagePass r) {
+        r.step("uploading", r.uploads().stream().mapToLong(ObjectUpload::size).sum());
+        return r;
     }
 
-    private void uploaded(long bytes) {
-        offsite.sync.RunProgress step = progress;
+    private static void uploaded(ImagePass r, long bytes) {
+        RunProgress step = r.progress();
         if (step != null) {
             step.add(bytes);
         }
     }
 
-    /** Written after every other object: the backup exists from this moment. */
-    public ObjectUpload manifest() throws IOException {
-        Run r = run;
-        List<ImageManifest.StoredObject> objects = r.uploads.stream()
+    /** Writes the manifest, to be put after every other object: the backup exists from the moment it is stored. */
+    public ImagePass manifest(ImagePass r) throws IOException {
+        List<ImageManifest.StoredObject> objects = r.uploads().stream()
                 .map(u -> new ImageManifest.StoredObject(u.key(), u.role(), u.compression(), u.size(), u.sha256())).toList();
-        ImageManifest manifest = new ImageManifest(r.id, r.started.toString(), r.type, r.base, r.imageSha256, objects);
-        Path file = r.work.resolve("manifest.json");
+        ImageManifest manifest = new ImageManifest(r.id(), r.started().toString(), r.type, r.base, r.imageSha256, settings.host(), objects);
+        Path file = r.work().resolve("manifest.json");
         Files.write(file, manifest.toJson());
-        manifests.put(r.id, manifest);
+        manifests.put(r.id(), manifest);
         // a few hundred bytes after the planned objects: not counted, so the upload step ends at its planned total
-        return new ObjectUpload(settings.prefix() + r.id + "/manifest.json", file, "manifest", "none", Files.size(file), "", bytes -> { });
+        r.manifestUpload = new ObjectUpload(settings.prefix() + r.id() + "/manifest.json", file, "manifest", "none", Files.size(file), "",
+                bytes -> { });
+        return r;
     }
 
     /** The manifest is stored: the new complete image's signature and the counters become the local state. */
-    public void manifestStored() throws IOException {
-        Run r = run;
+    public ImagePass manifestStored(ImagePass r) throws IOException {
         r.manifestStored = true;
         if (r.nextSignature != null) {
             // the index names its complete image: one left beside an older state.json by a crash here is not used
@@ -337,94 +316,101 @@ public final class ImageBackup {
             Files.move(r.nextSignature, stateDir.resolve("complete.sig"), StandardCopyOption.REPLACE_EXISTING);
         }
         r.nextState.save(stateDir.resolve("state.json"));
-        LOG.info("image backup {} ({}) stored", r.id, r.type);
+        LOG.info("image backup {} ({}) stored", r.id(), r.type);
+        return r;
     }
 
-    public Listing listing(String bucket) {
-        return new Listing(bucket, settings.prefix());
-    }
-
-    /** Manifest keys under the prefix not yet read. */
-    public List<String> unreadManifests(Listing listing) {
-        return listing.objects().stream().map(RemoteObject::key)
-                .filter(k -> k.endsWith("/manifest.json") && !manifests.containsKey(idOf(k))).toList();
-    }
-
-    /** A manifest fetched from the bucket; one that does not parse is reported and left out of retention. */
-    public void manifestRead(String key, InputStream body) throws IOException {
-        byte[] json = body.readAllBytes();
-        try {
-            ImageManifest m = ImageManifest.parse(json, key);
-            manifests.put(m.id(), m);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("{}: that backup is ignored (never used, never deleted)", e.getMessage());
-            Run r = run;
-            if (r != null) {
-                r.notes.add(e.getMessage() + ": that backup is ignored (never used, never deleted)");
-                r.status = r.status.worst(RunStatus.WARN);
+    /**
+     * Lists the image prefix and reads the manifests this process has not read yet (after a restart it knows none);
+     * one that does not parse is named in a WARN and left out of retention: never used, never deleted.
+     */
+    public ImagePass listBackups(ImagePass r) {
+        r.listing = bucket.list(settings.prefix());
+        for (RemoteObject o : r.listing) {
+            if (o.key().endsWith("/manifest.json") && !manifests.containsKey(idOf(o.key()))) {
+                try (InputStream in = bucket.get(o.key(), 0)) {
+                    ImageManifest m = ImageManifest.parse(in.readAllBytes(), o.key());
+                    manifests.put(m.id(), m);
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warn("{}: that backup is ignored (never used, never deleted)", e.getMessage());
+                    r.warn(e.getMessage() + ": that backup is ignored (never used, never deleted)");
+                }
             }
         }
+        return r;
     }
 
-    /** Applies retention to every backup with a manifest; returns the keys to delete, each backup's manifest first. */
-    public List<String> retentionDeletes(Listing listing) {
-        Run r = run;
+    /**
+     * Applies retention to this host's backups (offsite.image.host): another host's backups in the same prefix are
+     * never deleted, nor are those made before backups named their host. Returns the keys to delete, each backup's
+     * manifest first.
+     */
+    public List<String> retentionDeletes(ImagePass r) {
         Map<String, List<String>> objectsById = new java.util.HashMap<>();
-        for (RemoteObject o : listing.objects()) {
+        for (RemoteObject o : r.listing) {
             objectsById.computeIfAbsent(idOf(o.key()), k -> new ArrayList<>()).add(o.key());
         }
-        List<Backup> backups = manifests.values().stream().filter(m -> objectsById.containsKey(m.id()) || m.id().equals(r.id))
+        List<ImageManifest> listed = manifests.values().stream().filter(m -> objectsById.containsKey(m.id()) || m.id().equals(r.id())).toList();
+        List<Backup> ours = listed.stream().filter(m -> settings.host().equals(m.host()))
                 .map(m -> new Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList();
-        RetentionPolicy.Plan plan = settings.keep().apply(backups, zone);
+        long unnamed = listed.stream().filter(m -> m.host() == null).count();
+        if (unnamed > 0) {
+            r.note(unnamed + " backup(s) under " + settings.prefix() + " name no host (made before offsite.image.host): retention keeps"
+                    + " them; delete them by hand when they are no longer wanted");
+        }
+        RetentionPolicy.Plan plan = settings.keep().apply(ours, zone);
         r.kept = plan.kept().size();
         List<String> keys = new ArrayList<>();
         for (Backup b : plan.deleted()) {
             String manifestKey = settings.prefix() + b.id() + "/manifest.json";
             keys.add(manifestKey);
             objectsById.getOrDefault(b.id(), List.of()).stream().filter(k -> !k.equals(manifestKey)).sorted().forEach(keys::add);
-            r.deleted.add(b.id());
+            r.deletedIds().add(b.id());
             manifests.remove(b.id());
             LOG.info("retention deletes image backup {} ({})", b.id(), b.full() ? "complete image" : "diff");
         }
         return keys;
     }
 
-    public void fail(Exception e) {
-        Run r = run;
+    /** Records what stopped this backup (the route's catch); the report says it. */
+    public void fail(Exception e, ImagePass r) {
         String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         LOG.error("image backup failed: {}", cause);
-        if (r == null) {
-            run = new Run(clock.instant(), "-", stateDir.resolve("work"));
-        }
-        run.errors.add(new Problem("image", cause));
-        run.status = RunStatus.FAILED;
+        r.fail(cause);
     }
 
-    public ImageReport finish() {
-        Run r = run;
-        progress = null;
+    /** The report, saved and handed back to the request; the work folder cleaned. */
+    public ImageReport finish(ImagePass r) {
         try {
-            FileTree.delete(r.work);
-        } catch (IOException e) {
-            r.notes.add("could not clean " + r.work + ": " + e.getMessage());
+            try {
+                FileTree.delete(r.work());
+            } catch (IOException e) {
+                r.note("could not clean " + r.work() + ": " + e.getMessage());
+            }
+            RunStatus status = r.status();
+            List<Problem> errors = new ArrayList<>(r.errors());
+            if (!r.manifestStored && status != RunStatus.FAILED) {
+                status = RunStatus.FAILED;
+                errors.add(new Problem("image", "the manifest was not stored: the backup is incomplete and will not be used"));
+            }
+            List<String> notes = List.copyOf(r.notes());
+            long uploaded = r.uploads().stream().mapToLong(ObjectUpload::size).sum();
+            String reason = status == RunStatus.FAILED ? errors.get(0).cause()
+                    : (r.type + " backup " + r.id() + " stored" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
+            double ratio = r.nextState == null || r.nextState.completeSize() == 0 ? 0 : (double) r.deltaBytes / r.nextState.completeSize();
+            ImageReport report = new ImageReport(status, reason, r.id(), r.type, r.decision, r.started(), clock.instant(), r.imageBytes,
+                    uploaded, ratio, r.secretFiles, List.copyOf(r.deletedIds()), r.kept, notes, errors);
+            try {
+                reports.save(report);
+            } catch (IOException e) {
+                LOG.error("cannot write the image report: {}", e.getMessage());
+            }
+            r.report(report);
+            r.request().finished().complete(r);
+            return report;
+        } finally {
+            running.remove(r);
         }
-        RunStatus status = r.status;
-        if (!r.manifestStored && status != RunStatus.FAILED) {
-            status = RunStatus.FAILED;
-            r.errors.add(new Problem("image", "the manifest was not stored: the backup is incomplete and will not be used"));
-        }
-        long uploaded = r.uploads.stream().mapToLong(ObjectUpload::size).sum();
-        String reason = status == RunStatus.FAILED ? r.errors.get(0).cause()
-                : (r.type + " backup " + r.id + " stored" + (r.notes.isEmpty() ? "" : "; " + r.notes.get(0)));
-        double ratio = r.nextState == null || r.nextState.completeSize() == 0 ? 0 : (double) r.deltaBytes / r.nextState.completeSize();
-        ImageReport report = new ImageReport(status, reason, r.id, r.type, r.decision, r.started, clock.instant(), r.imageBytes,
-                uploaded, ratio, r.secretFiles, r.deleted, r.kept, r.notes, r.errors);
-        try {
-            reports.save(report);
-        } catch (IOException e) {
-            LOG.error("cannot write the image report: {}", e.getMessage());
-        }
-        return report;
     }
 
     /** Opens an object of the bucket for reading (the status page's downloads). */
@@ -454,6 +440,11 @@ public final class ImageBackup {
             }
         }
         return knownManifests().stream().filter(m -> ids.contains(m.id())).toList();
+    }
+
+    /** Every backup in the bucket with a manifest, newest first (the restore's choice). */
+    public List<ImageManifest> backupsInBucket() {
+        return inBucket(bucket.list(settings.prefix()), key -> bucket.get(key, 0));
     }
 
     /** Every manifest known, newest first. */

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * PREFIX/ID/manifest.json, written last: a backup without it is incomplete and never used. Other tools may add
- * fields; they are kept out of the way, not refused.
+ * PREFIX/ID/manifest.json, written last: a backup without it is incomplete and never used. host names the machine
+ * whose backup it is (offsite.image.host; null in backups made before hosts were named). Other tools may add fields;
+ * they are kept out of the way, not refused.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ImageManifest(String id, String created, String type, String base, String imageSha256, List<StoredObject> objects) {
+public record ImageManifest(String id, String created, String type, String base, String imageSha256, String host,
+        List<StoredObject> objects) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

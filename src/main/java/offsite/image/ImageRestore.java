@@ -43,15 +43,28 @@ public final class ImageRestore {
     }
 
     /** The backup to restore: by id, else the newest at or before `at`, else the newest. */
-    public static ImageManifest choose(List<ImageManifest> manifests, String id, Instant at) {
+    /**
+     * The backup to restore: --id, or the newest (at or before --at) of one host's: --host, else this machine's
+     * offsite.image.host when it has backups here, else the only host there is. Backups of several hosts and no way
+     * to choose is an error that names them.
+     */
+    public static ImageManifest choose(List<ImageManifest> manifests, String id, Instant at, String host, String thisHost) {
         if (id != null) {
             return manifests.stream().filter(m -> m.id().equals(id)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--id " + id + ": no backup with a manifest has this id"));
         }
-        return manifests.stream().filter(m -> at == null || !Instant.parse(m.created()).isAfter(at))
+        java.util.Set<String> hosts = manifests.stream().map(m -> String.valueOf(m.host())).collect(Collectors.toCollection(java.util.TreeSet::new));
+        String chosenHost = host != null ? host : hosts.contains(thisHost) ? thisHost : hosts.size() == 1 ? hosts.iterator().next() : null;
+        if (chosenHost == null) {
+            throw new IllegalArgumentException("the image prefix holds backups of several hosts (" + String.join(", ", hosts)
+                    + "): choose one with --host");
+        }
+        return manifests.stream().filter(m -> chosenHost.equals(String.valueOf(m.host())))
+                .filter(m -> at == null || !Instant.parse(m.created()).isAfter(at))
                 .max(Comparator.comparing(m -> Instant.parse(m.created())))
-                .orElseThrow(() -> new IllegalArgumentException(at == null ? "no image backup with a manifest in the bucket"
-                        : "--at " + at + ": no image backup at or before that time"));
+                .orElseThrow(() -> new IllegalArgumentException(at == null ? "no image backup of host " + chosenHost + " with a manifest in the bucket"
+                        + (hosts.isEmpty() ? "" : " (hosts there: " + String.join(", ", hosts) + ")")
+                        : "--at " + at + ": no image backup of host " + chosenHost + " at or before that time"));
     }
 
     /** Bytes downloaded so far by the restore in progress, for the progress line; null before one starts. */

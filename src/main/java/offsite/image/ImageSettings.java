@@ -8,7 +8,7 @@ import offsite.retention.RetentionPolicy;
 
 /** The offsite.image.* settings. No roots: the image pipeline is off. */
 public record ImageSettings(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, Path keysDir,
-        String prefix, String cron, CompleteImageRule rule, RetentionPolicy keep, int zstdLevel, int fullReadEvery) {
+        String prefix, String cron, CompleteImageRule rule, RetentionPolicy keep, int zstdLevel, int fullReadEvery, String host) {
 
     public ImageSettings {
         new TreeSelection(roots, excludes, secrets, scrubRules); // refuses a bad root, glob or rule at startup
@@ -48,6 +48,16 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
                         maxAge == null ? null : Settings.parseDuration("offsite.image.full-max-age", maxAge)),
                 RetentionPolicy.parse(s.text("offsite.image.keep")),
                 s.integer("offsite.image.zstd-level", 1, 19),
-                s.integer("offsite.image.full-read-every", 1, 100_000));
+                s.integer("offsite.image.full-read-every", 1, 100_000),
+                host(s.optional("offsite.image.host")));
+    }
+
+    /** The host a backup is named for: the setting, else this machine's name; a name that cannot be a key part is refused. */
+    static String host(String configured) {
+        String host = configured == null ? offsite.sync.SyncLock.localHost() : configured;
+        if (!host.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+            throw new offsite.config.SettingError("offsite.image.host", host, "a host name: letters, digits, '.', '_' and '-', at most 63");
+        }
+        return host;
     }
 }

@@ -12,7 +12,7 @@ class ImageManifestTest {
 
     @org.junit.jupiter.api.Test
     void round_trips_and_tolerates_fields_other_tools_add() {
-        ImageManifest m = new ImageManifest("20261123T100000Z", "2026-11-23T10:00:00Z", "diff", "20261123T000000Z", "ab",
+        ImageManifest m = new ImageManifest("20261123T100000Z", "2026-11-23T10:00:00Z", "diff", "20261123T000000Z", "ab", "host-a",
                 List.of(new ImageManifest.StoredObject("images/20261123T100000Z/delta.zst", "delta", "zstd", 10, "cd")));
         String json = new String(m.toJson(), StandardCharsets.UTF_8).replace("{", "{\"writtenBy\":\"other\",");
 

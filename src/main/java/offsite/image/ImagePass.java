@@ -1,0 +1,161 @@
+package offsite.image;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import offsite.report.ImageReport;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport.Problem;
+import offsite.store.RemoteObject;
+import offsite.sync.RunProgress;
+
+/**
+ * The data of one image backup as it moves through routes/image.yaml: the message body from begin to the report.
+ * Each step fills in its part (the image and its kind, the objects to upload, the manifest, what retention keeps and
+ * deletes); what stops the backup is said in it. A backup that fails at its first step is that backup's failure, never
+ * the previous one's.
+ */
+public final class ImagePass {
+
+    private final ImageRequest request;
+    private final Instant started;
+    private final String id;
+    private final Path work;
+    private final List<ObjectUpload> uploads = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final List<Problem> errors = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
+    private volatile RunStatus status = RunStatus.OK;
+    private volatile RunProgress progress;
+
+    String type;
+    String decision;
+    String base;
+    long imageBytes;
+    String imageSha256;
+    long deltaBytes;
+    int secretFiles;
+    int kept;
+    boolean manifestStored;
+    ImageState nextState;
+    Path nextSignature;
+    Path nextIndex;
+    String fullReadReason = "";
+    Path secretTar;
+    ObjectUpload manifestUpload;
+    List<RemoteObject> listing;
+    private volatile ImageReport report;
+
+    ImagePass(ImageRequest request, Instant started, String id, Path work) {
+        this.request = request;
+        this.started = started;
+        this.id = id;
+        this.work = work;
+    }
+
+    public ImageRequest request() {
+        return request;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    /** The backup's id: PREFIX/ID/ holds its objects. */
+    public String id() {
+        return id;
+    }
+
+    Path work() {
+        return work;
+    }
+
+    /** Whether the later steps run: nothing has failed yet. */
+    public boolean proceeding() {
+        return status != RunStatus.FAILED;
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+
+    void warn(String note) {
+        notes.add(note);
+        status = status.worst(RunStatus.WARN);
+    }
+
+    void note(String note) {
+        notes.add(note);
+    }
+
+    public void fail(String cause) {
+        errors.add(new Problem("image", cause));
+        status = RunStatus.FAILED;
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    List<Problem> errors() {
+        return errors;
+    }
+
+    List<ObjectUpload> uploadList() {
+        return uploads;
+    }
+
+    List<String> deletedIds() {
+        return deleted;
+    }
+
+    /** The current step's progress (reading, delta, compressing, uploading), for the terminal and the page. */
+    public RunProgress progress() {
+        return progress;
+    }
+
+    RunProgress step(String label, long plannedBytes) {
+        RunProgress step = new RunProgress(label, plannedBytes);
+        progress = step;
+        return step;
+    }
+
+    /** Whether this backup has a plain secret tar to encrypt. */
+    public boolean hasSecretTar() {
+        return secretTar != null;
+    }
+
+    /** The plain secret tar, for the route's camel-crypto-pgp step. */
+    public java.io.File secretTarFile() {
+        return secretTar.toFile();
+    }
+
+    /** The files to put, in order, each with its key. */
+    public List<ObjectUpload> uploads() {
+        return List.copyOf(uploads);
+    }
+
+    /** The manifest, once written: put after every other object. */
+    public List<ObjectUpload> manifestUploads() {
+        return manifestUpload == null ? List.of() : List.of(manifestUpload);
+    }
+
+    /** The objects under the image prefix after retention, from this backup's own listing; null when it listed none. */
+    public List<RemoteObject> imagesAfter(String prefix) {
+        if (listing == null) {
+            return null;
+        }
+        List<String> gone = List.copyOf(deleted);
+        return listing.stream().filter(o -> gone.stream().noneMatch(id -> o.key().startsWith(prefix + id + "/"))).toList();
+    }
+
+    public ImageReport report() {
+        return report;
+    }
+
+    void report(ImageReport ended) {
+        report = ended;
+    }
+}
