@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -49,6 +50,11 @@ public final class HashCache {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong bytesHashed = new AtomicLong();
 
+    /** Whether the entries differ from the file: set by every change, cleared by save. */
+    private volatile boolean dirty;
+    /** The file's lines parsed apart from the start-up: 100,000 of them took a second of a one-shot command's start. */
+    private final CompletableFuture<Void> loaded;
+
     /** rehashPercent: the share of the set's bytes re-hashed each night although cached (offsite.sync.rehash-percent). */
     public HashCache(Path file, double rehashPercent, Clock clock) throws IOException {
         if (rehashPercent < 0 || rehashPercent > 100) {
@@ -57,9 +63,17 @@ public final class HashCache {
         this.file = file;
         this.rehashPercent = rehashPercent;
         this.clock = clock;
-        if (Files.exists(file)) {
-            read(Files.readAllBytes(file));
-        }
+        byte[] bytes = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+        loaded = CompletableFuture.runAsync(() -> read(bytes), r -> {
+            Thread t = new Thread(r, "hash-cache-load");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** Waits for the file's entries: every use of the cache comes after them. */
+    private void loaded() {
+        loaded.join();
     }
 
     private void read(byte[] bytes) {
@@ -86,6 +100,7 @@ public final class HashCache {
             }
         }
         if (!damaged.isEmpty()) {
+            dirty = true; // written again without them
             LOG.warn("{}: {} damaged line(s) dropped (line {}); their files are hashed again", file, damaged.size(),
                     damaged.size() <= 10 ? damaged.toString().replaceAll("[\\[\\]]", "") : damaged.subList(0, 10).toString()
                             .replaceAll("[\\[\\]]", "") + ", ...");
@@ -132,12 +147,14 @@ public final class HashCache {
 
     /** The file's ETag for this shape: from the cache when the entry still describes this file, hashed otherwise. */
     public String etag(LocalFile local, UploadShape shape) throws IOException {
+        loaded();
         String known = known(local, shape);
         return known != null ? known : rehash(local, shape);
     }
 
     /** Hashes the file afresh, whatever the cache holds, and keeps the result. */
     public String rehash(LocalFile local, UploadShape shape) throws IOException {
+        loaded();
         String etag = LocalEtag.of(local.path(), local.size(), shape);
         bytesHashed.addAndGet(local.size());
         remember(local, shape, etag);
@@ -150,6 +167,7 @@ public final class HashCache {
      * file's change time and inode (it is as trusted as it was before, and re-hashed first by the rehash share).
      */
     public String known(LocalFile local, UploadShape shape) {
+        loaded();
         String path = local.path().toString();
         Entry cached = entries.get(path);
         if (cached == null || cached.size != local.size() || cached.modifiedMillis != local.modified().toEpochMilli()
@@ -157,6 +175,7 @@ public final class HashCache {
             return null;
         }
         if (cached.legacy) {
+            dirty = true;
             entries.put(path, new Entry(cached.size, cached.modifiedMillis, nanos(local.changed()), local.inode(), cached.partSize,
                     cached.threshold, 0, cached.etag, false));
             return cached.etag;
@@ -166,6 +185,8 @@ public final class HashCache {
 
     /** Records an ETag learnt another way, such as while uploading the file. */
     public void remember(LocalFile local, UploadShape shape, String etag) {
+        loaded();
+        dirty = true;
         entries.put(local.path().toString(), new Entry(local.size(), local.modified().toEpochMilli(), nanos(local.changed()), local.inode(),
                 shape.partSize(), shape.multipartThreshold(), clock.millis(), etag, false));
     }
@@ -175,6 +196,7 @@ public final class HashCache {
      * bytes of these files, those hashed longest ago first. Empty at 0 percent: a night without changes hashes nothing.
      */
     public Set<String> dueForRehash(Collection<LocalFile> files, UploadShape shape) {
+        loaded();
         return RehashShare.choose(files, f -> {
             Entry e = known(f, shape) == null ? null : entries.get(f.path().toString());
             return e == null ? null : Instant.ofEpochMilli(e.hashedAtMillis);
@@ -185,7 +207,12 @@ public final class HashCache {
         return bytesHashed.get();
     }
 
+    /** Writes the cache when this run changed it (a night without changes leaves the file of 100,000 lines alone). */
     public void save() throws IOException {
+        loaded();
+        if (!dirty && Files.exists(file)) {
+            return;
+        }
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -200,6 +227,7 @@ public final class HashCache {
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        dirty = false;
     }
 
     private static long nanos(Instant t) {
