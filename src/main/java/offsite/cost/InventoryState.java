@@ -286,6 +286,25 @@ public final class InventoryState {
             return areas;
         }
 
+        /** Whether the kept area of this part and prefix lists exactly these objects (keys and sizes, in key order). */
+        public boolean holds(String part, String prefix, List<RemoteObject> objects) {
+            for (StoredArea a : stored.areas()) {
+                if (a.part().equals(part) && a.prefix().equals(prefix)) {
+                    if (a.objects().size() != objects.size()) {
+                        return false;
+                    }
+                    for (int i = 0; i < objects.size(); i++) {
+                        StoredObject kept = a.objects().get(i);
+                        if (!kept.key().equals(objects.get(i).key()) || kept.size() != objects.get(i).size()) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Objects and bytes per part, in the order fed. */
         public Map<String, Count> parts() {
             return parts;
