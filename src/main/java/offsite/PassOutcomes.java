@@ -1,5 +1,6 @@
 package offsite;
 
+import offsite.report.RunStatus;
 import offsite.sync.Pass;
 import offsite.sync.TrashMove;
 import offsite.sync.UploadOutcome;
@@ -7,9 +8,10 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Gathers what the split steps of routes/sync.yaml return into the pass they split: each upload's outcome, each
- * object moved to the trash. A step that threw (a user's added step, a failed move) is recorded as that item's
- * failure and cleared, so one item never fails the split. After the split the body is the pass again.
+ * Gathers what the split and multicast steps of routes/sync.yaml return into the pass they came from: each upload's
+ * outcome, each object moved to the trash, the failure of a step run side by side. A step that threw (a user's added
+ * step, a failed move) is recorded as that item's failure and cleared, so one item never fails the split; a scan or
+ * listing that threw stops the pass FAILED. Afterwards the body is the pass again.
  */
 public final class PassOutcomes implements AggregationStrategy {
 
@@ -35,7 +37,8 @@ public final class PassOutcomes implements AggregationStrategy {
         } else if (body instanceof Pass.TrashTask task) {
             pass.error(task.move().key(), "not moved to the trash, left in place: " + describe(failure));
         } else if (failure != null) {
-            pass.error("pass", describe(failure));
+            pass.error("pass", describe(failure)); // a step of a multicast (the scan, the listing) that threw
+            pass.stop(RunStatus.FAILED, describe(failure));
         }
         newExchange.setException(null);
         newExchange.getMessage().setBody(pass);

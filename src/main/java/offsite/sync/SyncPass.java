@@ -153,7 +153,11 @@ public final class SyncPass {
     /** Every object under the generation's prefix, the listing followed to its end. */
     public Pass list(Pass pass) {
         if (pass.remote() == null) {
-            pass.remote(bucket.list(pass.prefix()));
+            try {
+                pass.remote(bucket.list(pass.prefix()));
+            } catch (RuntimeException e) { // beside the scan: said here, as the route's catch would say it
+                fail(e, pass);
+            }
         }
         return pass;
     }
