@@ -269,4 +269,40 @@ class LauncherIT {
         assertThat(version.exit()).as(version.out()).isZero();
         assertThat(version.out().strip()).isEqualTo("offsite 0.1.0");
     }
+
+    /** JAVA_OPTS as given, and the JVM flags the launched JVM reports that must be there, and must not. */
+    record HeapCase(String name, String javaOpts, List<String> present, List<String> absent) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<HeapCase> heaps() {
+        return Stream.of(
+                new HeapCase("no heap or collector given: 384 MB, serial", "", List.of("-XX:MaxHeapSize=402653184", "-XX:+UseSerialGC"),
+                        List.of("-XX:+UseG1GC")),
+                new HeapCase("the user's heap, the default collector", "-Xmx1g", List.of("-XX:MaxHeapSize=1073741824", "-XX:+UseSerialGC"),
+                        List.of("-XX:MaxHeapSize=402653184")),
+                new HeapCase("the user's share of a container's memory", "-XX:MaxRAMPercentage=50", List.of("-XX:MaxRAMPercentage=50.000000"),
+                        List.of("-XX:MaxHeapSize=402653184")),
+                new HeapCase("the user's collector, the default heap", "-XX:+UseG1GC", List.of("-XX:MaxHeapSize=402653184", "-XX:+UseG1GC"),
+                        List.of("-XX:+UseSerialGC")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heaps")
+    void the_launcher_sets_a_heap_and_collector_only_where_java_opts_leave_them_open(HeapCase c) throws Exception {
+        Launch version = launch(SCRIPT, dir.resolve("cache"), Map.of("OFFSITE_CDS", "false", "JAVA_OPTS", (c.javaOpts() + " -XX:+PrintCommandLineFlags").strip()),
+                List.of("--version"));
+
+        assertThat(version.exit()).as(version.out()).isZero();
+        String flags = version.out().lines().filter(l -> l.contains("-XX:")).findFirst().orElse("") + " ";
+        for (String flag : c.present()) {
+            assertThat(flags).contains(flag + " ");
+        }
+        for (String flag : c.absent()) {
+            assertThat(flags).doesNotContain(flag + " ");
+        }
+    }
 }
