@@ -64,4 +64,22 @@ class OddNamesTest {
             assertThat(Files.readString(KeyName.resolve(restored, "caf\u201BE8.rdb"))).isEqualTo("latin-1 e-grave");
         }
     }
+
+    @Test
+    void a_file_whose_key_would_pass_s3s_1024_bytes_is_held_and_named_and_the_rest_is_sent() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            String folder = "f".repeat(250);
+            String deep = String.join("/", folder, folder, folder, folder) + "/chunk.rdb"; // "sets/" and this: 1,018 bytes
+            String deeper = String.join("/", folder, folder, folder, folder) + "/chunk-000000001.rdb"; // 1,028 bytes
+            app.write(deep, 1000, 1);
+            app.write(deeper, 1000, 2);
+            app.write("short.rdb", 1000, 3);
+
+            SyncReport report = app.sync();
+
+            assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
+            assertThat(app.bucketFiles("sets/")).containsOnlyKeys(deep, "short.rdb");
+            assertThat(report.text()).contains("chunk-000000001.rdb: its key would be longer than S3's 1024 bytes: not sent (shorten the path)");
+        }
+    }
 }

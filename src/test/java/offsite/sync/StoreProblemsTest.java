@@ -60,6 +60,19 @@ class StoreProblemsTest {
     }
 
     @Test
+    void a_dry_run_never_creates_the_bucket_even_when_creating_it_is_allowed() {
+        String bucket = "dry-run-bucket-" + System.nanoTime();
+        SyncReport dryRun = app.set("offsite.s3.bucket", bucket).set("offsite.s3.create-bucket", "true").dryRun();
+
+        assertThat(dryRun.dryRun()).isTrue();
+        assertThat(dryRun.actions().get("new").files()).as(dryRun.text()).isEqualTo(1);
+
+        SyncReport after = app.set("offsite.s3.create-bucket", "false").sync();
+        assertThat(after.status()).as("the bucket is still missing").isEqualTo(RunStatus.FAILED);
+        assertThat(after.reason()).contains("does not exist");
+    }
+
+    @Test
     void an_unreachable_endpoint_fails_the_pass_naming_the_endpoint() {
         SyncReport report = app.set("offsite.s3.endpoint", "http://127.0.0.1:9").sync();
 
