@@ -50,6 +50,8 @@ public final class S3ClientFactory {
                 .credentialsProvider(credentials(settings))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(connections)
+                        // the client would add Expect: 100-continue to every body; SmallBodiesWithoutContinue decides
+                        .expectContinueEnabled(false)
                         .connectionTimeout(Duration.ofSeconds(10))
                         // an answer that stops arriving this long is a dead connection: the request is sent again
                         .socketTimeout(Duration.ofMinutes(2))

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
 import offsite.report.RunStatus;
@@ -60,6 +62,24 @@ class FaultsTest {
         assertThat(proxy.faultsInjected.get()).isEqualTo(3);
         assertThat(activity()).filteredOn(a -> a.outcome().startsWith("503")).isNotEmpty();
         assertMirroredAndNothingPending();
+    }
+
+    @Test
+    void large_bodies_wait_for_the_go_ahead_so_a_refused_one_is_never_sent_and_small_ones_go_at_once() throws Exception {
+        Map<String, Boolean> expectsContinue = new ConcurrentHashMap<>();
+        proxy.refuse(r -> {
+            if (r.method().equals("PUT")) {
+                expectsContinue.put(r.path().substring(r.path().lastIndexOf('/') + 1), r.hasHeader("expect"));
+            }
+            return r.method().equals("PUT") && r.path().contains("/sets/");
+        }, 403, "AccessDenied");
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.text()).contains("Status Code: 403");
+        assertThat(expectsContinue).containsEntry("AA000002.rdb", true).containsEntry("Set%20A.rbc", false);
+        assertThat(app.bucketFiles("sets/")).isEmpty();
     }
 
     @Test
