@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,15 +33,13 @@ public final class ReportStore {
 
     public Path save(SyncReport report) throws IOException {
         Files.createDirectories(dir);
-        String base = "sync-" + STAMP.format(report.finished()) + (report.dryRun() ? "-dry-run" : "");
-        Path text = dir.resolve(base + ".txt");
-        Files.writeString(text, SyncReportText.render(report), StandardCharsets.UTF_8);
         byte[] body = json.writeValueAsBytes(report);
-        Files.write(dir.resolve(base + ".json"), body);
+        Path dated = claim("sync-" + STAMP.format(report.finished()) + (report.dryRun() ? "-dry-run" : ""));
+        Files.write(dated, body);
+        Path text = dated.resolveSibling(dated.getFileName().toString().replaceFirst("\\.json$", ".txt"));
+        Files.writeString(text, SyncReportText.render(report), StandardCharsets.UTF_8);
         if (!report.dryRun()) {
-            Path tmp = dir.resolve("sync-latest.json.tmp");
-            Files.write(tmp, body);
-            Files.move(tmp, dir.resolve("sync-latest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            replaceLatest("sync", body);
         }
         return text;
     }
@@ -49,11 +48,37 @@ public final class ReportStore {
     public void save(ImageReport report) throws IOException {
         Files.createDirectories(dir);
         byte[] body = json.writeValueAsBytes(report);
-        Files.write(dir.resolve("image-" + STAMP.format(report.finished()) + ".json"), body);
-        Files.writeString(dir.resolve("image-" + STAMP.format(report.finished()) + ".txt"), report.text(), StandardCharsets.UTF_8);
-        Path tmp = dir.resolve("image-latest.json.tmp");
-        Files.write(tmp, body);
-        Files.move(tmp, dir.resolve("image-latest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path dated = claim("image-" + STAMP.format(report.finished()));
+        Files.write(dated, body);
+        Files.writeString(dated.resolveSibling(dated.getFileName().toString().replaceFirst("\\.json$", ".txt")), report.text(),
+                StandardCharsets.UTF_8);
+        replaceLatest("image", body);
+    }
+
+    /**
+     * BASE.json, or BASE-2.json, BASE-3.json... when a report of the same second is there: two processes (a refused
+     * second pass, a command beside run) finishing together each keep their own. Created here, so no other can take it.
+     */
+    private Path claim(String base) throws IOException {
+        for (int n = 1; ; n++) {
+            Path json = dir.resolve(base + (n == 1 ? "" : "-" + n) + ".json");
+            try {
+                return Files.createFile(json);
+            } catch (FileAlreadyExistsException taken) {
+                // the next number
+            }
+        }
+    }
+
+    /** NAME-latest.json replaced whole, through a temporary file of this writer's own. */
+    private void replaceLatest(String name, byte[] body) throws IOException {
+        Path tmp = Files.createTempFile(dir, name + "-latest.", ".tmp");
+        try {
+            Files.write(tmp, body);
+            Files.move(tmp, dir.resolve(name + "-latest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The last image report; one that cannot be read counts as none (see image() for why). */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -68,6 +69,25 @@ class ReportStoreTest {
                 assertThat(latest.problem()).endsWith("showing image-20261123T110000Z.json, the newest that is");
             }
         }
+    }
+
+    @Test
+    void reports_ending_in_the_same_second_each_keep_their_own_files() throws Exception {
+        ReportStore store = new ReportStore(dir);
+        Instant second = Instant.parse("2026-11-23T11:00:00Z");
+
+        store.save(image("first", second));
+        store.save(image("second", second));
+        store.save(image("third", second));
+
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("image-20261123T110000Z-2.json",
+                    "image-20261123T110000Z-2.txt", "image-20261123T110000Z-3.json", "image-20261123T110000Z-3.txt",
+                    "image-20261123T110000Z.json", "image-20261123T110000Z.txt", "image-latest.json");
+        }
+        assertThat(Files.readString(dir.resolve("image-20261123T110000Z.json"))).contains("\"first\"");
+        assertThat(Files.readString(dir.resolve("image-20261123T110000Z-3.json"))).contains("\"third\"");
+        assertThat(store.latestImage().id()).isEqualTo("third");
     }
 
     private static ImageReport image(String id, Instant finished) {
