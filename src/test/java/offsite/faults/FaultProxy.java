@@ -105,6 +105,7 @@ public final class FaultProxy implements AutoCloseable {
         refusals.clear();
         firstAttempts.clear();
         pageSize = 0;
+        damagesLeft.set(0);
     }
 
     /** A request as it reached the proxy: method, path and query as sent (URL-encoded), headers by lower-case name. */
@@ -153,6 +154,35 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * Every ETag in an answer is replaced by an opaque one, the same for the same object every time, as SSE-KMS or SSE-C
+     * make them ({@link OpaqueEtags}); the part ETags of a CompleteMultipartUpload are given back their real values on the
+     * way in. The rewritten request body breaks a signed payload: the server behind must accept requests without
+     * authentication.
+     */
+    public void opaqueEtags() {
+        opaqueEtags = true;
+    }
+
+    /**
+     * The next count matching requests have one byte of their body changed on the way (at its middle), as a network
+     * fault the TCP checksum missed: a server that checks Content-MD5 refuses them with 400 BadDigest.
+     */
+    public void damageBodies(Predicate<Request> which, int count) {
+        damaged = which;
+        damagesLeft.set(count);
+    }
+
+    /** Requests whose body was damaged so far. */
+    public int bodiesDamaged() {
+        return bodiesDamaged.get();
+    }
+
+    private volatile boolean opaqueEtags;
+    private volatile Predicate<Request> damaged = r -> false;
+    private final AtomicInteger damagesLeft = new AtomicInteger();
+    private final AtomicInteger bodiesDamaged = new AtomicInteger();
+
+    /**
      * Listings (ListObjectsV2, ListParts) are asked for at most this many entries a page, as a
      * service that answers fewer than asked and marks the page truncated. The rewritten query breaks a request's
      * signature: the server behind must accept requests without authentication.
@@ -180,8 +210,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long answerCutAfter;
 
     /** What the answer reader must know of a request: whether its answer has a body, and whether to cut it. */
-    private record Asked(String method, boolean cut, long cutAnswerAfter) {
-        static final Asked END = new Asked("", false, 0);
+    private record Asked(String method, boolean cut, long cutAnswerAfter, Request request) {
+        static final Asked END = new Asked("", false, 0, null);
     }
 
     private final AtomicInteger delaysLeft = new AtomicInteger();
@@ -254,13 +284,26 @@ public final class FaultProxy implements AutoCloseable {
             }
             boolean cutAnswer = matches.test(requestLine) && answerCutsLeft.getAndDecrement() > 0;
             if (first != null) {
-                asked.add(new Asked(request.method(), true, first.cutAfter()));
+                asked.add(new Asked(request.method(), true, first.cutAfter(), request));
             } else {
-                asked.add(new Asked(request.method(), cutAnswer, answerCutAfter));
+                asked.add(new Asked(request.method(), cutAnswer, answerCutAfter, request));
+            }
+            if (opaqueEtags && OpaqueEtags.inRequestBody(request)) {
+                byte[] body = OpaqueEtags.body(in.readNBytes((int) length), request);
+                out.write(OpaqueEtags.withLength(shortened(head, request), body.length));
+                out.write(body);
+                out.flush();
+                continue;
             }
             boolean cut = matches.test(requestLine) && cutsLeft.getAndDecrement() > 0;
             out.write(shortened(head, request));
             long forward = cut ? Math.min(cutAfter, length) : length;
+            if (!cut && length > 0 && damaged.test(request) && damagesLeft.getAndDecrement() > 0) {
+                transfer(in, out, length / 2);
+                out.write(in.read() ^ 0x55);
+                bodiesDamaged.incrementAndGet();
+                forward = length - length / 2 - 1;
+            }
             transfer(in, out, forward);
             if (cut) {
                 faultsInjected.incrementAndGet();
@@ -367,6 +410,17 @@ public final class FaultProxy implements AutoCloseable {
                     out.flush();
                     return; // both sockets close inside the headers
                 }
+                if (opaqueEtags && !request.cut()) {
+                    head = OpaqueEtags.answerHead(head, request.request());
+                    text = new String(head, StandardCharsets.ISO_8859_1);
+                    if (OpaqueEtags.inAnswerBody(request.request()) && hasBody(request, text)) {
+                        byte[] body = OpaqueEtags.body(readBody(in, text), request.request());
+                        out.write(OpaqueEtags.withLength(head, body.length));
+                        out.write(body);
+                        out.flush();
+                        continue;
+                    }
+                }
                 out.write(head);
                 if (request.cut()) {
                     faultsInjected.incrementAndGet();
@@ -393,6 +447,36 @@ public final class FaultProxy implements AutoCloseable {
             closeQuietly(client);
             closeQuietly(upstream);
         }
+    }
+
+    private static boolean hasBody(Asked request, String head) {
+        String status = head.substring(9, 12);
+        return !request.method().equals("HEAD") && !status.equals("204") && !status.equals("304");
+    }
+
+    /** A whole answer body, framed by chunks, a Content-Length or the close of the connection. */
+    private static byte[] readBody(InputStream in, String head) throws IOException {
+        String lower = head.toLowerCase(Locale.ROOT);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (lower.contains("\r\ntransfer-encoding: chunked")) {
+            while (true) {
+                String sizeLine = readLine(in).trim();
+                int semicolon = sizeLine.indexOf(';');
+                long size = Long.parseLong(semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon), 16);
+                if (size == 0) {
+                    while (!readLine(in).equals("\r\n")) {
+                        // trailers
+                    }
+                    return body.toByteArray();
+                }
+                body.write(in.readNBytes((int) size));
+                readLine(in);
+            }
+        }
+        if (lower.contains("\r\ncontent-length:")) {
+            return in.readNBytes((int) contentLength(head));
+        }
+        return in.readAllBytes();
     }
 
     private static void transferChunked(InputStream in, OutputStream out) throws IOException {

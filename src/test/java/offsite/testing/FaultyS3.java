@@ -63,6 +63,13 @@ public final class FaultyS3 {
     public static final S3Implementation CUT_ANSWERS = mode("S3Proxy cutting answers mid-body", Set.of(), false,
             p -> p.cutFirstAnswers(XML_ANSWERS, 2, 40));
 
+    /**
+     * S3Proxy whose every ETag is opaque, as SSE-KMS or SSE-C make them: not among MODES, whose contract holds ETags to be
+     * MD5s. Offsite finds it out from its first upload (offsite.s3.etag=auto).
+     */
+    public static final S3Implementation OPAQUE_ETAGS = mode("S3Proxy with ETags that are not MD5s (as SSE-KMS)", Set.of("MD5 ETags"), true,
+            FaultProxy::opaqueEtags);
+
     /** The modes that refuse one optional operation each. */
     public static final List<S3Implementation> REFUSING = List.of(NO_LIST_MULTIPART_UPLOADS, NO_LIST_PARTS, NO_COPY, NO_CONTENT_MD5,
             NO_RANGED_GET, NO_VERSIONING);
