@@ -33,15 +33,33 @@ import org.slf4j.LoggerFactory;
 public final class HashCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(HashCache.class);
-    /** The first line of the current format; a file without it is the older one (no ctime, inode or hash time). */
-    static final String HEADER = "# offsite hash-cache 2: size, mtime ms, ctime ns, inode, part size, threshold, hashed at ms, etag, path";
+    /** The first line of the current format; a file without it is the oldest one (no ctime, inode or hash time). */
+    static final String HEADER = "# offsite hash-cache 3: size, mtime ms, ctime ns, inode, part size, threshold, hashed at ms, etag, md5,"
+            + " uploaded as, path";
+    /** The first line of the format before (no md5, no uploaded-as ETag). */
+    static final String HEADER_2 = "# offsite hash-cache 2: size, mtime ms, ctime ns, inode, part size, threshold, hashed at ms, etag, path";
     private static final Pattern ETAG = Pattern.compile("[0-9a-f]{32}(-[1-9][0-9]{0,4})?");
+    private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
+    /** An ETag as a server gives it where it is no MD5: printable ASCII without spaces. */
+    private static final Pattern SERVER_ETAG = Pattern.compile("[!-~]{1,200}");
+    /** A field with nothing known. */
+    private static final String NONE = "-";
     /** An unknown change time or inode (a filesystem that does not tell, or an entry of the older format). */
     private static final long UNKNOWN = -1;
 
-    /** What an ETag was taken from, and when. legacy: of the older format, matched by size and mtime alone until used once. */
+    /**
+     * What an ETag was taken from, and when. md5: the whole file's MD5 where known (the ETag itself for a single PUT's
+     * shape); uploadedAs: the ETag the server returned when this content was uploaded (null when unknown), which is what
+     * compares where ETags are not MD5s. legacy: of the oldest format, matched by size and mtime alone until used once.
+     */
     private record Entry(long size, long modifiedMillis, long changedNanos, long inode, long partSize, long threshold, long hashedAtMillis,
-            String etag, boolean legacy) {
+            String etag, String md5, String uploadedAs, boolean legacy) {
+
+        /** The same file state: the entry still describes the file it was made for. */
+        boolean sameFile(Entry other) {
+            return other != null && size == other.size && modifiedMillis == other.modifiedMillis && changedNanos == other.changedNanos
+                    && inode == other.inode && partSize == other.partSize && threshold == other.threshold;
+        }
     }
 
     private final Path file;
@@ -78,7 +96,7 @@ public final class HashCache {
 
     private void read(byte[] bytes) {
         List<Integer> damaged = new ArrayList<>();
-        boolean legacy = true;
+        int fields = 0; // the oldest format: no header
         int number = 0;
         for (int start = 0; start < bytes.length; ) {
             int end = start;
@@ -91,11 +109,11 @@ public final class HashCache {
             if (line != null && line.isEmpty()) {
                 continue;
             }
-            if (number == 1 && HEADER.equals(line)) {
-                legacy = false;
+            if (number == 1 && (HEADER.equals(line) || HEADER_2.equals(line))) {
+                fields = HEADER.equals(line) ? 11 : 9;
                 continue;
             }
-            if (line == null || !parse(line, legacy)) {
+            if (line == null || !parse(line, fields)) {
                 damaged.add(number);
             }
         }
@@ -117,32 +135,42 @@ public final class HashCache {
         }
     }
 
-    /** Takes one line; false when it is damaged (a field missing or not a number, an ETag of no S3 form, a bad escape). */
-    private boolean parse(String line, boolean legacy) {
+    /**
+     * Takes one line of a format with this many fields (0: the oldest); false when it is damaged (a field missing or not a
+     * number, an ETag of no S3 form, a bad escape).
+     */
+    private boolean parse(String line, int fields) {
         try {
-            if (legacy) { // size, mtime, part size, threshold, etag, raw path (tabs in it kept; a newline had split it)
+            if (fields == 0) { // size, mtime, part size, threshold, etag, raw path (tabs in it kept; a newline had split it)
                 String[] f = line.split("\t", 6);
                 if (f.length != 6 || !ETAG.matcher(f[4]).matches()) {
                     return false;
                 }
                 entries.put(f[5], new Entry(Long.parseLong(f[0]), Long.parseLong(f[1]), UNKNOWN, UNKNOWN, Long.parseLong(f[2]),
-                        Long.parseLong(f[3]), 0, f[4], true));
+                        Long.parseLong(f[3]), 0, f[4], null, null, true));
                 return true;
             }
             String[] f = line.split("\t", -1);
-            if (f.length != 9 || !ETAG.matcher(f[7]).matches()) {
+            if (f.length != fields || !ETAG.matcher(f[7]).matches()) {
                 return false;
             }
-            String path = unescape(f[8]);
-            if (path == null || path.isEmpty()) {
+            String md5 = fields == 11 ? known(f[8]) : null;
+            String uploadedAs = fields == 11 ? known(f[9]) : null;
+            String path = unescape(f[fields - 1]);
+            if (path == null || path.isEmpty() || md5 != null && !MD5.matcher(md5).matches()
+                    || uploadedAs != null && !SERVER_ETAG.matcher(uploadedAs).matches()) {
                 return false;
             }
             entries.put(path, new Entry(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), f[7], false));
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), f[7], md5, uploadedAs, false));
             return true;
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    private static String known(String field) {
+        return NONE.equals(field) ? null : field;
     }
 
     /** The file's ETag for this shape: from the cache when the entry still describes this file, hashed otherwise. */
@@ -168,6 +196,15 @@ public final class HashCache {
      */
     public String known(LocalFile local, UploadShape shape) {
         loaded();
+        Entry entry = entry(local, shape);
+        return entry == null ? null : entry.etag;
+    }
+
+    /**
+     * The entry for this very file, or null; an entry of the oldest format takes on the file's change time and inode.
+     * Callers have waited for the entries (loaded()).
+     */
+    private Entry entry(LocalFile local, UploadShape shape) {
         String path = local.path().toString();
         Entry cached = entries.get(path);
         if (cached == null || cached.size != local.size() || cached.modifiedMillis != local.modified().toEpochMilli()
@@ -176,19 +213,76 @@ public final class HashCache {
         }
         if (cached.legacy) {
             dirty = true;
-            entries.put(path, new Entry(cached.size, cached.modifiedMillis, nanos(local.changed()), local.inode(), cached.partSize,
-                    cached.threshold, 0, cached.etag, false));
-            return cached.etag;
+            Entry upgraded = new Entry(cached.size, cached.modifiedMillis, nanos(local.changed()), local.inode(), cached.partSize,
+                    cached.threshold, 0, cached.etag, null, null, false);
+            entries.put(path, upgraded);
+            return upgraded;
         }
-        return cached.changedNanos == nanos(local.changed()) && cached.inode == local.inode() ? cached.etag : null;
+        return cached.changedNanos == nanos(local.changed()) && cached.inode == local.inode() ? cached : null;
+    }
+
+    /**
+     * The whole file's MD5 (hex): its ETag for a single PUT's shape; for a multipart shape from the cache, or hashed
+     * (the file read once for its MD5 and its multipart ETag, both kept).
+     */
+    public String md5(LocalFile local, UploadShape shape) throws IOException {
+        loaded();
+        if (!shape.multipart(local.size())) {
+            return etag(local, shape);
+        }
+        Entry entry = entry(local, shape);
+        if (entry != null && entry.md5 != null) {
+            return entry.md5;
+        }
+        LocalEtag.Digests digests = LocalEtag.digests(local.path(), shape.partSizeFor(local.size()));
+        bytesHashed.addAndGet(local.size());
+        remember(local, shape, digests.etag(), digests.md5(), null);
+        return digests.md5();
+    }
+
+    /** The ETag the server returned when the file's current content was uploaded; null when not known. */
+    public String uploadedAs(LocalFile local, UploadShape shape) {
+        loaded();
+        Entry entry = entry(local, shape);
+        return entry == null ? null : entry.uploadedAs;
     }
 
     /** Records an ETag learnt another way, such as while uploading the file. */
     public void remember(LocalFile local, UploadShape shape, String etag) {
+        remember(local, shape, etag, null, null);
+    }
+
+    /**
+     * Records the file's ETag and, where known (else null), its whole MD5 and the ETag the server returned for this
+     * content. What is not given is kept from the entry for the same file state and ETag.
+     */
+    public void remember(LocalFile local, UploadShape shape, String etag, String md5, String uploadedAs) {
         loaded();
         dirty = true;
-        entries.put(local.path().toString(), new Entry(local.size(), local.modified().toEpochMilli(), nanos(local.changed()), local.inode(),
-                shape.partSize(), shape.multipartThreshold(), clock.millis(), etag, false));
+        // kept only where they say more than the ETag: where ETags are MD5s both fields stay empty, as in the format before
+        String whole = etag.equals(md5) ? null : md5;
+        String given = etag.equals(uploadedAs) ? null : uploadedAs;
+        Entry entry = new Entry(local.size(), local.modified().toEpochMilli(), nanos(local.changed()), local.inode(), shape.partSize(),
+                shape.multipartThreshold(), clock.millis(), etag, whole, given, false);
+        entries.compute(local.path().toString(), (path, before) -> before != null && !before.legacy && entry.sameFile(before)
+                && before.etag.equals(etag) ? new Entry(entry.size, entry.modifiedMillis, entry.changedNanos, entry.inode, entry.partSize,
+                entry.threshold, entry.hashedAtMillis, etag, whole != null ? whole : before.md5, given != null ? given : before.uploadedAs,
+                false) : entry);
+    }
+
+    /**
+     * Records that the object listed with this ETag holds the file's current content (a plan found them equal), so a
+     * later plan compares by it without asking the server; only while the cache knows the file as it is, and only an
+     * ETag other than the local one (where ETags are MD5s nothing changes: the cache is not written for it).
+     */
+    public void uploadedAs(LocalFile local, UploadShape shape, String serverEtag) {
+        loaded();
+        Entry entry = entry(local, shape);
+        if (entry != null && !serverEtag.equals(entry.uploadedAs) && !serverEtag.equals(entry.etag) && SERVER_ETAG.matcher(serverEtag).matches()) {
+            dirty = true;
+            entries.put(local.path().toString(), new Entry(entry.size, entry.modifiedMillis, entry.changedNanos, entry.inode, entry.partSize,
+                    entry.threshold, entry.hashedAtMillis, entry.etag, entry.md5, serverEtag, false));
+        }
     }
 
     /**
@@ -223,7 +317,8 @@ public final class HashCache {
                     continue; // not met in this run's scans: its file is gone or changed
                 }
                 out.write(v.size + "\t" + v.modifiedMillis + "\t" + v.changedNanos + "\t" + v.inode + "\t" + v.partSize + "\t" + v.threshold
-                        + "\t" + v.hashedAtMillis + "\t" + v.etag + "\t" + escape(e.getKey()) + "\n");
+                        + "\t" + v.hashedAtMillis + "\t" + v.etag + "\t" + (v.md5 == null ? NONE : v.md5) + "\t"
+                        + (v.uploadedAs == null ? NONE : v.uploadedAs) + "\t" + escape(e.getKey()) + "\n");
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -35,23 +35,42 @@ public final class LocalEtag {
 
     /** The multipart ETag of a file cut in parts of partSize (a file smaller than one part gives "-1"). */
     public static String multipart(Path file, long partSize) throws IOException {
+        return multipart(file, partSize, null);
+    }
+
+    /** A file's multipart ETag and the MD5 of its whole content, from one read. */
+    public record Digests(String etag, String md5) {
+    }
+
+    /**
+     * The multipart ETag of a file cut in parts of partSize and its whole MD5 (the md5chksum an upload stores where
+     * ETags are not MD5s), from one read of the file: each buffer goes to both digests.
+     */
+    public static Digests digests(Path file, long partSize) throws IOException {
+        MessageDigest whole = md5();
+        String etag = multipart(file, partSize, whole);
+        return new Digests(etag, HexFormat.of().formatHex(whole.digest()));
+    }
+
+    /** The multipart ETag; every byte read also goes to whole when it is not null. */
+    private static String multipart(Path file, long partSize, MessageDigest whole) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            MessageDigest whole = md5();
+            MessageDigest ofParts = md5();
             MessageDigest part = md5();
             ByteBuffer buffer = ByteBuffer.allocateDirect(FILE_BUFFER);
             int parts = 0;
             for (long at = 0; ; at += partSize) {
-                long read = digest(channel, at, partSize, part, buffer);
+                long read = digest(channel, at, partSize, part, whole, buffer);
                 if (read == 0 && parts > 0) {
                     break;
                 }
-                whole.update(part.digest());
+                ofParts.update(part.digest());
                 parts++;
                 if (read < partSize) {
                     break;
                 }
             }
-            return multipartEtag(whole.digest(), parts);
+            return multipartEtag(ofParts.digest(), parts);
         }
     }
 
@@ -61,6 +80,12 @@ public final class LocalEtag {
      * one more copy of every byte (the JDK reads into a direct buffer of its own first).
      */
     static long digest(FileChannel channel, long position, long length, MessageDigest digest, ByteBuffer buffer) throws IOException {
+        return digest(channel, position, length, digest, null, buffer);
+    }
+
+    /** As above, each buffer also going to also when it is not null. */
+    private static long digest(FileChannel channel, long position, long length, MessageDigest digest, MessageDigest also, ByteBuffer buffer)
+            throws IOException {
         long done = 0;
         while (done < length) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
@@ -69,6 +94,9 @@ public final class LocalEtag {
                 break;
             }
             digest.update(buffer.flip());
+            if (also != null) {
+                also.update(buffer.rewind());
+            }
             done += n;
         }
         return done;

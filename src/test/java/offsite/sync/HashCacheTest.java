@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -65,14 +66,19 @@ class HashCacheTest {
     }
 
     static Stream<Damage> damages() {
-        byte[] latin1 = "3\t1\t2\t3\t5242880\t5242880\t0\t900150983cd24fb0d6963f7d28e17f72\t/set/caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+        String etag = "900150983cd24fb0d6963f7d28e17f72";
+        byte[] latin1 = ("3\t1\t2\t3\t5242880\t5242880\t0\t" + etag + "\t-\t-\t/set/caf\u00e9").getBytes(StandardCharsets.ISO_8859_1);
         return Stream.of(
                 new Damage("a byte that is not UTF-8 (issue 15: start-up stopped with 'Input length = 1')", latin1),
-                new Damage("a field missing", "3\t1\t2\t3\t5242880\t0\t900150983cd24fb0d6963f7d28e17f72\t/set/x".getBytes(StandardCharsets.UTF_8)),
-                new Damage("a size that is not a number", "3a\t1\t2\t3\t5242880\t5242880\t0\t900150983cd24fb0d6963f7d28e17f72\t/set/x"
+                new Damage("a field missing", ("3\t1\t2\t3\t5242880\t0\t" + etag + "\t-\t-\t/set/x").getBytes(StandardCharsets.UTF_8)),
+                new Damage("a size that is not a number", ("3a\t1\t2\t3\t5242880\t5242880\t0\t" + etag + "\t-\t-\t/set/x")
                         .getBytes(StandardCharsets.UTF_8)),
-                new Damage("an ETag of no S3 form", "3\t1\t2\t3\t5242880\t5242880\t0\tnot-an-md5\t/set/x".getBytes(StandardCharsets.UTF_8)),
-                new Damage("an escape the cache never writes", "3\t1\t2\t3\t5242880\t5242880\t0\t900150983cd24fb0d6963f7d28e17f72\t/set/\\q"
+                new Damage("an ETag of no S3 form", "3\t1\t2\t3\t5242880\t5242880\t0\tnot-an-md5\t-\t-\t/set/x".getBytes(StandardCharsets.UTF_8)),
+                new Damage("an MD5 of no MD5 form", ("3\t1\t2\t3\t5242880\t5242880\t0\t" + etag + "\tabc\t-\t/set/x")
+                        .getBytes(StandardCharsets.UTF_8)),
+                new Damage("an uploaded-as ETag with a space", ("3\t1\t2\t3\t5242880\t5242880\t0\t" + etag + "\t-\tkms 1\t/set/x")
+                        .getBytes(StandardCharsets.UTF_8)),
+                new Damage("an escape the cache never writes", ("3\t1\t2\t3\t5242880\t5242880\t0\t" + etag + "\t-\t-\t/set/\\q")
                         .getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -154,6 +160,70 @@ class HashCacheTest {
         assertThat(read.known(now, SHAPE)).isNull();
         assertThat(read.etag(now, SHAPE)).isEqualTo("d16fb36f0911f878998c136191af705e");
         assertThat(read.bytesHashed()).isEqualTo(3);
+    }
+
+    @Test
+    void the_etag_an_upload_was_given_and_the_whole_md5_are_kept_while_the_file_is_as_uploaded() throws Exception {
+        Path file = write("big.rdb", "x".repeat(6 << 20)); // two parts of 5 MiB
+        Path cacheFile = dir.resolve("hash-cache.tsv");
+        HashCache cache = new HashCache(cacheFile, 0, Clock.systemUTC());
+        String md5 = cache.md5(scanned("big.rdb"), SHAPE);
+        String etag = cache.known(scanned("big.rdb"), SHAPE);
+        cache.uploadedAs(scanned("big.rdb"), SHAPE, "kms-3f2a");
+        cache.save();
+
+        HashCache read = new HashCache(cacheFile, 0, Clock.systemUTC());
+
+        assertThat(etag).as("the multipart ETag from the same read").isEqualTo(LocalEtag.multipart(file, 5 << 20)).endsWith("-2");
+        assertThat(md5).isEqualTo(HexFormat.of().formatHex(LocalEtag.md5().digest(Files.readAllBytes(file))));
+        assertThat(cache.bytesHashed()).isEqualTo(6 << 20);
+        assertThat(read.uploadedAs(scanned("big.rdb"), SHAPE)).isEqualTo("kms-3f2a");
+        assertThat(read.md5(scanned("big.rdb"), SHAPE)).isEqualTo(md5);
+        assertThat(read.bytesHashed()).isZero();
+        read.rehash(scanned("big.rdb"), SHAPE);
+        assertThat(read.uploadedAs(scanned("big.rdb"), SHAPE)).as("kept by a re-hash that finds the same bytes").isEqualTo("kms-3f2a");
+
+        Thread.sleep(20);
+        Files.writeString(file, "y" + "x".repeat((6 << 20) - 1));
+        Files.setLastModifiedTime(file, FileTime.from(WRITTEN));
+        assertThat(read.uploadedAs(scanned("big.rdb"), SHAPE)).as("not for other content").isNull();
+    }
+
+    @Test
+    void where_etags_are_md5s_uploads_and_unchanged_nights_store_nothing_beside_the_etag_and_leave_the_file_alone() throws Exception {
+        write("chunk.rdb", "abc");
+        String md5 = "900150983cd24fb0d6963f7d28e17f72";
+        Path cacheFile = dir.resolve("hash-cache.tsv");
+        HashCache uploaded = new HashCache(cacheFile, 0, Clock.systemUTC());
+        uploaded.remember(scanned("chunk.rdb"), SHAPE, md5, md5, md5); // a single PUT answered with the MD5 as its ETag
+        uploaded.save();
+        assertThat(Files.readAllLines(cacheFile).get(1)).contains("\t" + md5 + "\t-\t-\t");
+        Files.setLastModifiedTime(cacheFile, FileTime.from(WRITTEN));
+
+        HashCache night = new HashCache(cacheFile, 0, Clock.systemUTC());
+        night.uploadedAs(scanned("chunk.rdb"), SHAPE, md5); // the plan found the object listed under the local ETag
+        night.save();
+
+        assertThat(Files.getLastModifiedTime(cacheFile).toInstant()).as("not written again").isEqualTo(WRITTEN);
+        assertThat(night.uploadedAs(scanned("chunk.rdb"), SHAPE)).isNull();
+        assertThat(night.md5(scanned("chunk.rdb"), SHAPE)).isEqualTo(md5);
+    }
+
+    @Test
+    void a_cache_of_the_format_before_keeps_its_etags_and_knows_no_upload_etag() throws Exception {
+        write("chunk.rdb", "abc");
+        Path cacheFile = dir.resolve("hash-cache.tsv");
+        HashCache now = new HashCache(cacheFile, 0, Clock.systemUTC());
+        now.etag(scanned("chunk.rdb"), SHAPE);
+        now.save();
+        String line = Files.readAllLines(cacheFile).get(1).replaceFirst("\t-\t-\t", "\t");
+        Files.writeString(cacheFile, HashCache.HEADER_2 + "\n" + line + "\n");
+
+        HashCache before = new HashCache(cacheFile, 0, Clock.systemUTC());
+
+        assertThat(before.known(scanned("chunk.rdb"), SHAPE)).isEqualTo("900150983cd24fb0d6963f7d28e17f72");
+        assertThat(before.uploadedAs(scanned("chunk.rdb"), SHAPE)).isNull();
+        assertThat(log.list).noneMatch(e -> e.getLevel() == Level.WARN);
     }
 
     @Test
