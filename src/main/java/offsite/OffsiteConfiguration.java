@@ -50,6 +50,7 @@ import offsite.report.ReportStore;
 import offsite.store.Bucket;
 import offsite.store.BucketCheck;
 import offsite.store.CheckedPut;
+import offsite.store.EtagForm;
 import offsite.store.FallbackBucket;
 import offsite.store.Fallbacks;
 import offsite.store.RemoteListing;
@@ -138,6 +139,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         Fallbacks fallbacks = new Fallbacks();
         Bucket bucket = new FallbackBucket(new S3Bucket(client, s3Settings, fallbacks), new UploadJournal(dataDir.resolve("uploads")),
                 fallbacks, clock);
+        EtagForm etags = new EtagForm(EtagForm.Setting.parse(settings.text("offsite.s3.etag")), dataDir.resolve("opaque-etags.txt"),
+                s3Settings.bucket(), fallbacks);
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"), settings.decimal("offsite.sync.rehash-percent", 0, 100), clock);
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
         SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"));
@@ -153,7 +156,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, clock, SyncLock.localHost()), passes, clock));
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
                 new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), clock),
-                s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme())));
+                s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
         camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, clock));
         camel.getRegistry().bind("passReport", new PassReport(sync, s3Settings.bucket(), hashes, limiter, reports, generations, fallbacks,
                 passes, clock));
@@ -195,7 +198,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("bucket", bucket);
         camel.getRegistry().bind("generations", generations);
         camel.getRegistry().bind("activityLog", activity);
-        camel.getRegistry().bind("checkedPut", new CheckedPut(bucket));
+        camel.getRegistry().bind("checkedPut", new CheckedPut(bucket, etags));
         camel.getRegistry().bind("remoteListing", new RemoteListing(bucket));
         camel.getRegistry().bind("sourceScan", scan);
         camel.getRegistry().bind("syncStreams", streams);

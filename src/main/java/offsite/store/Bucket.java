@@ -149,11 +149,24 @@ public interface Bucket {
         }
     }
 
-    /** A part already stored: its number, size and ETag (the MD5 of its bytes on most services). */
-    record StoredPart(int number, long size, String etag) {
+    /**
+     * A part already stored: its number, size and ETag (the MD5 of its bytes on most services), and md5, the MD5 (hex)
+     * of its bytes as the service checked it when this data directory sent it with Content-MD5 and the ETag answered
+     * was not it (null otherwise): where ETags are not MD5s, what a resumed upload checks a stored part by.
+     */
+    record StoredPart(int number, long size, String etag, String md5) {
+        public StoredPart(int number, long size, String etag) {
+            this(number, size, etag, null);
+        }
     }
 
-    /** A multipart upload in progress: its key, id and when it began (null when unknown). */
-    record PendingUpload(String key, String uploadId, Instant initiated) {
+    /**
+     * A multipart upload in progress: its key, id, when it began (null when unknown), and md5, the whole content's MD5
+     * (hex) its {@link EtagForm#MD5_METADATA} metadata was given when this data directory created it (null otherwise).
+     */
+    record PendingUpload(String key, String uploadId, Instant initiated, String md5) {
+        public PendingUpload(String key, String uploadId, Instant initiated) {
+            this(key, uploadId, initiated, null);
+        }
     }
 }

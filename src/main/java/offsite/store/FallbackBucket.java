@@ -3,6 +3,9 @@ package offsite.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +81,7 @@ public final class FallbackBucket implements Bucket {
     @Override
     public String createUpload(String key, Map<String, String> metadata) {
         String uploadId = bucket.createUpload(key, metadata);
-        journal.begin(key, uploadId, clock.instant());
+        journal.begin(key, uploadId, clock.instant(), EtagForm.storedMd5(metadata));
         return uploadId;
     }
 
@@ -86,10 +89,12 @@ public final class FallbackBucket implements Bucket {
     public String uploadPart(String key, String uploadId, int number, Body body, String contentMd5) {
         String etag = null;
         boolean sent = false;
+        String checked = null; // the MD5 the service checked the part's bytes against
         if (contentMd5 != null && !fallbacks.lacks("Content-MD5")) {
             try {
                 etag = bucket.uploadPart(key, uploadId, number, body, contentMd5);
                 sent = true;
+                checked = HexFormat.of().formatHex(Base64.getDecoder().decode(contentMd5));
             } catch (StoreException e) {
                 if (!e.unsupported()) {
                     throw e;
@@ -100,8 +105,8 @@ public final class FallbackBucket implements Bucket {
         if (!sent) {
             etag = bucket.uploadPart(key, uploadId, number, body, null);
         }
-        if (etag != null) {
-            journal.part(key, uploadId, new StoredPart(number, body.length(), etag));
+        if (etag != null) { // the checked MD5 kept only where the ETag is not it: where ETags are MD5s the journal is as before
+            journal.part(key, uploadId, new StoredPart(number, body.length(), etag, etag.equalsIgnoreCase(checked) ? null : checked));
         }
         return etag;
     }
@@ -110,7 +115,7 @@ public final class FallbackBucket implements Bucket {
     public List<StoredPart> listParts(String key, String uploadId) {
         if (!fallbacks.lacks("ListParts")) {
             try {
-                return bucket.listParts(key, uploadId);
+                return withJournaledMd5s(bucket.listParts(key, uploadId), journal.parts(key, uploadId).orElse(List.of()));
             } catch (StoreException e) {
                 if (!e.unsupported()) {
                     throw e;
@@ -119,6 +124,16 @@ public final class FallbackBucket implements Bucket {
             }
         }
         return journal.parts(key, uploadId).orElse(List.of());
+    }
+
+    /** The service's parts, each with the MD5 the journal holds for it when the journal has that part with that ETag. */
+    private static List<StoredPart> withJournaledMd5s(List<StoredPart> listed, List<StoredPart> journaled) {
+        Map<Integer, StoredPart> sent = journaled.stream().collect(Collectors.toMap(StoredPart::number, p -> p, (a, b) -> b));
+        return listed.stream().map(p -> {
+            StoredPart mine = sent.get(p.number());
+            return mine != null && mine.md5() != null && mine.etag().equals(p.etag()) && mine.size() == p.size()
+                    ? new StoredPart(p.number(), p.size(), p.etag(), mine.md5()) : p;
+        }).toList();
     }
 
     @Override
@@ -172,7 +187,10 @@ public final class FallbackBucket implements Bucket {
             try {
                 List<PendingUpload> listed = bucket.pendingUploads(prefix);
                 forgetGone(prefix, listed);
-                return listed;
+                Map<String, String> md5s = new HashMap<>();
+                journal.pending(prefix).stream().filter(p -> p.md5() != null).forEach(p -> md5s.put(p.uploadId(), p.md5()));
+                return listed.stream().map(p -> md5s.containsKey(p.uploadId())
+                        ? new PendingUpload(p.key(), p.uploadId(), p.initiated(), md5s.get(p.uploadId())) : p).toList();
             } catch (StoreException e) {
                 if (!e.unsupported()) {
                     throw e;

@@ -43,11 +43,15 @@ public final class UploadJournal {
         this.dir = dir;
     }
 
-    public synchronized void begin(String key, String uploadId, Instant initiated) {
+    /** md5: the whole content's MD5 (hex) the upload's md5chksum metadata holds, or null. */
+    public synchronized void begin(String key, String uploadId, Instant initiated, String md5) {
         Map<String, Object> head = new LinkedHashMap<>();
         head.put("key", key);
         head.put("uploadId", uploadId);
         head.put("initiated", initiated.toString());
+        if (md5 != null) {
+            head.put("md5", md5);
+        }
         write(file(key, uploadId), line(head), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     }
 
@@ -60,6 +64,9 @@ public final class UploadJournal {
         line.put("part", part.number());
         line.put("size", part.size());
         line.put("etag", part.etag());
+        if (part.md5() != null) {
+            line.put("md5", part.md5());
+        }
         write(file, line(line), StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
@@ -114,7 +121,7 @@ public final class UploadJournal {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             JsonNode head = JSON.readTree(lines.get(0));
             PendingUpload upload = new PendingUpload(head.get("key").asText(), head.get("uploadId").asText(),
-                    Instant.parse(head.get("initiated").asText()));
+                    Instant.parse(head.get("initiated").asText()), head.hasNonNull("md5") ? head.get("md5").asText() : null);
             Map<Integer, StoredPart> parts = new java.util.TreeMap<>();
             for (String line : lines.subList(1, lines.size())) {
                 if (line.isBlank()) {
@@ -122,7 +129,8 @@ public final class UploadJournal {
                 }
                 try {
                     JsonNode p = JSON.readTree(line);
-                    parts.put(p.get("part").asInt(), new StoredPart(p.get("part").asInt(), p.get("size").asLong(), p.get("etag").asText()));
+                    parts.put(p.get("part").asInt(), new StoredPart(p.get("part").asInt(), p.get("size").asLong(), p.get("etag").asText(),
+                            p.hasNonNull("md5") ? p.get("md5").asText() : null));
                 } catch (JsonProcessingException | RuntimeException torn) {
                     // the last line of a process killed while writing it: that part is sent again
                 }
