@@ -153,7 +153,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
         camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
-                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, clock, SyncLock.localHost()), passes, clock));
+                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, clock, SyncLock.localHost()), passes, etags, clock));
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
                 new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), clock),
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
@@ -163,8 +163,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("passOutcomes", new PassOutcomes());
         camel.getRegistry().bind("passesInFlight", passes);
 
-        camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams));
-        camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape()));
+        camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams, etags));
+        camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape(), etags));
         String offline = settings.optional("offsite.offline.destination");
         if (offline != null && daemon) {
             settings.cron("offsite.offline.cron"); // read by routes/offline.yaml only; checked here so a bad one is named at start

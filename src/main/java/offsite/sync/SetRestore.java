@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import offsite.files.DiskFull;
 import offsite.files.Sha256;
 import offsite.report.ByteSize;
 import offsite.store.Bucket;
+import offsite.store.EtagForm;
 import offsite.store.RemoteObject;
 
 /**
@@ -87,12 +87,14 @@ public final class SetRestore {
     private final UploadShape shape;
     private final BandwidthLimiter limiter;
     private final ExecutorService streams;
+    private final EtagForm etags;
 
-    public SetRestore(Bucket s3, UploadShape shape, BandwidthLimiter limiter, ExecutorService streams) {
+    public SetRestore(Bucket s3, UploadShape shape, BandwidthLimiter limiter, ExecutorService streams, EtagForm etags) {
         this.s3 = s3;
         this.shape = shape;
         this.limiter = limiter;
         this.streams = streams;
+        this.etags = etags;
     }
 
     /**
@@ -237,18 +239,20 @@ public final class SetRestore {
     /**
      * Null when the file's bytes are the object's: its ETag as S3 computes it, or where the ETag is no MD5 (SSE-KMS,
      * some services), the MD5 stored in its md5chksum metadata if any, else its size alone (checked by the caller).
+     * Where ETags are known not to be MD5s, the md5chksum is asked for first, and an object without one has its size
+     * checked alone: its ETag, though it looks like an MD5, is none.
      */
     private String problemWith(Path file, RemoteObject o) throws IOException {
-        String etag = etagOf(file, o);
-        if (etag.equalsIgnoreCase(o.etag())) {
+        String etag = etags.opaque() ? null : etagOf(file, o);
+        if (etag != null && etag.equalsIgnoreCase(o.etag())) {
             return null;
         }
-        String stored = s3.head(o.key()).map(h -> h.metadata().get("md5chksum")).orElse(null);
+        String stored = s3.head(o.key()).map(EtagForm::storedMd5).orElse(null);
         if (stored != null) {
-            String md5 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Of(file)));
-            return md5.equals(stored) ? null : "its bytes have the MD5 " + md5 + ", the object's md5chksum says " + stored;
+            String md5 = md5Of(file);
+            return md5.equalsIgnoreCase(stored) ? null : "its bytes have the MD5 " + md5 + ", the object's md5chksum says " + stored;
         }
-        if (!MD5_ETAG.matcher(o.etag()).matches()) {
+        if (etag == null || !MD5_ETAG.matcher(o.etag()).matches()) {
             return null; // an ETag that is no MD5 and nothing stored to compare: the size is all there is
         }
         return "its bytes have the ETag " + etag + ", the bucket says " + o.etag();

@@ -8,11 +8,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import offsite.store.Bucket;
+import offsite.store.EtagForm;
 
 /**
  * Checks the bucket against the local set without downloading: every file by size and ETag (the plan of a pass
  * that would upload nothing). A deep check also takes some unchanged files and hashes both sides: the local file
- * from its bytes, not from the hash cache (an edit that kept size and times is found there), and the downloaded object.
+ * from its bytes, not from the hash cache (an edit that kept size and times is found there), and the downloaded object;
+ * both are compared with the object's ETag, or where ETags are not MD5s with its md5chksum when it has one.
  */
 public final class SetVerify {
 
@@ -22,10 +24,12 @@ public final class SetVerify {
 
     private final Bucket s3;
     private final UploadShape shape;
+    private final EtagForm etags;
 
-    public SetVerify(Bucket s3, UploadShape shape) {
+    public SetVerify(Bucket s3, UploadShape shape, EtagForm etags) {
         this.s3 = s3;
         this.shape = shape;
+        this.etags = etags;
     }
 
     public List<Difference> differences(SyncPlan plan) {
@@ -52,10 +56,13 @@ public final class SetVerify {
         Collections.shuffle(unchanged, random);
         List<Difference> out = new ArrayList<>();
         for (PlannedFile f : unchanged.subList(0, Math.min(count, unchanged.size()))) {
-            String expected = f.remote().etag();
-            String local = etagOfLocal(f);
+            String storedMd5 = etags.opaque() ? s3.head(f.key()).map(EtagForm::storedMd5).orElse(null) : null;
+            boolean byMd5 = storedMd5 != null;
+            String expected = byMd5 ? storedMd5 : f.remote().etag();
+            String what = byMd5 ? "the MD5 its md5chksum holds" : "the ETag";
+            String local = byMd5 ? md5Of(Files.newInputStream(f.local().path())) : etagOfLocal(f);
             if (!local.equals(expected)) {
-                out.add(new Difference(f.key(), "the local file " + f.local().path() + " hashes to " + local + " but the ETag is " + expected
+                out.add(new Difference(f.key(), "the local file " + f.local().path() + " hashes to " + local + " but " + what + " is " + expected
                         + ": it changed without its size or modification time changing (the hash cache had it as sent)"));
             }
             String actual = null;
@@ -63,7 +70,7 @@ public final class SetVerify {
             // a download cut short says nothing about the object: try once more, then say it was not checked
             for (int attempt = 1; attempt <= 2 && actual == null; attempt++) {
                 try {
-                    actual = etagOfDownload(f);
+                    actual = byMd5 ? md5Of(s3.get(f.key(), 0)) : etagOfDownload(f);
                 } catch (IOException e) {
                     cut = e;
                 }
@@ -71,17 +78,24 @@ public final class SetVerify {
             if (actual == null) {
                 out.add(new Difference(f.key(), "not checked, its download failed twice: " + cut.getMessage()));
             } else if (!actual.equals(expected)) {
-                out.add(new Difference(f.key(), "downloaded bytes hash to " + actual + " but the ETag is " + expected));
+                out.add(new Difference(f.key(), "downloaded bytes hash to " + actual + " but " + what + " is " + expected));
             }
         }
         return out;
     }
 
+    /** The MD5 of the stream's bytes, the stream closed. */
+    private static String md5Of(InputStream opened) throws IOException {
+        try (InputStream in = opened) {
+            return LocalEtag.single(in);
+        }
+    }
+
     private String etagOfDownload(PlannedFile f) throws IOException {
+        if (f.remote().partCount() == 0) {
+            return md5Of(s3.get(f.key(), 0));
+        }
         try (InputStream in = s3.get(f.key(), 0)) {
-            if (f.remote().partCount() == 0) {
-                return LocalEtag.single(in);
-            }
             return LocalEtag.multipart(in, partSize(f));
         }
     }
@@ -89,9 +103,7 @@ public final class SetVerify {
     /** The local file's ETag from its bytes, cut as the object was stored. */
     private String etagOfLocal(PlannedFile f) throws IOException {
         if (f.remote().partCount() == 0) {
-            try (InputStream in = Files.newInputStream(f.local().path())) {
-                return LocalEtag.single(in);
-            }
+            return md5Of(Files.newInputStream(f.local().path()));
         }
         return LocalEtag.multipart(f.local().path(), partSize(f));
     }

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import offsite.report.RunStatus;
 import offsite.store.Bucket;
+import offsite.store.EtagForm;
 import offsite.store.Generations;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
@@ -39,10 +40,11 @@ public final class SyncPass {
     private final Generations generations;
     private final SyncLock lock;
     private final PassesInFlight inFlight;
+    private final EtagForm etags;
     private final Clock clock;
 
     public SyncPass(SyncSettings settings, S3Settings s3Settings, SourceScan scan, MaintenanceGuard guard, Bucket bucket, HashCache hashes,
-            Generations generations, SyncLock lock, PassesInFlight inFlight, Clock clock) {
+            Generations generations, SyncLock lock, PassesInFlight inFlight, EtagForm etags, Clock clock) {
         this.settings = settings;
         this.s3Settings = s3Settings;
         this.scan = scan;
@@ -52,6 +54,7 @@ public final class SyncPass {
         this.generations = generations;
         this.lock = lock;
         this.inFlight = inFlight;
+        this.etags = etags;
         this.clock = clock;
     }
 
@@ -181,7 +184,10 @@ public final class SyncPass {
             }
         }
         SyncPlan plan = new SyncPlanner(pass.prefix(), f -> hashes.etag(f, settings.shape()), f -> hashes.rehash(f, settings.shape()),
-                hashes.dueForRehash(stable, settings.shape())).plan(stable, changing, pass.remote());
+                hashes.dueForRehash(stable, settings.shape()), new RecordedContent(hashes, settings.shape(), bucket, etags))
+                .plan(stable, changing, pass.remote());
+        // each unchanged object holds its file's content under the ETag listed: the next plan compares by it, asking nothing
+        plan.with(SyncAction.UNCHANGED).forEach(f -> hashes.uploadedAs(f.local(), settings.shape(), f.remote().etag()));
         warnOfStaleCache(plan, pass);
         plan = withUnnamable(plan, unnamable, pass);
         ChangeGuard.Review review = settings.changes().review(plan, pass.request().acceptChanges());

@@ -17,6 +17,11 @@ import offsite.store.RemoteObject;
  * so a file is hashed only when that can change the decision. Decides, never acts. The files named in rehash
  * (offsite.sync.rehash-percent's share, chosen by the caller) are hashed afresh although their ETag is cached; one
  * whose bytes no longer give the cached ETag is planned by its new ETag and listed in the plan's staleCache.
+ *
+ * <p>A same-size object is unchanged when its ETag is the one the server gave when the file's current content was
+ * uploaded, or the file's local ETag, or, where the object carries an md5chksum (rclone's metadata, which uploads store
+ * where ETags are not MD5s), when that is the file's MD5. Where ETags are known not to be MD5s, the md5chksum is asked
+ * for (a HEAD) before the local ETag is computed: only objects without one are compared by ETag then.
  */
 public final class SyncPlanner {
 
@@ -26,17 +31,67 @@ public final class SyncPlanner {
         String etag(LocalFile file) throws IOException;
     }
 
+    /** What tells a same-size file from its object besides the local ETag. */
+    public interface ContentEvidence {
+        /**
+         * The ETag an object holding the file's current content is known to be listed under: the one the server returned
+         * when it was uploaded (or, where that was the local ETag, the local ETag); null when not known.
+         */
+        String uploadedAs(LocalFile file);
+
+        /** The MD5 (hex) of the file's whole content. */
+        String md5(LocalFile file) throws IOException;
+
+        /** The MD5 (hex) the object's md5chksum metadata holds; null when it has none. */
+        String storedMd5(RemoteObject object);
+
+        /** Whether the service's ETags are known not to be MD5s. */
+        boolean opaque();
+    }
+
+    /** No evidence but the ETags: a service whose ETags are MD5s, objects without md5chksum, nothing recorded. */
+    public static final ContentEvidence ETAGS_ONLY = new ContentEvidence() {
+        @Override
+        public String uploadedAs(LocalFile file) {
+            return null;
+        }
+
+        @Override
+        public String md5(LocalFile file) {
+            throw new IllegalStateException("no stored MD5 to compare with");
+        }
+
+        @Override
+        public String storedMd5(RemoteObject object) {
+            return null;
+        }
+
+        @Override
+        public boolean opaque() {
+            return false;
+        }
+    };
+
     private final String prefix;
     private final EtagSource etags;
     private final EtagSource afresh;
     private final Set<String> rehash;
+    private final ContentEvidence evidence;
 
-    /** etags: cached where known; afresh: hashed from the bytes; rehash: relative paths to hash afresh anyway. */
-    public SyncPlanner(String prefix, EtagSource etags, EtagSource afresh, Set<String> rehash) {
+    /**
+     * etags: cached where known; afresh: hashed from the bytes; rehash: relative paths to hash afresh anyway; evidence:
+     * what else tells a same-size file from its object.
+     */
+    public SyncPlanner(String prefix, EtagSource etags, EtagSource afresh, Set<String> rehash, ContentEvidence evidence) {
         this.prefix = prefix;
         this.etags = etags;
         this.afresh = afresh;
         this.rehash = Set.copyOf(rehash);
+        this.evidence = evidence;
+    }
+
+    public SyncPlanner(String prefix, EtagSource etags, EtagSource afresh, Set<String> rehash) {
+        this(prefix, etags, afresh, rehash, ETAGS_ONLY);
     }
 
     public SyncPlanner(String prefix, EtagSource etags) {
@@ -80,24 +135,52 @@ public final class SyncPlanner {
     }
 
     private PlannedFile compareEtag(LocalFile f, RemoteObject r, Set<String> stale) {
-        String local;
-        String reason = "";
         try {
-            local = etags.etag(f);
-            if (rehash.contains(f.relativePath())) {
-                String cached = local;
-                local = afresh.etag(f);
-                if (!local.equals(cached)) {
-                    stale.add(r.key());
-                    reason = " (re-hashed: the cache held " + cached + " for the same size and times)";
-                }
-            }
+            return compare(f, r, stale);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f.path() + " to hash it: " + e.getMessage(), e);
         }
-        if (local.equals(r.etag())) {
-            return new PlannedFile(SyncAction.UNCHANGED, r.key(), f.size(), "same size and ETag" + reason, f, r);
+    }
+
+    private PlannedFile compare(LocalFile f, RemoteObject r, Set<String> stale) throws IOException {
+        String local = null;
+        String reason = "";
+        if (rehash.contains(f.relativePath())) {
+            String cached = etags.etag(f);
+            local = afresh.etag(f);
+            if (!local.equals(cached)) {
+                stale.add(r.key());
+                reason = " (re-hashed: the cache held " + cached + " for the same size and times)";
+            }
         }
-        return new PlannedFile(SyncAction.CHANGED, r.key(), f.size(), "ETag " + r.etag() + " -> " + local + reason, f, r);
+        if (reason.isEmpty() && r.etag().equals(evidence.uploadedAs(f))) {
+            return new PlannedFile(SyncAction.UNCHANGED, r.key(), f.size(), "same size and the ETag it was uploaded with", f, r);
+        }
+        if (evidence.opaque()) { // the md5chksum first; the local ETag only for an object without one
+            PlannedFile byMd5 = byStoredMd5(f, r, reason);
+            return byMd5 != null ? byMd5 : byEtag(f, r, local, reason, ", and no md5chksum to compare with");
+        }
+        PlannedFile byEtag = byEtag(f, r, local, reason, "");
+        PlannedFile byMd5 = byEtag.action() == SyncAction.UNCHANGED ? null : byStoredMd5(f, r, reason);
+        return byMd5 != null ? byMd5 : byEtag;
+    }
+
+    /** By the local ETag (given, or from etags when null); changedNote ends the reason of a change. */
+    private PlannedFile byEtag(LocalFile f, RemoteObject r, String local, String reason, String changedNote) throws IOException {
+        String etag = local != null ? local : etags.etag(f);
+        return etag.equals(r.etag()) ? new PlannedFile(SyncAction.UNCHANGED, r.key(), f.size(), "same size and ETag" + reason, f, r)
+                : new PlannedFile(SyncAction.CHANGED, r.key(), f.size(), "ETag " + r.etag() + " -> " + etag + reason + changedNote, f, r);
+    }
+
+    /** By the object's md5chksum and the file's MD5; null when the object has no md5chksum. */
+    private PlannedFile byStoredMd5(LocalFile f, RemoteObject r, String reason) throws IOException {
+        String stored = evidence.storedMd5(r);
+        if (stored == null) {
+            return null;
+        }
+        String md5 = evidence.md5(f);
+        return md5.equalsIgnoreCase(stored) ? new PlannedFile(SyncAction.UNCHANGED, r.key(), f.size(), "same size and MD5 (its md5chksum)"
+                + reason, f, r)
+                : new PlannedFile(SyncAction.CHANGED, r.key(), f.size(), "md5chksum " + stored + " -> " + md5 + reason, f, r);
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The application end to end on every S3 implementation this machine can start, and on S3Proxy behind the fault
- * proxy refusing each optional operation or shortening listing pages: a first sync, a groom night, verify,
+ * proxy refusing each optional operation, shortening listing pages or giving ETags that are not MD5s: a first sync, a groom night, verify,
  * restore-set, two image backups and restore-image, each through the real command line or pass.
  */
 class PassesOnEveryImplementationTest {
@@ -33,8 +33,8 @@ class PassesOnEveryImplementationTest {
     private static final int MB = 1 << 20;
 
     static Stream<S3Implementation> implementations() {
-        return Stream.concat(Stream.of(TestS3.IMPLEMENTATION, S3rver.IMPLEMENTATION, CephRgw.IMPLEMENTATION, FaultyS3.SHORT_PAGES),
-                FaultyS3.REFUSING.stream());
+        return Stream.concat(Stream.of(TestS3.IMPLEMENTATION, S3rver.IMPLEMENTATION, CephRgw.IMPLEMENTATION, FaultyS3.SHORT_PAGES,
+                FaultyS3.OPAQUE_ETAGS), FaultyS3.REFUSING.stream());
     }
 
     @TempDir

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import offsite.store.Bucket;
+import offsite.store.EtagForm;
 import offsite.store.Fallbacks;
 import offsite.store.RemoteObject;
 import offsite.store.S3Bucket;
@@ -59,8 +60,13 @@ class RestoreAndVerifyTest {
 
     /** The restore bean as the command builds it, on the harness's bucket. */
     private SetRestore setRestore() {
+        return setRestore(EtagForm.Setting.AUTO);
+    }
+
+    /** The restore bean with offsite.s3.etag as given. */
+    private SetRestore setRestore(EtagForm.Setting etags) {
         return new SetRestore(bucket(), new UploadShape(5L * MB, 5L * MB), new BandwidthLimiter(BandwidthSchedule.parse(""),
-                Clock.systemUTC()), streams);
+                Clock.systemUTC()), streams, new EtagForm(etags, dir.resolve("opaque-etags.txt"), app.s3.bucket(), new Fallbacks()));
     }
 
     private final ExecutorService streams = Executors.newFixedThreadPool(3);
@@ -191,23 +197,31 @@ class RestoreAndVerifyTest {
         assertThat(target.resolve("Members/AA000002.rdb")).doesNotExist();
     }
 
-    /** An object whose ETag is in one form or another, with or without the MD5 stored in its metadata at upload. */
-    record EtagForm(String name, String etag, String md5chksum, boolean restored) {
+    /**
+     * An object whose ETag is in one form or another, with or without the MD5 stored in its metadata at upload, on a
+     * service whose ETags are known to be no MD5s (opaque) or not.
+     */
+    record EtagCase(String name, String etag, String md5chksum, boolean opaque, boolean restored) {
     }
 
-    static Stream<EtagForm> etagForms() {
+    static Stream<EtagCase> etagForms() {
         String rightMd5 = "right";
+        String md5Like = "0123456789abcdef0123456789abcdef";
         return Stream.of(
-                new EtagForm("an MD5 ETag that matches", null, null, true),
-                new EtagForm("an MD5 ETag that does not match", "0123456789abcdef0123456789abcdef", null, false),
-                new EtagForm("an ETag that is no MD5 (SSE-KMS, some services), the stored MD5 matches", "kms:0123", rightMd5, true),
-                new EtagForm("an ETag that is no MD5, the stored MD5 differs", "kms:0123", "AAAAAAAAAAAAAAAAAAAAAA==", false),
-                new EtagForm("an ETag that is no MD5 and nothing stored: the size alone", "kms:0123", null, true));
+                new EtagCase("an MD5 ETag that matches", null, null, false, true),
+                new EtagCase("an MD5 ETag that does not match", md5Like, null, false, false),
+                new EtagCase("an ETag that is no MD5 (SSE-KMS, some services), the stored MD5 matches", "kms:0123", rightMd5, false, true),
+                new EtagCase("an ETag that is no MD5, the stored MD5 differs", "kms:0123", "AAAAAAAAAAAAAAAAAAAAAA==", false, false),
+                new EtagCase("an ETag that is no MD5 and nothing stored: the size alone", "kms:0123", null, false, true),
+                new EtagCase("ETags known opaque, one that looks like an MD5 and nothing stored: the size alone", md5Like, null, true, true),
+                new EtagCase("ETags known opaque, the stored MD5 matches", md5Like, rightMd5, true, true),
+                new EtagCase("ETags known opaque, the stored MD5 differs though the ETag is the bytes' MD5", null, "AAAAAAAAAAAAAAAAAAAAAA==",
+                        true, false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("etagForms")
-    void every_restored_file_is_checked_against_its_etag_or_where_that_is_no_md5_its_stored_md5_and_size(EtagForm c) throws Exception {
+    void every_restored_file_is_checked_against_its_etag_or_where_that_is_no_md5_its_stored_md5_and_size(EtagCase c) throws Exception {
         byte[] bytes = Files.readAllBytes(app.source.resolve("Set A.rbc"));
         String md5 = Base64.getEncoder().encodeToString(LocalEtag.md5().digest(bytes));
         Map<String, String> metadata = c.md5chksum() == null ? Map.of() : Map.of("md5chksum", c.md5chksum().equals("right") ? md5 : c.md5chksum());
@@ -216,7 +230,7 @@ class RestoreAndVerifyTest {
         RemoteObject asListed = c.etag() == null ? stored : new RemoteObject(stored.key(), stored.size(), c.etag(), stored.lastModified());
         Path target = dir.resolve("restored");
 
-        SetRestore.Outcome outcome = setRestore().restore(List.of(asListed), "s3://" + app.s3.bucket() + "/sets/", "sets/", target, false,
+        SetRestore.Outcome outcome = setRestore(c.opaque() ? EtagForm.Setting.OPAQUE : EtagForm.Setting.AUTO).restore(List.of(asListed), "s3://" + app.s3.bucket() + "/sets/", "sets/", target, false,
                 new RunProgress(0));
 
         assertThat(outcome.ok()).as(outcome.verdict() + outcome.problems()).isEqualTo(c.restored());

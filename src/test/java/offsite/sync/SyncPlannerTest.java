@@ -84,6 +84,72 @@ class SyncPlannerTest {
         assertThat(hashedAfresh.get()).isEqualTo(c.chosen() ? 1 : 0);
     }
 
+    /**
+     * A same-size file whose object is listed with ETag "e1": what else is known of it, and what is asked for. localEtag and
+     * localMd5 are the file's; uploadedAs the ETag its upload was given; storedMd5 the object's md5chksum (null: none).
+     */
+    record Evidence(String name, boolean opaque, String uploadedAs, String localEtag, String storedMd5, SyncAction expected, int heads,
+            int etagsComputed, String reason) {
+    }
+
+    static Stream<Evidence> evidence() {
+        return Stream.of(
+                new Evidence("the ETag its upload was given", true, "e1", "x", "m2", SyncAction.UNCHANGED, 0, 0, "the ETag it was uploaded with"),
+                new Evidence("MD5 ETags, the local ETag", false, null, "e1", "m2", SyncAction.UNCHANGED, 0, 1, "same size and ETag"),
+                new Evidence("MD5 ETags, another ETag, no md5chksum", false, null, "x", null, SyncAction.CHANGED, 1, 1, "ETag e1 -> x"),
+                new Evidence("MD5 ETags, another ETag, the file's md5chksum (ETags not yet known opaque)", false, null, "x", "m1",
+                        SyncAction.UNCHANGED, 1, 1, "its md5chksum"),
+                new Evidence("opaque, the file's md5chksum: no local ETag computed", true, null, "x", "m1", SyncAction.UNCHANGED, 1, 0,
+                        "its md5chksum"),
+                new Evidence("opaque, another md5chksum", true, null, "x", "m2", SyncAction.CHANGED, 1, 0, "md5chksum m2 -> m1"),
+                new Evidence("opaque, no md5chksum, the local ETag (stored before encryption)", true, null, "e1", null, SyncAction.UNCHANGED, 1,
+                        1, "same size and ETag"),
+                new Evidence("opaque, no md5chksum, another ETag", true, null, "x", null, SyncAction.CHANGED, 1, 1, "no md5chksum to compare"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("evidence")
+    void a_same_size_file_is_unchanged_by_its_upload_etag_its_local_etag_or_its_md5chksum(Evidence c) {
+        LocalFile local = new LocalFile("a/chunk", Path.of("/set/a/chunk"), 10, Instant.EPOCH);
+        AtomicInteger heads = new AtomicInteger();
+        AtomicInteger computed = new AtomicInteger();
+        SyncPlanner.ContentEvidence known = new SyncPlanner.ContentEvidence() {
+            @Override
+            public String uploadedAs(LocalFile file) {
+                return c.uploadedAs();
+            }
+
+            @Override
+            public String md5(LocalFile file) {
+                return "m1";
+            }
+
+            @Override
+            public String storedMd5(RemoteObject object) {
+                heads.incrementAndGet();
+                return c.storedMd5();
+            }
+
+            @Override
+            public boolean opaque() {
+                return c.opaque();
+            }
+        };
+        SyncPlanner planner = new SyncPlanner("sets/", f -> {
+            computed.incrementAndGet();
+            return c.localEtag();
+        }, f -> "unused", Set.of(), known);
+
+        SyncPlan plan = planner.plan(List.of(local), List.of(), List.of(new RemoteObject("sets/a/chunk", 10, "e1", Instant.EPOCH)));
+
+        assertThat(plan.files()).singleElement().satisfies(f -> {
+            assertThat(f.action()).isEqualTo(c.expected());
+            assertThat(f.reason()).contains(c.reason());
+        });
+        assertThat(heads.get()).as("md5chksums asked for").isEqualTo(c.heads());
+        assertThat(computed.get()).as("local ETags computed").isEqualTo(c.etagsComputed());
+    }
+
     @Test
     void uploads_go_biggest_first_and_totals_add_up() {
         SyncPlanner planner = new SyncPlanner("", f -> "x");
