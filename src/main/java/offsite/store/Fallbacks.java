@@ -1,5 +1,6 @@
 package offsite.store;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +34,8 @@ public final class Fallbacks {
         return new TreeMap<>(inUse);
     }
 
-    /** One line per fallback, for reports: "ListMultipartUploads: pending uploads are read from ...". */
-    public java.util.List<String> lines() {
+    /** One line per fallback, for reports: "ListMultipartUploads not offered: pending uploads are read from ...". */
+    public List<String> lines() {
         return inUse().entrySet().stream().map(e -> e.getKey() + " not offered: " + e.getValue()).toList();
     }
 }
