@@ -187,7 +187,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 warnOfDaysWithoutRun("offsite.image.cron", image.cron(), clock);
             }
         }
-        bindWeb(camel, settings, daemon, s3Settings, sync, image, bucket, activity, passes, generations, dataDir, clock);
+        bindWeb(camel, settings, daemon, s3Settings, sync, image, bucket, fallbacks, activity, passes, generations, dataDir, clock);
         // only the runs notify: restores, verify, status and cost neither read nor check offsite.notify.*
         NotifySettings notify = NotifySettings.from(Set.of("run", "sync", "image").contains(mode) ? settings : Settings.defaults());
         // Camel's redelivery delay takes milliseconds only; the setting takes a duration such as 10s, as the others do
@@ -227,7 +227,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
     /** The status page, its API and downloads, metrics and health, all served from local state behind one guard (routes/web.yaml). */
     private static void bindWeb(CamelContext camel, Settings settings, boolean serving, S3Settings s3, SyncSettings sync, ImageSettings image,
-            Bucket bucket, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock) {
+            Bucket bucket, Fallbacks fallbacks, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock) {
         String user = settings.optional("offsite.http.user");
         String password = settings.optional("offsite.http.password");
         if (serving) { // only the long-running process serves the page: one-shot commands ignore offsite.http.*
@@ -255,7 +255,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         }, history, inventory, () -> imageBackup.get().knownManifests(), metrics::stored, clock));
         StatusPage page = new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled()), reports, activity, inventory, history, passes::progress,
-                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), clock);
+                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, clock);
         camel.getRegistry().bind("statusPage", page);
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {

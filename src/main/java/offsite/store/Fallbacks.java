@@ -15,6 +15,9 @@ public final class Fallbacks {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fallbacks.class);
 
+    /** How a report's note naming a fallback begins: the status page finds them there after the process that met them ended. */
+    public static final String NOTE = "S3 service: ";
+
     private final Map<String, String> inUse = new ConcurrentHashMap<>();
 
     /** Records that operation was refused (or is missing) and fallback is used instead; WARNs the first time. */
@@ -37,5 +40,10 @@ public final class Fallbacks {
     /** One line per fallback, for reports: "ListMultipartUploads not offered: pending uploads are read from ...". */
     public List<String> lines() {
         return inUse().entrySet().stream().map(e -> e.getKey() + " not offered: " + e.getValue()).toList();
+    }
+
+    /** The fallback lines among a report's notes, as lines() gave them. */
+    public static List<String> inNotes(List<String> notes) {
+        return notes.stream().filter(n -> n.startsWith(NOTE)).map(n -> n.substring(NOTE.length())).toList();
     }
 }

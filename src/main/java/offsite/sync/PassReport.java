@@ -131,7 +131,7 @@ public final class PassReport {
             notes.add(r.kept().size() + " replaced object(s), " + ByteSize.format(r.kept().stream().mapToLong(TrashMove::size).sum())
                     + ", kept in the trash first (purged after offsite.sync.trash-days)");
         }
-        fallbacks.lines().forEach(line -> notes.add("S3 service: " + line));
+        fallbacks.lines().forEach(line -> notes.add(Fallbacks.NOTE + line));
         if (!r.errors().isEmpty()) {
             status = status.worst(RunStatus.FAILED);
         }

@@ -43,6 +43,7 @@ final class StatusHtml {
             }
             return cards.append(storage(v)).append("</section>").toString();
         }));
+        body.append(section("the S3 service's fallbacks", problems, () -> fallbacks((List<?>) v.status().get("fallbacks"))));
         body.append(section("the S3 traffic", problems, () -> totals(v.totals())));
         body.append(section("the charts", problems, () -> {
             StringBuilder charts = new StringBuilder("<section><h2>Charts</h2><div class=\"charts\">");
@@ -182,6 +183,18 @@ final class StatusHtml {
                     .append("</td><td>").append(Charts.escape(a.outcome())).append("</td></tr>");
         }
         return h.append("</table></section>").toString();
+    }
+
+    /** What the S3 service lacks and what Offsite does instead, one line each (the text names operations the service refused). */
+    private static String fallbacks(List<?> fallbacks) {
+        StringBuilder h = new StringBuilder("<section><h2>S3 service</h2>");
+        if (fallbacks.isEmpty()) {
+            return h.append("<p class=\"muted\" id=\"fallbacks\">no fallback in use: the service has offered every operation asked of it</p>")
+                    .append("</section>").toString();
+        }
+        h.append("<ul id=\"fallbacks\">");
+        fallbacks.forEach(f -> h.append("<li>").append(Charts.escape(String.valueOf(f))).append("</li>"));
+        return h.append("</ul></section>").toString();
     }
 
     private static String totals(Map<String, Totals> totals) {

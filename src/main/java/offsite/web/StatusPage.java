@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
@@ -32,6 +33,7 @@ import offsite.report.ImageReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
 import offsite.retention.RetentionPolicy;
+import offsite.store.Fallbacks;
 import offsite.store.Generations;
 import offsite.sync.RunProgress;
 import org.quartz.CronExpression;
@@ -55,19 +57,21 @@ public final class StatusPage {
     private final Supplier<RunProgress> imageProgress;
     private final Prices prices;
     private final RetentionPolicy keep;
+    private final Fallbacks fallbacks;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, InventoryState inventory, StorageHistory history,
             Supplier<RunProgress> progress, Supplier<RunProgress> imageProgress, Prices prices,
-            RetentionPolicy keep, Clock clock) {
+            RetentionPolicy keep, Fallbacks fallbacks, Clock clock) {
         this.layout = layout;
         this.files = new StateFiles(reports, activity, inventory, history);
         this.progress = progress;
         this.imageProgress = imageProgress;
         this.prices = prices;
         this.keep = keep;
+        this.fallbacks = fallbacks;
         this.clock = clock;
     }
 
@@ -83,7 +87,20 @@ public final class StatusPage {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sync", StateFiles.attempt("the mirror's state", () -> syncStatus(read.sync()), unknown(), read.problems()));
         out.put("image", StateFiles.attempt("the image backups' state", () -> imageStatus(read.image()), unknown(), read.problems()));
+        out.put("fallbacks", StateFiles.attempt("the S3 service's fallbacks", () -> fallbacks(read.sync()), List.of(), read.problems()));
         return out;
+    }
+
+    /**
+     * What the S3 service lacks and what Offsite does instead: what this process met (a pass under way included), and
+     * what the last pass's report names (a `sync` command's fallbacks end with its process; its report keeps them).
+     */
+    private List<String> fallbacks(SyncReport sync) {
+        TreeSet<String> lines = new TreeSet<>(fallbacks.lines());
+        if (sync != null) {
+            lines.addAll(Fallbacks.inNotes(sync.notes()));
+        }
+        return List.copyOf(lines);
     }
 
     private Map<String, Object> syncStatus(SyncReport sync) {

@@ -87,6 +87,8 @@ class StatusPageTest {
                     .isEqualTo(inventory.at("/imageBackups/0/bytes").asText());
             assertThat(inventory.at("/imageBackups/0/type").asText()).isEqualTo("full");
             assertThat(browser.eval("document.querySelectorAll('svg.chart').length")).isEqualTo("4");
+            assertThat(status.get("fallbacks")).as("S3Proxy offers what a first pass and a full image backup ask").isEmpty();
+            assertThat(browser.eval("document.getElementById('fallbacks').textContent")).startsWith("no fallback in use");
             assertThat(status.at("/totals/lastSyncRun/bytesSent").asLong()).as("the two files, once").isEqualTo((3 << 20) + 5000);
             assertThat(status.at("/totals/lastSyncRun/uploads").asLong()).isEqualTo(2);
             assertThat(status.at("/totals/month/bytesSent").asLong()).as("the mirror, the image and the state objects")
