@@ -1,30 +1,38 @@
 package offsite;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Properties;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
-import offsite.activity.ActivityLog;
-import offsite.activity.ActivityRecorder;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import offsite.activity.ActivityLog;
+import offsite.activity.ActivityRecorder;
 import offsite.config.SettingError;
 import offsite.config.Settings;
+import offsite.cost.InventoryState;
+import offsite.cost.Prices;
+import offsite.cost.StorageHistory;
+import offsite.cost.StorageSampler;
 import offsite.image.ImageBackup;
-import offsite.image.SecretArchiveFormat;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
+import offsite.image.SecretArchiveFormat;
 import offsite.notify.AliveMark;
 import offsite.notify.DeliveryLog;
 import offsite.notify.MailSettings;
@@ -33,49 +41,45 @@ import offsite.notify.Notice;
 import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
-import io.micrometer.core.instrument.MeterRegistry;
-import offsite.cost.InventoryState;
-import offsite.cost.Prices;
-import offsite.cost.StorageHistory;
-import offsite.cost.StorageSampler;
 import offsite.offline.OfflineCopy;
+import offsite.report.ReportStore;
+import offsite.store.Bucket;
+import offsite.store.BucketCheck;
+import offsite.store.CheckedPut;
+import offsite.store.EmbeddedS3;
+import offsite.store.EtagForm;
+import offsite.store.FallbackBucket;
+import offsite.store.Fallbacks;
+import offsite.store.Generations;
+import offsite.store.RemoteListing;
+import offsite.store.S3Bucket;
+import offsite.store.S3ClientFactory;
+import offsite.store.S3Settings;
+import offsite.store.S3SettingsReader;
+import offsite.store.UploadJournal;
+import offsite.sync.BandwidthLimiter;
+import offsite.sync.ChunkUpload;
+import offsite.sync.DemoSet;
+import offsite.sync.HashCache;
+import offsite.sync.MaintenanceGuard;
+import offsite.sync.PassReport;
+import offsite.sync.PassesInFlight;
+import offsite.sync.ReplacedCopies;
+import offsite.sync.ScheduleGaps;
+import offsite.sync.SetRestore;
+import offsite.sync.SetVerify;
 import offsite.sync.SourceCheck;
+import offsite.sync.SourceScan;
+import offsite.sync.SyncLock;
+import offsite.sync.SyncPass;
+import offsite.sync.SyncSettings;
+import offsite.sync.TrashMoves;
 import offsite.web.CachedCheck;
 import offsite.web.Health;
 import offsite.web.HttpAuth;
 import offsite.web.OffsiteMetrics;
 import offsite.web.StatusPage;
 import offsite.web.WebPaths;
-import offsite.report.ReportStore;
-import offsite.store.Bucket;
-import offsite.store.BucketCheck;
-import offsite.store.CheckedPut;
-import offsite.store.EtagForm;
-import offsite.store.FallbackBucket;
-import offsite.store.Fallbacks;
-import offsite.store.RemoteListing;
-import offsite.store.S3Bucket;
-import offsite.store.UploadJournal;
-import offsite.store.EmbeddedS3;
-import offsite.store.Generations;
-import offsite.store.S3ClientFactory;
-import offsite.store.S3Settings;
-import offsite.store.S3SettingsReader;
-import offsite.sync.BandwidthLimiter;
-import offsite.sync.ChunkUpload;
-import offsite.sync.DemoSet;
-import offsite.sync.HashCache;
-import offsite.sync.MaintenanceGuard;
-import offsite.sync.SetRestore;
-import offsite.sync.SetVerify;
-import offsite.sync.SourceScan;
-import offsite.sync.PassReport;
-import offsite.sync.PassesInFlight;
-import offsite.sync.ReplacedCopies;
-import offsite.sync.SyncLock;
-import offsite.sync.SyncPass;
-import offsite.sync.TrashMoves;
-import offsite.sync.SyncSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -216,7 +220,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
     /** Which pipeline a key belongs to, by prefix; the mirror's generations live beside its prefix (sets.g2/, sets.generations.json). */
     private static Map<String, String> pipelines(SyncSettings sync, ImageSettings image) {
-        Map<String, String> out = new java.util.HashMap<>(Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync", image.prefix(), "image"));
+        Map<String, String> out = new HashMap<>(Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync", image.prefix(), "image"));
         if (!sync.prefix().isEmpty()) {
             out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".", "sync");
             out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".generations.json", "state");
@@ -322,12 +326,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     /** A schedule in the hour the clocks skip loses that night: say so at start, naming the setting and the days. */
     private static void warnOfDaysWithoutRun(String setting, String cron, Clock clock) {
         try {
-            for (java.time.LocalDate day : offsite.sync.ScheduleGaps.daysWithoutRun(cron, ZoneId.systemDefault(), clock.instant(),
+            for (LocalDate day : ScheduleGaps.daysWithoutRun(cron, ZoneId.systemDefault(), clock.instant(),
                     Duration.ofDays(366))) {
                 LOG.warn("{} '{}' will not run on {}: its time falls in the hour the clocks skip in {} (choose a time outside it)", setting, cron,
                         day, ZoneId.systemDefault());
             }
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             // validated with the settings: an invalid expression has stopped the start already
         }
     }

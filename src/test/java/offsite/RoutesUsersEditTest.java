@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import offsite.report.RunStatus;
+import offsite.sync.SyncRequest;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -105,9 +107,9 @@ class RoutesUsersEditTest {
                 assertThat(System.nanoTime()).as("the added route never ran").isLessThan(deadline);
                 Thread.sleep(100);
             }
-            offsite.sync.SyncRequest request = offsite.sync.SyncRequest.command(false, false, false);
+            SyncRequest request = SyncRequest.command(false, false, false);
             running.getCamelContext().createProducerTemplate().sendBody("direct:sync", request);
-            assertThat(request.pass().report().status()).as(request.pass().report().text()).isEqualTo(offsite.report.RunStatus.OK);
+            assertThat(request.pass().report().status()).as(request.pass().report().text()).isEqualTo(RunStatus.OK);
         } finally {
             running.stop();
         }

@@ -54,7 +54,7 @@ final class CostCommand implements Callable<Integer> {
         }
         long size = Settings.parseSize("--full-size", fullSize);
         // "1GB/day" reads as "1GB/1d": the period may be a bare unit word
-        String period = switch (g[1].strip().toLowerCase(java.util.Locale.ROOT)) {
+        String period = switch (g[1].strip().toLowerCase(Locale.ROOT)) {
             case "hour" -> "1h";
             case "day" -> "1d";
             case "week" -> "1w";

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import offsite.OffsiteApp;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -39,7 +40,7 @@ final class OneShot implements AutoCloseable {
             default -> List.of("web.yaml");
         };
         return folders.stream().flatMap(folder -> names.stream().map(name -> "file:" + folder + "/" + name))
-                .collect(java.util.stream.Collectors.joining(","));
+                .collect(Collectors.joining(","));
     }
 
     CamelContext camel() {

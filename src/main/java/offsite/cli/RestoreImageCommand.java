@@ -1,8 +1,10 @@
 package offsite.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -83,12 +85,12 @@ final class RestoreImageCommand implements Callable<Integer> {
             System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries()
                     + " entries" + (withSecrets ? ", " + result.secretEntries() + " secret entries laid over it" : ""));
             return 0;
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             System.out.println("FAILED: " + e.getMessage());
             return 1;
         } finally {
             if (passphrase != null) {
-                java.util.Arrays.fill(passphrase, '\0');
+                Arrays.fill(passphrase, '\0');
             }
         }
     }

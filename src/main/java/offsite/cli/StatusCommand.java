@@ -3,6 +3,7 @@ package offsite.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import offsite.activity.Totals;
 import offsite.cost.MonthlyCost;
 import offsite.report.ByteSize;
 import offsite.web.StatusPage;
@@ -52,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
                 total += bytes;
                 System.out.printf("older  %6s objects %12s  in %s%n", p.get("objects"), ByteSize.format(bytes), older.getKey());
             }
-            for (Map.Entry<String, offsite.activity.Totals> t : page.totals().entrySet()) {
+            for (Map.Entry<String, Totals> t : page.totals().entrySet()) {
                 System.out.printf("%-6s %-13s %6d requests %12s sent %12s received %d failed%n", "s3", t.getKey(), t.getValue().requests(),
                         ByteSize.format(t.getValue().bytesSent()), ByteSize.format(t.getValue().bytesReceived()), t.getValue().failures());
             }

@@ -3,6 +3,7 @@ package offsite.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class SettingNames {
      * set too. Their values are never shown.
      */
     public List<Finding> checkEnvironment(Map<String, String> environment) {
-        Map<String, String> byVariable = new java.util.HashMap<>();
+        Map<String, String> byVariable = new HashMap<>();
         known.forEach(n -> byVariable.put(variable(n), n));
         INTERNAL.forEach(n -> byVariable.put(variable(n), n));
         List<Finding> out = new ArrayList<>();

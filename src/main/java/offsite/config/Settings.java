@@ -1,5 +1,6 @@
 package offsite.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,10 +27,10 @@ public final class Settings {
 
     /** The defaults packed in the jar (config/application.properties as built), for settings a command does not use. */
     public static Settings defaults() {
-        java.util.Properties defaults = new java.util.Properties();
+        Properties defaults = new Properties();
         try (var in = Settings.class.getResourceAsStream("/defaults/application.properties")) {
             defaults.load(in);
-        } catch (java.io.IOException | NullPointerException e) {
+        } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("the defaults file defaults/application.properties is missing from the jar", e);
         }
         return new Settings(defaults::getProperty);

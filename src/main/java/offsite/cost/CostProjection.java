@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import offsite.image.CompleteImageRule;
 import offsite.retention.Backup;
@@ -92,7 +93,7 @@ public final class CostProjection {
                 "retention " + keep + " (restic forget semantics; bases of kept diffs kept)",
                 "sizes after compression as given; secret archives left out",
                 "per backup: 2 PUT-class requests (object, manifest) and 1 LIST; deletions free; no GETs (no restores)",
-                String.format(java.util.Locale.ROOT, "prices: %.4f USD/GB-month, %.4f USD per 1,000 PUT/LIST, %.4f USD/GB in",
+                String.format(Locale.ROOT, "prices: %.4f USD/GB-month, %.4f USD per 1,000 PUT/LIST, %.4f USD/GB in",
                         prices.storageGbMonth(), prices.putPer1000(), prices.transferInGb()));
         return new Result(fullSize, (long) growthPerHour, interval.toString(), keep.toString(), months, deltasPerCycle, cycleHours, maxComplete,
                 maxStorage, uploaded / Math.max(1, steps), peak, perMonth.values().stream().mapToLong(Long::longValue).max().orElse(0),

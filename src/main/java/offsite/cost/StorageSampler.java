@@ -2,6 +2,7 @@ package offsite.cost;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public final class StorageSampler {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageSampler.class);
     /** The whole bucket is listed again when the kept listing is older than this (objects changed by others). */
-    static final java.time.Duration FULL_LISTING_EVERY = java.time.Duration.ofDays(7);
+    static final Duration FULL_LISTING_EVERY = Duration.ofDays(7);
 
     /** Bytes stored per part (sync, trash, image), in listing order. */
     public record Sample(Map<String, Long> bytesByPart) {

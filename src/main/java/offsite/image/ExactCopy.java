@@ -3,6 +3,7 @@ package offsite.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Copies exactly the size a tar header announced: a file that grew is cut there, one that shrank is padded with
@@ -26,7 +27,7 @@ final class ExactCopy {
             left -= n;
         }
         boolean changed = left > 0 || in.read() != -1;
-        java.util.Arrays.fill(buffer, (byte) 0);
+        Arrays.fill(buffer, (byte) 0);
         for (; left > 0; left -= Math.min(buffer.length, left)) {
             out.write(buffer, 0, (int) Math.min(buffer.length, left));
         }

@@ -6,6 +6,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,17 +19,21 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import offsite.files.FileTree;
-import offsite.files.Sha256;
 import offsite.delta.Signature;
 import offsite.delta.SignatureParameters;
+import offsite.files.FileTree;
+import offsite.files.Sha256;
 import offsite.report.ImageReport;
+import offsite.report.ReportStore;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport.Problem;
 import offsite.retention.Backup;
@@ -36,6 +41,8 @@ import offsite.retention.RetentionPolicy;
 import offsite.store.Bucket;
 import offsite.store.RemoteObject;
 import offsite.sync.RunProgress;
+import org.apache.commons.io.input.ProxyInputStream;
+import org.apache.commons.io.output.ProxyOutputStream;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +66,12 @@ public final class ImageBackup {
     private final Clock clock;
     private final ZoneId zone;
     private final Bucket bucket;
-    private final offsite.report.ReportStore reports;
+    private final ReportStore reports;
     private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
     private final Set<ImagePass> running = ConcurrentHashMap.newKeySet();
 
     public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone, Bucket bucket,
-            offsite.report.ReportStore reports) {
+            ReportStore reports) {
         this.settings = settings;
         this.tree = tree;
         this.stateDir = stateDir;
@@ -208,11 +215,11 @@ public final class ImageBackup {
 
     /** The current step of the backup that runs now, for the terminal and the status page; null when none runs. */
     public RunProgress progress() {
-        return running.stream().map(ImagePass::progress).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return running.stream().map(ImagePass::progress).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     private static OutputStream counted(OutputStream out, RunProgress step) {
-        return new org.apache.commons.io.output.ProxyOutputStream(out) {
+        return new ProxyOutputStream(out) {
             @Override
             protected void afterWrite(int n) {
                 step.add(n);
@@ -221,7 +228,7 @@ public final class ImageBackup {
     }
 
     private static InputStream counted(InputStream in, RunProgress step) {
-        return new org.apache.commons.io.input.ProxyInputStream(in) {
+        return new ProxyInputStream(in) {
             @Override
             protected void afterRead(int n) {
                 if (n > 0) {
@@ -346,7 +353,7 @@ public final class ImageBackup {
      * manifest first.
      */
     public List<String> retentionDeletes(ImagePass r) {
-        Map<String, List<String>> objectsById = new java.util.HashMap<>();
+        Map<String, List<String>> objectsById = new HashMap<>();
         for (RemoteObject o : r.listing) {
             objectsById.computeIfAbsent(idOf(o.key()), k -> new ArrayList<>()).add(o.key());
         }
@@ -423,7 +430,7 @@ public final class ImageBackup {
      * seen (after a restart the process knows none); one that cannot be read or parsed is left out and logged.
      */
     public List<ImageManifest> inBucket(List<RemoteObject> listed, ObjectSource source) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (RemoteObject o : listed) {
             if (!o.key().endsWith("/manifest.json")) {
                 continue;
@@ -434,7 +441,7 @@ public final class ImageBackup {
                 try (InputStream in = source.open(o.key())) {
                     ImageManifest m = ImageManifest.parse(in.readAllBytes(), o.key());
                     manifests.put(m.id(), m);
-                } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
+                } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
                     LOG.warn("{}: not shown ({})", o.key(), e.getMessage());
                 }
             }

@@ -1,5 +1,6 @@
 package offsite.image;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -193,7 +194,7 @@ final class ImageDelta {
     }
 
     private static OutputStream counted(OutputStream out, LongConsumer progress) {
-        return new java.io.FilterOutputStream(out) {
+        return new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);

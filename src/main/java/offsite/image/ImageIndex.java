@@ -10,14 +10,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UTFDataFormatException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import offsite.files.Sha256;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import offsite.files.Sha256;
 
 /**
  * The layout of the complete image, kept beside its signature: for each entry, by name in the tar's order, where
@@ -92,7 +93,7 @@ final class ImageIndex {
 
         /** Names can exceed writeUTF's 64 KiB: a length, then UTF-8. */
         private void writeName(String name) throws IOException {
-            byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
             out.writeInt(bytes.length);
             out.write(bytes);
         }
@@ -197,7 +198,7 @@ final class ImageIndex {
                 }
                 byte[] name = new byte[length];
                 in.readFully(name);
-                Entry e = new Entry(new String(name, java.nio.charset.StandardCharsets.UTF_8), in.readLong(), in.readLong(), in.readLong(),
+                Entry e = new Entry(new String(name, StandardCharsets.UTF_8), in.readLong(), in.readLong(), in.readLong(),
                         in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong(), new byte[32]);
                 in.readFully(e.sha256());
                 return e;
@@ -218,10 +219,10 @@ final class ImageIndex {
     static String fingerprint(TreeSelection selection) {
         MessageDigest sha = Sha256.digest();
         for (String s : selection.secrets()) {
-            sha.update(("secret " + s + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(("secret " + s + "\n").getBytes(StandardCharsets.UTF_8));
         }
         for (String s : selection.scrubRules()) {
-            sha.update(("rule " + s + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(("rule " + s + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(sha.digest());
     }

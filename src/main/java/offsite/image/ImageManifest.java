@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -38,7 +40,7 @@ public record ImageManifest(String id, String created, String type, String base,
     public ImageManifest {
         require(id, "id");
         require(created, "created");
-        java.time.Instant.parse(created);
+        Instant.parse(created);
         if (!"full".equals(type) && !"diff".equals(type)) {
             throw new IllegalArgumentException("type is '" + type + "' (expected full or diff)");
         }
@@ -70,7 +72,7 @@ public record ImageManifest(String id, String created, String type, String base,
         try {
             return JSON.readValue(json, ImageManifest.class);
         } catch (IOException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof java.time.DateTimeException
+            Throwable cause = e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof DateTimeException
                     ? e.getCause() : e;
             String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
             throw new IllegalArgumentException("manifest " + source + " does not parse: " + why);

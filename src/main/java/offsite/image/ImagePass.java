@@ -1,5 +1,6 @@
 package offsite.image;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class ImagePass {
     }
 
     /** The plain secret tar, for the route's camel-crypto-pgp step. */
-    public java.io.File secretTarFile() {
+    public File secretTarFile() {
         return secretTar.toFile();
     }
 

@@ -3,11 +3,13 @@ package offsite.image;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -15,12 +17,17 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import offsite.delta.DeltaPatcher;
 import offsite.files.DiskFull;
 import offsite.files.Sha256;
 import offsite.store.Bucket;
+import offsite.sync.RunProgress;
+import org.apache.commons.io.input.CloseShieldInputStream;
 
 /**
  * Brings a machine back: the complete image and, for a diff, its delta are downloaded (each checked against its
@@ -35,7 +42,7 @@ public final class ImageRestore {
 
     private final Bucket s3;
     private final Path work;
-    private volatile offsite.sync.RunProgress progress;
+    private volatile RunProgress progress;
 
     public ImageRestore(Bucket s3, Path work) {
         this.s3 = s3;
@@ -53,7 +60,7 @@ public final class ImageRestore {
             return manifests.stream().filter(m -> m.id().equals(id)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--id " + id + ": no backup with a manifest has this id"));
         }
-        java.util.Set<String> hosts = manifests.stream().map(m -> String.valueOf(m.host())).collect(Collectors.toCollection(java.util.TreeSet::new));
+        Set<String> hosts = manifests.stream().map(m -> String.valueOf(m.host())).collect(Collectors.toCollection(TreeSet::new));
         String chosenHost = host != null ? host : hosts.contains(thisHost) ? thisHost : hosts.size() == 1 ? hosts.iterator().next() : null;
         if (chosenHost == null) {
             throw new IllegalArgumentException("the image prefix holds backups of several hosts (" + String.join(", ", hosts)
@@ -68,7 +75,7 @@ public final class ImageRestore {
     }
 
     /** Bytes downloaded so far by the restore in progress, for the progress line; null before one starts. */
-    public offsite.sync.RunProgress progress() {
+    public RunProgress progress() {
         return progress;
     }
 
@@ -79,7 +86,7 @@ public final class ImageRestore {
             ImageManifest.StoredObject full = manifests.stream().filter(m -> m.id().equals(chosen.base())).findFirst().get().object("full");
             total += full == null ? 0 : full.size();
         }
-        progress = new offsite.sync.RunProgress(total);
+        progress = new RunProgress(total);
         Map<String, ImageManifest> byId = manifests.stream().collect(Collectors.toMap(ImageManifest::id, Function.identity(), (a, b) -> a));
         Files.createDirectories(work);
         Path tar = work.resolve("image.tar");
@@ -91,7 +98,7 @@ public final class ImageRestore {
             Path full = work.resolve("full.tar");
             download(complete.object("full"), full, true);
             if (chosen.full()) {
-                Files.move(full, tar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(full, tar, StandardCopyOption.REPLACE_EXISTING);
             } else {
                 Path delta = work.resolve("delta");
                 download(chosen.object("delta"), delta, true);
@@ -137,10 +144,10 @@ public final class ImageRestore {
             throw new IOException("the manifest lists no object for this part of the backup");
         }
         MessageDigest sha = Sha256.digest();
-        offsite.sync.RunProgress.Stream stream = progress.start(object.key(), object.size());
+        RunProgress.Stream stream = progress.start(object.key(), object.size());
         IOException unreadable = null;
         try (InputStream raw = new DigestInputStream(new CountingInput(s3.get(object.key(), 0), n -> progress.add(stream, n)), sha)) {
-            InputStream shielded = org.apache.commons.io.input.CloseShieldInputStream.wrap(raw); // raw is drained after
+            InputStream shielded = CloseShieldInputStream.wrap(raw); // raw is drained after
             try (InputStream in = decompress && "zstd".equals(object.compression())
                     ? new ZstdInputStream(new BufferedInputStream(shielded, 1 << 16)) : shielded;
                     OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
@@ -167,10 +174,10 @@ public final class ImageRestore {
     }
 
     /** Counts the bytes read through it. */
-    private static final class CountingInput extends java.io.FilterInputStream {
-        private final java.util.function.LongConsumer counted;
+    private static final class CountingInput extends FilterInputStream {
+        private final LongConsumer counted;
 
-        CountingInput(InputStream in, java.util.function.LongConsumer counted) {
+        CountingInput(InputStream in, LongConsumer counted) {
             super(in);
             this.counted = counted;
         }

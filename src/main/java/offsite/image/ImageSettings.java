@@ -3,8 +3,10 @@ package offsite.image;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import offsite.config.SettingError;
 import offsite.config.Settings;
 import offsite.retention.RetentionPolicy;
+import offsite.sync.SyncLock;
 
 /** The offsite.image.* settings. No roots: the image pipeline is off. */
 public record ImageSettings(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, Path keysDir,
@@ -54,9 +56,9 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
 
     /** The host a backup is named for: the setting, else this machine's name; a name that cannot be a key part is refused. */
     static String host(String configured) {
-        String host = configured == null ? offsite.sync.SyncLock.localHost() : configured;
+        String host = configured == null ? SyncLock.localHost() : configured;
         if (!host.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-            throw new offsite.config.SettingError("offsite.image.host", host, "a host name: letters, digits, '.', '_' and '-', at most 63");
+            throw new SettingError("offsite.image.host", host, "a host name: letters, digits, '.', '_' and '-', at most 63");
         }
         return host;
     }

@@ -1,5 +1,6 @@
 package offsite.report;
 
+import java.time.Instant;
 import offsite.store.Generations.Generation;
 
 /** One generation of the mirror in a line: number, prefix and how far it got (started, complete, verified, retired). */
@@ -29,7 +30,7 @@ public final class GenerationText {
         return g.started() == null ? "current" : "current, started " + day(g.started()) + ", being filled";
     }
 
-    private static String day(java.time.Instant t) {
+    private static String day(Instant t) {
         return t == null ? "?" : t.toString().substring(0, 16).replace('T', ' ') + "Z";
     }
 }

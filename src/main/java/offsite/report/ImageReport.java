@@ -2,6 +2,7 @@ package offsite.report;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** What one image backup did: its kind and why, sizes, the delta ratio, and what retention deleted. */
 public record ImageReport(RunStatus status, String reason, String id, String type, String decision, Instant started,
@@ -23,7 +24,7 @@ public record ImageReport(RunStatus status, String reason, String id, String typ
         out.append("  backup ").append(id).append(" (").append(type).append("): ").append(decision).append('\n');
         out.append("  image ").append(ByteSize.format(imageBytes)).append(", uploaded ").append(ByteSize.format(uploadedBytes));
         if ("diff".equals(type)) {
-            out.append(String.format(java.util.Locale.ROOT, ", delta %.2f%% of the complete image", deltaRatio * 100));
+            out.append(String.format(Locale.ROOT, ", delta %.2f%% of the complete image", deltaRatio * 100));
         }
         out.append('\n').append("  secret files: ").append(secretFiles).append('\n');
         out.append("  retention: ").append(backupsKept).append(" kept, ")

@@ -3,6 +3,7 @@ package offsite.report;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import offsite.store.Generations;
 
 /** What one mirror pass did, in figures; rendered as text by SyncReportText and stored as JSON. */
 public record SyncReport(
@@ -28,7 +29,7 @@ public record SyncReport(
         long mirroredBytes,
         List<Problem> errors,
         List<String> notes,
-        List<offsite.store.Generations.Generation> generations) {
+        List<Generations.Generation> generations) {
 
     /** A number of files and their bytes. */
     public record Count(long files, long bytes) {
@@ -51,7 +52,7 @@ public record SyncReport(
     }
 
     /** This report with the generations as they stand after the pass. */
-    public SyncReport withGenerations(List<offsite.store.Generations.Generation> after) {
+    public SyncReport withGenerations(List<Generations.Generation> after) {
         return new SyncReport(status, reason, dryRun, started, finished, source, destination, actions, uploaded, bytesSent, bytesResumed,
                 bytesPerSecond, bytesHashed, deleted, deletionRefused, trashPurged, leftForNextWindow, estimatedSeconds, planSeconds,
                 mirroredBytes, errors, notes, after);

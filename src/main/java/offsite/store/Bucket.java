@@ -1,5 +1,6 @@
 package offsite.store;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -137,7 +138,7 @@ public interface Bucket {
         }
 
         public static Body of(byte[] bytes) {
-            return new Body(bytes.length, () -> new java.io.ByteArrayInputStream(bytes));
+            return new Body(bytes.length, () -> new ByteArrayInputStream(bytes));
         }
     }
 

@@ -1,7 +1,9 @@
 package offsite.store;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -20,6 +22,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -29,7 +32,6 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -341,7 +343,7 @@ public final class S3Bucket implements Bucket {
      * An object's body whose read failures name the object and how far it came (the HTTP client's say neither), and
      * whose end before its announced length is a failure, not a quiet end of stream.
      */
-    private static final class NamedBody extends java.io.FilterInputStream {
+    private static final class NamedBody extends FilterInputStream {
         private final String key;
         private final long offset;
         private final Long length;
@@ -478,7 +480,7 @@ public final class S3Bucket implements Bucket {
             try {
                 return body.source().open();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read the body of " + key + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read the body of " + key + ": " + e.getMessage(), e);
             }
         }, body.length(), "application/octet-stream");
     }
@@ -501,7 +503,7 @@ public final class S3Bucket implements Bucket {
                 throw new StoreException(operation, key, e.statusCode(), code, S3Errors.explain(e, settings), e);
             } catch (SdkException e) {
                 throw new StoreException(operation, key, 0, "", S3Errors.explain(e, settings), e);
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 if (attempt >= settings.maxAttempts()) {
                     throw new StoreException(operation, key, 0, "", S3Errors.explain(e, settings), e);
                 }

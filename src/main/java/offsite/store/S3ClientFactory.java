@@ -1,5 +1,7 @@
 package offsite.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -8,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -85,8 +88,8 @@ public final class S3ClientFactory {
      */
     static boolean answerCutShort(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
-                    || (t instanceof software.amazon.awssdk.core.exception.SdkClientException && t.getMessage() != null
+            if (t instanceof IOException || t instanceof UncheckedIOException
+                    || (t instanceof SdkClientException && t.getMessage() != null
                     && t.getMessage().startsWith("Could not parse XML response"))) {
                 return true;
             }

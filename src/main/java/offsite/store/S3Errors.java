@@ -3,6 +3,7 @@ package offsite.store;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystemException;
 import javax.xml.stream.XMLStreamException;
 import org.apache.http.NoHttpResponseException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -85,7 +86,7 @@ public final class S3Errors {
     /** A local file's failure (its path in the message), not an answer from the network. */
     private static boolean local(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.nio.file.FileSystemException) {
+            if (t instanceof FileSystemException) {
                 return true;
             }
         }

@@ -1,5 +1,6 @@
 package offsite.store;
 
+import java.util.Locale;
 import offsite.config.SettingError;
 import offsite.config.Settings;
 
@@ -13,7 +14,7 @@ public final class S3SettingsReader {
         String checksum = s.text("offsite.s3.checksum");
         S3Settings.ChecksumMode mode;
         try {
-            mode = S3Settings.ChecksumMode.valueOf(checksum.toUpperCase(java.util.Locale.ROOT));
+            mode = S3Settings.ChecksumMode.valueOf(checksum.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new SettingError("offsite.s3.checksum", checksum, "WHEN_REQUIRED or WHEN_SUPPORTED");
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import offsite.store.Bucket.PendingUpload;
 import offsite.store.Bucket.StoredPart;
 import org.slf4j.Logger;
@@ -122,7 +124,7 @@ public final class UploadJournal {
             JsonNode head = JSON.readTree(lines.get(0));
             PendingUpload upload = new PendingUpload(head.get("key").asText(), head.get("uploadId").asText(),
                     Instant.parse(head.get("initiated").asText()), head.hasNonNull("md5") ? head.get("md5").asText() : null);
-            Map<Integer, StoredPart> parts = new java.util.TreeMap<>();
+            Map<Integer, StoredPart> parts = new TreeMap<>();
             for (String line : lines.subList(1, lines.size())) {
                 if (line.isBlank()) {
                     continue;
@@ -141,7 +143,7 @@ public final class UploadJournal {
             LOG.warn("upload journal {} cannot be read ({}): set aside as {}; that upload starts afresh", file, e.getMessage(),
                     aside.getFileName());
             try {
-                Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException ignored) {
                 // read again next time
             }

@@ -1,6 +1,7 @@
 package offsite.sync;
 
 import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -39,7 +40,7 @@ public record BandwidthSchedule(NavigableMap<LocalTime, Long> timetable) {
             }
             try {
                 table.put(LocalTime.parse(parts[0].length() == 4 ? "0" + parts[0] : parts[0]), rate(parts[1], setting));
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw invalid(setting, "'" + parts[0] + "' is not a time of day HH:MM");
             }
         }

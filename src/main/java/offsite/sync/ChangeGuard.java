@@ -1,5 +1,6 @@
 package offsite.sync;
 
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,6 @@ public record ChangeGuard(double maxPercent) {
                 + " (%.1f%%), more than offsite.sync.max-change-percent=%s; nothing was changed. Check the source (a program that"
                 + " rewrites files in place, such as ransomware, looks like this), then run `sync --accept-changes` once or raise"
                 + " the setting", replacing, ByteSize.format(replaced), ByteSize.format(plan.remoteBytes()), percent,
-                new java.text.DecimalFormat("0.##").format(maxPercent)));
+                new DecimalFormat("0.##").format(maxPercent)));
     }
 }

@@ -3,9 +3,11 @@ package offsite.sync;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -16,6 +18,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -25,14 +28,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.commons.io.input.BoundedInputStream;
-import offsite.store.Bucket;
 import offsite.store.Bucket.PendingUpload;
 import offsite.store.Bucket.StoredObject;
 import offsite.store.Bucket.StoredPart;
+import offsite.store.Bucket;
 import offsite.store.EtagForm;
 import offsite.store.S3Errors;
 import offsite.store.StoreException;
+import org.apache.commons.io.input.BoundedInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Sends one file: a single PUT below the multipart threshold (with Content-MD5 when it replaces an object), otherwise
@@ -41,7 +47,7 @@ import offsite.store.StoreException;
  */
 public final class ChunkUpload {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkUpload.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkUpload.class);
 
     /** Uploads of at least this size are logged at INFO, smaller ones at DEBUG. */
     static final long LOGGED_SIZE = 1L << 20;
@@ -89,12 +95,12 @@ public final class ChunkUpload {
             case UPLOADED, RESUMED -> {
                 // a line per chunk; small files (catalogs, a set of thousands) are counted in the report, logged at DEBUG
                 if (outcome.size() >= LOGGED_SIZE || LOG.isDebugEnabled()) {
-                    LOG.atLevel(outcome.size() >= LOGGED_SIZE ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+                    LOG.atLevel(outcome.size() >= LOGGED_SIZE ? Level.INFO : Level.DEBUG)
                             .log("uploaded {} ({} bytes sent{})", key, outcome.sent(), outcome.reused() > 0 ? ", " + outcome.reused() + " resumed" : "");
                 }
             }
             case VANISHED -> LOG.warn("{}: {}", key, outcome.message());
-            default -> LOG.info("{} {}: {}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), key, outcome.message());
+            default -> LOG.info("{} {}: {}", outcome.status().name().toLowerCase(Locale.ROOT), key, outcome.message());
         }
         return outcome;
     }
@@ -112,7 +118,7 @@ public final class ChunkUpload {
         if (!window.acceptsNewUploads()) {
             return new UploadOutcome(planned.key(), UploadOutcome.Status.NOT_STARTED, local.size(), 0, 0, 0, null, window.closedReason());
         }
-        if (!java.nio.file.Files.exists(local.path())) {
+        if (!Files.exists(local.path())) {
             return vanished(planned.key(), local, started);
         }
         RunProgress.Stream stream = progress.start(planned.key(), local.size());
@@ -121,7 +127,7 @@ public final class ChunkUpload {
                     ? multipart(sending, stream, started)
                     : single(sending, stream, started);
         } catch (Exception e) {
-            if (!java.nio.file.Files.exists(local.path())) {
+            if (!Files.exists(local.path())) {
                 return vanished(planned.key(), local, started);
             }
             if (!unchanged(local)) { // rewritten while its body went up: a short read, not a store failure
@@ -367,7 +373,7 @@ public final class ChunkUpload {
             cut += r.part() == null && r.failure() == null ? 1 : 0;
             failure = failure == null ? r.failure() : failure;
         }
-        if ((failure != null || cut == 0) && !java.nio.file.Files.exists(local.path())) {
+        if ((failure != null || cut == 0) && !Files.exists(local.path())) {
             s3.abortUpload(key, uploadId); // nothing left to resume from
             return vanished(key, local, started);
         }
@@ -454,9 +460,9 @@ public final class ChunkUpload {
                 return new PartResult(have, before, 0, length, null);
             }
         }
-        if (!java.nio.file.Files.isReadable(file)) {
+        if (!Files.isReadable(file)) {
             // fail before the request: a body that fails after the headers went out spoils the pooled connection
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "not readable before part " + number);
+            throw new NoSuchFileException(file.toString(), null, "not readable before part " + number);
         }
         long sent = 0;
         byte[] previous = opaque ? before : null;
@@ -492,7 +498,7 @@ public final class ChunkUpload {
     /** A body the SDK can re-open on retry: each stream reads the range afresh and restarts the digest. */
     private Bucket.Body body(Path file, long offset, long length, MessageDigest digest, TransferWindow window, RunProgress progress,
             RunProgress.Stream stream) {
-        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger opened = new AtomicInteger();
         return new Bucket.Body(length, () -> {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(offset);
@@ -513,7 +519,7 @@ public final class ChunkUpload {
     private static byte[] md5Of(Path file, long offset, long length) throws IOException {
         MessageDigest md5 = LocalEtag.md5();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (LocalEtag.digest(channel, offset, length, md5, java.nio.ByteBuffer.allocateDirect(LocalEtag.FILE_BUFFER)) < length) {
+            if (LocalEtag.digest(channel, offset, length, md5, ByteBuffer.allocateDirect(LocalEtag.FILE_BUFFER)) < length) {
                 throw new IOException(file + " is shorter than expected");
             }
         }

@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import offsite.report.RunStatus;
-import offsite.report.SyncReport;
 import offsite.report.SyncReport.Problem;
+import offsite.report.SyncReport;
 import offsite.store.Generations;
 import offsite.store.RemoteObject;
 
@@ -327,7 +329,7 @@ public final class Pass {
         if (remote == null || dryRun()) {
             return null;
         }
-        java.util.Map<String, RemoteObject> byKey = new java.util.TreeMap<>();
+        Map<String, RemoteObject> byKey = new TreeMap<>();
         remote.forEach(o -> byKey.put(o.key(), o));
         Instant now = Instant.now();
         for (UploadOutcome o : outcomes()) {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +115,7 @@ public final class SyncLock {
             FileLock fileLock;
             try {
                 fileLock = channel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+            } catch (OverlappingFileLockException sameJvm) {
                 fileLock = null; // another Offsite in this JVM (a command beside run, in tests) holds it
             }
             if (fileLock == null) {
@@ -223,7 +225,7 @@ public final class SyncLock {
             return Files.readString(Path.of("/etc/hostname")).strip();
         } catch (IOException | UncheckedIOException e) {
             try {
-                return java.net.InetAddress.getLocalHost().getHostName();
+                return InetAddress.getLocalHost().getHostName();
             } catch (IOException unknown) {
                 return "localhost";
             }

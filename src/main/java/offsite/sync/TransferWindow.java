@@ -63,7 +63,7 @@ public final class TransferWindow {
      * next read, so their parts are abandoned instead of finished.
      */
     public void abandon(String reason) {
-        close(reason, java.time.Duration.ZERO);
+        close(reason, Duration.ZERO);
         abandoned = reason;
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,8 +55,8 @@ class LauncherIT {
     /** The install layout: PREFIX/bin/offsite, PREFIX/offsite.jar, PREFIX/lib (the packaged libraries). */
     static Path install(Path prefix) throws IOException {
         Files.createDirectories(prefix.resolve("bin"));
-        Files.copy(SCRIPT, prefix.resolve("bin/offsite"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(PROJECT.resolve("target/offsite.jar"), prefix.resolve("offsite.jar"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(SCRIPT, prefix.resolve("bin/offsite"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(PROJECT.resolve("target/offsite.jar"), prefix.resolve("offsite.jar"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.createSymbolicLink(prefix.resolve("lib"), PROJECT.resolve("target/lib"));
         return prefix.resolve("bin/offsite");
     }

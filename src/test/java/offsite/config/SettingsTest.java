@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import offsite.store.S3SettingsReader;
+import offsite.sync.MaintenanceGuard;
 import offsite.sync.SyncSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,7 +72,7 @@ class SettingsTest {
         assertThatThrownBy(() -> {
             SyncSettings.from(settings);
             S3SettingsReader.from(settings);
-            new offsite.sync.MaintenanceGuard(settings.list("offsite.sync.maintenance-marker"), Duration.ZERO);
+            new MaintenanceGuard(settings.list("offsite.sync.maintenance-marker"), Duration.ZERO);
         }).hasMessageContaining(bad.name()).hasMessageContaining(bad.value()).hasMessageContaining(bad.expected());
     }
 

@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +37,7 @@ class InventoryStateTest {
     private static List<InventoryState.Listed> bucket() {
         List<RemoteObject> members = new ArrayList<>(IntStream.range(0, 1200)
                 .mapToObj(i -> new RemoteObject(String.format("sets/Members/AA%06d.rdb", i), 100 + i, "e" + i, T)).toList());
-        java.util.Collections.shuffle(members, new java.util.Random(1)); // the listing's order is not the page's
+        Collections.shuffle(members, new Random(1)); // the listing's order is not the page's
         List<RemoteObject> sets = new ArrayList<>(members);
         for (String name : List.of("sets/Catalog A.rbc", "sets/catalog b.rbc", "sets/Z.rbc")) {
             sets.add(new RemoteObject(name, 1000, "c", T));
@@ -95,8 +99,8 @@ class InventoryStateTest {
         assertThat(page.matching()).isEqualTo(c.matching());
         assertThat(page.before()).isEqualTo(c.before());
         assertThat(page.next()).isEqualTo(c.more() ? c.last() : null);
-        assertThat(snapshot.parts()).containsExactly(java.util.Map.entry("sync", new InventoryState.Count(1203, 1200 * 100 + 1199 * 1200 / 2 + 3000)),
-                java.util.Map.entry("trash", new InventoryState.Count(2, 16)), java.util.Map.entry("image", new InventoryState.Count(2, 5300)));
+        assertThat(snapshot.parts()).containsExactly(Map.entry("sync", new InventoryState.Count(1203, 1200 * 100 + 1199 * 1200 / 2 + 3000)),
+                Map.entry("trash", new InventoryState.Count(2, 16)), Map.entry("image", new InventoryState.Count(2, 5300)));
     }
 
     @Test
@@ -182,7 +186,7 @@ class InventoryStateTest {
                 writing.set(false);
             }
         });
-        Set<Integer> sizes = new java.util.HashSet<>();
+        Set<Integer> sizes = new HashSet<>();
         while (writing.get()) {
             sizes.add(new InventoryState(file).load().rows().size());
         }

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import offsite.store.S3Settings;
 import offsite.testing.TestS3;
@@ -28,7 +31,7 @@ class EntrypointIT {
         Path config = Files.createDirectories(dir.resolve("config"));
         Path backup = Files.createDirectories(dir.resolve("backup"));
         Files.write(backup.resolve("chunk.rdb"), new byte[100_000]);
-        Files.setLastModifiedTime(backup.resolve("chunk.rdb"), java.nio.file.attribute.FileTime.fromMillis(0));
+        Files.setLastModifiedTime(backup.resolve("chunk.rdb"), FileTime.fromMillis(0));
         Files.writeString(config.resolve("application.properties"), String.join("\n",
                 "offsite.s3.endpoint=" + s3.endpoint(), "offsite.s3.path-style=true", "offsite.s3.bucket=" + s3.bucket(),
                 "offsite.sync.source=" + backup, "offsite.sync.quiet-period=0m"));
@@ -75,7 +78,7 @@ class EntrypointIT {
         assertThat(lines).filteredOn(l -> l.startsWith("USER ")).singleElement().isNotIn("USER root", "USER 0");
         assertThat(lines).filteredOn(l -> l.startsWith("VOLUME ")).singleElement().asString()
                 .contains("\"/config\"", "\"/routes\"", "\"/keys\"", "\"/data\"", "\"/backup\"");
-        String port = new java.util.Properties() {
+        String port = new Properties() {
             {
                 load(Files.newBufferedReader(Path.of("config/application.properties")));
             }
@@ -124,12 +127,12 @@ class EntrypointIT {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     Path each = target.resolve(from.relativize(f).toString());
                     Files.createDirectories(each.getParent());
-                    Files.copy(f, each, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(f, each, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         } else {
             Files.createDirectories(target.getParent());
-            Files.copy(from, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(from, target, StandardCopyOption.COPY_ATTRIBUTES);
         }
     }
 }

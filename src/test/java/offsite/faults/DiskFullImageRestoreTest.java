@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ class DiskFullImageRestoreTest {
         Files.createDirectories(tree.resolve("etc"));
         Files.writeString(tree.resolve("etc/hostname"), "excalibur\n");
         byte[] big = new byte[6 * MB];
-        new java.util.Random(7).nextBytes(big);
+        new Random(7).nextBytes(big);
         Files.createDirectories(tree.resolve("srv"));
         Files.write(tree.resolve("srv/data.bin"), big);
         app.set("offsite.image.roots", tree.toString())

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -75,14 +78,14 @@ class DiskFullRestoreTest {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve(".offsite-restore"))).toList()) {
-                out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+                out.put(root.relativize(p).toString(), HexFormat.of().formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
             }
         }
         return out;
     }
 
-    private static java.util.List<Path> partialFiles(Path root) throws Exception {
+    private static List<Path> partialFiles(Path root) throws Exception {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> p.startsWith(root.resolve(".offsite-restore"))).toList();
         }

@@ -2,6 +2,7 @@ package offsite.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -121,7 +122,7 @@ class SecretsNeverShownIT {
                     http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
                             HttpResponse.BodyHandlers.discarding());
                     break;
-                } catch (java.io.IOException notYet) {
+                } catch (IOException notYet) {
                     assertThat(System.nanoTime()).as("the status page never came up").isLessThan(deadline);
                     Thread.sleep(200);
                 }

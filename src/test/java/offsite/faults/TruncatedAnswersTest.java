@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -146,7 +148,7 @@ class TruncatedAnswersTest {
 
         assertThat(retried.status()).as(retried.headline()).isEqualTo(RunStatus.OK);
         assertThat(retried.deleted().files()).isEqualTo(1);
-        assertThat(app.bucketFiles("trash/")).containsOnlyKeys(java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "/sets/Set A.rbc");
+        assertThat(app.bucketFiles("trash/")).containsOnlyKeys(LocalDate.now(ZoneOffset.UTC) + "/sets/Set A.rbc");
         assertThat(activity()).filteredOn(a -> a.operation().equals("ListObjectsV2") && a.key().equals("sets/")).hasSizeGreaterThanOrEqualTo(3);
         assertMirroredAndNothingPending();
     }

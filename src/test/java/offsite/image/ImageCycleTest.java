@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import offsite.testing.Gpg;
 import offsite.testing.OffsiteHarness;
@@ -51,7 +55,7 @@ class ImageCycleTest {
                 new Cycle("the index of another complete image (a crash between moving it and state.json)", Map.of(), (t, s) -> {
                     byte[] index = Files.readAllBytes(s.resolve("complete.idx"));
                     index[8 + 2] ^= 1; // the complete image's id, after magic, version and the id's length
-                    byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(index, index.length - 32));
+                    byte[] sha = MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(index, index.length - 32));
                     System.arraycopy(sha, 0, index, index.length - 32, 32);
                     Files.write(s.resolve("complete.idx"), index);
                 }, "OK", "every entry matched: the index is of complete image 3", true),
@@ -70,7 +74,7 @@ class ImageCycleTest {
         Files.writeString(tree.resolve("etc/hostname"), "excalibur\n");
         Files.writeString(tree.resolve("etc/vault.conf"), "user=ops\nPIN 4711\n");
         byte[] big = new byte[2 << 20];
-        new java.util.Random(3).nextBytes(big);
+        new Random(3).nextBytes(big);
         Files.write(Files.createDirectories(tree.resolve("srv")).resolve("data.bin"), big);
         Path keys = Files.createDirectories(dir.resolve("keys"));
         new Gpg(dir.resolve("gpg")).newKey("Admin <admin@example.org>", keys.resolve("admin.asc"), dir.resolve("admin.sec.asc"));
@@ -107,8 +111,8 @@ class ImageCycleTest {
         if (cycle.settings().containsKey("offsite.image.scrub-rules")) {
             assertThat(inside.resolve("etc/vault.conf")).content().as("scrubbed by the new rule").doesNotContain("4711").contains("PIN x");
         }
-        Map<String, String> restoredTree = new java.util.TreeMap<>(ImageRouteTest.snapshot(inside));
-        Map<String, String> original = new java.util.TreeMap<>(ImageRouteTest.snapshot(tree));
+        Map<String, String> restoredTree = new TreeMap<>(ImageRouteTest.snapshot(inside));
+        Map<String, String> original = new TreeMap<>(ImageRouteTest.snapshot(tree));
         assertThat(restoredTree.remove("etc/vault.conf")).as("the secret file is there, scrubbed").isNotNull();
         original.remove("etc/vault.conf");
         assertThat(restoredTree).isEqualTo(original);

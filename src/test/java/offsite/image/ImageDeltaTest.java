@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import offsite.delta.Signature;
 import offsite.delta.SignatureParameters;
@@ -48,7 +54,7 @@ class ImageDeltaTest {
                 new Change("nothing", (t, r) -> { }, 0),
                 new Change("a file edited in place", (t, r) -> edit(r.resolve("srv/big.bin"), 1 << 20), 1),
                 new Change("a file appended to", (t, r) -> Files.write(r.resolve("srv/big.bin"), new byte[100],
-                        java.nio.file.StandardOpenOption.APPEND), 1),
+                        StandardOpenOption.APPEND), 1),
                 new Change("a file added: it and its directory", (t, r) -> Files.writeString(r.resolve("srv/app/new.txt"), "new"), 2),
                 new Change("a file deleted: its directory", (t, r) -> Files.delete(r.resolve("srv/cache/blob.bin")), 1),
                 new Change("a mode changed", (t, r) -> Files.setAttribute(r.resolve("usr/tool"), "unix:mode", 0750), 1),
@@ -74,7 +80,7 @@ class ImageDeltaTest {
         root = dir.resolve("machine");
         MachineTree.write(root, MachineTree.NODES);
         byte[] big = new byte[3 << 20];
-        new java.util.Random(5).nextBytes(big);
+        new Random(5).nextBytes(big);
         Files.write(root.resolve("srv/big.bin"), big);
         index = dir.resolve("complete.idx");
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
@@ -127,7 +133,7 @@ class ImageDeltaTest {
     static Stream<Change> damages() {
         return Stream.of(
                 new Change("a byte of a digest flipped", (t, r) -> t.flip(t.index, -40), 0),
-                new Change("cut short", (t, r) -> Files.write(t.index, java.util.Arrays.copyOf(Files.readAllBytes(t.index),
+                new Change("cut short", (t, r) -> Files.write(t.index, Arrays.copyOf(Files.readAllBytes(t.index),
                         (int) Files.size(t.index) / 2)), 0),
                 new Change("not an index", (t, r) -> Files.writeString(t.index, "garbage"), 0),
                 new Change("a header that does not parse (the id's length)", (t, r) -> t.flip(t.index, 8 - (int) Files.size(t.index)), 0));
@@ -155,7 +161,7 @@ class ImageDeltaTest {
                 return false;
             });
         }
-        Files.move(rewritten, index, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(rewritten, index, StandardCopyOption.REPLACE_EXISTING);
     }
 
     void flip(Path file, int fromEnd) throws Exception {
@@ -165,8 +171,8 @@ class ImageDeltaTest {
     }
 
     static void edit(Path file, int at) throws Exception {
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap("edited".getBytes()), at);
+        try (var channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap("edited".getBytes()), at);
         }
     }
 

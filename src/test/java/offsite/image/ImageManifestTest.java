@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ImageManifestTest {
 
-    @org.junit.jupiter.api.Test
+    @Test
     void round_trips_and_tolerates_fields_other_tools_add() {
         ImageManifest m = new ImageManifest("20261123T100000Z", "2026-11-23T10:00:00Z", "diff", "20261123T000000Z", "ab", "host-a",
                 List.of(new ImageManifest.StoredObject("images/20261123T100000Z/delta.zst", "delta", "zstd", 10, "cd")));

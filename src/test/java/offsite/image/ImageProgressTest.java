@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import offsite.report.ImageReport;
 import offsite.sync.RunProgress;
 import offsite.testing.OffsiteHarness;
@@ -30,7 +34,7 @@ class ImageProgressTest {
         Path tree = Files.createDirectories(dir.resolve("machine/srv"));
         byte[] data = new byte[8 << 20];
         for (int i = 0; i < 4; i++) {
-            new java.util.Random(i).nextBytes(data);
+            new Random(i).nextBytes(data);
             Files.write(tree.resolve("data" + i + ".bin"), data);
         }
         try (OffsiteHarness app = new OffsiteHarness(dir)) {
@@ -39,14 +43,14 @@ class ImageProgressTest {
                 ImageBackup backup = running.getCamelContext().getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class);
                 CompletableFuture<ImageReport> run = CompletableFuture.supplyAsync(
                         () -> running.getCamelContext().createProducerTemplate().requestBody("direct:image", null, ImageReport.class));
-                Map<String, RunProgress> steps = new java.util.concurrent.ConcurrentHashMap<>();
+                Map<String, RunProgress> steps = new ConcurrentHashMap<>();
                 Thread watcher = new Thread(() -> {
                     while (!run.isDone()) {
                         RunProgress step = backup.progress();
                         if (step != null) {
                             steps.putIfAbsent(step.label(), step);
                         }
-                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                        LockSupport.parkNanos(200_000);
                     }
                 });
                 watcher.start();
@@ -73,7 +77,7 @@ class ImageProgressTest {
                 long imageBytes = new ObjectMapper().readTree(URI.create("http://127.0.0.1:" + app.httpPort() + "/api/inventory").toURL())
                         .at("/images/bytes").asLong();
                 String metrics = new String(URI.create("http://127.0.0.1:" + app.httpPort() + "/observe/metrics").toURL().openStream().readAllBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8);
+                        StandardCharsets.UTF_8);
                 assertThat(imageBytes).isGreaterThan(report.uploadedBytes());
                 assertThat(metrics).as("stored bytes of the images, sampled after the run").contains("offsite_stored_bytes{pipeline=\"image\"} " + (double) imageBytes);
             } finally {

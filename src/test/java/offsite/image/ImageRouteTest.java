@@ -10,8 +10,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import offsite.testing.Gpg;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Image backups end to end through the command line against S3Proxy, checked with stock gpg, zstd and rdiff. */
@@ -49,7 +53,7 @@ class ImageRouteTest {
         Files.writeString(app1.resolve("app.env"), "DB_HOST=db\nDB_PASSWORD=" + SECRETS.get(1) + "\nAPI_TOKEN: \"" + SECRETS.get(2) + "\"\n");
         Files.writeString(app1.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\n" + SECRETS.get(3) + "\n-----END PRIVATE KEY-----\n");
         byte[] big = new byte[3 << 20];
-        new java.util.Random(7).nextBytes(big);
+        new Random(7).nextBytes(big);
         Files.write(app1.resolve("data.bin"), big);
         Files.createSymbolicLink(app1.resolve("current"), Path.of("data.bin"));
         Files.setPosixFilePermissions(app1, PosixFilePermissions.fromString("rwxr-x---"));
@@ -189,9 +193,9 @@ class ImageRouteTest {
         String full = TestS3.list(app.client, app.s3.bucket(), "images/").stream().map(S3Object::key)
                 .filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
         app.client.putObject(b -> b.bucket(app.s3.bucket()).key(full),
-                software.amazon.awssdk.core.sync.RequestBody.fromString("not the image any more"));
+                RequestBody.fromString("not the image any more"));
         app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/19990101T000000000Z/manifest.json"),
-                software.amazon.awssdk.core.sync.RequestBody.fromString("{ broken"));
+                RequestBody.fromString("{ broken"));
 
         Path restored = dir.resolve("restored");
         OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString());
@@ -218,7 +222,7 @@ class ImageRouteTest {
     }
 
     static String sha256(byte[] b) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
     /** Every entry under root: type, mode, mtime (files), bytes or link target. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import offsite.image.MachineTree.Node;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,7 +109,7 @@ class ImageTreeTest {
         ImageTree.Counts secrets = tree.writeSecrets(new ByteArrayOutputStream());
 
         Map<Boolean, Long> dirsAndOthers = MachineTree.NODES.stream().collect(
-                java.util.stream.Collectors.partitioningBy(n -> n.content() == null && n.target() == null, java.util.stream.Collectors.counting()));
+                Collectors.partitioningBy(n -> n.content() == null && n.target() == null, Collectors.counting()));
         assertThat(base.entries()).isEqualTo(MachineTree.NODES.size() + 1);
         assertThat(base.directories()).isEqualTo(dirsAndOthers.get(true) + 1);
         assertThat(base.symlinks()).isEqualTo(2);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +40,7 @@ class SecretArchiveTest {
     @Test
     void the_recipients_are_every_key_of_the_folder_armored_or_binary() throws Exception {
         assertThat(SecretKeys.load(recipients.keysDir())).hasSize(2);
-        assertThat(new String(plainTar, java.nio.charset.StandardCharsets.ISO_8859_1)).contains(MachineTree.SHADOW_HASH, "Hunter2Hunter2");
+        assertThat(new String(plainTar, StandardCharsets.ISO_8859_1)).contains(MachineTree.SHADOW_HASH, "Hunter2Hunter2");
     }
 
     @Test

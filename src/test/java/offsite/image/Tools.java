@@ -1,5 +1,6 @@
 package offsite.image;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ final class Tools {
                 if (stdin != null) {
                     in.write(stdin);
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the tool stopped reading: its exit code tells
             }
         });

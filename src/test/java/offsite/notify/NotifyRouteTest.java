@@ -4,12 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import offsite.report.RunStatus;
@@ -225,8 +236,8 @@ class NotifyRouteTest {
         assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
         Path latest = app.data.resolve("reports/sync-latest.json");
         ObjectMapper mapper = new ObjectMapper();
-        var report = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(latest.toFile());
-        report.put("started", java.time.Instant.now().minus(java.time.Duration.ofDays(3)).toString());
+        var report = (ObjectNode) mapper.readTree(latest.toFile());
+        report.put("started", Instant.now().minus(Duration.ofDays(3)).toString());
         mapper.writeValue(latest.toFile(), report);
         app.set("offsite.sync.scheduled", "true").set("offsite.sync.cron", "0 30 23 ? * *");
 
@@ -237,7 +248,7 @@ class NotifyRouteTest {
             running.stop();
         }
 
-        List<MimeMessage> missed = new java.util.ArrayList<>();
+        List<MimeMessage> missed = new ArrayList<>();
         for (MimeMessage m : smtp.getReceivedMessages()) {
             if (m.getSubject().contains(": WARN: ")) {
                 missed.add(m);
@@ -262,10 +273,10 @@ class NotifyRouteTest {
             assertThat(report.status()).isEqualTo(RunStatus.OK);
             assertThat(to("/ping/" + PING_ID)).hasSize(1);
 
-            var http = java.net.http.HttpClient.newHttpClient();
+            var http = HttpClient.newHttpClient();
             for (String path : List.of("/observe/metrics", "/observe/health", "/api/status")) {
-                var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + app.httpPort() + path))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                var answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
+                        .build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.body()).as(path).isNotEmpty().doesNotContain(PING_ID).doesNotContain(TOKEN).doesNotContain(MAIL_PASSWORD);
             }
         } finally {
@@ -326,11 +337,11 @@ class NotifyRouteTest {
     }
 
     private Refusal commandErr(String... args) throws Exception {
-        java.io.PrintStream original = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            return new Refusal(app.command(args).exit(), captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+            return new Refusal(app.command(args).exit(), captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(original);
         }

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -151,8 +152,8 @@ class RetentionPolicyTest {
         RetentionPolicy.Plan plan = RetentionPolicy.parse("1h").apply(backups, UTC);
 
         assertThat(plan.unrestorable()).containsExactly(
-                java.util.Map.entry("2026-11-01T13:00:00Z", "its complete image gone is missing"),
-                java.util.Map.entry("2026-11-01T12:00:00Z", "its base 2026-11-01T11:00:00Z is a diff, not a complete image"));
+                Map.entry("2026-11-01T13:00:00Z", "its complete image gone is missing"),
+                Map.entry("2026-11-01T12:00:00Z", "its base 2026-11-01T11:00:00Z is a diff, not a complete image"));
         assertThat(plan.kept().get("2026-11-01T13:00:00Z"))
                 .containsExactly("not restorable (its complete image gone is missing): never deleted by retention");
         assertThat(plan.kept()).containsKeys("2026-11-01T11:00:00Z", "2026-11-01T10:00:00Z");

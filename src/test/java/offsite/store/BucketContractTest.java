@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,6 +33,7 @@ import offsite.testing.FaultyS3;
 import offsite.testing.S3Implementation;
 import offsite.testing.S3rver;
 import offsite.testing.TestS3;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,7 +225,7 @@ class BucketContractTest {
         }
 
         assertThat(bucket.pendingUploads("set/")).extracting(PendingUpload::key, PendingUpload::uploadId)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("set/chunk", id));
+                .containsExactly(Tuple.tuple("set/chunk", id));
         assertThat(bucket.listParts("set/chunk", id)).containsExactlyElementsOf(sent);
         assertThat(bucket.list("set/")).as("a pending upload is invisible").isEmpty();
 
@@ -449,7 +451,7 @@ class BucketContractTest {
     private static byte[] md5(byte[] b) {
         try {
             return MessageDigest.getInstance("MD5").digest(b);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -3,6 +3,7 @@ package offsite.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.util.stream.Stream;
 import javax.xml.stream.XMLStreamException;
 import org.apache.camel.CamelExecutionException;
@@ -40,7 +41,7 @@ class S3ErrorsTest {
                 new Case("an unwrapped failure keeps its own message",
                         new IllegalStateException("disk read error\nsecond line"), "disk read error"),
                 new Case("a local file's failure is not taken for a cut answer",
-                        new java.nio.file.AccessDeniedException("/srv/set/a.rdb"), "/srv/set/a.rdb"));
+                        new AccessDeniedException("/srv/set/a.rdb"), "/srv/set/a.rdb"));
     }
 
     @ParameterizedTest(name = "{0}")

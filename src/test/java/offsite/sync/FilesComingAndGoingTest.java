@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import offsite.activity.ActivityLog;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Files the backup application removes or adds while a pass runs: nothing half-made, nothing pending, the next pass settles it. */
 class FilesComingAndGoingTest {
@@ -45,7 +50,7 @@ class FilesComingAndGoingTest {
             assertThat(report.errors()).isEmpty();
             assertThat(report.leftForNextWindow().files()).isZero();
             assertThat(app.bucketFiles("sets/")).containsOnlyKeys("a.rdb");
-            var log = new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
+            var log = new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
             assertThat(app.pendingUploads()).as("c's multipart upload aborted, not left to linger: " + log.stream().filter(a -> a.key().contains("c.rdb")).toList()).isZero();
             assertThat(log).anyMatch(a -> a.operation().equals("AbortMultipartUpload") && a.key().equals("sets/c.rdb"));
 
@@ -66,7 +71,7 @@ class FilesComingAndGoingTest {
 
             assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
             // aborted at once; S3Proxy may still list it while it writes the broken part it was sent: the next pass aborts that
-            assertThat(new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll())
+            assertThat(new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll())
                     .anyMatch(a -> a.operation().equals("AbortMultipartUpload") && a.key().equals("sets/big.rdb"));
             assertThat(report.notes().toString() + report.errors()).doesNotContain("left pending");
             // whatever is stored is one whole version of each file, never a mix: here neither went up
@@ -80,9 +85,9 @@ class FilesComingAndGoingTest {
             // 404 to aborting it and 400 to listing its parts (Offsite met it: it tried to abort, then began afresh).
             // Nothing pending that the server can act on:
             for (var ghost : app.client.listMultipartUploads(b -> b.bucket(app.s3.bucket())).uploads()) {
-                assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                assertThat(Assertions.catchThrowableOfType(
                         () -> app.client.abortMultipartUpload(b -> b.bucket(app.s3.bucket()).key(ghost.key()).uploadId(ghost.uploadId())),
-                        software.amazon.awssdk.services.s3.model.S3Exception.class))
+                        S3Exception.class))
                         .as("a pending upload the server still holds: " + ghost).isNotNull().extracting(e -> e.statusCode()).isEqualTo(404);
             }
         }
@@ -121,7 +126,7 @@ class FilesComingAndGoingTest {
         try (SlowPass pass = SlowPass.start(app)) {
             pass.waitUntilSending("sets/" + name, bytes);
             app.write(name, size, 11);
-            Files.setLastModifiedTime(app.source.resolve(name), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+            Files.setLastModifiedTime(app.source.resolve(name), FileTime.from(Instant.now()));
             return pass.report();
         }
     }

@@ -3,6 +3,9 @@ package offsite.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -13,8 +16,9 @@ import offsite.store.Generations;
 import offsite.store.S3Bucket;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
-import offsite.testing.TestS3;
 import offsite.testing.OffsiteHarness;
+import offsite.testing.TestS3;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,18 +96,18 @@ class GenerationsTest {
             OffsiteHarness.CommandResult status = app.command("status");
             assertThat(status.out()).contains("generation 2 (sets.g2/): current").contains("generation 1 (sets/): older copy")
                     .containsPattern("older +2 objects .* in sets/");
-            org.apache.camel.main.Main running = app.startRunning();
+            Main running = app.startRunning();
             try {
-                String api = new String(java.net.URI.create("http://127.0.0.1:" + app.httpPort() + "/api/status").toURL().openStream()
-                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(api);
+                String api = new String(URI.create("http://127.0.0.1:" + app.httpPort() + "/api/status").toURL().openStream()
+                        .readAllBytes(), StandardCharsets.UTF_8);
+                var tree = new ObjectMapper().readTree(api);
                 assertThat(tree.at("/sync/generations/0/number").asInt()).isEqualTo(2);
                 assertThat(tree.at("/sync/generations/0/current").asBoolean()).isTrue();
                 assertThat(tree.at("/sync/generations/1/prefix").asText()).isEqualTo("sets/");
                 long sourceBytes = app.sourceFiles().keySet().stream().mapToLong(k -> app.source.resolve(k).toFile().length()).sum();
                 assertThat(tree.at("/storedBytes").asLong()).as("both generations are stored and paid for").isGreaterThanOrEqualTo(2 * sourceBytes);
-                String page = new String(java.net.URI.create("http://127.0.0.1:" + app.httpPort() + "/").toURL().openStream()
-                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String page = new String(URI.create("http://127.0.0.1:" + app.httpPort() + "/").toURL().openStream()
+                        .readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(page).contains("id=\"generations\"").contains("generation 1 (sets/): older copy")
                         .contains("older generation sets/");
             } finally {

@@ -2,11 +2,14 @@ package offsite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalEtagTest {
 
@@ -45,16 +48,16 @@ class LocalEtagTest {
     }
 
     /** The file is read through a small direct buffer in ranges; the stream reading is the independent reference. */
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0} bytes in parts of 256 KiB + 1")
-    @org.junit.jupiter.params.provider.ValueSource(longs = {0, 1, 262_145, 262_146, 524_290, 524_291, 1_000_000})
+    @ParameterizedTest(name = "{0} bytes in parts of 256 KiB + 1")
+    @ValueSource(longs = {0, 1, 262_145, 262_146, 524_290, 524_291, 1_000_000})
     void reading_the_file_in_ranges_gives_the_etags_of_reading_it_as_a_stream(long size) throws Exception {
         byte[] data = new byte[(int) size];
-        new java.util.Random(size).nextBytes(data);
-        Path file = java.nio.file.Files.write(dir.resolve("ranges-" + size), data);
+        new Random(size).nextBytes(data);
+        Path file = Files.write(dir.resolve("ranges-" + size), data);
         long partSize = (256 << 10) + 1; // part boundaries fall inside the read buffer
 
-        assertThat(LocalEtag.multipart(file, partSize)).isEqualTo(LocalEtag.multipart(new java.io.ByteArrayInputStream(data), partSize));
+        assertThat(LocalEtag.multipart(file, partSize)).isEqualTo(LocalEtag.multipart(new ByteArrayInputStream(data), partSize));
         assertThat(LocalEtag.of(file, size, new UploadShape(5L << 30, 5L << 20)))
-                .isEqualTo(LocalEtag.single(new java.io.ByteArrayInputStream(data)));
+                .isEqualTo(LocalEtag.single(new ByteArrayInputStream(data)));
     }
 }

@@ -6,7 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import offsite.activity.Activity;
+import offsite.activity.ActivityLog;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.testing.OffsiteHarness;
@@ -68,14 +74,14 @@ class SyncRouteTest {
         assertThat(groom.actions().get("remote-only").files()).isEqualTo(2);
         assertThat(groom.deleted().files()).isEqualTo(2);
         assertThat(groom.mirroredBytes()).as("bytes under the prefix after the groom")
-                .isEqualTo(java.nio.file.Files.walk(app.source).filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum());
+                .isEqualTo(Files.walk(app.source).filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum());
         assertThat(app.bucketFiles("sets/")).containsExactlyInAnyOrderEntriesOf(app.sourceFiles());
         Map<String, String> trash = app.bucketFiles("trash/");
         assertThat(trash.keySet()).as("deleted objects are moved to the trash, and the replaced one is kept there first")
                 .allMatch(k -> k.endsWith("sets/Members/AA000002.rdb") || k.endsWith("sets/Members/AA000005.rdb")
                         || k.endsWith("sets/Members/AA000001.rdb")).hasSize(3);
         assertThat(trash).as("the copy kept is the replaced object's old bytes")
-                .containsEntry(java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "/sets/Members/AA000001.rdb", replacedBytes);
+                .containsEntry(LocalDate.now(ZoneOffset.UTC) + "/sets/Members/AA000001.rdb", replacedBytes);
         assertThat(groom.notes()).anyMatch(n -> n.startsWith("1 replaced object(s)"));
     }
 
@@ -84,13 +90,13 @@ class SyncRouteTest {
         backupSet();
         app.sync();
 
-        var activities = new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
+        var activities = new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
 
-        assertThat(activities).extracting(offsite.activity.Activity::operation)
+        assertThat(activities).extracting(Activity::operation)
                 .contains("ListObjectsV2", "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload");
         assertThat(activities).filteredOn(a -> a.key().endsWith(".generations.json") || a.key().endsWith(".lease.json"))
                 .allSatisfy(a -> assertThat(a.pipeline()).isEqualTo("state"));
-        assertThat(activities).as("the pass holds the bucket's lease").extracting(offsite.activity.Activity::key).contains("sets.lease.json");
+        assertThat(activities).as("the pass holds the bucket's lease").extracting(Activity::key).contains("sets.lease.json");
         assertThat(activities).filteredOn(a -> !a.key().isEmpty() && !a.key().endsWith(".generations.json") && !a.key().endsWith(".lease.json"))
                 .allSatisfy(a -> {
             // the storage sample after the pass lists the images too: each request is told by its key's prefix
@@ -99,11 +105,11 @@ class SyncRouteTest {
         // the generations file is absent until a generation starts, the lease until a pass takes it
         assertThat(activities).filteredOn(a -> !a.key().endsWith(".generations.json") && !a.key().endsWith(".lease.json"))
                 .allSatisfy(a -> assertThat(a.outcome()).isIn("200", "204"));
-        long sourceBytes = app.sourceFiles().size() == 7 ? java.nio.file.Files.walk(app.source)
-                .filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() : -1;
+        long sourceBytes = app.sourceFiles().size() == 7 ? Files.walk(app.source)
+                .filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() : -1;
         assertThat(activities.stream().filter(a -> a.operation().equals("PutObject") || a.operation().equals("UploadPart"))
                 .filter(a -> !a.key().endsWith(".generations.json") && !a.key().endsWith(".lease.json"))
-                .mapToLong(offsite.activity.Activity::bytesSent).sum()).as("data bytes sent").isEqualTo(sourceBytes);
+                .mapToLong(Activity::bytesSent).sum()).as("data bytes sent").isEqualTo(sourceBytes);
     }
 
     @Test
@@ -122,13 +128,13 @@ class SyncRouteTest {
         assertThat(quiet.bytesHashed()).isZero();
         // issue 17, point 2: the storage figures come from the pass's own listing, not a second one of the bucket
         assertThat(activities().subList(before, activities().size())).filteredOn(a -> a.operation().equals("ListObjectsV2"))
-                .extracting(offsite.activity.Activity::key).containsExactlyInAnyOrder("sets/", "sets/Members/", "trash/");
+                .extracting(Activity::key).containsExactlyInAnyOrder("sets/", "sets/Members/", "trash/");
         assertThat(Files.readAllLines(app.data.resolve("storage-history.txt"))).last().asString()
                 .endsWith(" " + quiet.mirroredBytes());
     }
 
-    private java.util.List<offsite.activity.Activity> activities() {
-        return new offsite.activity.ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
+    private List<Activity> activities() {
+        return new ActivityLog(app.data.resolve("activity"), 1 << 20).readAll();
     }
 
     @Test
@@ -158,7 +164,7 @@ class SyncRouteTest {
         backupSet();
         app.sync();
         try (var files = Files.walk(app.source)) {
-            files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(app.source)).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(app.source)).forEach(p -> p.toFile().delete());
         }
 
         SyncReport refused = app.set("offsite.sync.delete", "true").set("offsite.sync.max-delete-percent", "100")

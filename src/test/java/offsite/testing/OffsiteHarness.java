@@ -1,25 +1,36 @@
 package offsite.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import offsite.OffsiteApp;
+import offsite.cli.OffsiteCommand;
 import offsite.report.SyncReport;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
+import offsite.sync.SyncRequest;
 import org.apache.camel.main.Main;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -69,7 +80,7 @@ public final class OffsiteHarness implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
@@ -113,7 +124,7 @@ public final class OffsiteHarness implements AutoCloseable {
         Main main = OffsiteApp.create(null, settings);
         try {
             main.start();
-            offsite.sync.SyncRequest request = offsite.sync.SyncRequest.command(dryRun, false, false);
+            SyncRequest request = SyncRequest.command(dryRun, false, false);
             main.getCamelContext().createProducerTemplate().sendBody("direct:sync", request);
             return request.pass().report();
         } catch (Exception e) {
@@ -133,7 +144,7 @@ public final class OffsiteHarness implements AutoCloseable {
 
     /** These settings as a properties file, for a child process. */
     public Path writeConfig(Path file) throws IOException {
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.putAll(settings);
         p.remove("offsite.mode");
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -145,7 +156,7 @@ public final class OffsiteHarness implements AutoCloseable {
     /** Runs a command of the real command line with these settings in a config file, capturing its output. */
     public CommandResult command(String... args) throws IOException {
         Path config = data.resolveSibling("test-application.properties");
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.putAll(settings);
         p.remove("offsite.mode");
         try (OutputStream out = Files.newOutputStream(config)) {
@@ -155,12 +166,12 @@ public final class OffsiteHarness implements AutoCloseable {
         all[0] = "--config";
         all[1] = config.toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        java.io.PrintStream original = System.out;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            int exit = offsite.cli.OffsiteCommand.execute(all);
-            return new CommandResult(exit, captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+            int exit = OffsiteCommand.execute(all);
+            return new CommandResult(exit, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);
         }
@@ -212,8 +223,8 @@ public final class OffsiteHarness implements AutoCloseable {
 
     private static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,8 +1,10 @@
 package offsite.testing;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -32,8 +34,8 @@ public final class TestS3 {
                 // the blobs of a test JVM go with it
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try (var walk = Files.walk(dir)) {
-                        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    } catch (java.io.IOException ignored) {
+                        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    } catch (IOException ignored) {
                         // best effort: a temp dir
                     }
                 }));

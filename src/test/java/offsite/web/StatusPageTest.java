@@ -13,6 +13,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offsite.testing.Browser;
@@ -135,7 +136,7 @@ class StatusPageTest {
     @Test
     void during_a_run_the_page_shows_each_stream_with_its_bytes_rate_and_time_left() throws Exception {
         running = app.set("offsite.sync.bandwidth", "1MB").startRunning(); // 3 MiB at 1 MB/s: a few seconds to look
-        var pass = java.util.concurrent.CompletableFuture.supplyAsync(
+        var pass = CompletableFuture.supplyAsync(
                 () -> running.getCamelContext().createProducerTemplate().requestBody("direct:sync", (Object) null));
         JsonNode status = new ObjectMapper().readTree(app.get("/api/status", null).body());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -181,7 +182,7 @@ class StatusPageTest {
                 .contains("offsite_uploaded_objects_total{pipeline=\"sync\"} 2.0").contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"}")
                 .contains("offsite_stored_bytes{pipeline=\"sync\"} " + (double) ((3 << 20) + 5000))
                 .contains("offsite_stored_bytes{pipeline=\"image\"} 0.0").contains("offsite_stored_bytes{pipeline=\"trash\"} 0.0");
-        java.util.List<String> samples = Files.readAllLines(app.data.resolve("storage-history.txt"));
+        List<String> samples = Files.readAllLines(app.data.resolve("storage-history.txt"));
         assertThat(samples).as("a storage sample after the run, before anyone looked").last().asString()
                 .endsWith(" " + ((3 << 20) + 5000));
         assertThat(app.get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"source\"").contains("\"last-run\"");
