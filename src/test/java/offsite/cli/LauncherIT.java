@@ -281,7 +281,8 @@ class LauncherIT {
 
     static Stream<HeapCase> heaps() {
         return Stream.of(
-                new HeapCase("no heap or collector given: 384 MB, serial", "", List.of("-XX:MaxHeapSize=402653184", "-XX:+UseSerialGC"),
+                new HeapCase("no heap or collector given: 64 MB growing to 384 MB, serial", "", List.of("-XX:InitialHeapSize=67108864",
+                        "-XX:MaxHeapSize=402653184", "-XX:+UseSerialGC"),
                         List.of("-XX:+UseG1GC")),
                 new HeapCase("the user's heap, the default collector", "-Xmx1g", List.of("-XX:MaxHeapSize=1073741824", "-XX:+UseSerialGC"),
                         List.of("-XX:MaxHeapSize=402653184")),
