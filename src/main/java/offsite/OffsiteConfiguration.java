@@ -161,7 +161,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
                 new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), clock),
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
-        camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, clock));
+        camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, etags, clock));
         camel.getRegistry().bind("passReport", new PassReport(sync, s3Settings.bucket(), hashes, limiter, reports, generations, fallbacks,
                 passes, clock));
         camel.getRegistry().bind("passOutcomes", new PassOutcomes());

@@ -1,6 +1,8 @@
 package offsite.sync;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -14,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import offsite.store.Bucket;
+import offsite.store.EtagForm;
 import offsite.store.Generations;
 import offsite.store.RemoteObject;
 import offsite.store.StoreException;
@@ -32,12 +35,14 @@ public final class TrashMoves {
     private final SyncSettings settings;
     private final Bucket bucket;
     private final Generations generations;
+    private final EtagForm etags;
     private final Clock clock;
 
-    public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, Clock clock) {
+    public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, EtagForm etags, Clock clock) {
         this.settings = settings;
         this.bucket = bucket;
         this.generations = generations;
+        this.etags = etags;
         this.clock = clock;
     }
 
@@ -97,7 +102,11 @@ public final class TrashMoves {
             if (!e.unsupported()) {
                 throw e;
             }
-            transfer(m);
+            try {
+                transfer(m);
+            } catch (IOException failed) {
+                throw new UncheckedIOException(failed);
+            }
         }
         bucket.delete(m.key());
         LOG.info("moved {} to {}", m.key(), m.trashKey());
@@ -108,7 +117,11 @@ public final class TrashMoves {
      * The copy's fallback: the object's bytes downloaded and uploaded under the trash key, streamed, and checked
      * against the MD5 of the bytes read (the object's own ETag is no MD5 when it was uploaded in parts).
      */
-    private void transfer(TrashMove m) {
+    private void transfer(TrashMove m) throws IOException {
+        if (etags.opaque()) {
+            transferByMd5chksum(m);
+            return;
+        }
         MessageDigest md5 = LocalEtag.md5();
         String etag = bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> {
             md5.reset();
@@ -116,8 +129,30 @@ public final class TrashMoves {
         }), null, Map.of());
         String read = HexFormat.of().formatHex(md5.digest());
         if (!etag.equalsIgnoreCase(read)) {
-            throw new UncheckedIOException(new IOException("the trash copy of " + m.key() + " has ETag " + etag + ", the bytes read"
-                    + " have MD5 " + read + ": not deleted"));
+            if (!etags.readsMd5chksum()) {
+                throw new UncheckedIOException(new IOException("the trash copy of " + m.key() + " has ETag " + etag + ", the bytes read"
+                        + " have MD5 " + read + ": not deleted"));
+            }
+            transferByMd5chksum(m); // an ETag that is not the MD5 of the bytes tells nothing: checked another way
+        }
+    }
+
+    /**
+     * Where ETags are not MD5s: the object read once for its MD5, then sent under the trash key with it as Content-MD5 (the
+     * server refuses other bytes) and md5chksum, and confirmed by a HEAD finding that size and md5chksum.
+     */
+    private void transferByMd5chksum(TrashMove m) throws IOException {
+        MessageDigest md5 = LocalEtag.md5();
+        try (InputStream in = new DigestInputStream(bucket.get(m.key(), 0), md5)) {
+            if (in.transferTo(OutputStream.nullOutputStream()) != m.size()) {
+                throw new IOException(m.key() + " did not read as the " + m.size() + " bytes listed: not deleted");
+            }
+        }
+        String md5Hex = HexFormat.of().formatHex(md5.digest());
+        bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> bucket.get(m.key(), 0)), EtagForm.base64(md5Hex), EtagForm.metadata(md5Hex));
+        String problem = EtagForm.problem(bucket.head(m.trashKey()), m.size(), md5Hex);
+        if (problem != null) {
+            throw new IOException("the trash copy of " + m.key() + ": " + problem + ": not deleted");
         }
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +151,28 @@ class EtagsThatAreNoMd5sTest {
         OffsiteHarness.CommandResult restore = app.command("restore-set", "--to", restored.toString());
         assertThat(restore.exit()).as(restore.out()).isZero();
         assertThat(OffsiteHarness.digests(restored)).isEqualTo(app.sourceFiles());
+    }
+
+    @Test
+    void where_copies_are_refused_too_a_deleted_file_goes_to_the_trash_checked_by_its_md5chksum() throws Exception {
+        app(true);
+        proxy.refuse(FaultyS3.COPY, 501, "NotImplemented");
+        assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+        Map<String, String> stored = app.bucketFiles("sets/");
+        Files.delete(app.source.resolve("Members/AA000001.rdb")); // uploaded in parts: its ETag was never an MD5 anyway
+        Files.delete(app.source.resolve("Set A.rbc"));
+
+        SyncReport groom = app.set("offsite.sync.delete", "true").set("offsite.sync.max-delete-percent", "100").sync();
+
+        assertThat(groom.status()).as(groom.text()).isEqualTo(RunStatus.OK);
+        assertThat(groom.deleted().files()).isEqualTo(2);
+        assertThat(app.bucketFiles("sets/")).isEqualTo(app.sourceFiles());
+        String day = LocalDate.now(ZoneOffset.UTC) + "/sets/";
+        assertThat(app.bucketFiles("trash/")).as("the deleted objects' bytes, moved by download and upload")
+                .containsOnly(Map.entry(day + "Members/AA000001.rdb", stored.get("Members/AA000001.rdb")),
+                        Map.entry(day + "Set A.rbc", stored.get("Set A.rbc")));
+        String trashMd5 = app.client.headObject(b -> b.bucket(app.s3.bucket()).key("trash/" + day + "Set A.rbc")).metadata().get("md5chksum");
+        assertThat(trashMd5).as("the trash copy carries its MD5").isNotNull();
     }
 
     @Test
