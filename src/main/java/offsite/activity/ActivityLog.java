@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -134,14 +135,16 @@ public final class ActivityLog {
         return file;
     }
 
-    /** Every activity recorded, oldest first; lines that cannot be read are left out. */
+    /** The activities read() holds (this month's and last month's), oldest first; lines that cannot be read are left out. */
     public List<Activity> readAll() {
         return read().activities();
     }
 
     /**
-     * Every activity recorded, oldest first, and what could not be read. Only complete lines count: a last line
-     * without its end may still be being written, and is read once it is whole.
+     * The activities of the newest month recorded and the month before it, oldest first, and what could not be read:
+     * what the page shows (this month's traffic and cost, the last run, the newest requests). Older months stay on disk
+     * and out of memory, so a process that runs for years holds two months at most. Only complete lines count: a last
+     * line without its end may still be being written, and is read once it is whole.
      */
     public Read read() {
         synchronized (parsed) { // apart from append's lock: a long first read must not hold up the requests being recorded
@@ -157,8 +160,8 @@ public final class ActivityLog {
         }
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().matches("activity-\\d{4}-\\d{2}(\\.\\d+)?\\.jsonl"))
-                    .sorted(ActivityLog::byMonthThenNumber).toList();
+            files = recentMonths(list.filter(p -> p.getFileName().toString().matches("activity-\\d{4}-\\d{2}(\\.\\d+)?\\.jsonl"))
+                    .sorted(ActivityLog::byMonthThenNumber).toList());
         } catch (IOException e) {
             return new Read(out, List.of("cannot list the activity log in " + dir + ": " + e.getMessage()));
         }
@@ -239,6 +242,20 @@ public final class ActivityLog {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** Of files sorted by month, those of the newest month and the month before it. */
+    static List<Path> recentMonths(List<Path> files) {
+        if (files.isEmpty()) {
+            return files;
+        }
+        YearMonth from = month(files.get(files.size() - 1)).minusMonths(1);
+        return files.stream().filter(f -> !month(f).isBefore(from)).toList();
+    }
+
+    /** The month in a file's name: activity-YYYY-MM[.N].jsonl. */
+    private static YearMonth month(Path file) {
+        return YearMonth.parse(file.getFileName().toString().substring("activity-".length(), "activity-YYYY-MM".length()));
     }
 
     private static int byMonthThenNumber(Path a, Path b) {

@@ -115,4 +115,21 @@ class ActivityLogTest {
 
         assertThat(log.read().activities()).extracting(Activity::key).containsExactly("sets/0");
     }
+
+    @Test
+    void a_reader_holds_the_newest_month_and_the_one_before_whatever_the_years_on_disk() throws Exception {
+        Path activity = Files.createDirectories(dir.resolve("activity"));
+        for (String month : List.of("2024-01", "2025-12", "2026-09", "2026-10", "2026-11")) {
+            Files.writeString(activity.resolve("activity-" + month + ".jsonl"), GOOD.replace("2026-11-23", month + "-23"), StandardCharsets.UTF_8);
+        }
+        Files.writeString(activity.resolve("activity-2026-10.2.jsonl"), GOOD.replace("2026-11-23", "2026-10-30"), StandardCharsets.UTF_8);
+        ActivityLog log = new ActivityLog(activity, 1 << 20);
+
+        List<Activity> read = log.readAll();
+
+        assertThat(read).extracting(a -> a.time().toString().substring(0, 10)).containsExactly("2026-10-23", "2026-10-30", "2026-11-23");
+        try (Stream<Path> files = Files.list(activity)) {
+            assertThat(files).as("older months stay on disk").hasSize(6);
+        }
+    }
 }
