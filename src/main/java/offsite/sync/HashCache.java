@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -299,6 +300,19 @@ public final class HashCache {
 
     public long bytesHashed() {
         return bytesHashed.get();
+    }
+
+    /**
+     * Forgets files no longer in the source (a groomed set's deleted chunks), so the cache holds the set as it is rather
+     * than every file it ever had: a process that runs for years would otherwise grow with each name the set ever used.
+     */
+    public void keepOnly(Collection<LocalFile> files) {
+        loaded();
+        Set<String> present = new HashSet<>();
+        files.forEach(f -> present.add(f.path().toString()));
+        if (entries.keySet().retainAll(present)) {
+            dirty = true;
+        }
     }
 
     /** Writes the cache when this run changed it (a night without changes leaves the file of 100,000 lines alone). */

@@ -172,6 +172,7 @@ public final class SyncPass {
             pass.stop(RunStatus.FAILED, "refused: " + refusal.get());
             return pass;
         }
+        hashes.keepOnly(pass.source().files()); // the walk was whole (scan refuses a partial one): what it missed is gone
         Instant stableBefore = clock.instant().minus(settings.stableFor());
         List<LocalFile> stable = new ArrayList<>();
         List<LocalFile> changing = new ArrayList<>();

@@ -246,4 +246,28 @@ class HashCacheTest {
         assertThat(new HashCache(cacheFile, 0, Clock.systemUTC()).known(scanned("chunk.rdb"), SHAPE))
                 .as("from then on keyed by change time and inode too").isNull();
     }
+
+    @Test
+    void files_gone_from_the_source_are_forgotten_and_the_cache_written_without_them() throws Exception {
+        write("kept.rdb", "abc");
+        write("groomed.rdb", "def");
+        Path cacheFile = dir.resolve("hash-cache.tsv");
+        HashCache cache = new HashCache(cacheFile, 0, Clock.systemUTC());
+        cache.etag(scanned("kept.rdb"), SHAPE);
+        cache.etag(scanned("groomed.rdb"), SHAPE);
+        cache.save();
+        FileTime written = Files.getLastModifiedTime(cacheFile);
+
+        HashCache next = new HashCache(cacheFile, 0, Clock.systemUTC());
+        next.keepOnly(List.of(scanned("kept.rdb"), scanned("groomed.rdb")));
+        next.save();
+        assertThat(Files.getLastModifiedTime(cacheFile)).as("nothing gone: not written").isEqualTo(written);
+        next.keepOnly(List.of(scanned("kept.rdb")));
+        next.save();
+
+        HashCache read = new HashCache(cacheFile, 0, Clock.systemUTC());
+        assertThat(read.known(scanned("kept.rdb"), SHAPE)).isNotNull();
+        assertThat(read.known(scanned("groomed.rdb"), SHAPE)).isNull();
+        assertThat(Files.readString(cacheFile)).doesNotContain("groomed.rdb");
+    }
 }

@@ -83,6 +83,8 @@ class SyncRouteTest {
         assertThat(trash).as("the copy kept is the replaced object's old bytes")
                 .containsEntry(LocalDate.now(ZoneOffset.UTC) + "/sets/Members/AA000001.rdb", replacedBytes);
         assertThat(groom.notes()).anyMatch(n -> n.startsWith("1 replaced object(s)"));
+        assertThat(Files.readString(app.data.resolve("hash-cache.tsv"))).as("the deleted chunks are forgotten by the hash cache")
+                .doesNotContain("AA000002.rdb", "AA000005.rdb").contains("AA000007.rdb");
     }
 
     @Test
