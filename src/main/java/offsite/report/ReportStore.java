@@ -41,6 +41,7 @@ public final class ReportStore {
         if (!report.dryRun()) {
             replaceLatest("sync", body);
         }
+        keepNewest("sync-");
         return text;
     }
 
@@ -53,6 +54,25 @@ public final class ReportStore {
         Files.writeString(dated.resolveSibling(dated.getFileName().toString().replaceFirst("\\.json$", ".txt")), report.text(),
                 StandardCharsets.UTF_8);
         replaceLatest("image", body);
+        keepNewest("image-");
+    }
+
+    /** Dated reports kept of each kind: about three years of nightly passes, six weeks of hourly image backups. */
+    static final int KEPT = 1000;
+
+    /** Deletes the dated reports of a kind (name prefix) beyond the newest KEPT, each with its text: a process that runs for years. */
+    private void keepNewest(String kind) throws IOException {
+        List<Path> dated;
+        try (Stream<Path> files = Files.list(dir)) {
+            dated = files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(kind) && n.endsWith(".json") && !n.equals(kind + "latest.json");
+            }).sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+        }
+        for (Path old : dated.subList(Math.min(KEPT, dated.size()), dated.size())) {
+            Files.deleteIfExists(old);
+            Files.deleteIfExists(old.resolveSibling(old.getFileName().toString().replaceFirst("\\.json$", ".txt")));
+        }
     }
 
     /**

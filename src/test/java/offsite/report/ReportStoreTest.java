@@ -90,6 +90,23 @@ class ReportStoreTest {
         assertThat(store.latestImage().id()).isEqualTo("third");
     }
 
+    @Test
+    void only_the_newest_thousand_dated_reports_of_a_kind_are_kept() throws Exception {
+        ReportStore store = new ReportStore(dir);
+        Instant first = Instant.parse("2026-01-01T00:00:00Z");
+        for (int hour = 0; hour < ReportStore.KEPT + 3; hour++) {
+            store.save(image("i" + hour, first.plusSeconds(3600L * hour)));
+        }
+
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertThat(names).hasSize(2 * ReportStore.KEPT + 1).contains("image-latest.json")
+                    .doesNotContain("image-20260101T000000Z.json", "image-20260101T020000Z.txt")
+                    .contains("image-20260101T030000Z.json", "image-20260101T030000Z.txt");
+        }
+        assertThat(store.latestImage().id()).isEqualTo("i" + (ReportStore.KEPT + 2));
+    }
+
     private static ImageReport image(String id, Instant finished) {
         return new ImageReport(RunStatus.OK, "full backup " + id + " stored", id, "full", "first backup", finished.minusSeconds(60), finished,
                 1000, 400, 0, 0, List.of(), 1, List.of(), List.of());
