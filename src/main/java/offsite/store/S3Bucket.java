@@ -259,10 +259,16 @@ public final class S3Bucket implements Bucket {
                 fallbacks.use("CompleteMultipartUpload ETag", "the completed object's ETag is read with a HEAD");
             }
         } catch (StoreException e) {
-            if (!e.notFound()) {
+            // a retry of a completion whose answer was lost: the upload is gone (NoSuchUpload; S3Proxy says InvalidPart), the
+            // object may be there; the caller checks the ETag returned against its own, so an older object never passes
+            boolean completedBefore = e.notFound() || "InvalidPart".equals(e.code());
+            if (!completedBefore) {
                 throw e;
             }
-            etag = null; // a retry of a completion whose answer was lost: the upload is gone, the object may be there
+            etag = storedEtag(key);
+            if (etag.isEmpty() && !e.notFound()) {
+                throw e; // no object: the parts named were wrong, as the service said
+            }
         }
         if (etag == null || unquoted(etag).isBlank()) {
             etag = storedEtag(key);
