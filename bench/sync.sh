@@ -3,7 +3,9 @@
 # alternated, medians printed. Usage: bench/sync.sh [runs=3] [case ...]; cases: one (1 x 600 MiB),
 # sixteen (16 x 128 MiB, 4 streams), quiet (1,000 unchanged chunks: planning time, bytes hashed/sent),
 # etag (local ETag throughput against md5sum), groom (100 x 8 MiB mirrored, then 10% deleted, 10% rewritten,
-# 5% added: the groom night's sync). Needs: mvn package done; installs rclone and awscli if missing.
+# 5% added: the groom night's sync), scale (bench/scale.sh: N x 4 KiB files in folders of 1,000, first mirror and
+# no-change night against rclone with max RSS; N from SCALE_FILES, default 1000 20000 100000). Needs: mvn package
+# done; installs rclone and awscli if missing.
 # Offsite runs through bin/offsite, as users run it: it maps the class-data archive its first (untimed) run records;
 # the figure in brackets is the same run with OFFSITE_CDS=false, a JVM started cold. Before each timed run the page
 # cache's dirty pages are written out (`sync`), and the tools take turns at going first.
@@ -69,6 +71,7 @@ for c in $CASES; do
   case $c in
     one) make_set "$W/one" 1 $((600 << 20)); mirror_case one "$W/one"; rm -rf "$W/one" ;;
     sixteen) make_set "$W/sixteen" 16 $((128 << 20)); mirror_case sixteen "$W/sixteen"; rm -rf "$W/sixteen" ;;
+    scale) "$ROOT/bench/scale.sh" "$RUNS" ${SCALE_FILES:-1000 20000 100000} ;;
     quiet)
       make_set "$W/quiet" 1000 65536; conf=$(offsite_conf "$W/quiet" quiet)
       offsite "$conf" >/dev/null 2>&1
