@@ -1,8 +1,12 @@
 package offsite.activity;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -14,9 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,7 +37,6 @@ import java.util.stream.Stream;
  */
 public final class ActivityLog {
 
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
     /** Every activity that could be read, oldest first, and one line per file with lines that could not. */
     public record Read(List<Activity> activities, List<String> problems) {
@@ -46,7 +48,14 @@ public final class ActivityLog {
 
     private final Path dir;
     private final long maxBytes;
+    private final InstantText times = new InstantText();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .registerModule(new SimpleModule().addSerializer(Instant.class, new StdSerializer<>(Instant.class) {
+                @Override
+                public void serialize(Instant value, JsonGenerator out, SerializerProvider provider) throws IOException {
+                    out.writeString(times.of(value));
+                }
+            }))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final ObjectReader reader = json.readerFor(Activity.class);
     private final List<Consumer<Activity>> listeners = new CopyOnWriteArrayList<>();
@@ -71,7 +80,7 @@ public final class ActivityLog {
 
     public synchronized void append(Activity activity) {
         try {
-            String month = MONTH.format(activity.time());
+            String month = times.month(activity.time());
             if (out == null || !month.equals(outMonth) || outSize >= maxBytes || ++appends % RECHECK_EVERY == 0 && !Files.exists(outFile)) {
                 reopen(month);
             }
