@@ -1,6 +1,8 @@
 package offsite.activity;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -22,11 +24,13 @@ public final class ActivityRecorder implements ExecutionInterceptor {
     private static final ExecutionAttribute<Boolean> AWAITING = new ExecutionAttribute<>("offsite.awaiting");
 
     private final ActivityLog log;
-    private final Map<String, String> pipelineByPrefix;
+    /** Longest prefix first: a key belongs to the pipeline of the longest prefix it starts with. */
+    private final List<Map.Entry<String, String>> pipelineByPrefix;
 
     public ActivityRecorder(ActivityLog log, Map<String, String> pipelineByPrefix) {
         this.log = log;
-        this.pipelineByPrefix = Map.copyOf(pipelineByPrefix);
+        this.pipelineByPrefix = pipelineByPrefix.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue()))
+                .sorted(Comparator.comparing((Map.Entry<String, String> e) -> e.getKey().length()).reversed()).toList();
     }
 
     @Override
@@ -65,9 +69,12 @@ public final class ActivityRecorder implements ExecutionInterceptor {
     }
 
     private String pipelineOf(String key) {
-        return pipelineByPrefix.entrySet().stream().filter(e -> key.startsWith(e.getKey()))
-                .max(Map.Entry.comparingByKey((a, b) -> Integer.compare(a.length(), b.length())))
-                .map(Map.Entry::getValue).orElse("other");
+        for (Map.Entry<String, String> prefix : pipelineByPrefix) {
+            if (key.startsWith(prefix.getKey())) {
+                return prefix.getValue();
+            }
+        }
+        return "other";
     }
 
     private static long length(SdkHttpHeaders headers) {
