@@ -502,9 +502,10 @@ public final class ChunkUpload {
         return new Bucket.Body(length, () -> {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(offset);
-            // the HTTP client reads 4 KiB at a time: a read-ahead buffer makes that one file read per 256 KiB
+            // the HTTP client reads 4 KiB at a time: a read-ahead buffer makes that one file read per 256 KiB (a small
+            // file's buffer is the file's size)
             InputStream range = BoundedInputStream.builder().setInputStream(new BufferedInputStream(Channels.newInputStream(channel),
-                    (int) Math.max(8192, Math.min(READ_AHEAD, length))))
+                    (int) Math.max(1, Math.min(READ_AHEAD, length))))
                     .setMaxCount(length).get();
             if (hashPassFirst && opened.incrementAndGet() % 2 == 1) {
                 return range; // the signing pass of an attempt: local only
