@@ -18,8 +18,15 @@ import java.util.stream.Stream;
  */
 public final class MaintenanceGuard {
 
+    /** How long a look for the markers holds during a pass (see markerPresentLately). */
+    static final Duration RECHECK = Duration.ofSeconds(1);
+
+    private record Look(Instant at, Optional<String> found) {
+    }
+
     private final List<String> markers;
     private final Duration quietPeriod;
+    private volatile Look lastLook = new Look(Instant.MIN, Optional.empty());
 
     public MaintenanceGuard(List<String> markers, Duration quietPeriod) {
         for (String marker : markers) {
@@ -58,6 +65,19 @@ public final class MaintenanceGuard {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * markerPresent as it was at most RECHECK before now: asked before each upload of a pass (100,000 of them at
+     * times), a glob over a large folder would be walked each time. A clock set back looks again.
+     */
+    public Optional<String> markerPresentLately(Instant now) {
+        Look look = lastLook;
+        if (now.isBefore(look.at()) || !now.isBefore(look.at().plus(RECHECK))) {
+            look = new Look(now, markerPresent());
+            lastLook = look;
+        }
+        return look.found();
     }
 
     private static Optional<Path> find(String pattern) {

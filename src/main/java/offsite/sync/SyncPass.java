@@ -263,12 +263,12 @@ public final class SyncPass {
     }
 
     /**
-     * The window filter before each upload: a maintenance marker that appeared closes the window (uploads in flight
-     * keep their grace); after max-duration no new upload starts.
+     * The window filter before each upload: a maintenance marker that appeared (looked for at most once a second)
+     * closes the window (uploads in flight keep their grace); after max-duration no new upload starts.
      */
     public boolean admits(Pass.UploadTask task) {
         TransferWindow window = task.pass().window();
-        guard.markerPresent().ifPresent(reason -> window.close(reason, settings.grace()));
+        guard.markerPresentLately(clock.instant()).ifPresent(reason -> window.close(reason, settings.grace()));
         return window.acceptsNewUploads();
     }
 
