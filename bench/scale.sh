@@ -6,6 +6,8 @@
 # with its wall time and the process's maximum RSS; Offsite's "planned in" of the no-change night too.
 # STREAMS (default 8): offsite.sync.streams and rclone --transfers. OFFSITE: the command that runs Offsite
 # (default bin/offsite when present, else java -jar target/offsite.jar); OFFSITE_JAVA_OPTS: its JVM options.
+# FLOOR=1: the first mirror also by bench/floor/SdkPutFloor.java (one PutObject per file through Offsite's S3Client,
+# nothing else, same heap and collector as bin/offsite), alternated with the two: the SDK's own share of the time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-3}; shift || true
@@ -17,6 +19,10 @@ command -v rclone >/dev/null || { apt-get update -qq && apt-get install -y -qq r
 [ -f "$ROOT/target/offsite.jar" ] || (cd "$ROOT" && mvn -q -B package -DskipTests)
 if [ -z "${OFFSITE:-}" ]; then
   if [ -x "$ROOT/bin/offsite" ]; then OFFSITE="$ROOT/bin/offsite"; else OFFSITE="java ${OFFSITE_JAVA_OPTS:-} -jar $ROOT/target/offsite.jar"; fi
+fi
+FLOOR=${FLOOR:-0}
+if [ "$FLOOR" = 1 ]; then
+  mkdir -p "$W/floor" && javac -d "$W/floor" -cp "$ROOT/target/offsite.jar:$ROOT/target/lib/*" "$ROOT/bench/floor/SdkPutFloor.java"
 fi
 PID=$("$ROOT/bench/s3proxy.sh" $PORT "$W/blobs" | head -1)
 trap 'kill $PID 2>/dev/null; rm -rf "$W"' EXIT
@@ -51,12 +57,16 @@ timed() {
 
 for n in $SIZES; do
   make_set "$W/set$n" "$n"
-  of=(); ofm=(); rf=(); rfm=(); oq=(); oqm=(); rq=(); rqm=(); plan=()
+  of=(); ofm=(); rf=(); rfm=(); oq=(); oqm=(); rq=(); rqm=(); plan=(); ff=(); ffm=()
   for run in $(seq 1 "$RUNS"); do
     b=s$n-$run; rclone mkdir "b:$b-r" 2>/dev/null; co=$(offsite_conf "$W/set$n" "$b-o")
     order="offsite rclone"; [ $((run % 2)) -eq 0 ] && order="rclone offsite"
-    for t in $order; do # the first mirror
+    first=$order # the floor first, else last, in turn
+    if [ "$FLOOR" = 1 ]; then if [ $((run % 2)) -eq 1 ]; then first="floor $order"; else first="$order floor"; fi; fi
+    for t in $first; do # the first mirror
       case $t in
+        floor) read -r s m < <(timed "$W/ffirst.out" java -Xms64m -Xmx384m -XX:+UseSerialGC -cp "$W/floor:$ROOT/target/offsite.jar:$ROOT/target/lib/*" \
+            SdkPutFloor "http://127.0.0.1:$PORT" "$b-f" "$W/set$n" "$STREAMS"); ff+=("$s"); ffm+=("$m") ;;
         offsite) read -r s m < <(timed "$W/first.out" $OFFSITE --config "$co" sync); of+=("$s"); ofm+=("$m") ;;
         rclone) read -r s m < <(timed "$W/rfirst.out" rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/set$n" "b:$b-r"); rf+=("$s"); rfm+=("$m") ;;
       esac
@@ -71,12 +81,15 @@ for n in $SIZES; do
     done
     grep -qE 'uploaded +0 files' "$W/quiet.out" || echo "run $run: the no-change night sent something: $(grep -E 'uploaded' "$W/quiet.out")" >&2
     rclone purge "b:$b-r" 2>/dev/null; rclone purge "b:$b-o" 2>/dev/null; rm -rf "$W/data-$b-o"
+    if [ "$FLOOR" = 1 ]; then rclone purge "b:$b-f" 2>/dev/null; fi
   done
   m() { printf '%s\n' "$@" | median; }
   printf '%7d files  first mirror: offsite %6.2f s (%s MB)  rclone %6.2f s (%s MB)  ratio %.2f\n' "$n" "$(m "${of[@]}")" "$(m "${ofm[@]}")" \
     "$(m "${rf[@]}")" "$(m "${rfm[@]}")" "$(echo "$(m "${of[@]}") / $(m "${rf[@]}")" | bc -l)"
   printf '%7s        no change:    offsite %6.2f s (%s MB)  rclone %6.2f s (%s MB)  ratio %.2f  planned in %s s\n' "" "$(m "${oq[@]}")" \
     "$(m "${oqm[@]}")" "$(m "${rq[@]}")" "$(m "${rqm[@]}")" "$(echo "$(m "${oq[@]}") / $(m "${rq[@]}")" | bc -l)" "$(m "${plan[@]}")"
+  if [ "$FLOOR" = 1 ]; then printf '%7s        SDK floor:    %6.2f s (%s MB), %.2f of rclone; Offsite %.2f of the floor; runs %s\n' "" "$(m "${ff[@]}")" \
+    "$(m "${ffm[@]}")" "$(echo "$(m "${ff[@]}") / $(m "${rf[@]}")" | bc -l)" "$(echo "$(m "${of[@]}") / $(m "${ff[@]}")" | bc -l)" "$(printf '%s ' "${ff[@]}")"; fi
   printf '%7s        runs: first offsite %s| rclone %s| quiet offsite %s| rclone %s\n' "" "$(printf '%s ' "${of[@]}")" "$(printf '%s ' "${rf[@]}")" \
     "$(printf '%s ' "${oq[@]}")" "$(printf '%s ' "${rq[@]}")"
   rm -rf "$W/set$n"
