@@ -78,13 +78,24 @@ public final class ActivityLog {
         listeners.add(listener);
     }
 
-    public synchronized void append(Activity activity) {
+    /** Thread-safe: the line is made outside the lock, which only orders the writes. */
+    public void append(Activity activity) {
+        String month = times.month(activity.time());
+        byte[] line;
         try {
-            String month = times.month(activity.time());
+            line = (json.writeValueAsString(activity) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an activity as JSON: " + e.getMessage(), e);
+        }
+        write(month, line);
+        listeners.forEach(l -> l.accept(activity));
+    }
+
+    private synchronized void write(String month, byte[] line) {
+        try {
             if (out == null || !month.equals(outMonth) || outSize >= maxBytes || ++appends % RECHECK_EVERY == 0 && !Files.exists(outFile)) {
                 reopen(month);
             }
-            byte[] line = (json.writeValueAsString(activity) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 outSize += out.write(buffer);
@@ -93,7 +104,6 @@ public final class ActivityLog {
             closeQuietly();
             throw new UncheckedIOException("cannot append to the activity log in " + dir + ": " + e.getMessage(), e);
         }
-        listeners.forEach(l -> l.accept(activity));
     }
 
     /**
