@@ -71,7 +71,6 @@ import offsite.sync.SetVerify;
 import offsite.sync.SourceCheck;
 import offsite.sync.SourceScan;
 import offsite.sync.SyncLock;
-import offsite.sync.StreamPool;
 import offsite.sync.SyncPass;
 import offsite.sync.SyncSettings;
 import offsite.sync.TrashMoves;
@@ -156,7 +155,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         PassesInFlight passes = new PassesInFlight();
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
-        ExecutorService streams = new StreamPool(sync.streams(), "sync-stream");
+        ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
         camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
                 sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, clock, SyncLock.localHost()), passes, etags, clock));
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
