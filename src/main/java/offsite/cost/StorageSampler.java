@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,12 +76,17 @@ public final class StorageSampler {
 
     /** Lists every part now and keeps the listing; throws what the listing throws. */
     public Sample measure() {
+        return measure(Map.of());
+    }
+
+    /** As measure(), but the prefixes in listedNow are taken as they hold, not listed again. */
+    private Sample measure(Map<String, List<RemoteObject>> listedNow) {
         Map<String, Long> bytes = new LinkedHashMap<>();
         List<InventoryState.Listed> listed = new ArrayList<>();
         prefixesByPart.get().forEach((part, prefixes) -> {
             bytes.put(part, 0L);
             for (String prefix : prefixes) {
-                List<RemoteObject> objects = lister.apply(prefix);
+                List<RemoteObject> objects = listedNow.containsKey(prefix) ? listedNow.get(prefix) : lister.apply(prefix);
                 listed.add(new InventoryState.Listed(part, prefix, objects));
                 bytes.merge(part, objects.stream().mapToLong(RemoteObject::size).sum(), Long::sum);
             }
@@ -102,18 +108,26 @@ public final class StorageSampler {
 
     /**
      * After a mirror pass: the figures come from the pass's own listing of its prefix and of the trash, with what it
-     * changed, not from listing the bucket again; only when the kept listing is older than a week is the whole bucket
-     * listed. A pass that listed nothing (refused, failed early, a dry run) leaves the figures as they were.
+     * changed, not from listing them again; the other parts are listed when no listing is kept yet, and the whole
+     * bucket when the kept listing is older than a week. A pass that listed nothing (refused, failed early, a dry run) leaves the figures as they were.
      */
     public void afterSync(Pass pass) {
         try {
             List<RemoteObject> mirror = pass.mirrorAfter();
             InventoryState.Snapshot kept = inventory.load();
-            // a listing a week old, or one without this generation's prefix (a new one started): the whole bucket again
-            if (kept == null || kept.listed().isBefore(clock.instant().minus(FULL_LISTING_EVERY))
-                    || kept.areas().stream().noneMatch(a -> a.part().equals("sync") && a.prefix().equals(pass.prefix()))) {
+            boolean weekOld = kept != null && kept.listed().isBefore(clock.instant().minus(FULL_LISTING_EVERY));
+            // a listing a week old: the whole bucket again; none yet, or one without this generation's prefix (a new
+            // one started): every part but what the pass itself has just listed
+            if (kept == null || weekOld || kept.areas().stream().noneMatch(a -> a.part().equals("sync") && a.prefix().equals(pass.prefix()))) {
                 if (mirror != null) {
-                    measure();
+                    Map<String, List<RemoteObject>> own = new HashMap<>();
+                    if (!weekOld) {
+                        own.put(pass.prefix(), mirror);
+                        if (pass.trash() != null) {
+                            own.put(pass.trashPrefix(), pass.trash());
+                        }
+                    }
+                    measure(own);
                 }
                 return;
             }

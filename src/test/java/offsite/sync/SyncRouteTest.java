@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
+import offsite.cost.InventoryState;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.testing.OffsiteHarness;
@@ -133,6 +134,25 @@ class SyncRouteTest {
                 .extracting(Activity::key).containsExactlyInAnyOrder("sets/", "sets/Members/", "trash/");
         assertThat(Files.readAllLines(app.data.resolve("storage-history.txt"))).last().asString()
                 .endsWith(" " + quiet.mirroredBytes());
+    }
+
+    @Test
+    void the_first_pass_keeps_its_own_listing_and_lists_only_the_other_parts() throws Exception {
+        backupSet();
+
+        SyncReport first = app.sync();
+
+        assertThat(first.status()).as(first.headline()).isEqualTo(RunStatus.OK);
+        // the pass lists its prefix (empty) and the purge the trash; the storage sample lists only the images' part (and
+        // the generations, as every pass does)
+        assertThat(activities()).filteredOn(a -> a.operation().equals("ListObjectsV2") && a.key().endsWith("/")).extracting(Activity::key)
+                .containsExactlyInAnyOrder("sets/", "trash/", "images/");
+        InventoryState.Snapshot kept = new InventoryState(app.data.resolve("inventory.json")).load();
+        assertThat(kept.rows()).filteredOn(r -> r.part().equals("sync")).extracting(InventoryState.Row::key)
+                .containsExactlyInAnyOrderElementsOf(app.sourceFiles().keySet().stream().map(k -> "sets/" + k).toList());
+        assertThat(kept.part("sync").bytes()).isEqualTo(first.mirroredBytes());
+        assertThat(Files.readAllLines(app.data.resolve("storage-history.txt"))).last().asString()
+                .endsWith(" " + first.mirroredBytes());
     }
 
     private List<Activity> activities() {
