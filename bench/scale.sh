@@ -55,6 +55,13 @@ timed() {
   awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$W/time"
 }
 
+# untimed: 1,000 files mirrored once by each tool, so that no timed run meets a cold S3Proxy (its JIT) or records
+# Offsite's class-data archive (a jar new to this machine)
+make_set "$W/warm" 1000
+rclone mkdir b:warm-r 2>/dev/null; rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/warm" b:warm-r > /dev/null 2>&1 || true
+$OFFSITE --config "$(offsite_conf "$W/warm" warm-o)" sync > "$W/warm.out" 2>&1 || { echo "offsite's warm-up failed:" >&2; tail -5 "$W/warm.out" >&2; }
+rclone purge b:warm-r 2>/dev/null || true; rclone purge b:warm-o 2>/dev/null || true; rm -rf "$W/warm" "$W/data-warm-o"
+
 for n in $SIZES; do
   make_set "$W/set$n" "$n"
   of=(); ofm=(); rf=(); rfm=(); oq=(); oqm=(); rq=(); rqm=(); plan=(); ff=(); ffm=()
