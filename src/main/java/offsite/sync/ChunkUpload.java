@@ -88,7 +88,7 @@ public final class ChunkUpload {
     /** One upload of a pass, on one of its parallel streams. Never throws: the outcome says how it ended. */
     public UploadOutcome upload(Pass.UploadTask task) {
         Pass pass = task.pass();
-        UploadOutcome outcome = upload(new Sending(task.file(), pass.window(), pass.progress(), pass.keepReplaced(), pass));
+        UploadOutcome outcome = send(new Sending(task.file(), pass.window(), pass.progress(), pass.keepReplaced(), pass));
         String key = PrintableName.of(outcome.key());
         switch (outcome.status()) {
             case FAILED -> LOG.warn("upload of {} failed: {}", key, outcome.message());
@@ -109,7 +109,7 @@ public final class ChunkUpload {
     private record Sending(PlannedFile planned, TransferWindow window, RunProgress progress, boolean keepReplaced, Pass pass) {
     }
 
-    UploadOutcome upload(Sending sending) {
+    private UploadOutcome send(Sending sending) {
         PlannedFile planned = sending.planned();
         TransferWindow window = sending.window();
         RunProgress progress = sending.progress();
