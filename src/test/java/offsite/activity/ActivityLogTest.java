@@ -2,6 +2,9 @@ package offsite.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,5 +134,31 @@ class ActivityLogTest {
         try (Stream<Path> files = Files.list(activity)) {
             assertThat(files).as("older months stay on disk").hasSize(6);
         }
+    }
+
+    static Stream<Activity> written() {
+        return Stream.of(
+                new Activity(T, "sync", "PutObject", "sets/a", 10, 0, 3, "200"),
+                new Activity(Instant.parse("2026-11-23T23:41:07.123456789Z"), "image", "GetObject", "images/h/manifest.json", 0, 512, 12, "404"),
+                new Activity(T, "other", "HeadBucket", "", 0, 0, 0, "IOException"),
+                new Activity(T, "sync", "PutObject", "sets/</script>\u007f\u2028\u00a0'&<>.rdb", 1, 0, 1, "200"),
+                new Activity(T, "sync", "UploadPart", "sets/Quote \" back\\slash\ttab\nnewline\u0001 été \uD83D\uDCBE.rdb", Long.MAX_VALUE, 0,
+                        Long.MAX_VALUE, "500 InternalError"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("written")
+    void an_activity_is_written_as_the_line_of_json_its_record_binds_to_and_read_back_equal(Activity a) throws Exception {
+        ActivityLog log = new ActivityLog(dir.resolve("activity"), 1 << 20);
+
+        log.append(a);
+
+        ObjectMapper bound = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Path file;
+        try (Stream<Path> files = Files.list(dir.resolve("activity"))) {
+            file = files.findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(bound.writeValueAsString(a) + "\n");
+        assertThat(new ActivityLog(dir.resolve("activity"), 1 << 20).readAll()).containsExactly(a);
     }
 }
