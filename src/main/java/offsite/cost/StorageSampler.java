@@ -109,7 +109,8 @@ public final class StorageSampler {
     /**
      * After a mirror pass: the figures come from the pass's own listing of its prefix and of the trash, with what it
      * changed, not from listing them again; the other parts are listed when no listing is kept yet, and the whole
-     * bucket when the kept listing is older than a week. A pass that listed nothing (refused, failed early, a dry run) leaves the figures as they were.
+     * bucket when the kept listing is older than a week. A pass that listed nothing (refused, failed early, a dry
+     * run) leaves the figures as they were.
      */
     public void afterSync(Pass pass) {
         try {
@@ -118,7 +119,8 @@ public final class StorageSampler {
             boolean weekOld = kept != null && kept.listed().isBefore(clock.instant().minus(FULL_LISTING_EVERY));
             // a listing a week old: the whole bucket again; none yet, or one without this generation's prefix (a new
             // one started): every part but what the pass itself has just listed
-            if (kept == null || weekOld || kept.areas().stream().noneMatch(a -> a.part().equals("sync") && a.prefix().equals(pass.prefix()))) {
+            if (kept == null || weekOld
+                    || kept.areas().stream().noneMatch(a -> a.part().equals("sync") && a.prefix().equals(pass.prefix()))) {
                 if (mirror != null) {
                     Map<String, List<RemoteObject>> own = new HashMap<>();
                     if (!weekOld) {
