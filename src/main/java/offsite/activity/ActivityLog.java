@@ -80,7 +80,7 @@ public final class ActivityLog {
      */
     private byte[] line(Activity a) {
         StringBuilder line = new StringBuilder(256).append('{');
-        field(line, "time", a.time() == null ? null : times.of(a.time())).append(',');
+        field(line, "time", times.of(a.time())).append(',');
         field(line, "pipeline", a.pipeline()).append(',');
         field(line, "operation", a.operation()).append(',');
         field(line, "key", a.key()).append(',');
