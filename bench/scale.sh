@@ -3,7 +3,8 @@
 # two tools alternated (each goes first in turn), medians printed with every run beside them.
 # Usage: bench/scale.sh [runs=3] [N ...] (default N: 1000 20000); a set is N files of 4 KiB in folders of 1,000.
 # For each N: the first mirror into an empty bucket, then the night with no change (the same sync again), each
-# with its wall time and the process's maximum RSS; Offsite's "planned in" of the no-change night too.
+# with its wall time and the process's maximum RSS; Offsite's "planned in" of the no-change night too; the CPU time
+# of each tool's process and of S3Proxy during it (on a machine of few cores, wall ~ their sum / cores).
 # STREAMS (default 8): offsite.sync.streams and rclone --transfers. OFFSITE: the command that runs Offsite
 # (default bin/offsite when present, else java -jar target/offsite.jar); OFFSITE_JAVA_OPTS: its JVM options.
 # FLOOR=1: the first mirror also by bench/floor/SdkPutFloor.java (one PutObject per file through Offsite's S3Client,
@@ -47,11 +48,17 @@ offsite_conf() { printf '%s\n' "offsite.s3.endpoint=http://127.0.0.1:$PORT" offs
   offsite.s3.secret-key=benchsecret offsite.s3.create-bucket=true "offsite.s3.bucket=$2" "offsite.sync.source=$1" \
   offsite.sync.quiet-period=0m "offsite.sync.streams=$STREAMS" "offsite.data.dir=$W/data-$2" > "$W/$2.properties"; echo "$W/$2.properties"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# timed OUT CMD...: runs CMD with its output in OUT; prints "seconds maxRSS-MB"
+# S3Proxy's CPU time so far (user + system, in clock ticks)
+server_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+# timed OUT CMD...: runs CMD with its output in OUT; prints "seconds maxRSS-MB"; adds "client-cpu server-cpu" (seconds,
+# user + system) to $W/cpu-$KIND (KIND: the caller's), since on a machine of few cores the wall time follows the two sums
 timed() {
   local out=$1; shift
   sync; sleep 1
-  /usr/bin/time -f '%e %M' -o "$W/time" "$@" > "$out" 2>&1 || true
+  local before; before=$(server_ticks)
+  /usr/bin/time -f '%e %M %U %S' -o "$W/time" "$@" > "$out" 2>&1 || true
+  local after; after=$(server_ticks)
+  awk -v hz="$(getconf CLK_TCK)" -v t=$((after - before)) '{printf "%.2f %.2f\n", $3 + $4, t / hz}' "$W/time" >> "$W/cpu-$KIND"
   awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$W/time"
 }
 
@@ -63,7 +70,7 @@ $OFFSITE --config "$(offsite_conf "$W/warm" warm-o)" sync > "$W/warm.out" 2>&1 |
 rclone purge b:warm-r 2>/dev/null || true; rclone purge b:warm-o 2>/dev/null || true; rm -rf "$W/warm" "$W/data-warm-o"
 
 for n in $SIZES; do
-  make_set "$W/set$n" "$n"
+  make_set "$W/set$n" "$n"; rm -f "$W"/cpu-*
   of=(); ofm=(); rf=(); rfm=(); oq=(); oqm=(); rq=(); rqm=(); plan=(); ff=(); ffm=()
   for run in $(seq 1 "$RUNS"); do
     b=s$n-$run; rclone mkdir "b:$b-r" 2>/dev/null; co=$(offsite_conf "$W/set$n" "$b-o")
@@ -72,18 +79,18 @@ for n in $SIZES; do
     if [ "$FLOOR" = 1 ]; then if [ $((run % 2)) -eq 1 ]; then first="floor $order"; else first="$order floor"; fi; fi
     for t in $first; do # the first mirror
       case $t in
-        floor) read -r s m < <(timed "$W/ffirst.out" java -Xms64m -Xmx384m -XX:+UseSerialGC -cp "$W/floor:$ROOT/target/offsite.jar:$ROOT/target/lib/*" \
+        floor) read -r s m < <(KIND=ffirst timed "$W/ffirst.out" java -Xms64m -Xmx384m -XX:+UseSerialGC -cp "$W/floor:$ROOT/target/offsite.jar:$ROOT/target/lib/*" \
             SdkPutFloor "http://127.0.0.1:$PORT" "$b-f" "$W/set$n" "$STREAMS"); ff+=("$s"); ffm+=("$m") ;;
-        offsite) read -r s m < <(timed "$W/first.out" $OFFSITE --config "$co" sync); of+=("$s"); ofm+=("$m") ;;
-        rclone) read -r s m < <(timed "$W/rfirst.out" rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/set$n" "b:$b-r"); rf+=("$s"); rfm+=("$m") ;;
+        offsite) read -r s m < <(KIND=ofirst timed "$W/first.out" $OFFSITE --config "$co" sync); of+=("$s"); ofm+=("$m") ;;
+        rclone) read -r s m < <(KIND=rfirst timed "$W/rfirst.out" rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/set$n" "b:$b-r"); rf+=("$s"); rfm+=("$m") ;;
       esac
     done
     grep -q '^OK' "$W/first.out" || { echo "offsite's first mirror did not end OK:" >&2; head -5 "$W/first.out" >&2; }
     for t in $order; do # the night with no change
       case $t in
-        offsite) read -r s m < <(timed "$W/quiet.out" $OFFSITE --config "$co" sync); oq+=("$s"); oqm+=("$m")
+        offsite) read -r s m < <(KIND=oquiet timed "$W/quiet.out" $OFFSITE --config "$co" sync); oq+=("$s"); oqm+=("$m")
           plan+=("$(grep -oE 'planned in [0-9.]+s' "$W/quiet.out" | grep -oE '[0-9.]+' || echo '?')") ;;
-        rclone) read -r s m < <(timed "$W/rquiet.out" rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/set$n" "b:$b-r"); rq+=("$s"); rqm+=("$m") ;;
+        rclone) read -r s m < <(KIND=rquiet timed "$W/rquiet.out" rclone sync --transfers "$STREAMS" --checkers "$STREAMS" "$W/set$n" "b:$b-r"); rq+=("$s"); rqm+=("$m") ;;
       esac
     done
     grep -qE 'uploaded +0 files' "$W/quiet.out" || echo "run $run: the no-change night sent something: $(grep -E 'uploaded' "$W/quiet.out")" >&2
@@ -97,6 +104,9 @@ for n in $SIZES; do
     "$(m "${oqm[@]}")" "$(m "${rq[@]}")" "$(m "${rqm[@]}")" "$(echo "$(m "${oq[@]}") / $(m "${rq[@]}")" | bc -l)" "$(m "${plan[@]}")"
   if [ "$FLOOR" = 1 ]; then printf '%7s        SDK floor:    %6.2f s (%s MB), %.2f of rclone; Offsite %.2f of the floor; runs %s\n' "" "$(m "${ff[@]}")" \
     "$(m "${ffm[@]}")" "$(echo "$(m "${ff[@]}") / $(m "${rf[@]}")" | bc -l)" "$(echo "$(m "${of[@]}") / $(m "${ff[@]}")" | bc -l)" "$(printf '%s ' "${ff[@]}")"; fi
+  cpu() { [ -f "$W/cpu-$1" ] && printf '%s %.2f + %.2f' "$2" "$(cut -d' ' -f1 "$W/cpu-$1" | median)" "$(cut -d' ' -f2 "$W/cpu-$1" | median)"; }
+  printf '%7s        CPU s, client + S3Proxy (medians): first %s, %s%s; no change %s, %s\n' "" "$(cpu ofirst offsite)" "$(cpu rfirst rclone)" \
+    "$(if [ "$FLOOR" = 1 ]; then printf ', '; cpu ffirst floor; fi)" "$(cpu oquiet offsite)" "$(cpu rquiet rclone)"
   printf '%7s        runs: first offsite %s| rclone %s| quiet offsite %s| rclone %s\n' "" "$(printf '%s ' "${of[@]}")" "$(printf '%s ' "${rf[@]}")" \
     "$(printf '%s ' "${oq[@]}")" "$(printf '%s ' "${rq[@]}")"
   rm -rf "$W/set$n"
