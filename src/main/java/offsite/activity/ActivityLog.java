@@ -266,7 +266,12 @@ public final class ActivityLog {
     private Activity activity(byte[] line, int start, int length) {
         try {
             Activity a = reader.readValue(line, start, length);
-            return a.time() == null || a.pipeline() == null || a.operation() == null || a.outcome() == null ? null : a;
+            if (a.time() == null || a.pipeline() == null || a.operation() == null || a.outcome() == null) {
+                return null;
+            }
+            // a few dozen pipelines, operations and outcomes repeat on every line: one copy each of what is kept for months
+            return new Activity(a.time(), a.pipeline().intern(), a.operation().intern(), a.key(), a.bytesSent(), a.bytesReceived(),
+                    a.millis(), a.outcome().intern());
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -106,6 +106,21 @@ class ActivityLogTest {
     }
 
     @Test
+    void the_names_every_line_repeats_are_held_once_however_many_lines_are_read() throws Exception {
+        Path file = Files.createDirectories(dir.resolve("activity")).resolve("activity-2026-11.jsonl");
+        Files.writeString(file, GOOD + GOOD.replace("sets/a", "sets/b"), StandardCharsets.UTF_8);
+
+        List<Activity> read = new ActivityLog(dir.resolve("activity"), 1 << 20).read().activities();
+
+        // two months of requests are kept for the status page: each of these names once, not once a line
+        assertThat(read).hasSize(2);
+        assertThat(read.get(1).pipeline()).isSameAs(read.get(0).pipeline());
+        assertThat(read.get(1).operation()).isSameAs(read.get(0).operation());
+        assertThat(read.get(1).outcome()).isSameAs(read.get(0).outcome());
+        assertThat(read.get(1).key()).isEqualTo("sets/b");
+    }
+
+    @Test
     void a_month_file_replaced_by_a_shorter_one_is_read_again_from_its_start() throws Exception {
         ActivityLog log = new ActivityLog(dir.resolve("activity"), 1 << 20);
         for (int i = 0; i < 3; i++) {
