@@ -9,6 +9,7 @@
 #     the report says the pass was stopped
 #   - a one-shot `sync` of the /backup volume with no status-page settings mirrors it, resuming the stopped upload,
 #     and mails its report (to an SMTP sink on 127.0.0.1)
+#   - a one-shot `status` in a 320 MiB memory cgroup (as `--memory=320m`) exits 0 and records no class-data archive
 #   - without an endpoint, Offsite says the embedded S3 server is not in the image
 #   - the launcher's class-data archive (recorded by the sync) is one file under /data/cds; nothing was written
 #     outside /data
@@ -38,6 +39,7 @@ MOUNTS=()
 CTR= JVM= S3PID= SMTPPID=
 cleanup() {
   [ -n "$JVM" ] && kill -9 "$JVM" 2> /dev/null || true
+  [ -n "${CG:-}" ] && rmdir "$CG" 2> /dev/null || true
   [ -n "$S3PID" ] && kill "$S3PID" 2> /dev/null || true
   [ -n "$SMTPPID" ] && kill "$SMTPPID" 2> /dev/null || true
   local i busy=
@@ -204,6 +206,48 @@ check "the report says the pass was stopped, its upload left for the next window
   grep -q 'left for the next window: the process is shutting down' "$V/data/reports/sync-latest.json"
 check "the HEALTHCHECK fails once the process is gone" unhealthy "${RUN_ENV[@]}"
 
+# ---------------------------------------------------------------- a one-shot command under a --memory limit
+# a memory cgroup of 320 MiB, as an engine's --memory=320m makes one (v1 or v2): writing the class-data archive as the
+# JVM exits takes about 200 MB over the command, so the launcher records none there (it was killed so: exit 137)
+archives() { ls "$V/data/cds" 2> /dev/null | tr '\n' ' '; }
+memory_cgroup() {
+  local cg
+  if [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
+    cg=/sys/fs/cgroup/memory/offsite-image-test-$$
+    mkdir -p "$cg" && echo $((320 << 20)) > "$cg/memory.limit_in_bytes" || return 1
+  elif grep -qw memory /sys/fs/cgroup/cgroup.controllers 2> /dev/null; then
+    echo +memory > /sys/fs/cgroup/cgroup.subtree_control 2> /dev/null || true
+    cg=/sys/fs/cgroup/offsite-image-test-$$
+    mkdir -p "$cg" && echo $((320 << 20)) > "$cg/memory.max" || return 1
+  else
+    return 1
+  fi
+  echo "$cg"
+}
+# the container's cgroup at /sys/fs/cgroup (v2) or /sys/fs/cgroup/memory (v1), read-only, as an engine shows it
+show_cgroup() {
+  mount -t tmpfs -o size=64k tmpfs "$MNT/sys/fs/cgroup" && MOUNTS+=("$MNT/sys/fs/cgroup") || return 1
+  local at=$MNT/sys/fs/cgroup
+  case $CG in /sys/fs/cgroup/memory/*) mkdir "$at/memory" && at=$at/memory ;; esac
+  mount --bind -o ro "$CG" "$at" && MOUNTS+=("$at")
+}
+hide_cgroup() {
+  local m
+  while [ "${#MOUNTS[@]}" -gt 0 ] && m=${MOUNTS[-1]} && [ "${m#"$MNT/sys/fs/cgroup"}" != "$m" ]; do
+    umount "$m" && unset 'MOUNTS[-1]' || return 1
+  done
+}
+if CG=$(memory_cgroup 2> /dev/null) && show_cgroup; then
+  small_rc=0
+  (echo "$BASHPID" > "$CG/cgroup.procs" && in_image -- status) > "$W/small.out" 2>&1 || small_rc=$?
+  hide_cgroup
+  rmdir "$CG" 2> /dev/null || true
+  small() { [ "$small_rc" = 0 ] && [ -z "$(archives)" ]; }
+  check "status in a 320 MiB memory limit exits 0 and records no class-data archive (exit $small_rc; $(archives))" small
+else
+  echo "# skipped: status in a memory limit (no memory cgroup can be made here)"
+fi
+
 # ---------------------------------------------------------------- a one-shot sync with no status-page settings
 # and its report mailed (offsite.notify.mail.*) to a one-message SMTP sink on 127.0.0.1: the mail libraries are there
 SMTP_PORT=$(free_port)
@@ -254,7 +298,6 @@ no_demo() { [ "$demo_rc" = 2 ] && grep -q 'the embedded S3 server is not in this
 check "without an endpoint, sync exits 2 saying the embedded S3 server is not in this image" no_demo
 
 # ---------------------------------------------------------------- what the runs left
-archives() { ls "$V/data/cds" 2> /dev/null | tr '\n' ' '; }
 one_archive() { [ "$(ls "$V/data/cds" | grep -c '\.jsa$')" = 1 ] && [ "$(ls "$V/data/cds" | grep -vc '\.jsa$')" = 0 ]; }
 check "the launcher's class-data archive is one finished file under /data/cds ($(archives))" one_archive
 outside=$(find "$MNT" -xdev \( -path "$MNT/proc" -o -path "$MNT/sys" -o -path "$MNT/dev" -o -path "$MNT/data" \) -prune \
@@ -263,7 +306,7 @@ check "nothing was written outside /data${outside:+: $outside}" test -z "$outsid
 check "everything under /data belongs to uid $USER_ID" test -z "$(find "$V/data" ! -uid "$USER_ID")"
 
 if [ "$failed" -gt 0 ]; then
-  for log in run.log sync.out sync.err demo.err; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
+  for log in run.log small.out sync.out sync.err demo.err; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
 fi
 echo "# took $(($(date +%s) - started)) s"
 echo "$passed passed, $failed failed"

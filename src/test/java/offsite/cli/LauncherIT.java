@@ -79,6 +79,15 @@ class LauncherIT {
         return new Launch(p.exitValue(), Files.readString(out));
     }
 
+    /** One launch inside a memory limit, as a container engine's --memory would run it. */
+    static Launch launch(MemoryLimit limit, Path script, Path cache, List<String> args) throws Exception {
+        Path out = Files.createTempFile(shared, "out-", ".txt");
+        ProcessBuilder builder = launcher(script, cache, Map.of(), args, out);
+        Process p = builder.command(limit.around(builder.command())).start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        return new Launch(p.exitValue(), Files.readString(out));
+    }
+
     static List<String> cached(Path cache) throws IOException {
         if (!Files.isDirectory(cache)) {
             return List.of();
@@ -131,6 +140,35 @@ class LauncherIT {
     }
 
     /** A recording as a killed run leaves it: the JVM writes the header last, so a cut one has none or lacks its end. */
+    /** A memory limit (a container's --memory, a service's MemoryMax) and whether a command's first run records in it. */
+    record Room(String name, int mib, boolean records) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Room> rooms() {
+        return Stream.of(new Room("320 MiB: writing the archive as the JVM exits (about 200 MB more) would not fit", 320, false),
+                new Room("1,536 MiB: it fits", 1536, true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("rooms")
+    void a_first_run_records_the_archive_only_where_memory_leaves_room_and_ends_as_it_would_either_way(Room room) throws Exception {
+        Path script = install(dir.resolve("offsite"));
+        Path cache = dir.resolve("cache");
+        Launch first;
+        try (MemoryLimit limit = MemoryLimit.of("offsite-launcher-" + ProcessHandle.current().pid() + "-" + room.mib(), room.mib())) {
+            first = launch(limit, script, cache, sync(dir));
+        }
+
+        // the limit's killer stopped the recording JVM as it exited, its work done: exit 137, every run, never an archive
+        assertThat(first.exit()).as(first.out()).isZero();
+        assertThat(first.out()).contains("OK: mirror up to date");
+        assertThat(cached(cache)).as("recorded").hasSize(room.records() ? 1 : 0);
+    }
+
     record Damage(String name, int keep, boolean zeroHeader) {
         @Override
         public String toString() {
