@@ -1,4 +1,4 @@
-package offsite.faults;
+package offsite.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
  * A small tmpfs mounted on a directory, to fill a disk for real (needs root, as here and in CI). Grows in place
  * (remount keeps the files), and is unmounted on close.
  */
-final class SmallDisk implements AutoCloseable {
+public final class SmallDisk implements AutoCloseable {
 
     private final Path mountPoint;
 
@@ -21,7 +21,7 @@ final class SmallDisk implements AutoCloseable {
     }
 
     /** Mounts a tmpfs of this many MiB on dir (created); the test is skipped, saying why, where mounting is not allowed. */
-    static SmallDisk mount(Path dir, int mib) throws IOException, InterruptedException {
+    public static SmallDisk mount(Path dir, int mib) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         String refused = run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m,mode=0755", "tmpfs", dir.toString());
         Assumptions.assumeTrue(refused == null, "cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): " + refused);
@@ -29,7 +29,7 @@ final class SmallDisk implements AutoCloseable {
     }
 
     /** Frees room the simplest way: the same disk, bigger, with its files kept. */
-    void growTo(int mib) throws IOException, InterruptedException {
+    public void growTo(int mib) throws IOException, InterruptedException {
         String refused = run("mount", "-o", "remount,size=" + mib + "m", mountPoint.toString());
         if (refused != null) {
             throw new IOException("cannot grow the tmpfs on " + mountPoint + ": " + refused);
