@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offsite.testing.OffsiteHarness;
+import offsite.testing.SmallDisk;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,6 +168,21 @@ class LauncherIT {
         assertThat(first.exit()).as(first.out()).isZero();
         assertThat(first.out()).contains("OK: mirror up to date");
         assertThat(cached(cache)).as("recorded").hasSize(room.records() ? 1 : 0);
+    }
+
+    @Test
+    void a_first_run_whose_archive_folder_has_no_room_records_nothing_and_ends_as_it_would() throws Exception {
+        Path script = install(dir.resolve("offsite"));
+        Path cache = dir.resolve("small-disk");
+        Launch first;
+        try (SmallDisk disk = SmallDisk.mount(cache, 10)) { // a data volume nearly full: 10 MB free, the archive is 55 MB
+            first = launch(script, cache, Map.of(), sync(dir));
+            assertThat(cached(cache)).as("recorded").isEmpty();
+        }
+
+        // the JVM failed as it exited, its work done: "Unable to write to shared archive file", exit 1, every run
+        assertThat(first.exit()).as(first.out()).isZero();
+        assertThat(first.out()).contains("OK: mirror up to date").doesNotContain("shared archive");
     }
 
     record Damage(String name, int keep, boolean zeroHeader) {
