@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +23,8 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends activities to DIR/activity-YYYY-MM.jsonl (UTC month), starting activity-YYYY-MM.N.jsonl when a file
@@ -32,6 +33,7 @@ import java.util.stream.Stream;
  */
 public final class ActivityLog {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ActivityLog.class);
 
     /** Every activity that could be read, oldest first, and one line per file with lines that could not. */
     public record Read(List<Activity> activities, List<String> problems) {
@@ -56,6 +58,9 @@ public final class ActivityLog {
     private String outMonth;
     private long outSize;
     private long appends;
+    /** While appends fail: why the first of them did, and how many lines were left out since. */
+    private String failing;
+    private long leftOut;
 
     public ActivityLog(Path dir, long maxBytes) {
         this.dir = dir;
@@ -109,10 +114,25 @@ public final class ActivityLog {
             while (buffer.hasRemaining()) {
                 outSize += out.write(buffer);
             }
+            if (failing != null) {
+                LOG.info("the activity log in {} is written again; {} request(s) before this were not recorded", dir, leftOut);
+                failing = null;
+                leftOut = 0;
+            }
         } catch (IOException e) {
+            // a record of the requests, not the requests: a full or broken disk must not fail the upload it describes
             closeQuietly();
-            throw new UncheckedIOException("cannot append to the activity log in " + dir + ": " + e.getMessage(), e);
+            leftOut++;
+            if (failing == null) {
+                failing = "cannot append to the activity log in " + dir + ": " + e.getMessage();
+                LOG.warn("{}; the requests go on, not recorded until it can be written again", failing);
+            }
         }
+    }
+
+    /** Why requests are not being recorded now (the last append failed), else null. */
+    public synchronized String failing() {
+        return failing;
     }
 
     /**

@@ -76,11 +76,11 @@ public final class StorageSampler {
 
     /** Lists every part now and keeps the listing; throws what the listing throws. */
     public Sample measure() {
-        return measure(Map.of());
+        return measure(Map.of(), why -> { });
     }
 
-    /** As measure(), but the prefixes in listedNow are taken as they hold, not listed again. */
-    private Sample measure(Map<String, List<RemoteObject>> listedNow) {
+    /** As measure(), but the prefixes in listedNow are taken as they hold, not listed again; unsaved hears why the listing was not kept. */
+    private Sample measure(Map<String, List<RemoteObject>> listedNow, Consumer<String> unsaved) {
         Map<String, Long> bytes = new LinkedHashMap<>();
         List<InventoryState.Listed> listed = new ArrayList<>();
         prefixesByPart.get().forEach((part, prefixes) -> {
@@ -96,6 +96,7 @@ public final class StorageSampler {
             inventory.save(clock.instant(), listed, imageBackups.get()).parts().forEach((part, count) -> bytes.put(part, count.bytes()));
         } catch (IOException e) {
             LOG.warn("the inventory for the status page not kept ({}): it shows the listing before", e.getMessage());
+            unsaved.accept(notKept(e));
         }
         return record(new Sample(bytes));
     }
@@ -129,7 +130,7 @@ public final class StorageSampler {
                             own.put(pass.trashPrefix(), pass.trash());
                         }
                     }
-                    measure(own);
+                    measure(own, pass::notSaved);
                 }
                 return;
             }
@@ -154,7 +155,14 @@ public final class StorageSampler {
         } catch (IOException | RuntimeException e) {
             LOG.warn("storage not sampled after this pass: {}", e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage().lines().findFirst().orElse(""));
+            if (e instanceof IOException) { // the kept listing under the data directory, not the bucket
+                pass.notSaved(notKept(e));
+            }
         }
+    }
+
+    private static String notKept(Exception e) {
+        return "the status page's inventory (" + e.getMessage() + "): the page shows the listing before";
     }
 
     /** After an image backup: the image area of the kept listing from the backup's own listing less what retention deleted. */

@@ -31,6 +31,11 @@ public final class ReportStore {
         this.dir = dir;
     }
 
+    /** The folder the reports are kept in. */
+    public Path dir() {
+        return dir;
+    }
+
     public Path save(SyncReport report) throws IOException {
         Files.createDirectories(dir);
         byte[] body = json.writeValueAsBytes(report);

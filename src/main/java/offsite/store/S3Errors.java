@@ -1,5 +1,6 @@
 package offsite.store;
 
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -79,6 +80,9 @@ public final class S3Errors {
         if (failure instanceof SdkClientException && failure.getMessage() != null
                 && failure.getMessage().contains("Unable to load credentials")) {
             return "no S3 credentials: set offsite.s3.access-key and offsite.s3.secret-key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
+        }
+        if (failure instanceof UncheckedIOException && local(failure) && failure.getMessage() != null) {
+            return failure.getMessage().lines().findFirst().orElse(""); // it names the file and what to do
         }
         return rootCause(failure);
     }

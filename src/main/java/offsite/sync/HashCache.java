@@ -323,6 +323,21 @@ public final class HashCache {
         }
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            write(tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp); // a disk that filled up mid-write: the cache before stays whole, no stray copy beside it
+        }
+        dirty = false;
+    }
+
+    /** The file under this name. */
+    public Path file() {
+        return file;
+    }
+
+    private void write(Path tmp) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             out.write(HEADER + "\n");
             for (var e : entries.entrySet()) {
@@ -335,8 +350,6 @@ public final class HashCache {
                         + (v.uploadedAs == null ? NONE : v.uploadedAs) + "\t" + escape(e.getKey()) + "\n");
             }
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        dirty = false;
     }
 
     private static long nanos(Instant t) {

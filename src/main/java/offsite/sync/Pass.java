@@ -26,6 +26,7 @@ public final class Pass {
     private volatile SyncLock.Held lock;
     private final List<Problem> errors = Collections.synchronizedList(new ArrayList<>());
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> notSaved = Collections.synchronizedList(new ArrayList<>());
     private final List<UploadOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private final List<TrashMove> trashed = Collections.synchronizedList(new ArrayList<>());
     private final List<TrashMove> kept = Collections.synchronizedList(new ArrayList<>());
@@ -148,6 +149,15 @@ public final class Pass {
 
     public List<String> notes() {
         return notes;
+    }
+
+    /** What of this pass's local state under offsite.data.dir could not be written, and why (a full disk, say). */
+    public List<String> notSaved() {
+        return List.copyOf(notSaved);
+    }
+
+    public void notSaved(String what) {
+        notSaved.add(what);
     }
 
     public void note(String note) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import offsite.report.ByteSize;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class PassReport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PassReport.class);
+    static final String NOT_SAVED = "not saved under offsite.data.dir: ";
 
     private final SyncSettings settings;
     private final String bucket;
@@ -35,10 +37,12 @@ public final class PassReport {
     private final Generations generations;
     private final Fallbacks fallbacks;
     private final PassesInFlight inFlight;
+    private final Supplier<String> unrecorded;
     private final Clock clock;
 
+    /** unrecorded: why S3 requests are not being written to the activity log now, else null. */
     public PassReport(SyncSettings settings, String bucket, HashCache hashes, BandwidthLimiter limiter, ReportStore reports,
-            Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, Clock clock) {
+            Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, Supplier<String> unrecorded, Clock clock) {
         this.settings = settings;
         this.bucket = bucket;
         this.hashes = hashes;
@@ -47,12 +51,24 @@ public final class PassReport {
         this.generations = generations;
         this.fallbacks = fallbacks;
         this.inFlight = inFlight;
+        this.unrecorded = unrecorded;
         this.clock = clock;
     }
 
     /** Writes the report, saves the hash cache, ends the pass and gives its lock back; the report is the new body. */
     public SyncReport finish(Pass pass) {
         try {
+            if (!pass.skipped()) {
+                try {
+                    hashes.save();
+                } catch (IOException e) {
+                    pass.notSaved("the hash cache " + hashes.file() + " (" + e.getMessage() + "): the next pass hashes files again");
+                }
+            }
+            String activity = unrecorded.get();
+            if (activity != null) {
+                pass.notSaved(activity);
+            }
             SyncReport report = report(pass);
             if (!pass.skipped()) { // a pass skipped for another one leaves that one's state alone
                 try {
@@ -62,10 +78,9 @@ public final class PassReport {
                 }
                 report = report.withGenerations(pass.generations() == null ? List.of() : pass.generations().generations());
                 try {
-                    hashes.save();
                     reports.save(report);
                 } catch (IOException e) {
-                    LOG.error("cannot write the report under the data directory: {}", e.getMessage());
+                    LOG.error("cannot write the report in {}: {}", reports.dir(), e.getMessage());
                 }
             }
             pass.report(report);
@@ -132,6 +147,11 @@ public final class PassReport {
                     + ", kept in the trash first (purged after offsite.sync.trash-days)");
         }
         fallbacks.lines().forEach(line -> notes.add(Fallbacks.NOTE + line));
+        // the mirror stands; what the next pass and the page rely on is older or missing
+        r.notSaved().forEach(what -> notes.add(NOT_SAVED + what));
+        if (!r.notSaved().isEmpty()) {
+            status = status.worst(RunStatus.WARN);
+        }
         if (!r.errors().isEmpty()) {
             status = status.worst(RunStatus.FAILED);
         }
@@ -230,7 +250,10 @@ public final class PassReport {
         }
         String done = uploaded.files() == 0 && r.trashed().isEmpty() ? "mirror up to date, nothing to send"
                 : "mirror up to date: " + uploaded.files() + " file(s) uploaded, " + r.trashed().size() + " moved to trash";
-        return r.warning() == null ? done : r.warning() + "; " + done;
+        List<String> notSaved = r.notSaved();
+        String warning = notSaved.isEmpty() ? r.warning() : (r.warning() == null ? "" : r.warning() + "; ") + NOT_SAVED + notSaved.get(0)
+                + (notSaved.size() > 1 ? " (and " + (notSaved.size() - 1) + " more, in the notes)" : "");
+        return warning == null ? done : warning + "; " + done;
     }
 
     private long estimateSeconds(long bytes) {

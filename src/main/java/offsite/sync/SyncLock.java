@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -109,6 +110,7 @@ public final class SyncLock {
         }
         busySince = clock.instant();
         FileChannel channel = null;
+        boolean leased = false;
         try {
             Files.createDirectories(lockFile.getParent());
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -141,6 +143,7 @@ public final class SyncLock {
                 current.ifPresent(old -> LOG.warn("taking over the lease {} of {} (pid {}, pass since {}): its holder is gone or it expired",
                         leaseKey, old.host(), old.pid(), old.started()));
                 bucket.put(leaseKey, Bucket.Body.of(JSON.writeValueAsBytes(ours)), null, Map.of());
+                leased = true;
                 Optional<Lease> after = readLease(leaseKey);
                 if (after.isEmpty() || !after.get().pass().equals(ours.pass())) {
                     fileLock.release();
@@ -161,9 +164,18 @@ public final class SyncLock {
                 // the failure below says what went wrong
             }
             busy.set(false);
+            if (leased) {
+                try {
+                    bucket.delete(leaseKey); // no pass holds it: other hosts need not wait for it to expire
+                } catch (RuntimeException ignored) {
+                    // it expires with maxHold
+                }
+            }
             if (e instanceof IOException io) {
+                // a local file, which a full disk or a folder not ours fails: named, never taken for an S3 answer cut short
+                FileSystemException local = new FileSystemException(lockFile.toString(), null, io.getMessage());
                 throw new UncheckedIOException("cannot take the sync lock " + lockFile + ": " + io.getMessage()
-                        + " (offsite.data.dir must be writable by the user running Offsite)", io);
+                        + " (offsite.data.dir must be writable by the user running Offsite, with room)", local);
             }
             throw (RuntimeException) e;
         }
