@@ -22,6 +22,10 @@ public final class Settings {
 
     private static final Pattern SIZE = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(I?B)?");
     private static final Pattern DURATION = Pattern.compile("(?i)(\\d+)\\s*(ms|s|m|min|h|d|w)");
+    /** The longest duration a setting takes: far past any window or age, and within a long of milliseconds. */
+    private static final Duration LONGEST = Duration.ofDays(36500);
+    /** user:password@ in a URL, hidden in what an error repeats. */
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
 
     private final Function<String, String> lookup;
 
@@ -82,8 +86,8 @@ public final class Settings {
     }
 
     public boolean flag(String name) {
-        String value = text(name).toLowerCase(Locale.ROOT);
-        return switch (value) {
+        String value = text(name);
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
             default -> throw new SettingError(name, value, "true or false");
@@ -141,15 +145,24 @@ public final class Settings {
         if (!m.matches()) {
             throw new SettingError(name, value, "a duration such as 330m, 30s, 2h, 7d or 1w");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m", "min" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "w" -> Duration.ofDays(7 * n);
-            default -> Duration.ofDays(n);
-        };
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m", "min" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "w" -> Duration.ofDays(Math.multiplyExact(7, n));
+                default -> Duration.ofDays(n);
+            };
+        } catch (NumberFormatException | ArithmeticException tooLong) {
+            d = null; // digits past a long, or a Duration's range: refused below as too long
+        }
+        if (d == null || d.compareTo(LONGEST) > 0) {
+            throw new SettingError(name, value, "a duration of at most 36500d (100 years), such as 330m, 30s, 2h or 7d");
+        }
+        return d;
     }
 
     public Path path(String name) {
@@ -170,6 +183,11 @@ public final class Settings {
         String value = optional(name);
         if (value == null || value.equalsIgnoreCase("embedded")) {
             return null;
+        }
+        String shown = USER_INFO.matcher(value).replaceFirst("$1(hidden)@");
+        if (!shown.equals(value)) {
+            throw new SettingError(name, shown, "an http(s) URL without user:password@; the credentials go in offsite.s3.access-key and"
+                    + " offsite.s3.secret-key");
         }
         try {
             return URI.create(value);

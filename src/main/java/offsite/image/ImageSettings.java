@@ -14,8 +14,9 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
 
     public ImageSettings {
         new TreeSelection(roots, excludes, secrets, scrubRules); // refuses a bad root, glob or rule at startup
-        if (!prefix.endsWith("/") || prefix.length() < 2) {
-            throw new IllegalArgumentException("offsite.image.prefix: '" + prefix + "' is not valid (expected a prefix ending in '/', such as images/)");
+        if (!prefix.endsWith("/") || prefix.length() < 2 || prefix.startsWith("/")) {
+            throw new IllegalArgumentException("offsite.image.prefix: '" + prefix
+                    + "' is not valid (expected a prefix ending in '/' and not starting with it, such as images/)");
         }
         if (zstdLevel < 1 || zstdLevel > 19) {
             throw new IllegalArgumentException("offsite.image.zstd-level: " + zstdLevel + " is out of range (expected 1 to 19)");
@@ -36,7 +37,7 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
     }
 
     public static ImageSettings from(Settings s) {
-        String maxAge = s.optional("offsite.image.full-max-age");
+        String maxAge = s.optional("offsite.image.full-max-age"); // empty: no age limit
         String rules = s.optional("offsite.image.scrub-rules");
         return new ImageSettings(
                 s.list("offsite.image.roots").stream().map(Path::of).toList(),
@@ -47,7 +48,7 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
                 s.text("offsite.image.prefix"),
                 s.cron("offsite.image.cron"),
                 new CompleteImageRule(s.decimal("offsite.image.full-factor", 0.01, 1000),
-                        maxAge == null ? null : Settings.parseDuration("offsite.image.full-max-age", maxAge)),
+                        maxAge == null ? null : s.positiveDuration("offsite.image.full-max-age")),
                 RetentionPolicy.parse(s.text("offsite.image.keep")),
                 s.integer("offsite.image.zstd-level", 1, 19),
                 s.integer("offsite.image.full-read-every", 1, 100_000),

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 public record BandwidthSchedule(NavigableMap<LocalTime, Long> timetable) {
 
     private static final Pattern RATE = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*([KMG]?)(I?B)?(/S)?");
+    /** A cap under 1 KiB/s would hold a night's upload for months: such a rate is a unit left out ("10" for 10MB), not a wish. */
+    private static final long MIN_RATE = 1024;
 
     public BandwidthSchedule {
         timetable = new TreeMap<>(timetable);
@@ -38,10 +40,14 @@ public record BandwidthSchedule(NavigableMap<LocalTime, Long> timetable) {
             if (parts.length != 2) {
                 throw invalid(setting, "'" + entry + "' is not TIME,RATE");
             }
+            LocalTime time;
             try {
-                table.put(LocalTime.parse(parts[0].length() == 4 ? "0" + parts[0] : parts[0]), rate(parts[1], setting));
+                time = LocalTime.parse(parts[0].length() == 4 ? "0" + parts[0] : parts[0]);
             } catch (DateTimeParseException e) {
                 throw invalid(setting, "'" + parts[0] + "' is not a time of day HH:MM");
+            }
+            if (table.put(time, rate(parts[1], setting)) != null) {
+                throw invalid(setting, "'" + parts[0] + "' is given twice");
             }
         }
         return new BandwidthSchedule(table);
@@ -62,7 +68,11 @@ public record BandwidthSchedule(NavigableMap<LocalTime, Long> timetable) {
             case "G" -> 30;
             default -> 0;
         };
-        return (long) (n * (1L << shift));
+        long rate = (long) (n * (1L << shift));
+        if (n > 0 && rate < MIN_RATE) {
+            throw invalid(setting, "'" + text + "' is below 1K a second, and a number alone counts bytes");
+        }
+        return rate;
     }
 
     private static IllegalArgumentException invalid(String setting, String why) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,14 @@ public final class MaintenanceGuard {
             if (!marker.startsWith("/")) {
                 throw new IllegalArgumentException("offsite.sync.maintenance-marker: '" + marker
                         + "' is not absolute (expected an absolute path or glob such as /backups/*.lock)");
+            }
+            if (indexOfGlob(marker) >= 0) {
+                try {
+                    FileSystems.getDefault().getPathMatcher("glob:" + marker); // a bad one would fail every pass, at its first look
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("offsite.sync.maintenance-marker: '" + marker + "' is not a glob: " + e.getDescription()
+                            + " (expected an absolute path or glob such as /backups/*.lock or /backups/{a,b}.lock)");
+                }
             }
         }
         this.markers = List.copyOf(markers);

@@ -29,13 +29,14 @@ public record SyncSettings(
         boolean runOnStart) {
 
     public SyncSettings {
-        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
-            throw new SettingError("offsite.sync.prefix", prefix, "empty or a prefix ending in '/', such as sets/");
+        // a key that starts with '/' is refused by S3-compatible servers as a bad signature, which would blame the credentials
+        if (!prefix.isEmpty() && (!prefix.endsWith("/") || prefix.startsWith("/"))) {
+            throw new SettingError("offsite.sync.prefix", prefix, "empty or a prefix ending in '/' and not starting with it, such as sets/");
         }
-        if (trashPrefix.isEmpty() || !trashPrefix.endsWith("/") || trashPrefix.startsWith(prefix)
+        if (trashPrefix.isEmpty() || !trashPrefix.endsWith("/") || trashPrefix.startsWith("/") || trashPrefix.startsWith(prefix)
                 || prefix.startsWith(trashPrefix)) {
             throw new SettingError("offsite.sync.trash-prefix", trashPrefix,
-                    "a prefix ending in '/' outside offsite.sync.prefix ('" + prefix + "'), such as trash/");
+                    "a prefix ending in '/', not starting with it, outside offsite.sync.prefix ('" + prefix + "'), such as trash/");
         }
         maintenanceMarkers = List.copyOf(maintenanceMarkers);
     }

@@ -111,7 +111,10 @@ class NotifySettingsTest {
                 new Bad(Map.of("offsite.notify.heartbeat-url", "https://hc ping.com/PING-S3CRET"), "offsite.notify.heartbeat-url",
                         "an http:// or https:// URL", "PING-S3CRET"),
                 new Bad(Map.of("offsite.notify.retries", "-1"), "offsite.notify.retries", "a whole number from 0 to 10", null),
-                new Bad(Map.of("offsite.notify.retry-delay", "0s"), "offsite.notify.retry-delay", "a duration above zero", null));
+                new Bad(Map.of("offsite.notify.retries", "three"), "offsite.notify.retries", "a whole number from 0 to 10", null),
+                new Bad(Map.of("offsite.notify.retry-delay", "0s"), "offsite.notify.retry-delay", "a duration above zero", null),
+                new Bad(Map.of("offsite.notify.retry-delay", "10"), "offsite.notify.retry-delay", "a duration such as 330m", null),
+                new Bad(Map.of("offsite.notify.when", ""), "offsite.notify.when", "always or problems", null));
     }
 
     @ParameterizedTest(name = "{1}: {2}")
