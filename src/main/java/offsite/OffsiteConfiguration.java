@@ -101,8 +101,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         Settings settings = new Settings(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(null));
         String mode = settings.optional("offsite.mode") == null ? "run" : settings.optional("offsite.mode");
-        Path dataDir = settings.path("offsite.data.dir").toAbsolutePath();
+        Path dataDir = settings.folder("offsite.data.dir");
         S3Settings s3Settings = S3SettingsReader.from(settings);
+        // under 1MB a month's log would become thousands of files ("64" is 64 bytes, not 64MB)
+        long rotateSize = settings.size("offsite.activity.rotate-size", 1L << 20, 1L << 40);
         Clock clock = Clock.systemDefaultZone();
 
         // a pipeline is on when its source or roots are set; a command checks only the settings of what it uses
@@ -135,7 +137,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             }
         }
 
-        ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), settings.size("offsite.activity.rotate-size"));
+        ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), rotateSize);
         // every upload stream's parts in flight at once, plus listings, restores and the page's downloads beside them
         S3Client client = S3ClientFactory.create(s3Settings, sync.streams() * sync.partStreams() + 16, new ActivityRecorder(activity,
                 pipelines(sync, image)));

@@ -2,6 +2,10 @@ package offsite.config;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
@@ -99,6 +103,27 @@ public final class Settings {
         return parseSize(name, text(name));
     }
 
+    /** A size from min to max bytes: a number without its unit ("64" for 64MB) counts bytes and falls below a sensible min. */
+    public long size(String name, long min, long max) {
+        long n = size(name);
+        if (n < min || n > max) {
+            throw new SettingError(name, text(name), "a size from " + sizeText(min) + " to " + sizeText(max) + "; a number alone counts bytes");
+        }
+        return n;
+    }
+
+    /** Bytes in the largest binary unit that divides them: 1MB, 5GB, 512. */
+    static String sizeText(long bytes) {
+        String[] units = {"T", "G", "M", "K"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (units.length - i));
+            if (bytes >= unit && bytes % unit == 0) {
+                return bytes / unit + units[i] + "B";
+            }
+        }
+        return String.valueOf(bytes);
+    }
+
     public static long parseSize(String name, String value) {
         Matcher m = SIZE.matcher(value.trim());
         if (!m.matches()) {
@@ -171,6 +196,33 @@ public final class Settings {
             throw new SettingError(name, value, "a path");
         }
         return Path.of(value);
+    }
+
+    /**
+     * A folder this process keeps its state in, created when missing: a file in its place, or a folder that cannot be
+     * created, stops the start here rather than the first write, whose error would not name the setting.
+     */
+    public Path folder(String name) {
+        Path folder = path(name).toAbsolutePath();
+        try {
+            Files.createDirectories(folder);
+        } catch (FileAlreadyExistsException e) {
+            throw new SettingError(name, text(name), "a folder, or nothing there yet: " + e.getFile() + " is a file");
+        } catch (IOException e) {
+            throw new SettingError(name, text(name), "a folder this user may create; " + why(e));
+        }
+        return folder;
+    }
+
+    /** What the file system said, in words: some of its exceptions carry the path alone. */
+    private static String why(IOException e) {
+        if (e instanceof AccessDeniedException denied) {
+            return denied.getFile() + ": permission denied";
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + ": no such file or directory";
+        }
+        return e.getMessage();
     }
 
     public List<String> list(String name) {

@@ -1,0 +1,82 @@
+package offsite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A bad value in the settings file stops the command that reads it before anything runs: exit 2 and one line on standard
+ * error naming the setting, the value and what was expected, no stack trace. The settings here are those the application's
+ * configuration reads itself, outside the readers SettingsTest covers.
+ */
+class BadSettingCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A setting, its bad value (FILE: a plain file's path), the command run, what is expected, and settings it needs beside it
+     * (SET: the source folder).
+     */
+    record Bad(String name, String value, String command, String expected, Map<String, String> alongside) {
+
+        Bad(String name, String value, String command, String expected) {
+            this(name, value, command, expected, Map.of());
+        }
+    }
+
+    /** The image command needs something to back up, or it stops on that first. */
+    static final Map<String, String> IMAGE = Map.of("offsite.image.roots", "SET");
+
+    static Stream<Bad> badValues() {
+        return Stream.of(
+                new Bad("offsite.sync.streams", "abc", "sync", "a whole number from 1 to 64"),
+                new Bad("offsite.data.dir", "FILE", "sync", "a folder, or nothing there yet: FILE is a file"),
+                new Bad("offsite.activity.rotate-size", "64", "sync", "a size from 1MB to 1TB; a number alone counts bytes"),
+                new Bad("offsite.s3.embedded-port", "-1", "sync", "a whole number from 0 to 65535", Map.of("offsite.s3.endpoint", "embedded")),
+                new Bad("offsite.s3.etag", "sha1", "verify", "auto, md5 or opaque"),
+                new Bad("offsite.sync.rehash-percent", "5%", "sync", "a number from 0.0 to 100.0"),
+                new Bad("offsite.sync.follow-symlinks", "sometimes", "sync", "true or false"),
+                new Bad("offsite.offline.require-mount", "perhaps", "image", "true or false", IMAGE));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("badValues")
+    void a_bad_value_stops_the_command_with_exit_2_and_one_line_naming_setting_value_and_expectation(Bad bad) throws Exception {
+        String file = Files.writeString(dir.resolve("a-file"), "not a folder").toString();
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.write("Members/AA000001.rdb", 4096, 1);
+            app.set(bad.name(), bad.value().replace("FILE", file));
+            bad.alongside().forEach((name, value) -> app.set(name, value.replace("SET", app.source.toString())));
+
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = app.command(bad.command()).exit();
+            } finally {
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            List<String> lines = said.lines().filter(l -> l.startsWith("offsite: ")).toList();
+            assertThat(exit).as(said).isEqualTo(2);
+            assertThat(lines).containsExactly(("offsite: " + bad.name() + ": '" + bad.value() + "' is not valid (expected " + bad.expected() + ")")
+                    .replace("FILE", file));
+            assertThat(said).as("no stack trace").doesNotContain("\tat ");
+            assertThat(app.bucketFiles("")).as("nothing ran").isEmpty();
+        }
+    }
+}
