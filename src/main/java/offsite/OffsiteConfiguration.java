@@ -78,6 +78,7 @@ import offsite.web.CachedCheck;
 import offsite.web.Health;
 import offsite.web.HttpAuth;
 import offsite.web.OffsiteMetrics;
+import offsite.web.PagePort;
 import offsite.web.StatusPage;
 import offsite.web.WebPaths;
 import org.apache.camel.CamelConfiguration;
@@ -220,6 +221,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         });
     }
 
+    /** The status page's port; 0 would serve on a port no one knows, whose requests the Host check would all refuse. */
+    private static int pagePort(Settings settings) {
+        return settings.integer("offsite.http.port", 1, 65535);
+    }
+
     /** Which pipeline a key belongs to, by prefix; the mirror's generations live beside its prefix (sets.g2/, sets.generations.json). */
     private static Map<String, String> pipelines(SyncSettings sync, ImageSettings image) {
         Map<String, String> out = new HashMap<>(Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync", image.prefix(), "image"));
@@ -236,11 +242,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             Bucket bucket, Fallbacks fallbacks, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock) {
         String user = settings.optional("offsite.http.user");
         String password = settings.optional("offsite.http.password");
+        String host = settings.text("offsite.http.host");
+        int port = pagePort(settings);
         if (serving) { // only the long-running process serves the page: one-shot commands ignore offsite.http.*
-            HttpAuth.checkBinding(settings.text("offsite.http.host"), user, password);
+            HttpAuth.checkBinding(host, user, password);
+            PagePort.requireFree(host, port);
         }
-        camel.getRegistry().bind("httpAuth", new HttpAuth(user, password, settings.text("offsite.http.host"),
-                settings.integer("offsite.http.port", 0, 65535)));
+        camel.getRegistry().bind("httpAuth", new HttpAuth(user, password, host, port));
         camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), generations.laterStem(), sync.trashPrefix(), image.prefix()));
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));

@@ -3,6 +3,8 @@ package offsite.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The long-running process refuses a schedule it could never keep at start-up, naming the setting (issue 15, item 11). */
+/**
+ * The long-running process refuses at start-up a schedule it could never keep (issue 15, item 11), or a place it could never
+ * serve or copy to, naming the setting.
+ */
 class ScheduleSettingsTest {
 
     @TempDir
@@ -30,15 +35,20 @@ class ScheduleSettingsTest {
                 new Refused("offsite.image.cron", "0 0 * * *", "a Quartz cron expression with seconds", Map.of("offsite.image.roots", "ROOT")),
                 new Refused("offsite.offline.cron", "0 0 3 32 * ?", "Quartz says: Day of month values must be between 1 and 31",
                         Map.of("offsite.offline.destination", "ROOT")),
-                new Refused("offsite.sync.max-duration", "0m", "a duration above zero", Map.of()));
+                new Refused("offsite.sync.max-duration", "0m", "a duration above zero", Map.of()),
+                new Refused("offsite.http.port", "TAKEN", "a port free on 127.0.0.1; Address already in use", Map.of()),
+                new Refused("offsite.http.host", "192.0.2.1", "an address of this machine", Map.of("offsite.http.user", "admin",
+                        "offsite.http.password", "pw")));
     }
 
     @ParameterizedTest(name = "{0}={1}")
     @MethodSource("refusals")
     void a_setting_that_could_never_run_stops_the_start_naming_the_setting_the_value_and_why(Refused bad) throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
-        try (OffsiteHarness app = new OffsiteHarness(dir)) {
-            app.set(bad.name(), bad.value());
+        try (OffsiteHarness app = new OffsiteHarness(dir); ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String value = bad.value().replace("FILE", Files.writeString(dir.resolve("a-file"), "not a folder").toString())
+                    .replace("TAKEN", String.valueOf(taken.getLocalPort())).replace("PAGE", String.valueOf(app.httpPort()));
+            app.set(bad.name(), value);
             bad.alongside().forEach((k, v) -> app.set(k, v.replace("ROOT", root.toString())));
 
             Throwable failure = catchThrowable(() -> {
@@ -47,7 +57,7 @@ class ScheduleSettingsTest {
             });
 
             assertThat(failure).as("refused at start-up").isNotNull();
-            assertThat(rootMessage(failure)).startsWith(bad.name() + ": '" + bad.value() + "' is not valid (expected ")
+            assertThat(rootMessage(failure)).startsWith(bad.name() + ": '" + value + "' is not valid (expected ")
                     .contains(bad.said());
         }
     }
