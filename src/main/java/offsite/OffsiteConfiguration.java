@@ -117,7 +117,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
         boolean embedded = s3Settings.embedded();
         if (embedded) {
-            EmbeddedS3 server = EmbeddedS3.start(dataDir.resolve("embedded-s3"), settings.integer("offsite.s3.embedded-port", 0, 65535));
+            int port = settings.integer("offsite.s3.embedded-port", 0, 65535);
+            if (daemon && port == pagePort(settings)) {
+                throw new SettingError("offsite.s3.embedded-port", String.valueOf(port), "another port than offsite.http.port, which the"
+                        + " status page listens on, or 0 for any free one");
+            }
+            EmbeddedS3 server = EmbeddedS3.start(dataDir.resolve("embedded-s3"), port);
             closeWithCamel(camel, server);
             s3Settings = server.settings(s3Settings);
             LOG.info("embedded S3 (S3Proxy) listening on {}, blobs under {}", server.endpoint(), dataDir.resolve("embedded-s3"));

@@ -1,11 +1,13 @@
 package offsite.store;
 
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
+import offsite.config.SettingError;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -52,11 +54,31 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .v4MaxNonChunkedRequestSize(5L << 30)
                 .ignoreUnknownHeaders(true)
                 .build();
-        proxy.start();
+        try {
+            proxy.start();
+        } catch (Exception e) {
+            context.close();
+            BindException taken = bindFailure(e);
+            if (taken != null) {
+                throw new SettingError("offsite.s3.embedded-port", String.valueOf(port), "a port free on 127.0.0.1, or 0 for any free one; "
+                        + taken.getMessage());
+            }
+            throw e;
+        }
         while (!proxy.getState().equals("STARTED")) {
             Thread.sleep(10);
         }
         return new EmbeddedS3(proxy, context, accessKey, secretKey);
+    }
+
+    /** The port taken by another program, wherever in the causes Jetty put it; null for any other failure. */
+    private static BindException bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BindException bind) {
+                return bind;
+            }
+        }
+        return null;
     }
 
     /** The container image leaves S3Proxy and its libraries out (about 35 MB): say so, not which class is missing. */

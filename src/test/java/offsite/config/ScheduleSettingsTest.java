@@ -38,7 +38,11 @@ class ScheduleSettingsTest {
                 new Refused("offsite.sync.max-duration", "0m", "a duration above zero", Map.of()),
                 new Refused("offsite.http.port", "TAKEN", "a port free on 127.0.0.1; Address already in use", Map.of()),
                 new Refused("offsite.http.host", "192.0.2.1", "an address of this machine", Map.of("offsite.http.user", "admin",
-                        "offsite.http.password", "pw")));
+                        "offsite.http.password", "pw")),
+                new Refused("offsite.s3.embedded-port", "TAKEN", "a port free on 127.0.0.1, or 0 for any free one; Address already in use",
+                        Map.of("offsite.s3.endpoint", "embedded")),
+                new Refused("offsite.s3.embedded-port", "PAGE", "another port than offsite.http.port", Map.of("offsite.s3.endpoint",
+                        "embedded")));
     }
 
     @ParameterizedTest(name = "{0}={1}")
