@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
@@ -180,6 +181,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         String offline = settings.optional("offsite.offline.destination");
         if (offline != null && daemon) {
             settings.cron("offsite.offline.cron"); // read by routes/offline.yaml only; checked here so a bad one is named at start
+            if (Files.isRegularFile(Path.of(offline))) { // an unplugged drive leaves its mount point, a folder: a file is a wrong path
+                throw new SettingError("offsite.offline.destination", offline, "a folder, the mount point of the drive the copies go to");
+            }
         }
         camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));

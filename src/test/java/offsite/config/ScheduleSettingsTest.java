@@ -36,6 +36,7 @@ class ScheduleSettingsTest {
                 new Refused("offsite.offline.cron", "0 0 3 32 * ?", "Quartz says: Day of month values must be between 1 and 31",
                         Map.of("offsite.offline.destination", "ROOT")),
                 new Refused("offsite.sync.max-duration", "0m", "a duration above zero", Map.of()),
+                new Refused("offsite.offline.destination", "FILE", "a folder, the mount point of the drive", Map.of()),
                 new Refused("offsite.http.port", "TAKEN", "a port free on 127.0.0.1; Address already in use", Map.of()),
                 new Refused("offsite.http.host", "192.0.2.1", "an address of this machine", Map.of("offsite.http.user", "admin",
                         "offsite.http.password", "pw")),
