@@ -2,11 +2,18 @@ package offsite.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import offsite.config.SettingNames;
 import offsite.config.Settings;
 import offsite.cost.CostProjection;
 import offsite.cost.Prices;
@@ -45,6 +52,23 @@ final class CostCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
+    /** The prices as the other commands read them: -D, then OFFSITE_* variables, then the settings file, then the defaults. */
+    private Settings settings() throws IOException {
+        Properties defaults = new Properties();
+        try (InputStream in = CostCommand.class.getResourceAsStream("/defaults/application.properties")) {
+            defaults.load(in);
+        }
+        Properties file = new Properties();
+        Path config = parent.configFile();
+        if (config != null) {
+            try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+                file.load(in);
+            }
+        }
+        return new Settings(k -> Optional.ofNullable(System.getProperty(k)).or(() -> Optional.ofNullable(System.getenv(SettingNames.variable(k))))
+                .orElseGet(() -> file.getProperty(k, defaults.getProperty(k))));
+    }
+
     @Override
     public Integer call() throws Exception {
         String[] g = growth.split("/", 2);
@@ -62,12 +86,8 @@ final class CostCommand implements Callable<Integer> {
         };
         double perHour = Settings.parseSize("--growth", g[0]) / (Settings.parseDuration("--growth", period).toSeconds() / 3600.0);
         Duration every = Settings.parseDuration("--interval", interval);
-        Properties defaults = new Properties();
-        try (InputStream in = CostCommand.class.getResourceAsStream("/defaults/application.properties")) {
-            defaults.load(in);
-        }
         CostProjection.Result r = CostProjection.run(size, perHour, every, RetentionPolicy.parse(keep), new CompleteImageRule(factor, null),
-                months, Prices.from(new Settings(k -> System.getProperty(k, defaults.getProperty(k)))));
+                months, Prices.from(settings()));
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             return 0;

@@ -121,7 +121,7 @@ public final class SettingNames {
     }
 
     /** The environment variable Camel reads for a setting: upper case, '.' and '-' as '_'. */
-    static String variable(String name) {
+    public static String variable(String name) {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 

@@ -1,0 +1,52 @@
+package offsite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `offsite cost` charges the prices of the settings file the other commands read. */
+class CostCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_prices_of_the_settings_file_are_the_ones_the_projection_charges() throws Exception {
+        Path tenTimes = Files.writeString(dir.resolve("ten-times.properties"), "offsite.cost.storage-gb-month=0.23\n");
+        Path defaults = Files.writeString(dir.resolve("defaults.properties"), "# the packed prices\n");
+
+        JsonNode packed = cost(defaults);
+        JsonNode configured = cost(tenTimes);
+
+        // the file was not read: both charged the packed 0.023 USD a GB-month
+        assertThat(packed.get("yearlyStorageCost").asDouble()).isPositive();
+        assertThat(configured.get("yearlyStorageCost").asDouble()).isCloseTo(10 * packed.get("yearlyStorageCost").asDouble(), within(1e-6));
+        assertThat(configured.get("yearlyRequestCost").asDouble()).isEqualTo(packed.get("yearlyRequestCost").asDouble());
+    }
+
+    private static JsonNode cost(Path config) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "cost", "--full-size", "1G", "--growth", "100M/1d", "--json"));
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = OffsiteCommand.execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        return new ObjectMapper().readTree(out.toByteArray());
+    }
+}
