@@ -382,6 +382,10 @@ public final class ImageBackup {
     /** Records what stopped this backup (the route's catch); the report says it. */
     public void fail(Exception e, ImagePass r) {
         String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        if (cause.contains("No space left on device") || cause.contains("Disk quota exceeded")) {
+            // a write's error names no file; the backup writes only in its work folder
+            cause = "no room under offsite.data.dir: the image is built in " + r.work() + " before it is sent (" + cause + ")";
+        }
         LOG.error("image backup failed: {}", cause);
         r.fail(cause);
     }

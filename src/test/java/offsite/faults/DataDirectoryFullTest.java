@@ -3,7 +3,6 @@ package offsite.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -28,7 +27,7 @@ class DataDirectoryFullTest {
         }
         Path data = dir.resolve("small-disk");
         try (SmallDisk disk = SmallDisk.mount(data, 1)) {
-            leaveFree(data, 12 * 1024); // room for the lock, then the activity log fills it
+            disk.leaveFree(12 * 1024); // room for the lock, then the activity log fills it
             app.set("offsite.data.dir", data.toString());
 
             SyncReport full = app.sync();
@@ -62,7 +61,7 @@ class DataDirectoryFullTest {
         app.write("Members/AA000001.rdb", 1000, 1);
         Path data = dir.resolve("small-disk");
         try (SmallDisk disk = SmallDisk.mount(data, 1)) {
-            leaveFree(data, 0);
+            disk.leaveFree(0);
             app.set("offsite.data.dir", data.toString());
 
             SyncReport full = app.sync();
@@ -77,13 +76,6 @@ class DataDirectoryFullTest {
         }
     }
 
-    /** Fills the disk under dir but for about this many bytes. */
-    private static void leaveFree(Path dir, long bytes) throws IOException {
-        long free = Files.getFileStore(dir).getUsableSpace();
-        try (OutputStream out = Files.newOutputStream(dir.resolve("filler"))) {
-            out.write(new byte[(int) Math.max(0, free - bytes)]);
-        }
-    }
 
     private static long temporaryFiles(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {

@@ -1,6 +1,7 @@
 package offsite.testing;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,14 @@ public final class SmallDisk implements AutoCloseable {
         String refused = run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m,mode=0755", "tmpfs", dir.toString());
         Assumptions.assumeTrue(refused == null, "cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): " + refused);
         return new SmallDisk(dir);
+    }
+
+    /** Fills the disk with a file of zeros but for about this many bytes (a disk nearly full before the test begins). */
+    public void leaveFree(long bytes) throws IOException {
+        long free = Files.getFileStore(mountPoint).getUsableSpace();
+        try (OutputStream out = Files.newOutputStream(mountPoint.resolve("filler"))) {
+            out.write(new byte[(int) Math.max(0, free - bytes)]);
+        }
     }
 
     /** Frees room the simplest way: the same disk, bigger, with its files kept. */
