@@ -30,8 +30,9 @@ public record SyncSettings(
 
     public SyncSettings {
         // a key that starts with '/' is refused by S3-compatible servers as a bad signature, which would blame the credentials
-        if (!prefix.isEmpty() && (!prefix.endsWith("/") || prefix.startsWith("/"))) {
-            throw new SettingError("offsite.sync.prefix", prefix, "empty or a prefix ending in '/' and not starting with it, such as sets/");
+        if (!prefix.endsWith("/") || prefix.startsWith("/")) { // empty too: the trash and older generations live beside it
+            throw new SettingError("offsite.sync.prefix", prefix, "a prefix ending in '/' and not starting with it, such as sets/ (the"
+                    + " trash and older generations are kept beside the mirror, outside it)");
         }
         if (trashPrefix.isEmpty() || !trashPrefix.endsWith("/") || trashPrefix.startsWith("/") || trashPrefix.startsWith(prefix)
                 || prefix.startsWith(trashPrefix)) {

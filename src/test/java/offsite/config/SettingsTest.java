@@ -83,6 +83,7 @@ class SettingsTest {
                 new Bad("offsite.sync.trash-days", "-1", "a whole number from 0 to 36500"),
                 new Bad("offsite.sync.retire-after-days", "a week", "a whole number from 0 to 36500"),
                 new Bad("offsite.sync.prefix", "sets", "ending in '/'"),
+                new Bad("offsite.sync.prefix", "", "such as sets/ (the trash and older generations are kept beside the mirror"),
                 new Bad("offsite.sync.prefix", "/sets/", "not starting with it"),
                 new Bad("offsite.sync.trash-prefix", "sets/trash/", "outside offsite.sync.prefix"),
                 new Bad("offsite.sync.trash-prefix", "/trash/", "not starting with it"),
