@@ -188,7 +188,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
-        ImageTree tree = new ImageTree(image.selection());
+        // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it
+        ImageTree tree = new ImageTree(image.selection().keepingOut(dataDir));
         camel.getRegistry().bind("imageSettings", image);
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,

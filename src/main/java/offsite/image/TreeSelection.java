@@ -1,9 +1,12 @@
 package offsite.image;
 
+import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What an image holds: absolute roots, minus the excludes; the secret files among them, scrubbed in the base by
@@ -11,11 +14,17 @@ import java.util.List;
  * the whole absolute path: "*" stays within one name, "**" crosses "/", "{a,b}" is either. An excluded directory
  * drops its whole subtree ("/var/cache"); "/var/cache/**" keeps the directory entry and drops what is under it;
  * "**.log" drops every .log file. A secret glob matches regular files only (never a directory or a symlink).
+ * Offsite's own folders (its data directory, where the image is built and the last one indexed) are never in it.
  */
-public record TreeSelection(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules) {
+public record TreeSelection(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, List<Path> ownFolders) {
+
+    public TreeSelection(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules) {
+        this(roots, excludes, secrets, scrubRules, List.of());
+    }
 
     public TreeSelection {
         roots = List.copyOf(roots);
+        ownFolders = ownFolders.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         excludes = List.copyOf(excludes);
         secrets = List.copyOf(secrets);
         scrubRules = List.copyOf(scrubRules);
@@ -29,8 +38,21 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
         new PasswordScrubber(scrubRules);
     }
 
+    /** The same selection, keeping folder out too, whatever the excludes say. */
+    public TreeSelection keepingOut(Path folder) {
+        Path real = folder;
+        try {
+            real = folder.toRealPath(); // a root reached through a symbolic link walks the real names
+        } catch (IOException e) {
+            // not there yet: nothing of it to keep out under its real name either
+        }
+        return new TreeSelection(roots, excludes, secrets, scrubRules, Stream.concat(ownFolders.stream(), Stream.of(folder, real)).distinct().toList());
+    }
+
     List<PathMatcher> excludeMatchers() {
-        return excludes.stream().map(g -> matcher("offsite.image.excludes", g)).toList();
+        List<PathMatcher> out = new ArrayList<>(excludes.stream().map(g -> matcher("offsite.image.excludes", g)).toList());
+        ownFolders.forEach(folder -> out.add(p -> p.startsWith(folder)));
+        return out;
     }
 
     List<PathMatcher> secretMatchers() {

@@ -111,6 +111,28 @@ class ImageRouteTest {
     }
 
     @Test
+    void offsites_own_data_directory_under_a_root_is_never_in_an_image() throws Exception {
+        Path data = tree.resolve("var/lib/offsite"); // roots of / and the data directory in /var/lib/offsite
+        app.set("offsite.data.dir", data.toString());
+        OffsiteHarness.CommandResult first = app.command("image");
+        assertThat(first.exit()).as(first.out()).isZero();
+        Files.writeString(tree.resolve("etc/hostname"), "excalibur2\n");
+        OffsiteHarness.CommandResult second = app.command("image");
+        assertThat(second.exit()).as(second.out()).isZero();
+        assertThat(data.resolve("image/complete.sig")).as("the data directory holds the last image's signature").isNotEmptyFile();
+
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString());
+
+        // the diff carried the index, the signature, the reports and the activity log of the hour before
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        Path machine = restored.resolve(tree.toString().substring(1));
+        assertThat(machine.resolve("etc/hostname")).hasContent("excalibur2\n");
+        assertThat(machine.resolve("var/lib")).isDirectory();
+        assertThat(machine.resolve("var/lib/offsite")).doesNotExist();
+    }
+
+    @Test
     void a_missing_bucket_is_created_when_allowed_and_named_when_not() throws Exception {
         String missing = app.s3.bucket() + "-new";
         app.set("offsite.s3.bucket", missing);
