@@ -156,7 +156,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 s3Settings.bucket(), fallbacks);
         HashCache hashes = new HashCache(dataDir.resolve("hash-cache.tsv"), settings.decimal("offsite.sync.rehash-percent", 0, 100), clock);
         BandwidthLimiter limiter = new BandwidthLimiter(sync.bandwidth(), clock);
-        SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"));
+        SourceScan scan = new SourceScan(sync.source(), clock, settings.flag("offsite.sync.follow-symlinks"), dataDir);
         // a generation never points into another pipeline's prefix: the image one as set, even for a command that ignores images
         String imagePrefix = settings.optional("offsite.image.prefix") == null ? image.prefix() : settings.optional("offsite.image.prefix");
         Generations generations = new Generations(bucket, sync.prefix(), Map.of("offsite.sync.trash-prefix", sync.trashPrefix(),

@@ -38,12 +38,19 @@ public final class SourceScan {
     private final Path root;
     private final Clock clock;
     private final boolean followSymlinks;
+    private final Path keptOut;
     /** Whether the filesystem tells change times and inodes ("unix" attributes: Linux, macOS, the BSDs). */
     private final boolean unix;
     private final LinkOption[] links;
 
     /** followSymlinks false: files reached through a symbolic link (the file or a folder above it) are left out. */
     public SourceScan(Path root, Clock clock, boolean followSymlinks) {
+        this(root, clock, followSymlinks, null);
+    }
+
+    /** keptOut: a folder never mirrored, wherever it lies (Offsite's data directory: its state changes during every pass). */
+    public SourceScan(Path root, Clock clock, boolean followSymlinks, Path keptOut) {
+        this.keptOut = keptOut;
         this.root = root;
         this.clock = clock;
         this.followSymlinks = followSymlinks;
@@ -63,7 +70,7 @@ public final class SourceScan {
             try {
                 Path realRoot = root.toRealPath(); // the source itself may be a link, as /backup -> /mnt/disk/backup
                 Set<FileVisitOption> options = followSymlinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
-                Walk walk = new Walk(realRoot, files);
+                Walk walk = new Walk(realRoot, real(keptOut), files);
                 Files.walkFileTree(realRoot, options, Integer.MAX_VALUE, walk);
                 problem = walk.problem;
             } catch (IOException | RuntimeException e) { // a scan that cannot end must still say why, not go stale
@@ -75,16 +82,21 @@ public final class SourceScan {
 
     private final class Walk extends SimpleFileVisitor<Path> {
         private final Path realRoot;
+        private final Path keptOut;
         private final List<LocalFile> files;
         String problem;
 
-        Walk(Path realRoot, List<LocalFile> files) {
+        Walk(Path realRoot, Path keptOut, List<LocalFile> files) {
             this.realRoot = realRoot;
+            this.keptOut = keptOut;
             this.files = files;
         }
 
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (dir.equals(keptOut) && !dir.equals(realRoot)) {
+                return FileVisitResult.SKIP_SUBTREE;
+            }
             return dir.equals(realRoot) || !hidden(dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
         }
 
@@ -129,6 +141,15 @@ public final class SourceScan {
             }
             problem = unreadable(root.resolve(realRoot.relativize(path)), e);
             return FileVisitResult.TERMINATE;
+        }
+    }
+
+    /** The folder's real path, as the walk names what it meets; null when there is none. */
+    private static Path real(Path folder) {
+        try {
+            return folder == null ? null : folder.toRealPath();
+        } catch (IOException e) {
+            return null; // not there: nothing to keep out
         }
     }
 
