@@ -143,7 +143,6 @@ public final class SyncLock {
                 current.ifPresent(old -> LOG.warn("taking over the lease {} of {} (pid {}, pass since {}): its holder is gone or it expired",
                         leaseKey, old.host(), old.pid(), old.started()));
                 bucket.put(leaseKey, Bucket.Body.of(JSON.writeValueAsBytes(ours)), null, Map.of());
-                leased = true;
                 Optional<Lease> after = readLease(leaseKey);
                 if (after.isEmpty() || !after.get().pass().equals(ours.pass())) {
                     fileLock.release();
@@ -152,6 +151,7 @@ public final class SyncLock {
                     return new Attempt(null, "another host took the lease " + leaseKey + " at the same moment"
                             + after.map(l -> " (" + l.host() + ")").orElse("") + "; this pass stands down");
                 }
+                leased = true; // read back as ours: taken back below if the pass cannot go on; another host's never is
             }
             writeHolder(channel, ours);
             return new Attempt(new Held(channel, fileLock, leaseKey, ours), null);
@@ -174,6 +174,7 @@ public final class SyncLock {
             if (e instanceof IOException io) {
                 // a local file, which a full disk or a folder not ours fails: named, never taken for an S3 answer cut short
                 FileSystemException local = new FileSystemException(lockFile.toString(), null, io.getMessage());
+                local.initCause(io);
                 throw new UncheckedIOException("cannot take the sync lock " + lockFile + ": " + io.getMessage()
                         + " (offsite.data.dir must be writable by the user running Offsite, with room)", local);
             }
