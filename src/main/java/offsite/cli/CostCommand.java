@@ -3,7 +3,6 @@ package offsite.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,10 +53,7 @@ final class CostCommand implements Callable<Integer> {
 
     /** The prices as the other commands read them: -D, then OFFSITE_* variables, then the settings file, then the defaults. */
     private Settings settings() throws IOException {
-        Properties defaults = new Properties();
-        try (InputStream in = CostCommand.class.getResourceAsStream("/defaults/application.properties")) {
-            defaults.load(in);
-        }
+        Settings packed = Settings.defaults();
         Properties file = new Properties();
         Path config = parent.configFile();
         if (config != null) {
@@ -66,7 +62,7 @@ final class CostCommand implements Callable<Integer> {
             }
         }
         return new Settings(k -> Optional.ofNullable(System.getProperty(k)).or(() -> Optional.ofNullable(System.getenv(SettingNames.variable(k))))
-                .orElseGet(() -> file.getProperty(k, defaults.getProperty(k))));
+                .orElseGet(() -> file.containsKey(k) ? file.getProperty(k) : packed.optional(k)));
     }
 
     @Override
