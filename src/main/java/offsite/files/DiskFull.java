@@ -10,10 +10,13 @@ public final class DiskFull {
     private DiskFull() {
     }
 
-    /** Whether this failure writing to file is a full disk: by the OS's message, or by no usable space left there. */
-    public static boolean is(IOException failure, Path file) {
+    /**
+     * Whether this failure writing to file is a full disk or quota: by the C library's English message, or, where it
+     * speaks another language, by no usable space left on file's disk.
+     */
+    public static boolean is(Throwable failure, Path file) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+            if (t.getMessage() != null && (t.getMessage().contains("No space left on device") || t.getMessage().contains("Disk quota exceeded"))) {
                 return true;
             }
         }

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import offsite.delta.Signature;
 import offsite.delta.SignatureParameters;
+import offsite.files.DiskFull;
 import offsite.files.FileTree;
 import offsite.files.Sha256;
 import offsite.report.ImageReport;
@@ -382,7 +383,7 @@ public final class ImageBackup {
     /** Records what stopped this backup (the route's catch); the report says it. */
     public void fail(Exception e, ImagePass r) {
         String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        if (cause.contains("No space left on device") || cause.contains("Disk quota exceeded")) {
+        if (DiskFull.is(e, r.work())) {
             // a write's error names no file; the backup writes only in its work folder
             cause = "no room under offsite.data.dir: the image is built in " + r.work() + " before it is sent (" + cause + ")";
         }
