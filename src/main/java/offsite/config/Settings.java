@@ -144,6 +144,16 @@ public final class Settings {
         return parseDuration(name, text(name));
     }
 
+    /** A duration of at most max (given in whole hours or days, as the message shows it). */
+    public Duration duration(String name, Duration max) {
+        Duration d = duration(name);
+        if (d.compareTo(max) > 0) {
+            String most = max.toHours() % 24 == 0 ? max.toDays() + "d" : max.toHours() + "h";
+            throw new SettingError(name, text(name), "a duration of at most " + most);
+        }
+        return d;
+    }
+
     /** A duration that must be above zero: a timer period, a window's length. */
     public Duration positiveDuration(String name) {
         Duration d = duration(name);

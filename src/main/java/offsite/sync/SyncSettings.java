@@ -65,7 +65,7 @@ public record SyncSettings(
                 BandwidthSchedule.parse(s.optional("offsite.sync.bandwidth")),
                 new UploadShape(threshold, partSize),
                 s.cron("offsite.sync.cron"),
-                s.duration("offsite.sync.start-delay-max"),
+                s.duration("offsite.sync.start-delay-max", Duration.ofDays(1)), // longer carries a night into the next
                 s.positiveDuration("offsite.sync.max-duration"),
                 s.duration("offsite.sync.grace"),
                 s.duration("offsite.sync.stable-for"),

@@ -69,6 +69,7 @@ class SettingsTest {
                 new Bad("offsite.sync.max-duration", "99999999999999999999m", "a duration of at most 36500d"),
                 new Bad("offsite.sync.start-delay-max", "15", "a duration such as 330m"),
                 new Bad("offsite.sync.start-delay-max", "1h30", "a duration such as 330m"),
+                new Bad("offsite.sync.start-delay-max", "25h", "a duration of at most 1d"),
                 new Bad("offsite.sync.grace", "-10m", "a duration such as 330m"),
                 new Bad("offsite.sync.stable-for", "2 minutes", "a duration such as 330m"),
                 new Bad("offsite.sync.quiet-period", "", "a duration such as 330m"),
