@@ -172,7 +172,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
         camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, etags, clock));
         camel.getRegistry().bind("passReport", new PassReport(sync, s3Settings.bucket(), hashes, limiter, reports, generations, fallbacks,
-                passes, activity::failing, clock));
+                passes, activity::unrecordedSince, clock));
         camel.getRegistry().bind("passOutcomes", new PassOutcomes());
         camel.getRegistry().bind("passesInFlight", passes);
 

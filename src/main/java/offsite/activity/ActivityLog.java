@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.time.YearMonth;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,10 @@ public final class ActivityLog {
 
     /** Every activity that could be read, oldest first, and one line per file with lines that could not. */
     public record Read(List<Activity> activities, List<String> problems) {
+    }
+
+    /** A time appends failed, ended by the append at until: how many lines it left out, and why the first failed. */
+    private record Gap(Instant until, long leftOut, String reason) {
     }
 
     /** What was parsed of one file: up to offset (always the end of a complete line). */
@@ -61,6 +68,9 @@ public final class ActivityLog {
     /** While appends fail: why the first of them did, and how many lines were left out since. */
     private String failing;
     private long leftOut;
+    /** The last gaps that ended, newest last: a pass asks which of them fell in it. */
+    private final Deque<Gap> gaps = new ArrayDeque<>();
+    private static final int GAPS_KEPT = 16;
 
     public ActivityLog(Path dir, long maxBytes) {
         this.dir = dir;
@@ -75,7 +85,7 @@ public final class ActivityLog {
     /** Thread-safe: the line is made outside the lock, which only orders the writes. */
     public void append(Activity activity) {
         String month = times.month(activity.time());
-        write(month, line(activity));
+        write(month, line(activity), activity.time());
         listeners.forEach(l -> l.accept(activity));
     }
 
@@ -105,7 +115,7 @@ public final class ActivityLog {
         return line.append('"');
     }
 
-    private synchronized void write(String month, byte[] line) {
+    private synchronized void write(String month, byte[] line, Instant time) {
         try {
             if (out == null || !month.equals(outMonth) || outSize >= maxBytes || ++appends % RECHECK_EVERY == 0 && !Files.exists(outFile)) {
                 reopen(month);
@@ -116,6 +126,10 @@ public final class ActivityLog {
             }
             if (failing != null) {
                 LOG.info("the activity log in {} is written again; {} request(s) before this were not recorded", dir, leftOut);
+                if (gaps.size() == GAPS_KEPT) {
+                    gaps.removeFirst();
+                }
+                gaps.addLast(new Gap(time, leftOut, failing));
                 failing = null;
                 leftOut = 0;
             }
@@ -130,9 +144,21 @@ public final class ActivityLog {
         }
     }
 
-    /** Why requests are not being recorded now (the last append failed), else null. */
-    public synchronized String failing() {
-        return failing;
+    /**
+     * Why requests since from were not all recorded, else null: appends failing now, or failures that ended at or
+     * after from (a disk that filled and was freed during a pass), with how many lines they left out.
+     */
+    public synchronized String unrecordedSince(Instant from) {
+        if (failing != null) {
+            return failing;
+        }
+        List<Gap> since = gaps.stream().filter(g -> !g.until().isBefore(from)).toList();
+        if (since.isEmpty()) {
+            return null;
+        }
+        long lines = since.stream().mapToLong(Gap::leftOut).sum();
+        return "the activity log in " + dir + " missed " + lines + " request(s) while it could not be written (" + since.get(0).reason()
+                + "); it is written again";
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import offsite.report.ByteSize;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
@@ -37,12 +37,12 @@ public final class PassReport {
     private final Generations generations;
     private final Fallbacks fallbacks;
     private final PassesInFlight inFlight;
-    private final Supplier<String> unrecorded;
+    private final Function<Instant, String> unrecorded;
     private final Clock clock;
 
-    /** unrecorded: why S3 requests are not being written to the activity log now, else null. */
+    /** unrecorded: why S3 requests since the given time were not all written to the activity log, else null. */
     public PassReport(SyncSettings settings, String bucket, HashCache hashes, BandwidthLimiter limiter, ReportStore reports,
-            Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, Supplier<String> unrecorded, Clock clock) {
+            Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, Function<Instant, String> unrecorded, Clock clock) {
         this.settings = settings;
         this.bucket = bucket;
         this.hashes = hashes;
@@ -65,7 +65,7 @@ public final class PassReport {
                     pass.notSaved("the hash cache " + hashes.file() + " (" + e.getMessage() + "): the next pass hashes files again");
                 }
             }
-            String activity = unrecorded.get();
+            String activity = unrecorded.apply(pass.started());
             if (activity != null) {
                 pass.notSaved(activity);
             }

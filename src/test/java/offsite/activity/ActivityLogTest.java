@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import offsite.testing.SmallDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +104,35 @@ class ActivityLogTest {
 
         assertThat(read.problems()).isEmpty();
         assertThat(read.activities()).hasSize(12_000).extracting(Activity::key).startsWith("sets/0").endsWith("sets/11999");
+    }
+
+    @Test
+    void a_pass_is_told_of_requests_not_recorded_while_the_disk_was_full_even_once_it_has_room_again() throws Exception {
+        try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 1)) {
+            ActivityLog log = new ActivityLog(dir.resolve("disk/activity"), 1 << 20);
+            Instant passStarted = T.plusSeconds(10);
+            log.append(new Activity(T, "sync", "PutObject", "sets/before", 1, 0, 1, "200"));
+            disk.leaveFree(0);
+            int during = 100; // more than the page the file has left
+            for (int i = 0; i < during; i++) {
+                log.append(new Activity(passStarted.plusSeconds(i), "sync", "PutObject", "sets/%03d".formatted(i), 1, 0, 1, "200"));
+            }
+
+            assertThat(log.unrecordedSince(passStarted)).startsWith("cannot append to the activity log in " + dir.resolve("disk/activity"))
+                    .contains("No space left on device");
+
+            Files.delete(dir.resolve("disk/filler"));
+            Instant recovered = passStarted.plusSeconds(during);
+            log.append(new Activity(recovered, "sync", "PutObject", "sets/after", 1, 0, 1, "200"));
+
+            String told = log.unrecordedSince(passStarted);
+            long recorded = log.read().activities().stream().filter(a -> a.key().matches("sets/\\d+")).count();
+            assertThat(told).as("the gap ended, but within the pass").matches("the activity log in .* missed \\d+ request\\(s\\) while it"
+                    + " could not be written \\(cannot append to the activity log in .*No space left on device\\); it is written again");
+            assertThat(Long.parseLong(told.replaceAll(".* missed (\\d+) request.*", "$1"))).as("every request is recorded or counted")
+                    .isEqualTo(during - recorded).isPositive();
+            assertThat(log.unrecordedSince(recovered.plusSeconds(1))).as("a later pass saw no gap").isNull();
+        }
     }
 
     @Test
