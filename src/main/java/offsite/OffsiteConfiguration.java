@@ -107,6 +107,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         S3Settings s3Settings = S3SettingsReader.from(settings);
         // under 1MB a month's log would become thousands of files ("64" is 64 bytes, not 64MB)
         long rotateSize = settings.size("offsite.activity.rotate-size", 1L << 20, 1L << 40);
+        int heldRequests = settings.integer("offsite.activity.held-requests", 1000, Integer.MAX_VALUE);
         Clock clock = Clock.systemDefaultZone();
 
         // a pipeline is on when its source or roots are set; a command checks only the settings of what it uses
@@ -144,7 +145,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             }
         }
 
-        ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), rotateSize);
+        ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), rotateSize, heldRequests);
         // every upload stream's parts in flight at once, plus listings, restores and the page's downloads beside them
         S3Client client = S3ClientFactory.create(s3Settings, sync.streams() * sync.partStreams() + 16, new ActivityRecorder(activity,
                 pipelines(sync, image)));

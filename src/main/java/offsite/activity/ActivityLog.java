@@ -46,8 +46,8 @@ public final class ActivityLog {
     private record Gap(Instant until, long leftOut, String reason) {
     }
 
-    /** What was parsed of one file: up to offset (always the end of a complete line). */
-    private record Parsed(Object fileKey, long offset, int lines, List<Activity> activities, List<String> torn) {
+    /** What was parsed of one file: up to offset (always the end of a complete line); dropped: its oldest, no longer held. */
+    private record Parsed(Object fileKey, long offset, int lines, List<Activity> activities, List<String> torn, int dropped) {
     }
 
     private final Path dir;
@@ -72,9 +72,20 @@ public final class ActivityLog {
     private final Deque<Gap> gaps = new ArrayDeque<>();
     private static final int GAPS_KEPT = 16;
 
+    /** Requests held at most by default (offsite.activity.held-requests, about 170 bytes each): a heap bound whatever the traffic. */
+    public static final int HELD = 400_000;
+
+    private final int held;
+
     public ActivityLog(Path dir, long maxBytes) {
+        this(dir, maxBytes, HELD);
+    }
+
+    /** held: the newest requests kept in memory; past it the oldest go, down to nine tenths of it, so few reads copy. */
+    public ActivityLog(Path dir, long maxBytes, int held) {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.held = held;
     }
 
     /** Also tells the listener (metrics, live page) of every activity. */
@@ -240,11 +251,12 @@ public final class ActivityLog {
             return new Read(out, List.of("cannot list the activity log in " + dir + ": " + e.getMessage()));
         }
         parsed.keySet().retainAll(files);
+        List<Path> readable = new ArrayList<>();
         for (Path f : files) {
             try {
                 Parsed p = parse(f, parsed.get(f));
                 parsed.put(f, p);
-                out.addAll(p.activities());
+                readable.add(f);
                 if (!p.torn().isEmpty()) {
                     problems.add(f + ": " + p.torn().size() + " line(s) not readable, left out (" + String.join(", ", p.torn().subList(0,
                             Math.min(5, p.torn().size()))) + (p.torn().size() > 5 ? ", ..." : "") + ")");
@@ -254,7 +266,32 @@ public final class ActivityLog {
                 problems.add(f + ": not readable, left out (" + e.getMessage() + ")");
             }
         }
+        long dropped = dropOldest(readable);
+        readable.forEach(f -> out.addAll(parsed.get(f).activities()));
+        if (dropped > 0) {
+            problems.add("the page counts the newest " + out.size() + " requests of the last two months; " + dropped + " older ones, kept in "
+                    + dir + ", are left out of its totals and cost (offsite.activity.held-requests)");
+        }
         return new Read(out, problems);
+    }
+
+    /** Past held requests, drops the oldest files' oldest down to nine tenths of it; how many are dropped in all. */
+    private long dropOldest(List<Path> files) {
+        long total = files.stream().mapToLong(f -> parsed.get(f).activities().size()).sum();
+        long excess = total > held ? total - (held - held / 10) : 0;
+        long dropped = 0;
+        for (Path f : files) {
+            Parsed p = parsed.get(f);
+            int n = (int) Math.min(excess, p.activities().size());
+            if (n > 0) {
+                p = new Parsed(p.fileKey(), p.offset(), p.lines(), List.copyOf(p.activities().subList(n, p.activities().size())), p.torn(),
+                        p.dropped() + n);
+                parsed.put(f, p);
+                excess -= n;
+            }
+            dropped += p.dropped();
+        }
+        return dropped;
     }
 
     /** Parses what the file gained since before (from the start when it is new or was replaced). */
@@ -262,12 +299,13 @@ public final class ActivityLog {
         Object fileKey = Files.readAttributes(f, BasicFileAttributes.class).fileKey();
         long size = Files.size(f);
         if (before == null || !Objects.equals(before.fileKey(), fileKey) || size < before.offset()) {
-            before = new Parsed(fileKey, 0, 0, List.of(), List.of());
+            before = new Parsed(fileKey, 0, 0, List.of(), List.of(), 0);
         }
         if (size == before.offset()) {
             return before;
         }
         List<Activity> activities = new ArrayList<>(before.activities());
+        int dropped = before.dropped();
         List<String> torn = new ArrayList<>(before.torn());
         int lines = before.lines();
         long offset = before.offset();
@@ -295,6 +333,11 @@ public final class ActivityLog {
                     Activity a = activity(buffer, start, i - start);
                     if (a != null) {
                         activities.add(a);
+                        if (activities.size() > held) { // a month of more than held: its oldest go as it is read
+                            int oldest = activities.size() - (held - held / 10);
+                            activities.subList(0, oldest).clear();
+                            dropped += oldest;
+                        }
                     } else if (!new String(buffer, start, i - start, StandardCharsets.UTF_8).isBlank()) {
                         torn.add("line " + lines);
                     }
@@ -305,7 +348,7 @@ public final class ActivityLog {
                 filled -= start;
             }
         }
-        return new Parsed(fileKey, offset, lines, List.copyOf(activities), List.copyOf(torn));
+        return new Parsed(fileKey, offset, lines, List.copyOf(activities), List.copyOf(torn), dropped);
     }
 
     /** The activity on a line, or null when the line is torn or lacks a field every reader needs. */

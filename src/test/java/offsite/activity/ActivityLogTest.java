@@ -136,6 +136,37 @@ class ActivityLogTest {
     }
 
     @Test
+    void past_the_requests_it_may_hold_the_log_keeps_the_newest_and_says_how_many_older_it_left_out() throws Exception {
+        Path activity = Files.createDirectories(dir.resolve("activity"));
+        writeLines(activity.resolve("activity-2026-10.jsonl"), "2026-10-20T10:00:00Z", "old", 80);
+        writeLines(activity.resolve("activity-2026-11.jsonl"), "2026-11-20T10:00:00Z", "new", 250); // alone more than held
+        ActivityLog log = new ActivityLog(activity, 1 << 20, 100);
+
+        ActivityLog.Read read = log.read();
+
+        // every request of two months was held: 1.2 million of them took a heap of over 300 MB to show the page
+        assertThat(read.activities()).hasSizeBetween(90, 100).extracting(Activity::key).last().isEqualTo("sets/new249");
+        assertThat(read.activities()).extracting(Activity::key).allMatch(k -> k.startsWith("sets/new"));
+        long left = 330 - read.activities().size();
+        assertThat(read.problems()).containsExactly("the page counts the newest " + read.activities().size() + " requests of the last two months; "
+                + left + " older ones, kept in " + activity + ", are left out of its totals and cost (offsite.activity.held-requests)");
+
+        log.append(new Activity(Instant.parse("2026-11-21T10:00:00Z"), "sync", "PutObject", "sets/newest", 1, 0, 1, "200"));
+        ActivityLog.Read next = log.read();
+
+        assertThat(next.activities()).hasSizeBetween(90, 100).extracting(Activity::key).last().isEqualTo("sets/newest");
+        assertThat(next.activities().size() + Long.parseLong(next.problems().get(0).replaceAll(".*; (\\d+) older.*", "$1"))).isEqualTo(331);
+    }
+
+    private static void writeLines(Path file, String time, String name, int n) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            lines.append(GOOD.replace("sets/a", "sets/" + name + i).replace("2026-11-23T23:41:07Z", time));
+        }
+        Files.writeString(file, lines, StandardCharsets.UTF_8);
+    }
+
+    @Test
     void the_names_every_line_repeats_are_held_once_however_many_lines_are_read() throws Exception {
         Path file = Files.createDirectories(dir.resolve("activity")).resolve("activity-2026-11.jsonl");
         Files.writeString(file, GOOD + GOOD.replace("sets/a", "sets/b"), StandardCharsets.UTF_8);

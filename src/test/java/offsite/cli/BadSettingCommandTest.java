@@ -44,6 +44,7 @@ class BadSettingCommandTest {
                 new Bad("offsite.sync.streams", "abc", "sync", "a whole number from 1 to 64"),
                 new Bad("offsite.data.dir", "FILE", "sync", "a folder, or nothing there yet: FILE is a file"),
                 new Bad("offsite.activity.rotate-size", "64", "sync", "a size from 1MB to 1TB; a number alone counts bytes"),
+                new Bad("offsite.activity.held-requests", "10", "status", "a whole number from 1000 to 2147483647"),
                 new Bad("offsite.http.port", "0", "image", "a whole number from 1 to 65535", IMAGE),
                 new Bad("offsite.s3.embedded-port", "-1", "sync", "a whole number from 0 to 65535", Map.of("offsite.s3.endpoint", "embedded")),
                 new Bad("offsite.s3.etag", "sha1", "verify", "auto, md5 or opaque"),
