@@ -291,6 +291,31 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void a_run_whose_heap_runs_out_ends_for_its_supervisor_to_start_it_anew() throws Exception {
+        OffsiteHarness app = new OffsiteHarness(dir);
+        app.write("a.rdb", 1000, 1);
+        StringBuilder month = new StringBuilder();
+        for (int i = 0; i < 500_000; i++) { // about 85 MB held for the status page, over a heap of 64 MB
+            month.append("{\"time\":\"2026-11-02T01:02:03Z\",\"pipeline\":\"sync\",\"operation\":\"PutObject\",\"key\":\"sets/")
+                    .append(i).append("\",\"bytesSent\":4096,\"bytesReceived\":0,\"millis\":3,\"outcome\":\"200\"}\n");
+        }
+        Files.writeString(Files.createDirectories(app.data.resolve("activity")).resolve("activity-2026-11.jsonl"), month);
+        app.set("offsite.activity.held-requests", "1000000");
+        Path config = app.writeConfig(dir.resolve("run.properties"));
+        Path out = dir.resolve("run.txt");
+
+        Process run = launcher(SCRIPT, dir.resolve("cache"), Map.of("OFFSITE_CDS", "false", "JAVA_OPTS", "-Xmx64m"),
+                List.of("--config", config.toString(), "run"), out).start();
+
+        // the status page's first read ran out of heap on its own thread, and the process stayed up without its page for good
+        boolean ended = run.waitFor(120, TimeUnit.SECONDS);
+        run.destroyForcibly();
+        assertThat(ended).as(Files.readString(out)).isTrue();
+        assertThat(run.exitValue()).isEqualTo(3);
+        assertThat(Files.readString(out)).contains("Terminating due to java.lang.OutOfMemoryError: Java heap space");
+    }
+
     /** A launch with bad input: the exit code and what the one line says. */
     record Refused(String name, Map<String, String> env, String says) {
         @Override
@@ -336,8 +361,10 @@ class LauncherIT {
     static Stream<HeapCase> heaps() {
         return Stream.of(
                 new HeapCase("no heap or collector given: 64 MB growing to 384 MB, serial", "", List.of("-XX:InitialHeapSize=67108864",
-                        "-XX:MaxHeapSize=402653184", "-XX:+UseSerialGC"),
+                        "-XX:MaxHeapSize=402653184", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
                         List.of("-XX:+UseG1GC")),
+                new HeapCase("the user's choice on running out of heap", "-XX:+CrashOnOutOfMemoryError", List.of("-XX:+CrashOnOutOfMemoryError"),
+                        List.of("-XX:+ExitOnOutOfMemoryError")),
                 new HeapCase("the user's heap, the default collector", "-Xmx1g", List.of("-XX:MaxHeapSize=1073741824", "-XX:+UseSerialGC"),
                         List.of("-XX:MaxHeapSize=402653184")),
                 new HeapCase("the user's share of a container's memory", "-XX:MaxRAMPercentage=50", List.of("-XX:MaxRAMPercentage=50.000000"),
