@@ -52,12 +52,19 @@ public final class Pass {
     private volatile String trashPrefix;
     private final List<TrashMove> retiring = Collections.synchronizedList(new ArrayList<>());
     private volatile SyncReport report;
+    private final long hashedBefore;
 
-    Pass(SyncRequest request, Instant started, TransferWindow window, String prefix) {
+    /** hashedBefore: the bytes the process's hash cache had read when the pass began (its count runs for the process). */
+    Pass(SyncRequest request, Instant started, TransferWindow window, String prefix, long hashedBefore) {
         this.request = request;
         this.started = started;
         this.window = window;
         this.prefix = prefix;
+        this.hashedBefore = hashedBefore;
+    }
+
+    public long hashedBefore() {
+        return hashedBefore;
     }
 
     public SyncRequest request() {

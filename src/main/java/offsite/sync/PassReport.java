@@ -168,7 +168,7 @@ public final class PassReport {
         }
         long plannedBytes = r.plan() == null ? 0 : r.plan().uploadBytes();
         return new SyncReport(status, reason, r.dryRun(), r.started(), finished, String.valueOf(settings.source()),
-                "s3://" + bucket + "/" + r.prefix(), actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed(),
+                "s3://" + bucket + "/" + r.prefix(), actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed() - r.hashedBefore(),
                 deleted, deletionRefused, r.purged(), left, estimateSeconds(plannedBytes),
                 r.plannedAt() == null ? 0 : (r.plannedAt().toEpochMilli() - r.started().toEpochMilli()) / 1000.0, mirroredBytes(r),
                 List.copyOf(r.errors()), notes, List.of());

@@ -75,7 +75,8 @@ public final class SyncPass {
      */
     public Pass begin(SyncRequest asked) {
         SyncRequest request = asked == null ? SyncRequest.scheduled() : asked; // a bare trigger (a timer, a user's route)
-        Pass pass = new Pass(request, clock.instant(), new TransferWindow(clock, settings.maxDuration(), settings.grace()), settings.prefix());
+        Pass pass = new Pass(request, clock.instant(), new TransferWindow(clock, settings.maxDuration(), settings.grace()), settings.prefix(),
+                hashes.bytesHashed());
         try {
             if (settings.source() == null) {
                 pass.stop(RunStatus.FAILED, "refused: offsite.sync.source is empty: the backup-set mirror is off");

@@ -169,14 +169,16 @@ class SeveralNightsTest {
         assertThat(refused.image().status()).as(refused.image().text()).isNotEqualTo(RunStatus.FAILED);
         assertThat(app.bucketFiles("sets/")).as("nothing of the set touched").hasSize(2);
 
-        // a good night again, which sees a file written just before it
+        // a good night again, which sees a file written just before it, and one written again as it was (hashed to tell)
         Files.move(away, set);
         app.write("Members/AA000002.rdb", MB, 3);
+        app.write("Set A.rbc", 2000, 2);
         requests = receiver.requests().size();
         Instant back = Instant.now();
         Night again = nightAfter(back);
         assertThat(again.sync().status()).as(again.sync().text()).isEqualTo(RunStatus.OK);
         assertThat(again.sync().uploaded().files()).isEqualTo(1);
+        assertThat(again.sync().bytesHashed()).as(again.sync().text()).isEqualTo(2000);
         assertThat(again.image().status()).isNotEqualTo(RunStatus.FAILED);
         assertThat(app.bucketFiles("sets/")).isEqualTo(app.sourceFiles());
         assertThat(status().at("/sync/state").asText()).isIn("OK", "RUNNING");
@@ -184,5 +186,10 @@ class SeveralNightsTest {
         assertThat(hooksFrom(requests)).contains("sync OK");
         assertThat(pingsFrom(requests)).contains("/ping");
         assertThat(app.pendingUploads()).isZero();
+
+        // a night with nothing new hashes nothing: the process's count of the nights before is not this night's
+        Night quiet = nightAfter(again.sync().finished());
+        assertThat(quiet.sync().status()).as(quiet.sync().text()).isEqualTo(RunStatus.OK);
+        assertThat(quiet.sync().bytesHashed()).as(quiet.sync().text()).isZero();
     }
 }
