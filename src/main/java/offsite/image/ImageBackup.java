@@ -103,7 +103,14 @@ public final class ImageBackup {
     /** Builds the image and decides its kind; the objects to upload are then in the backup's uploads(). */
     public ImagePass prepare(ImagePass r) throws IOException {
         Instant now = r.started();
-        Files.createDirectories(r.work());
+        r.workFolder = WorkFolders.create(r.work());
+        try {
+            for (Path left : WorkFolders.removeAbandoned(r.work().getParent(), r.work(), clock.instant())) {
+                LOG.warn("removed {}: the work folder of an image backup that did not finish (stopped or killed)", left);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove the work folders of image backups that did not finish under {}: {}", r.work().getParent(), e.getMessage());
+        }
         ImageState state = ImageState.load(stateDir.resolve("state.json"));
         Path signature = stateDir.resolve("complete.sig");
         boolean haveComplete = state != null && Files.exists(signature);
@@ -394,7 +401,7 @@ public final class ImageBackup {
     /** The report, saved and handed back to the request; the work folder cleaned. */
     public ImageReport finish(ImagePass r) {
         try {
-            try {
+            try (WorkFolders.Held held = r.workFolder) { // removed, then let go (a null resource is skipped)
                 FileTree.delete(r.work());
             } catch (IOException e) {
                 r.note("could not clean " + r.work() + ": " + e.getMessage());

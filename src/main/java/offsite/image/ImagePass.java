@@ -45,6 +45,7 @@ public final class ImagePass {
     Path nextIndex;
     String fullReadReason = "";
     Path secretTar;
+    WorkFolders.Held workFolder;
     ObjectUpload manifestUpload;
     List<RemoteObject> listing;
     private volatile ImageReport report;
