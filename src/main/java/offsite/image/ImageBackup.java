@@ -103,6 +103,13 @@ public final class ImageBackup {
     /** Builds the image and decides its kind; the objects to upload are then in the backup's uploads(). */
     public ImagePass prepare(ImagePass r) throws IOException {
         Instant now = r.started();
+        Files.createDirectories(stateDir);
+        // the state read here (state.json, complete.sig, complete.idx) is the state this backup writes at its end
+        r.stateLock = LockFile.tryTake(stateDir.resolve("image.lock"));
+        if (r.stateLock == null) {
+            throw new IOException("another image backup is running with this offsite.data.dir (" + stateDir + " is locked: the schedule"
+                    + " of `offsite run`, or an `offsite image` command): this one is not taken; the next one runs after it");
+        }
         r.workFolder = WorkFolders.create(r.work());
         try {
             for (Path left : WorkFolders.removeAbandoned(r.work().getParent(), r.work(), clock.instant())) {
@@ -401,7 +408,7 @@ public final class ImageBackup {
     /** The report, saved and handed back to the request; the work folder cleaned. */
     public ImageReport finish(ImagePass r) {
         try {
-            try (WorkFolders.Held held = r.workFolder) { // removed, then let go (a null resource is skipped)
+            try (LockFile state = r.stateLock; WorkFolders.Held held = r.workFolder) { // removed, then let go (null: skipped)
                 FileTree.delete(r.work());
             } catch (IOException e) {
                 r.note("could not clean " + r.work() + ": " + e.getMessage());

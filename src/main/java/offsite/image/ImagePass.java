@@ -46,6 +46,7 @@ public final class ImagePass {
     String fullReadReason = "";
     Path secretTar;
     WorkFolders.Held workFolder;
+    LockFile stateLock;
     ObjectUpload manifestUpload;
     List<RemoteObject> listing;
     private volatile ImageReport report;

@@ -1,13 +1,9 @@
 package offsite.image;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -32,10 +28,10 @@ final class WorkFolders {
     }
 
     /** One backup's folder, held until closed; remove it before closing, so that no sweep finds it free and half gone. */
-    record Held(Path dir, FileChannel lockFile) implements AutoCloseable {
+    record Held(Path dir, LockFile lock) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            lockFile.close();
+            lock.close();
         }
     }
 
@@ -47,16 +43,11 @@ final class WorkFolders {
         } catch (UnsupportedOperationException noPermissions) {
             Files.createDirectory(dir);
         }
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            if (channel.tryLock() == null) {
-                throw new IOException("cannot lock " + dir.resolve(LOCK) + ": another process holds it");
-            }
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+        LockFile lock = LockFile.tryTake(dir.resolve(LOCK));
+        if (lock == null) {
+            throw new IOException("cannot lock " + dir.resolve(LOCK) + ": another process holds it");
         }
-        return new Held(dir, channel);
+        return new Held(dir, lock);
     }
 
     /** Removes the folders under root that no running backup holds (except keep); the ones removed. */
@@ -88,10 +79,8 @@ final class WorkFolders {
             FileTime modified = Files.getLastModifiedTime(folder);
             return modified.toInstant().plus(STARTING).isBefore(now);
         }
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock free = channel.tryLock()) {
+        try (LockFile free = LockFile.tryTake(lock)) {
             return free != null;
-        } catch (OverlappingFileLockException heldHere) {
-            return false; // a backup of this process
         }
     }
 }
