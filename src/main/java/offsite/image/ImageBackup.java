@@ -121,6 +121,11 @@ public final class ImageBackup {
         ImageState state = ImageState.load(stateDir.resolve("state.json"));
         Path signature = stateDir.resolve("complete.sig");
         boolean haveComplete = state != null && Files.exists(signature);
+        if (haveComplete && !state.signs(signature)) {
+            haveComplete = false;
+            r.note(signature + " is not the signature of complete image " + state.completeId() + " (a backup stopped while it stored"
+                    + " its state): a complete image is made");
+        }
         CompleteImageRule.Decision decision = settings.rule().before(haveComplete, r.request().full(),
                 haveComplete ? Instant.parse(state.completeCreated()) : now, now);
         String reading = "";
@@ -137,8 +142,7 @@ public final class ImageBackup {
                 warnWholesale(r, d.counts());
                 r.uploadList().add(compressed(r, delta, r.work().resolve("delta.zst"), settings.prefix() + r.id() + "/delta.zst", "delta"));
                 boolean fullRead = d.copiedEntries() == 0;
-                r.nextState = new ImageState(state.completeId(), state.completeSize(), state.completeCreated(), state.deltasSent() + 1,
-                        fullRead ? 0 : state.diffsSinceFullRead() + 1);
+                r.nextState = state.afterDelta(fullRead);
                 reading = "; " + d.copiedEntries() + " of " + (d.copiedEntries() + d.matchedEntries()) + " entries ("
                         + String.format("%,d", d.copiedBytes()) + " bytes) copied from the complete image, the other "
                         + String.format("%,d", d.matchedBytes()) + " bytes matched against its signature" + r.fullReadReason;
@@ -218,7 +222,7 @@ public final class ImageBackup {
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(r.nextSignature))) {
             Signature.write(in, SignatureParameters.rdiffDefaults(r.imageBytes), out);
         }
-        r.nextState = new ImageState(r.id(), r.imageBytes, now.toString(), 0, 0);
+        r.nextState = new ImageState(r.id(), r.imageBytes, now.toString(), 0, 0, Sha256.of(r.nextSignature));
         Files.delete(tar);
     }
 

@@ -14,6 +14,7 @@ import offsite.testing.Gpg;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,6 +87,26 @@ class ImageCycleTest {
     @AfterEach
     void stop() {
         app.close();
+    }
+
+    @Test
+    void a_signature_that_is_not_the_states_makes_a_complete_image_rather_than_a_diff_that_cannot_be_restored() throws Exception {
+        assertThat(app.command("image").out()).startsWith("OK: full backup");
+        Path state = app.data.resolve("image/state.json");
+        byte[] first = Files.readAllBytes(state);
+        Files.writeString(tree.resolve("etc/hostname"), "renamed\n");
+        assertThat(app.command("image", "--full").out()).startsWith("OK: full backup");
+        Files.write(state, first); // stopped after the second image's signature was stored, before its state.json
+
+        OffsiteHarness.CommandResult next = app.command("image");
+
+        // the diff was taken against the second image's signature and stored as the first's: OK, and unrestorable
+        assertThat(next.out()).as(next.out()).startsWith("OK: full backup").contains("is not the signature of complete image");
+        Files.writeString(tree.resolve("etc/hostname"), "again\n");
+        assertThat(app.command("image").out()).startsWith("OK: diff backup");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+        assertThat(restore.out()).as(restore.out()).startsWith("OK: restored diff backup");
+        assertThat(dir.resolve("restored").resolve(tree.toString().substring(1)).resolve("etc/hostname")).hasContent("again\n");
     }
 
     @ParameterizedTest(name = "{0}")
