@@ -41,6 +41,7 @@ import offsite.retention.Backup;
 import offsite.retention.RetentionPolicy;
 import offsite.store.Bucket;
 import offsite.store.RemoteObject;
+import offsite.store.StoreException;
 import offsite.sync.RunProgress;
 import org.apache.commons.io.input.ProxyInputStream;
 import org.apache.commons.io.output.ProxyOutputStream;
@@ -348,22 +349,39 @@ public final class ImageBackup {
 
     /**
      * Lists the image prefix and reads the manifests this process has not read yet (after a restart it knows none);
-     * one that does not parse is named in a WARN and left out of retention: never used, never deleted.
+     * one that does not parse or cannot be read is named in a WARN and left out of retention: never used, never deleted.
+     * The manifests known are those listed: another host's retention deletes backups this process read before.
      */
     public ImagePass listBackups(ImagePass r) {
         r.listing = bucket.list(settings.prefix());
+        Set<String> listed = new HashSet<>();
         for (RemoteObject o : r.listing) {
-            if (o.key().endsWith("/manifest.json") && !manifests.containsKey(idOf(o.key()))) {
+            if (!o.key().endsWith("/manifest.json")) {
+                continue;
+            }
+            listed.add(idOf(o.key()));
+            if (!manifests.containsKey(idOf(o.key()))) {
                 try (InputStream in = bucket.get(o.key(), 0)) {
                     ImageManifest m = ImageManifest.parse(in.readAllBytes(), o.key());
                     manifests.put(m.id(), m);
+                } catch (StoreException e) {
+                    if (e.status() == 404) { // deleted since the listing (another host's retention): gone, nothing to keep
+                        listed.remove(idOf(o.key()));
+                    } else {
+                        ignored(r, o.key() + ": " + e.getMessage());
+                    }
                 } catch (IOException | IllegalArgumentException e) {
-                    LOG.warn("{}: that backup is ignored (never used, never deleted)", e.getMessage());
-                    r.warn(e.getMessage() + ": that backup is ignored (never used, never deleted)");
+                    ignored(r, e.getMessage());
                 }
             }
         }
+        manifests.keySet().retainAll(listed);
         return r;
+    }
+
+    private static void ignored(ImagePass r, String why) {
+        LOG.warn("{}: that backup is ignored (never used, never deleted)", why);
+        r.warn(why + ": that backup is ignored (never used, never deleted)");
     }
 
     /**
