@@ -28,8 +28,6 @@ public final class Settings {
     private static final Pattern DURATION = Pattern.compile("(?i)(\\d+)\\s*(ms|s|m|min|h|d|w)");
     /** The longest duration a setting takes: far past any window or age, and within a long of milliseconds. */
     private static final Duration LONGEST = Duration.ofDays(36500);
-    /** user:password@ in a URL, hidden in what an error repeats. */
-    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
 
     private final Function<String, String> lookup;
 
@@ -246,7 +244,7 @@ public final class Settings {
         if (value == null || value.equalsIgnoreCase("embedded")) {
             return null;
         }
-        String shown = USER_INFO.matcher(value).replaceFirst("$1(hidden)@");
+        String shown = UrlLogin.hidden(value);
         if (!shown.equals(value)) {
             throw new SettingError(name, shown, "an http(s) URL without user:password@; the credentials go in offsite.s3.access-key and"
                     + " offsite.s3.secret-key");

@@ -3,6 +3,7 @@ package offsite.store;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
+import offsite.config.UrlLogin;
 
 /**
  * Where and how to reach S3. A null endpoint means the embedded S3Proxy server.
@@ -46,7 +47,7 @@ public record S3Settings(
         }
         if (endpoint != null && (endpoint.getScheme() == null
                 || !endpoint.getScheme().toLowerCase(Locale.ROOT).matches("https?") || endpoint.getHost() == null)) {
-            throw new IllegalArgumentException("offsite.s3.endpoint: '" + endpoint
+            throw new IllegalArgumentException("offsite.s3.endpoint: '" + UrlLogin.hidden(endpoint.toString())
                     + "' is not an http(s) URL (expected for example https://s3.eu-west-1.amazonaws.com, or 'embedded')");
         }
     }
@@ -63,7 +64,7 @@ public record S3Settings(
 
     @Override
     public String toString() {
-        return "S3Settings[endpoint=" + (embedded() ? "embedded" : endpoint) + ", region=" + region + ", pathStyle=" + pathStyle
+        return "S3Settings[endpoint=" + (embedded() ? "embedded" : UrlLogin.hidden(endpoint.toString())) + ", region=" + region + ", pathStyle=" + pathStyle
                 + ", accessKey=" + (accessKey == null ? "(default chain)" : "(set)") + ", bucket=" + bucket
                 + ", checksumMode=" + checksumMode + ", maxAttempts=" + maxAttempts + ", listRecursive=" + listRecursive + "]";
     }
