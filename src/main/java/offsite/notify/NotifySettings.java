@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import offsite.config.SettingError;
 import offsite.config.Settings;
+import offsite.config.UrlLogin;
 
 /**
  * The offsite.notify.* settings, checked together: a mail server (or none), a webhook URL with its headers (or none), a
@@ -77,8 +78,9 @@ public record NotifySettings(NotifyWhen when, MailSettings mail, URI webhook, Li
             return null;
         }
         if (!HOST.matcher(host).matches()) {
-            throw new SettingError("offsite.notify.mail.host", host, "a host name or address such as smtp.example.org, without scheme"
-                    + " or port (the port is offsite.notify.mail.port)");
+            throw new SettingError("offsite.notify.mail.host", UrlLogin.hidden(host), "a host name or address such as smtp.example.org,"
+                    + " without scheme, login or port (the port is offsite.notify.mail.port, the login offsite.notify.mail.user and"
+                    + " offsite.notify.mail.password)");
         }
         int port = s.integer("offsite.notify.mail.port", 1, 65535);
         MailTls tls = switch (s.text("offsite.notify.mail.tls").toLowerCase(Locale.ROOT)) {
