@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offsite.config.UrlLogin;
 
 /**
  * Takes secrets out of text meant for a log: the mail password and the webhook header values wherever they occur, and of
@@ -13,7 +14,10 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
 
-    private static final Pattern URL = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*)://([^/\\s?#'\"]*)([^\\s'\"]*)");
+    /** A URL in a text: its scheme and all up to a blank or a quote (a password may hold / ? # @, so no earlier end). */
+    private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://[^\\s'\"]*");
+    /** A URL whose login is already hidden: scheme, host and port, the rest. */
+    private static final Pattern PARTS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)", Pattern.DOTALL);
 
     private final List<String> secrets;
 
@@ -40,16 +44,17 @@ public final class Redaction {
         return cut.toString();
     }
 
-    /** A URL as it may be shown: scheme and host (and port), the rest replaced by an ellipsis. */
+    /** A URL as it may be shown: scheme and host (and port), the rest and any login replaced by an ellipsis. */
     public static String url(String value) {
-        Matcher m = URL.matcher(value.trim());
-        if (!m.lookingAt()) {
-            int slash = value.indexOf('/');
-            return slash < 0 ? value : value.substring(0, slash) + "/…";
+        String shown = UrlLogin.hidden(value.trim());
+        Matcher m = PARTS.matcher(shown);
+        if (!m.matches()) {
+            int slash = shown.indexOf('/');
+            return slash < 0 ? shown : shown.substring(0, slash) + "/…";
         }
         String authority = m.group(2);
         String host = authority.substring(authority.lastIndexOf('@') + 1);
-        boolean more = authority.contains("@") || !m.group(3).isEmpty() && !m.group(3).equals("/") || m.end() < value.trim().length();
+        boolean more = authority.contains("@") || !m.group(3).isEmpty() && !m.group(3).equals("/");
         return m.group(1) + "://" + host + (more ? "/…" : "");
     }
 }

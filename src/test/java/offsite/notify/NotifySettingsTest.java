@@ -104,6 +104,8 @@ class NotifySettingsTest {
                         "an http:// or https:// URL", "HOOK-S3CRET"),
                 new Bad(Map.of("offsite.notify.webhook.url", "https://user:PW-S3CRET@hooks.example.org/x"), "offsite.notify.webhook.url",
                         "no user:password@", "PW-S3CRET"),
+                new Bad(Map.of("offsite.notify.webhook.url", "https://hook:tok/SECRETwh@hooks.example.org/x"), "offsite.notify.webhook.url",
+                        "'https://hooks.example.org/…' is not valid (expected an http:// or https:// URL", "hook:tok"),
                 new Bad(Map.of("offsite.notify.webhook.url", "https://hooks.example.org/x", "offsite.notify.webhook.headers",
                         "Authorization Bearer TOKEN-S3CRET"), "offsite.notify.webhook.headers", "\"Name: value; Name2: value2\"", "TOKEN-S3CRET"),
                 new Bad(Map.of("offsite.notify.webhook.url", "https://hooks.example.org/x", "offsite.notify.webhook.headers",
