@@ -40,7 +40,11 @@ public final class SettingNames {
     static final Set<String> LAUNCHER_VARIABLES = Set.of("OFFSITE_HOME", "OFFSITE_CONFIG_DIR", "OFFSITE_ROUTES_DIR", "OFFSITE_CDS",
             "OFFSITE_JAVA_OPTS");
 
-    private static final Pattern SECRET = Pattern.compile("(?i).*(pass|secret|key|token|auth|header|url).*");
+    /**
+     * A name that may hold a secret, anywhere in it: password, passwd, pwd, pw, secret, token, key, credential, auth, private,
+     * cookie, session, and the webhook's header and URL. A value under such a name is never repeated, whatever real name it is closest to.
+     */
+    private static final Pattern SECRET = Pattern.compile("(?i).*(pass|pw|secret|token|key|cred|auth|private|cookie|session|header|url).*");
 
     private final Set<String> known;
     private final Map<String, Removal> removed;
@@ -125,14 +129,14 @@ public final class SettingNames {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /** The value in quotes, or a placeholder when a name it may belong to looks like it holds a secret. */
+    /** The value in quotes with any URL login hidden, or a placeholder when a name it may belong to looks like it holds a secret. */
     private static String shown(String value, String... names) {
         for (String name : names) {
             if (SECRET.matcher(name).matches()) {
                 return "(value hidden)";
             }
         }
-        return "'" + value + "'";
+        return "'" + UrlLogin.hidden(value) + "'";
     }
 
     static String closest(String name, Iterable<String> candidates) {
