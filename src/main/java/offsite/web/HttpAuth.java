@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import offsite.config.SettingError;
+import offsite.config.UrlLogin;
 
 /**
  * Who may read the status page, the API, downloads, metrics and the detailed health: with offsite.http.user and
@@ -73,9 +75,15 @@ public final class HttpAuth {
 
     /**
      * A user without a password (or the reverse) is a mistake, not "no auth"; an address other than loopback without
-     * them is refused: the page shows keys and serves downloads. Neither message shows the password.
+     * them is refused: the page shows keys and serves downloads. No message shows the password, nor a login written into
+     * the host (admin:pw@0.0.0.0), which is refused first.
      */
     public static void checkBinding(String host, String user, String password) {
+        String shown = UrlLogin.hidden(host);
+        if (!shown.equals(host)) {
+            throw new SettingError("offsite.http.host", shown, "an address of this machine, such as 127.0.0.1 or 0.0.0.0, without"
+                    + " user:password@ (the page's login is offsite.http.user and offsite.http.password)");
+        }
         if ((user == null) != (password == null)) {
             throw new IllegalArgumentException("offsite.http.user and offsite.http.password: only " + (user == null ? "offsite.http.password"
                     : "offsite.http.user") + " is set (expected both, for basic auth on every page, or neither, for loopback only)");

@@ -175,7 +175,11 @@ class SettingsTest {
                 new Secret(Map.of("offsite.s3.endpoint", "AKIAEXAMPLE:wJalr/S3CRET@s3.example.org"), "offsite.s3.endpoint",
                         "'(hidden)@s3.example.org' is not valid (expected an http(s) URL without user:password@", "wJalr/S3CRET"),
                 new Secret(Map.of("offsite.s3.secret-key", "wJalr-S3CRET"), "offsite.s3.secret-key", "set both or neither", "S3CRET"),
-                new Secret(Map.of("offsite.http.password", "pw-S3CRET"), "offsite.http.password", "expected both", "S3CRET"));
+                new Secret(Map.of("offsite.http.password", "pw-S3CRET"), "offsite.http.password", "expected both", "S3CRET"),
+                new Secret(Map.of("offsite.http.host", "admin:PageS3CRET/x@0.0.0.0"), "offsite.http.host",
+                        "'(hidden)@0.0.0.0' is not valid (expected an address of this machine", "PageS3CRET/x"),
+                new Secret(Map.of("offsite.http.host", "http://admin:PageS3CRET@0.0.0.0", "offsite.http.user", "admin",
+                        "offsite.http.password", "PageS3CRET"), "offsite.http.host", "'http://(hidden)@0.0.0.0' is not valid", "PageS3CRET"));
     }
 
     @ParameterizedTest(name = "{1}: {2}")
