@@ -22,9 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 import offsite.files.FileTree;
 import offsite.files.Sha256;
-import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies the backup set to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete and verified),
@@ -32,6 +34,8 @@ import java.util.stream.Stream;
  * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied.
  */
 public final class OfflineCopy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineCopy.class);
 
     /** How a copy went: the snapshot folder, files and bytes, removed snapshots, or why it refused/failed. */
     public record Result(boolean ok, String message, Path snapshot, int files, long bytes, List<String> removed) {
@@ -61,11 +65,13 @@ public final class OfflineCopy {
     }
 
     public Result copy() {
+        Path partial = null;
         try {
             String refusal = refusal();
             if (refusal != null) {
                 return new Result(false, refusal, null, 0, 0, List.of());
             }
+            removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
             Map<Path, BasicFileAttributes> before = snapshotOf(source);
             long needed = before.values().stream().mapToLong(BasicFileAttributes::size).sum();
             long free = freeSpace.applyAsLong(destination);
@@ -75,7 +81,7 @@ public final class OfflineCopy {
                         null, 0, 0, List.of());
             }
             String day = LocalDate.now(clock).toString();
-            Path partial = destination.resolve(day + ".partial");
+            partial = destination.resolve(day + ".partial");
             Path done = destination.resolve(day);
             if (Files.exists(done)) {
                 return new Result(false, "a snapshot for " + day + " already exists at " + done, done, 0, 0, List.of());
@@ -110,7 +116,27 @@ public final class OfflineCopy {
             return new Result(true, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, verified"
                     + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
         } catch (IOException e) {
-            return new Result(false, "offline copy to " + destination + " failed: " + e.getMessage(), null, 0, 0, List.of());
+            String left = "";
+            if (partial != null) {
+                try {
+                    FileTree.delete(partial);
+                } catch (IOException stuck) {
+                    left = "; " + partial + " is left (" + stuck.getMessage() + "): the next copy removes it";
+                }
+            }
+            return new Result(false, "offline copy to " + destination + " failed: " + e.getMessage() + left, null, 0, 0, List.of());
+        }
+    }
+
+    /** Removes DAY.partial folders: copies that never completed (a complete one is renamed to DAY). */
+    private void removeUnfinished() throws IOException {
+        List<Path> unfinished;
+        try (Stream<Path> list = Files.list(destination)) {
+            unfinished = list.filter(p -> p.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}\\.partial")).toList();
+        }
+        for (Path p : unfinished) {
+            LOG.warn("removing {}: an offline copy that did not complete", p);
+            FileTree.delete(p);
         }
     }
 

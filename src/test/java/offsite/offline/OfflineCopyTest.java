@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,37 @@ class OfflineCopyTest {
         String out = new String(check.getInputStream().readAllBytes());
         assertThat(check.waitFor()).as(out).isZero();
         assertThat(out).contains("Set A.rbc: OK");
+    }
+
+    @Test
+    void a_copy_that_fails_leaves_no_part_behind_and_one_a_killed_copy_left_goes_at_the_next() throws Exception {
+        Path killed = Files.createDirectories(drive.resolve("2026-10-01.partial/Members"));
+        Files.write(killed.resolve("AA000001.rdb"), new byte[200_000]);
+
+        // the backup application removes a chunk after the set was looked at, before it is copied
+        OfflineCopy.Result failed = new OfflineCopy(set, drive, false, at("2026-11-01"), p -> {
+            try {
+                Files.delete(set.resolve("Members/AA000002.rdb"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return Long.MAX_VALUE;
+        }).copy();
+
+        // each failed or killed month left its DAY.partial for good, until the drive was too full for any copy
+        assertThat(failed.ok()).isFalse();
+        assertThat(failed.message()).startsWith("offline copy to " + drive + " failed: ");
+        try (Stream<Path> left = Files.list(drive)) {
+            assertThat(left).isEmpty();
+        }
+
+        Files.createDirectories(drive.resolve("2026-11-01.partial"));
+        Files.writeString(set.resolve("Members/AA000002.rdb"), "chunk two");
+        OfflineCopy.Result december = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        assertThat(december.ok()).as(december.message()).isTrue();
+        try (Stream<Path> left = Files.list(drive)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-12-01");
+        }
     }
 
     @Test
