@@ -260,6 +260,18 @@ public final class SyncPass {
                 bucket.abortUpload(p.key(), p.uploadId());
             }
         }
+        // a pass uploads only to the current generation: one cut under an older one never resumes, and its parts,
+        // in no listing, would be paid for until aborted
+        if (pass.generations() != null) {
+            for (Generations.Generation g : pass.generations().generations()) {
+                if (!g.prefix().equals(pass.prefix())) {
+                    for (Bucket.PendingUpload p : bucket.pendingUploads(g.prefix())) {
+                        LOG.info("aborting pending upload of {} under generation {}, which no pass resumes", p.key(), g.number());
+                        bucket.abortUpload(p.key(), p.uploadId());
+                    }
+                }
+            }
+        }
         return pass;
     }
 
