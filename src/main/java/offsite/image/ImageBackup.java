@@ -140,7 +140,7 @@ public final class ImageBackup {
                 r.base = state.completeId();
                 r.imageBytes = d.imageBytes();
                 r.imageSha256 = d.imageSha256();
-                warnWholesale(r, d.counts());
+                warnOfSecrets(r, d.counts());
                 r.uploadList().add(compressed(r, delta, r.work().resolve("delta.zst"), settings.prefix() + r.id() + "/delta.zst", "delta"));
                 boolean fullRead = d.copiedEntries() == 0;
                 r.nextState = state.afterDelta(fullRead);
@@ -211,7 +211,7 @@ public final class ImageBackup {
         r.nextIndex = r.work().resolve("complete.idx");
         try (ImageIndex.Writer index = new ImageIndex.Writer(r.nextIndex, r.id(), tree.fingerprint());
                 OutputStream out = counted(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha), reading)) {
-            warnWholesale(r, tree.writeBase(out, index));
+            warnOfSecrets(r, tree.writeBase(out, index));
         }
         r.imageBytes = Files.size(tar);
         r.imageSha256 = HexFormat.of().formatHex(sha.digest());
@@ -227,9 +227,13 @@ public final class ImageBackup {
         Files.delete(tar);
     }
 
-    private static void warnWholesale(ImagePass r, ImageTree.Counts base) {
+    private static void warnOfSecrets(ImagePass r, ImageTree.Counts base) {
         for (String name : base.wholesale()) {
             r.warn("secret file /" + name + " is in no format a scrub rule knows: replaced wholesale in the base (\"x\" per line)");
+        }
+        for (ImageTree.SecretLink l : base.unheldLinks()) {
+            r.warn("secret symlink " + l.link() + " leads to " + l.target() + ", which is not in the image (outside offsite.image.roots,"
+                    + " excluded or missing): only the link is in the base, and the secret archive does not hold its target");
         }
     }
 

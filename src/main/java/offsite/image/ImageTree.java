@@ -32,16 +32,23 @@ import offsite.image.DataExtents.Extent;
  * after the first is a link entry), FIFOs and device nodes; sockets are left out. The base holds every entry
  * with the secret files scrubbed; the secret tar holds only the secret files, unscrubbed, with their directories.
  * A file is secret when a secret glob matches it or any other name of its inode (so a second hard link never
- * carries the original content into the base).
+ * carries the original content into the base), or when a secret glob matches a symlink that leads to it (as Let's
+ * Encrypt's live/NAME/privkey.pem and a Kubernetes mount's ..data links do): the link stays a link in the base and
+ * is also in the secret tar. A secret link whose target is not in the image is named in {@link Counts#unheldLinks}.
  */
 public final class ImageTree {
 
     /**
      * What a tar holds; changed counts files that changed size or vanished while being read (padded or skipped);
-     * wholesale names the secret files no scrub format knows, replaced whole in the base.
+     * wholesale names the secret files no scrub format knows, replaced whole in the base; unheldLinks the secret
+     * symlinks whose target the image does not hold (outside the roots, excluded, missing), so neither tar has it.
      */
     public record Counts(int entries, int files, int directories, int symlinks, int hardLinks, int specialFiles, int sparseFiles,
-            int secrets, long contentBytes, int changed, List<String> wholesale) {
+            int secrets, long contentBytes, int changed, List<String> wholesale, List<SecretLink> unheldLinks) {
+    }
+
+    /** A symlink a secret glob matched, by absolute path, and where it leads (fully resolved when it could be). */
+    public record SecretLink(String link, String target) {
     }
 
     /** A file's identity, shared by its hard links. */
@@ -95,7 +102,16 @@ public final class ImageTree {
             return false; // no second walk of the tree when no glob could match
         }
         SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
-        return paths.values().stream().anyMatch(p -> secretGlob(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+        for (Path p : paths.values()) {
+            if (!secretGlob(p)) {
+                continue;
+            }
+            String file = Files.isSymbolicLink(p) ? heldTarget(p, paths) : null;
+            if (Files.isRegularFile(file == null ? p : paths.get(file), LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The fingerprint of what decides the scrubbed bytes besides the files (see {@link ImageIndex#fingerprint}). */
@@ -143,7 +159,8 @@ public final class ImageTree {
                 changed++;
             }
         }
-        Set<String> secretNames = secretNames(paths, status);
+        List<SecretLink> unheldLinks = new ArrayList<>();
+        Set<String> secretNames = secretNames(paths, status, unheldLinks);
         Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
         Map<Inode, String> firstNames = new HashMap<>();
         Accounts accounts = new Accounts();
@@ -187,7 +204,8 @@ public final class ImageTree {
             specials += entry.type() == TarEntry.FIFO || entry.type() == TarEntry.CHAR_DEVICE || entry.type() == TarEntry.BLOCK_DEVICE ? 1 : 0;
             count++;
         }
-        return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, changed, List.copyOf(wholesale));
+        return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, changed, List.copyOf(wholesale),
+                List.copyOf(unheldLinks));
     }
 
     /** The entry of one path; a later name of an inode already written is a hard link to that first name. */
@@ -295,15 +313,26 @@ public final class ImageTree {
         return secrets.stream().anyMatch(m -> m.matches(path));
     }
 
-    /** The regular files a secret glob matches, and every other name of their inodes. */
-    private Set<String> secretNames(SortedMap<String, Path> paths, Map<String, FileStatus> status) {
+    /**
+     * The regular files a secret glob matches, the symlinks it matches that lead to a regular file in the image and
+     * those files, and every other name of their inodes; the matched links leading out of the image go to unheld.
+     */
+    private Set<String> secretNames(SortedMap<String, Path> paths, Map<String, FileStatus> status, List<SecretLink> unheld) {
         Set<String> out = new HashSet<>();
         Set<Inode> secretInodes = new HashSet<>();
         paths.forEach((name, path) -> {
             FileStatus st = status.get(name);
-            if (st != null && st.isRegularFile() && secretGlob(path)) {
+            if (st == null || !secretGlob(path)) {
+                return;
+            }
+            String file = st.isRegularFile() ? name : st.isSymbolicLink() ? heldTarget(path, paths) : null;
+            FileStatus fileStatus = file == null ? null : status.get(file);
+            if (st.isSymbolicLink() && file == null) {
+                unheld.add(new SecretLink(path.toString(), linkTarget(path).toString()));
+            } else if (fileStatus != null && fileStatus.isRegularFile()) {
                 out.add(name);
-                secretInodes.add(new Inode(st.device(), st.inode()));
+                out.add(file);
+                secretInodes.add(new Inode(fileStatus.device(), fileStatus.inode()));
             }
         });
         status.forEach((name, st) -> {
@@ -312,6 +341,42 @@ public final class ImageTree {
             }
         });
         return out;
+    }
+
+    /**
+     * The name in the image of what a symlink finally leads to (every link on the way followed, as a program
+     * opening it would), or null when that is outside the roots, excluded, missing or a loop.
+     */
+    private String heldTarget(Path link, SortedMap<String, Path> paths) {
+        Path target = linkTarget(link);
+        for (Path root : selection.roots()) {
+            Path realRoot;
+            try {
+                realRoot = root.toRealPath();
+            } catch (IOException e) {
+                continue;
+            }
+            if (target.startsWith(realRoot)) {
+                String name = root.resolve(realRoot.relativize(target)).toString().substring(1);
+                if (paths.containsKey(name)) {
+                    return name; // the walk's own name: the root as configured, the rest real names
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Where a symlink leads: its real path, or when it cannot be resolved (missing, a loop) its target read as a path. */
+    private static Path linkTarget(Path link) {
+        try {
+            return link.toRealPath();
+        } catch (IOException unresolved) {
+            try {
+                return link.resolveSibling(Files.readSymbolicLink(link)).normalize();
+            } catch (IOException gone) {
+                return link;
+            }
+        }
     }
 
     private static Set<String> parents(Set<String> names) {

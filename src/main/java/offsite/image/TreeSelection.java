@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * the built-in patterns and the scrub rules. Excludes and secrets are java.nio "glob:" patterns matched against
  * the whole absolute path: "*" stays within one name, "**" crosses "/", "{a,b}" is either. An excluded directory
  * drops its whole subtree ("/var/cache"); "/var/cache/**" keeps the directory entry and drops what is under it;
- * "**.log" drops every .log file. A secret glob matches regular files only (never a directory or a symlink).
+ * "**.log" drops every .log file. A secret glob marks regular files; one it matches on a symlink marks the regular file
+ * the link finally leads to, when that is in the image (a directory is never secret, nor what is under it).
  * Offsite's own folders (its data directory, where the image is built and the last one indexed) are never in it.
  */
 public record TreeSelection(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, List<Path> ownFolders) {

@@ -2,10 +2,12 @@ package offsite.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -117,5 +119,97 @@ class ImageTreeTest {
         assertThat(secrets.files()).isEqualTo(5);
         assertThat(secrets.directories()).isEqualTo(6); // the root, etc, etc/ssl, etc/ssl/private, srv, srv/app
         assertThat(base.changed()).isZero();
+    }
+
+    /**
+     * A tree with symlinks a secret glob matches; the secret value the base must not hold, the files the secret tar
+     * must hold it in ("{root}" the tree's root), and the links the counts must name as leading out of the image.
+     */
+    record LinkCase(String what, List<Node> nodes, String glob, List<String> excludes, String secret, List<String> secretFiles,
+            List<ImageTree.SecretLink> unheld) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static final String KEY_BODY = "MIIEvAIBADANLetsEncryptKeyBody77";
+    static final String K8S_PASSWORD = "K8sMountedDbPw-4f1c";
+
+    static Stream<LinkCase> secret_links() {
+        String mount = "etc/k8s/..2024_06_01_12_00_00.123456789";
+        List<Node> letsEncrypt = List.of(
+                MachineTree.file("etc/letsencrypt/archive/ex.org/privkey1.pem", 0600,
+                        "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n-----END PRIVATE KEY-----\n", MachineTree.T),
+                MachineTree.file("etc/letsencrypt/archive/ex.org/cert1.pem", 0644, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                        MachineTree.T),
+                MachineTree.link("etc/letsencrypt/live/ex.org/privkey.pem", "../../archive/ex.org/privkey1.pem", MachineTree.T),
+                MachineTree.link("etc/letsencrypt/live/ex.org/cert.pem", "../../archive/ex.org/cert1.pem", MachineTree.T));
+        List<Node> kubernetes = List.of(
+                MachineTree.file(mount + "/app.env", 0644, "DB_HOST=db.internal\nDB_PASSWORD=" + K8S_PASSWORD + "\n", MachineTree.T),
+                MachineTree.link("etc/k8s/..data", mount.substring("etc/k8s/".length()), MachineTree.T),
+                MachineTree.link("etc/k8s/app.env", "..data/app.env", MachineTree.T));
+        return Stream.of(
+                new LinkCase("Let's Encrypt live/*/privkey.pem: the archive's key is secret", letsEncrypt, "{root}/etc/letsencrypt/live/*/privkey.pem",
+                        List.of(), KEY_BODY, List.of("{root}/etc/letsencrypt/archive/ex.org/privkey1.pem"), List.of()),
+                new LinkCase("Kubernetes mount through ..data: the real file is secret", kubernetes, "{root}/etc/k8s/*.env", List.of(), K8S_PASSWORD,
+                        List.of("{root}/" + mount + "/app.env"), List.of()),
+                new LinkCase("the target excluded: named as not held", kubernetes, "{root}/etc/k8s/*.env", List.of("{root}/etc/k8s/..2024*"),
+                        K8S_PASSWORD, List.of(), List.of(new ImageTree.SecretLink("/{root}/etc/k8s/app.env", "/{root}/" + mount + "/app.env"))),
+                new LinkCase("the target outside the roots: named as not held", List.of(
+                        MachineTree.link("srv/app/db.env", "../../../outside/db.env", MachineTree.T)), "{root}/srv/app/*.env", List.of(),
+                        "OutsideRootPw-93b", List.of(), List.of(new ImageTree.SecretLink("/{root}/srv/app/db.env", "/{dir}/outside/db.env"))),
+                new LinkCase("a dangling link: named as not held", List.of(
+                        MachineTree.link("srv/app/db.env", "gone.env", MachineTree.T)), "{root}/srv/app/*.env", List.of(),
+                        "NoSuchValue-never-written", List.of(), List.of(new ImageTree.SecretLink("/{root}/srv/app/db.env", "/{root}/srv/app/gone.env"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void secret_links(LinkCase c) throws Exception {
+        Path linked = dir.resolve("linked");
+        MachineTree.write(linked, c.nodes());
+        Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(dir.resolve("outside/db.env"), "DB_PASSWORD=OutsideRootPw-93b\n");
+        String rootName = linked.toString().substring(1);
+        TreeSelection selection = new TreeSelection(List.of(linked), c.excludes().stream().map(g -> g.replace("{root}", linked.toString())).toList(),
+                List.of(c.glob().replace("{root}", linked.toString())), List.of());
+        ImageTree tree = new ImageTree(selection);
+        ByteArrayOutputStream base = new ByteArrayOutputStream();
+        ByteArrayOutputStream secrets = new ByteArrayOutputStream();
+        ImageTree.Counts baseCounts = tree.writeBase(base);
+        tree.writeSecrets(secrets);
+
+        assertThat(base.toString(StandardCharsets.ISO_8859_1)).doesNotContain(c.secret());
+        List<String> secretFiles = c.secretFiles().stream().map(n -> n.replace("{root}", rootName)).toList();
+        assertThat(entries(secrets.toByteArray()).stream().filter(TarEntry::isFile).map(TarEntry::name).toList())
+                .containsExactlyElementsOf(secretFiles);
+        if (!secretFiles.isEmpty()) {
+            assertThat(secrets.toString(StandardCharsets.ISO_8859_1)).contains(c.secret());
+        }
+        assertThat(baseCounts.secrets()).isEqualTo(secretFiles.size());
+        assertThat(tree.hasSecrets()).isEqualTo(!secretFiles.isEmpty());
+        assertThat(baseCounts.unheldLinks()).containsExactlyElementsOf(c.unheld().stream().map(l -> new ImageTree.SecretLink(
+                l.link().replace("/{root}", linked.toString()), l.target().replace("/{root}", linked.toString()).replace("/{dir}", dir.toString())))
+                .toList());
+        List<TarEntry> baseLinks = entries(base.toByteArray()).stream().filter(e -> e.type() == TarEntry.SYMLINK).toList();
+        assertThat(baseLinks).extracting(TarEntry::linkName).as("every link stays a link in the base")
+                .containsExactlyInAnyOrderElementsOf(c.nodes().stream().map(Node::target).filter(t -> t != null).toList());
+        Path restored = dir.resolve("restored");
+        ImageExtractor.extract(new ByteArrayInputStream(base.toByteArray()), restored);
+        ImageExtractor.extract(new ByteArrayInputStream(secrets.toByteArray()), restored);
+        for (Node n : c.excludes().isEmpty() ? c.nodes() : List.<Node>of()) { // an excluded node is in neither tar
+            assertThat(NodeState.of(restored.resolve(MachineTree.tarName(linked, n)))).as("base then secrets give back " + n.path())
+                    .isEqualTo(NodeState.of(linked.resolve(n.path())));
+        }
+    }
+
+    private static List<TarEntry> entries(byte[] tar) throws Exception {
+        List<TarEntry> out = new ArrayList<>();
+        TarReader reader = new TarReader(new ByteArrayInputStream(tar));
+        for (TarEntry e; (e = reader.next()) != null; ) {
+            out.add(e);
+        }
+        return out;
     }
 }
