@@ -18,9 +18,17 @@ final class PlainValue {
             "[A-Za-z][A-Za-z_\\-]{0,23}", // a word without digits: true, info, production, WPA-PSK
             "[-+]?\\d{1,10}(\\.\\d{1,6})?[A-Za-z%]{0,3}", // a number, size or duration: 5432, 0.5, 512M, 30s
             "[a-z0-9\\-]+(\\.[a-z0-9\\-]+)+(:\\d{1,5})?", // a host name or IPv4 address, with a port
-            "~?(/[\\w.\\-]+)+/?", // an absolute path
-            // a URL without query or fragment, lower case, its password already "x"; a user without a password may be a token
+            "~?(/[\\w.\\-]+)+/?", // an absolute path (none of its segments a token, see looksLikeToken)
+            // a URL without query or fragment, lower case, its password already "x"; a user without a password may be a token;
+            // none of its path's segments a token
             "[a-z][a-z0-9+.\\-]*://([a-z0-9_.\\-]*:x@)?[a-z0-9.\\-]+(:\\d{1,5})?(/[a-z0-9_.\\-]*)*"));
+
+    /** A UUID, or a run of 16 hex digits (64 bits and more: a hook's, a ping URL's or a session's identifier). */
+    private static final Pattern HEX_ID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}");
+    private static final Pattern NOT_ALNUM = Pattern.compile("[^A-Za-z0-9]+");
+    private static final int LOWER = 0;
+    private static final int UPPER = 1;
+    private static final int DIGIT = 2;
 
     private PlainValue() {
     }
@@ -31,6 +39,51 @@ final class PlainValue {
 
     /** Whether a value may stay under its key (null or empty when it has none). */
     static boolean clears(String key, String value) {
-        return (key == null || !namesSecret(key)) && SHAPE.matcher(value).matches();
+        return (key == null || !namesSecret(key)) && SHAPE.matcher(value).matches() && !tokenInPath(value);
+    }
+
+    /** Whether a segment of the value's path (a URL's after its host, or an absolute path's) looks like a token. */
+    private static boolean tokenInPath(String value) {
+        int scheme = value.indexOf("://");
+        int path = value.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+        if (path < 0) {
+            return false;
+        }
+        for (String segment : value.substring(path + 1).split("/")) {
+            if (looksLikeToken(segment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A UUID or long hex; a run of 24 letters and digits; or 12 and more letters and digits (separators left out)
+     * that change kind (lower case, upper case, digit) at least every fourth character, as random text does: kq3zv9xmp2w,
+     * AbCdEf12GhIj. Names change kind rarely: openjdk-17.0.2_linux-x64, ubuntu2204, CamelCaseName (a capital then
+     * lower case is a word's start, not a change).
+     */
+    private static boolean looksLikeToken(String segment) {
+        if (HEX_ID.matcher(segment).find()) {
+            return true;
+        }
+        String[] runs = NOT_ALNUM.split(segment);
+        for (String run : runs) {
+            if (run.length() >= 24) {
+                return true;
+            }
+        }
+        String alnum = String.join("", runs);
+        int changes = 0;
+        for (int i = 1; i < alnum.length(); i++) {
+            int before = kind(alnum.charAt(i - 1));
+            int now = kind(alnum.charAt(i));
+            changes += before != now && !(before == UPPER && now == LOWER) ? 1 : 0;
+        }
+        return alnum.length() >= 12 && changes >= Math.max(4, alnum.length() / 4.0);
+    }
+
+    private static int kind(char c) {
+        return Character.isDigit(c) ? DIGIT : Character.isUpperCase(c) ? UPPER : LOWER;
     }
 }

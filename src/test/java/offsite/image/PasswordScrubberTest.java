@@ -289,6 +289,35 @@ class PasswordScrubberTest {
                         """),
                 new Case("/srv/app/app.ini", "key=value settings", "private_key = abcdef\npassphrase=correct horse battery\n", "private_key = x\npassphrase=x\n"),
                 new Case("/srv/app/app.conf", "key=value settings", "smtp.passwd : s3cr3t ;\n", "smtp.passwd : x ;\n"),
+                new Case("/etc/offsite/application.properties", "key=value settings", """
+                        offsite.notify.heartbeat-url=https://hc-ping.com/0f8c4d2e-5b7a-4c1e-9d3f-6a2b8e1c7d90
+                        offsite.notify.webhook-url=https://hooks.example.org/hook/9f2c4a7be1d04c55
+                        push=https://push.example.org/api/kq3zv9xmp2wr8t4/send
+                        split=https://push.example.org/t/kq3_zv-9xm_p2w-r8t4
+                        long=https://example.org/u/abcdefghijklmnopqrstuvwxyz
+                        hook_dir=/srv/hooks/AbCdEf12GhIj34KlMn
+                        sum_file=/var/lib/app/deadbeefcafebabe0011.sum
+                        docs=https://example.org/docs/index.html
+                        download=https://cdn.example.org/java/openjdk-17.0.2_linux-x64_bin.tar.gz
+                        iso=https://releases.example.org/24.04/ubuntu-24.04.1-live-server-amd64.iso
+                        mirror=https://deb.example.org/debian/dists/bookworm-updates/main/binary-amd64
+                        data_dir=/srv/CamelCaseDirectoryName/v2
+                        """, """
+                        offsite.notify.heartbeat-url=x
+                        offsite.notify.webhook-url=x
+                        push=x
+                        split=x
+                        long=x
+                        hook_dir=x
+                        sum_file=x
+                        docs=https://example.org/docs/index.html
+                        download=https://cdn.example.org/java/openjdk-17.0.2_linux-x64_bin.tar.gz
+                        iso=https://releases.example.org/24.04/ubuntu-24.04.1-live-server-amd64.iso
+                        mirror=https://deb.example.org/debian/dists/bookworm-updates/main/binary-amd64
+                        data_dir=/srv/CamelCaseDirectoryName/v2
+                        """),
+                new Case("/srv/app/hooks.json", "JSON", "{\"ping\": \"https://hc-ping.com/0f8c4d2e-5b7a-4c1e-9d3f-6a2b8e1c7d90\", \"docs\": \"https://example.org/docs\"}\n",
+                        "{\"ping\": \"x\", \"docs\": \"https://example.org/docs\"}\n"),
                 new Case("/srv/app/bytes.env", "key=value settings", "caf\u00e9=cr\u00e8me\ntoken=\u00ff\u00fe\n", "x\ntoken=x\n"),
 
                 new Case("/srv/app/config.json", "JSON", """
