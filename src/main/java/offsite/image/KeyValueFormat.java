@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Settings as key=value, key: value, key = "value" or "key": "value", lines (.env, ini, conf, properties, YAML,
  * wpa_supplicant.conf, ...). Keys, section headers, blank lines and structure ("{", "}", a value that only opens a
- * block: network={) stay; a value stays when the format's clearance allows it, after any URL password in it became
+ * block: network={) stay; a line of base64 ending in "=" padding (letters of both cases or a digit: not
+ * password=) is no key and becomes "x"; a value stays when the format's clearance allows it, after any URL password in it became
  * "x", and keeps its quotes and a trailing comma or semicolon; every other value, comment text and line becomes "x".
  */
 final class KeyValueFormat implements SecretFormat.Lines {
@@ -18,6 +19,9 @@ final class KeyValueFormat implements SecretFormat.Lines {
     private static final Pattern SECTION = Pattern.compile("\\s*\\[\\[?[\\w .\\-\"']*]]?\\s*");
     private static final Pattern STRUCTURE = Pattern.compile("[\\s{}\\[\\](),;]*");
     private static final Pattern OPENS_BLOCK = Pattern.compile("[{\\[]|\\{}|\\[]");
+    /** Base64 ending in its padding, as a YAML block scalar's last line holds it: it would parse as a key with "=" and no value. */
+    private static final Pattern BASE64_END = Pattern.compile("\\s*[A-Za-z0-9+/]+={1,2}\\s*");
+    private static final Pattern DIGIT_OR_BOTH_CASES = Pattern.compile(".*\\d.*|.*[a-z].*[A-Z].*|.*[A-Z].*[a-z].*");
 
     /** wpa_supplicant's settings whose values are no secret (names, modes, file paths); psk, password, private_key_passwd, wep_key0... are. */
     private static final Set<String> WPA_PLAIN_KEYS = Set.of("ctrl_interface", "ctrl_interface_group", "update_config", "country", "ap_scan",
@@ -50,7 +54,7 @@ final class KeyValueFormat implements SecretFormat.Lines {
             return comment;
         }
         Matcher kv = LINE.matcher(line);
-        if (!kv.matches()) {
+        if (!kv.matches() || BASE64_END.matcher(line).matches() && DIGIT_OR_BOTH_CASES.matcher(line).matches()) {
             return "x";
         }
         String value = kv.group(4);

@@ -276,6 +276,27 @@ class PasswordScrubberTest {
                           key: x
                         x
                         """),
+                new Case("/srv/k8s/secret.yaml", "key=value settings", """
+                        data:
+                          token: |
+                            c2hhcmVkLXNlY3JldC10b2tlbg=
+                          pw: |
+                            aHVudGVyMg==
+                          salt: |
+                            U2FsdGVkX1/8kJ2mQ9pL=
+                        password=
+                        enabled=
+                        """, """
+                        data:
+                          token: x
+                        x
+                          pw: x
+                        x
+                          salt: x
+                        x
+                        password=
+                        enabled=
+                        """),
                 new Case("/root/.aws/credentials", "key=value settings", """
                         [default]
                         aws_access_key_id = AKIAIOSFODNN7EXAMPLE
