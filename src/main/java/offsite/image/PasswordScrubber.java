@@ -19,8 +19,9 @@ import java.util.regex.PatternSyntaxException;
  * <ul>
  * <li>PEM and OpenPGP private key blocks (a line -----BEGIN ... PRIVATE KEY[ BLOCK]-----): the body becomes one line
  * "x"; a block never closed hides everything to the end of the file.</li>
- * <li>a line a configured rule (a regex with one group) finds: the text of the group becomes "x", every match on the
- * line, and the rest of the line stays, as the rule's author declared it plain.</li>
+ * <li>a configured rule (a regex with one group): on the line as its format scrubbed it, the text of the group becomes
+ * "x", every match; a rule adds to the format and never removes from it. When a group the rule found in the line
+ * as it was is still in the result (the format's "x" took the context the rule needs), the whole line becomes "x".</li>
  * <li>the password of every URL with userinfo (scheme://user:PW@host).</li>
  * <li>a line over 64 KiB (no configuration line is that long): the whole line becomes "x".</li>
  * </ul>
@@ -96,14 +97,19 @@ public final class PasswordScrubber {
         }
     }
 
-    /** A line a configured rule finds, with its groups replaced; else the line as the format scrubs it. */
+    /** The line as the format scrubs it (every line goes through the format: some keep state), then every rule's groups replaced. */
     private String ruled(String line, SecretFormat.Lines format) {
-        if (rules.stream().noneMatch(rule -> rule.matcher(line).find())) {
-            return format.scrub(line);
-        }
-        String out = line;
+        String out = format.scrub(line);
         for (Pattern rule : rules) {
             out = ruleLine(rule, out);
+        }
+        for (Pattern rule : rules) {
+            for (Matcher m = rule.matcher(line); m.find(); ) {
+                String group = m.group(1);
+                if (group != null && !group.isEmpty() && !group.equals("x") && out.contains(group)) {
+                    return "x";
+                }
+            }
         }
         return out;
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PasswordScrubberTest {
 
-    private final PasswordScrubber scrubber = new PasswordScrubber(List.of("secret_word\\((\\w+)\\)", "<pass>([^<]*)</pass>"));
+    private final PasswordScrubber scrubber = new PasswordScrubber(List.of("secret_word\\((\\w+)\\)", "<pass>([^<]*)</pass>",
+            "\"apiKey\":\"([^\"]+)\"", "tenant=(\\w+)", "\"otp\":\"\\d{6}\",\"owner\":\"([^\"]+)\""));
 
     /** A secret file (its path, the format its name says, null for none) and its text before and after scrubbing. */
     record Case(String file, String format, String before, String after) {
@@ -404,9 +405,12 @@ class PasswordScrubberTest {
                         -----END ENCRYPTED PRIVATE KEY-----
                         """),
 
-                new Case("/srv/app/app.conf", "key=value settings", "auth secret_word(letmein) and secret_word(again) end\n",
-                        "auth secret_word(x) and secret_word(x) end\n"),
-                new Case("/srv/app/app.conf", "key=value settings", "<user>bob</user><pass>hunter2</pass>\n", "<user>bob</user><pass>x</pass>\n"),
+                new Case("/srv/app/app.conf", "key=value settings", "auth secret_word(letmein) and secret_word(again) end\n", "x\n"),
+                new Case("/srv/app/app.conf", "key=value settings", "<user>bob</user><pass>hunter2</pass>\n", "x\n"),
+                new Case("/srv/app/app.conf", "key=value settings", "tenant=acme\nregion_name=europe\n", "tenant=x\nregion_name=europe\n"),
+                new Case("/srv/app/min.json", "JSON", "{\"db_password\":\"Hunter2Secret\",\"apiKey\":\"AbC123xyz\",\"name\":\"app\"}\n",
+                        "{\"db_password\":\"x\",\"apiKey\":\"x\",\"name\":\"app\"}\n"),
+                new Case("/srv/app/seed.json", "JSON", "{\"otp\":\"123456\",\"owner\":\"alice\"}\n", "x\n"),
 
                 new Case("/etc/app/token", null, "ghp_RawTokenNoFormat\n", "x\n"),
                 new Case("/srv/app/app.xml", null, "<db>\n  <pass>Xml-Pw</pass>\n\n</db>", "x\nx\n\nx"),
