@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -364,6 +366,34 @@ public final class ActivityLog {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Hands each readable activity of one month's files (any month on disk, held or not) to each, holding none of
+     * them: the totals of months the page no longer holds. Returns the bytes of those files, which only grow.
+     */
+    public long readMonth(YearMonth month, Consumer<Activity> each) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().matches("activity-\\d{4}-\\d{2}(\\.\\d+)?\\.jsonl") && month(p).equals(month))
+                    .sorted(ActivityLog::byMonthThenNumber).toList();
+        } catch (NoSuchFileException none) {
+            return 0;
+        }
+        long bytes = 0;
+        for (Path f : files) {
+            try (BufferedReader lines = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                    Activity a = activity(b, 0, b.length);
+                    if (a != null) {
+                        each.accept(a);
+                    }
+                }
+            }
+            bytes += Files.size(f);
+        }
+        return bytes;
     }
 
     /** Of files sorted by month, those of the newest month and the month before it. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
 import offsite.activity.Totals;
 import offsite.cost.InventoryState;
+import offsite.cost.ClosedMonths;
 import offsite.cost.MonthlyCost;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
@@ -53,6 +55,7 @@ public final class StatusPage {
 
     private final Layout layout;
     private final StateFiles files;
+    private final ClosedMonths closedMonths;
     private final Supplier<RunProgress> progress;
     private final Supplier<RunProgress> imageProgress;
     private final Prices prices;
@@ -67,6 +70,7 @@ public final class StatusPage {
             RetentionPolicy keep, Fallbacks fallbacks, Clock clock) {
         this.layout = layout;
         this.files = new StateFiles(reports, activity, inventory, history);
+        this.closedMonths = new ClosedMonths(activity::readMonth);
         this.progress = progress;
         this.imageProgress = imageProgress;
         this.prices = prices;
@@ -296,16 +300,25 @@ public final class StatusPage {
         return out;
     }
 
-    /** Each month's cost from its activity and the last storage sample of the month. */
-    private Map<String, Double> costPerMonth(List<Activity> all, Map<LocalDate, Long> history) {
+    /**
+     * Each month's cost from its traffic and the last storage sample of the month: this month's from the requests held,
+     * the months before from the activity log on disk (read once each), whatever the page holds of them.
+     */
+    private Map<String, Double> costPerMonth(List<Activity> held, Map<LocalDate, Long> history) {
         Map<String, Long> lastStorage = new TreeMap<>();
         history.forEach((day, bytes) -> lastStorage.put(day.toString().substring(0, 7), bytes));
         Map<String, Double> out = new LinkedHashMap<>();
+        YearMonth now = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
         for (Map.Entry<String, Long> month : lastStorage.entrySet()) {
             YearMonth ym = YearMonth.parse(month.getKey());
             Instant end = ym.atEndOfMonth().atTime(23, 59).toInstant(ZoneOffset.UTC);
             Instant at = end.isBefore(clock.instant()) ? end : clock.instant();
-            out.put(month.getKey(), MonthlyCost.of(month.getValue(), all, prices, at).projected());
+            try {
+                MonthlyCost.Traffic traffic = ym.isBefore(now) ? closedMonths.of(ym) : MonthlyCost.Traffic.of(held, ym);
+                out.put(month.getKey(), MonthlyCost.of(month.getValue(), traffic, prices, at).projected());
+            } catch (IOException e) {
+                throw new UncheckedIOException("the activity log of " + ym + ": " + e.getMessage(), e);
+            }
         }
         return out;
     }
