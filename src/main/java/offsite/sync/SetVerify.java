@@ -12,15 +12,18 @@ import offsite.store.EtagForm;
 
 /**
  * Checks the bucket against the local set without downloading: every file by size and ETag (the plan of a pass
- * that would upload nothing). A deep check also takes some unchanged files and hashes both sides: the local file
+ * that would upload nothing), and every file the plan leaves alone for a reason of its own (held back, still being
+ * written) by what the bucket holds of it. A deep check also takes some unchanged files and hashes both sides: the local file
  * from its bytes, not from the hash cache (an edit that kept size and times is found there), and the downloaded object;
  * both are compared with the object's ETag, or where ETags are not MD5s with its md5chksum when it has one.
  */
 public final class SetVerify {
 
-    /** One object found different, missing or extra, or one deep check that failed. */
+    /** One object found different, missing or extra, one deep check that failed, or one file that could not be compared. */
     public record Difference(String key, String what) {
     }
+
+    private static final String STILL_WRITTEN = "modified within offsite.sync.stable-for: still being written";
 
     private final Bucket s3;
     private final UploadShape shape;
@@ -32,19 +35,40 @@ public final class SetVerify {
         this.etags = etags;
     }
 
+    /**
+     * Every file the bucket lacks or holds otherwise, whatever the plan's reason for it: held back files are named
+     * with why they were held; a file still being written is compared by what can be: its presence and size.
+     */
     public List<Difference> differences(SyncPlan plan) {
         List<Difference> out = new ArrayList<>();
         for (PlannedFile f : plan.files()) {
-            switch (f.action()) {
-                case NEW -> out.add(new Difference(f.key(), "missing from the bucket"));
-                case CHANGED -> out.add(new Difference(f.key(), "differs: " + f.reason()));
-                case REMOTE_ONLY -> out.add(new Difference(f.key(), "only in the bucket"));
-                default -> {
-                    // unchanged, or still being written (not comparable yet)
-                }
+            String what = difference(f);
+            if (what != null) {
+                out.add(new Difference(f.key(), what));
             }
         }
         return out;
+    }
+
+    /** Files still being written that the bucket holds at their size: their bytes cannot be compared yet. */
+    public List<Difference> notCompared(SyncPlan plan) {
+        return plan.with(SyncAction.DEFERRED).stream().filter(f -> difference(f) == null)
+                .map(f -> new Difference(f.key(), "not compared: " + STILL_WRITTEN + "; the bucket holds an object of its size"))
+                .toList();
+    }
+
+    /** What tells the file from its object, or null when nothing does; a switch over every action, so a new one must be decided here. */
+    private static String difference(PlannedFile f) {
+        return switch (f.action()) {
+            case UNCHANGED -> null;
+            case NEW -> "missing from the bucket";
+            case CHANGED -> "differs: " + f.reason();
+            case REMOTE_ONLY -> "only in the bucket";
+            case HELD -> (f.remote() == null ? "missing from the bucket" : "differs: size " + f.remote().size() + " -> " + f.size())
+                    + ", held back by the mirror: " + f.reason();
+            case DEFERRED -> f.remote() == null ? "missing from the bucket (" + STILL_WRITTEN + ")"
+                    : f.remote().size() != f.size() ? "differs: size " + f.remote().size() + " -> " + f.size() + " (" + STILL_WRITTEN + ")" : null;
+        };
     }
 
     /**

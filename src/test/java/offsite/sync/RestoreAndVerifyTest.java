@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -287,6 +289,62 @@ class RestoreAndVerifyTest {
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.out()).contains("sets/Members/AA000002.rdb: differs").contains("sets/Set A.rbc: only in the bucket")
                 .contains("FAILED: 2 difference(s)");
+    }
+
+    /** A change to the mirrored set, made before verify runs. */
+    @FunctionalInterface
+    interface SetChange {
+        void apply(OffsiteHarness app) throws Exception;
+    }
+
+    /** A local file the mirror leaves alone for a reason of its own, and what verify must say of it. */
+    record LeftAlone(String name, SetChange change, int exit, String verdict, String line) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The file's modification time now: a file still being written (offsite.sync.stable-for). */
+    private static void beingWritten(Path file) throws Exception {
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+    }
+
+    static Stream<LeftAlone> leftAlone() {
+        String folder = "f".repeat(250);
+        String tooLong = String.join("/", folder, folder, folder, folder) + "/chunk-000000001.rdb"; // "sets/" and this: 1,028 bytes
+        return Stream.of(
+                new LeftAlone("a file truncated to nothing, held back", app -> {
+                    Path file = app.source.resolve("Members/AA000002.rdb");
+                    Files.write(file, new byte[0]);
+                    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3600)));
+                }, 1, "FAILED: 1 difference(s) in 3 files and objects",
+                        "sets/Members/AA000002.rdb: differs: size 2097152 -> 0, held back by the mirror: shrank from 2.0 MiB to 0 B"),
+                new LeftAlone("a file whose key would pass S3's 1,024 bytes, held back and never sent", app -> app.write(tooLong, 1000, 4), 1,
+                        "FAILED: 1 difference(s) in 4 files and objects", "/chunk-000000001.rdb: missing from the bucket, held back by the mirror:"
+                        + " its key would be longer than S3's 1024 bytes"),
+                new LeftAlone("a new file still being written", app -> beingWritten(app.write("Members/AA000003.rdb", 1000, 5)), 1,
+                        "FAILED: 1 difference(s) in 4 files and objects",
+                        "sets/Members/AA000003.rdb: missing from the bucket (modified within offsite.sync.stable-for: still being written)"),
+                new LeftAlone("a stored file being rewritten at another size", app -> beingWritten(app.write("Set A.rbc", 500, 6)), 1,
+                        "FAILED: 1 difference(s) in 3 files and objects",
+                        "sets/Set A.rbc: differs: size 999 -> 500 (modified within offsite.sync.stable-for: still being written)"),
+                new LeftAlone("a stored file being rewritten at its size", app -> beingWritten(app.write("Set A.rbc", 999, 7)), 0,
+                        "WARN: 0 difference(s) in 3 files and objects, 1 still being written and not compared",
+                        "sets/Set A.rbc: not compared: modified within offsite.sync.stable-for: still being written; the bucket holds an object"
+                        + " of its size"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("leftAlone")
+    void verify_counts_a_file_the_mirror_left_alone_as_a_difference_when_the_bucket_lacks_it_and_never_says_ok_for_it(LeftAlone c)
+            throws Exception {
+        c.change().apply(app);
+
+        OffsiteHarness.CommandResult result = app.command("verify");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(c.exit());
+        assertThat(result.out()).contains(c.line()).contains(c.verdict()).doesNotContain("OK:");
     }
 
 }
