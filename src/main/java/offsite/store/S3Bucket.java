@@ -7,10 +7,13 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -18,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -49,8 +54,13 @@ public final class S3Bucket implements Bucket {
     static final long MAX_COPY = 5L << 30;
     static final long COPY_PART = 512L << 20;
 
+    /** The fallback of a service whose listings name a key more than once. */
+    static final String REPEATED_KEYS = "listings without repeated keys";
+
     /** Folders listed side by side, as rclone's checkers do: a set of a hundred folders lists in the time of a dozen. */
     static final int LISTERS = 8;
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3Bucket.class);
 
     private final S3Client s3;
     private final ExecutorService listers = Executors.newFixedThreadPool(LISTERS, r -> {
@@ -132,10 +142,16 @@ public final class S3Bucket implements Bucket {
         String delimiter = settings.listRecursive() ? null : "/";
         CompletionService<List<String>> folders = new ExecutorCompletionService<>(listers);
         List<Future<List<String>>> started = new ArrayList<>();
+        Set<String> listed = new HashSet<>(Set.of(prefix));
+        int repeatedFolders = 0;
         started.add(folders.submit(() -> listFolder(prefix, delimiter, out)));
         try {
             for (int pending = 1; pending > 0; pending--) {
                 for (String sub : folders.take().get()) {
+                    if (!listed.add(sub)) { // a folder named twice (a page sent again) is listed once
+                        repeatedFolders++;
+                        continue;
+                    }
                     started.add(folders.submit(() -> listFolder(sub, delimiter, out)));
                     pending++;
                 }
@@ -148,9 +164,27 @@ public final class S3Bucket implements Bucket {
             Thread.currentThread().interrupt();
             throw new StoreException("ListObjectsV2", prefix, 0, "", "interrupted", e);
         }
-        List<RemoteObject> listed = new ArrayList<>(out);
-        listed.sort(Comparator.comparing(RemoteObject::key));
-        return listed;
+        return onceEach(prefix, out, repeatedFolders);
+    }
+
+    /**
+     * Each key once, as first listed, in key order: a server that sends a page twice must not count an object twice
+     * (the deletion and change limits divide by the bytes listed; a restore would fetch it twice). Warned of per listing.
+     */
+    private List<RemoteObject> onceEach(String prefix, List<RemoteObject> listed, int repeatedFolders) {
+        Map<String, RemoteObject> byKey = new HashMap<>();
+        for (RemoteObject o : listed) {
+            byKey.putIfAbsent(o.key(), o);
+        }
+        int repeatedKeys = listed.size() - byKey.size();
+        if (repeatedKeys + repeatedFolders > 0) {
+            LOG.warn("the listing of s3://{}/{} named {} key(s) and {} folder(s) more than once (a page sent twice?): each kept once,"
+                    + " as first listed", name(), prefix, repeatedKeys, repeatedFolders);
+            fallbacks.use(REPEATED_KEYS, "a key listed more than once is kept once, as first listed");
+        }
+        List<RemoteObject> out = new ArrayList<>(byKey.values());
+        out.sort(Comparator.comparing(RemoteObject::key));
+        return out;
     }
 
     /** One folder's objects, every page of it, into out; returns the folders in it (none for a recursive listing). */

@@ -102,8 +102,9 @@ public final class SyncPlanner {
         Map<String, RemoteObject> byKey = new HashMap<>();
         long remoteBytes = 0;
         for (RemoteObject r : remote) {
-            byKey.put(r.key(), r);
-            remoteBytes += r.size();
+            if (byKey.putIfAbsent(r.key(), r) == null) { // an object counted once: the limits divide by these bytes
+                remoteBytes += r.size();
+            }
         }
         Map<String, RemoteObject> unmatched = new HashMap<>(byKey);
         List<PlannedFile> out = new ArrayList<>();

@@ -31,7 +31,8 @@ import java.util.function.Predicate;
  *
  * <p>Besides these one-off faults it keeps standing rules, for a proxy that plays a whole service: requests it
  * refuses every time (an optional operation the service does not offer), requests whose first attempt it answers
- * 503 SlowDown with Retry-After or cuts mid-answer, and listings it answers in pages shorter than asked.
+ * 503 SlowDown with Retry-After or cuts mid-answer, listings it answers in pages shorter than asked, and listings whose
+ * first page it sends again.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -106,6 +107,7 @@ public final class FaultProxy implements AutoCloseable {
         firstAttempts.clear();
         pageSize = 0;
         damagesLeft.set(0);
+        repeatedPages = null;
     }
 
     /** A request as it reached the proxy: method, path and query as sent (URL-encoded), headers by lower-case name. */
@@ -177,7 +179,16 @@ public final class FaultProxy implements AutoCloseable {
         return bodiesDamaged.get();
     }
 
+    /**
+     * The first page of every listing comes again in its second page, keys and folders ({@link RepeatedPages}); with
+     * shortenPages, a listing of a few keys has its pages. The rewritten answer has a Content-Length of its own.
+     */
+    public void repeatFirstPages() {
+        repeatedPages = new RepeatedPages();
+    }
+
     private volatile boolean opaqueEtags;
+    private volatile RepeatedPages repeatedPages;
     private volatile Predicate<Request> damaged = r -> false;
     private final AtomicInteger damagesLeft = new AtomicInteger();
     private final AtomicInteger bodiesDamaged = new AtomicInteger();
@@ -420,6 +431,14 @@ public final class FaultProxy implements AutoCloseable {
                         out.flush();
                         continue;
                     }
+                }
+                RepeatedPages repeating = repeatedPages;
+                if (repeating != null && !request.cut() && RepeatedPages.listing(request.request()) && text.startsWith("HTTP/1.1 200")) {
+                    byte[] body = repeating.body(readBody(in, text), request.request());
+                    out.write(OpaqueEtags.withLength(head, body.length));
+                    out.write(body);
+                    out.flush();
+                    continue;
                 }
                 out.write(head);
                 if (request.cut()) {

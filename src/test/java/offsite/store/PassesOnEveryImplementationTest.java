@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The application end to end on every S3 implementation this machine can start, and on S3Proxy behind the fault
- * proxy refusing each optional operation, shortening listing pages or giving ETags that are not MD5s: a first sync, a groom night, verify,
- * restore-set, two image backups and restore-image, each through the real command line or pass.
+ * proxy refusing each optional operation, shortening listing pages, sending a page twice or giving ETags that are not
+ * MD5s: a first sync, a groom night, verify, restore-set, two image backups and restore-image, each through the real
+ * command line or pass.
  */
 class PassesOnEveryImplementationTest {
 
@@ -34,7 +35,7 @@ class PassesOnEveryImplementationTest {
 
     static Stream<S3Implementation> implementations() {
         return Stream.concat(Stream.of(TestS3.IMPLEMENTATION, S3rver.IMPLEMENTATION, CephRgw.IMPLEMENTATION, FaultyS3.SHORT_PAGES,
-                FaultyS3.OPAQUE_ETAGS), FaultyS3.REFUSING.stream());
+                FaultyS3.REPEATED_PAGES, FaultyS3.OPAQUE_ETAGS), FaultyS3.REFUSING.stream());
     }
 
     @TempDir

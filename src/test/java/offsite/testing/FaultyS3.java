@@ -22,7 +22,7 @@ import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * S3Proxy behind the fault proxy in one standing mode, playing a service that lacks something: pages shorter than
- * asked, an optional operation refused (501 NotImplemented, 405 MethodNotAllowed, 400 InvalidRequest), first attempts
+ * asked, a page sent twice, an optional operation refused (501 NotImplemented, 405 MethodNotAllowed, 400 InvalidRequest), first attempts
  * answered 503 SlowDown with Retry-After, or answers cut mid-body. One proxy per mode per test JVM.
  */
 public final class FaultyS3 {
@@ -62,6 +62,16 @@ public final class FaultyS3 {
             p -> p.slowDownFirstAttempts(r -> true, 6, 1));
     public static final S3Implementation CUT_ANSWERS = mode("S3Proxy cutting answers mid-body", Set.of(), false,
             p -> p.cutFirstAnswers(XML_ANSWERS, 2, 40));
+
+    /**
+     * S3Proxy in pages of 3 whose listings send their first page again in the second, as a server that repeats a page:
+     * not among MODES, whose contract lists each key once as the server does. Offsite keeps each key once and says so.
+     */
+    public static final S3Implementation REPEATED_PAGES = mode("S3Proxy sending each listing's first page twice, in pages of 3",
+            Set.of("listings without repeated keys"), true, p -> {
+                p.shortenPages(3);
+                p.repeatFirstPages();
+            });
 
     /**
      * S3Proxy whose every ETag is opaque, as SSE-KMS or SSE-C make them: not among MODES, whose contract holds ETags to be
