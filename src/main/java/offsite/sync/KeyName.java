@@ -14,8 +14,9 @@ import java.util.HexFormat;
 /**
  * A file's path under the source as a key, and back: its bytes read as UTF-8, each byte that is not valid UTF-8
  * written as ‛XX (rclone's encoding of invalid UTF-8, so a name in Latin-1 from an old backup application is still
- * stored, and restored with its own bytes). Java decodes such bytes to U+FFFD, which loses them; a path's URI keeps
- * them, percent-encoded.
+ * stored, and restored with its own bytes), and a ‛ of the name itself written ‛‛, as rclone quotes its quote, so
+ * that every name comes back as it was and no two names share a key. A name without ‛ keeps the key it always had.
+ * Java decodes invalid bytes to U+FFFD, which loses them; a path's URI keeps them, percent-encoded.
  */
 public final class KeyName {
 
@@ -25,11 +26,11 @@ public final class KeyName {
     private KeyName() {
     }
 
-    /** The key part for file under root ('/' separated); a plain name is returned as Java reads it. */
+    /** The key part for file under root ('/' separated); a plain name is returned as Java reads it, its ‛ doubled. */
     public static String of(Path root, Path file) {
         String plain = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
         if (plain.indexOf('\uFFFD') < 0) {
-            return plain;
+            return quoted(plain);
         }
         byte[] rootBytes = rawBytes(root.toUri());
         byte[] fileBytes = rawBytes(file.toUri());
@@ -37,7 +38,11 @@ public final class KeyName {
         return escaped(ByteBuffer.wrap(fileBytes, skip, fileBytes.length - skip));
     }
 
-    /** The file for a key part under dir: ‛XX turned back into its byte. */
+    /**
+     * The file for a key part under dir: ‛‛ turned back into ‛ and ‛XX into its byte where that is one of 80 to FF (the
+     * only bytes that are ever not UTF-8: ‛2E‛2E is no way to write ".."); any other ‛ stands for itself, as in keys
+     * stored before ‛ was doubled.
+     */
     public static Path resolve(Path dir, String relative) {
         if (relative.indexOf(QUOTE) < 0) {
             return dir.resolve(relative);
@@ -45,7 +50,11 @@ public final class KeyName {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < relative.length(); i++) {
             char c = relative.charAt(i);
-            if (c == QUOTE && i + 2 < relative.length() && isHex(relative.charAt(i + 1)) && isHex(relative.charAt(i + 2))) {
+            if (c == QUOTE && i + 1 < relative.length() && relative.charAt(i + 1) == QUOTE) {
+                bytes.writeBytes(String.valueOf(QUOTE).getBytes(StandardCharsets.UTF_8));
+                i += 1;
+            } else if (c == QUOTE && i + 2 < relative.length() && isHex(relative.charAt(i + 1)) && isHex(relative.charAt(i + 2))
+                    && HexFormat.fromHexDigits(relative, i + 1, i + 3) >= 0x80) {
                 bytes.write(HexFormat.fromHexDigits(relative, i + 1, i + 3));
                 i += 2;
             } else {
@@ -71,24 +80,29 @@ public final class KeyName {
         return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f';
     }
 
-    /** Valid UTF-8 decoded, every other byte as ‛XX. */
+    /** Valid UTF-8 decoded with its ‛ doubled, every other byte as ‛XX. */
     static String escaped(ByteBuffer in) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer out = CharBuffer.allocate(in.remaining() * 3 + 8);
+        CharBuffer run = CharBuffer.allocate(in.remaining() + 8); // UTF-8 never decodes to more chars than bytes
+        StringBuilder out = new StringBuilder();
         while (true) {
-            CoderResult result = decoder.decode(in, out, true);
+            CoderResult result = decoder.decode(in, run, true);
             if (result.isUnderflow()) {
-                decoder.flush(out);
-                break;
+                decoder.flush(run);
+                return out.append(quoted(run.flip().toString())).toString();
             }
-            if (result.isError()) {
-                for (int i = 0; i < result.length(); i++) {
-                    out.put(QUOTE).put(HexFormat.of().withUpperCase().toHexDigits(in.get()));
-                }
+            out.append(quoted(run.flip().toString()));
+            run.clear();
+            for (int i = 0; i < result.length(); i++) {
+                out.append(QUOTE).append(HexFormat.of().withUpperCase().toHexDigits(in.get()));
             }
         }
-        return out.flip().toString();
+    }
+
+    /** A valid name's ‛ doubled: ‛XX in a key always stands for a byte that is not UTF-8. */
+    private static String quoted(String name) {
+        return name.indexOf(QUOTE) < 0 ? name : name.replace(String.valueOf(QUOTE), String.valueOf(QUOTE) + QUOTE);
     }
 
     /** The bytes of a file: URI's path, percent-escapes decoded to the bytes they stand for. */

@@ -166,16 +166,18 @@ public final class SetRestore {
             return new Restored(o.key(), 0, false, 0, "not restored: its name under the prefix " + badName);
         }
         Path target = KeyName.resolve(dir, relative);
+        // the name the key stands for, its escapes decoded: what is written, so what links and other keys are checked against
+        Path named = dir.toAbsolutePath().relativize(target.toAbsolutePath());
         try {
-            String leaving = leavingLink(dir, realDir, relative);
+            String leaving = leavingLink(dir, realDir, named);
             if (leaving != null) {
                 return new Restored(o.key(), 0, false, 0, leaving);
             }
-            Path landing = landing(realDir, relative);
+            Path landing = landing(realDir, named);
             String other = claimed.putIfAbsent(landing, o.key());
             if (other != null) {
                 return new Restored(o.key(), 0, false, 0, "not restored: it would land on " + landing + " with " + other
-                        + " (a symbolic link inside " + dir + " joins their folders)");
+                        + " (a symbolic link inside " + dir + " joins their folders, or both keys stand for one name)");
             }
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 boolean file = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
@@ -284,11 +286,10 @@ public final class SetRestore {
      * The refusal for the first symbolic link on the way from dir to dir/relative (the last part excepted: a link
      * there is replaced, never written through) that leads outside dir or nowhere; null when there is none.
      */
-    static String leavingLink(Path dir, Path realDir, String relative) throws IOException {
+    static String leavingLink(Path dir, Path realDir, Path named) throws IOException {
         Path at = dir;
-        String[] segments = relative.split("/");
-        for (int i = 0; i < segments.length - 1; i++) {
-            at = at.resolve(segments[i]);
+        for (int i = 0; i < named.getNameCount() - 1; i++) {
+            at = at.resolve(named.getName(i));
             if (Files.isSymbolicLink(at)) {
                 Path to = Files.readSymbolicLink(at);
                 Path real;
@@ -310,14 +311,13 @@ public final class SetRestore {
     }
 
     /** Where a write to DIR/relative lands, each existing folder or link on the way resolved. */
-    private static Path landing(Path realDir, String relative) throws IOException {
+    private static Path landing(Path realDir, Path named) throws IOException {
         Path at = realDir;
-        String[] segments = relative.split("/");
-        for (int i = 0; i < segments.length - 1; i++) {
-            Path next = at.resolve(segments[i]);
+        for (int i = 0; i < named.getNameCount() - 1; i++) {
+            Path next = at.resolve(named.getName(i));
             at = Files.exists(next, LinkOption.NOFOLLOW_LINKS) ? next.toRealPath() : next;
         }
-        return at.resolve(segments[segments.length - 1]);
+        return at.resolve(named.getFileName());
     }
 
     /** The object's partial download: a name of its own in the work folder, per key and ETag (a replaced object starts afresh). */

@@ -14,6 +14,8 @@ import offsite.report.SyncReport;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 15, item 11: a file name that is not valid UTF-8 (Latin-1 from an old backup application) was never
@@ -27,8 +29,7 @@ class OddNamesTest {
 
     /** A file named with raw bytes (no string can name it once Java has decoded it). */
     private static Path rawNamed(Path folder, String percentEncodedName, byte[] content) throws Exception {
-        String base = folder.toUri().getRawPath();
-        Path file = Path.of(URI.create("file://" + (base.endsWith("/") ? base : base + "/") + percentEncodedName));
+        Path file = raw(folder, percentEncodedName);
         Files.write(file, content);
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3600)));
         return file;
@@ -82,4 +83,86 @@ class OddNamesTest {
             assertThat(report.text()).contains("chunk-000000001.rdb: its key would be longer than S3's 1024 bytes: not sent (shorten the path)");
         }
     }
+    /** A name as its raw bytes (percent-encoded), and the key part it must have. */
+    record Named(String why, String rawName, String key) {
+        @Override
+        public String toString() {
+            return why;
+        }
+    }
+
+    static Stream<Named> names() {
+        return Stream.of(
+                new Named("plain UTF-8: the key it always had", "caf%C3%A9.rdb", "café.rdb"),
+                new Named("Latin-1: its byte escaped, the key it always had", "caf%E9.rdb", "caf\u201BE9.rdb"),
+                new Named("UTF-8 holding the escape's own form", "caf%E2%80%9BE9.rdb", "caf\u201B\u201BE9.rdb"),
+                new Named("UTF-8 holding an escape of an ASCII byte", "a%E2%80%9B41b.rdb", "a\u201B\u201B41b.rdb"),
+                new Named("a quote not followed by hex, and one at the end", "x%E2%80%9By%E2%80%9B", "x\u201B\u201By\u201B\u201B"),
+                new Named("two quotes", "%E2%80%9B%E2%80%9B.rdb", "\u201B\u201B\u201B\u201B.rdb"),
+                new Named("a quote before a Latin-1 byte", "%E2%80%9B%E9.rdb", "\u201B\u201B\u201BE9.rdb"),
+                new Named("a Latin-1 folder and a quote in the file name", "d%E9/x%E2%80%9B.rdb", "d\u201BE9/x\u201B\u201B.rdb"));
+    }
+
+    /** The path under folder named by these raw bytes (percent-encoded, '/' between parts). */
+    private static Path raw(Path folder, String percentEncodedName) {
+        String base = folder.toAbsolutePath().toUri().getRawPath();
+        return Path.of(URI.create("file://" + (base.endsWith("/") ? base : base + "/") + percentEncodedName));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void every_name_has_a_key_of_its_own_that_gives_back_its_bytes(Named c) {
+        Path file = raw(dir.resolve("set"), c.rawName());
+
+        String key = KeyName.of(dir.resolve("set"), file);
+
+        assertThat(key).isEqualTo(c.key());
+        assertThat(KeyName.resolve(dir.resolve("restored"), key).toUri()).isEqualTo(raw(dir.resolve("restored"), c.rawName()).toUri());
+    }
+
+    /** A key an earlier Offsite stored, and the raw name it stands for. */
+    record StoredKey(String why, String key, String rawName) {
+        @Override
+        public String toString() {
+            return why;
+        }
+    }
+
+    static Stream<StoredKey> storedKeys() {
+        return Stream.of(
+                new StoredKey("a Latin-1 byte", "caf\u201BE9.rdb", "caf%E9.rdb"),
+                new StoredKey("a quote not followed by hex: itself", "a\u201Bb.rdb", "a%E2%80%9Bb.rdb"),
+                new StoredKey("a quote before an ASCII byte's hex: itself, never that byte", "a\u201B41b.rdb", "a%E2%80%9B41b.rdb"),
+                new StoredKey("quoted dots: never '..'", "\u201B2E\u201B2E/x.rdb", "%E2%80%9B2E%E2%80%9B2E/x.rdb"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storedKeys")
+    void a_key_stored_before_quotes_were_doubled_restores_to_the_name_it_was_made_from(StoredKey c) {
+        assertThat(KeyName.resolve(dir, c.key()).toUri()).isEqualTo(raw(dir, c.rawName()).toUri());
+    }
+
+    @Test
+    void a_latin1_name_and_a_utf8_name_spelling_its_escape_are_two_objects_and_each_is_restored_as_it_was() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            rawNamed(app.source, "caf%E9.rdb", "latin-1 e-acute".getBytes());
+            rawNamed(app.source, "caf%E2%80%9BE9.rdb", "utf-8, the escape written out".getBytes());
+
+            SyncReport first = app.sync();
+
+            assertThat(first.status()).as(first.text()).isEqualTo(RunStatus.OK);
+            assertThat(app.bucketFiles("sets/")).containsOnlyKeys("caf\u201BE9.rdb", "caf\u201B\u201BE9.rdb");
+            assertThat(app.sync().reason()).isEqualTo("mirror up to date, nothing to send");
+
+            Path restored = dir.resolve("restored");
+            OffsiteHarness.CommandResult restore = app.command("restore-set", "--to", restored.toString());
+
+            assertThat(restore.exit()).as(restore.out()).isZero();
+            assertThat(restore.out()).contains("OK: 2 of 2 objects restored");
+            assertThat(rawNames(restored).stream().filter(n -> !n.startsWith("."))).isEqualTo(rawNames(app.source));
+            assertThat(Files.readString(raw(restored, "caf%E9.rdb"))).isEqualTo("latin-1 e-acute");
+            assertThat(Files.readString(raw(restored, "caf%E2%80%9BE9.rdb"))).isEqualTo("utf-8, the escape written out");
+        }
+    }
+
 }
