@@ -1,6 +1,7 @@
 package offsite.sync;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Mirroring deletions is opt-in and all-or-nothing: when the run would delete more objects than maxCount or
@@ -27,6 +28,21 @@ public record DeletionPolicy(boolean enabled, int maxCount, double maxPercent, i
         }
     }
 
+    /**
+     * Which limit count objects of bytes, out of totalBytes (named by whose, "remote bytes"), would pass, said as every
+     * refusal says it; null within both. Retiring an older generation is held to the same limits for what it would lose.
+     */
+    public String overLimits(int count, long bytes, long totalBytes, String whose) {
+        if (count > maxCount) {
+            return String.format(Locale.ROOT, "more than offsite.sync.max-delete-count=%d", maxCount);
+        }
+        double percent = totalBytes == 0 ? 0 : 100.0 * bytes / totalBytes;
+        if (percent > maxPercent) {
+            return String.format(Locale.ROOT, "%.1f%% of %s is more than offsite.sync.max-delete-percent=%s", percent, whose, maxPercent);
+        }
+        return null;
+    }
+
     public Decision decide(SyncPlan plan) {
         List<PlannedFile> remoteOnly = plan.with(SyncAction.REMOTE_ONLY);
         if (remoteOnly.isEmpty()) {
@@ -36,17 +52,10 @@ public record DeletionPolicy(boolean enabled, int maxCount, double maxPercent, i
             return new Decision(List.of(), "deletions are off (offsite.sync.delete=false): " + remoteOnly.size()
                     + " remote-only object(s) kept");
         }
-        long bytes = remoteOnly.stream().mapToLong(PlannedFile::size).sum();
-        double percent = plan.remoteBytes() == 0 ? 0 : 100.0 * bytes / plan.remoteBytes();
-        if (remoteOnly.size() > maxCount) {
-            return new Decision(List.of(), String.format("REFUSED %d deletions: more than offsite.sync.max-delete-count=%d;"
-                    + " nothing deleted. Check the source, then raise the limit for one run if the deletions are meant",
-                    remoteOnly.size(), maxCount));
-        }
-        if (percent > maxPercent) {
-            return new Decision(List.of(), String.format("REFUSED %d deletions: %.1f%% of remote bytes is more than"
-                    + " offsite.sync.max-delete-percent=%s; nothing deleted. Check the source, then raise the limit for one run"
-                    + " if the deletions are meant", remoteOnly.size(), percent, maxPercent));
+        String over = overLimits(remoteOnly.size(), remoteOnly.stream().mapToLong(PlannedFile::size).sum(), plan.remoteBytes(), "remote bytes");
+        if (over != null) {
+            return new Decision(List.of(), String.format("REFUSED %d deletions: %s; nothing deleted. Check the source, then raise the"
+                    + " limit for one run if the deletions are meant", remoteOnly.size(), over));
         }
         return new Decision(remoteOnly, null);
     }

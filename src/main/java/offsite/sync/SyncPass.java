@@ -121,6 +121,13 @@ public final class SyncPass {
                 }
             }
             if (request.newGeneration() && !request.dryRun()) {
+                List<Generations.Generation> existing = state.generations();
+                Optional<String> empty = SourceCheck.refusal(settings.source(), () -> holdsObjects(existing, null));
+                if (empty.isPresent()) { // a fresh copy of nothing would, once verified, retire the copy there is
+                    pass.generations(state);
+                    pass.stop(RunStatus.FAILED, "refused: " + empty.get() + "; no new generation started");
+                    return pass;
+                }
                 state = generations.start(state, pass.started());
                 generations.save(state);
                 pass.note("started generation " + state.current() + " under " + state.currentGeneration().prefix()
@@ -168,7 +175,8 @@ public final class SyncPass {
 
     /** Decides every file's action, holds back what the change guard refuses, and on a dry run renders the plan. */
     public Pass plan(Pass pass) {
-        Optional<String> refusal = SourceCheck.refusal(settings.source(), !pass.remote().isEmpty());
+        Optional<String> refusal = SourceCheck.refusal(settings.source(),
+                () -> !pass.remote().isEmpty() || holdsObjects(pass.generations().generations(), pass.prefix()));
         if (refusal.isPresent()) {
             pass.stop(RunStatus.FAILED, "refused: " + refusal.get());
             return pass;
@@ -209,6 +217,11 @@ public final class SyncPass {
             pass.stop(RunStatus.FAILED, review.refusal());
         }
         return pass;
+    }
+
+    /** Whether any of these generations but the one at except (listed already) holds an object. */
+    private boolean holdsObjects(List<Generations.Generation> all, String except) {
+        return all.stream().filter(g -> !g.prefix().equals(except)).anyMatch(g -> !bucket.list(g.prefix()).isEmpty());
     }
 
     /** Files re-hashed (offsite.sync.rehash-percent) whose bytes no longer give their cached ETag: each named, the pass WARNs. */

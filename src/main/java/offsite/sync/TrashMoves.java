@@ -12,9 +12,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import offsite.report.ByteSize;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
 import offsite.store.Generations;
@@ -66,7 +70,8 @@ public final class TrashMoves {
 
     /**
      * Older generations due to go: only once the current one is verified and offsite.sync.retire-after-days have
-     * passed since, and only after every upload of this pass succeeded. Their objects move to the trash.
+     * passed since, and only after every upload of this pass succeeded. Their objects move to the trash, unless the
+     * current generation lacks more of them than the deletion limits allow: that generation is then held (WARN).
      */
     private List<TrashMove> retirements(Pass pass) {
         Generations.State state = pass.generations();
@@ -78,10 +83,19 @@ public final class TrashMoves {
                 || clock.instant().isBefore(current.verified().plus(Duration.ofDays(settings.retireAfterDays())))) {
             return List.of();
         }
+        Set<String> stays = staying(pass);
         String day = today();
         for (Generations.Generation g : state.generations()) {
             if (g.number() != current.number() && g.retired() == null) {
-                for (RemoteObject o : bucket.list(g.prefix())) {
+                List<RemoteObject> objects = bucket.list(g.prefix());
+                String held = heldBack(g, current, objects, stays);
+                if (held != null) {
+                    LOG.warn("{}", held);
+                    pass.warn(held);
+                    pass.note(held);
+                    continue;
+                }
+                for (RemoteObject o : objects) {
                     pass.retire(new TrashMove(o.key(), settings.trashPrefix() + day + "/" + o.key(), o.size()));
                 }
                 state = state.with(new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), g.verified(),
@@ -91,6 +105,43 @@ public final class TrashMoves {
         }
         pass.retired(state);
         return pass.retiring();
+    }
+
+    /** The current generation's keys after this pass, less its prefix: what it holds, less what this pass deletes. */
+    private static Set<String> staying(Pass pass) {
+        Set<String> keys = new HashSet<>();
+        List<RemoteObject> after = pass.mirrorAfter();
+        if (after != null) {
+            after.forEach(o -> keys.add(o.key().substring(pass.prefix().length())));
+        }
+        pass.deletions().deletes().forEach(f -> keys.remove(f.key().substring(pass.prefix().length())));
+        return keys;
+    }
+
+    /**
+     * Why generation g must not be retired yet, or null: its objects the current generation lacks (a source that was
+     * half there when the new generation was made) are more than the deletion limits allow, as deletions would be.
+     */
+    private String heldBack(Generations.Generation g, Generations.Generation current, List<RemoteObject> objects, Set<String> stays) {
+        List<RemoteObject> lacking = objects.stream().filter(o -> !stays.contains(o.key().substring(g.prefix().length()))).toList();
+        long lackingBytes = lacking.stream().mapToLong(RemoteObject::size).sum();
+        long allBytes = objects.stream().mapToLong(RemoteObject::size).sum();
+        DeletionPolicy limits = settings.deletion();
+        String over = limits.overLimits(lacking.size(), lackingBytes, allBytes, "its bytes");
+        if (over == null) {
+            return null;
+        }
+        List<String> allow = new ArrayList<>();
+        if (lacking.size() > limits.maxCount()) {
+            allow.add("-Doffsite.sync.max-delete-count=" + lacking.size());
+        }
+        if (limits.overLimits(0, lackingBytes, allBytes, "its bytes") != null) {
+            allow.add("-Doffsite.sync.max-delete-percent=" + (int) Math.min(100, Math.ceil(100.0 * lackingBytes / allBytes)));
+        }
+        return String.format(Locale.ROOT, "retirement of generation %d (%s) HELD: %d of its %d object(s), %s, are not in generation %d (%s):"
+                + " %s; nothing of it moved to the trash. Check the source, then raise the limits for one run (%s) if they are meant",
+                g.number(), g.prefix(), lacking.size(), objects.size(), ByteSize.format(lackingBytes), current.number(), current.prefix(),
+                over, String.join(" ", allow));
     }
 
     /** Moves one object: copied to its trash key, then deleted. */

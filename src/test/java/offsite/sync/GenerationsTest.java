@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import offsite.report.RunStatus;
@@ -132,6 +135,87 @@ class GenerationsTest {
             Path restored = dir.resolve("restored");
             assertThat(app.command("restore-set", "--to", restored.toString()).exit()).isZero();
             assertThat(restored.resolve("Set A.rbc")).exists();
+        }
+    }
+
+    /** How the source came to be empty beside a stored copy, and the command then run. */
+    record EmptySource(String name, boolean startedBefore, String[] command) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<EmptySource> emptySources() {
+        return Stream.of(
+                new EmptySource("sync --new-generation from an unmounted disk", false, new String[] {"sync", "--new-generation"}),
+                new EmptySource("a plain sync while the new generation is still empty (started, then the disk went)", true,
+                        new String[] {"sync"}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("emptySources")
+    void an_empty_source_is_refused_while_any_generation_holds_a_copy(EmptySource c) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.write("Members/AA000001.rdb", 3 << 20, 1);
+            app.write("Set A.rbc", 2000, 2);
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Map<String, String> stored = app.bucketFiles("sets/");
+            Generations generations = new Generations(new S3Bucket(app.client, app.s3, new Fallbacks()), "sets/");
+            if (c.startedBefore()) {
+                generations.save(generations.start(generations.load(), Instant.now()));
+            }
+            Generations.State before = generations.load();
+            try (Stream<Path> files = Files.walk(app.source)) { // the mount point left behind by an unmounted disk
+                files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(app.source)).forEach(p -> p.toFile().delete());
+            }
+
+            OffsiteHarness.CommandResult refused = app.set("offsite.sync.retire-after-days", "0").command(c.command());
+
+            assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
+            assertThat(refused.out()).startsWith("FAILED").contains("offsite.sync.source: " + app.source + " is empty but the bucket holds a copy");
+            assertThat(app.bucketFiles("sets/")).as("the stored copy is untouched").isEqualTo(stored);
+            assertThat(app.bucketFiles("sets.g2/")).isEmpty();
+            assertThat(app.bucketFiles("trash/")).isEmpty();
+            assertThat(generations.load()).as("no generation started, none marked complete").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void a_new_generation_lacking_most_of_the_old_ones_objects_holds_its_retirement_and_trashes_nothing() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            for (int i = 0; i < 10; i++) {
+                app.write("Members/AA00000" + i + ".rdb", 100_000, i);
+            }
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Map<String, String> stored = app.bucketFiles("sets/");
+            for (int i = 2; i < 10; i++) { // a disk half there when the new generation was made
+                Files.delete(app.source.resolve("Members/AA00000" + i + ".rdb"));
+            }
+            app.set("offsite.sync.retire-after-days", "0");
+            assertThat(app.command("sync", "--new-generation").exit()).isZero();
+            assertThat(app.sync().status()).as("verifies generation 2").isEqualTo(RunStatus.OK);
+            Generations generations = new Generations(new S3Bucket(app.client, app.s3, new Fallbacks()), "sets/");
+            assertThat(generations.load().currentGeneration().verified()).isNotNull();
+
+            SyncReport held = app.sync();
+
+            assertThat(held.status()).as(held.text()).isEqualTo(RunStatus.WARN);
+            assertThat(held.reason()).startsWith("retirement of generation 1 (sets/) HELD: 8 of its 10 object(s), 781.3 KiB, are not in"
+                    + " generation 2 (sets.g2/): 80.0% of its bytes is more than offsite.sync.max-delete-percent=50")
+                    .contains("nothing of it moved to the trash").contains("-Doffsite.sync.max-delete-percent=80")
+                    .doesNotContain("max-delete-count=");
+            assertThat(app.bucketFiles("sets/")).as("the old generation is untouched").isEqualTo(stored);
+            assertThat(app.bucketFiles("trash/")).isEmpty();
+            assertThat(generations.load().generations()).filteredOn(g -> g.number() == 1).singleElement()
+                    .satisfies(g -> assertThat(g.retired()).isNull());
+
+            SyncReport allowed = app.set("offsite.sync.max-delete-percent", "80").sync();
+
+            assertThat(allowed.status()).as(allowed.text()).isEqualTo(RunStatus.OK);
+            assertThat(allowed.notes()).anyMatch(n -> n.startsWith("retired generation 1 (sets/)"));
+            assertThat(app.bucketFiles("trash/")).as("every object of the old generation, in the trash")
+                    .hasSize(10).allSatisfy((key, digest) -> assertThat(digest).isEqualTo(stored.get(key.substring(key.indexOf("/sets/") + 6))));
         }
     }
 }
