@@ -1,8 +1,6 @@
 package offsite.sync;
 
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import offsite.store.Bucket;
 import offsite.store.Fallbacks;
 import offsite.store.StoreException;
@@ -11,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an object a pass is about to replace, as deleted objects are kept: a server-side copy to the trash prefix
- * (trash/DAY/KEY), purged after offsite.sync.trash-days. Not needed where the bucket versions (the noncurrent version
- * keeps it). Where the service cannot copy, said once in a WARN: the change guard is then what protects the copy;
- * a chunk is never downloaded and uploaded again inside the window to keep it.
+ * (trash/DAY/KEY, or beside an earlier copy of the day: {@link TrashKeys}), purged after offsite.sync.trash-days. Not
+ * needed where the bucket versions (the noncurrent version keeps it). Where the service cannot copy, said once in a
+ * WARN: the change guard is then what protects the copy; a chunk is never downloaded and uploaded again inside the
+ * window to keep it.
  */
 public final class ReplacedCopies {
 
@@ -21,14 +20,12 @@ public final class ReplacedCopies {
 
     private final Bucket bucket;
     private final Fallbacks fallbacks;
-    private final String trashPrefix;
-    private final Clock clock;
+    private final TrashKeys trashKeys;
 
     public ReplacedCopies(Bucket bucket, Fallbacks fallbacks, String trashPrefix, Clock clock) {
         this.bucket = bucket;
         this.fallbacks = fallbacks;
-        this.trashPrefix = trashPrefix;
-        this.clock = clock;
+        this.trashKeys = new TrashKeys(bucket, trashPrefix, clock);
     }
 
     /**
@@ -40,7 +37,7 @@ public final class ReplacedCopies {
         if (versioned || fallbacks.lacks("CopyObject")) {
             return null;
         }
-        String trashKey = trashPrefix + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) + "/" + key;
+        String trashKey = trashKeys.unused(key); // a copy kept earlier today stays: this one goes beside it
         try {
             bucket.copy(key, trashKey, size);
         } catch (StoreException e) {

@@ -41,6 +41,7 @@ public final class TrashMoves {
     private final Generations generations;
     private final EtagForm etags;
     private final Clock clock;
+    private final TrashKeys trashKeys;
 
     public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, EtagForm etags, Clock clock) {
         this.settings = settings;
@@ -48,6 +49,7 @@ public final class TrashMoves {
         this.generations = generations;
         this.etags = etags;
         this.clock = clock;
+        this.trashKeys = new TrashKeys(bucket, settings.trashPrefix(), clock);
     }
 
     /**
@@ -60,8 +62,7 @@ public final class TrashMoves {
             if (!pass.allUploaded()) {
                 pass.note("deletions postponed: they run only after every upload of the pass succeeded");
             } else {
-                String day = today();
-                pass.deletions().deletes().forEach(f -> moves.add(new TrashMove(f.key(), settings.trashPrefix() + day + "/" + f.key(), f.size())));
+                pass.deletions().deletes().forEach(f -> moves.add(new TrashMove(f.key(), trashKeys.firstOfDay(f.key()), f.size())));
             }
         }
         moves.addAll(retirements(pass));
@@ -84,7 +85,6 @@ public final class TrashMoves {
             return List.of();
         }
         Set<String> stays = staying(pass);
-        String day = today();
         for (Generations.Generation g : state.generations()) {
             if (g.number() != current.number() && g.retired() == null) {
                 List<RemoteObject> objects = bucket.list(g.prefix());
@@ -96,7 +96,7 @@ public final class TrashMoves {
                     continue;
                 }
                 for (RemoteObject o : objects) {
-                    pass.retire(new TrashMove(o.key(), settings.trashPrefix() + day + "/" + o.key(), o.size()));
+                    pass.retire(new TrashMove(o.key(), trashKeys.firstOfDay(o.key()), o.size()));
                 }
                 state = state.with(new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), g.verified(),
                         clock.instant()));
@@ -144,9 +144,12 @@ public final class TrashMoves {
                 over, String.join(" ", allow));
     }
 
-    /** Moves one object: copied to its trash key, then deleted. */
+    /**
+     * Moves one object: copied to its trash key (beside a copy of the same key kept there earlier today, never over it),
+     * then deleted; returns the move as made.
+     */
     public TrashMove move(Pass.TrashTask task) {
-        TrashMove m = task.move();
+        TrashMove m = new TrashMove(task.move().key(), trashKeys.unused(task.move().key()), task.move().size());
         try {
             bucket.copy(m.key(), m.trashKey(), m.size());
         } catch (StoreException e) {
@@ -230,9 +233,5 @@ public final class TrashMoves {
         }
         pass.trash(settings.trashPrefix(), left);
         return pass;
-    }
-
-    private String today() {
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
     }
 }

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.testing.OffsiteHarness;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Issue 15, item 1: a source destroyed by change (truncated by a broken mount, encrypted in place) must never
@@ -86,5 +90,47 @@ class DestroyedSourceTest {
         assertThat(app.bucketFiles("trash/")).as("every replaced object kept in the trash first, its old bytes")
                 .hasSize(10).allSatisfy((key, digest) -> assertThat(digest).isEqualTo(mirrored.get(key.substring(day.length()))));
         assertThat(Files.readString(app.data.resolve("reports/sync-latest.json"))).contains("10 replaced object(s)");
+    }
+
+    @Test
+    void each_copy_of_a_key_replaced_or_deleted_on_one_day_is_kept_in_the_trash_none_over_another() throws Exception {
+        String key = "Members/AA000009.rdb";
+        List<String> versions = new ArrayList<>(List.of(mirrored.get(key)));
+        for (int pass = 0; pass < 2; pass++) { // rewritten twice the same day, each within the change limit
+            app.write(key, MB, 200 + pass);
+            SyncReport replacing = app.sync();
+            assertThat(replacing.status()).as(replacing.text()).isEqualTo(RunStatus.OK);
+            assertThat(replacing.notes()).anyMatch(n -> n.startsWith("1 replaced object(s)"));
+            versions.add(app.sourceFiles().get(key));
+        }
+        Files.delete(app.source.resolve(key)); // and then deleted, that day too
+
+        SyncReport deleting = app.set("offsite.sync.delete", "true").sync();
+
+        assertThat(deleting.status()).as(deleting.text()).isEqualTo(RunStatus.OK);
+        assertThat(deleting.deleted().files()).isEqualTo(1);
+        Map<String, String> trash = app.bucketFiles("trash/");
+        assertThat(trash.values()).as("the three earlier versions, byte for byte: the first, the second and the one deleted")
+                .containsExactlyInAnyOrderElementsOf(versions);
+        Pattern name = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})/sets/" + Pattern.quote(key) + "(\\.~\\d{6}(-\\d+)?~)?");
+        assertThat(trash.keySet()).allMatch(k -> name.matcher(k).matches());
+        assertThat(trash.keySet()).as("each day's first copy under the key's own name, later ones beside it")
+                .filteredOn(k -> k.endsWith(".rdb")).extracting(k -> k.substring(0, 10)).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(trash.keySet().stream().map(k -> k.substring(0, 10)).distinct().toList());
+        assertThat(app.command("status").out()).as("the status page counts every copy").containsPattern("trash +3 objects +3.0 MiB");
+    }
+
+    @Test
+    void copies_kept_beside_the_first_of_a_day_are_purged_with_their_day_folder() throws Exception {
+        String old = LocalDate.now(ZoneOffset.UTC).minusDays(31) + "/sets/Members/AA000009.rdb";
+        String recent = LocalDate.now(ZoneOffset.UTC).minusDays(29) + "/sets/Members/AA000009.rdb";
+        for (String key : List.of(old, old + ".~101010~", old + ".~101010-2~", recent, recent + ".~101010~")) {
+            app.client.putObject(b -> b.bucket(app.s3.bucket()).key("trash/" + key), RequestBody.fromString("a copy"));
+        }
+
+        SyncReport report = app.set("offsite.sync.trash-days", "30").sync();
+
+        assertThat(report.trashPurged()).isEqualTo(3);
+        assertThat(app.bucketFiles("trash/")).containsOnlyKeys(recent, recent + ".~101010~");
     }
 }
