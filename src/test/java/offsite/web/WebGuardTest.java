@@ -57,6 +57,24 @@ class WebGuardTest {
     }
 
     @Test
+    void a_download_that_fails_answers_with_none_of_the_requests_headers_or_query() throws Exception {
+        app.sync();
+        running = app.startRunning();
+
+        HttpResponse<String> missing = app.get("/download?key=sets/nope.rdb&Set-Cookie=sessionid%3Dattacker%3B%20Path%3D/"
+                + "&Refresh=0%3Burl%3Dhttp://evil.example/", null);
+
+        // the S3 error answered 500 with every header and query parameter as a response header: a cookie set for the host
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo("no such object");
+        assertThat(missing.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Set-Cookie") || h.equalsIgnoreCase("Refresh")
+                || h.equalsIgnoreCase("key"));
+        HttpResponse<String> found = app.get("/download?key=sets/Set%20A.rbc&Set-Cookie=a%3D1", null);
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(found.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Set-Cookie"));
+    }
+
+    @Test
     void with_a_user_and_password_every_path_needs_them_but_the_bare_health_status() throws Exception {
         app.sync();
         running = app.set("offsite.http.user", "admin").set("offsite.http.password", PASSWORD).startRunning();
