@@ -260,7 +260,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             PagePort.requireFree(host, port);
         }
         camel.getRegistry().bind("httpAuth", new HttpAuth(user, password, host, port));
-        camel.getRegistry().bind("webPaths", new WebPaths(sync.prefix(), generations.laterStem(), sync.trashPrefix(), image.prefix()));
+        camel.getRegistry().bind("webPaths", new WebPaths(List.of(sync.prefix(), sync.trashPrefix(), image.prefix()), generations.laterStem()));
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         activity.listen(metrics::record);

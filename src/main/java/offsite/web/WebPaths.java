@@ -1,23 +1,24 @@
 package offsite.web;
 
+import java.util.List;
+import java.util.regex.Pattern;
+
 /** Which keys the download link may serve: only objects of Offsite's own prefixes. */
 public final class WebPaths {
 
-    private final String[] prefixes;
+    private final List<String> prefixes;
+    private final Pattern generations;
 
-    public WebPaths(String... prefixes) {
-        this.prefixes = prefixes.clone();
+    /** prefixes: the mirror's, the trash's, the images'; generationStem: later generations' PREFIX.gN/ (N a number). */
+    public WebPaths(List<String> prefixes, String generationStem) {
+        this.prefixes = List.copyOf(prefixes);
+        this.generations = Pattern.compile(Pattern.quote(generationStem) + "\\d+/.*", Pattern.DOTALL);
     }
 
     public boolean downloadable(String key) {
         if (key == null || key.contains("..")) {
             return false;
         }
-        for (String p : prefixes) {
-            if (key.startsWith(p)) {
-                return true;
-            }
-        }
-        return false;
+        return prefixes.stream().anyMatch(key::startsWith) || generations.matcher(key).matches();
     }
 }

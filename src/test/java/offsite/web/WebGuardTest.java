@@ -74,6 +74,26 @@ class WebGuardTest {
         assertThat(found.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Set-Cookie"));
     }
 
+    /** A key the download link is asked for, and whether it may serve it (prefixes sets/, trash/, images/). */
+    record Download(String key, boolean served) {
+    }
+
+    static Stream<Download> downloads() {
+        return Stream.of(new Download("sets/Members/AA000001.rdb", true), new Download("sets.g2/Set A.rbc", true),
+                new Download("sets.g17/x", true), new Download("trash/2026-12-01/sets/a", true), new Download("images/x/manifest.json", true),
+                new Download("sets.gallery/secret.txt", false), new Download("sets.g/x", false), new Download("sets.g2x/y", false),
+                new Download("otherapp/secret.txt", false), new Download("sets/../otherapp/x", false), new Download(null, false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("downloads")
+    void the_download_link_serves_only_offsites_own_prefixes_and_generations(Download d) {
+        WebPaths paths = new WebPaths(List.of("sets/", "trash/", "images/"), "sets.g");
+
+        // sets.g matched any key starting so: another application's sets.gallery/ in a shared bucket was served
+        assertThat(paths.downloadable(d.key())).as(String.valueOf(d.key())).isEqualTo(d.served());
+    }
+
     @Test
     void with_a_user_and_password_every_path_needs_them_but_the_bare_health_status() throws Exception {
         app.sync();
