@@ -219,7 +219,8 @@ final class StatusHtml {
         for (Map<String, Object> b : backups) {
             List<?> kept = (List<?>) b.get("keptFor");
             h.append("<tr><td><a href=\"download?key=").append(URLEncoder.encode(String.valueOf(b.get("manifest")), StandardCharsets.UTF_8))
-                    .append("\">").append(b.get("id")).append("</a></td><td>").append(b.get("type")).append("</td><td class=\"num\" data-bytes=\"")
+                    .append("\">").append(Charts.escape(String.valueOf(b.get("id")))).append("</a></td><td>").append(Charts.escape(String.valueOf(b.get("type"))))
+                    .append("</td><td class=\"num\" data-bytes=\"")
                     .append(b.get("bytes")).append("\">").append(ByteSize.format(((Number) b.get("bytes")).doubleValue())).append("</td><td>")
                     .append(b.get("ageHours")).append(" h</td><td>")
                     .append(kept.isEmpty() ? "deleted at the next backup" : "keeps: " + String.join(", ", kept.stream().map(String::valueOf).toList()))

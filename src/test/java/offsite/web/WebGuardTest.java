@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** Who may read what: basic auth on every path but the bare health status, probes that cost no request, S3 down (issue 15 items 7, 8, 11). */
 class WebGuardTest {
@@ -92,6 +94,24 @@ class WebGuardTest {
 
         // sets.g matched any key starting so: another application's sets.gallery/ in a shared bucket was served
         assertThat(paths.downloadable(d.key())).as(String.valueOf(d.key())).isEqualTo(d.served());
+    }
+
+    @Test
+    void an_image_backup_id_from_the_bucket_is_shown_as_text_never_as_markup() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(tree.resolve("hostname"), "excalibur\n");
+        String id = "<img src=x onerror=alert(1)>";
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/" + id + "/manifest.json"), RequestBody.fromString(
+                "{\"id\":\"" + id + "\",\"created\":\"2026-12-01T04:00:00Z\",\"type\":\"full\",\"imageSha256\":\"00\",\"host\":\"other\","
+                        + "\"objects\":[]}"));
+        app.set("offsite.image.roots", tree.getParent().toString()).set("offsite.image.keys-dir", dir.resolve("machine").toString());
+        assertThat(app.command("image").exit()).isZero();
+        running = app.startRunning();
+
+        String page = app.get("/", null).body();
+
+        // another host's manifest (the image prefix may be shared) put its id into the page unescaped: script on the page
+        assertThat(page).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain(id);
     }
 
     @Test
