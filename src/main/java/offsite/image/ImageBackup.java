@@ -111,9 +111,9 @@ public final class ImageBackup {
             throw new IOException("another image backup is running with this offsite.data.dir (" + stateDir + " is locked: the schedule"
                     + " of `offsite run`, or an `offsite image` command): this one is not taken; the next one runs after it");
         }
-        r.workFolder = WorkFolders.create(r.work());
+        WorkFolders.create(r.work());
         try {
-            for (Path left : WorkFolders.removeAbandoned(r.work().getParent(), r.work(), clock.instant())) {
+            for (Path left : WorkFolders.removeLeft(r.work().getParent(), r.work())) {
                 LOG.warn("removed {}: the work folder of an image backup that did not finish (stopped or killed)", left);
             }
         } catch (IOException e) {
@@ -434,7 +434,7 @@ public final class ImageBackup {
     /** The report, saved and handed back to the request; the work folder cleaned. */
     public ImageReport finish(ImagePass r) {
         try {
-            try (LockFile state = r.stateLock; WorkFolders.Held held = r.workFolder) { // removed, then let go (null: skipped)
+            try (LockFile state = r.stateLock) { // the work folder removed, then the lock let go (null: none taken)
                 FileTree.delete(r.work());
             } catch (IOException e) {
                 r.note("could not clean " + r.work() + ": " + e.getMessage());

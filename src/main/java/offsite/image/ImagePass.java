@@ -45,7 +45,6 @@ public final class ImagePass {
     Path nextIndex;
     String fullReadReason = "";
     Path secretTar;
-    WorkFolders.Held workFolder;
     LockFile stateLock;
     ObjectUpload manifestUpload;
     List<RemoteObject> listing;

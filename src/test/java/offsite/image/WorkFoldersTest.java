@@ -2,14 +2,9 @@ package offsite.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Random;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.Test;
@@ -22,33 +17,26 @@ class WorkFoldersTest {
     Path dir;
 
     @Test
-    void a_work_folder_is_the_owners_alone_and_held_while_its_backup_runs() throws Exception {
-        Path root = dir.resolve("work");
-        try (WorkFolders.Held held = WorkFolders.create(root.resolve("20261201T000000000Z"))) {
-            // the plain secret archive is written here before it is encrypted: it was world-readable (0755 folder, 0644 file)
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(held.dir()))).isEqualTo("rwx------");
-            assertThat(WorkFolders.removeAbandoned(root, null, Instant.now().plus(Duration.ofDays(1)))).as("held here").isEmpty();
-        }
+    void a_work_folder_is_the_owners_alone() throws Exception {
+        Path work = dir.resolve("work/20261201T000000000Z");
+
+        WorkFolders.create(work);
+
+        // the plain secret archive is written here before it is encrypted: it was world-readable (0755 folder, 0644 file)
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work))).isEqualTo("rwx------");
     }
 
     @Test
-    void folders_of_backups_that_ended_without_cleaning_are_removed_and_others_kept() throws Exception {
+    void under_the_image_lock_every_other_work_folder_was_left_by_a_backup_that_did_not_finish() throws Exception {
         Path root = Files.createDirectories(dir.resolve("work"));
-        Instant now = Instant.now();
-        Path killed = Files.createDirectories(root.resolve("killed"));
-        Files.createFile(killed.resolve(".lock")); // its lock went with its process
+        Path killed = Files.createDirectories(root.resolve("20261130T230000000Z"));
         Files.writeString(killed.resolve("secret.tar"), "plain secrets");
-        Path older = Files.createDirectories(root.resolve("before-locks"));
-        Files.setLastModifiedTime(older, FileTime.from(now.minus(Duration.ofHours(1))));
-        Path starting = Files.createDirectories(root.resolve("starting")); // made a moment ago, its lock not yet taken
-        Path ours = Files.createDirectories(root.resolve("ours"));
+        Path stopped = Files.createDirectories(root.resolve("20261130T220000000Z"));
+        Path ours = Files.createDirectories(root.resolve("20261201T000000000Z"));
 
-        try (WorkFolders.Held running = WorkFolders.create(root.resolve("running"))) {
-            assertThat(WorkFolders.removeAbandoned(root, ours, now)).containsExactlyInAnyOrder(killed, older);
-            assertThat(root.resolve("running")).isDirectory();
-            assertThat(starting).isDirectory();
-            assertThat(ours).isDirectory();
-        }
+        assertThat(WorkFolders.removeLeft(root, ours)).containsExactlyInAnyOrder(killed, stopped);
+        assertThat(ours).isDirectory();
+        assertThat(WorkFolders.removeLeft(dir.resolve("none yet"), ours)).isEmpty();
     }
 
     @Test
@@ -60,9 +48,6 @@ class WorkFoldersTest {
         try (OffsiteHarness app = new OffsiteHarness(dir)) {
             Path left = Files.createDirectories(app.data.resolve("image/work/20261130T230000000Z"));
             Files.writeString(left.resolve("secret.tar"), "DB_PASSWORD=hunter2");
-            try (FileChannel lock = FileChannel.open(left.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                // created, never locked again: as a killed process leaves it
-            }
             app.set("offsite.image.roots", tree.getParent().toString())
                     .set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("no-keys")).toString());
 
