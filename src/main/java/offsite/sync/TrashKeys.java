@@ -31,13 +31,17 @@ public final class TrashKeys {
 
     /** The first name of key in today's trash folder: trash/DAY/KEY. */
     public String firstOfDay(String key) {
-        return trashPrefix + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) + "/" + key;
+        return firstOfDay(key, clock.instant());
+    }
+
+    private String firstOfDay(String key, Instant now) {
+        return trashPrefix + LocalDate.ofInstant(now, ZoneOffset.UTC) + "/" + key;
     }
 
     /** Today's first name for key under which nothing is stored: the copy made there overwrites nothing. */
     public String unused(String key) {
         Instant now = clock.instant();
-        String first = trashPrefix + LocalDate.ofInstant(now, ZoneOffset.UTC) + "/" + key;
+        String first = firstOfDay(key, now);
         if (bucket.head(first).isEmpty()) {
             return first;
         }
