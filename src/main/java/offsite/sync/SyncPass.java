@@ -274,10 +274,10 @@ public final class SyncPass {
             }
         }
         // a pass uploads only to the current generation: one cut under an older one never resumes, and its parts,
-        // in no listing, would be paid for until aborted
+        // in no listing, would be paid for until aborted (a retired one was, by the passes before its retirement)
         if (pass.generations() != null) {
             for (Generations.Generation g : pass.generations().generations()) {
-                if (!g.prefix().equals(pass.prefix())) {
+                if (!g.prefix().equals(pass.prefix()) && g.retired() == null) {
                     for (Bucket.PendingUpload p : bucket.pendingUploads(g.prefix())) {
                         LOG.info("aborting pending upload of {} under generation {}, which no pass resumes", p.key(), g.number());
                         bucket.abortUpload(p.key(), p.uploadId());
