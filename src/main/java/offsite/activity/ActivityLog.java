@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,8 @@ public final class ActivityLog {
     private final ObjectReader reader = json.readerFor(Activity.class);
     private final List<Consumer<Activity>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Path, Parsed> parsed = new HashMap<>();
+    /** A month's file: activity-YYYY-MM.jsonl, then activity-YYYY-MM.N.jsonl past the rotate size. */
+    private static final Pattern FILE = Pattern.compile("activity-\\d{4}-\\d{2}(\\.\\d+)?\\.jsonl");
     /** A moved or deleted log file is noticed within this many appends. */
     private static final int RECHECK_EVERY = 1000;
     private static final JsonStringEncoder QUOTING = JsonStringEncoder.getInstance();
@@ -247,7 +250,7 @@ public final class ActivityLog {
         }
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = recentMonths(list.filter(p -> p.getFileName().toString().matches("activity-\\d{4}-\\d{2}(\\.\\d+)?\\.jsonl"))
+            files = recentMonths(list.filter(p -> FILE.matcher(p.getFileName().toString()).matches())
                     .sorted(ActivityLog::byMonthThenNumber).toList());
         } catch (IOException e) {
             return new Read(out, List.of("cannot list the activity log in " + dir + ": " + e.getMessage()));
@@ -272,7 +275,7 @@ public final class ActivityLog {
         readable.forEach(f -> out.addAll(parsed.get(f).activities()));
         if (dropped > 0) {
             problems.add("the page counts the newest " + out.size() + " requests of the last two months; " + dropped + " older ones, kept in "
-                    + dir + ", are left out of its totals and cost (offsite.activity.held-requests)");
+                    + dir + ", are left out of its totals and cost (raise offsite.activity.held-requests, with the heap, to hold them)");
         }
         return new Read(out, problems);
     }
@@ -375,7 +378,7 @@ public final class ActivityLog {
     public long readMonth(YearMonth month, Consumer<Activity> each) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().matches("activity-\\d{4}-\\d{2}(\\.\\d+)?\\.jsonl") && month(p).equals(month))
+            files = list.filter(p -> FILE.matcher(p.getFileName().toString()).matches() && month(p).equals(month))
                     .sorted(ActivityLog::byMonthThenNumber).toList();
         } catch (NoSuchFileException none) {
             return 0;

@@ -149,7 +149,7 @@ class ActivityLogTest {
         assertThat(read.activities()).extracting(Activity::key).allMatch(k -> k.startsWith("sets/new"));
         long left = 330 - read.activities().size();
         assertThat(read.problems()).containsExactly("the page counts the newest " + read.activities().size() + " requests of the last two months; "
-                + left + " older ones, kept in " + activity + ", are left out of its totals and cost (offsite.activity.held-requests)");
+                + left + " older ones, kept in " + activity + ", are left out of its totals and cost (raise offsite.activity.held-requests, with the heap, to hold them)");
 
         log.append(new Activity(Instant.parse("2026-11-21T10:00:00Z"), "sync", "PutObject", "sets/newest", 1, 0, 1, "200"));
         ActivityLog.Read next = log.read();
