@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,6 +22,7 @@ import offsite.store.Bucket;
 import offsite.store.EtagForm;
 import offsite.store.Generations;
 import offsite.store.RemoteObject;
+import offsite.store.ServiceClock;
 import offsite.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +40,10 @@ public final class TrashMoves {
     private final Bucket bucket;
     private final Generations generations;
     private final EtagForm etags;
-    private final Clock clock;
+    private final ServiceClock clock;
     private final TrashKeys trashKeys;
 
-    public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, EtagForm etags, Clock clock) {
+    public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, EtagForm etags, ServiceClock clock) {
         this.settings = settings;
         this.bucket = bucket;
         this.generations = generations;
@@ -81,7 +81,7 @@ public final class TrashMoves {
         }
         Generations.Generation current = state.currentGeneration();
         if (current.verified() == null || !pass.allUploaded()
-                || clock.instant().isBefore(current.verified().plus(Duration.ofDays(settings.retireAfterDays())))) {
+                || clock.earlier().isBefore(current.verified().plus(Duration.ofDays(settings.retireAfterDays())))) {
             return List.of();
         }
         Set<String> stays = staying(pass);
@@ -210,11 +210,16 @@ public final class TrashMoves {
         }
     }
 
-    /** Deletes trash objects older than offsite.sync.trash-days, by the day folder they were moved into. */
+    /**
+     * Deletes trash objects older than offsite.sync.trash-days, by the day folder they were moved into, counted from the
+     * earlier of the host's and the service's clocks: a host clock that is days fast purges nothing early.
+     */
     public Pass purge(Pass pass) {
-        LocalDate oldestKept = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(settings.deletion().trashDays());
+        List<RemoteObject> trash = bucket.list(settings.trashPrefix());
+        // after the listing: the clock has the service's answer to go by
+        LocalDate oldestKept = LocalDate.ofInstant(clock.earlier(), ZoneOffset.UTC).minusDays(settings.deletion().trashDays());
         List<RemoteObject> left = new ArrayList<>();
-        for (RemoteObject o : bucket.list(settings.trashPrefix())) {
+        for (RemoteObject o : trash) {
             String rest = o.key().substring(settings.trashPrefix().length());
             int slash = rest.indexOf('/');
             boolean expired;

@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A small HTTP/1.1 proxy on 127.0.0.1 between the app and S3Proxy that injects faults into matching requests:
@@ -187,6 +192,15 @@ public final class FaultProxy implements AutoCloseable {
         repeatedPages = new RepeatedPages();
     }
 
+    /**
+     * The Date header of every answer is moved by this much, as a service whose clock and the host's disagree (the
+     * requests' signatures are the host's own and still pass).
+     */
+    public void serviceClockOff(Duration by) {
+        dateShift = by;
+    }
+
+    private volatile Duration dateShift = Duration.ZERO;
     private volatile boolean opaqueEtags;
     private volatile RepeatedPages repeatedPages;
     private volatile Predicate<Request> damaged = r -> false;
@@ -415,6 +429,7 @@ public final class FaultProxy implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
+                head = shiftedDate(head, dateShift);
                 if (request.cut() && request.cutAnswerAfter() == HEADERS) {
                     faultsInjected.incrementAndGet();
                     out.write(head, 0, head.length / 2);
@@ -467,6 +482,22 @@ public final class FaultProxy implements AutoCloseable {
             closeQuietly(upstream);
         }
     }
+
+    private static byte[] shiftedDate(byte[] head, Duration by) {
+        if (by.isZero()) {
+            return head;
+        }
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        Matcher date = DATE.matcher(text);
+        if (!date.find()) {
+            return head;
+        }
+        String moved = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.parse(date.group(1), DateTimeFormatter.RFC_1123_DATE_TIME).plus(by));
+        return (text.substring(0, date.start(1)) + moved + text.substring(date.end(1))).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static final Pattern DATE = Pattern.compile("(?i)\r\nDate: ([^\r]*)\r\n");
 
     private static boolean hasBody(Asked request, String head) {
         String status = head.substring(9, 12);
