@@ -406,6 +406,16 @@ public final class ImageBackup {
             r.note(unnamed + " backup(s) under " + settings.prefix() + " name no host (made before offsite.image.host): retention keeps"
                     + " them; delete them by hand when they are no longer wanted");
         }
+        Backup newest = ours.stream().max(Comparator.comparing(Backup::created)).orElse(null);
+        if (newest != null && newest.created().isAfter(r.started())) {
+            // retention goes by creation times: after a clock set back, it would take the backups made since for the oldest
+            String why = "retention skipped: backup " + newest.id() + " was made at " + newest.created() + ", after this one ("
+                    + r.started() + "); the host's clock went back. Nothing is deleted until the clock is past " + newest.created();
+            LOG.warn("{}", why);
+            r.warn(why);
+            r.kept = ours.size();
+            return List.of();
+        }
         RetentionPolicy.Plan plan = settings.keep().apply(ours, zone);
         r.kept = plan.kept().size();
         List<String> keys = new ArrayList<>();
