@@ -5,6 +5,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.FileSystemException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.stream.XMLStreamException;
 import org.apache.http.NoHttpResponseException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -57,7 +60,17 @@ public final class S3Errors {
                 if (e.statusCode() == 404 && "NoSuchBucket".equals(code)) {
                     return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";
                 }
-                return "S3 answered " + e.statusCode() + " " + code + ": " + e.awsErrorDetails().errorMessage();
+                String region = bucketRegion(e);
+                if (region != null && !region.equals(s3.region())) {
+                    return "offsite.s3.region: bucket '" + s3.bucket() + "' is in region " + region + ", not " + s3.region()
+                            + " (set offsite.s3.region=" + region + ")";
+                }
+                if (e.statusCode() == 301 || e.statusCode() == 307) {
+                    return "S3 answered " + e.statusCode() + (code == null ? "" : " " + code) + ": bucket '" + s3.bucket()
+                            + "' must be reached through another endpoint: check offsite.s3.endpoint and offsite.s3.region";
+                }
+                String message = e.awsErrorDetails().errorMessage();
+                return "S3 answered " + e.statusCode() + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
             }
             if (t instanceof UnknownHostException) {
                 return "cannot reach " + endpoint + ": unknown host " + t.getMessage();
@@ -86,6 +99,25 @@ public final class S3Errors {
         }
         return rootCause(failure);
     }
+
+    /**
+     * The bucket's region as the service names it when asked in another one: AWS's x-amz-bucket-region header (on a 301,
+     * and on a HEAD, which has no body), or the region its AuthorizationHeaderMalformed message expects; else null.
+     */
+    private static String bucketRegion(S3Exception e) {
+        if (e.awsErrorDetails().sdkHttpResponse() != null) {
+            Optional<String> header = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
+            if (header.isPresent() && REGION.matcher(header.get()).matches()) {
+                return header.get();
+            }
+        }
+        String message = e.awsErrorDetails().errorMessage();
+        Matcher expecting = message == null ? null : EXPECTING.matcher(message);
+        return expecting != null && expecting.find() ? expecting.group(1) : null;
+    }
+
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
+    private static final Pattern EXPECTING = Pattern.compile("expecting '([a-z]{2}(?:-[a-z0-9]+)+)'");
 
     /** A local file's failure (its path in the message), not an answer from the network. */
     private static boolean local(Throwable failure) {

@@ -113,6 +113,7 @@ public final class FaultProxy implements AutoCloseable {
         pageSize = 0;
         damagesLeft.set(0);
         repeatedPages = null;
+        bucketRegion = null;
     }
 
     /** A request as it reached the proxy: method, path and query as sent (URL-encoded), headers by lower-case name. */
@@ -200,6 +201,12 @@ public final class FaultProxy implements AutoCloseable {
         dateShift = by;
     }
 
+    /** Every request from now on is answered as AWS answers one for a bucket in this region, not the one signed for. */
+    public void bucketInRegion(String region) {
+        bucketRegion = region;
+    }
+
+    private volatile String bucketRegion;
     private volatile Duration dateShift = Duration.ZERO;
     private volatile boolean opaqueEtags;
     private volatile RepeatedPages repeatedPages;
@@ -283,6 +290,11 @@ public final class FaultProxy implements AutoCloseable {
             String requestLine = text.substring(0, text.indexOf("\r\n"));
             long length = contentLength(text);
             Request request = request(text);
+            String otherRegion = bucketRegion;
+            if (otherRegion != null) {
+                redirectToRegion(client, in, request, length, otherRegion);
+                return;
+            }
             for (Refusal r : refusals) {
                 if (r.which().test(request)) {
                     refuseWith(client, in, request, length, r.status(), r.code(), null);
@@ -335,6 +347,24 @@ public final class FaultProxy implements AutoCloseable {
                 return; // both sockets close mid-body
             }
         }
+    }
+
+    /**
+     * Answers as AWS does a request for a bucket in another region than the one signed for: 301 with the bucket's region
+     * in x-amz-bucket-region, and for all but a HEAD the PermanentRedirect error naming the endpoint to use.
+     */
+    private void redirectToRegion(Socket client, InputStream in, Request request, long length, String region) throws IOException {
+        faultsInjected.incrementAndGet();
+        if (!"100-continue".equalsIgnoreCase(request.headers().getOrDefault("expect", ""))) {
+            in.skipNBytes(length);
+        }
+        String body = request.method().equals("HEAD") ? "" : "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PermanentRedirect</Code>"
+                + "<Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future"
+                + " requests to this endpoint.</Message><Endpoint>s3." + region + ".amazonaws.com</Endpoint></Error>";
+        String answer = "HTTP/1.1 301 Moved Permanently\r\nx-amz-bucket-region: " + region + "\r\nContent-Type: application/xml\r\n"
+                + (request.method().equals("HEAD") ? "" : "Content-Length: " + body.length() + "\r\n") + "Connection: close\r\n\r\n" + body;
+        client.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+        client.getOutputStream().flush();
     }
 
     /** Answers the request with an S3 error and closes the connection; a body the client holds back for 100-continue is never asked for. */

@@ -9,7 +9,10 @@ import javax.xml.stream.XMLStreamException;
 import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** What a failure's one-line explanation names, whatever wraps it. */
 class S3ErrorsTest {
@@ -41,7 +44,22 @@ class S3ErrorsTest {
                 new Case("an unwrapped failure keeps its own message",
                         new IllegalStateException("disk read error\nsecond line"), "disk read error"),
                 new Case("a local file's failure is not taken for a cut answer",
-                        new AccessDeniedException("/srv/set/a.rdb"), "/srv/set/a.rdb"));
+                        new AccessDeniedException("/srv/set/a.rdb"), "/srv/set/a.rdb"),
+                new Case("a request signed for another region than the bucket's names the region to set",
+                        s3Error(400, "AuthorizationHeaderMalformed",
+                                "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-central-1'"),
+                        "offsite.s3.region: bucket 'offsite' is in region eu-central-1, not us-east-1 (set offsite.s3.region=eu-central-1)"),
+                new Case("a redirect that names no region points at the endpoint and region settings",
+                        s3Error(301, null, null),
+                        "S3 answered 301: bucket 'offsite' must be reached through another endpoint: check offsite.s3.endpoint and"
+                                + " offsite.s3.region"),
+                new Case("an error without a code or message says neither as null",
+                        s3Error(500, null, null), "S3 answered 500"));
+    }
+
+    private static S3Exception s3Error(int status, String code, String message) {
+        return (S3Exception) S3Exception.builder().statusCode(status).awsErrorDetails(AwsErrorDetails.builder().errorCode(code)
+                .errorMessage(message).sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build()).build()).build();
     }
 
     @ParameterizedTest(name = "{0}")
