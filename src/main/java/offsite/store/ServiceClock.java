@@ -81,9 +81,16 @@ public final class ServiceClock extends Clock {
     /** The interceptor that teaches this clock: add it to the one S3Client. */
     public ExecutionInterceptor dateHeaders() {
         return new ExecutionInterceptor() {
+            /** The Date last read: it changes once a second, so the thousands of answers in between are not parsed. */
+            private volatile String lastDate;
+
             @Override
             public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-                context.httpResponse().firstMatchingHeader("Date").ifPresent(ServiceClock.this::learn);
+                String date = context.httpResponse().firstMatchingHeader("Date").orElse(null);
+                if (date != null && !date.equals(lastDate)) {
+                    lastDate = date;
+                    learn(date);
+                }
             }
         };
     }
