@@ -13,13 +13,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import offsite.report.ImageReport;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
-import offsite.report.SyncReport;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
@@ -66,21 +63,7 @@ class ManyNightsTest {
                 .collect(Collectors.groupingBy(t -> t.getName().replaceAll("\\d+", "N"), TreeMap::new, Collectors.counting()));
     }
 
-    private record Night(SyncReport sync, ImageReport image) {
-    }
 
-    private static Night nightAfter(ReportStore reports, Instant since) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            SyncReport sync = reports.latestSync();
-            ImageReport image = reports.latestImage();
-            if (sync != null && image != null && sync.finished().isAfter(since) && image.finished().isAfter(since)) {
-                return new Night(sync, image);
-            }
-            assertThat(System.nanoTime()).as("no night after " + since).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
 
     @Test
     void a_night_gives_back_every_file_and_thread_it_took() throws Exception {
@@ -99,7 +82,7 @@ class ManyNightsTest {
                 Map<String, Long> settledThreads = null;
                 Instant since = Instant.EPOCH;
                 for (int night = 1; night <= NIGHTS; night++) {
-                    Night done = nightAfter(reports, since);
+                    Night done = Night.after(reports, since);
                     assertThat(done.sync().status()).as("night %d: %s", night, done.sync().text()).isEqualTo(RunStatus.OK);
                     assertThat(done.image().status()).as("night %d: %s", night, done.image().text()).isNotEqualTo(RunStatus.FAILED);
                     HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/"))
@@ -115,7 +98,7 @@ class ManyNightsTest {
                         settledThreads = threads();
                     }
                 }
-                Night last = nightAfter(reports, since);
+                Night last = Night.after(reports, since);
                 assertThat(last.sync().status()).isEqualTo(RunStatus.OK);
                 // counted between two nights: the one that just finished and the next, two seconds away at most
                 Map<String, Long> files = openUnder(dir);

@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import offsite.report.ImageReport;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
-import offsite.report.SyncReport;
 import offsite.testing.HttpReceiver;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
@@ -81,23 +79,7 @@ class SeveralNightsTest {
         s3.close();
     }
 
-    /** Both pipelines' first reports that finished after since. */
-    private record Night(SyncReport sync, ImageReport image) {
-    }
 
-    private Night nightAfter(Instant since) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            SyncReport sync = reports.latestSync();
-            ImageReport image = reports.latestImage();
-            if (sync != null && image != null && sync.finished().isAfter(since) && image.finished().isAfter(since)) {
-                return new Night(sync, image);
-            }
-            assertThat(System.nanoTime()).as("no night after " + since + ": sync " + (sync == null ? null : sync.headline())
-                    + ", image " + (image == null ? null : image.headline())).isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
 
     private JsonNode status() throws Exception {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/api/status"))
@@ -131,7 +113,7 @@ class SeveralNightsTest {
     @Test
     void four_nights_of_both_pipelines_each_reported_as_it_went() throws Exception {
         // a good night
-        Night good = nightAfter(Instant.EPOCH);
+        Night good = Night.after(reports, Instant.EPOCH);
         assertThat(good.sync().status()).as(good.sync().text()).isEqualTo(RunStatus.OK);
         assertThat(good.image().status()).as(good.image().text()).isEqualTo(RunStatus.OK);
         assertThat(app.bucketFiles("sets/")).isEqualTo(app.sourceFiles());
@@ -143,7 +125,7 @@ class SeveralNightsTest {
         int requests = receiver.requests().size();
         s3.stop();
         Instant down = Instant.now();
-        Night failed = nightAfter(down);
+        Night failed = Night.after(reports, down);
         assertThat(failed.sync().status()).isEqualTo(RunStatus.FAILED);
         assertThat(failed.sync().reason()).contains("cannot reach offsite.s3.endpoint");
         assertThat(failed.image().status()).isEqualTo(RunStatus.FAILED);
@@ -163,7 +145,7 @@ class SeveralNightsTest {
         Path set = app.source;
         Path away = Files.move(set, dir.resolve("unmounted"));
         Instant unmounted = Instant.now();
-        Night refused = nightAfter(unmounted);
+        Night refused = Night.after(reports, unmounted);
         assertThat(refused.sync().status()).isEqualTo(RunStatus.FAILED);
         assertThat(refused.sync().reason()).startsWith("refused: offsite.sync.source: ").contains("does not exist");
         assertThat(refused.image().status()).as(refused.image().text()).isNotEqualTo(RunStatus.FAILED);
@@ -175,7 +157,7 @@ class SeveralNightsTest {
         app.write("Set A.rbc", 2000, 2);
         requests = receiver.requests().size();
         Instant back = Instant.now();
-        Night again = nightAfter(back);
+        Night again = Night.after(reports, back);
         assertThat(again.sync().status()).as(again.sync().text()).isEqualTo(RunStatus.OK);
         assertThat(again.sync().uploaded().files()).isEqualTo(1);
         assertThat(again.sync().bytesHashed()).as(again.sync().text()).isEqualTo(2000);
@@ -188,7 +170,7 @@ class SeveralNightsTest {
         assertThat(app.pendingUploads()).isZero();
 
         // a night with nothing new hashes nothing: the process's count of the nights before is not this night's
-        Night quiet = nightAfter(again.sync().finished());
+        Night quiet = Night.after(reports, again.sync().finished());
         assertThat(quiet.sync().status()).as(quiet.sync().text()).isEqualTo(RunStatus.OK);
         assertThat(quiet.sync().bytesHashed()).as(quiet.sync().text()).isZero();
     }
