@@ -197,7 +197,7 @@ public final class SetRestore {
 
     /** Downloads the object to its partial file (resuming it), checks it, and gives it its name. */
     private Restored download(RemoteObject o, Path target, Path part, Path dir, RunProgress progress) throws IOException {
-        long have = Files.exists(part) ? Files.size(part) : 0;
+        long have = resumable(part);
         if (have > o.size()) {
             Files.delete(part);
             have = 0;
@@ -320,6 +320,22 @@ public final class SetRestore {
         return at.resolve(named.getFileName());
     }
 
+    /**
+     * Bytes of the partial download to resume from, 0 when there is none. Anything under its name but a file of its
+     * own (a symbolic link, a name hard-linked to another file: planted in the target, they would take the download's
+     * bytes outside it) is removed, never written into, and the download starts afresh.
+     */
+    private static long resumable(Path part) throws IOException {
+        if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        if (Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS) && (int) Files.getAttribute(part, "unix:nlink", LinkOption.NOFOLLOW_LINKS) == 1) {
+            return Files.size(part);
+        }
+        Files.delete(part);
+        return 0;
+    }
+
     /** The object's partial download: a name of its own in the work folder, per key and ETag (a replaced object starts afresh). */
     static Path partialFile(Path work, RemoteObject o) {
         byte[] name = Sha256.digest().digest((o.key() + "\n" + o.etag()).getBytes(StandardCharsets.UTF_8));
@@ -342,7 +358,7 @@ public final class SetRestore {
             throw new AnswerCut(key + ": " + describe(e));
         }
         try (InputStream in = new MeteredInputStream(opened, limiter, null, n -> progress.add(stream, n));
-                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buffer = new byte[64 * 1024];
             while (true) {
                 int n;

@@ -2,6 +2,7 @@ package offsite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -177,6 +178,41 @@ class RestoreAndVerifyTest {
         assertThat(outside).as("nothing written outside the target").satisfiesAnyOf(
                 p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
         assertThat(target.resolve("Set A.rbc")).exists();
+    }
+
+    /** A link planted in an interrupted restore's work folder, under the name a partial download would resume from. */
+    record Planted(String name, boolean hard) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Planted> planted() {
+        return Stream.of(new Planted("a symbolic link to a file outside the target", false),
+                new Planted("a hard link to a file outside the target", true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planted")
+    void a_link_planted_where_a_partial_download_would_resume_is_never_written_through(Planted c) throws Exception {
+        Path target = Files.createDirectories(dir.resolve("restored"));
+        Path work = Files.createDirectories(target.resolve(SetRestore.WORK));
+        byte[] outside = "a file outside the target\n".getBytes(StandardCharsets.UTF_8);
+        Path victim = Files.write(dir.resolve("victim"), outside);
+        Path part = SetRestore.partialFile(work, listed("sets/Set A.rbc"));
+        if (c.hard()) {
+            Files.createLink(part, victim);
+        } else {
+            Files.createSymbolicLink(part, victim);
+        }
+
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.toString());
+
+        assertThat(victim).as("nothing written outside the target").hasBinaryContent(outside);
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.out()).contains("OK: 3 of 3 objects restored");
+        assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
     }
 
     @Test
