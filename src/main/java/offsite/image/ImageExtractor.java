@@ -11,7 +11,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import offsite.files.DiskFull;
 import offsite.image.DataExtents.Extent;
 
@@ -23,21 +25,31 @@ import offsite.image.DataExtents.Extent;
  * links (one inode), FIFOs, extended attributes (file capabilities, ACLs, user.*; a directory's after its
  * contents, so that its default ACL is not inherited by what the archive holds), the holes of sparse files, and
  * when run as root owners and device nodes; not as root, device nodes and security.* or trusted.* attributes are
- * skipped, as owners are. Later entries replace earlier ones (a file is written beside its name and moved over
- * it, never into an existing inode), so a secret archive laid over a base gives back the originals. The stream
- * is read to its end (an encrypted source checks its integrity there).
+ * skipped, as owners are. Later entries replace earlier ones (a file is written in its folder under {@link #PART}
+ * and moved over its name, never into an existing inode), so a secret archive laid over a base by the same
+ * extractor gives back the originals. The stream is read to its end (an encrypted source checks its integrity there).
  */
 public final class ImageExtractor {
 
+    /**
+     * The name a file is written under in its folder before it takes its own: one short name, so that a name of 255
+     * bytes still has one, and a rerun after a cut (--overwrite) writes over what the cut left.
+     */
+    static final String PART = ".offsite-part";
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final String ACCESS_ACL = "system.posix_acl_access";
     private static final String DEFAULT_ACL = "system.posix_acl_default";
 
-    private ImageExtractor() {
+    private final Path root;
+    /** Folders where an entry of this restore is itself named PART: a file there is written under a fresh name instead. */
+    private final Set<Path> partNamed = new HashSet<>();
+
+    /** An extractor into dir; each archive given to {@link #extract} is laid over the ones before. */
+    public ImageExtractor(Path dir) {
+        this.root = dir.toAbsolutePath().normalize();
     }
 
-    public static int extract(InputStream tarStream, Path dir) throws IOException {
-        Path root = dir.toAbsolutePath().normalize();
+    public int extract(InputStream tarStream) throws IOException {
         Files.createDirectories(root);
         record Dir(Path path, TarEntry entry) {
         }
@@ -50,6 +62,9 @@ public final class ImageExtractor {
             }
             Path target = safeTarget(root, entry.name());
             refuseSymlinkOnTheWay(root, target.getParent(), entry.name());
+            if (target.getFileName().toString().equals(PART)) {
+                partNamed.add(target.getParent()); // never again taken for a file's way in
+            }
             Files.createDirectories(target.getParent());
             switch (entry.type()) {
                 case TarEntry.DIRECTORY -> {
@@ -63,7 +78,7 @@ public final class ImageExtractor {
                     Files.deleteIfExists(target);
                     Files.createSymbolicLink(target, Path.of(entry.linkName()));
                 }
-                case TarEntry.FILE -> writeFile(tar.content(), entry, target, root);
+                case TarEntry.FILE -> writeFile(tar.content(), entry, target);
                 case TarEntry.HARD_LINK -> {
                     hardLink(root, entry, target);
                     count++;
@@ -110,24 +125,41 @@ public final class ImageExtractor {
         return count;
     }
 
-    /** Writes the data beside the target and moves it over; a sparse file's holes stay holes. */
-    private static void writeFile(InputStream content, TarEntry entry, Path target, Path root) throws IOException {
+    /**
+     * Writes the data in the target's folder under PART and moves it over the target; a sparse file's holes stay
+     * holes. Whatever fails, no part file stays (a full disk gets its room back).
+     */
+    private void writeFile(InputStream content, TarEntry entry, Path target) throws IOException {
         if (Files.isSymbolicLink(target)) {
             Files.delete(target); // replace the link itself, never write through it
         }
-        Path part = target.resolveSibling(target.getFileName() + ".offsite-part");
+        Path part = partFor(target.getParent());
         try {
             if (entry.isSparse()) {
                 writeExtents(content, entry, part);
             } else {
                 Files.copy(content, part, StandardCopyOption.REPLACE_EXISTING);
             }
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            boolean full = DiskFull.is(e, part);
+            Files.deleteIfExists(part);
             // the bare OS message names neither the file nor the restore directory
-            throw DiskFull.is(e, part) ? new IOException("the disk is full: cannot write " + part + " in " + root
+            throw full ? new IOException("the disk is full: cannot write " + target + " in " + root
                     + " (" + e.getMessage() + "); make room or restore elsewhere, into an empty directory", e) : e;
         }
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The folder's PART, which a cut restore may have left (it is written over); a fresh name where an entry of this
+     * restore has that name, or where something other than a file has it.
+     */
+    private Path partFor(Path folder) throws IOException {
+        Path part = folder.resolve(PART);
+        if (partNamed.contains(folder) || Files.exists(part, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)) {
+            return Files.createTempFile(folder, PART + "-", "");
+        }
+        return part;
     }
 
     private static void writeExtents(InputStream content, TarEntry entry, Path part) throws IOException {

@@ -114,9 +114,10 @@ public final class ImageRestore {
                 throw new IOException("the rebuilt image of " + chosen.id() + " has SHA-256 " + sha + ", the manifest says "
                         + chosen.imageSha256() + ": nothing extracted");
             }
+            ImageExtractor extractor = new ImageExtractor(dir); // one for both: the secrets are laid over the base it knows
             int entries;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
-                entries = ImageExtractor.extract(in, dir);
+                entries = extractor.extract(in);
             }
             int secretEntries = 0;
             if (secretKey != null) {
@@ -128,7 +129,7 @@ public final class ImageRestore {
                 download(secret, encrypted, false);
                 try (InputStream in = Files.newInputStream(encrypted); InputStream key = Files.newInputStream(secretKey);
                         InputStream plain = SecretArchive.decrypt(in, key, passphrase)) {
-                    secretEntries = ImageExtractor.extract(plain, dir);
+                    secretEntries = extractor.extract(plain);
                 }
                 Files.delete(encrypted);
             }

@@ -39,12 +39,13 @@ class BaseAndSecretsRestoreTest {
         byte[] archive = Recipients.encrypt(recipients.keysDir(), new ByteArrayInputStream(secrets.toByteArray()));
 
         Path restored = dir.resolve("restored");
-        ImageExtractor.extract(new ByteArrayInputStream(base.toByteArray()), restored);
+        ImageExtractor extractor = new ImageExtractor(restored);
+        extractor.extract(new ByteArrayInputStream(base.toByteArray()));
         Path shadow = restored.resolve(root.toString().substring(1)).resolve("etc/shadow");
         assertThat(shadow).content().doesNotContain(MachineTree.SHADOW_HASH);
         try (InputStream key = Files.newInputStream(recipients.secretB());
                 InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), key, null)) {
-            ImageExtractor.extract(plain, restored);
+            extractor.extract(plain);
         }
 
         assertThat(NodeState.of(restored.resolve(root.toString().substring(1)))).isEqualTo(NodeState.of(root));
@@ -174,11 +175,12 @@ class BaseAndSecretsRestoreTest {
 
         assertThat(latin1(base.toByteArray())).doesNotContain(MachineTree.SHADOW_HASH);
         Path restored = dir.resolve("restored");
-        ImageExtractor.extract(new ByteArrayInputStream(base.toByteArray()), restored);
+        ImageExtractor extractor = new ImageExtractor(restored);
+        extractor.extract(new ByteArrayInputStream(base.toByteArray()));
         byte[] archive = Recipients.encrypt(recipients.keysDir(), new ByteArrayInputStream(secrets.toByteArray()));
         try (InputStream key = Files.newInputStream(recipients.secretB());
                 InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), key, null)) {
-            ImageExtractor.extract(plain, restored);
+            extractor.extract(plain);
         }
 
         Path inside = restored.resolve(root.toString().substring(1));

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -95,7 +99,7 @@ class ImageExtractorTest {
         List<Entry> entries = evil.entries().stream()
                 .map(e -> e.target() == null ? e : new Entry(e.name(), null, e.target().replace("{outside}", outside.toString()), e.hard())).toList();
 
-        assertThatThrownBy(() -> ImageExtractor.extract(new ByteArrayInputStream(tar(entries)), target))
+        assertThatThrownBy(() -> new ImageExtractor(target).extract(new ByteArrayInputStream(tar(entries))))
                 .hasMessageContaining("refused").hasMessageContaining(evil.message());
         try (Stream<Path> files = Files.list(outside)) {
             assertThat(files).isEmpty();
@@ -103,11 +107,45 @@ class ImageExtractorTest {
         assertThat(dir.resolve("evil")).doesNotExist();
     }
 
+    /** An archive made elsewhere (a base's bytes may come from anywhere): its entries in an order of its own. */
+    record Whole(String what, List<Entry> entries) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static Stream<Whole> whole() {
+        return Stream.of(
+                new Whole("NAME.offsite-part before NAME", List.of(Entry.file("a.offsite-part", "its own"), Entry.file("a", "A"))),
+                new Whole(".offsite-part before another file of its folder", List.of(Entry.file("d/.offsite-part", "its own"), Entry.file("d/b", "B"))),
+                new Whole("a name of 255 bytes", List.of(Entry.file("d/" + "n".repeat(255), "long"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("whole")
+    void an_archive_made_elsewhere_gives_back_every_file_with_its_own_bytes_whatever_its_names_and_order(Whole c) throws Exception {
+        Path target = dir.resolve("restore");
+
+        assertThat(new ImageExtractor(target).extract(new ByteArrayInputStream(tar(c.entries())))).isEqualTo(c.entries().size());
+
+        Map<String, String> expected = c.entries().stream().collect(Collectors.toMap(Entry::name, Entry::content));
+        try (Stream<Path> files = Files.walk(target)) {
+            assertThat(files.filter(Files::isRegularFile).collect(Collectors.toMap(p -> target.relativize(p).toString(), p -> {
+                try {
+                    return Files.readString(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }))).as("every file with its own bytes, and no other").isEqualTo(expected);
+        }
+    }
+
     @Test
     void a_later_file_replaces_a_symlink_instead_of_writing_through_it() throws Exception {
         Path victim = Files.writeString(dir.resolve("victim"), "untouched");
         Path target = dir.resolve("restore");
-        ImageExtractor.extract(new ByteArrayInputStream(tar(List.of(Entry.link("f", victim.toString()), Entry.file("f", "new")))), target);
+        new ImageExtractor(target).extract(new ByteArrayInputStream(tar(List.of(Entry.link("f", victim.toString()), Entry.file("f", "new")))));
 
         assertThat(victim).hasContent("untouched");
         assertThat(target.resolve("f")).hasContent("new").isRegularFile();
@@ -116,7 +154,7 @@ class ImageExtractorTest {
     @Test
     void symlinks_may_point_anywhere_they_are_only_not_followed() throws Exception {
         Path target = dir.resolve("restore");
-        ImageExtractor.extract(new ByteArrayInputStream(tar(List.of(Entry.link("etc/passwd-link", "/etc/passwd"), Entry.link("up", "../../x")))), target);
+        new ImageExtractor(target).extract(new ByteArrayInputStream(tar(List.of(Entry.link("etc/passwd-link", "/etc/passwd"), Entry.link("up", "../../x")))));
 
         assertThat(Files.readSymbolicLink(target.resolve("etc/passwd-link"))).isEqualTo(Path.of("/etc/passwd"));
         assertThat(Files.readSymbolicLink(target.resolve("up"))).isEqualTo(Path.of("../../x"));
@@ -133,7 +171,7 @@ class ImageExtractorTest {
         Path out = dir.resolve("restore");
 
         try (var in = Files.newInputStream(tar)) {
-            assertThat(ImageExtractor.extract(in, out)).isEqualTo(4);
+            assertThat(new ImageExtractor(out).extract(in)).isEqualTo(4);
         }
 
         assertThat(out.resolve("b")).hasContent("shared");
@@ -153,8 +191,9 @@ class ImageExtractorTest {
         byte[] tar = Files.readAllBytes(dir.resolve("acl.tar"));
         Path out = dir.resolve("restore");
 
-        ImageExtractor.extract(new ByteArrayInputStream(tar), out); // the directory gets its default ACL at the end
-        ImageExtractor.extract(new ByteArrayInputStream(tar), out); // the file is made anew inside it, as a secret archive's are
+        ImageExtractor extractor = new ImageExtractor(out);
+        extractor.extract(new ByteArrayInputStream(tar)); // the directory gets its default ACL at the end
+        extractor.extract(new ByteArrayInputStream(tar)); // the file is made anew inside it, as a secret archive's are
 
         assertThat(Tools.run(out, null, "getfacl", "-c", "shared/f")).isEqualTo(Tools.run(src, null, "getfacl", "-c", "shared/f"))
                 .doesNotContain("nobody");

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -107,6 +109,35 @@ class ImageRouteTest {
                 "--secret-key", secretKeyB.toString());
         assertThat(restore.exit()).as(restore.out()).isZero();
         assertThat(restore.out()).contains("OK: restored diff backup");
+        assertThat(snapshot(restored.resolve(tree.toString().substring(1)))).isEqualTo(snapshot(tree));
+    }
+
+    /** A file the machine holds beside the others, with a name that the restore's own way of writing files could trip over. */
+    record OddName(String what, String path) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static Stream<OddName> oddNames() {
+        return Stream.of(new OddName("a secret file's name with .offsite-part after it", "srv/app/app.env.offsite-part"),
+                new OddName("a file named .offsite-part beside a secret file", "srv/app/.offsite-part"),
+                new OddName("a name of 255 bytes, the most a name may have", "srv/app/" + "n".repeat(251) + ".txt"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oddNames")
+    void a_file_whatever_its_name_comes_back_byte_for_byte_beside_the_secrets_laid_over_the_base(OddName c) throws Exception {
+        Files.writeString(tree.resolve(c.path()), "a file of its own, no secret\n");
+        OffsiteHarness.CommandResult image = app.command("image");
+        assertThat(image.exit()).as(image.out()).isZero();
+        Path restored = dir.resolve("restored");
+
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString(), "--with-secrets",
+                "--secret-key", secretKeyA.toString());
+
+        assertThat(restore.exit()).as(restore.out()).isZero();
         assertThat(snapshot(restored.resolve(tree.toString().substring(1)))).isEqualTo(snapshot(tree));
     }
 

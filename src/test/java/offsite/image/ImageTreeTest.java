@@ -196,8 +196,9 @@ class ImageTreeTest {
         assertThat(baseLinks).extracting(TarEntry::linkName).as("every link stays a link in the base")
                 .containsExactlyInAnyOrderElementsOf(c.nodes().stream().map(Node::target).filter(t -> t != null).toList());
         Path restored = dir.resolve("restored");
-        ImageExtractor.extract(new ByteArrayInputStream(base.toByteArray()), restored);
-        ImageExtractor.extract(new ByteArrayInputStream(secrets.toByteArray()), restored);
+        ImageExtractor extractor = new ImageExtractor(restored);
+        extractor.extract(new ByteArrayInputStream(base.toByteArray()));
+        extractor.extract(new ByteArrayInputStream(secrets.toByteArray()));
         for (Node n : c.excludes().isEmpty() ? c.nodes() : List.<Node>of()) { // an excluded node is in neither tar
             assertThat(NodeState.of(restored.resolve(MachineTree.tarName(linked, n)))).as("base then secrets give back " + n.path())
                     .isEqualTo(NodeState.of(linked.resolve(n.path())));
