@@ -90,6 +90,7 @@ public final class ImageRestore {
         Map<String, ImageManifest> byId = manifests.stream().collect(Collectors.toMap(ImageManifest::id, Function.identity(), (a, b) -> a));
         Files.createDirectories(work);
         Path tar = work.resolve("image.tar");
+        Path encrypted = work.resolve("secret.tar.gpg");
         try {
             ImageManifest complete = chosen.full() ? chosen : byId.get(chosen.base());
             if (complete == null) {
@@ -114,29 +115,31 @@ public final class ImageRestore {
                 throw new IOException("the rebuilt image of " + chosen.id() + " has SHA-256 " + sha + ", the manifest says "
                         + chosen.imageSha256() + ": nothing extracted");
             }
-            ImageExtractor extractor = new ImageExtractor(dir); // one for both: the secrets are laid over the base it knows
-            int entries;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
-                entries = extractor.extract(in);
-            }
-            int secretEntries = 0;
-            if (secretKey != null) {
-                ImageManifest.StoredObject secret = chosen.object("secret");
-                if (secret == null) {
-                    throw new IOException("backup " + chosen.id() + " has no secret archive (no key was in offsite.image.keys-dir then)");
+            // the secret archive is opened first: a key or passphrase that cannot open it fails with nothing written
+            try (InputStream sealed = secretKey == null ? null : Files.newInputStream(downloadSecrets(chosen, encrypted));
+                    InputStream secrets = sealed == null ? null : SecretArchive.decrypt(sealed, secretKey, passphrase)) {
+                ImageExtractor extractor = new ImageExtractor(dir); // one for both: the secrets are laid over the base it knows
+                int entries;
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
+                    entries = extractor.extract(in);
                 }
-                Path encrypted = work.resolve("secret.tar.gpg");
-                download(secret, encrypted, false);
-                try (InputStream in = Files.newInputStream(encrypted); InputStream key = Files.newInputStream(secretKey);
-                        InputStream plain = SecretArchive.decrypt(in, key, passphrase)) {
-                    secretEntries = extractor.extract(plain);
-                }
-                Files.delete(encrypted);
+                int secretEntries = secrets == null ? 0 : extractor.extract(secrets);
+                return new Result(chosen.id(), chosen.type(), entries, secretEntries);
             }
-            return new Result(chosen.id(), chosen.type(), entries, secretEntries);
         } finally {
             Files.deleteIfExists(tar);
+            Files.deleteIfExists(encrypted);
         }
+    }
+
+    /** The backup's secret archive, downloaded and checked against its manifest SHA-256. */
+    private Path downloadSecrets(ImageManifest chosen, Path encrypted) throws IOException {
+        ImageManifest.StoredObject secret = chosen.object("secret");
+        if (secret == null) {
+            throw new IOException("backup " + chosen.id() + " has no secret archive (no key was in offsite.image.keys-dir then)");
+        }
+        download(secret, encrypted, false);
+        return encrypted;
     }
 
     /** Downloads an object to a file, checking the stored bytes' SHA-256, decompressing zstd objects on the way. */

@@ -3,7 +3,13 @@ package offsite.image;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
@@ -37,11 +43,14 @@ public final class SecretArchive {
     private SecretArchive() {
     }
 
-    /** The plain tar, streamed; passphrase null or empty for a key without one. */
-    public static InputStream decrypt(InputStream encrypted, InputStream secretKeyFile, char[] passphrase) throws IOException {
+    /**
+     * The plain tar, streamed; passphrase null or empty for a key without one. Whatever keeps the key from opening the
+     * archive fails here, before a byte is read, in a message that names the key file and what is wrong with it (never
+     * the passphrase or the key's bytes).
+     */
+    public static InputStream decrypt(InputStream encrypted, Path secretKeyFile, char[] passphrase) throws IOException {
+        PGPSecretKeyRingCollection secrets = secretKeys(secretKeyFile);
         try {
-            PGPSecretKeyRingCollection secrets = new PGPSecretKeyRingCollection(PGPUtil.getDecoderStream(secretKeyFile),
-                    new JcaKeyFingerprintCalculator());
             PGPObjectFactory factory = new PGPObjectFactory(PGPUtil.getDecoderStream(encrypted), new JcaKeyFingerprintCalculator());
             Object first = factory.nextObject();
             if (!(first instanceof PGPEncryptedDataList)) {
@@ -50,24 +59,54 @@ public final class SecretArchive {
             if (!(first instanceof PGPEncryptedDataList list)) {
                 throw new IOException("the secret archive is not an OpenPGP encrypted message");
             }
+            List<String> recipients = new ArrayList<>();
             for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
-                if (it.next() instanceof PGPPublicKeyEncryptedData data && secrets.getSecretKey(data.getKeyID()) != null) {
-                    return open(data, secrets.getSecretKey(data.getKeyID()), passphrase);
+                if (it.next() instanceof PGPPublicKeyEncryptedData data) {
+                    if (secrets.getSecretKey(data.getKeyID()) != null) {
+                        return open(data, secrets.getSecretKey(data.getKeyID()), secretKeyFile, passphrase);
+                    }
+                    recipients.add(keyId(data.getKeyID()));
                 }
             }
-            throw new IOException("--secret-key: the key is not one of the secret archive's recipients");
+            List<String> held = new ArrayList<>();
+            secrets.getKeyRings().forEachRemaining(ring -> ring.getSecretKeys().forEachRemaining(k -> held.add(keyId(k.getKeyID()))));
+            throw new IOException("--secret-key " + secretKeyFile + ": the key is not one of the secret archive's recipients (the archive is"
+                    + " for key " + String.join(", ", recipients) + "; the file holds key " + String.join(", ", held) + ")");
         } catch (PGPException e) {
             // what failed, never the passphrase or key bytes
-            throw new IOException("cannot decrypt the secret archive: wrong passphrase or damaged key/archive (" + e.getClass().getSimpleName() + ")");
+            throw new IOException("cannot decrypt the secret archive: it is damaged (" + e.getClass().getSimpleName() + ")");
         }
     }
 
-    private static InputStream open(PGPPublicKeyEncryptedData data, PGPSecretKey key, char[] passphrase) throws PGPException, IOException {
+    /** The private keys of the file, or a failure naming it: unreadable, no OpenPGP, or public keys only. */
+    private static PGPSecretKeyRingCollection secretKeys(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new PGPSecretKeyRingCollection(PGPUtil.getDecoderStream(in), new JcaKeyFingerprintCalculator());
+        } catch (PGPException | IOException | RuntimeException e) {
+            throw new IOException("--secret-key " + file + ": " + (e instanceof NoSuchFileException || e instanceof AccessDeniedException
+                    ? "cannot read it (" + e.getClass().getSimpleName() + ")"
+                    : "not an OpenPGP private key file (a public key, or damaged; export it with gpg --export-secret-keys)"));
+        }
+    }
+
+    private static String keyId(long id) {
+        return String.format("%016X", id);
+    }
+
+    private static InputStream open(PGPPublicKeyEncryptedData data, PGPSecretKey key, Path keyFile, char[] passphrase) throws PGPException,
+            IOException {
         if (!data.isIntegrityProtected()) {
             throw new IOException("the secret archive has no integrity packet: refused (every archive made here has one)");
         }
-        PGPPrivateKey privateKey = key.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder(new JcaPGPDigestCalculatorProviderBuilder().build())
-                .build(passphrase == null ? new char[0] : passphrase));
+        PGPPrivateKey privateKey;
+        try {
+            privateKey = key.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder(new JcaPGPDigestCalculatorProviderBuilder().build())
+                    .build(passphrase == null ? new char[0] : passphrase));
+        } catch (PGPException e) {
+            throw new IOException("--secret-key " + keyFile + ": " + (passphrase == null || passphrase.length == 0
+                    ? "the key is protected by a passphrase: name the environment variable that holds it with --passphrase-env"
+                    : "the passphrase given with --passphrase-env does not unlock the key"));
+        }
         InputStream clear = data.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(KEY_AGREEMENT).build(privateKey));
         Object message = new PGPObjectFactory(clear, new JcaKeyFingerprintCalculator()).nextObject();
         if (message instanceof PGPCompressedData compressed) {

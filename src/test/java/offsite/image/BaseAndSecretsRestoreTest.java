@@ -43,8 +43,7 @@ class BaseAndSecretsRestoreTest {
         extractor.extract(new ByteArrayInputStream(base.toByteArray()));
         Path shadow = restored.resolve(root.toString().substring(1)).resolve("etc/shadow");
         assertThat(shadow).content().doesNotContain(MachineTree.SHADOW_HASH);
-        try (InputStream key = Files.newInputStream(recipients.secretB());
-                InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), key, null)) {
+        try (InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), recipients.secretB(), null)) {
             extractor.extract(plain);
         }
 
@@ -178,8 +177,7 @@ class BaseAndSecretsRestoreTest {
         ImageExtractor extractor = new ImageExtractor(restored);
         extractor.extract(new ByteArrayInputStream(base.toByteArray()));
         byte[] archive = Recipients.encrypt(recipients.keysDir(), new ByteArrayInputStream(secrets.toByteArray()));
-        try (InputStream key = Files.newInputStream(recipients.secretB());
-                InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), key, null)) {
+        try (InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), recipients.secretB(), null)) {
             extractor.extract(plain);
         }
 

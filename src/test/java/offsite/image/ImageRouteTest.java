@@ -142,6 +142,25 @@ class ImageRouteTest {
     }
 
     @Test
+    void a_key_that_cannot_open_the_secret_archive_fails_naming_the_file_before_anything_is_written() throws Exception {
+        assertThat(app.command("image").exit()).isZero();
+        Path stranger = dir.resolve("stranger.sec.asc");
+        new Gpg(dir.resolve("gpg-s")).newKey("Stranger <s@example.org>", dir.resolve("stranger.asc"), stranger);
+        Path restored = dir.resolve("restored");
+
+        OffsiteHarness.CommandResult wrong = app.command("restore-image", "--to", restored.toString(), "--with-secrets", "--secret-key",
+                stranger.toString());
+
+        assertThat(wrong.exit()).as(wrong.out()).isEqualTo(1);
+        assertThat(wrong.out()).startsWith("FAILED: --secret-key " + stranger + ": the key is not one of the secret archive's recipients");
+        assertThat(restored).as("nothing written: no base without the secrets asked for").doesNotExist();
+        OffsiteHarness.CommandResult right = app.command("restore-image", "--to", restored.toString(), "--with-secrets", "--secret-key",
+                secretKeyA.toString());
+        assertThat(right.exit()).as("the right key, into the same directory, needs no --overwrite: " + right.out()).isZero();
+        assertThat(snapshot(restored.resolve(tree.toString().substring(1)))).isEqualTo(snapshot(tree));
+    }
+
+    @Test
     void offsites_own_data_directory_under_a_root_is_never_in_an_image() throws Exception {
         Path data = tree.resolve("var/lib/offsite"); // roots of / and the data directory in /var/lib/offsite
         app.set("offsite.data.dir", data.toString());

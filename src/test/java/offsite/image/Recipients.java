@@ -45,8 +45,7 @@ record Recipients(Path keysDir, Gpg a, Gpg b, Path secretA, Path secretB) {
     /** Our decryptor as restore-image runs it: see {@link #withoutRegisteredBouncyCastle}. */
     static byte[] decrypt(byte[] encrypted, Path secretKey, char[] passphrase) throws Exception {
         return withoutRegisteredBouncyCastle(() -> {
-            try (InputStream key = Files.newInputStream(secretKey);
-                    InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(encrypted), key, passphrase)) {
+            try (InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(encrypted), secretKey, passphrase)) {
                 return plain.readAllBytes();
             }
         });

@@ -101,12 +101,53 @@ class SecretArchiveTest {
         assertThatThrownBy(() -> Recipients.decrypt(damaged, recipients.secretA())).hasMessageContaining("secret archive");
     }
 
-    @Test
-    void a_key_that_is_no_recipient_is_told_so() throws Exception {
-        Path other = dir.resolve("other");
-        new Gpg(other.resolve("gpg")).newKey("Stranger <s@example.org>", other.resolve("s.asc"), other.resolve("s-secret.asc"));
+    /** A key file that cannot open the archive, the passphrase given with it, and the words that must say why. */
+    record WrongKey(String what, KeyFile file, String passphrase, String said) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
 
-        assertThatThrownBy(() -> Recipients.decrypt(encrypted, other.resolve("s-secret.asc")))
-                .hasMessageContaining("not one of the secret archive's recipients");
+    /** Makes the key file of a case in its own folder; a recipient's public key goes to its keys/ folder. */
+    @FunctionalInterface
+    interface KeyFile {
+        Path make(Path own) throws Exception;
+    }
+
+    static final String PASSPHRASE = "Passphrase-Of-Admin-C-6602";
+
+    static Stream<WrongKey> wrongKeys() {
+        KeyFile protectedRecipient = own -> {
+            new Gpg(own.resolve("gpg")).newKey("Admin C <c@example.org>", own.resolve("keys/c.asc"), own.resolve("c-secret.asc"), PASSPHRASE);
+            return own.resolve("c-secret.asc");
+        };
+        return Stream.of(
+                new WrongKey("a key that is no recipient", own -> {
+                    new Gpg(own.resolve("gpg")).newKey("Stranger <s@example.org>", own.resolve("s.asc"), own.resolve("s-secret.asc"));
+                    return own.resolve("s-secret.asc");
+                }, null, "the key is not one of the secret archive's recipients (the archive is for key "),
+                new WrongKey("a recipient's public key given for its private one", own -> recipients.keysDir().resolve("a.asc"), null,
+                        "not an OpenPGP private key file (a public key, or damaged"),
+                new WrongKey("a file that is no key", own -> Files.writeString(own.resolve("notes.asc"), "hello"), null,
+                        "not an OpenPGP private key file"),
+                new WrongKey("no file there", own -> own.resolve("missing.asc"), null, "cannot read it (NoSuchFileException)"),
+                new WrongKey("a key protected by a passphrase, none given", protectedRecipient, null,
+                        "the key is protected by a passphrase: name the environment variable that holds it with --passphrase-env"),
+                new WrongKey("a key protected by a passphrase, a wrong one given", protectedRecipient, "not-" + PASSPHRASE,
+                        "the passphrase given with --passphrase-env does not unlock the key"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wrongKeys")
+    void a_key_that_cannot_open_the_archive_is_named_with_what_is_wrong_and_never_with_its_passphrase(WrongKey c, @TempDir Path own)
+            throws Exception {
+        Path keys = Files.createDirectories(own.resolve("keys"));
+        Files.copy(recipients.keysDir().resolve("a.asc"), keys.resolve("a.asc"));
+        Path file = c.file().make(own);
+        byte[] archive = Recipients.encrypt(keys, new ByteArrayInputStream(plainTar));
+
+        assertThatThrownBy(() -> Recipients.decrypt(archive, file, c.passphrase() == null ? null : c.passphrase().toCharArray()))
+                .hasMessageStartingWith("--secret-key " + file + ": ").hasMessageContaining(c.said()).message().doesNotContain(PASSPHRASE);
     }
 }
