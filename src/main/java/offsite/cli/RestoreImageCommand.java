@@ -52,8 +52,14 @@ final class RestoreImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!withSecrets && (secretKey != null || passphraseEnv != null)) {
+            System.err.println("offsite: --secret-key and --passphrase-env are for --with-secrets: add it to lay the secret files over the"
+                    + " base, or leave them out to restore the base alone");
+            return 2;
+        }
         if (withSecrets && (secretKey == null || !Files.isReadable(secretKey))) {
-            System.err.println("offsite: --with-secrets needs --secret-key FILE, a readable OpenPGP private key file");
+            System.err.println("offsite: --with-secrets needs --secret-key FILE, a readable OpenPGP private key file"
+                    + (secretKey == null ? "" : " (" + secretKey + " is none)"));
             return 2;
         }
         if (!overwrite && Files.isDirectory(to)) {
@@ -82,8 +88,11 @@ final class RestoreImageCommand implements Callable<Integer> {
             try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
                 result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
             }
-            System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries()
-                    + " entries" + (withSecrets ? ", " + result.secretEntries() + " secret entries laid over it" : ""));
+            String secrets = withSecrets ? ", " + result.secretEntries() + " secret entries laid over it"
+                    : chosen.object("secret") == null ? ""
+                    : "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)";
+            System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries() + " entries"
+                    + secrets);
             return 0;
         } catch (IllegalArgumentException | IOException e) {
             System.out.println("FAILED: " + e.getMessage());

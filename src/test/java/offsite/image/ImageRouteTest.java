@@ -161,6 +161,22 @@ class ImageRouteTest {
     }
 
     @Test
+    void a_restore_without_secrets_says_its_secret_files_are_scrubbed_copies_and_a_key_given_without_with_secrets_is_refused()
+            throws Exception {
+        assertThat(app.command("image").exit()).isZero();
+        Path refusedDir = dir.resolve("refused");
+
+        OffsiteHarness.CommandResult refused = app.command("restore-image", "--to", refusedDir.toString(), "--secret-key", secretKeyA.toString());
+        OffsiteHarness.CommandResult base = app.command("restore-image", "--to", dir.resolve("base").toString());
+
+        assertThat(refused.exit()).as("a key is given, so the secrets are meant: " + refused.out()).isEqualTo(2);
+        assertThat(refusedDir).doesNotExist();
+        assertThat(base.exit()).as(base.out()).isZero();
+        assertThat(base.out()).startsWith("OK: restored full backup").contains("entries; its secret files are the base's scrubbed copies"
+                + " (restore with --with-secrets --secret-key FILE for the originals)");
+    }
+
+    @Test
     void offsites_own_data_directory_under_a_root_is_never_in_an_image() throws Exception {
         Path data = tree.resolve("var/lib/offsite"); // roots of / and the data directory in /var/lib/offsite
         app.set("offsite.data.dir", data.toString());
