@@ -142,7 +142,11 @@ public final class ImageRestore {
         return encrypted;
     }
 
-    /** Downloads an object to a file, checking the stored bytes' SHA-256, decompressing zstd objects on the way. */
+    /**
+     * Downloads an object to a file, checking the stored bytes' SHA-256, decompressing zstd objects on the way. A
+     * failure writing or decompressing is judged after the whole object is read: damaged bytes are told by their
+     * SHA-256, even those that filled the disk as they expanded.
+     */
     private void download(ImageManifest.StoredObject object, Path to, boolean decompress) throws IOException {
         if (object == null) {
             throw new IOException("the manifest lists no object for this part of the backup");
@@ -150,6 +154,7 @@ public final class ImageRestore {
         MessageDigest sha = Sha256.digest();
         RunProgress.Stream stream = progress.start(object.key(), object.size());
         IOException unreadable = null;
+        IOException full = null;
         try (InputStream raw = new DigestInputStream(new CountingInput(s3.get(object.key(), 0), n -> progress.add(stream, n)), sha)) {
             InputStream shielded = CloseShieldInputStream.wrap(raw); // raw is drained after
             try (InputStream in = decompress && "zstd".equals(object.compression())
@@ -158,10 +163,11 @@ public final class ImageRestore {
                 in.transferTo(out);
             } catch (IOException e) {
                 if (DiskFull.is(e, to)) { // a write that failed, not bytes that did not decompress
-                    Files.deleteIfExists(to);
-                    throw new IOException("the disk is full: cannot write " + to + " (" + e.getMessage() + ")", e);
+                    full = new IOException("the disk is full: cannot write " + to + " (" + e.getMessage() + ")", e);
+                    Files.deleteIfExists(to); // its room back at once
+                } else {
+                    unreadable = e;
                 }
-                unreadable = e; // judged below: damaged bytes are told by their SHA-256, not by the decompressor
             }
             raw.transferTo(OutputStream.nullOutputStream()); // the digest covers every stored byte
         }
@@ -170,6 +176,9 @@ public final class ImageRestore {
         if (!actual.equals(object.sha256())) {
             Files.deleteIfExists(to);
             throw new IOException(object.key() + " is damaged: its SHA-256 is " + actual + ", the manifest says " + object.sha256());
+        }
+        if (full != null) {
+            throw full;
         }
         if (unreadable != null) {
             Files.deleteIfExists(to);

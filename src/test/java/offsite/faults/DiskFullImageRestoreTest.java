@@ -2,17 +2,22 @@ package offsite.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.luben.zstd.Zstd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.SmallDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** restore-image onto a disk that fills up while extracting: one clear line, nothing half-written left. */
 class DiskFullImageRestoreTest {
@@ -76,4 +81,38 @@ class DiskFullImageRestoreTest {
         }
     }
 
+    /** The complete image as the bucket holds it when the restore's data disk (4 MiB) fills, and what the restore must say. */
+    record DataDisk(String what, boolean replaced, String said) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static Stream<DataDisk> dataDisks() {
+        return Stream.of(new DataDisk("the image as stored, bigger than the disk", false, "FAILED: the disk is full: cannot write "),
+                new DataDisk("replaced after its manifest by 2 KiB that expand to 64 MiB (a zip bomb)", true, "is damaged: its SHA-256 is"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dataDisks")
+    void a_data_disk_filled_while_the_image_is_rebuilt_is_told_full_unless_the_object_is_damaged(DataDisk c) throws Exception {
+        String full = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
+        if (c.replaced()) {
+            app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/" + full), RequestBody.fromBytes(Zstd.compress(new byte[64 * MB])));
+        }
+        Path data = dir.resolve("small-data-disk");
+        try (SmallDisk disk = SmallDisk.mount(data, 4)) {
+            app.set("offsite.data.dir", data.toString());
+
+            OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+            assertThat(restore.exit()).as(restore.out()).isEqualTo(1);
+            assertThat(restore.out()).contains(c.said()).contains(c.replaced() ? "images/" + full : data.resolve("image/restore-work").toString());
+            assertThat(dir.resolve("restored")).doesNotExist();
+            try (Stream<Path> left = Files.walk(data.resolve("image/restore-work"))) {
+                assertThat(left.filter(Files::isRegularFile)).as("the half-written image removed, its room given back").isEmpty();
+            }
+        }
+    }
 }
