@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -65,40 +68,44 @@ public final class ImageExtractor {
             if (target.getFileName().toString().equals(PART)) {
                 partNamed.add(target.getParent()); // never again taken for a file's way in
             }
-            Files.createDirectories(target.getParent());
-            switch (entry.type()) {
-                case TarEntry.DIRECTORY -> {
-                    if (Files.isSymbolicLink(target)) {
-                        throw new IOException("tar entry " + entry.name() + " would write through the symlink " + target + ": refused");
+            try {
+                Files.createDirectories(target.getParent());
+                switch (entry.type()) {
+                    case TarEntry.DIRECTORY -> {
+                        if (Files.isSymbolicLink(target)) {
+                            throw new IOException("tar entry " + entry.name() + " would write through the symlink " + target + ": refused");
+                        }
+                        Files.createDirectories(target);
+                        dirs.add(new Dir(target, entry));
                     }
-                    Files.createDirectories(target);
-                    dirs.add(new Dir(target, entry));
-                }
-                case TarEntry.SYMLINK -> {
-                    Files.deleteIfExists(target);
-                    Files.createSymbolicLink(target, Path.of(entry.linkName()));
-                }
-                case TarEntry.FILE -> writeFile(tar.content(), entry, target);
-                case TarEntry.HARD_LINK -> {
-                    hardLink(root, entry, target);
-                    count++;
-                    continue; // one inode: its metadata came with the first name
-                }
-                case TarEntry.FIFO -> {
-                    Files.deleteIfExists(target);
-                    SpecialFiles.fifo(target);
-                }
-                case TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE -> {
-                    if (!ROOT) {
-                        continue; // only root may make device nodes
+                    case TarEntry.SYMLINK -> {
+                        Files.deleteIfExists(target);
+                        Files.createSymbolicLink(target, Path.of(entry.linkName()));
                     }
-                    Files.deleteIfExists(target);
-                    SpecialFiles.device(target, entry.type() == TarEntry.CHAR_DEVICE ? FileStatus.S_IFCHR : FileStatus.S_IFBLK,
-                            entry.devMajor(), entry.devMinor());
+                    case TarEntry.FILE -> writeFile(tar.content(), entry, target);
+                    case TarEntry.HARD_LINK -> {
+                        hardLink(root, entry, target);
+                        count++;
+                        continue; // one inode: its metadata came with the first name
+                    }
+                    case TarEntry.FIFO -> {
+                        Files.deleteIfExists(target);
+                        SpecialFiles.fifo(target);
+                    }
+                    case TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE -> {
+                        if (!ROOT) {
+                            continue; // only root may make device nodes
+                        }
+                        Files.deleteIfExists(target);
+                        SpecialFiles.device(target, entry.type() == TarEntry.CHAR_DEVICE ? FileStatus.S_IFCHR : FileStatus.S_IFBLK,
+                                entry.devMajor(), entry.devMinor());
+                    }
+                    default -> {
+                        continue; // a kind Offsite never writes (volume labels, GNU multi-volume parts)
+                    }
                 }
-                default -> {
-                    continue; // a kind Offsite never writes (volume labels, GNU multi-volume parts)
-                }
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                throw kindClash(entry, e);
             }
             if (ROOT) { // owner first: chown clears setuid, setgid and file capabilities
                 Files.setAttribute(target, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
@@ -222,6 +229,16 @@ public final class ImageExtractor {
         if (!defaultAcl && entry.isDirectory()) {
             Xattrs.remove(target, DEFAULT_ACL);
         }
+    }
+
+    /**
+     * An entry that cannot take its place: its name, or a folder on its way, is there as another kind (an archive that
+     * names one path twice as two kinds; a target restored into with --overwrite that holds other things).
+     */
+    private static IOException kindClash(TarEntry entry, FileSystemException e) {
+        return new IOException("tar entry " + entry.name() + (e instanceof DirectoryNotEmptyException
+                ? " would replace " + e.getFile() + ", a directory that is not empty: refused"
+                : " needs " + e.getFile() + " to be a directory, and it is there as another kind of entry: refused"));
     }
 
     private static Path safeTarget(Path root, String name) throws IOException {

@@ -88,7 +88,15 @@ class ImageExtractorTest {
                 new Evil("a hard link to an absolute name", List.of(Entry.hardLink("h", "/etc/passwd")), "absolute"),
                 new Evil("a hard link through a symlink", List.of(Entry.link("l", "{outside}"), Entry.hardLink("h", "l/x")), "symlink"),
                 new Evil("a hard link to a name not restored before it", List.of(Entry.hardLink("h", "later"), Entry.file("later", "x")),
-                        "not a file restored before it"));
+                        "not a file restored before it"),
+                new Evil("a file, then a directory of the same name", List.of(Entry.file("d", "x"), Entry.file("d/", null)),
+                        "needs {restore}/d to be a directory, and it is there as another kind of entry"),
+                new Evil("a file, then a file under it", List.of(Entry.file("d", "x"), Entry.file("d/f", "x")),
+                        "needs {restore}/d to be a directory"),
+                new Evil("a directory holding a file, then a file of the same name",
+                        List.of(Entry.file("d/", null), Entry.file("d/f", "x"), Entry.file("d", "x")), "would replace {restore}/d, a directory that is not empty"),
+                new Evil("a directory holding a file, then a symlink of the same name",
+                        List.of(Entry.file("d/", null), Entry.file("d/f", "x"), Entry.link("d", "{outside}")), "would replace {restore}/d, a directory"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -100,7 +108,7 @@ class ImageExtractorTest {
                 .map(e -> e.target() == null ? e : new Entry(e.name(), null, e.target().replace("{outside}", outside.toString()), e.hard())).toList();
 
         assertThatThrownBy(() -> new ImageExtractor(target).extract(new ByteArrayInputStream(tar(entries))))
-                .hasMessageContaining("refused").hasMessageContaining(evil.message());
+                .hasMessageContaining("refused").hasMessageContaining(evil.message().replace("{restore}", target.toString()));
         try (Stream<Path> files = Files.list(outside)) {
             assertThat(files).isEmpty();
         }
