@@ -46,17 +46,23 @@ public final class ImageExtractor {
     private final Path root;
     /** Folders where an entry of this restore is itself named PART: a file there is written under a fresh name instead. */
     private final Set<Path> partNamed = new HashSet<>();
+    /** The directories of every archive laid so far, given their metadata by {@link #finish}. */
+    private final List<Dir> dirs = new ArrayList<>();
 
-    /** An extractor into dir; each archive given to {@link #extract} is laid over the ones before. */
+    private record Dir(Path path, TarEntry entry) {
+    }
+
+    /**
+     * An extractor into dir; each archive given to {@link #extract} is laid over the ones before, and {@link #finish}
+     * comes after the last.
+     */
     public ImageExtractor(Path dir) {
         this.root = dir.toAbsolutePath().normalize();
     }
 
+    /** Lays one archive's entries; its directories keep the modes they were made with until {@link #finish}. */
     public int extract(InputStream tarStream) throws IOException {
         Files.createDirectories(root);
-        record Dir(Path path, TarEntry entry) {
-        }
-        List<Dir> dirs = new ArrayList<>();
         int count = 0;
         TarReader tar = new TarReader(tarStream);
         for (TarEntry entry; (entry = tar.next()) != null; ) {
@@ -121,15 +127,22 @@ public final class ImageExtractor {
             count++;
         }
         tarStream.transferTo(OutputStream.nullOutputStream());
-        // directories last, deepest first: writing into one changes its time, a read-only one takes no file,
-        // and a default ACL set earlier would be inherited by every file the archive holds
+        return count;
+    }
+
+    /**
+     * Gives the directories of every archive laid their attributes, modes and times, deepest first. Only after the
+     * last archive: writing into one changes its time, a read-only one takes no file from a user who is not root (a
+     * secret laid over the base), and a default ACL set earlier would be inherited by every file laid after.
+     */
+    public void finish() throws IOException {
         dirs.sort((a, b) -> b.path().getNameCount() - a.path().getNameCount());
         for (Dir d : dirs) {
             setXattrs(d.path(), d.entry());
             Files.setAttribute(d.path(), "unix:mode", d.entry().mode() & 07777);
             FileTimes.setModified(d.path(), d.entry().mtime());
         }
-        return count;
+        dirs.clear();
     }
 
     /**

@@ -124,6 +124,7 @@ public final class ImageRestore {
                     entries = extractor.extract(in);
                 }
                 int secretEntries = secrets == null ? 0 : extractor.extract(secrets);
+                extractor.finish();
                 return new Result(chosen.id(), chosen.type(), entries, secretEntries);
             }
         } finally {

@@ -46,6 +46,7 @@ class BaseAndSecretsRestoreTest {
         try (InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), recipients.secretB(), null)) {
             extractor.extract(plain);
         }
+        extractor.finish();
 
         assertThat(NodeState.of(restored.resolve(root.toString().substring(1)))).isEqualTo(NodeState.of(root));
         for (Node n : MachineTree.NODES) {
@@ -180,6 +181,7 @@ class BaseAndSecretsRestoreTest {
         try (InputStream plain = SecretArchive.decrypt(new ByteArrayInputStream(archive), recipients.secretB(), null)) {
             extractor.extract(plain);
         }
+        extractor.finish();
 
         Path inside = restored.resolve(root.toString().substring(1));
         assertThat(inside.resolve("usr/shadow-copy")).content().contains(MachineTree.SHADOW_HASH);

@@ -199,6 +199,7 @@ class ImageTreeTest {
         ImageExtractor extractor = new ImageExtractor(restored);
         extractor.extract(new ByteArrayInputStream(base.toByteArray()));
         extractor.extract(new ByteArrayInputStream(secrets.toByteArray()));
+        extractor.finish();
         for (Node n : c.excludes().isEmpty() ? c.nodes() : List.<Node>of()) { // an excluded node is in neither tar
             assertThat(NodeState.of(restored.resolve(MachineTree.tarName(linked, n)))).as("base then secrets give back " + n.path())
                     .isEqualTo(NodeState.of(linked.resolve(n.path())));
