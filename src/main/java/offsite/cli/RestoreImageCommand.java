@@ -91,8 +91,9 @@ final class RestoreImageCommand implements Callable<Integer> {
             String secrets = withSecrets ? ", " + result.secretEntries() + " secret entries laid over it"
                     : chosen.object("secret") == null ? ""
                     : "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)";
+            String leftOut = result.leftOut().none() ? "" : "; not run as root, so left out: " + result.leftOut().text();
             System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries() + " entries"
-                    + secrets);
+                    + leftOut + secrets);
             return 0;
         } catch (IllegalArgumentException | IOException e) {
             System.out.println("FAILED: " + e.getMessage());

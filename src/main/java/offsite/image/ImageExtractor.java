@@ -49,7 +49,41 @@ public final class ImageExtractor {
     /** The directories of every archive laid so far, given their metadata by {@link #finish}. */
     private final List<Dir> dirs = new ArrayList<>();
 
+    private int devicesLeftOut;
+    private int ownersLeftOut;
+    private int attributesLeftOut;
+
     private record Dir(Path path, TarEntry entry) {
+    }
+
+    /**
+     * What a restore by a user who is not root could not make, entries counted once: device nodes, owners (the
+     * entries are the user's), security.* and trusted.* attributes.
+     */
+    public record LeftOut(int devices, int owners, int attributes) {
+
+        public boolean none() {
+            return devices == 0 && owners == 0 && attributes == 0;
+        }
+
+        /** "1 device node, the owners of 9 entries (yours now), ...": the parts that are not 0. */
+        public String text() {
+            List<String> parts = new ArrayList<>();
+            if (devices > 0) {
+                parts.add(devices + (devices == 1 ? " device node" : " device nodes"));
+            }
+            if (owners > 0) {
+                parts.add("the owners of " + entries(owners) + " (yours now)");
+            }
+            if (attributes > 0) {
+                parts.add("the security.* and trusted.* attributes of " + entries(attributes) + " (file capabilities, SELinux labels)");
+            }
+            return String.join(", ", parts);
+        }
+
+        private static String entries(int n) {
+            return n + (n == 1 ? " entry" : " entries");
+        }
     }
 
     /**
@@ -100,7 +134,8 @@ public final class ImageExtractor {
                     }
                     case TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE -> {
                         if (!ROOT) {
-                            continue; // only root may make device nodes
+                            devicesLeftOut++; // only root may make device nodes
+                            continue;
                         }
                         Files.deleteIfExists(target);
                         SpecialFiles.device(target, entry.type() == TarEntry.CHAR_DEVICE ? FileStatus.S_IFCHR : FileStatus.S_IFBLK,
@@ -117,8 +152,9 @@ public final class ImageExtractor {
                 Files.setAttribute(target, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(target, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
             }
-            if (!entry.isDirectory()) {
-                setXattrs(target, entry); // before the mode: the owner may set user.* only while the file is writable
+            if (!entry.isDirectory()) { // a directory's are counted by finish, once for all archives
+                ownersLeftOut += ownerKept(target, entry) ? 0 : 1;
+                attributesLeftOut += setXattrs(target, entry) ? 1 : 0; // before the mode: user.* needs a writable file
                 if (entry.type() != TarEntry.SYMLINK) {
                     Files.setAttribute(target, "unix:mode", entry.mode() & 07777);
                 }
@@ -137,12 +173,28 @@ public final class ImageExtractor {
      */
     public void finish() throws IOException {
         dirs.sort((a, b) -> b.path().getNameCount() - a.path().getNameCount());
+        Set<Path> counted = new HashSet<>();
         for (Dir d : dirs) {
-            setXattrs(d.path(), d.entry());
+            boolean skipped = setXattrs(d.path(), d.entry());
+            if (counted.add(d.path())) {
+                ownersLeftOut += ownerKept(d.path(), d.entry()) ? 0 : 1;
+                attributesLeftOut += skipped ? 1 : 0;
+            }
             Files.setAttribute(d.path(), "unix:mode", d.entry().mode() & 07777);
             FileTimes.setModified(d.path(), d.entry().mtime());
         }
         dirs.clear();
+    }
+
+    /** What was left out so far, as this user is not root (nothing as root). */
+    public LeftOut leftOut() {
+        return new LeftOut(devicesLeftOut, ownersLeftOut, attributesLeftOut);
+    }
+
+    /** Whether the path has the entry's owner and group: always as root, who sets them. */
+    private static boolean ownerKept(Path target, TarEntry entry) throws IOException {
+        return ROOT || Integer.toUnsignedLong((int) Files.getAttribute(target, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == entry.uid()
+                && Integer.toUnsignedLong((int) Files.getAttribute(target, "unix:gid", LinkOption.NOFOLLOW_LINKS)) == entry.gid();
     }
 
     /**
@@ -221,20 +273,23 @@ public final class ImageExtractor {
 
     /**
      * Sets the entry's extended attributes (not as root: those of the owner's namespaces only), and takes away an
-     * ACL the new inode inherited from its directory that the original did not have.
+     * ACL the new inode inherited from its directory that the original did not have. True when one was left out.
      */
-    private static void setXattrs(Path target, TarEntry entry) throws IOException {
+    private static boolean setXattrs(Path target, TarEntry entry) throws IOException {
         boolean accessAcl = false;
         boolean defaultAcl = false;
+        boolean leftOut = false;
         for (Xattr x : entry.xattrs()) {
             accessAcl |= x.name().equals(ACCESS_ACL);
             defaultAcl |= x.name().equals(DEFAULT_ACL);
             if (ROOT || !x.privileged()) {
                 Xattrs.write(target, x);
+            } else {
+                leftOut = true;
             }
         }
         if (entry.type() == TarEntry.SYMLINK) {
-            return;
+            return leftOut;
         }
         if (!accessAcl) {
             Xattrs.remove(target, ACCESS_ACL);
@@ -242,6 +297,7 @@ public final class ImageExtractor {
         if (!defaultAcl && entry.isDirectory()) {
             Xattrs.remove(target, DEFAULT_ACL);
         }
+        return leftOut;
     }
 
     /**

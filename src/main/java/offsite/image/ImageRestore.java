@@ -36,8 +36,8 @@ import org.apache.commons.io.input.CloseShieldInputStream;
  */
 public final class ImageRestore {
 
-    /** What was restored. */
-    public record Result(String id, String type, int entries, int secretEntries) {
+    /** What was restored, and what a user who is not root could not restore. */
+    public record Result(String id, String type, int entries, int secretEntries, ImageExtractor.LeftOut leftOut) {
     }
 
     private final Bucket s3;
@@ -125,7 +125,7 @@ public final class ImageRestore {
                 }
                 int secretEntries = secrets == null ? 0 : extractor.extract(secrets);
                 extractor.finish();
-                return new Result(chosen.id(), chosen.type(), entries, secretEntries);
+                return new Result(chosen.id(), chosen.type(), entries, secretEntries, extractor.leftOut());
             }
         } finally {
             Files.deleteIfExists(tar);

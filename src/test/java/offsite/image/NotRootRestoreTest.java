@@ -68,6 +68,22 @@ class NotRootRestoreTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("r-xr-xr-x");
     }
 
+    @Test
+    void what_only_root_may_restore_is_named_on_the_ok_line_never_left_out_silently() throws Exception {
+        Path restored = dir.resolve("restored");
+
+        Run restore = asNobody("restore-image", "--to", restored.toString());
+
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        Path machine = restored.resolve(tree.toString().substring(1));
+        assertThat(machine.resolve("dev/null2")).doesNotExist();
+        assertThat(Tools.run(machine, null, "getcap", "srv/tool")).as("the capability is left out").isEmpty();
+        assertThat(restore.out()).as("every entry restored is owned by root or uid 1234 in the image")
+                .containsPattern("OK: restored full backup \\S+ to " + restored + ": (\\d+) entries; not run as root, so left out: 1 device"
+                        + " node, the owners of \\1 entries \\(yours now\\), the security\\.\\* and trusted\\.\\* attributes of 1 entry"
+                        + " \\(file capabilities, SELinux labels\\)");
+    }
+
     /** What a command run by nobody printed (standard output and error), and its exit code. */
     record Run(int exit, String out) {
     }
