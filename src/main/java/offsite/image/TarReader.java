@@ -65,7 +65,11 @@ final class TarReader {
                 throw new IOException("tar entry at byte " + at + " is an old GNU sparse file (format 0.0 or type S), which"
                         + " this restore does not read: extract it with GNU tar");
             }
-            return entry(type, size, pax, longName, longLink, at);
+            try {
+                return entry(type, size, pax, longName, longLink, at);
+            } catch (RuntimeException e) { // a number or field a damaged or hostile header holds: the archive's fault, told as such
+                throw new IOException("the tar header at byte " + at + " is damaged: " + e.getMessage());
+            }
         }
     }
 
@@ -104,6 +108,9 @@ final class TarReader {
         name = text(pax, "path", longName != null ? longName : name);
         String link = text(pax, "linkpath", longLink != null ? longLink : field(157, 100));
         long stored = pax.containsKey("size") ? decimal(pax, "size", at) : size;
+        if (stored < 0) {
+            throw new IOException("the tar header at byte " + at + " announces " + stored + " bytes of data: damaged archive");
+        }
         List<Xattr> xattrs = new ArrayList<>();
         pax.forEach((key, value) -> {
             if (key.startsWith("SCHILY.xattr.")) {

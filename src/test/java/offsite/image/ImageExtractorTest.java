@@ -7,10 +7,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -147,6 +150,53 @@ class ImageExtractorTest {
                 }
             }))).as("every file with its own bytes, and no other").isEqualTo(expected);
         }
+    }
+
+    /** A tar whose header a hostile or damaged image changed (its checksum made right again), and the words that must say so. */
+    record Damaged(String what, UnaryOperator<byte[]> change, String said) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    /** The one-file tar with a header block's bytes set from offset `at` and its checksum made right. */
+    static byte[] withHeader(byte[] tar, int block, int at, byte[] bytes) {
+        byte[] out = tar.clone();
+        int base = block * 512;
+        System.arraycopy(bytes, 0, out, base + at, bytes.length);
+        Arrays.fill(out, base + 148, base + 156, (byte) ' ');
+        long sum = 0;
+        for (int i = base; i < base + 512; i++) {
+            sum += out[i] & 0xff;
+        }
+        System.arraycopy(String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII), 0, out, base + 148, 8);
+        return out;
+    }
+
+    static Stream<Damaged> damaged() {
+        byte[] minusOne = new byte[12];
+        Arrays.fill(minusOne, (byte) 0xff);
+        return Stream.of(
+                new Damaged("a size of -1 (base-256)", tar -> withHeader(tar, 0, 124, minusOne), "the tar header at byte 0 announces -1 bytes"),
+                new Damaged("a pax mtime that is no number", tar -> {
+                    String record = "14 mtime=abcd\n";
+                    byte[] header = Arrays.copyOf(Arrays.copyOf(tar, 512), 1024); // the file's header, then one block of records
+                    byte[] pax = withHeader(withHeader(header, 0, 124, "00000000016 ".getBytes(StandardCharsets.US_ASCII)), 0, 156, new byte[] {'x'});
+                    System.arraycopy(record.getBytes(StandardCharsets.US_ASCII), 0, pax, 512, record.length());
+                    byte[] out = Arrays.copyOf(pax, pax.length + tar.length);
+                    System.arraycopy(tar, 0, out, pax.length, tar.length);
+                    return out;
+                }, "the tar header at byte 1024 is damaged")); // the entry's own, after its extended header
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("damaged")
+    void a_damaged_header_fails_the_restore_naming_where_it_is(Damaged c) throws Exception {
+        byte[] tar = c.change().apply(tar(List.of(Entry.file("f", "hello"))));
+
+        assertThatThrownBy(() -> new ImageExtractor(dir.resolve("restore")).extract(new ByteArrayInputStream(tar)))
+                .isInstanceOf(IOException.class).hasMessageContaining(c.said());
     }
 
     @Test
