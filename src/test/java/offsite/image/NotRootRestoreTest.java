@@ -3,6 +3,7 @@ package offsite.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,18 +89,26 @@ class NotRootRestoreTest {
     record Run(int exit, String out) {
     }
 
-    /** The command line run by nobody in a JVM of its own; its class path hard-linked where nobody may read it. */
+    /**
+     * The command line run by nobody in a JVM of its own; its class path linked or copied where nobody may read it (the
+     * clone and ~/.m2 may be under a home only root enters, on another file system than the temporary folder).
+     */
     private Run asNobody(String... args) throws Exception {
         Path lib = Files.createDirectories(dir.resolve("lib"));
         List<String> classPath = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path from = Path.of(entry);
+            Path to = lib.resolve(classPath.size() + "-" + from.getFileName());
             if (Files.isRegularFile(from)) {
-                Path to = lib.resolve(classPath.size() + "-" + from.getFileName());
-                Files.createLink(to, from);
+                try {
+                    Files.createLink(to, from);
+                } catch (IOException | UnsupportedOperationException otherFileSystem) {
+                    Files.copy(from, to);
+                }
                 classPath.add(to.toString());
             } else if (entry.endsWith("classes") && !entry.endsWith("test-classes")) {
-                classPath.add(entry); // the project's own, under a folder anyone may read
+                Tools.run(dir, null, "cp", "-r", from.toString(), to.toString()); // the project's own
+                classPath.add(to.toString());
             }
         }
         Tools.run(dir, null, "chmod", "-R", "a+rX", lib.toString());
