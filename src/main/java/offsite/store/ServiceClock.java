@@ -16,7 +16,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * The S3 service's time, as the Date header of its answers tells it, for what is decided about remote data (the trash's
- * day folders and its purge, generation retirement, leases, image backup times): a host clock that is days out must
+ * day folders and its purge, generation retirement, leases): a host clock that is days out must
  * neither purge the trash early nor take another host's lease. Within {@link #TOLERATED} of the host's clock, or before
  * any answer has come, it is the host's clock.
  */
@@ -71,8 +71,8 @@ public final class ServiceClock extends Clock {
             if (next.isZero()) {
                 LOG.info("the host's clock agrees with the S3 service's again (Date of its answers)");
             } else {
-                LOG.warn("the host's clock is {} {} the S3 service's (Date of its answers: {}): the trash, retirements, leases and"
-                        + " image backup times go by the service's time; set the host's clock right (NTP)",
+                LOG.warn("the host's clock is {} {} the S3 service's (Date of its answers: {}): the trash, retirements and leases"
+                        + " go by the service's time, image backups by the host's; set the host's clock right (NTP)",
                         readable(next.abs()), next.isNegative() ? "ahead of" : "behind", dateHeader.trim());
             }
         }
