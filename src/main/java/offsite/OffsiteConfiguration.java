@@ -81,6 +81,7 @@ import offsite.web.Health;
 import offsite.web.HttpAuth;
 import offsite.web.OffsiteMetrics;
 import offsite.web.PagePort;
+import offsite.web.PageServer;
 import offsite.web.StatusPage;
 import offsite.web.WebPaths;
 import org.apache.camel.CamelConfiguration;
@@ -253,14 +254,16 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
     /** The status page, its API and downloads, metrics and health, all served from local state behind one guard (routes/web.yaml). */
     private static void bindWeb(CamelContext camel, Settings settings, boolean serving, S3Settings s3, SyncSettings sync, ImageSettings image,
-            Bucket bucket, Fallbacks fallbacks, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock) {
+            Bucket bucket, Fallbacks fallbacks, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock)
+            throws Exception {
         String user = settings.optional("offsite.http.user");
         String password = settings.optional("offsite.http.password");
         String host = settings.text("offsite.http.host");
         int port = pagePort(settings);
         if (serving) { // only the long-running process serves the page: one-shot commands ignore offsite.http.*
             HttpAuth.checkBinding(host, user, password);
-            PagePort.requireFree(host, port);
+            PagePort.requireOwnAddress(host);
+            PageServer.requireListening(camel, host, port); // the port is refused once Camel's server has failed to bind it
         }
         camel.getRegistry().bind("httpAuth", new HttpAuth(user, password, host, port));
         camel.getRegistry().bind("webPaths", new WebPaths(List.of(sync.prefix(), sync.trashPrefix(), image.prefix()), generations.laterStem()));
