@@ -294,7 +294,7 @@ public final class StatusPage {
     private static Map<String, Double> storageOverTime(Map<LocalDate, Long> history) {
         Map<String, Double> out = new LinkedHashMap<>();
         List<Map.Entry<LocalDate, Long>> days = new ArrayList<>(history.entrySet());
-        for (Map.Entry<LocalDate, Long> e : days.subList(Math.max(0, days.size() - 30), days.size())) {
+        for (Map.Entry<LocalDate, Long> e : days.subList(Math.max(0, days.size() - StorageHistory.DAYS_SHOWN), days.size())) {
             out.put(e.getKey().toString().substring(5), e.getValue().doubleValue());
         }
         return out;
