@@ -432,7 +432,14 @@ public final class ImageBackup {
 
     /** Records what stopped this backup (the route's catch); the report says it. */
     public void fail(Exception e, ImagePass r) {
-        String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        Throwable said = e; // a bucket's failure says itself; Camel's split wrapper around it ("Multicast processing failed") says nothing
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreException) {
+                said = t;
+                break;
+            }
+        }
+        String cause = said.getMessage() == null ? said.getClass().getSimpleName() : said.getMessage().lines().findFirst().orElse("");
         if (DiskFull.is(e, r.work())) {
             // a write's error names no file; the backup writes only in its work folder
             cause = "no room under offsite.data.dir: the image is built in " + r.work() + " before it is sent (" + cause + ")";

@@ -50,17 +50,37 @@ public interface Bucket {
     Optional<StoredObject> head(String key);
 
     /**
+     * What an object holds, which decides its storage class (offsite.s3.storage-class, kept by the bucket, never by
+     * callers).
+     */
+    enum Kind {
+        /** Backup data (set chunks, their trash copies, image data): stored in the configured class. */
+        DATA,
+        /**
+         * Small objects rewritten or deleted often (leases, the generations file, image manifests): always the service's
+         * default class, since the infrequent-access classes bill each object for at least 128 KiB and 30 days.
+         */
+        STATE
+    }
+
+    /**
      * One PUT of an object of any size up to 5 GiB, 0 included; returns its ETag (the MD5 of the bytes stored, read
      * with a HEAD when the answer lost it). contentMd5 (base64, may be null) makes the server refuse damaged bytes,
      * leaving any older object in place; where the service refuses Content-MD5 the body goes without it, and the
      * caller's check of the returned ETag is what catches damage. metadata (may be empty) is stored as x-amz-meta-*.
-     * The body is opened again on a retry.
+     * kind decides the storage class. The body is opened again on a retry.
      */
-    String put(String key, Body body, String contentMd5, Map<String, String> metadata);
+    String put(String key, Body body, String contentMd5, Map<String, String> metadata, Kind kind);
+
+    /** {@link #put(String, Body, String, Map, Kind)} of a data object. */
+    default String put(String key, Body body, String contentMd5, Map<String, String> metadata) {
+        return put(key, body, contentMd5, metadata, Kind.DATA);
+    }
 
     /**
-     * Starts a multipart upload; nothing is visible at key (nor in {@link #list}) until it is completed. Callers
-     * store the part size as {@link #PART_SIZE_METADATA}, which {@link #firstPartSize} may need.
+     * Starts a multipart upload of a data object (in its storage class); nothing is visible at key (nor in {@link #list})
+     * until it is completed. Callers store the part size as {@link #PART_SIZE_METADATA}, which {@link #firstPartSize}
+     * may need.
      */
     String createUpload(String key, Map<String, String> metadata);
 
@@ -106,11 +126,12 @@ public interface Bucket {
     long firstPartSize(String key);
 
     /**
-     * Copies an object within the bucket with its metadata, part by part (UploadPartCopy) above the copy limit
-     * (5 GiB); the source stays. Returns once the copy is there with the source's size, so a move may delete the
-     * source next. Where the service cannot copy (CopyObject or UploadPartCopy refused, or a source key it cannot
-     * name) this throws a StoreException whose unsupported() is true, the fallback named once: the caller decides
-     * whether a download and upload may replace the copy.
+     * Copies a data object within the bucket with its metadata, part by part (UploadPartCopy) above the copy limit
+     * (5 GiB), the copy in the data objects' storage class (a copy without one is STANDARD on AWS); the source stays.
+     * Returns once the copy is there with the source's size, so a move may delete the source next. Where the service
+     * cannot copy (CopyObject or UploadPartCopy refused, or a source key it cannot name) this throws a StoreException
+     * whose unsupported() is true, the fallback named once: the caller decides whether a download and upload may
+     * replace the copy.
      */
     void copy(String fromKey, String toKey, long size);
 

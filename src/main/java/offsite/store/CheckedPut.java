@@ -31,7 +31,17 @@ public final class CheckedPut {
         this.etags = etags;
     }
 
+    /** A data object (image data, secret archive): in offsite.s3.storage-class. */
     public String putFile(String key, Path file, LongConsumer sent) throws IOException {
+        return put(key, file, sent, Bucket.Kind.DATA);
+    }
+
+    /** A state object (an image manifest): in the service's default class, whatever offsite.s3.storage-class says. */
+    public String putStateFile(String key, Path file, LongConsumer sent) throws IOException {
+        return put(key, file, sent, Bucket.Kind.STATE);
+    }
+
+    private String put(String key, Path file, LongConsumer sent, Bucket.Kind kind) throws IOException {
         long size = Files.size(file);
         MessageDigest md5 = md5();
         Bucket.Body body = new Bucket.Body(size, () -> {
@@ -48,7 +58,7 @@ public final class CheckedPut {
         });
         if (etags.opaque()) {
             String expected = md5Of(file);
-            bucket.put(key, body, EtagForm.base64(expected), EtagForm.metadata(expected));
+            bucket.put(key, body, EtagForm.base64(expected), EtagForm.metadata(expected), kind);
             Optional<Bucket.StoredObject> head = bucket.head(key);
             String problem = EtagForm.problem(head, size, expected);
             if (problem != null) {
@@ -56,10 +66,10 @@ public final class CheckedPut {
             }
             return head.get().etag();
         }
-        String etag = bucket.put(key, body, null, Map.of());
+        String etag = bucket.put(key, body, null, Map.of(), kind);
         String expected = HexFormat.of().formatHex(md5.digest());
         if (!etag.equalsIgnoreCase(expected)) { // a lost answer, damage, or ETags that are no MD5s: once more under the MD5
-            etag = bucket.put(key, body, EtagForm.base64(expected), EtagForm.metadata(expected));
+            etag = bucket.put(key, body, EtagForm.base64(expected), EtagForm.metadata(expected), kind);
             if (etag.equalsIgnoreCase(expected) || etags.shownByObject(key, size, expected, etag, bucket.head(key))) {
                 return etag;
             }

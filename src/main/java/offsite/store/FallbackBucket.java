@@ -64,10 +64,10 @@ public final class FallbackBucket implements Bucket {
     }
 
     @Override
-    public String put(String key, Body body, String contentMd5, Map<String, String> metadata) {
+    public String put(String key, Body body, String contentMd5, Map<String, String> metadata, Kind kind) {
         if (contentMd5 != null && !fallbacks.lacks("Content-MD5")) {
             try {
-                return bucket.put(key, body, contentMd5, metadata);
+                return bucket.put(key, body, contentMd5, metadata, kind);
             } catch (StoreException e) {
                 if (!e.unsupported()) {
                     throw e;
@@ -75,7 +75,7 @@ public final class FallbackBucket implements Bucket {
                 fallbacks.use("Content-MD5", "bodies go without it and each is checked by its ETag after the upload");
             }
         }
-        return bucket.put(key, body, null, metadata);
+        return bucket.put(key, body, null, metadata, kind);
     }
 
     @Override

@@ -135,7 +135,7 @@ public final class Generations {
             throw new Refused("not writing " + stateKey() + ": " + problem);
         }
         try {
-            bucket.put(stateKey(), Bucket.Body.of(JSON.writeValueAsBytes(state)), null, Map.of());
+            bucket.put(stateKey(), Bucket.Body.of(JSON.writeValueAsBytes(state)), null, Map.of(), Bucket.Kind.STATE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stateKey() + ": " + e.getMessage(), e);
         }

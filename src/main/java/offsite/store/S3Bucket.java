@@ -228,9 +228,11 @@ public final class S3Bucket implements Bucket {
     }
 
     @Override
-    public String put(String key, Body body, String contentMd5, Map<String, String> metadata) {
-        String etag = call("PutObject", key, () -> s3.putObject(b -> b.bucket(name()).key(key).contentType("application/octet-stream")
-                .contentLength(body.length()).contentMD5(contentMd5).metadata(metadata), requestBody(body, key)).eTag());
+    public String put(String key, Body body, String contentMd5, Map<String, String> metadata, Kind kind) {
+        String storageClass = kind == Kind.DATA ? dataClass() : null;
+        String etag = call("PutObject", key, storageClass, () -> s3.putObject(b -> b.bucket(name()).key(key).contentType("application/octet-stream")
+                .contentLength(body.length()).contentMD5(contentMd5).metadata(metadata).storageClass(storageClass),
+                requestBody(body, key)).eTag());
         if (etag == null || unquoted(etag).isBlank()) {
             fallbacks.use("PutObject ETag", "the stored object's ETag is read with a HEAD");
             return storedEtag(key);
@@ -245,8 +247,8 @@ public final class S3Bucket implements Bucket {
 
     @Override
     public String createUpload(String key, Map<String, String> metadata) {
-        return call("CreateMultipartUpload", key, () -> s3.createMultipartUpload(b -> b.bucket(name()).key(key)
-                .contentType("application/octet-stream").metadata(metadata)).uploadId());
+        return call("CreateMultipartUpload", key, dataClass(), () -> s3.createMultipartUpload(b -> b.bucket(name()).key(key)
+                .contentType("application/octet-stream").metadata(metadata).storageClass(dataClass())).uploadId());
     }
 
     @Override
@@ -450,8 +452,8 @@ public final class S3Bucket implements Bucket {
     @Override
     public void copy(String fromKey, String toKey, long size) {
         if (size <= copyLimit) {
-            call("CopyObject", fromKey, () -> s3.copyObject(b -> b.sourceBucket(name()).sourceKey(fromKey)
-                    .destinationBucket(name()).destinationKey(toKey)));
+            call("CopyObject", fromKey, dataClass(), () -> s3.copyObject(b -> b.sourceBucket(name()).sourceKey(fromKey)
+                    .destinationBucket(name()).destinationKey(toKey).storageClass(dataClass())));
             confirmCopy(fromKey, toKey, size);
             return;
         }
@@ -515,6 +517,11 @@ public final class S3Bucket implements Bucket {
         }
     }
 
+    /** The x-amz-storage-class of data objects; null sends none (the service's default class). */
+    private String dataClass() {
+        return settings.storageClass() == null ? null : settings.storageClass().name();
+    }
+
     private static RequestBody requestBody(Body body, String key) {
         return RequestBody.fromContentProvider(() -> {
             try {
@@ -535,10 +542,23 @@ public final class S3Bucket implements Bucket {
      * offsite.s3.max-attempts in all.
      */
     private <T> T call(String operation, String key, Supplier<T> request) {
+        return call(operation, key, null, request);
+    }
+
+    /**
+     * The same for a request carrying x-amz-storage-class storageClass (null: none): a refusal of the class, in whatever
+     * words, leaves with the code InvalidStorageClass and names the setting, so no fallback takes it for an operation the
+     * service lacks.
+     */
+    private <T> T call(String operation, String key, String storageClass, Supplier<T> request) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return request.get();
             } catch (S3Exception e) {
+                String refused = S3Errors.storageClassRefused(e, storageClass);
+                if (refused != null) {
+                    throw new StoreException(operation, key, e.statusCode(), S3Errors.STORAGE_CLASS_REFUSED, refused, e);
+                }
                 String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
                 throw new StoreException(operation, key, e.statusCode(), code, S3Errors.explain(e, settings), e);
             } catch (SdkException e) {

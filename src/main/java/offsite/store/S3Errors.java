@@ -101,6 +101,33 @@ public final class S3Errors {
     }
 
     /**
+     * Null, or one line naming offsite.s3.storage-class when the service refused the class a request carried (sent, null
+     * for none): the code S3, MinIO and s3rver give (InvalidStorageClass), a 400 or 501 whose message speaks of the
+     * storage class, or the bare 400 InvalidArgument that Ceph RGW 16 gives for a class its placement lacks.
+     */
+    static String storageClassRefused(S3Exception e, String sent) {
+        if (sent == null || e.awsErrorDetails() == null) {
+            return null;
+        }
+        String code = e.awsErrorDetails().errorCode();
+        String message = e.awsErrorDetails().errorMessage();
+        boolean blank = message == null || message.isBlank();
+        boolean named = !blank && STORAGE_CLASS.matcher(message).find();
+        boolean refused = STORAGE_CLASS_REFUSED.equals(code) || named && (e.statusCode() == 400 || e.statusCode() == 501)
+                || e.statusCode() == 400 && "InvalidArgument".equals(code) && blank;
+        if (!refused) {
+            return null;
+        }
+        return StorageClass.SETTING + ": the S3 service refuses storage class '" + sent + "' (" + e.statusCode()
+                + (code == null ? "" : " " + code) + (blank ? "" : ": " + message) + "): set a class it offers, or leave "
+                + StorageClass.SETTING + " empty for its default class";
+    }
+
+    /** The S3 error code of a refused x-amz-storage-class, given to every refusal of the class whatever the service said. */
+    static final String STORAGE_CLASS_REFUSED = "InvalidStorageClass";
+    private static final Pattern STORAGE_CLASS = Pattern.compile("(?i)storage[ _-]?class");
+
+    /**
      * The bucket's region as the service names it when asked in another one: AWS's x-amz-bucket-region header (on a 301,
      * and on a HEAD, which has no body), or the region its AuthorizationHeaderMalformed message expects; else null.
      */

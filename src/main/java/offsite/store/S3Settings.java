@@ -7,7 +7,8 @@ import offsite.config.UrlLogin;
 
 /**
  * Where and how to reach S3. A null endpoint means the embedded S3Proxy server.
- * The secret key is held but never printed: toString() redacts it.
+ * The secret key is held but never printed: toString() redacts it. storageClass is offsite.s3.storage-class, the class
+ * the bucket stores data objects in ({@link Bucket.Kind#DATA}); null sends no class, leaving the service's default.
  */
 public record S3Settings(
         URI endpoint,
@@ -20,10 +21,18 @@ public record S3Settings(
         int maxAttempts,
         boolean createBucket,
         boolean signPayload,
-        boolean listRecursive) {
+        boolean listRecursive,
+        StorageClass storageClass) {
 
     /** When the SDK adds its own checksums: WHEN_REQUIRED keeps S3-compatible servers such as S3Proxy working. */
     public enum ChecksumMode { WHEN_REQUIRED, WHEN_SUPPORTED }
+
+    /** No storage class asked for: the service's default for every object. */
+    public S3Settings(URI endpoint, String region, boolean pathStyle, String accessKey, String secretKey, String bucket,
+            ChecksumMode checksumMode, int maxAttempts, boolean createBucket, boolean signPayload, boolean listRecursive) {
+        this(endpoint, region, pathStyle, accessKey, secretKey, bucket, checksumMode, maxAttempts, createBucket, signPayload, listRecursive,
+                null);
+    }
 
     /** Listing folder by folder (listRecursive false), as most settings in tests want. */
     public S3Settings(URI endpoint, String region, boolean pathStyle, String accessKey, String secretKey, String bucket,
@@ -59,13 +68,20 @@ public record S3Settings(
     /** These settings pointed at the embedded server: its endpoint and credentials, path-style, bucket created on demand. */
     public S3Settings at(URI newEndpoint, String newAccessKey, String newSecretKey) {
         return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, true, signPayload,
-                listRecursive);
+                listRecursive, storageClass);
+    }
+
+    /** These settings with data objects stored in this class (null: the service's default). */
+    public S3Settings withStorageClass(StorageClass newClass) {
+        return new S3Settings(endpoint, region, pathStyle, accessKey, secretKey, bucket, checksumMode, maxAttempts, createBucket, signPayload,
+                listRecursive, newClass);
     }
 
     @Override
     public String toString() {
         return "S3Settings[endpoint=" + (embedded() ? "embedded" : UrlLogin.hidden(endpoint.toString())) + ", region=" + region + ", pathStyle=" + pathStyle
                 + ", accessKey=" + (accessKey == null ? "(default chain)" : "(set)") + ", bucket=" + bucket
-                + ", checksumMode=" + checksumMode + ", maxAttempts=" + maxAttempts + ", listRecursive=" + listRecursive + "]";
+                + ", checksumMode=" + checksumMode + ", maxAttempts=" + maxAttempts + ", listRecursive=" + listRecursive
+                + ", storageClass=" + storageClass + "]";
     }
 }

@@ -10,9 +10,11 @@ public final class StoreException extends RuntimeException {
     private final String key;
     private final int status;
     private final String code;
+    private final String reason;
 
     public StoreException(String operation, String key, int status, String code, String message, Throwable cause) {
         super(operation + (key == null || key.isEmpty() ? "" : " " + key) + ": " + message, cause);
+        this.reason = message;
         this.operation = operation;
         this.key = key;
         this.status = status;
@@ -37,15 +39,30 @@ public final class StoreException extends RuntimeException {
         return code;
     }
 
+    /** The failure in a line, without the operation and key. */
+    public String reason() {
+        return reason;
+    }
+
+    /**
+     * The service refused offsite.s3.storage-class: the setting is at fault, not the object, and {@link #reason()} names
+     * the setting and its value.
+     */
+    public boolean storageClassRefused() {
+        return S3Errors.STORAGE_CLASS_REFUSED.equals(code);
+    }
+
     public boolean notFound() {
         return status == 404;
     }
 
     /**
      * The service does not offer the operation (501 NotImplemented, 405, or 400 InvalidRequest / NotImplemented):
-     * an optional one then falls back instead of failing the pass.
+     * an optional one then falls back instead of failing the pass. A refused storage class is not that: it is the
+     * setting's, and every fallback would send the class again.
      */
     public boolean unsupported() {
-        return status == 501 || status == 405 || "NotImplemented".equals(code) || status == 400 && "InvalidRequest".equals(code);
+        return !storageClassRefused()
+                && (status == 501 || status == 405 || "NotImplemented".equals(code) || status == 400 && "InvalidRequest".equals(code));
     }
 }

@@ -542,6 +542,11 @@ public final class ChunkUpload {
         if (cutOff != null) {
             return cutOff;
         }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreException s && s.storageClassRefused()) {
+                return s.reason(); // the setting's fault, named with its value: the service's own words say neither
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -142,7 +142,7 @@ public final class SyncLock {
                 }
                 current.ifPresent(old -> LOG.warn("taking over the lease {} of {} (pid {}, pass since {}): its holder is gone or it expired",
                         leaseKey, old.host(), old.pid(), old.started()));
-                bucket.put(leaseKey, Bucket.Body.of(JSON.writeValueAsBytes(ours)), null, Map.of());
+                bucket.put(leaseKey, Bucket.Body.of(JSON.writeValueAsBytes(ours)), null, Map.of(), Bucket.Kind.STATE);
                 Optional<Lease> after = readLease(leaseKey);
                 if (after.isEmpty() || !after.get().pass().equals(ours.pass())) {
                     fileLock.release();

@@ -48,6 +48,11 @@ class BadSettingCommandTest {
                 new Bad("offsite.http.port", "0", "image", "a whole number from 1 to 65535", IMAGE),
                 new Bad("offsite.s3.embedded-port", "-1", "sync", "a whole number from 0 to 65535", Map.of("offsite.s3.endpoint", "embedded")),
                 new Bad("offsite.s3.etag", "sha1", "verify", "auto, md5 or opaque"),
+                new Bad("offsite.s3.storage-class", "DEEP_ARCHIVE", "sync", "empty (the service's default) or one of STANDARD, STANDARD_IA,"
+                        + " ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, REDUCED_REDUNDANCY; DEEP_ARCHIVE objects cannot be read without a"
+                        + " restore request first (hours), and Offsite reads its objects back: trash moves copy them, restore-set, verify and"
+                        + " restore-image read them. A bucket lifecycle rule can move what Offsite no longer reads (the trash, retired"
+                        + " generations) there"),
                 new Bad("offsite.sync.rehash-percent", "5%", "sync", "a number from 0.0 to 100.0"),
                 new Bad("offsite.sync.follow-symlinks", "sometimes", "sync", "true or false"),
                 new Bad("offsite.offline.require-mount", "perhaps", "image", "true or false", IMAGE));
