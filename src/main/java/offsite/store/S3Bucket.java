@@ -229,10 +229,10 @@ public final class S3Bucket implements Bucket {
 
     @Override
     public String put(String key, Body body, String contentMd5, Map<String, String> metadata, Kind kind) {
-        String storageClass = kind == Kind.DATA ? dataClass() : null;
-        String etag = call("PutObject", key, storageClass, () -> s3.putObject(b -> b.bucket(name()).key(key).contentType("application/octet-stream")
-                .contentLength(body.length()).contentMD5(contentMd5).metadata(metadata).storageClass(storageClass),
-                requestBody(body, key)).eTag());
+        ObjectOptions options = options(kind);
+        String etag = call("PutObject", key, options, () -> s3.putObject(b -> b.bucket(name()).key(key).contentType("application/octet-stream")
+                .contentLength(body.length()).contentMD5(contentMd5).metadata(metadata).storageClass(options.storageClass())
+                .serverSideEncryption(algorithm()).ssekmsKeyId(kmsKeyId()), requestBody(body, key)).eTag());
         if (etag == null || unquoted(etag).isBlank()) {
             fallbacks.use("PutObject ETag", "the stored object's ETag is read with a HEAD");
             return storedEtag(key);
@@ -247,8 +247,9 @@ public final class S3Bucket implements Bucket {
 
     @Override
     public String createUpload(String key, Map<String, String> metadata) {
-        return call("CreateMultipartUpload", key, dataClass(), () -> s3.createMultipartUpload(b -> b.bucket(name()).key(key)
-                .contentType("application/octet-stream").metadata(metadata).storageClass(dataClass())).uploadId());
+        return call("CreateMultipartUpload", key, options(Kind.DATA), () -> s3.createMultipartUpload(b -> b.bucket(name()).key(key)
+                .contentType("application/octet-stream").metadata(metadata).storageClass(dataClass())
+                .serverSideEncryption(algorithm()).ssekmsKeyId(kmsKeyId())).uploadId());
     }
 
     @Override
@@ -452,8 +453,9 @@ public final class S3Bucket implements Bucket {
     @Override
     public void copy(String fromKey, String toKey, long size) {
         if (size <= copyLimit) {
-            call("CopyObject", fromKey, dataClass(), () -> s3.copyObject(b -> b.sourceBucket(name()).sourceKey(fromKey)
-                    .destinationBucket(name()).destinationKey(toKey).storageClass(dataClass())));
+            call("CopyObject", fromKey, options(Kind.DATA), () -> s3.copyObject(b -> b.sourceBucket(name()).sourceKey(fromKey)
+                    .destinationBucket(name()).destinationKey(toKey).storageClass(dataClass())
+                    .serverSideEncryption(algorithm()).ssekmsKeyId(kmsKeyId())));
             confirmCopy(fromKey, toKey, size);
             return;
         }
@@ -522,6 +524,21 @@ public final class S3Bucket implements Bucket {
         return settings.storageClass() == null ? null : settings.storageClass().name();
     }
 
+    /** The x-amz-server-side-encryption of every object written; null sends none (the bucket's default encryption). */
+    private String algorithm() {
+        return settings.encryption() == null ? null : settings.encryption().algorithm();
+    }
+
+    /** The KMS key of aws:kms; null sends none (the bucket's key, or the account's aws/s3). */
+    private String kmsKeyId() {
+        return settings.encryption() == null ? null : settings.encryption().kmsKeyId();
+    }
+
+    /** What a request writing an object of this kind carries because a setting asks for it. */
+    private ObjectOptions options(Kind kind) {
+        return new ObjectOptions(kind == Kind.DATA ? dataClass() : null, settings.encryption());
+    }
+
     private static RequestBody requestBody(Body body, String key) {
         return RequestBody.fromContentProvider(() -> {
             try {
@@ -542,24 +559,23 @@ public final class S3Bucket implements Bucket {
      * offsite.s3.max-attempts in all.
      */
     private <T> T call(String operation, String key, Supplier<T> request) {
-        return call(operation, key, null, request);
+        return call(operation, key, ObjectOptions.NONE, request);
     }
 
     /**
-     * The same for a request carrying x-amz-storage-class storageClass (null: none): a refusal of the class, in whatever
-     * words, leaves with the code InvalidStorageClass and names the setting, so no fallback takes it for an operation the
-     * service lacks.
+     * The same for a request writing an object with these options: a refusal of one, in whatever words, names its setting
+     * (StoreException.refusedSetting), so no fallback takes it for an operation the service lacks.
      */
-    private <T> T call(String operation, String key, String storageClass, Supplier<T> request) {
+    private <T> T call(String operation, String key, ObjectOptions sent, Supplier<T> request) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return request.get();
             } catch (S3Exception e) {
-                String refused = S3Errors.storageClassRefused(e, storageClass);
-                if (refused != null) {
-                    throw new StoreException(operation, key, e.statusCode(), S3Errors.STORAGE_CLASS_REFUSED, refused, e);
-                }
                 String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+                ObjectOptions.Refusal refused = sent.refusal(e);
+                if (refused != null) {
+                    throw new StoreException(operation, key, e.statusCode(), code, refused.reason(), e, refused.setting());
+                }
                 throw new StoreException(operation, key, e.statusCode(), code, S3Errors.explain(e, settings), e);
             } catch (SdkException e) {
                 throw new StoreException(operation, key, 0, "", S3Errors.explain(e, settings), e);

@@ -47,6 +47,9 @@ public final class S3Errors {
             return cutOff;
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreException s && s.refusedSetting() != null) {
+                return s.reason(); // it names the setting and its value, which the service's answer below does not
+            }
             if (t instanceof NoSuchBucketException) {
                 return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";
             }
@@ -55,7 +58,9 @@ public final class S3Errors {
                 // a HEAD answer has no body, so a 403 may come without a code
                 if (e.statusCode() == 403 && (code == null || code.matches("InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|InvalidToken"))) {
                     return "S3 refused the credentials (" + (code == null ? "403 Forbidden" : code) + "): check offsite.s3.access-key"
-                            + " / offsite.s3.secret-key or the AWS default credentials chain, and the bucket policy";
+                            + " / offsite.s3.secret-key or the AWS default credentials chain, and the bucket policy"
+                            + ("AccessDenied".equals(code) && s3.encryption() == null ? " (one that refuses writes without encryption needs"
+                            + " offsite.s3.server-side-encryption)" : "");
                 }
                 if (e.statusCode() == 404 && "NoSuchBucket".equals(code)) {
                     return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";
@@ -100,32 +105,6 @@ public final class S3Errors {
         return rootCause(failure);
     }
 
-    /**
-     * Null, or one line naming offsite.s3.storage-class when the service refused the class a request carried (sent, null
-     * for none): the code S3, MinIO and s3rver give (InvalidStorageClass), a 400 or 501 whose message speaks of the
-     * storage class, or the bare 400 InvalidArgument that Ceph RGW 16 gives for a class its placement lacks.
-     */
-    static String storageClassRefused(S3Exception e, String sent) {
-        if (sent == null || e.awsErrorDetails() == null) {
-            return null;
-        }
-        String code = e.awsErrorDetails().errorCode();
-        String message = e.awsErrorDetails().errorMessage();
-        boolean blank = message == null || message.isBlank();
-        boolean named = !blank && STORAGE_CLASS.matcher(message).find();
-        boolean refused = STORAGE_CLASS_REFUSED.equals(code) || named && (e.statusCode() == 400 || e.statusCode() == 501)
-                || e.statusCode() == 400 && "InvalidArgument".equals(code) && blank;
-        if (!refused) {
-            return null;
-        }
-        return StorageClass.SETTING + ": the S3 service refuses storage class '" + sent + "' (" + e.statusCode()
-                + (code == null ? "" : " " + code) + (blank ? "" : ": " + message) + "): set a class it offers, or leave "
-                + StorageClass.SETTING + " empty for its default class";
-    }
-
-    /** The S3 error code of a refused x-amz-storage-class, given to every refusal of the class whatever the service said. */
-    static final String STORAGE_CLASS_REFUSED = "InvalidStorageClass";
-    private static final Pattern STORAGE_CLASS = Pattern.compile("(?i)storage[ _-]?class");
 
     /**
      * The bucket's region as the service names it when asked in another one: AWS's x-amz-bucket-region header (on a 301,

@@ -9,6 +9,7 @@ import offsite.config.UrlLogin;
  * Where and how to reach S3. A null endpoint means the embedded S3Proxy server.
  * The secret key is held but never printed: toString() redacts it. storageClass is offsite.s3.storage-class, the class
  * the bucket stores data objects in ({@link Bucket.Kind#DATA}); null sends no class, leaving the service's default.
+ * encryption is offsite.s3.server-side-encryption, sent with every object written; null sends none.
  */
 public record S3Settings(
         URI endpoint,
@@ -22,7 +23,8 @@ public record S3Settings(
         boolean createBucket,
         boolean signPayload,
         boolean listRecursive,
-        StorageClass storageClass) {
+        StorageClass storageClass,
+        ServerSideEncryption encryption) {
 
     /** When the SDK adds its own checksums: WHEN_REQUIRED keeps S3-compatible servers such as S3Proxy working. */
     public enum ChecksumMode { WHEN_REQUIRED, WHEN_SUPPORTED }
@@ -31,7 +33,7 @@ public record S3Settings(
     public S3Settings(URI endpoint, String region, boolean pathStyle, String accessKey, String secretKey, String bucket,
             ChecksumMode checksumMode, int maxAttempts, boolean createBucket, boolean signPayload, boolean listRecursive) {
         this(endpoint, region, pathStyle, accessKey, secretKey, bucket, checksumMode, maxAttempts, createBucket, signPayload, listRecursive,
-                null);
+                null, null);
     }
 
     /** Listing folder by folder (listRecursive false), as most settings in tests want. */
@@ -68,13 +70,19 @@ public record S3Settings(
     /** These settings pointed at the embedded server: its endpoint and credentials, path-style, bucket created on demand. */
     public S3Settings at(URI newEndpoint, String newAccessKey, String newSecretKey) {
         return new S3Settings(newEndpoint, region, true, newAccessKey, newSecretKey, bucket, checksumMode, maxAttempts, true, signPayload,
-                listRecursive, storageClass);
+                listRecursive, storageClass, encryption);
     }
 
     /** These settings with data objects stored in this class (null: the service's default). */
     public S3Settings withStorageClass(StorageClass newClass) {
         return new S3Settings(endpoint, region, pathStyle, accessKey, secretKey, bucket, checksumMode, maxAttempts, createBucket, signPayload,
-                listRecursive, newClass);
+                listRecursive, newClass, encryption);
+    }
+
+    /** These settings with every object written under this server-side encryption (null: none asked for). */
+    public S3Settings withEncryption(ServerSideEncryption newEncryption) {
+        return new S3Settings(endpoint, region, pathStyle, accessKey, secretKey, bucket, checksumMode, maxAttempts, createBucket, signPayload,
+                listRecursive, storageClass, newEncryption);
     }
 
     @Override
@@ -82,6 +90,6 @@ public record S3Settings(
         return "S3Settings[endpoint=" + (embedded() ? "embedded" : UrlLogin.hidden(endpoint.toString())) + ", region=" + region + ", pathStyle=" + pathStyle
                 + ", accessKey=" + (accessKey == null ? "(default chain)" : "(set)") + ", bucket=" + bucket
                 + ", checksumMode=" + checksumMode + ", maxAttempts=" + maxAttempts + ", listRecursive=" + listRecursive
-                + ", storageClass=" + storageClass + "]";
+                + ", storageClass=" + storageClass + ", encryption=" + encryption + "]";
     }
 }

@@ -31,6 +31,7 @@ public final class S3SettingsReader {
                 s.optional("offsite.s3.access-key"), s.optional("offsite.s3.secret-key"), s.text("offsite.s3.bucket"), mode,
                 s.integer("offsite.s3.max-attempts", 1, 20), s.flag("offsite.s3.create-bucket"),
                 s.flag("offsite.s3.sign-payload"), s.flag("offsite.s3.list-recursive"),
-                StorageClass.parse(s.text(StorageClass.SETTING)));
+                StorageClass.parse(s.text(StorageClass.SETTING)),
+                ServerSideEncryption.parse(s.text(ServerSideEncryption.SETTING), s.text(ServerSideEncryption.KEY_SETTING)));
     }
 }

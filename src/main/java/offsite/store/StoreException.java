@@ -11,10 +11,17 @@ public final class StoreException extends RuntimeException {
     private final int status;
     private final String code;
     private final String reason;
+    private final String refusedSetting;
 
     public StoreException(String operation, String key, int status, String code, String message, Throwable cause) {
+        this(operation, key, status, code, message, cause, null);
+    }
+
+    /** refusedSetting: the setting whose header the service refused (its storage class, its encryption), else null. */
+    public StoreException(String operation, String key, int status, String code, String message, Throwable cause, String refusedSetting) {
         super(operation + (key == null || key.isEmpty() ? "" : " " + key) + ": " + message, cause);
         this.reason = message;
+        this.refusedSetting = refusedSetting;
         this.operation = operation;
         this.key = key;
         this.status = status;
@@ -45,11 +52,11 @@ public final class StoreException extends RuntimeException {
     }
 
     /**
-     * The service refused offsite.s3.storage-class: the setting is at fault, not the object, and {@link #reason()} names
-     * the setting and its value.
+     * The setting whose header the service refused (offsite.s3.storage-class, offsite.s3.server-side-encryption), or
+     * null: such a setting is at fault, not the object, and {@link #reason()} names it and its value.
      */
-    public boolean storageClassRefused() {
-        return S3Errors.STORAGE_CLASS_REFUSED.equals(code);
+    public String refusedSetting() {
+        return refusedSetting;
     }
 
     public boolean notFound() {
@@ -58,11 +65,11 @@ public final class StoreException extends RuntimeException {
 
     /**
      * The service does not offer the operation (501 NotImplemented, 405, or 400 InvalidRequest / NotImplemented):
-     * an optional one then falls back instead of failing the pass. A refused storage class is not that: it is the
-     * setting's, and every fallback would send the class again.
+     * an optional one then falls back instead of failing the pass. A refused setting's header is not that: every fallback
+     * would send the header again.
      */
     public boolean unsupported() {
-        return !storageClassRefused()
+        return refusedSetting == null
                 && (status == 501 || status == 405 || "NotImplemented".equals(code) || status == 400 && "InvalidRequest".equals(code));
     }
 }

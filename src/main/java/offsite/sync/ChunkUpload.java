@@ -543,7 +543,7 @@ public final class ChunkUpload {
             return cutOff;
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StoreException s && s.storageClassRefused()) {
+            if (t instanceof StoreException s && s.refusedSetting() != null) {
                 return s.reason(); // the setting's fault, named with its value: the service's own words say neither
             }
         }

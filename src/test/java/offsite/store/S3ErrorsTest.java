@@ -57,7 +57,7 @@ class S3ErrorsTest {
                         s3Error(500, null, null), "S3 answered 500"));
     }
 
-    private static S3Exception s3Error(int status, String code, String message) {
+    static S3Exception s3Error(int status, String code, String message) {
         return (S3Exception) S3Exception.builder().statusCode(status).awsErrorDetails(AwsErrorDetails.builder().errorCode(code)
                 .errorMessage(message).sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build()).build()).build();
     }
@@ -66,40 +66,5 @@ class S3ErrorsTest {
     @MethodSource("cases")
     void explains(Case c) {
         assertThat(S3Errors.explain(c.failure(), S3)).isEqualTo(c.explained());
-    }
-
-    /** An answer to a request that carried a storage class (null: none), and whether it is read as the class refused. */
-    record Answer(String name, S3Exception answer, String sent, boolean classRefused) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Stream<Answer> answers() {
-        return Stream.of(
-                new Answer("InvalidStorageClass (S3, MinIO, s3rver)", s3Error(400, "InvalidStorageClass", "The storage class you specified is not valid"),
-                        "GLACIER_IR", true),
-                new Answer("a bare 400 InvalidArgument (Ceph RGW 16)", s3Error(400, "InvalidArgument", ""), "STANDARD_IA", true),
-                new Answer("a 501 naming the storage class", s3Error(501, "NotImplemented", "x-amz-storage-class is not implemented"),
-                        "ONEZONE_IA", true),
-                new Answer("an InvalidArgument that says what else is wrong", s3Error(400, "InvalidArgument", "Invalid metadata value"),
-                        "STANDARD_IA", false),
-                new Answer("a 501 about something else", s3Error(501, "NotImplemented", "A header you provided implies functionality that"
-                        + " is not implemented"), "STANDARD_IA", false),
-                new Answer("a request that carried no class", s3Error(400, "InvalidArgument", ""), null, false));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("answers")
-    void a_refused_storage_class_names_the_setting_and_the_value(Answer a) {
-        String explained = S3Errors.storageClassRefused(a.answer(), a.sent());
-        if (a.classRefused()) {
-            assertThat(explained).startsWith("offsite.s3.storage-class: the S3 service refuses storage class '" + a.sent() + "' ("
-                    + a.answer().statusCode() + " " + a.answer().awsErrorDetails().errorCode()).endsWith("leave offsite.s3.storage-class"
-                    + " empty for its default class");
-        } else {
-            assertThat(explained).isNull();
-        }
     }
 }

@@ -1,6 +1,7 @@
 package offsite.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import java.util.stream.Stream;
 import offsite.faults.FaultProxy;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
-import offsite.store.SentStorageClasses.Sent;
+import offsite.store.SentWrites.Sent;
 import offsite.testing.CephRgw;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.S3Implementation;
@@ -35,13 +36,13 @@ class StorageClassPassesTest {
 
     OffsiteHarness app;
     FaultProxy proxy;
-    SentStorageClasses sent;
+    SentWrites sent;
 
     @BeforeEach
     void start() throws Exception {
         app = new OffsiteHarness(dir);
         proxy = new FaultProxy(app.s3.endpoint().getPort());
-        sent = new SentStorageClasses(proxy);
+        sent = new SentWrites(proxy);
         app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port());
         app.write("Members/AA000001.rdb", 12 * MB + 3, 1); // three parts
         app.write("Members/AA000002.rdb", 2 * MB, 2);
@@ -118,7 +119,8 @@ class StorageClassPassesTest {
         assertThat(unchanged.status()).as(unchanged.headline()).isEqualTo(RunStatus.OK);
         assertThat(unchanged.uploaded().files()).isZero();
         assertThat(added.uploaded().files()).isOne();
-        assertThat(sent.of("PutObject", "sets/")).containsExactly(new Sent("PutObject", "sets/Members/AA000003.rdb", "STANDARD_IA"));
+        assertThat(sent.of("PutObject", "sets/")).extracting(Sent::key, Sent::storageClass)
+                .containsExactly(tuple("sets/Members/AA000003.rdb", "STANDARD_IA"));
         assertThat(sent.of("CreateMultipartUpload", "sets/")).isEmpty();
         assertThat(sent.of("CopyObject", "")).isEmpty();
         assertThat(storedClass("sets/Members/AA000001.rdb")).as("kept as stored").isIn(null, "STANDARD");

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Stream;
 import offsite.config.SettingError;
@@ -25,7 +22,6 @@ import offsite.testing.S3Implementation;
 import offsite.testing.S3rver;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -91,13 +87,8 @@ class StorageClassTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("settings")
     void the_classes_read_at_once_are_taken_and_the_others_refused_naming_the_setting(Setting s) throws IOException {
-        Properties properties = new Properties();
-        try (InputStream in = getClass().getResourceAsStream("/defaults/application.properties")) {
-            properties.load(in);
-        }
-        assertThat(properties.getProperty(StorageClass.SETTING)).as("the default").isEmpty();
-        properties.setProperty(StorageClass.SETTING, s.value());
-        Settings settings = new Settings(properties::getProperty);
+        assertThat(PackedSettings.defaults().getProperty(StorageClass.SETTING)).as("the default").isEmpty();
+        Settings settings = PackedSettings.with(Map.of(StorageClass.SETTING, s.value()));
         if (s.refusal().isEmpty()) {
             assertThat(S3SettingsReader.from(settings).storageClass()).isEqualTo(s.read());
         } else {
@@ -152,7 +143,7 @@ class StorageClassTest {
         direct.putObject(b -> b.bucket(upstream.bucket()).key("sets/large.rdb"), RequestBody.fromBytes(bytes(6 * MB, 3)));
         FaultProxy proxy = new FaultProxy(upstream.endpoint().getPort());
         opened.add(proxy);
-        SentStorageClasses sent = new SentStorageClasses(proxy);
+        SentWrites sent = new SentWrites(proxy);
         S3Settings settings = FaultyS3.through(upstream, proxy).withStorageClass(storageClass);
         Bucket bucket = seam(settings, client(settings), 5L * MB); // above 5 MB, part by part
 
@@ -160,8 +151,8 @@ class StorageClassTest {
         bucket.copy("sets/large.rdb", "trash/2026-12-01/sets/large.rdb", 6 * MB);
 
         String expected = storageClass == null ? null : storageClass.name();
-        assertThat(sent.of("CopyObject", "trash/")).extracting(SentStorageClasses.Sent::storageClass).containsExactly(expected);
-        assertThat(sent.of("CreateMultipartUpload", "trash/")).extracting(SentStorageClasses.Sent::storageClass).containsExactly(expected);
+        assertThat(sent.of("CopyObject", "trash/")).extracting(SentWrites.Sent::storageClass).containsExactly(expected);
+        assertThat(sent.of("CreateMultipartUpload", "trash/")).extracting(SentWrites.Sent::storageClass).containsExactly(expected);
         assertThat(sent.of("UploadPartCopy", "trash/")).hasSize(2);
     }
 

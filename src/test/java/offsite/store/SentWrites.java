@@ -7,22 +7,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import offsite.faults.FaultProxy;
 
 /**
- * Every request that creates an object, as it reached the fault proxy: its S3 operation, its key and the
- * x-amz-storage-class it carried (null for none). Watches without refusing anything.
+ * Every request that writes an object or a part, as it reached the fault proxy: its S3 operation, its key and the headers
+ * settings add (x-amz-storage-class, x-amz-server-side-encryption and its KMS key id; null for none). Watches without
+ * refusing anything.
  */
-final class SentStorageClasses {
+final class SentWrites {
 
-    /** One object-creating request. */
-    record Sent(String operation, String key, String storageClass) {
+    /** One request writing an object or a part. */
+    record Sent(String operation, String key, String storageClass, String encryption, String kmsKeyId) {
     }
 
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
 
-    SentStorageClasses(FaultProxy proxy) {
+    SentWrites(FaultProxy proxy) {
         proxy.refuse(r -> {
             String operation = operation(r);
             if (operation != null) {
-                sent.add(new Sent(operation, key(r.path()), r.headers().get("x-amz-storage-class")));
+                sent.add(new Sent(operation, key(r.path()), r.headers().get("x-amz-storage-class"),
+                        r.headers().get("x-amz-server-side-encryption"), r.headers().get("x-amz-server-side-encryption-aws-kms-key-id")));
             }
             return false;
         }, 500, "InternalError");
