@@ -297,7 +297,7 @@ public final class ImageBackup {
         Files.delete(r.secretTar);
         r.secretTar = null;
         r.uploadList().add(new ObjectUpload(settings.prefix() + r.id() + "/secret.tar.gpg", file, "secret", "none", Files.size(file),
-                HexFormat.of().formatHex(sha.digest()), bytes -> uploaded(r, bytes)));
+                HexFormat.of().formatHex(sha.digest()), null, bytes -> uploaded(r, bytes)));
         return r;
     }
 
@@ -308,7 +308,8 @@ public final class ImageBackup {
                         settings.zstdLevel())) {
             in.transferTo(out);
         }
-        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()), bytes -> uploaded(r, bytes));
+        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()), Files.size(from),
+                bytes -> uploaded(r, bytes));
     }
 
     /** The upload step begins: its progress counts the objects' bytes. */
@@ -327,14 +328,14 @@ public final class ImageBackup {
     /** Writes the manifest, to be put after every other object: the backup exists from the moment it is stored. */
     public ImagePass manifest(ImagePass r) throws IOException {
         List<ImageManifest.StoredObject> objects = r.uploads().stream()
-                .map(u -> new ImageManifest.StoredObject(u.key(), u.role(), u.compression(), u.size(), u.sha256())).toList();
+                .map(u -> new ImageManifest.StoredObject(u.key(), u.role(), u.compression(), u.size(), u.sha256(), u.contentSize())).toList();
         ImageManifest manifest = new ImageManifest(r.id(), r.started().toString(), r.type, r.base, r.imageSha256, settings.host(), objects);
         Path file = r.work().resolve("manifest.json");
         Files.write(file, manifest.toJson());
         manifests.put(r.id(), manifest);
         // a few hundred bytes after the planned objects: not counted, so the upload step ends at its planned total
         r.manifestUpload = new ObjectUpload(settings.prefix() + r.id() + "/manifest.json", file, "manifest", "none", Files.size(file), "",
-                bytes -> { });
+                null, bytes -> { });
         return r;
     }
 

@@ -22,9 +22,13 @@ public record ImageManifest(String id, String created, String type, String base,
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One object of the backup. */
+    /**
+     * One object of the backup: size and sha256 are of the stored bytes; contentSize is what a zstd object
+     * decompresses to (null in manifests written before it was kept, and for objects stored as they are).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record StoredObject(String key, String role, String compression, long size, String sha256) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StoredObject(String key, String role, String compression, long size, String sha256, Long contentSize) {
         public StoredObject {
             require(key, "objects[].key");
             if (!Set.of("full", "delta", "secret").contains(role)) {
@@ -34,6 +38,9 @@ public record ImageManifest(String id, String created, String type, String base,
                 throw new IllegalArgumentException("objects[].compression is '" + compression + "' (expected zstd or none)");
             }
             require(sha256, "objects[].sha256");
+            if (size < 0 || contentSize != null && contentSize < 0) {
+                throw new IllegalArgumentException("objects[].size of " + key + " is negative");
+            }
         }
     }
 

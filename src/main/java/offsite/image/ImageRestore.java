@@ -144,9 +144,11 @@ public final class ImageRestore {
     }
 
     /**
-     * Downloads an object to a file, checking the stored bytes' SHA-256, decompressing zstd objects on the way. A
-     * failure writing or decompressing is judged after the whole object is read: damaged bytes are told by their
-     * SHA-256, even those that filled the disk as they expanded.
+     * Downloads an object to a file, checking the stored bytes' SHA-256, decompressing zstd objects on the way. The
+     * stored bytes stop at the manifest's size and the decompressed ones at its contentSize (where the manifest keeps
+     * one): past either the object is damaged, told before it can fill the disk. Any other failure writing or
+     * decompressing is judged after the whole object is read: damaged bytes are told by their SHA-256, even those
+     * that filled the disk as they expanded.
      */
     private void download(ImageManifest.StoredObject object, Path to, boolean decompress) throws IOException {
         if (object == null) {
@@ -154,14 +156,19 @@ public final class ImageRestore {
         }
         MessageDigest sha = Sha256.digest();
         RunProgress.Stream stream = progress.start(object.key(), object.size());
+        boolean zstd = decompress && "zstd".equals(object.compression());
+        long contentSize = zstd && object.contentSize() != null ? object.contentSize() : Long.MAX_VALUE;
         IOException unreadable = null;
         IOException full = null;
-        try (InputStream raw = new DigestInputStream(new CountingInput(s3.get(object.key(), 0), n -> progress.add(stream, n)), sha)) {
+        IOException exceeded = null;
+        try (InputStream raw = new DigestInputStream(new CountingInput(DeclaredSize.stored(s3.get(object.key(), 0), object.size()),
+                n -> progress.add(stream, n)), sha)) {
             InputStream shielded = CloseShieldInputStream.wrap(raw); // raw is drained after
-            try (InputStream in = decompress && "zstd".equals(object.compression())
-                    ? new ZstdInputStream(new BufferedInputStream(shielded, 1 << 16)) : shielded;
-                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(to), 1 << 16)) {
+            try (InputStream in = zstd ? new ZstdInputStream(new BufferedInputStream(shielded, 1 << 16)) : shielded;
+                    OutputStream out = DeclaredSize.content(new BufferedOutputStream(Files.newOutputStream(to), 1 << 16), contentSize)) {
                 in.transferTo(out);
+            } catch (DeclaredSize.Exceeded e) {
+                exceeded = e;
             } catch (IOException e) {
                 if (DiskFull.is(e, to)) { // a write that failed, not bytes that did not decompress
                     full = new IOException("the disk is full: cannot write " + to + " (" + e.getMessage() + ")", e);
@@ -170,9 +177,19 @@ public final class ImageRestore {
                     unreadable = e;
                 }
             }
-            raw.transferTo(OutputStream.nullOutputStream()); // the digest covers every stored byte
+            if (exceeded == null) {
+                try {
+                    raw.transferTo(OutputStream.nullOutputStream()); // the digest covers every stored byte
+                } catch (DeclaredSize.Exceeded e) {
+                    exceeded = e;
+                }
+            }
         }
         progress.finish(stream);
+        if (exceeded != null) {
+            Files.deleteIfExists(to);
+            throw new IOException(object.key() + " is damaged: " + exceeded.getMessage() + "; stopped there, nothing of it kept");
+        }
         String actual = HexFormat.of().formatHex(sha.digest());
         if (!actual.equals(object.sha256())) {
             Files.deleteIfExists(to);

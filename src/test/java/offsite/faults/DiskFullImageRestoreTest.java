@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.luben.zstd.Zstd;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.SmallDisk;
@@ -81,8 +83,8 @@ class DiskFullImageRestoreTest {
         }
     }
 
-    /** The complete image as the bucket holds it when the restore's data disk (4 MiB) fills, and what the restore must say. */
-    record DataDisk(String what, boolean replaced, String said) {
+    /** The complete image as the bucket holds it when the restore's data disk fills or would, and what the restore must say. */
+    record DataDisk(String what, int diskMb, UnaryOperator<byte[]> replaced, String said) {
         @Override
         public String toString() {
             return what;
@@ -90,25 +92,36 @@ class DiskFullImageRestoreTest {
     }
 
     static Stream<DataDisk> dataDisks() {
-        return Stream.of(new DataDisk("the image as stored, bigger than the disk", false, "FAILED: the disk is full: cannot write "),
-                new DataDisk("replaced after its manifest by 2 KiB that expand to 64 MiB (a zip bomb)", true, "is damaged: its SHA-256 is"));
+        return Stream.of(new DataDisk("the image as stored, bigger than the disk", 4, null, "FAILED: the disk is full: cannot write "),
+                new DataDisk("replaced after its manifest by 2 KiB that expand to 64 MiB (a zip bomb)", 4, stored -> Zstd.compress(new byte[64 * MB]),
+                        "is damaged: its SHA-256 is"),
+                new DataDisk("the same bomb on a disk with room for the image: stopped at the image's declared size", 16,
+                        stored -> Zstd.compress(new byte[64 * MB]), "is damaged: it expands past the "),
+                new DataDisk("the stored object followed by 8 MiB it should not hold", 32, stored -> {
+                    byte[] tail = new byte[8 * MB];
+                    new Random(3).nextBytes(tail);
+                    byte[] longer = Arrays.copyOf(stored, stored.length + tail.length);
+                    System.arraycopy(tail, 0, longer, stored.length, tail.length);
+                    return longer;
+                }, "is damaged: it holds more than the "));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dataDisks")
     void a_data_disk_filled_while_the_image_is_rebuilt_is_told_full_unless_the_object_is_damaged(DataDisk c) throws Exception {
         String full = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
-        if (c.replaced()) {
-            app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/" + full), RequestBody.fromBytes(Zstd.compress(new byte[64 * MB])));
+        if (c.replaced() != null) {
+            byte[] stored = app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key("images/" + full)).asByteArray();
+            app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/" + full), RequestBody.fromBytes(c.replaced().apply(stored)));
         }
         Path data = dir.resolve("small-data-disk");
-        try (SmallDisk disk = SmallDisk.mount(data, 4)) {
+        try (SmallDisk disk = SmallDisk.mount(data, c.diskMb())) {
             app.set("offsite.data.dir", data.toString());
 
             OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
 
             assertThat(restore.exit()).as(restore.out()).isEqualTo(1);
-            assertThat(restore.out()).contains(c.said()).contains(c.replaced() ? "images/" + full : data.resolve("image/restore-work").toString());
+            assertThat(restore.out()).contains(c.said()).contains(c.replaced() != null ? "images/" + full : data.resolve("image/restore-work").toString());
             assertThat(dir.resolve("restored")).doesNotExist();
             try (Stream<Path> left = Files.walk(data.resolve("image/restore-work"))) {
                 assertThat(left.filter(Files::isRegularFile)).as("the half-written image removed, its room given back").isEmpty();

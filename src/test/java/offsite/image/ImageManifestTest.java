@@ -14,10 +14,21 @@ class ImageManifestTest {
     @Test
     void round_trips_and_tolerates_fields_other_tools_add() {
         ImageManifest m = new ImageManifest("20261123T100000Z", "2026-11-23T10:00:00Z", "diff", "20261123T000000Z", "ab", "host-a",
-                List.of(new ImageManifest.StoredObject("images/20261123T100000Z/delta.zst", "delta", "zstd", 10, "cd")));
+                List.of(new ImageManifest.StoredObject("images/20261123T100000Z/delta.zst", "delta", "zstd", 10, "cd", 40L)));
         String json = new String(m.toJson(), StandardCharsets.UTF_8).replace("{", "{\"writtenBy\":\"other\",");
 
         assertThat(ImageManifest.parse(json.getBytes(StandardCharsets.UTF_8), "x")).isEqualTo(m);
+    }
+
+    @Test
+    void a_manifest_written_before_content_sizes_were_kept_reads_with_none() {
+        String older = "{\"id\":\"a\",\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"full\",\"imageSha256\":\"x\",\"objects\":[{\"key\":"
+                + "\"images/a/full.tar.zst\",\"role\":\"full\",\"compression\":\"zstd\",\"size\":10,\"sha256\":\"cd\"}]}";
+
+        ImageManifest m = ImageManifest.parse(older.getBytes(StandardCharsets.UTF_8), "x");
+
+        assertThat(m.object("full").contentSize()).isNull();
+        assertThat(new String(m.toJson(), StandardCharsets.UTF_8)).as("written back without one").doesNotContain("contentSize");
     }
 
     @ParameterizedTest(name = "{1}")
