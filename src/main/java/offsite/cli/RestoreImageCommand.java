@@ -52,6 +52,11 @@ final class RestoreImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String notAFolder = RestoreTarget.notAFolder(to);
+        if (notAFolder != null) {
+            System.err.println("offsite: " + notAFolder);
+            return 2;
+        }
         if (!withSecrets && (secretKey != null || passphraseEnv != null)) {
             System.err.println("offsite: --secret-key and --passphrase-env are for --with-secrets: add it to lay the secret files over the"
                     + " base, or leave them out to restore the base alone");

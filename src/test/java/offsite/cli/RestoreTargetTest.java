@@ -1,0 +1,48 @@
+package offsite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A restore told to write into a file is refused before it reads the bucket, --overwrite or not, and the file is left alone. */
+class RestoreTargetTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {"restore-set | ''", "restore-set | --overwrite", "restore-image | ''", "restore-image | --overwrite"})
+    void a_restore_into_a_file_stops_with_exit_2_naming_the_option_and_the_file(String command, String overwrite) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "the user's own notes\n");
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            List<String> args = overwrite.isEmpty() ? List.of(command, "--to", file.toString())
+                    : List.of(command, "--to", file.toString(), overwrite);
+
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = app.command(args.toArray(String[]::new)).exit();
+            } finally {
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(said).isEqualTo(2);
+            assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to " + file
+                    + " is a file, not a directory: name a directory to restore into (one that does not exist yet is made)");
+            assertThat(said).as("no stack trace").doesNotContain("\tat ");
+            assertThat(file).hasContent("the user's own notes");
+        }
+    }
+}
