@@ -37,7 +37,7 @@ final class DeclaredSize {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 // asks for one byte past the size, so that an object holding more is told, not cut short
-                int n = super.read(b, off, (int) Math.min(len, left + 1));
+                int n = super.read(b, off, left < len ? (int) left + 1 : len);
                 if (n > 0 && (left -= n) < 0) {
                     throw new Exceeded("it holds more than the " + size + " bytes its manifest declares");
                 }
