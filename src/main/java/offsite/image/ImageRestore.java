@@ -188,12 +188,12 @@ public final class ImageRestore {
         progress.finish(stream);
         if (exceeded != null) {
             Files.deleteIfExists(to);
-            throw new IOException(object.key() + " is damaged: " + exceeded.getMessage() + "; stopped there, nothing of it kept");
+            throw damaged(object, exceeded.getMessage() + "; stopped there, nothing of it kept");
         }
         String actual = HexFormat.of().formatHex(sha.digest());
         if (!actual.equals(object.sha256())) {
             Files.deleteIfExists(to);
-            throw new IOException(object.key() + " is damaged: its SHA-256 is " + actual + ", the manifest says " + object.sha256());
+            throw damaged(object, "its SHA-256 is " + actual + ", the manifest says " + object.sha256());
         }
         if (full != null) {
             throw full;
@@ -202,6 +202,12 @@ public final class ImageRestore {
             Files.deleteIfExists(to);
             throw new IOException("cannot decompress " + object.key() + ": " + unreadable.getMessage());
         }
+    }
+
+    /** A damaged object, and what the user can restore instead: every diff on a damaged complete image is lost with it. */
+    private static IOException damaged(ImageManifest.StoredObject object, String why) {
+        String instead = object.role().equals("full") ? "a backup on another complete image" : "another backup";
+        return new IOException(object.key() + " is damaged: " + why + "; restore " + instead + " with --id ID or --at TIME");
     }
 
     /** Counts the bytes read through it. */

@@ -122,6 +122,9 @@ class DiskFullImageRestoreTest {
 
             assertThat(restore.exit()).as(restore.out()).isEqualTo(1);
             assertThat(restore.out()).contains(c.said()).contains(c.replaced() != null ? "images/" + full : data.resolve("image/restore-work").toString());
+            if (c.replaced() != null) {
+                assertThat(restore.out()).as("what to restore instead").contains("; restore a backup on another complete image with --id ID or --at TIME");
+            }
             assertThat(dir.resolve("restored")).doesNotExist();
             try (Stream<Path> left = Files.walk(data.resolve("image/restore-work"))) {
                 assertThat(left.filter(Files::isRegularFile)).as("the half-written image removed, its room given back").isEmpty();
