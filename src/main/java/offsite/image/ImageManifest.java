@@ -38,8 +38,11 @@ public record ImageManifest(String id, String created, String type, String base,
                 throw new IllegalArgumentException("objects[].compression is '" + compression + "' (expected zstd or none)");
             }
             require(sha256, "objects[].sha256");
-            if (size < 0 || contentSize != null && contentSize < 0) {
-                throw new IllegalArgumentException("objects[].size of " + key + " is negative");
+            if (size < 0) {
+                throw new IllegalArgumentException("objects[].size of " + key + " is " + size + " (expected 0 or more)");
+            }
+            if (contentSize != null && contentSize < 0) {
+                throw new IllegalArgumentException("objects[].contentSize of " + key + " is " + contentSize + " (expected 0 or more)");
             }
         }
     }

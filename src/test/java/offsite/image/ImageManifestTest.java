@@ -37,7 +37,9 @@ class ImageManifestTest {
             "{\"id\":\"a\",\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"diff\",\"imageSha256\":\"x\"} | base",
             "{\"id\":\"a\",\"created\":\"yesterday\",\"type\":\"full\",\"imageSha256\":\"x\"}            | yesterday",
             "{\"id\":\"a\",\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"half\",\"imageSha256\":\"x\"} | expected full or diff",
-            "{\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"full\",\"imageSha256\":\"x\"}              | id is missing"})
+            "{\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"full\",\"imageSha256\":\"x\"}              | id is missing",
+            "{\"id\":\"a\",\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"full\",\"imageSha256\":\"x\",\"objects\":[{\"key\":\"k\",\"role\":\"full\",\"compression\":\"zstd\",\"size\":-1,\"sha256\":\"s\"}]} | objects[].size of k is -1 (expected 0 or more)",
+            "{\"id\":\"a\",\"created\":\"2026-11-23T10:00:00Z\",\"type\":\"full\",\"imageSha256\":\"x\",\"objects\":[{\"key\":\"k\",\"role\":\"full\",\"compression\":\"zstd\",\"size\":1,\"sha256\":\"s\",\"contentSize\":-5}]} | objects[].contentSize of k is -5 (expected 0 or more)"})
     void a_bad_manifest_is_refused_naming_its_source_and_the_problem(String json, String problem) {
         assertThatThrownBy(() -> ImageManifest.parse(json.getBytes(StandardCharsets.UTF_8), "images/a/manifest.json"))
                 .hasMessageContaining("manifest images/a/manifest.json does not parse").hasMessageContaining(problem);
