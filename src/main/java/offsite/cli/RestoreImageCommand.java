@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import offsite.files.RestoreTarget;
 import offsite.image.ImageBackup;
 import offsite.image.ImageManifest;
 import offsite.image.ImageRestore;

@@ -35,10 +35,7 @@ final class RestoreSetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = to.toAbsolutePath().normalize();
-        String refusal = RestoreTarget.notAFolder(dir);
-        if (refusal == null) {
-            refusal = SetRestore.refusal(dir, overwrite);
-        }
+        String refusal = SetRestore.refusal(dir, overwrite);
         if (refusal != null) {
             System.err.println("offsite: " + refusal);
             return 2;

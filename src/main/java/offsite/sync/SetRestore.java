@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import offsite.files.DiskFull;
+import offsite.files.RestoreTarget;
 import offsite.files.Sha256;
 import offsite.report.ByteSize;
 import offsite.store.Bucket;
@@ -102,11 +103,12 @@ public final class SetRestore {
      * overwriting is asked for. Any entry counts, a link or a stray partial file as much as a file.
      */
     public static String refusal(Path dir, boolean overwrite) throws IOException {
+        String notAFolder = RestoreTarget.notAFolder(dir); // --overwrite replaces a folder's files, never a file
+        if (notAFolder != null) {
+            return notAFolder;
+        }
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || overwrite) {
             return null;
-        }
-        if (!Files.isDirectory(dir)) {
-            return "--to " + dir + " is not a directory";
         }
         if (Files.isDirectory(dir.resolve(WORK), LinkOption.NOFOLLOW_LINKS)) {
             return null; // an interrupted restore: each file is checked again, and none replaced without --overwrite

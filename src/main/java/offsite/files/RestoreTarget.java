@@ -1,16 +1,16 @@
-package offsite.cli;
+package offsite.files;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The --to of a restore, refused before anything is downloaded when it names something that is no folder. */
-final class RestoreTarget {
+public final class RestoreTarget {
 
     private RestoreTarget() {
     }
 
     /** Why --to cannot be restored into, or null; --overwrite does not change it: a folder's files are replaced, not a file. */
-    static String notAFolder(Path to) {
+    public static String notAFolder(Path to) {
         if (Files.exists(to) && !Files.isDirectory(to)) {
             return "--to " + to + " is a file, not a directory: name a directory to restore into (one that does not exist yet is made)";
         }
