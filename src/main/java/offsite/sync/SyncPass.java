@@ -2,7 +2,9 @@ package offsite.sync;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,9 +66,18 @@ public final class SyncPass {
         return max <= 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1);
     }
 
-    /** The request of the nightly window's pass. */
+    /**
+     * The request of the nightly window's pass, bound to the window of the latest cron time (in the zone Quartz reads
+     * the cron in, the JVM's): a firing Quartz held back while the process could not run gets what is left of it.
+     */
     public SyncRequest scheduled() {
-        return SyncRequest.scheduled();
+        return SyncRequest.scheduled(settings.cron() == null || settings.cron().isBlank() ? null
+                : ScheduledWindow.at(settings.cron(), ZoneId.systemDefault(), clock.instant(), settings.startDelayMax(), settings.maxDuration()));
+    }
+
+    /** The request of the pass run once right after start-up (offsite.sync.run-on-start): its window opens as it starts. */
+    public SyncRequest atStart() {
+        return SyncRequest.atStart();
     }
 
     /**
@@ -74,10 +85,19 @@ public final class SyncPass {
      * allowed, never by a dry run) and the current generation. Never throws: what stops the pass is in it.
      */
     public Pass begin(SyncRequest asked) {
-        SyncRequest request = asked == null ? SyncRequest.scheduled() : asked; // a bare trigger (a timer, a user's route)
-        Pass pass = new Pass(request, clock.instant(), new TransferWindow(clock, settings.maxDuration(), settings.grace()), settings.prefix(),
-                hashes.bytesHashed());
+        SyncRequest request = asked == null ? SyncRequest.scheduled(null) : asked; // a bare trigger (a timer, a user's route)
+        Instant now = clock.instant();
+        ScheduledWindow window = request.window();
+        Duration maxDuration = window == null ? settings.maxDuration() : window.left(now, settings.maxDuration());
+        Pass pass = new Pass(request, now, new TransferWindow(clock, maxDuration, settings.grace()), settings.prefix(), hashes.bytesHashed());
         try {
+            if (window != null && maxDuration.isZero()) {
+                pass.stop(RunStatus.WARN, "skipped: " + window.passed(now));
+                return pass;
+            }
+            if (window != null && window.late(now, settings.startDelayMax())) {
+                pass.note(window.startedLate(now, settings.startDelayMax()));
+            }
             if (settings.source() == null) {
                 pass.stop(RunStatus.FAILED, "refused: offsite.sync.source is empty: the backup-set mirror is off");
                 return pass;
