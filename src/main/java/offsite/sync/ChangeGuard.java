@@ -27,14 +27,18 @@ public record ChangeGuard(double maxPercent) {
     public record Review(SyncPlan plan, List<PlannedFile> held, String refusal) {
     }
 
+    /** Whether a file stored at storedSize and now of size shrank as a broken disk or a truncating program shrinks it. */
+    public static boolean shrankAway(long storedSize, long size) {
+        return storedSize > 0 && (size == 0 || size < storedSize * HOLD_BELOW);
+    }
+
     public Review review(SyncPlan plan, boolean accepted) {
         List<PlannedFile> out = new ArrayList<>(plan.files().size());
         List<PlannedFile> held = new ArrayList<>();
         long replaced = 0;
         int replacing = 0;
         for (PlannedFile f : plan.files()) {
-            if (f.action() == SyncAction.CHANGED && f.remote() != null && f.remote().size() > 0
-                    && (f.size() == 0 || f.size() < f.remote().size() * HOLD_BELOW)) {
+            if (f.action() == SyncAction.CHANGED && f.remote() != null && shrankAway(f.remote().size(), f.size())) {
                 PlannedFile hold = new PlannedFile(SyncAction.HELD, f.key(), f.size(), "shrank from " + ByteSize.format(f.remote().size())
                         + " to " + ByteSize.format(f.size()) + ": held back, the stored copy is kept (a broken disk or a truncating"
                         + " program looks like this)", f.local(), f.remote());

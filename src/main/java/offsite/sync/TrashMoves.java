@@ -11,12 +11,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
 import offsite.report.ByteSize;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class TrashMoves {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrashMoves.class);
+
+    /** The shrunken objects a held retirement names; the count says how many more. */
+    static final int NAMED = 5;
 
     private final SyncSettings settings;
     private final Bucket bucket;
@@ -84,7 +87,7 @@ public final class TrashMoves {
                 || clock.earlier().isBefore(current.verified().plus(Duration.ofDays(settings.retireAfterDays())))) {
             return List.of();
         }
-        Set<String> stays = staying(pass);
+        Map<String, Long> stays = staying(pass);
         for (Generations.Generation g : state.generations()) {
             if (g.number() != current.number() && g.retired() == null) {
                 List<RemoteObject> objects = bucket.list(g.prefix());
@@ -107,23 +110,43 @@ public final class TrashMoves {
         return pass.retiring();
     }
 
-    /** The current generation's keys after this pass, less its prefix: what it holds, less what this pass deletes. */
-    private static Set<String> staying(Pass pass) {
-        Set<String> keys = new HashSet<>();
+    /**
+     * The current generation's objects after this pass, by key less its prefix, with their sizes: what it holds, less
+     * what this pass deletes.
+     */
+    private static Map<String, Long> staying(Pass pass) {
+        Map<String, Long> keys = new HashMap<>();
         List<RemoteObject> after = pass.mirrorAfter();
         if (after != null) {
-            after.forEach(o -> keys.add(o.key().substring(pass.prefix().length())));
+            after.forEach(o -> keys.put(o.key().substring(pass.prefix().length()), o.size()));
         }
         pass.deletions().deletes().forEach(f -> keys.remove(f.key().substring(pass.prefix().length())));
         return keys;
     }
 
     /**
-     * Why generation g must not be retired yet, or null: its objects the current generation lacks (a source that was
-     * half there when the new generation was made) are more than the deletion limits allow, as deletions would be.
+     * Why generation g must not be retired yet, or null. Its objects whose copy in the current generation shrank as the
+     * change guard holds a file back (a generation made from a truncated source) hold it whatever the limits; its
+     * objects the current generation lacks (a source half there when the new generation was made) hold it when they are
+     * more than the deletion limits allow, as deletions would be.
      */
-    private String heldBack(Generations.Generation g, Generations.Generation current, List<RemoteObject> objects, Set<String> stays) {
-        List<RemoteObject> lacking = objects.stream().filter(o -> !stays.contains(o.key().substring(g.prefix().length()))).toList();
+    private String heldBack(Generations.Generation g, Generations.Generation current, List<RemoteObject> objects, Map<String, Long> stays) {
+        List<RemoteObject> shrunk = objects.stream().filter(o -> {
+            Long now = stays.get(o.key().substring(g.prefix().length()));
+            return now != null && ChangeGuard.shrankAway(o.size(), now);
+        }).toList();
+        if (!shrunk.isEmpty()) {
+            String named = shrunk.stream().limit(NAMED).map(o -> {
+                String key = o.key().substring(g.prefix().length());
+                return PrintableName.of(key) + " " + ByteSize.format(o.size()) + " -> " + ByteSize.format(stays.get(key));
+            }).collect(Collectors.joining(", ")) + (shrunk.size() > NAMED ? ", ..." : "");
+            return String.format(Locale.ROOT, "retirement of generation %d (%s) HELD: %d of its object(s), %s, shrank in generation %d (%s) to"
+                    + " 0 bytes or under 1%% of their size (%s): a broken disk or a truncating program looks like this; nothing of it"
+                    + " moved to the trash. Check the source: once the files are whole again, the next pass sends them and the old"
+                    + " generation is retired", g.number(), g.prefix(), shrunk.size(), ByteSize.format(shrunk.stream().mapToLong(RemoteObject::size)
+                    .sum()), current.number(), current.prefix(), named);
+        }
+        List<RemoteObject> lacking = objects.stream().filter(o -> !stays.containsKey(o.key().substring(g.prefix().length()))).toList();
         long lackingBytes = lacking.stream().mapToLong(RemoteObject::size).sum();
         long allBytes = objects.stream().mapToLong(RemoteObject::size).sum();
         DeletionPolicy limits = settings.deletion();

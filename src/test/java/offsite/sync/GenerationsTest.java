@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
@@ -216,6 +217,48 @@ class GenerationsTest {
             assertThat(allowed.notes()).anyMatch(n -> n.startsWith("retired generation 1 (sets/)"));
             assertThat(app.bucketFiles("trash/")).as("every object of the old generation, in the trash")
                     .hasSize(10).allSatisfy((key, digest) -> assertThat(digest).isEqualTo(stored.get(key.substring(key.indexOf("/sets/") + 6))));
+        }
+    }
+
+    @Test
+    void a_new_generation_made_from_a_truncated_source_holds_the_old_ones_retirement_whatever_the_limits() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            for (int i = 0; i < 4; i++) {
+                app.write("Members/AA00000" + i + ".rdb", 300_000, i);
+            }
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Map<String, String> stored = app.bucketFiles("sets/");
+            Map<String, String> whole = app.sourceFiles();
+            for (int i = 0; i < 4; i++) { // the disk lost its blocks
+                Path chunk = app.source.resolve("Members/AA00000" + i + ".rdb");
+                Files.write(chunk, new byte[0]);
+                Files.setLastModifiedTime(chunk, FileTime.from(Instant.now().minusSeconds(3600)));
+            }
+            SyncReport plain = app.sync();
+            assertThat(plain.actions().get("held").files()).as(plain.text()).isEqualTo(4);
+            app.set("offsite.sync.retire-after-days", "0").set("offsite.sync.max-delete-percent", "100")
+                    .set("offsite.sync.max-delete-count", "1000");
+            assertThat(app.command("sync", "--new-generation").exit()).isZero();
+            SyncReport verifying = app.sync();
+            assertThat(verifying.status()).as(verifying.text()).isEqualTo(RunStatus.OK);
+
+            SyncReport held = app.sync();
+
+            assertThat(held.status()).as(held.text()).isEqualTo(RunStatus.WARN);
+            assertThat(held.reason()).startsWith("retirement of generation 1 (sets/) HELD: 4 of its object(s), 1.1 MiB, shrank in generation"
+                    + " 2 (sets.g2/) to 0 bytes or under 1% of their size (Members/AA000000.rdb 293.0 KiB -> 0 B, ")
+                    .contains("nothing of it moved to the trash");
+            assertThat(app.bucketFiles("sets/")).as("the old generation is untouched").isEqualTo(stored);
+            assertThat(app.bucketFiles("trash/")).isEmpty();
+
+            for (int i = 0; i < 4; i++) { // the source mended
+                app.write("Members/AA00000" + i + ".rdb", 300_000, i);
+            }
+            SyncReport mended = app.sync();
+
+            assertThat(mended.status()).as(mended.text()).isEqualTo(RunStatus.OK);
+            assertThat(mended.notes()).anyMatch(n -> n.startsWith("retired generation 1 (sets/)"));
+            assertThat(app.bucketFiles("sets.g2/")).isEqualTo(whole);
         }
     }
 }
