@@ -166,6 +166,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         String imagePrefix = settings.optional("offsite.image.prefix") == null ? image.prefix() : settings.optional("offsite.image.prefix");
         Generations generations = new Generations(bucket, sync.prefix(), Map.of("offsite.sync.trash-prefix", sync.trashPrefix(),
                 "offsite.image.prefix", imagePrefix));
+        generations.refuseOverlaps();
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         PassesInFlight passes = new PassesInFlight();
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import offsite.config.SettingError;
 
 /**
  * The generations of the mirror, kept in the bucket beside the prefix (sets/ has sets.generations.json):
@@ -76,6 +77,25 @@ public final class Generations {
 
     public Generations(Bucket bucket, String basePrefix) {
         this(bucket, basePrefix, Map.of());
+    }
+
+    /**
+     * Refuses, at start-up, another pipeline's prefix that overlaps the mirror's: its first generation, or where the
+     * later ones live (sets.g2/...). A pass lists its whole prefix and moves what the source lacks to the trash, so
+     * image backups under it would be trashed, and a mirror under the image prefix would be read as backups.
+     */
+    public void refuseOverlaps() {
+        others.forEach((name, prefix) -> {
+            if (prefix.startsWith(basePrefix) || basePrefix.startsWith(prefix) || prefix.startsWith(laterStem())) {
+                throw new SettingError(name, prefix, "a prefix outside offsite.sync.prefix ('" + basePrefix + "') and its later generations ('"
+                        + laterStem() + "2/' and on): a pass moves whatever the set lacks under it to the trash");
+            }
+            others.forEach((otherName, other) -> {
+                if (name.compareTo(otherName) > 0 && (prefix.startsWith(other) || other.startsWith(prefix))) {
+                    throw new SettingError(otherName, other, "a prefix outside " + name + " ('" + prefix + "'): each pipeline keeps its own");
+                }
+            });
+        });
     }
 
     public String stateKey() {

@@ -54,6 +54,16 @@ class BadSettingCommandTest {
                         + " restore-image read them. A bucket lifecycle rule can move what Offsite no longer reads (the trash, retired"
                         + " generations) there"),
                 new Bad("offsite.sync.rehash-percent", "5%", "sync", "a number from 0.0 to 100.0"),
+                // a pass lists its whole prefix and trashes what the set lacks: image backups must live outside it
+                new Bad("offsite.image.prefix", "sets/images/", "sync", "a prefix outside offsite.sync.prefix ('sets/') and its later"
+                        + " generations ('sets.g2/' and on): a pass moves whatever the set lacks under it to the trash"),
+                new Bad("offsite.image.prefix", "images/", "sync", "a prefix outside offsite.sync.prefix ('images/sets/') and its later"
+                        + " generations ('images/sets.g2/' and on): a pass moves whatever the set lacks under it to the trash",
+                        Map.of("offsite.sync.prefix", "images/sets/")),
+                new Bad("offsite.image.prefix", "sets.g3/", "verify", "a prefix outside offsite.sync.prefix ('sets/') and its later"
+                        + " generations ('sets.g2/' and on): a pass moves whatever the set lacks under it to the trash"),
+                new Bad("offsite.image.prefix", "trash/images/", "sync", "a prefix outside offsite.sync.trash-prefix ('trash/'): each"
+                        + " pipeline keeps its own"),
                 new Bad("offsite.sync.follow-symlinks", "sometimes", "sync", "true or false"),
                 new Bad("offsite.offline.require-mount", "perhaps", "image", "true or false", IMAGE));
     }
