@@ -234,8 +234,18 @@ public final class TrashMoves {
     }
 
     /**
+     * Whether a key kept in a day folder was this mirror's: under its prefix or a later generation's. Hosts that share
+     * the trash purge only their own copies, each by its own offsite.sync.trash-days.
+     */
+    private boolean ours(String key) {
+        String stem = generations.laterStem();
+        return key.startsWith(settings.prefix()) || key.startsWith(stem) && key.substring(stem.length()).matches("\\d+/.*");
+    }
+
+    /**
      * Deletes trash objects older than offsite.sync.trash-days, by the day folder they were moved into, counted from the
-     * earlier of the host's and the service's clocks: a host clock that is days fast purges nothing early.
+     * earlier of the host's and the service's clocks: a host clock that is days fast purges nothing early. Only
+     * this mirror's own copies are purged.
      */
     public Pass purge(Pass pass) {
         List<RemoteObject> trash = bucket.list(settings.trashPrefix());
@@ -247,7 +257,7 @@ public final class TrashMoves {
             int slash = rest.indexOf('/');
             boolean expired;
             try {
-                expired = slash > 0 && LocalDate.parse(rest.substring(0, slash)).isBefore(oldestKept);
+                expired = slash > 0 && LocalDate.parse(rest.substring(0, slash)).isBefore(oldestKept) && ours(rest.substring(slash + 1));
             } catch (DateTimeParseException notOurs) {
                 expired = false; // the trash prefix holds only day folders we wrote, anything else is left alone
             }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.testing.OffsiteHarness;
@@ -132,5 +133,21 @@ class DestroyedSourceTest {
 
         assertThat(report.trashPurged()).isEqualTo(3);
         assertThat(app.bucketFiles("trash/")).containsOnlyKeys(recent, recent + ".~101010~");
+    }
+
+    @Test
+    void hosts_sharing_the_trash_purge_only_their_own_copies() throws Exception {
+        String day = LocalDate.now(ZoneOffset.UTC).minusDays(5) + "/";
+        List<String> ours = List.of(day + "sets/Members/AA000009.rdb", day + "sets.g2/Members/AA000009.rdb");
+        // another host's mirror (prefix hostb/, or a prefix this one's generations only resemble), kept there for 30 days
+        List<String> theirs = List.of(day + "hostb/Members/BB000001.rdb", day + "sets.gallery/BB000002.rdb", day + "setsb/BB000003.rdb");
+        for (String key : Stream.concat(ours.stream(), theirs.stream()).toList()) {
+            app.client.putObject(b -> b.bucket(app.s3.bucket()).key("trash/" + key), RequestBody.fromString("a copy"));
+        }
+
+        SyncReport report = app.set("offsite.sync.trash-days", "1").sync();
+
+        assertThat(report.trashPurged()).as(report.text()).isEqualTo(2);
+        assertThat(app.bucketFiles("trash/")).containsOnlyKeys(theirs);
     }
 }
