@@ -1,6 +1,7 @@
 package offsite.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,9 +15,15 @@ import offsite.image.ImageBackup;
 import offsite.image.ImageManifest;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
+import offsite.store.Bucket;
+import offsite.store.S3Errors;
+import offsite.store.S3Settings;
+import offsite.store.StoreException;
+import org.apache.camel.CamelExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** Restores an image backup (and optionally its secrets) into a directory. */
 @Command(name = "restore-image", description = "Restore an image backup into DIR: complete image + delta, checked, extracted safely.")
@@ -87,20 +94,31 @@ final class RestoreImageCommand implements Callable<Integer> {
             passphrase = value.toCharArray();
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore-image", Map.of())) {
-            List<ImageManifest> manifests = app.bean("imageBackup", ImageBackup.class).backupsInBucket();
-            ImageManifest chosen = ImageRestore.choose(manifests, id, at, host, app.bean("imageSettings", ImageSettings.class).host());
-            ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
-            ImageRestore.Result result;
-            try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
-                result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
+            S3Settings s3 = app.bean("s3Settings", S3Settings.class);
+            try {
+                if (!app.bean("bucket", Bucket.class).exists()) {
+                    System.out.println("FAILED: " + S3Errors.nothingToRestore(s3));
+                    return 1;
+                }
+                List<ImageManifest> manifests = app.bean("imageBackup", ImageBackup.class).backupsInBucket();
+                ImageManifest chosen = ImageRestore.choose(manifests, id, at, host, app.bean("imageSettings", ImageSettings.class).host());
+                ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
+                ImageRestore.Result result;
+                try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
+                    result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
+                }
+                String secrets = withSecrets ? ", " + result.secretEntries() + " secret entries laid over it"
+                        : chosen.object("secret") == null ? ""
+                        : "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)";
+                String leftOut = result.leftOut().none() ? "" : "; not run as root, so left out: " + result.leftOut().text();
+                System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries() + " entries"
+                        + leftOut + secrets);
+                return 0;
+            } catch (StoreException | SdkException | CamelExecutionException | UncheckedIOException e) {
+                // the service's failure in the words `sync` and `verify` use: what to check, exit 1 as for any restore that fell short
+                System.out.println("FAILED: " + S3Errors.explain(e, s3));
+                return 1;
             }
-            String secrets = withSecrets ? ", " + result.secretEntries() + " secret entries laid over it"
-                    : chosen.object("secret") == null ? ""
-                    : "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)";
-            String leftOut = result.leftOut().none() ? "" : "; not run as root, so left out: " + result.leftOut().text();
-            System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries() + " entries"
-                    + leftOut + secrets);
-            return 0;
         } catch (IllegalArgumentException | IOException e) {
             System.out.println("FAILED: " + e.getMessage());
             return 1;

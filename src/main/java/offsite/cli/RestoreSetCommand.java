@@ -1,17 +1,24 @@
 package offsite.cli;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import offsite.store.Bucket;
+import offsite.store.Generations;
 import offsite.store.Listing;
 import offsite.store.RemoteObject;
+import offsite.store.S3Errors;
+import offsite.store.S3Settings;
+import offsite.store.StoreException;
 import offsite.sync.RunProgress;
 import offsite.sync.SetRestore;
-import offsite.store.Generations;
+import org.apache.camel.CamelExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Downloads the mirrored set into a directory, verifying every object; resumes an interrupted restore. Exit 0 only
@@ -41,20 +48,30 @@ final class RestoreSetCommand implements Callable<Integer> {
             return 2;
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore-set", Map.of())) {
-            Generations generations = app.bean("generations", Generations.class);
-            String prefix = generation == null ? generations.load().currentGeneration().prefix() : generations.prefixOf(generation);
-            String bucket = app.camel().resolvePropertyPlaceholders("{{offsite.s3.bucket}}");
-            Listing listing = app.request("direct:list-objects", new Listing(bucket, prefix), Listing.class);
-            List<RemoteObject> objects = listing.objects();
-            String source = "s3://" + listing.bucket() + "/" + listing.prefix() + (generation == null ? "" : " (generation " + generation + ")");
-            RunProgress progress = new RunProgress(objects.stream().mapToLong(RemoteObject::size).sum());
-            SetRestore.Outcome outcome;
-            try (ProgressLine line = new ProgressLine(System.err, System.console() != null, () -> progress)) {
-                outcome = app.bean("setRestore", SetRestore.class).restore(objects, source, listing.prefix(), dir, overwrite, progress);
+            S3Settings s3 = app.bean("s3Settings", S3Settings.class);
+            try {
+                if (!app.bean("bucket", Bucket.class).exists()) {
+                    System.out.println("FAILED: " + S3Errors.nothingToRestore(s3));
+                    return 1;
+                }
+                Generations generations = app.bean("generations", Generations.class);
+                String prefix = generation == null ? generations.load().currentGeneration().prefix() : generations.prefixOf(generation);
+                Listing listing = app.request("direct:list-objects", new Listing(s3.bucket(), prefix), Listing.class);
+                List<RemoteObject> objects = listing.objects();
+                String source = "s3://" + listing.bucket() + "/" + listing.prefix() + (generation == null ? "" : " (generation " + generation + ")");
+                RunProgress progress = new RunProgress(objects.stream().mapToLong(RemoteObject::size).sum());
+                SetRestore.Outcome outcome;
+                try (ProgressLine line = new ProgressLine(System.err, System.console() != null, () -> progress)) {
+                    outcome = app.bean("setRestore", SetRestore.class).restore(objects, source, listing.prefix(), dir, overwrite, progress);
+                }
+                outcome.problems().forEach(p -> System.out.println("  " + p));
+                System.out.println(outcome.verdict());
+                return outcome.ok() ? 0 : 1;
+            } catch (Generations.Refused | StoreException | SdkException | CamelExecutionException | UncheckedIOException e) {
+                // the service's failure in the words `sync` and `verify` use: what to check, exit 1 as for any restore that fell short
+                System.out.println("FAILED: " + S3Errors.explain(e, s3));
+                return 1;
             }
-            outcome.problems().forEach(p -> System.out.println("  " + p));
-            System.out.println(outcome.verdict());
-            return outcome.ok() ? 0 : 1;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.stream.XMLStreamException;
+import offsite.config.UrlLogin;
 import org.apache.http.NoHttpResponseException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -38,6 +39,12 @@ public final class S3Errors {
     /** The same, for a caller that knows no endpoint. */
     public static String cutOffAnswer(Throwable failure) {
         return cutOffAnswer(failure, "the S3 server");
+    }
+
+    /** A restore's line for a bucket that is not there: nothing to read, so the settings that name it are what to check. */
+    public static String nothingToRestore(S3Settings s3) {
+        return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist at " + (s3.embedded() ? "the embedded S3 server"
+                : UrlLogin.hidden(s3.endpoint().toString())) + ": nothing to restore (check offsite.s3.bucket and offsite.s3.endpoint)";
     }
 
     public static String explain(Throwable failure, S3Settings s3) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Wrong credentials, a missing bucket, an unreachable endpoint: a FAILED report with one clear line, and no secret anywhere. */
 class StoreProblemsTest {
@@ -78,5 +80,32 @@ class StoreProblemsTest {
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.reason()).contains("cannot reach offsite.s3.endpoint http://127.0.0.1:9");
+    }
+
+    /** A restore run against a store it cannot read: the setting to check, exit 1 (was: the SDK's own words and exit 2). */
+    record RestoreFault(String command, String setting, String value, String said) {
+        @Override
+        public String toString() {
+            return command + " with " + setting + "=" + value;
+        }
+    }
+
+    static Stream<RestoreFault> restoreFaults() {
+        return Stream.of("restore-set", "restore-image").flatMap(command -> Stream.of(
+                new RestoreFault(command, "offsite.s3.secret-key", "Sup3rS3cretValue-Never-Print", "FAILED: S3 refused the credentials"),
+                new RestoreFault(command, "offsite.s3.bucket", "no-such-bucket-here", "FAILED: offsite.s3.bucket: bucket 'no-such-bucket-here'"
+                        + " does not exist at http://127.0.0.1:"),
+                new RestoreFault(command, "offsite.s3.endpoint", "http://127.0.0.1:9", "FAILED: cannot reach offsite.s3.endpoint"
+                        + " http://127.0.0.1:9: connection refused")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("restoreFaults")
+    void a_restore_from_a_store_it_cannot_read_fails_with_exit_1_naming_what_to_check(RestoreFault fault) throws Exception {
+        OffsiteHarness.CommandResult result = app.set(fault.setting(), fault.value()).command(fault.command(), "--to",
+                dir.resolve("restored").toString());
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).startsWith(fault.said()).doesNotContain("Sup3rS3cretValue").doesNotContain("Service: S3");
     }
 }
