@@ -12,6 +12,7 @@ import offsite.store.RemoteObject;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
 import offsite.store.StoreException;
+import offsite.sync.RestoreChoice;
 import offsite.sync.RunProgress;
 import offsite.sync.SetRestore;
 import org.apache.camel.CamelExecutionException;
@@ -33,7 +34,8 @@ final class RestoreSetCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "DIR", description = "where to restore (empty, or an interrupted restore)")
     Path to;
 
-    @Option(names = "--generation", paramLabel = "G", description = "restore generation G (default: the current one)")
+    @Option(names = "--generation", paramLabel = "G", description = "restore generation G (default: the current one once it is mirrored"
+            + " whole, else the newest one that is)")
     Integer generation;
 
     @Option(names = "--overwrite", description = "restore into a non-empty directory, replacing files of the same name")
@@ -42,7 +44,7 @@ final class RestoreSetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = to.toAbsolutePath().normalize();
-        String refusal = SetRestore.refusal(dir, overwrite);
+        String refusal = RestoreChoice.refusal(generation) != null ? RestoreChoice.refusal(generation) : SetRestore.refusal(dir, overwrite);
         if (refusal != null) {
             System.err.println("offsite: " + refusal);
             return 2;
@@ -55,8 +57,11 @@ final class RestoreSetCommand implements Callable<Integer> {
                     return 1;
                 }
                 Generations generations = app.bean("generations", Generations.class);
-                String prefix = generation == null ? generations.load().currentGeneration().prefix() : generations.prefixOf(generation);
-                Listing listing = app.request("direct:list-objects", new Listing(s3.bucket(), prefix), Listing.class);
+                RestoreChoice choice = RestoreChoice.of(generations.load(), generation, generations::prefixOf);
+                if (choice.note() != null) {
+                    System.out.println("note: " + choice.note());
+                }
+                Listing listing = app.request("direct:list-objects", new Listing(s3.bucket(), choice.generation().prefix()), Listing.class);
                 List<RemoteObject> objects = listing.objects();
                 String source = "s3://" + listing.bucket() + "/" + listing.prefix() + (generation == null ? "" : " (generation " + generation + ")");
                 RunProgress progress = new RunProgress(objects.stream().mapToLong(RemoteObject::size).sum());
@@ -65,8 +70,8 @@ final class RestoreSetCommand implements Callable<Integer> {
                     outcome = app.bean("setRestore", SetRestore.class).restore(objects, source, listing.prefix(), dir, overwrite, progress);
                 }
                 outcome.problems().forEach(p -> System.out.println("  " + p));
-                System.out.println(outcome.verdict());
-                return outcome.ok() ? 0 : 1;
+                System.out.println(outcome.verdict(choice.shortfall()));
+                return outcome.ok() && choice.shortfall() == null ? 0 : 1;
             } catch (Generations.Refused | StoreException | SdkException | CamelExecutionException | UncheckedIOException e) {
                 // the service's failure in the words `sync` and `verify` use: what to check, exit 1 as for any restore that fell short
                 System.out.println("FAILED: " + S3Errors.explain(e, s3));

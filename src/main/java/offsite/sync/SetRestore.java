@@ -58,6 +58,14 @@ public final class SetRestore {
 
         /** One line: OK or FAILED, how many objects of how many, where, and any shortfall against the listing. */
         public String verdict() {
+            return verdict(null);
+        }
+
+        /**
+         * The same, WARN instead of OK when the listing itself may lack files of the set: notWhole says why (null: the
+         * generation listed was mirrored whole).
+         */
+        public String verdict(String notWhole) {
             if (listed == 0) {
                 return "FAILED: nothing to restore: " + source + " holds no objects (check --generation and offsite.sync.prefix)";
             }
@@ -65,10 +73,11 @@ public final class SetRestore {
             long bytes = results.stream().mapToLong(Restored::bytes).sum();
             long kept = results.stream().filter(Restored::skipped).count();
             long onDisk = results.stream().mapToLong(Restored::size).sum();
-            return (ok() ? "OK: " : "FAILED: ") + restored + " of " + listed + " objects restored to " + dir + " (" + ByteSize.format(bytes)
-                    + " downloaded, " + kept + " already there)"
+            return (!ok() ? "FAILED: " : notWhole == null ? "OK: " : "WARN: ") + restored + " of " + listed + " objects restored to " + dir
+                    + " (" + ByteSize.format(bytes) + " downloaded, " + kept + " already there)"
                     + (results.size() == listed ? "" : "; only " + results.size() + " of the " + listed + " listed objects came back")
-                    + (onDisk == listedBytes ? "" : "; the files hold " + onDisk + " of the " + listedBytes + " bytes listed");
+                    + (onDisk == listedBytes ? "" : "; the files hold " + onDisk + " of the " + listedBytes + " bytes listed")
+                    + (ok() && notWhole != null ? "; but " + notWhole : "");
         }
 
         /** One line per object that did not come back whole: its key and why. */

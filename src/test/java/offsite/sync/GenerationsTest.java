@@ -261,4 +261,32 @@ class GenerationsTest {
             assertThat(app.bucketFiles("sets.g2/")).isEqualTo(whole);
         }
     }
+
+    @Test
+    void a_restore_while_a_new_generation_is_being_filled_brings_back_the_older_whole_one() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            for (int i = 0; i < 3; i++) {
+                app.write("Members/AA00000" + i + ".rdb", 100_000, i);
+            }
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Map<String, String> whole = app.sourceFiles();
+            Path writing = app.source.resolve("Members/AA000002.rdb");
+            Files.setLastModifiedTime(writing, FileTime.from(Instant.now())); // still being written: left for the next run
+            assertThat(app.command("sync", "--new-generation").exit()).isZero();
+            assertThat(app.bucketFiles("sets.g2/")).hasSize(2);
+
+            OffsiteHarness.CommandResult restored = app.command("restore-set", "--to", dir.resolve("restored").toString());
+
+            assertThat(restored.exit()).as(restored.out()).isZero();
+            assertThat(restored.out()).startsWith("note: generation 2 (sets.g2/) is still being filled (started ")
+                    .contains("restoring generation 1 (sets/), the newest one mirrored whole; --generation 2 restores")
+                    .contains("OK: 3 of 3 objects restored");
+            assertThat(OffsiteHarness.digests(dir.resolve("restored"))).isEqualTo(whole);
+
+            OffsiteHarness.CommandResult partial = app.command("restore-set", "--to", dir.resolve("partial").toString(), "--generation", "2");
+
+            assertThat(partial.exit()).as("what the new generation holds so far is not the set").isEqualTo(1);
+            assertThat(partial.out()).contains("WARN: 2 of 2 objects restored").contains("; but generation 2 (sets.g2/) is not marked complete");
+        }
+    }
 }

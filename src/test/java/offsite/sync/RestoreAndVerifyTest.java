@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** restore-set and verify through the real command line, against S3Proxy. */
@@ -123,6 +124,15 @@ class RestoreAndVerifyTest {
         assertThat(result.exit()).as(result.out()).isEqualTo(1);
         assertThat(result.out()).contains("FAILED: nothing to restore: s3://" + app.s3.bucket() + c.expected())
                 .doesNotContain("OK");
+    }
+
+    @ParameterizedTest(name = "--generation {0}")
+    @ValueSource(strings = {"0", "-1"})
+    void a_generation_number_below_1_is_refused_before_anything_is_read(String number) throws Exception {
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", dir.resolve("restored").toString(), "--generation", number);
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(dir.resolve("restored")).doesNotExist();
     }
 
     @Test
