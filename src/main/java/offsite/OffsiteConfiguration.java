@@ -118,6 +118,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         boolean imageUsed = !Set.of("sync", "verify", "restore-set").contains(mode);
         ImageSettings image = ImageSettings.from(imageUsed ? settings : Settings.defaults());
         SyncSettings sync = SyncSettings.from(syncUsed ? settings : Settings.defaults());
+        // the prefixes as set, whatever this command uses: one inside another would let a pass trash the other's objects
+        Generations.refuseOverlaps(settings.text("offsite.sync.prefix"), Map.of("offsite.sync.trash-prefix",
+                settings.text("offsite.sync.trash-prefix"), "offsite.image.prefix", settings.text("offsite.image.prefix")));
 
         boolean embedded = s3Settings.embedded();
         if (embedded) {
@@ -166,7 +169,6 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         String imagePrefix = settings.optional("offsite.image.prefix") == null ? image.prefix() : settings.optional("offsite.image.prefix");
         Generations generations = new Generations(bucket, sync.prefix(), Map.of("offsite.sync.trash-prefix", sync.trashPrefix(),
                 "offsite.image.prefix", imagePrefix));
-        generations.refuseOverlaps();
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         PassesInFlight passes = new PassesInFlight();
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");

@@ -80,15 +80,17 @@ public final class Generations {
     }
 
     /**
-     * Refuses, at start-up, another pipeline's prefix that overlaps the mirror's: its first generation, or where the
-     * later ones live (sets.g2/...). A pass lists its whole prefix and moves what the source lacks to the trash, so
-     * image backups under it would be trashed, and a mirror under the image prefix would be read as backups.
+     * Refuses, at start-up, another pipeline's prefix (others: by the setting that names it) that overlaps the mirror's
+     * (basePrefix): its first generation, or where the later ones live (sets.g2/...), or another's. A pass lists its
+     * whole prefix and moves what the source lacks to the trash, so image backups under it would be trashed, and a
+     * mirror under the image prefix would be read as backups.
      */
-    public void refuseOverlaps() {
+    public static void refuseOverlaps(String basePrefix, Map<String, String> others) {
+        String stem = laterStem(basePrefix);
         others.forEach((name, prefix) -> {
-            if (prefix.startsWith(basePrefix) || basePrefix.startsWith(prefix) || prefix.startsWith(laterStem())) {
+            if (prefix.startsWith(basePrefix) || basePrefix.startsWith(prefix) || prefix.startsWith(stem)) {
                 throw new SettingError(name, prefix, "a prefix outside offsite.sync.prefix ('" + basePrefix + "') and its later generations ('"
-                        + laterStem() + "2/' and on): a pass moves whatever the set lacks under it to the trash");
+                        + stem + "2/' and on): a pass moves whatever the set lacks under it to the trash");
             }
             others.forEach((otherName, other) -> {
                 if (name.compareTo(otherName) > 0 && (prefix.startsWith(other) || other.startsWith(prefix))) {
@@ -108,6 +110,10 @@ public final class Generations {
 
     /** What every generation after the first starts with (sets.g), for checks on keys. */
     public String laterStem() {
+        return laterStem(basePrefix);
+    }
+
+    private static String laterStem(String basePrefix) {
         return (basePrefix.isEmpty() ? "offsite" : basePrefix.substring(0, basePrefix.length() - 1)) + ".g";
     }
 

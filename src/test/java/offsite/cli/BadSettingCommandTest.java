@@ -60,6 +60,11 @@ class BadSettingCommandTest {
                 new Bad("offsite.image.prefix", "images/", "sync", "a prefix outside offsite.sync.prefix ('images/sets/') and its later"
                         + " generations ('images/sets.g2/' and on): a pass moves whatever the set lacks under it to the trash",
                         Map.of("offsite.sync.prefix", "images/sets/")),
+                new Bad("offsite.image.prefix", "sets/", "status", "a prefix outside offsite.sync.prefix ('sets/') and its later"
+                        + " generations ('sets.g2/' and on): a pass moves whatever the set lacks under it to the trash"),
+                new Bad("offsite.image.prefix", "backup/images/", "image", "a prefix outside offsite.sync.prefix ('backup/') and its later"
+                        + " generations ('backup.g2/' and on): a pass moves whatever the set lacks under it to the trash",
+                        Map.of("offsite.image.roots", "SET", "offsite.sync.prefix", "backup/")),
                 new Bad("offsite.image.prefix", "sets.g3/", "verify", "a prefix outside offsite.sync.prefix ('sets/') and its later"
                         + " generations ('sets.g2/' and on): a pass moves whatever the set lacks under it to the trash"),
                 new Bad("offsite.image.prefix", "trash/images/", "sync", "a prefix outside offsite.sync.trash-prefix ('trash/'): each"
