@@ -118,6 +118,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         boolean imageUsed = !Set.of("sync", "verify", "restore-set").contains(mode);
         ImageSettings image = ImageSettings.from(imageUsed ? settings : Settings.defaults());
         SyncSettings sync = SyncSettings.from(syncUsed ? settings : Settings.defaults());
+        // every route is built whatever the command, and each schedule's quartz endpoint parses its cron: a bad one is named
+        // here, not in Quartz's stack trace
+        for (String cron : List.of("offsite.sync.cron", "offsite.image.cron", "offsite.offline.cron")) {
+            settings.cron(cron);
+        }
         // the prefixes as set, whatever this command uses: one inside another would let a pass trash the other's objects
         Generations.refuseOverlaps(settings.text("offsite.sync.prefix"), Map.of("offsite.sync.trash-prefix",
                 settings.text("offsite.sync.trash-prefix"), "offsite.image.prefix", settings.text("offsite.image.prefix")));
@@ -188,7 +193,6 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape(), etags));
         String offline = settings.optional("offsite.offline.destination");
         if (offline != null && daemon) {
-            settings.cron("offsite.offline.cron"); // read by routes/offline.yaml only; checked here so a bad one is named at start
             if (Files.isRegularFile(Path.of(offline))) { // an unplugged drive leaves its mount point, a folder: a file is a wrong path
                 throw new SettingError("offsite.offline.destination", offline, "a folder, the mount point of the drive the copies go to");
             }

@@ -54,6 +54,11 @@ class BadSettingCommandTest {
                         + " restore-image read them. A bucket lifecycle rule can move what Offsite no longer reads (the trash, retired"
                         + " generations) there"),
                 new Bad("offsite.sync.rehash-percent", "5%", "sync", "a number from 0.0 to 100.0"),
+                // every route is built whatever the command: a schedule it does not use is still parsed by its quartz endpoint
+                new Bad("offsite.offline.cron", "bad", "status", "a Quartz cron expression with seconds, such as '0 30 23 ? * MON-SAT';"
+                        + " Quartz says: Illegal characters for this position: 'BAD'"),
+                new Bad("offsite.sync.cron", "0 0 3 * * MON", "image", "a Quartz cron expression with seconds, such as '0 30 23 ? * MON-SAT';"
+                        + " Quartz says: Support for specifying both a day-of-week AND a day-of-month parameter is not implemented.", IMAGE),
                 // a pass lists its whole prefix and trashes what the set lacks: image backups must live outside it
                 new Bad("offsite.image.prefix", "sets/images/", "sync", "a prefix outside offsite.sync.prefix ('sets/') and its later"
                         + " generations ('sets.g2/' and on): a pass moves whatever the set lacks under it to the trash"),
