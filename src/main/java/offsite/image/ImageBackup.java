@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import offsite.delta.Signature;
 import offsite.delta.SignatureParameters;
@@ -129,6 +130,13 @@ public final class ImageBackup {
         }
         CompleteImageRule.Decision decision = settings.rule().before(haveComplete, r.request().full(),
                 haveComplete ? Instant.parse(state.completeCreated()) : now, now);
+        String gone = decision.full() ? null : completeImageProblem(state.completeId());
+        if (gone != null) {
+            // local state alone would make a diff that no restore can use, and report it OK
+            r.warn("complete image " + state.completeId() + " cannot be the base of a diff: " + gone + "; this backup is a complete image"
+                    + " instead of a diff that could not be restored");
+            decision = new CompleteImageRule.Decision(true, "the complete image " + state.completeId() + " is not in the bucket as this host's");
+        }
         String reading = "";
         if (!decision.full()) {
             Path delta = r.work().resolve("delta");
@@ -156,6 +164,23 @@ public final class ImageBackup {
         }
         secrets(r);
         return r;
+    }
+
+    /** Why this host's complete image id cannot be the base of a diff, read from its manifest in the bucket; null when it can. */
+    private String completeImageProblem(String id) throws IOException {
+        String key = settings.prefix() + id + "/manifest.json";
+        ImageManifest found;
+        try (InputStream in = bucket.get(key, 0)) {
+            found = ImageManifest.parse(in.readAllBytes(), key);
+        } catch (StoreException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            found = null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return CompleteImageInBucket.problem(key, found, settings.host());
     }
 
     /**
@@ -419,6 +444,16 @@ public final class ImageBackup {
         }
         RetentionPolicy.Plan plan = settings.keep().apply(ours, zone);
         r.kept = plan.kept().size();
+        Set<String> unnamedComplete = listed.stream().filter(m -> m.host() == null && m.full()).map(ImageManifest::id).collect(Collectors.toSet());
+        for (Backup b : ours) {
+            String why = plan.unrestorable().get(b.id());
+            if (why != null && !unnamedComplete.contains(b.base())) { // a complete image made before hosts were named still restores
+                String said = "diff " + b.id() + " cannot be restored: " + why + "; retention keeps it: delete " + settings.prefix() + b.id()
+                        + "/ by hand once it is no longer wanted";
+                LOG.warn("{}", said);
+                r.warn(said);
+            }
+        }
         List<String> keys = new ArrayList<>();
         for (Backup b : plan.deleted()) {
             String manifestKey = settings.prefix() + b.id() + "/manifest.json";

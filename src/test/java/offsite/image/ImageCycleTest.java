@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -107,6 +108,39 @@ class ImageCycleTest {
         OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
         assertThat(restore.out()).as(restore.out()).startsWith("OK: restored diff backup");
         assertThat(dir.resolve("restored").resolve(tree.toString().substring(1)).resolve("etc/hostname")).hasContent("again\n");
+    }
+
+    @Test
+    void a_complete_image_gone_from_the_bucket_makes_the_next_backup_complete_and_the_diffs_left_without_it_are_named()
+            throws Exception {
+        assertThat(app.command("image").out()).startsWith("OK: full backup");
+        String complete = backupIds().get(0);
+        Files.writeString(tree.resolve("etc/hostname"), "renamed\n");
+        assertThat(app.command("image").out()).startsWith("OK: diff backup");
+        String stranded = backupIds().get(1);
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key("images/" + complete + "/manifest.json")); // by hand, or a lifecycle rule
+        Files.writeString(tree.resolve("etc/hostname"), "again\n");
+
+        OffsiteHarness.CommandResult next = app.command("image");
+
+        // the local state still named the complete image: an OK diff that no restore could use
+        assertThat(next.out()).as(next.out()).startsWith("WARN: full backup")
+                .contains("complete image " + complete + " cannot be the base of a diff: images/" + complete + "/manifest.json is not in the bucket")
+                .contains("diff " + stranded + " cannot be restored: its complete image " + complete + " is missing; retention keeps it");
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString());
+        assertThat(restore.out()).as(restore.out()).startsWith("OK: restored full backup");
+        assertThat(restored.resolve(tree.toString().substring(1)).resolve("etc/hostname")).hasContent("again\n");
+        Files.writeString(tree.resolve("etc/hostname"), "third\n");
+        OffsiteHarness.CommandResult after = app.command("image");
+        assertThat(after.out()).as("diffs go on against the new complete image").startsWith("WARN: diff backup")
+                .doesNotContain("cannot be the base of a diff");
+    }
+
+    /** The ids of the backups with a manifest in the bucket, oldest first. */
+    private List<String> backupIds() {
+        return app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("/manifest.json")).map(k -> k.substring(0, k.indexOf('/')))
+                .sorted().toList();
     }
 
     @ParameterizedTest(name = "{0}")
