@@ -107,9 +107,13 @@ final class RestoreImageCommand implements Callable<Integer> {
                 try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
                     result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
                 }
+                Integer scrubbed = chosen.scrubbedFiles(); // null: a manifest from before it was counted
                 String secrets = withSecrets ? ", " + result.secretEntries() + " secret entries laid over it"
-                        : chosen.object("secret") == null ? ""
-                        : "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)";
+                        : chosen.object("secret") != null
+                        ? "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)"
+                        : scrubbed != null && scrubbed > 0 ? "; " + scrubbed + " secret files are scrubbed copies and this backup has no secret"
+                        + " archive (no key was in offsite.image.keys-dir): their originals are not in the bucket"
+                        : "";
                 String leftOut = result.leftOut().none() ? "" : "; not run as root, so left out: " + result.leftOut().text();
                 System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries() + " entries"
                         + leftOut + secrets);

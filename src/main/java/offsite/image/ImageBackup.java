@@ -148,6 +148,7 @@ public final class ImageBackup {
                 r.base = state.completeId();
                 r.imageBytes = d.imageBytes();
                 r.imageSha256 = d.imageSha256();
+                r.scrubbedFiles = d.counts().secrets();
                 warnOfSecrets(r, d.counts());
                 r.uploadList().add(compressed(r, delta, r.work().resolve("delta.zst"), settings.prefix() + r.id() + "/delta.zst", "delta"));
                 boolean fullRead = d.copiedEntries() == 0;
@@ -236,7 +237,9 @@ public final class ImageBackup {
         r.nextIndex = r.work().resolve("complete.idx");
         try (ImageIndex.Writer index = new ImageIndex.Writer(r.nextIndex, r.id(), tree.fingerprint());
                 OutputStream out = counted(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha), reading)) {
-            warnOfSecrets(r, tree.writeBase(out, index));
+            ImageTree.Counts counts = tree.writeBase(out, index);
+            r.scrubbedFiles = counts.secrets();
+            warnOfSecrets(r, counts);
         }
         r.imageBytes = Files.size(tar);
         r.imageSha256 = HexFormat.of().formatHex(sha.digest());
@@ -301,6 +304,7 @@ public final class ImageBackup {
         List<PGPPublicKey> keys = Files.isDirectory(keysDir) ? SecretKeys.load(keysDir) : List.of();
         if (keys.isEmpty()) {
             r.warn(SecretKeys.noRecipients(settings.keysDir()));
+            r.secretFiles = r.scrubbedFiles; // the report counts them, though no archive holds their originals
             return;
         }
         r.secretTar = r.work().resolve("secret.tar");
@@ -354,7 +358,8 @@ public final class ImageBackup {
     public ImagePass manifest(ImagePass r) throws IOException {
         List<ImageManifest.StoredObject> objects = r.uploads().stream()
                 .map(u -> new ImageManifest.StoredObject(u.key(), u.role(), u.compression(), u.size(), u.sha256(), u.contentSize())).toList();
-        ImageManifest manifest = new ImageManifest(r.id(), r.started().toString(), r.type, r.base, r.imageSha256, settings.host(), objects);
+        ImageManifest manifest = new ImageManifest(r.id(), r.started().toString(), r.type, r.base, r.imageSha256, settings.host(), objects,
+                r.scrubbedFiles);
         Path file = r.work().resolve("manifest.json");
         Files.write(file, manifest.toJson());
         manifests.put(r.id(), manifest);

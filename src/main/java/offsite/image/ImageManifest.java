@@ -12,13 +12,14 @@ import java.util.Set;
 
 /**
  * PREFIX/ID/manifest.json, written last: a backup without it is incomplete and never used. host names the machine
- * whose backup it is (offsite.image.host; null in backups made before hosts were named). Other tools may add fields;
- * they are kept out of the way, not refused.
+ * whose backup it is (offsite.image.host; null in backups made before hosts were named). scrubbedFiles counts the
+ * secret files whose base copy is scrubbed, with or without a secret archive holding their originals (null in
+ * manifests written before it was kept). Other tools may add fields; they are kept out of the way, not refused.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImageManifest(String id, String created, String type, String base, String imageSha256, String host,
-        List<StoredObject> objects) {
+        List<StoredObject> objects, Integer scrubbedFiles) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -59,6 +60,9 @@ public record ImageManifest(String id, String created, String type, String base,
         }
         require(imageSha256, "imageSha256");
         objects = List.copyOf(objects == null ? List.of() : objects);
+        if (scrubbedFiles != null && scrubbedFiles < 0) {
+            throw new IllegalArgumentException("scrubbedFiles is " + scrubbedFiles + " (expected 0 or more)");
+        }
     }
 
     public boolean full() {

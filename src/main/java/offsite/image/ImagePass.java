@@ -38,6 +38,7 @@ public final class ImagePass {
     String imageSha256;
     long deltaBytes;
     int secretFiles;
+    int scrubbedFiles;
     int kept;
     boolean manifestStored;
     ImageState nextState;

@@ -251,6 +251,26 @@ class ImageRouteTest {
     }
 
     @Test
+    void without_keys_the_scrubbed_secret_files_are_counted_and_the_restore_says_their_originals_are_not_in_the_bucket()
+            throws Exception {
+        app.set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("empty-keys")).toString());
+
+        OffsiteHarness.CommandResult backup = app.command("image");
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString());
+
+        // shadow, app.env and tls.key were scrubbed into the base, and nothing holds their originals
+        assertThat(backup.out()).as(backup.out()).startsWith("WARN:").contains("  secret files: 3\n");
+        String manifest = TestS3.list(app.client, app.s3.bucket(), "images/").stream().map(S3Object::key)
+                .filter(k -> k.endsWith("manifest.json")).findFirst().orElseThrow();
+        assertThat(new String(get(manifest), StandardCharsets.UTF_8)).contains("\"scrubbedFiles\" : 3");
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        assertThat(restore.out()).startsWith("OK: restored full backup").contains("entries; 3 secret files are scrubbed copies and this"
+                + " backup has no secret archive (no key was in offsite.image.keys-dir): their originals are not in the bucket");
+        assertThat(restored.resolve(tree.toString().substring(1)).resolve("etc/shadow")).content().doesNotContain(SECRETS.get(0));
+    }
+
+    @Test
     void a_malformed_key_file_fails_the_backup_naming_the_file_and_stores_nothing() throws Exception {
         Path keys = dir.resolve("keys"); // beside the two good keys
         Files.writeString(keys.resolve("broken.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n");
