@@ -325,8 +325,9 @@ public final class ImageBackup {
         }
         Files.delete(r.secretTar);
         r.secretTar = null;
-        r.uploadList().add(new ObjectUpload(settings.prefix() + r.id() + "/secret.tar.gpg", file, "secret", "none", Files.size(file),
-                HexFormat.of().formatHex(sha.digest()), null, bytes -> uploaded(r, bytes)));
+        long size = Files.size(file);
+        r.uploadList().add(new ObjectUpload(settings.prefix() + r.id() + "/secret.tar.gpg", file, "secret", "none", size,
+                HexFormat.of().formatHex(sha.digest()), null, bytes -> uploaded(r, bytes), () -> r.stored(size)));
         return r;
     }
 
@@ -337,14 +338,20 @@ public final class ImageBackup {
                         settings.zstdLevel())) {
             in.transferTo(out);
         }
-        return new ObjectUpload(key, to, role, "zstd", Files.size(to), HexFormat.of().formatHex(sha.digest()), Files.size(from),
-                bytes -> uploaded(r, bytes));
+        long size = Files.size(to);
+        return new ObjectUpload(key, to, role, "zstd", size, HexFormat.of().formatHex(sha.digest()), Files.size(from),
+                bytes -> uploaded(r, bytes), () -> r.stored(size));
     }
 
     /** The upload step begins: its progress counts the objects' bytes. */
     public ImagePass uploading(ImagePass r) {
         r.step("uploading", r.uploads().stream().mapToLong(ObjectUpload::size).sum());
         return r;
+    }
+
+    /** The image-put route stored the object and checked it: the report counts it as uploaded. */
+    public void stored(ObjectUpload upload) {
+        upload.stored().run();
     }
 
     private static void uploaded(ImagePass r, long bytes) {
@@ -365,7 +372,7 @@ public final class ImageBackup {
         manifests.put(r.id(), manifest);
         // a few hundred bytes after the planned objects: not counted, so the upload step ends at its planned total
         r.manifestUpload = new ObjectUpload(settings.prefix() + r.id() + "/manifest.json", file, "manifest", "none", Files.size(file), "",
-                null, bytes -> { });
+                null, bytes -> { }, () -> { });
         return r;
     }
 
@@ -504,12 +511,11 @@ public final class ImageBackup {
                 errors.add(new Problem("image", "the manifest was not stored: the backup is incomplete and will not be used"));
             }
             List<String> notes = List.copyOf(r.notes());
-            long uploaded = r.uploads().stream().mapToLong(ObjectUpload::size).sum();
             String reason = status == RunStatus.FAILED ? errors.get(0).cause()
                     : (r.type + " backup " + r.id() + " stored" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
             double ratio = r.nextState == null || r.nextState.completeSize() == 0 ? 0 : (double) r.deltaBytes / r.nextState.completeSize();
             ImageReport report = new ImageReport(status, reason, r.id(), r.type, r.decision, r.started(), clock.instant(), r.imageBytes,
-                    uploaded, ratio, r.secretFiles, List.copyOf(r.deletedIds()), r.kept, notes, errors);
+                    r.storedBytes(), ratio, r.secretFiles, List.copyOf(r.deletedIds()), r.kept, notes, errors);
             try {
                 reports.save(report);
             } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import offsite.report.ImageReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport.Problem;
@@ -28,6 +29,7 @@ public final class ImagePass {
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final List<Problem> errors = Collections.synchronizedList(new ArrayList<>());
     private final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong stored = new AtomicLong();
     private volatile RunStatus status = RunStatus.OK;
     private volatile RunProgress progress;
 
@@ -123,6 +125,15 @@ public final class ImagePass {
         RunProgress step = new RunProgress(label, plannedBytes);
         progress = step;
         return step;
+    }
+
+    void stored(long bytes) {
+        stored.addAndGet(bytes);
+    }
+
+    /** The bytes of the data objects stored and checked so far (the manifest not counted): the report's "uploaded". */
+    long storedBytes() {
+        return stored.get();
     }
 
     /** Whether this backup has a plain secret tar to encrypt. */

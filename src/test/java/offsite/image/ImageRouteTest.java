@@ -284,6 +284,16 @@ class ImageRouteTest {
     }
 
     @Test
+    void a_backup_that_fails_after_its_image_was_planned_reports_nothing_uploaded() throws Exception {
+        Files.writeString(dir.resolve("keys").resolve("broken.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n");
+
+        OffsiteHarness.CommandResult result = app.command("image"); // the keys are read once the compressed image is planned
+
+        assertThat(result.out()).as(result.out()).startsWith("FAILED:").contains(", uploaded 0 B\n");
+        assertThat(TestS3.list(app.client, app.s3.bucket(), "images/")).as("nothing stored").isEmpty();
+    }
+
+    @Test
     void a_keys_dir_that_is_not_a_readable_directory_fails_the_backup_naming_the_setting() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("keys.txt"), "not a folder");
         app.set("offsite.image.keys-dir", notADirectory.toString());
