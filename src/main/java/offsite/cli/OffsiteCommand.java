@@ -6,9 +6,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** `bin/offsite [run|sync ...]` (or `java -jar offsite.jar ...`): with no command, runs the long-running process. */
-@Command(name = "offsite", mixinStandardHelpOptions = true, version = "offsite 0.1.0",
+@Command(name = "offsite", mixinStandardHelpOptions = true, version = "offsite 0.1.0", scope = ScopeType.INHERIT,
         description = "Gets backup sets and system images offsite to S3.",
         subcommands = {RunCommand.class, SyncCommand.class, VerifyCommand.class, RestoreSetCommand.class, ImageCommand.class,
             RestoreImageCommand.class, StatusCommand.class, CostCommand.class})
