@@ -19,9 +19,12 @@ final class PlainValue {
             "[-+]?\\d{1,10}(\\.\\d{1,6})?[A-Za-z%]{0,3}", // a number, size or duration: 5432, 0.5, 512M, 30s
             "[a-z0-9\\-]+(\\.[a-z0-9\\-]+)+(:\\d{1,5})?", // a host name or IPv4 address, with a port
             "~?(/[\\w.\\-]+)+/?", // an absolute path (none of its segments a token, see looksLikeToken)
-            // a URL without query or fragment, lower case, its password already "x"; a user without a password may be a token;
-            // none of its path's segments a token
+            // a URL without query or fragment, lower case, its userinfo already scrubbed (see UrlPasswords: a plain login or
+            // "x", the password "x"); a user without a password may be a token; none of its path's segments a token
             "[a-z][a-z0-9+.\\-]*://([a-z0-9_.\\-]*:x@)?[a-z0-9.\\-]+(:\\d{1,5})?(/[a-z0-9_.\\-]*)*"));
+
+    /** A login as people and tools name accounts: lower-case words joined by '.', '_' or '-', digits only at the end. */
+    private static final Pattern LOGIN = Pattern.compile("([a-z]+([._\\-][a-z]+)*\\d{0,4})?");
 
     /** A UUID, or a run of 16 hex digits (64 bits and more: a hook's, a ping URL's or a session's identifier). */
     private static final Pattern HEX_ID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}");
@@ -40,6 +43,15 @@ final class PlainValue {
     /** Whether a value may stay under its key (null or empty when it has none). */
     static boolean clears(String key, String value) {
         return (key == null || !namesSecret(key)) && SHAPE.matcher(value).matches() && !tokenInPath(value);
+    }
+
+    /**
+     * Whether a URL's user may stay beside its password: empty, or a login no longer than 32 characters that does not
+     * look like a token (app, debian-sys-maint, oauth2, x-access-token). A token given as the user, as in GitHub's
+     * https://TOKEN:x-oauth-basic@github.com, is none: 40 hex digits, npm_3f7a..., kq3zv9xmp2...
+     */
+    static boolean plainLogin(String user) {
+        return user.length() <= 32 && LOGIN.matcher(user).matches() && !looksLikeToken(user);
     }
 
     /** Whether a segment of the value's path (a URL's after its host, or an absolute path's) looks like a token. */

@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Git's credential store (.git-credentials, git-credentials): one URL a line, https://user:TOKEN@host. The password
- * becomes "x", and so does a user without a password (a token given as the user name); a line that is no plain URL
- * then becomes "x" whole.
+ * becomes "x", and so does a user without a password or one that is no plain login (a token given as the user name,
+ * https://TOKEN:x-oauth-basic@github.com); a line that is no plain URL then becomes "x" whole.
  */
 final class UrlListFormat implements SecretFormat.Lines {
 

@@ -195,6 +195,33 @@ class PasswordScrubberTest {
                         x
                         """),
 
+                // audit image.md finding 1: a token as the URL's user, beside a placeholder, empty or "x" password
+                new Case("/home/u/.git-credentials", ".git-credentials", """
+                        https://0123456789abcdef0123456789abcdef01234567:x-oauth-basic@github.com
+                        https://3f7a9c2e1b4d6f8a0c2e4b6d8f0a1c3e5b7d9f1a:@github.com
+                        https://kq3zv9xmp2wkq3zv9xmp2wkq3zv9xmp:x@gitlab.example.com
+                        https://x-access-token:ghs_AppTok3nValue@github.com/acme
+                        """, """
+                        https://x:x@github.com
+                        https://x:x@github.com
+                        https://x:x@gitlab.example.com
+                        https://x-access-token:x@github.com/acme
+                        """),
+                new Case("/srv/app/deploy.env", "key=value settings", """
+                        REPO_URL=https://0123456789abcdef0123456789abcdef01234567:x-oauth-basic@github.com/acme/app.git
+                        NPM_REGISTRY=https://npm_3f7a9c2e1b4d6f8a0c2e4b6d8f0a1c3e5b7d:@registry.example.com
+                        MIRROR_URL=https://kq3zv9xmp2wkq3zv9xmp2wkq3zv9xmp:x@gitlab.example.com/acme
+                        DATABASE_URL=postgres://debian-sys-maint:Pg-Pw@db:5432/appdb
+                        """, """
+                        REPO_URL=https://x:x@github.com/acme/app.git
+                        NPM_REGISTRY=https://x:x@registry.example.com
+                        MIRROR_URL=https://x:x@gitlab.example.com/acme
+                        DATABASE_URL=postgres://debian-sys-maint:x@db:5432/appdb
+                        """),
+                new Case("/etc/app/realm.json", "JSON",
+                        "{\"remote\": \"https://0123456789abcdef0123456789abcdef01234567:x@github.com/acme/app.git\", \"dsn\": \"mysql://root:Pw@db/app\"}\n",
+                        "{\"remote\": \"https://x:x@github.com/acme/app.git\", \"dsn\": \"mysql://root:x@db/app\"}\n"),
+
                 new Case("/srv/app/app.env", "key=value settings", """
                         # database
                         DB_HOST=db.example.org
