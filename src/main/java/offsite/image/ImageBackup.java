@@ -263,6 +263,10 @@ public final class ImageBackup {
             r.warn("secret symlink " + l.link() + " leads to " + l.target() + ", which is not in the image (outside offsite.image.roots,"
                     + " excluded or missing): only the link is in the base, and the secret archive does not hold its target");
         }
+        for (String glob : base.unmatchedSecrets()) {
+            r.warn("offsite.image.secrets: '" + glob + "' matches no file in the image (expected a glob on the absolute paths of"
+                    + " files under offsite.image.roots, not excluded; a folder makes every file under it secret): nothing is secret by it");
+        }
     }
 
     /** The current step of the backup that runs now, for the terminal and the status page; null when none runs. */

@@ -31,8 +31,8 @@ import offsite.image.DataExtents.Extent;
  * capabilities, ACLs, user.*), holes of sparse files (only the data extents are stored), hard links (every name
  * after the first is a link entry), FIFOs and device nodes; sockets are left out. The base holds every entry
  * with the secret files scrubbed; the secret tar holds only the secret files, unscrubbed, with their directories.
- * A file is secret when a secret glob matches it or any other name of its inode (so a second hard link never
- * carries the original content into the base), or when a secret glob matches a symlink that leads to it (as Let's
+ * A file is secret when a secret glob matches it, a directory above it, or any other name of its inode (so a second
+ * hard link never carries the original content into the base), or when a secret glob matches a symlink that leads to it (as Let's
  * Encrypt's live/NAME/privkey.pem and a Kubernetes mount's ..data links do): the link stays a link in the base and
  * is also in the secret tar. A secret link whose target is not in the image is named in {@link Counts#unheldLinks}.
  */
@@ -41,10 +41,11 @@ public final class ImageTree {
     /**
      * What a tar holds; changed counts files that changed size or vanished while being read (padded or skipped);
      * wholesale names the secret files no scrub format knows, replaced whole in the base; unheldLinks the secret
-     * symlinks whose target the image does not hold (outside the roots, excluded, missing), so neither tar has it.
+     * symlinks whose target the image does not hold (outside the roots, excluded, missing), so neither tar has it;
+     * unmatchedSecrets the secret globs, as written, that marked no file of the image.
      */
     public record Counts(int entries, int files, int directories, int symlinks, int hardLinks, int specialFiles, int sparseFiles,
-            int secrets, long contentBytes, int changed, List<String> wholesale, List<SecretLink> unheldLinks) {
+            int secrets, long contentBytes, int changed, List<String> wholesale, List<SecretLink> unheldLinks, List<String> unmatchedSecrets) {
     }
 
     /** A symlink a secret glob matched, by absolute path, and where it leads (fully resolved when it could be). */
@@ -57,13 +58,13 @@ public final class ImageTree {
 
     private final TreeSelection selection;
     private final List<PathMatcher> excludes;
-    private final List<PathMatcher> secrets;
+    private final SecretGlobs secrets;
     private final PasswordScrubber scrubber;
 
     public ImageTree(TreeSelection selection) {
         this.selection = selection;
         this.excludes = selection.excludeMatchers();
-        this.secrets = selection.secretMatchers();
+        this.secrets = selection.secretGlobs();
         this.scrubber = new PasswordScrubber(selection.scrubRules());
     }
 
@@ -102,10 +103,8 @@ public final class ImageTree {
             return false; // no second walk of the tree when no glob could match
         }
         SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
-        for (Path p : paths.values()) {
-            if (!secretGlob(p)) {
-                continue;
-            }
+        for (String name : secrets.mark(paths, name -> statusOrNull(paths.get(name))).names()) {
+            Path p = paths.get(name);
             String file = Files.isSymbolicLink(p) ? heldTarget(p, paths) : null;
             if (Files.isRegularFile(file == null ? p : paths.get(file), LinkOption.NOFOLLOW_LINKS)) {
                 return true;
@@ -160,7 +159,8 @@ public final class ImageTree {
             }
         }
         List<SecretLink> unheldLinks = new ArrayList<>();
-        Set<String> secretNames = secretNames(paths, status, unheldLinks);
+        SecretGlobs.Marks marks = secrets.mark(paths, status::get);
+        Set<String> secretNames = secretNames(marks.names(), paths, status, unheldLinks);
         Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
         Map<Inode, String> firstNames = new HashMap<>();
         Accounts accounts = new Accounts();
@@ -205,7 +205,7 @@ public final class ImageTree {
             count++;
         }
         return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, changed, List.copyOf(wholesale),
-                List.copyOf(unheldLinks));
+                List.copyOf(unheldLinks), marks.unmatched());
     }
 
     /** The entry of one path; a later name of an inode already written is a hard link to that first name. */
@@ -309,20 +309,26 @@ public final class ImageTree {
         return size[0];
     }
 
-    private boolean secretGlob(Path path) {
-        return secrets.stream().anyMatch(m -> m.matches(path));
+    /** A path's status, or null when it vanished. */
+    private static FileStatus statusOrNull(Path path) {
+        try {
+            return FileStatus.of(path);
+        } catch (IOException gone) {
+            return null;
+        }
     }
 
     /**
-     * The regular files a secret glob matches, the symlinks it matches that lead to a regular file in the image and
-     * those files, and every other name of their inodes; the matched links leading out of the image go to unheld.
+     * Of the entries the secret globs mark: the regular files, the symlinks that lead to a regular file in the image and
+     * those files, and every other name of their inodes; the marked links leading out of the image go to unheld.
      */
-    private Set<String> secretNames(SortedMap<String, Path> paths, Map<String, FileStatus> status, List<SecretLink> unheld) {
+    private Set<String> secretNames(Set<String> marked, SortedMap<String, Path> paths, Map<String, FileStatus> status, List<SecretLink> unheld) {
         Set<String> out = new HashSet<>();
         Set<Inode> secretInodes = new HashSet<>();
-        paths.forEach((name, path) -> {
+        marked.forEach(name -> {
+            Path path = paths.get(name);
             FileStatus st = status.get(name);
-            if (st == null || !secretGlob(path)) {
+            if (st == null) {
                 return;
             }
             String file = st.isRegularFile() ? name : st.isSymbolicLink() ? heldTarget(path, paths) : null;

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * the whole absolute path: "*" stays within one name, "**" crosses "/", "{a,b}" is either. An excluded directory
  * drops its whole subtree ("/var/cache"); "/var/cache/**" keeps the directory entry and drops what is under it;
  * "**.log" drops every .log file. A secret glob marks regular files; one it matches on a symlink marks the regular file
- * the link finally leads to, when that is in the image (a directory is never secret, nor what is under it).
+ * the link finally leads to, when that is in the image; one it matches on a directory marks what is under it, as
+ * DIR/** would (see {@link SecretGlobs}).
  * Offsite's own folders (its data directory, where the image is built and the last one indexed) are never in it.
  */
 public record TreeSelection(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, List<Path> ownFolders) {
@@ -56,8 +57,8 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
         return out;
     }
 
-    List<PathMatcher> secretMatchers() {
-        return secrets.stream().map(g -> matcher("offsite.image.secrets", g)).toList();
+    SecretGlobs secretGlobs() {
+        return new SecretGlobs(secrets, secrets.stream().map(g -> matcher("offsite.image.secrets", g)).toList());
     }
 
     private static PathMatcher matcher(String setting, String glob) {

@@ -271,6 +271,30 @@ class ImageRouteTest {
     }
 
     @Test
+    void a_secret_glob_naming_a_folder_makes_every_file_under_it_secret_and_one_matching_no_file_is_warned_of_by_name() throws Exception {
+        String keyBody = "MIIEvgIBADANBgkqhkiG9w0BAQEFAASC-under-a-folder-glob";
+        Path privateKeys = Files.createDirectories(tree.resolve("etc/ssl/private"));
+        Files.writeString(privateKeys.resolve("server.key"), "-----BEGIN PRIVATE KEY-----\n" + keyBody + "\n-----END PRIVATE KEY-----\n");
+        String typo = tree + "/etc/ssl/privat";
+        app.set("offsite.image.secrets", tree + "/etc/shadow," + privateKeys + "," + typo);
+
+        OffsiteHarness.CommandResult image = app.command("image");
+
+        assertThat(image.exit()).as(image.out()).isZero();
+        assertThat(image.out()).startsWith("WARN: full backup").contains("secret files: 2")
+                .contains("offsite.image.secrets: '" + typo + "' matches no file in the image").doesNotContain("'" + privateKeys + "'");
+        String fullKey = TestS3.list(app.client, app.s3.bucket(), "images/").stream().map(S3Object::key)
+                .filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
+        String base = new String(new ZstdInputStream(new ByteArrayInputStream(get(fullKey))).readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(base).doesNotContain(keyBody).contains("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----");
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString(), "--with-secrets",
+                "--secret-key", secretKeyA.toString());
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        assertThat(restored.resolve(privateKeys.toString().substring(1)).resolve("server.key")).content().contains(keyBody);
+    }
+
+    @Test
     void a_malformed_key_file_fails_the_backup_naming_the_file_and_stores_nothing() throws Exception {
         Path keys = dir.resolve("keys"); // beside the two good keys
         Files.writeString(keys.resolve("broken.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n");

@@ -122,6 +122,56 @@ class ImageTreeTest {
     }
 
     /**
+     * Secret globs on the machine ("{root}" its root), the files they make secret (by path under the root), the secret
+     * values the base must not hold, and the globs the counts must name as marking no file.
+     */
+    record GlobCase(String what, List<String> globs, List<String> secretFiles, List<String> hidden, List<String> unmatched) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static Stream<GlobCase> secret_globs() {
+        List<String> key = List.of(MachineTree.PEM_BODY, "QUJDREVGR0hJSktM");
+        return Stream.of(
+                // audit image.md finding 3: /etc/ssl/private marked nothing, and the key went into the base verbatim with OK
+                new GlobCase("a folder: every file under it, as FOLDER/** would", List.of("{root}/etc/ssl/private"),
+                        List.of("etc/ssl/private/server.key"), key, List.of()),
+                new GlobCase("a folder above: files at every depth, and links that lead to them", List.of("{root}/etc/ssl"),
+                        List.of("etc/ssl/private/server.key"), key, List.of()),
+                new GlobCase("a glob matching folders: what is under each", List.of("{root}/etc/ssl/priv*"),
+                        List.of("etc/ssl/private/server.key"), key, List.of()),
+                new GlobCase("a typo beside a good glob: the typo named, the good glob as before",
+                        List.of("{root}/etc/ssl/privat", "{root}/etc/shadow"), List.of("etc/shadow"), List.of(MachineTree.SHADOW_HASH),
+                        List.of("{root}/etc/ssl/privat")),
+                new GlobCase("files outside the roots: named", List.of("/nowhere/etc/shadow"), List.of(), List.of(), List.of("/nowhere/etc/shadow")),
+                new GlobCase("the machine's own globs: none named", MachineTree.secretGlobs(Path.of("{root}")),
+                        List.of("etc/gshadow", "etc/shadow", "etc/ssl/private/server.key", "srv/app/app.env", "srv/app/config.json"),
+                        MachineTree.SECRET_VALUES, List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void secret_globs(GlobCase c) throws Exception {
+        List<String> globs = c.globs().stream().map(g -> g.replace("{root}", root.toString())).toList();
+        ImageTree tree = new ImageTree(new TreeSelection(List.of(root), List.of(), globs, List.of()));
+        ByteArrayOutputStream base = new ByteArrayOutputStream();
+        ByteArrayOutputStream secrets = new ByteArrayOutputStream();
+        ImageTree.Counts baseCounts = tree.writeBase(base);
+        tree.writeSecrets(secrets);
+
+        String prefix = root.toString().substring(1) + "/";
+        assertThat(entries(secrets.toByteArray()).stream().filter(TarEntry::isFile).map(TarEntry::name).toList())
+                .containsExactlyElementsOf(c.secretFiles().stream().map(prefix::concat).toList());
+        assertThat(c.hidden()).allSatisfy(secret -> assertThat(base.toString(StandardCharsets.ISO_8859_1)).doesNotContain(secret));
+        assertThat(c.hidden()).allSatisfy(secret -> assertThat(secrets.toString(StandardCharsets.ISO_8859_1)).contains(secret));
+        assertThat(baseCounts.secrets()).isEqualTo(c.secretFiles().size());
+        assertThat(tree.hasSecrets()).isEqualTo(!c.secretFiles().isEmpty());
+        assertThat(baseCounts.unmatchedSecrets()).containsExactlyElementsOf(c.unmatched().stream().map(g -> g.replace("{root}", root.toString())).toList());
+    }
+
+    /**
      * A tree with symlinks a secret glob matches; the secret value the base must not hold, the files the secret tar
      * must hold it in ("{root}" the tree's root), and the links the counts must name as leading out of the image.
      */
