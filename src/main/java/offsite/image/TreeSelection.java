@@ -2,15 +2,17 @@ package offsite.image;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import offsite.config.SettingError;
 
 /**
- * What an image holds: absolute roots, minus the excludes; the secret files among them, scrubbed in the base by
- * the built-in patterns and the scrub rules. Excludes and secrets are java.nio "glob:" patterns matched against
+ * What an image holds: absolute roots (none a symbolic link), minus the excludes; the secret files among them,
+ * scrubbed in the base by the built-in patterns and the scrub rules. Excludes and secrets are java.nio "glob:" patterns matched against
  * the whole absolute path: "*" stays within one name, "**" crosses "/", "{a,b}" is either. An excluded directory
  * drops its whole subtree ("/var/cache"); "/var/cache/**" keeps the directory entry and drops what is under it;
  * "**.log" drops every .log file. A secret glob marks regular files; one it matches on a symlink marks the regular file
@@ -34,6 +36,7 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
             if (!root.isAbsolute()) {
                 throw new IllegalArgumentException("offsite.image.roots: '" + root + "' is not absolute (expected paths such as /etc,/srv)");
             }
+            refuseLink(root);
         }
         excludes.forEach(g -> matcher("offsite.image.excludes", g));
         secrets.forEach(g -> matcher("offsite.image.secrets", g));
@@ -49,6 +52,28 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
             // not there yet: nothing of it to keep out under its real name either
         }
         return new TreeSelection(roots, excludes, secrets, scrubRules, Stream.concat(ownFolders.stream(), Stream.of(folder, real)).distinct().toList());
+    }
+
+    /**
+     * Refuses a root that is a symbolic link, naming where it leads: the walk never follows links, so the image would
+     * hold the link alone, and no exclude or secret glob under it would match.
+     */
+    static void refuseLink(Path root) {
+        if (!Files.isSymbolicLink(root)) {
+            return;
+        }
+        Path target;
+        try {
+            target = root.toRealPath();
+        } catch (IOException unresolved) {
+            try {
+                target = root.resolveSibling(Files.readSymbolicLink(root)).normalize(); // missing, or a loop
+            } catch (IOException gone) {
+                return; // no longer a link: the walk finds what is there
+            }
+        }
+        throw new SettingError("offsite.image.roots", root.toString(), "folders that are not symbolic links: " + root + " leads to "
+                + target + "; name " + target);
     }
 
     List<PathMatcher> excludeMatchers() {

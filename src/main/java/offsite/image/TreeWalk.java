@@ -18,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * Every path under the roots that is not excluded, by tar name (the absolute path without its leading "/"),
- * sorted by the names' UTF-8 bytes. Symlinks are listed, never followed; an excluded directory is not entered.
+ * sorted by the names' UTF-8 bytes. Symlinks are listed, never followed; an excluded directory is not entered; a root
+ * that is a symlink is refused.
  */
 final class TreeWalk {
 
@@ -35,6 +36,7 @@ final class TreeWalk {
             if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NoSuchFileException(root.toString(), null, "offsite.image.roots: it does not exist");
             }
+            TreeSelection.refuseLink(root); // a folder at start, replaced by a link since
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

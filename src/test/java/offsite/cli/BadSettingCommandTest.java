@@ -26,8 +26,8 @@ class BadSettingCommandTest {
     Path dir;
 
     /**
-     * A setting, its bad value (FILE: a plain file's path), the command run, what is expected, and settings it needs beside it
-     * (SET: the source folder).
+     * A setting, its bad value (FILE: a plain file's path; LINK: a symbolic link to the source folder, TARGET: that folder's
+     * real path), the command run, what is expected, and settings it needs beside it (SET: the source folder).
      */
     record Bad(String name, String value, String command, String expected, Map<String, String> alongside) {
 
@@ -75,7 +75,9 @@ class BadSettingCommandTest {
                 new Bad("offsite.image.prefix", "trash/images/", "sync", "a prefix outside offsite.sync.trash-prefix ('trash/'): each"
                         + " pipeline keeps its own"),
                 new Bad("offsite.sync.follow-symlinks", "sometimes", "sync", "true or false"),
-                new Bad("offsite.offline.require-mount", "perhaps", "image", "true or false", IMAGE));
+                new Bad("offsite.offline.require-mount", "perhaps", "image", "true or false", IMAGE),
+                // audit image.md finding 8: the walk never follows a root that is a link, so the image held the link alone, OK
+                new Bad("offsite.image.roots", "LINK", "image", "folders that are not symbolic links: LINK leads to TARGET; name TARGET"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -84,7 +86,9 @@ class BadSettingCommandTest {
         String file = Files.writeString(dir.resolve("a-file"), "not a folder").toString();
         try (OffsiteHarness app = new OffsiteHarness(dir)) {
             app.write("Members/AA000001.rdb", 4096, 1);
-            app.set(bad.name(), bad.value().replace("FILE", file));
+            String link = Files.createSymbolicLink(dir.resolve("a-link"), app.source).toString();
+            String target = app.source.toRealPath().toString();
+            app.set(bad.name(), bad.value().replace("FILE", file).replace("LINK", link));
             bad.alongside().forEach((name, value) -> app.set(name, value.replace("SET", app.source.toString())));
 
             PrintStream original = System.err;
@@ -101,7 +105,7 @@ class BadSettingCommandTest {
             List<String> lines = said.lines().filter(l -> l.startsWith("offsite: ")).toList();
             assertThat(exit).as(said).isEqualTo(2);
             assertThat(lines).containsExactly(("offsite: " + bad.name() + ": '" + bad.value() + "' is not valid (expected " + bad.expected() + ")")
-                    .replace("FILE", file));
+                    .replace("FILE", file).replace("LINK", link).replace("TARGET", target));
             assertThat(said).as("no stack trace").doesNotContain("\tat ");
             assertThat(app.bucketFiles("")).as("nothing ran").isEmpty();
         }
