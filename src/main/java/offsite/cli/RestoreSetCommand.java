@@ -53,7 +53,7 @@ final class RestoreSetCommand implements Callable<Integer> {
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
             try {
                 if (!app.bean("bucket", Bucket.class).exists()) {
-                    System.out.println("FAILED: " + S3Errors.nothingToRestore(s3));
+                    System.out.println("FAILED: " + S3Errors.missingBucket(s3, "nothing to restore"));
                     return 1;
                 }
                 Generations generations = app.bean("generations", Generations.class);

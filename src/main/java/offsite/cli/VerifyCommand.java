@@ -7,6 +7,10 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import offsite.store.Bucket;
+import offsite.store.S3Errors;
+import offsite.store.S3Settings;
+import offsite.store.StoreException;
 import offsite.sync.SetVerify;
 import offsite.sync.Pass;
 import offsite.sync.SyncAction;
@@ -15,6 +19,7 @@ import offsite.sync.SyncPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Compares the bucket with the local set by size and ETag, without downloading; exit 1 when anything differs (a file
@@ -33,6 +38,17 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (OneShot app = new OneShot(parent.configFile(), "verify", Map.of())) {
+            S3Settings s3 = app.bean("s3Settings", S3Settings.class);
+            try {
+                // a dry run plans against an empty bucket when there is none, which would call every file missing
+                if (!app.bean("bucket", Bucket.class).exists()) {
+                    System.out.println("FAILED: " + S3Errors.missingBucket(s3, "nothing to verify against"));
+                    return 1;
+                }
+            } catch (StoreException | SdkException e) {
+                System.out.println("FAILED: " + S3Errors.explain(e, s3));
+                return 1;
+            }
             SyncRequest request = SyncRequest.command(true, false, false);
             Exception failure = app.camel().createProducerTemplate().send("direct:sync", e -> e.getMessage().setBody(request)).getException();
             Pass pass = request.pass();

@@ -41,10 +41,13 @@ public final class S3Errors {
         return cutOffAnswer(failure, "the S3 server");
     }
 
-    /** A restore's line for a bucket that is not there: nothing to read, so the settings that name it are what to check. */
-    public static String nothingToRestore(S3Settings s3) {
+    /**
+     * The line of a command that reads the bucket (a restore, verify) when it is not there: nothing to read, so the
+     * settings that name it are what to check. consequence: what that means for the command ("nothing to restore").
+     */
+    public static String missingBucket(S3Settings s3, String consequence) {
         return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist at " + (s3.embedded() ? "the embedded S3 server"
-                : UrlLogin.hidden(s3.endpoint().toString())) + ": nothing to restore (check offsite.s3.bucket and offsite.s3.endpoint)";
+                : UrlLogin.hidden(s3.endpoint().toString())) + ": " + consequence + " (check offsite.s3.bucket and offsite.s3.endpoint)";
     }
 
     public static String explain(Throwable failure, S3Settings s3) {

@@ -82,7 +82,10 @@ class StoreProblemsTest {
         assertThat(report.reason()).contains("cannot reach offsite.s3.endpoint http://127.0.0.1:9");
     }
 
-    /** A restore run against a store it cannot read: the setting to check, exit 1 (was: the SDK's own words and exit 2). */
+    /**
+     * A command that reads the bucket run against a store it cannot read: the setting to check, exit 1 (restores: was the
+     * SDK's own words and exit 2; verify: every file "missing from the bucket" for a bucket that is not there).
+     */
     record RestoreFault(String command, String setting, String value, String said) {
         @Override
         public String toString() {
@@ -91,7 +94,7 @@ class StoreProblemsTest {
     }
 
     static Stream<RestoreFault> restoreFaults() {
-        return Stream.of("restore-set", "restore-image").flatMap(command -> Stream.of(
+        return Stream.of("restore-set", "restore-image", "verify").flatMap(command -> Stream.of(
                 new RestoreFault(command, "offsite.s3.secret-key", "Sup3rS3cretValue-Never-Print", "FAILED: S3 refused the credentials"),
                 new RestoreFault(command, "offsite.s3.bucket", "no-such-bucket-here", "FAILED: offsite.s3.bucket: bucket 'no-such-bucket-here'"
                         + " does not exist at http://127.0.0.1:"),
@@ -101,9 +104,10 @@ class StoreProblemsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("restoreFaults")
-    void a_restore_from_a_store_it_cannot_read_fails_with_exit_1_naming_what_to_check(RestoreFault fault) throws Exception {
-        OffsiteHarness.CommandResult result = app.set(fault.setting(), fault.value()).command(fault.command(), "--to",
-                dir.resolve("restored").toString());
+    void a_restore_or_verify_of_a_store_it_cannot_read_fails_with_exit_1_naming_what_to_check(RestoreFault fault) throws Exception {
+        String[] args = fault.command().equals("verify") ? new String[] {"verify"}
+                : new String[] {fault.command(), "--to", dir.resolve("restored").toString()};
+        OffsiteHarness.CommandResult result = app.set(fault.setting(), fault.value()).command(args);
 
         assertThat(result.exit()).as(result.out()).isEqualTo(1);
         assertThat(result.out()).startsWith(fault.said()).doesNotContain("Sup3rS3cretValue").doesNotContain("Service: S3");
