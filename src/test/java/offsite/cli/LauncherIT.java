@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * bin/offsite, as users run it (after `mvn package`): one JVM, and a class-data archive recorded by a command's first
@@ -338,6 +339,18 @@ class LauncherIT {
 
         assertThat(launch.exit()).isEqualTo(2);
         assertThat(launch.out().strip()).isEqualTo(refused.says());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"before the command", "after the command"})
+    void a_setting_given_as_an_argument_holds_for_this_run(String where) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--config", "config/application.properties", "sync", "--dry-run"));
+        args.add(where.startsWith("before") ? 2 : 3, "-Doffsite.sync.streams=abc");
+
+        Launch launch = launch(SCRIPT, dir.resolve("cache"), Map.of("OFFSITE_CDS", "false"), args);
+
+        assertThat(launch.exit()).as(launch.out()).isEqualTo(2);
+        assertThat(launch.out()).contains("offsite: offsite.sync.streams: 'abc' is not valid (expected a whole number from 1 to 64)");
     }
 
     @Test
