@@ -4,11 +4,13 @@ import java.io.IOException;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
 import offsite.store.RemoteObject;
+import offsite.store.StoreException;
 
 /**
  * The planner's evidence beyond the local ETag, from where it is recorded: the ETag each upload was given and the
  * files' MD5s in the hash cache, an object's md5chksum in its metadata (one HEAD, asked only for a same-size object
- * whose ETag did not settle it, never under offsite.s3.etag=md5), and whether the service's ETags are MD5s.
+ * whose ETag did not settle it, never under offsite.s3.etag=md5), whether the service's ETags are MD5s, and an
+ * object's part size (for one uploaded under another offsite.sync.part-size).
  */
 final class RecordedContent implements SyncPlanner.ContentEvidence {
 
@@ -45,5 +47,20 @@ final class RecordedContent implements SyncPlanner.ContentEvidence {
     @Override
     public boolean opaque() {
         return etags.opaque();
+    }
+
+    /** One HEAD for an object sent in parts (its part size), and one read of the file. */
+    @Override
+    public String etagAsUploaded(LocalFile file, RemoteObject object) throws IOException {
+        if (object.partCount() == 0) {
+            return shape.multipart(file.size()) ? hashes.md5(file, shape) : null;
+        }
+        long partSize;
+        try {
+            partSize = bucket.firstPartSize(object.key());
+        } catch (StoreException unknown) {
+            return null; // uploaded by another tool, on a service that does not tell: its ETag stays the evidence
+        }
+        return shape.multipart(file.size()) && partSize == shape.partSizeFor(file.size()) ? null : LocalEtag.multipart(file.path(), partSize);
     }
 }

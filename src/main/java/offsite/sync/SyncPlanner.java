@@ -47,6 +47,16 @@ public final class SyncPlanner {
 
         /** Whether the service's ETags are known not to be MD5s. */
         boolean opaque();
+
+        /**
+         * The file's ETag as the object was uploaded, where that upload was shaped otherwise than uploads are now (a part
+         * size or multipart threshold changed since): its whole MD5 for an object sent in one PUT, its multipart ETag at the
+         * object's own part size for one sent in parts; null when the object was shaped as uploads are now, or its part
+         * size cannot be told (nothing to learn: its ETag differs for other bytes).
+         */
+        default String etagAsUploaded(LocalFile file, RemoteObject object) throws IOException {
+            return null;
+        }
     }
 
     /** No evidence but the ETags: a service whose ETags are MD5s, objects without md5chksum, nothing recorded. */
@@ -162,6 +172,13 @@ public final class SyncPlanner {
             return byMd5 != null ? byMd5 : byEtag(f, r, local, reason, ", and no md5chksum to compare with");
         }
         PlannedFile byEtag = byEtag(f, r, local, reason, "");
+        if (byEtag.action() == SyncAction.CHANGED) { // uploaded under another part size, its ETag is of other parts, not other bytes
+            String asUploaded = evidence.etagAsUploaded(f, r);
+            if (asUploaded != null && asUploaded.equalsIgnoreCase(r.etag())) {
+                return new PlannedFile(SyncAction.UNCHANGED, r.key(), f.size(), "same size and ETag, taken at the part size it was"
+                        + " uploaded with" + reason, f, r);
+            }
+        }
         PlannedFile byMd5 = byEtag.action() == SyncAction.UNCHANGED ? null : byStoredMd5(f, r, reason);
         return byMd5 != null ? byMd5 : byEtag;
     }
