@@ -21,7 +21,8 @@ public record ImageReport(RunStatus status, String reason, String id, String typ
 
     public String text() {
         StringBuilder out = new StringBuilder(headline()).append('\n');
-        out.append("  backup ").append(id).append(" (").append(type).append("): ").append(decision).append('\n');
+        // a backup that failed before it was decided has no type nor decision yet
+        out.append("  backup ").append(id).append(type == null ? ": not made" : " (" + type + "): " + decision).append('\n');
         out.append("  image ").append(ByteSize.format(imageBytes)).append(", uploaded ").append(ByteSize.format(uploadedBytes));
         if ("diff".equals(type)) {
             out.append(String.format(Locale.ROOT, ", delta %.2f%% of the complete image", deltaRatio * 100));
