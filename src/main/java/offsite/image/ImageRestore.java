@@ -56,9 +56,16 @@ public final class ImageRestore {
      * to choose is an error that names them.
      */
     public static ImageManifest choose(List<ImageManifest> manifests, String id, Instant at, String host, String thisHost) {
+        if (id != null && at != null) {
+            throw new IllegalArgumentException("--id " + id + " and --at " + at + " each name a backup: give one of them");
+        }
         if (id != null) {
-            return manifests.stream().filter(m -> m.id().equals(id)).findFirst()
+            ImageManifest named = manifests.stream().filter(m -> m.id().equals(id)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--id " + id + ": no backup with a manifest has this id"));
+            if (host != null && !host.equals(named.host())) {
+                throw new IllegalArgumentException("--id " + id + " is a backup of host " + named.host() + ", not of --host " + host);
+            }
+            return named;
         }
         Set<String> hosts = manifests.stream().map(m -> String.valueOf(m.host())).collect(Collectors.toCollection(TreeSet::new));
         String chosenHost = host != null ? host : hosts.contains(thisHost) ? thisHost : hosts.size() == 1 ? hosts.iterator().next() : null;
