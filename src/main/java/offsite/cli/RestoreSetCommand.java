@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import offsite.files.RestoreTarget;
 import offsite.store.Bucket;
 import offsite.store.Generations;
 import offsite.store.Listing;
@@ -44,7 +45,13 @@ final class RestoreSetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = to.toAbsolutePath().normalize();
-        String refusal = RestoreChoice.refusal(generation) != null ? RestoreChoice.refusal(generation) : SetRestore.refusal(dir, overwrite);
+        String refusal = RestoreTarget.notAFolder(to); // before `to` is made absolute: an empty one is the working directory
+        if (refusal == null) {
+            refusal = RestoreChoice.refusal(generation);
+        }
+        if (refusal == null) {
+            refusal = SetRestore.refusal(dir, overwrite);
+        }
         if (refusal != null) {
             System.err.println("offsite: " + refusal);
             return 2;

@@ -45,4 +45,23 @@ class RestoreTargetTest {
             assertThat(file).hasContent("the user's own notes");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"restore-set", "restore-image"})
+    void an_empty_target_is_refused_rather_than_taken_for_the_working_directory(String command) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = app.command(command, "--to", "", "--overwrite").exit(); // a script's "$TARGET", unset
+            } finally {
+                System.setErr(original);
+            }
+
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("offsite: --to is empty: name a directory to restore into");
+        }
+    }
 }
