@@ -88,7 +88,10 @@ final class RestoreImageCommand implements Callable<Integer> {
         if (passphraseEnv != null) {
             String value = System.getenv(passphraseEnv);
             if (value == null) {
-                System.err.println("offsite: --passphrase-env " + passphraseEnv + ": that environment variable is not set");
+                // only a name is said back: one given the passphrase itself must not copy it into a log
+                System.err.println("offsite: --passphrase-env " + (passphraseEnv.matches("[A-Za-z_][A-Za-z0-9_]*") ? passphraseEnv + ": that"
+                        + " environment variable is not set" : "(value hidden): no environment variable has this name (expected the NAME of"
+                        + " the variable that holds the key's passphrase)"));
                 return 2;
             }
             passphrase = value.toCharArray();

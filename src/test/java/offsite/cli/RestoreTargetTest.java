@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,6 +63,28 @@ class RestoreTargetTest {
 
             assertThat(exit).isEqualTo(2);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("offsite: --to is empty: name a directory to restore into");
+        }
+    }
+
+    @Test
+    void a_passphrase_given_where_its_variable_is_named_is_not_said_back() throws Exception {
+        Path key = Files.writeString(dir.resolve("key.asc"), "not read: the passphrase is looked for first\n");
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = app.command("restore-image", "--to", dir.resolve("r").toString(), "--with-secrets", "--secret-key", key.toString(),
+                        "--passphrase-env", "correct horse battery staple").exit();
+            } finally {
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(exit).isEqualTo(2);
+            assertThat(said).contains("offsite: --passphrase-env (value hidden): no environment variable has this name")
+                    .doesNotContain("horse");
         }
     }
 }
