@@ -37,6 +37,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (deep < 0) {
+            System.err.println("offsite: --deep " + deep + ": expected a number of files to hash, 1 or more (or no --deep)");
+            return 2;
+        }
         try (OneShot app = new OneShot(parent.configFile(), "verify", Map.of())) {
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
             try {

@@ -126,6 +126,14 @@ class RestoreAndVerifyTest {
                 .doesNotContain("OK");
     }
 
+    @Test
+    void a_negative_deep_check_is_refused_rather_than_skipped() throws Exception {
+        OffsiteHarness.CommandResult result = app.command("verify", "--deep", "-3");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.out()).doesNotContain("OK");
+    }
+
     @ParameterizedTest(name = "--generation {0}")
     @ValueSource(strings = {"0", "-1"})
     void a_generation_number_below_1_is_refused_before_anything_is_read(String number) throws Exception {
