@@ -1,6 +1,7 @@
 package offsite.report;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import offsite.store.Generations;
@@ -56,6 +57,15 @@ public record SyncReport(
         return new SyncReport(status, reason, dryRun, started, finished, source, destination, actions, uploaded, bytesSent, bytesResumed,
                 bytesPerSecond, bytesHashed, deleted, deletionRefused, trashPurged, leftForNextWindow, estimatedSeconds, planSeconds,
                 mirroredBytes, errors, notes, after);
+    }
+
+    /** The same report at least WARN, the warning among its notes (and its reason, where the pass was OK). */
+    public SyncReport withWarning(String warning) {
+        List<String> warned = new ArrayList<>(notes);
+        warned.add(warning);
+        return new SyncReport(status.worst(RunStatus.WARN), status == RunStatus.OK ? warning : reason, dryRun, started, finished, source,
+                destination, actions, uploaded, bytesSent, bytesResumed, bytesPerSecond, bytesHashed, deleted, deletionRefused, trashPurged,
+                leftForNextWindow, estimatedSeconds, planSeconds, mirroredBytes, errors, warned, generations);
     }
 
     /** The first line: status and a one-line reason. */

@@ -74,7 +74,10 @@ public final class PassReport {
                 try {
                     advanceGeneration(pass, report);
                 } catch (RuntimeException e) {
-                    LOG.error("cannot record the generation's progress in the bucket: {}", e.getMessage());
+                    String lost = "the generation's progress (complete, verified, retired) could not be saved in the bucket ("
+                            + e.getMessage() + "): the next pass records it again";
+                    LOG.warn("{}", lost);
+                    report = report.withWarning(lost);
                 }
                 report = report.withGenerations(pass.generations() == null ? List.of() : pass.generations().generations());
                 try {

@@ -83,6 +83,18 @@ class FaultsTest {
     }
 
     @Test
+    void a_generations_state_the_store_will_not_take_makes_the_pass_warn() throws Exception {
+        proxy.refuse(r -> r.method().equals("PUT") && r.path().endsWith("/sets.generations.json"), 403, "AccessDenied");
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
+        assertThat(report.reason()).startsWith("the generation's progress (complete, verified, retired) could not be saved in the bucket (")
+                .endsWith("): the next pass records it again");
+        assertMirroredAndNothingPending();
+    }
+
+    @Test
     void a_connection_cut_mid_part_is_retried() throws Exception {
         proxy.cutAfter(line -> line.startsWith("PUT ") && line.contains("partNumber="), 2, MB);
 
