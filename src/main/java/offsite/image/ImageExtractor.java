@@ -100,7 +100,7 @@ public final class ImageExtractor {
         int count = 0;
         TarReader tar = new TarReader(tarStream);
         for (TarEntry entry; (entry = tar.next()) != null; ) {
-            if (entry.isDirectory() && root.resolve(entry.name()).normalize().equals(root)) {
+            if (entry.isDirectory() && TarName.resolve(root, entry.name()).normalize().equals(root)) {
                 continue; // "./": the restore directory itself
             }
             Path target = safeTarget(root, entry.name());
@@ -120,7 +120,7 @@ public final class ImageExtractor {
                     }
                     case TarEntry.SYMLINK -> {
                         Files.deleteIfExists(target);
-                        Files.createSymbolicLink(target, Path.of(entry.linkName()));
+                        Files.createSymbolicLink(target, TarName.path(entry.linkName()));
                     }
                     case TarEntry.FILE -> writeFile(tar.content(), entry, target);
                     case TarEntry.HARD_LINK -> {
@@ -319,7 +319,7 @@ public final class ImageExtractor {
                 throw new IOException("tar entry " + name + " climbs out with '..': refused");
             }
         }
-        Path target = root.resolve(name).normalize();
+        Path target = TarName.resolve(root, name).normalize();
         if (!target.startsWith(root) || target.equals(root)) {
             throw new IOException("tar entry " + name + " lies outside " + root + ": refused");
         }

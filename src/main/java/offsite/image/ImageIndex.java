@@ -93,7 +93,7 @@ final class ImageIndex {
 
         /** Names can exceed writeUTF's 64 KiB: a length, then UTF-8. */
         private void writeName(String name) throws IOException {
-            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = TarName.bytes(name);
             out.writeInt(bytes.length);
             out.write(bytes);
         }
@@ -198,7 +198,7 @@ final class ImageIndex {
                 }
                 byte[] name = new byte[length];
                 in.readFully(name);
-                Entry e = new Entry(new String(name, StandardCharsets.UTF_8), in.readLong(), in.readLong(), in.readLong(),
+                Entry e = new Entry(TarName.decode(name), in.readLong(), in.readLong(), in.readLong(),
                         in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong(), new byte[32]);
                 in.readFully(e.sha256());
                 return e;

@@ -219,7 +219,7 @@ public final class ImageTree {
             link = linkTo;
         } else if (st.isSymbolicLink()) {
             type = TarEntry.SYMLINK;
-            link = Files.readSymbolicLink(path).toString();
+            link = TarName.of(Files.readSymbolicLink(path));
         } else if (st.isDirectory()) {
             type = TarEntry.DIRECTORY;
         } else if (st.isRegularFile()) {
@@ -363,7 +363,7 @@ public final class ImageTree {
                 continue;
             }
             if (target.startsWith(realRoot)) {
-                String name = root.resolve(realRoot.relativize(target)).toString().substring(1);
+                String name = TarName.of(root.resolve(realRoot.relativize(target))).substring(1);
                 if (paths.containsKey(name)) {
                     return name; // the walk's own name: the root as configured, the rest real names
                 }

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 /**
  * The few libc calls java.nio lacks, bound with JNA: statx (allocated blocks, ctime), extended attributes of
  * any namespace without following symlinks, data extents (SEEK_DATA/SEEK_HOLE), mkfifo, mknod, and account
- * names by id. Paths go over as NUL-terminated bytes in the JDK's own file-name encoding, so that a name Java
- * can open is the name libc sees. Failures throw {@link LastErrorException} carrying errno.
+ * names by id. Paths go over as NUL-terminated bytes, the path's own (not Java's re-encoding of its name, which
+ * loses a byte that is not in the file-name encoding), so that the file Java listed is the file libc sees. Failures throw {@link LastErrorException} carrying errno.
  */
 interface LibC extends Library {
 
@@ -77,9 +77,12 @@ interface LibC extends Library {
         }
     }
 
-    /** The path as libc takes it: its bytes and a NUL. */
+    /** The path as libc takes it: the bytes it was listed with (see {@link TarName#bytes(Path)}) and a NUL. */
     static byte[] path(Path path) {
-        return cString(path.toString(), FILE_NAMES);
+        byte[] bytes = TarName.bytes(path);
+        byte[] out = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, out, 0, bytes.length);
+        return out;
     }
 
     static byte[] cString(String s, Charset charset) {

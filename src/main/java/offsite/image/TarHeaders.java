@@ -25,8 +25,8 @@ final class TarHeaders {
     /** Everything before the entry's data; the data follows, padded to 512 bytes (see {@link #padding}). */
     static byte[] of(TarEntry e) {
         String fullName = e.isDirectory() ? e.name() + "/" : e.name();
-        byte[] name = utf8(fullName);
-        byte[] link = utf8(e.linkName());
+        byte[] name = TarName.bytes(fullName); // a name's own bytes, as GNU tar writes a Latin-1 one
+        byte[] link = TarName.bytes(e.linkName());
         byte[] map = e.isSparse() ? sparseMap(e) : new byte[0];
         long stored = map.length + (e.isFile() ? e.dataSize() : 0);
         ByteArrayOutputStream pax = new ByteArrayOutputStream();

@@ -299,12 +299,12 @@ final class TarReader {
         while (end < at + width && block[end] != 0) {
             end++;
         }
-        return new String(block, at, end - at, StandardCharsets.UTF_8);
+        return TarName.decode(block, at, end - at); // a name's bytes that are not UTF-8 kept, as written
     }
 
     private static String text(Map<String, byte[]> pax, String key, String otherwise) {
         byte[] value = pax.get(key);
-        return value == null ? otherwise : new String(value, StandardCharsets.UTF_8);
+        return value == null ? otherwise : TarName.decode(value);
     }
 
     private static long decimal(Map<String, byte[]> pax, String key, long at) throws IOException {
@@ -320,7 +320,7 @@ final class TarReader {
         while (end < data.length && data[end] != 0) {
             end++;
         }
-        return new String(data, 0, end, StandardCharsets.UTF_8);
+        return TarName.decode(data, 0, end);
     }
 
     private static boolean allZero(byte[] b) {

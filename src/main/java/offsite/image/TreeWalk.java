@@ -1,7 +1,6 @@
 package offsite.image;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,15 +16,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Every path under the roots that is not excluded, by tar name (the absolute path without its leading "/"),
- * sorted by the names' UTF-8 bytes. Symlinks are listed, never followed; an excluded directory is not entered; a root
- * that is a symlink is refused.
+ * Every path under the roots that is not excluded, by tar name (the absolute path without its leading "/", as
+ * {@link TarName} reads its bytes), sorted by those bytes. Symlinks are listed, never followed; an excluded
+ * directory is not entered; a root that is a symlink is refused.
  */
 final class TreeWalk {
 
-    /** Unsigned byte order of the UTF-8 names, as a C locale sort gives. */
-    static final Comparator<String> BYTE_ORDER = (a, b) -> Arrays.compareUnsigned(
-            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    /** Unsigned byte order of the names' own bytes, as a C locale sort gives. */
+    static final Comparator<String> BYTE_ORDER = (a, b) -> Arrays.compareUnsigned(TarName.bytes(a), TarName.bytes(b));
 
     private TreeWalk() {
     }
@@ -64,7 +62,7 @@ final class TreeWalk {
                 }
 
                 private void add(Path p) {
-                    String name = p.toString().substring(1);
+                    String name = TarName.of(p).substring(1); // its own bytes, whatever the locale
                     if (!name.isEmpty()) {
                         out.put(name, p);
                     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,6 +254,51 @@ class ImageTreeTest {
         for (Node n : c.excludes().isEmpty() ? c.nodes() : List.<Node>of()) { // an excluded node is in neither tar
             assertThat(NodeState.of(restored.resolve(MachineTree.tarName(linked, n)))).as("base then secrets give back " + n.path())
                     .isEqualTo(NodeState.of(linked.resolve(n.path())));
+        }
+    }
+
+    /** A file under the root by its bytes as a URI path writes them (%E9: a Latin-1 byte), how stock tar -tv lists it, its content. */
+    record OddName(String uriPath, String listed, String content) {
+    }
+
+    static final List<OddName> ODD_NAMES = List.of(
+            new OddName("d/caf%E9", "d/caf\\351", "latin-1"),
+            new OddName("d/caf%C3%A9", "d/café", "utf-8"),
+            new OddName("d/plain", "d/plain", "plain"),
+            new OddName("d%E9/inner", "d\\351/inner", "under a latin-1 folder"));
+
+    // audit image.md finding 5: caf\xE9 was stat'ed under Java's re-encoding of its name, got ENOENT and was left out, with OK
+    @Test
+    void names_not_in_the_file_name_encoding_keep_their_bytes_in_the_tar_and_the_restore() throws Exception {
+        Path odd = Files.createDirectories(dir.resolve("odd"));
+        for (OddName n : ODD_NAMES) {
+            Path file = Path.of(URI.create(odd.toUri() + n.uriPath()));
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, n.content());
+        }
+        Path latin1 = Path.of("/").relativize(Path.of(URI.create("file:///caf%E9")));
+        Files.createSymbolicLink(odd.resolve("d/link"), latin1);
+        ByteArrayOutputStream base = new ByteArrayOutputStream();
+
+        ImageTree.Counts counts = new ImageTree(new TreeSelection(List.of(odd), List.of(), List.of(), List.of())).writeBase(base);
+
+        assertThat(counts.changed()).isZero();
+        String prefix = odd.toString().substring(1) + "/";
+        List<String> listed = Tools.run(dir, base.toByteArray(), "tar", "-tvf", "-").lines()
+                .map(l -> l.substring(l.indexOf(prefix) + prefix.length())).toList();
+        assertThat(listed).containsAll(ODD_NAMES.stream().map(OddName::listed).toList()).contains("d/link -> caf\\351");
+        Path restored = dir.resolve("restored");
+        ImageExtractor extractor = new ImageExtractor(restored);
+        extractor.extract(new ByteArrayInputStream(base.toByteArray()));
+        extractor.finish();
+        Path byStockTar = Files.createDirectories(dir.resolve("stock"));
+        Tools.run(dir, base.toByteArray(), "tar", "-xf", "-", "-C", byStockTar.toString());
+        for (Path out : List.of(restored, byStockTar)) {
+            Path copy = out.resolve(prefix);
+            for (OddName n : ODD_NAMES) {
+                assertThat(Path.of(URI.create(copy.toUri() + n.uriPath()))).as(out + ": " + n.listed()).hasContent(n.content());
+            }
+            assertThat(Files.readSymbolicLink(copy.resolve("d/link"))).as(out + ": the link's target bytes").isEqualTo(latin1);
         }
     }
 
