@@ -15,8 +15,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -60,9 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class ImageBackup {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageBackup.class);
-    // milliseconds: two backups in one second (image twice in a row) must not share a prefix
-    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
-
     private final ImageSettings settings;
     private final ImageTree tree;
     private final Path stateDir;
@@ -88,7 +83,7 @@ public final class ImageBackup {
     public ImagePass begin(ImageRequest asked) {
         ImageRequest request = asked == null ? ImageRequest.scheduled() : asked;
         Instant now = clock.instant();
-        ImagePass pass = new ImagePass(request, now, ID.format(now), stateDir.resolve("work").resolve(ID.format(now)));
+        ImagePass pass = new ImagePass(request, now, BackupId.of(now), stateDir.resolve("work").resolve(BackupId.of(now)));
         running.add(pass);
         return pass;
     }
@@ -347,10 +342,36 @@ public final class ImageBackup {
                 bytes -> uploaded(r, bytes), () -> r.stored(size));
     }
 
-    /** The upload step begins: its progress counts the objects' bytes. */
-    public ImagePass uploading(ImagePass r) {
+    /**
+     * The upload step begins: its progress counts the objects' bytes. First the backup's folder is listed (one request):
+     * when it holds objects (another host sharing the prefix that started in the same millisecond), the backup takes the
+     * next free millisecond as its id, so neither overwrites the other.
+     */
+    public ImagePass uploading(ImagePass r) throws IOException {
+        String free = BackupId.firstFree(r.id(), id -> !bucket.list(settings.prefix() + id + "/").isEmpty());
+        if (!free.equals(r.id())) {
+            LOG.debug("{}{}/ already holds objects (another host's backup of the same millisecond): this backup is {}",
+                    settings.prefix(), r.id(), free);
+            renamed(r, free);
+        }
         r.step("uploading", r.uploads().stream().mapToLong(ObjectUpload::size).sum());
         return r;
+    }
+
+    /** The backup's objects, and the state and index of a complete image, under the new id. */
+    private void renamed(ImagePass r, String id) throws IOException {
+        String from = settings.prefix() + r.id() + "/";
+        String to = settings.prefix() + id + "/";
+        r.uploadList().replaceAll(u -> !u.key().startsWith(from) ? u : new ObjectUpload(to + u.key().substring(from.length()), u.file(),
+                u.role(), u.compression(), u.size(), u.sha256(), u.contentSize(), u.sent(), u.stored()));
+        ImageState s = r.nextState;
+        if (s != null && s.completeId().equals(r.id())) {
+            r.nextState = new ImageState(id, s.completeSize(), s.completeCreated(), s.deltasSent(), s.diffsSinceFullRead(), s.signatureSha256());
+        }
+        if (r.nextIndex != null) {
+            ImageIndex.renamed(r.nextIndex, id);
+        }
+        r.renamed(id);
     }
 
     /** The image-put route stored the object and checked it: the report counts it as uploaded. */

@@ -2,6 +2,7 @@ package offsite.image;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -13,6 +14,7 @@ import java.io.UTFDataFormatException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -107,6 +109,29 @@ final class ImageIndex {
         }
     }
 
+    /**
+     * Rewrites the index as the index of complete image completeId (a backup that took another id before its upload):
+     * the header names it, the entries stay, the digest is taken again.
+     */
+    static void renamed(Path file, String completeId) throws IOException {
+        Path renamed = file.resolveSibling(file.getFileName() + ".renamed");
+        try (Reader reader = new Reader(file)) {
+            long entries = Files.size(file) - reader.headerSize - 1 - 32; // before the end mark, which close writes, and the digest
+            try (Writer writer = new Writer(renamed, completeId, reader.fingerprint)) {
+                byte[] buffer = new byte[1 << 16];
+                for (long left = entries; left > 0; ) {
+                    int n = reader.in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        throw new Damaged(file + " is truncated");
+                    }
+                    writer.out.write(buffer, 0, n);
+                    left -= n;
+                }
+            }
+        }
+        Files.move(renamed, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Reads an index forward: {@link #find} must be asked names in increasing byte order, as the tree walk gives them. */
     static final class Reader implements Closeable {
         private final Path file;
@@ -115,6 +140,7 @@ final class ImageIndex {
         private final DataInputStream in;
         private final String completeId;
         private final String fingerprint;
+        private final long headerSize;
         private Entry next;
         private boolean ended;
 
@@ -128,6 +154,7 @@ final class ImageIndex {
                 }
                 completeId = in.readUTF();
                 fingerprint = in.readUTF();
+                headerSize = 8 + utfSize(completeId) + utfSize(fingerprint);
             } catch (EOFException e) {
                 in.close();
                 throw new Damaged(file + " is truncated: its header is incomplete");
@@ -138,6 +165,12 @@ final class ImageIndex {
                 in.close();
                 throw e;
             }
+        }
+
+        private static long utfSize(String s) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            new DataOutputStream(bytes).writeUTF(s);
+            return bytes.size();
         }
 
         /** The index, or null when there is none. A damaged one fails: the caller reads the whole tree instead. */

@@ -23,7 +23,7 @@ public final class ImagePass {
 
     private final ImageRequest request;
     private final Instant started;
-    private final String id;
+    private volatile String id;
     private final Path work;
     private final List<ObjectUpload> uploads = Collections.synchronizedList(new ArrayList<>());
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
@@ -71,6 +71,11 @@ public final class ImagePass {
     /** The backup's id: PREFIX/ID/ holds its objects. */
     public String id() {
         return id;
+    }
+
+    /** The backup takes another id before its first upload (its own was taken in the bucket); the work folder stays. */
+    void renamed(String id) {
+        this.id = id;
     }
 
     Path work() {
