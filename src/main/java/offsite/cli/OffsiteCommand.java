@@ -32,7 +32,11 @@ public final class OffsiteCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int exit = execute(args);
+        if (exit == 2) {
+            ClassDataRecording.markUnused();
+        }
+        System.exit(exit);
     }
 
     public static int execute(String... args) {

@@ -342,6 +342,31 @@ class LauncherIT {
     }
 
     @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"an unknown option", "a bad setting"})
+    void a_first_run_that_could_not_start_leaves_no_archive_and_the_next_command_records_one(String mistake) throws Exception {
+        Path script = install(dir.resolve("offsite"));
+        Path cache = dir.resolve("cache");
+        List<String> sync = sync(dir);
+        List<String> wrong = new ArrayList<>(sync);
+        wrong.add(mistake.equals("an unknown option") ? wrong.size() : wrong.size() - 1, mistake.equals("an unknown option") ? "--bogus"
+                : "-Doffsite.sync.streams=abc");
+
+        Launch failed = launch(script, cache, Map.of(), wrong);
+        assertThat(failed.exit()).as(failed.out()).isEqualTo(2);
+        List<String> marked = cached(cache);
+        assertThat(marked).as("recorded, and marked unused by the command").hasSize(2).anyMatch(f -> f.endsWith(".recording.unused"));
+
+        Launch next = launch(script, cache, Map.of(), sync);
+
+        assertThat(next.exit()).as(next.out()).isZero();
+        assertThat(cached(cache)).as("the unused recording dropped, not mapped; this command records anew").singleElement().asString()
+                .endsWith(".recording").isNotIn(marked);
+        Launch third = launch(script, cache, Map.of(), sync);
+        assertThat(third.exit()).isZero();
+        assertThat(cached(cache)).singleElement().asString().matches("offsite-\\d+-\\d+\\.jsa");
+    }
+
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"before the command", "after the command"})
     void a_setting_given_as_an_argument_holds_for_this_run(String where) throws Exception {
         List<String> args = new ArrayList<>(List.of("--config", "config/application.properties", "sync", "--dry-run"));
