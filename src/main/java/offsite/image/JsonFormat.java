@@ -2,13 +2,15 @@ package offsite.image;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * JSON, read line by line as tools write it (one line or indented): keys and punctuation stay; a string value
  * becomes "x" unless the format keeps plain values and {@link PlainValue} clears it under its key (an array's items
  * under the array's key); a number, true, false or null stays unless its key names a secret; anything else, or a
- * string left open at the line's end, becomes "x".
+ * string left open at the line's end, becomes "x". Whatever a key above or a label beside a value says hides it too
+ * (see {@link EntryScope}).
  */
 final class JsonFormat implements SecretFormat.Lines {
 
@@ -28,6 +30,7 @@ final class JsonFormat implements SecretFormat.Lines {
 
     private final boolean keepsPlainValues;
     private final Deque<String> owners = new ArrayDeque<>(); // the key owning each open object or array, "" for none
+    private final Deque<EntryScope> scopes = new ArrayDeque<>(List.of(EntryScope.top())); // each open object or array's, innermost first
     private String key = ""; // the key of the value that follows
 
     JsonFormat(boolean keepsPlainValues) {
@@ -55,11 +58,13 @@ final class JsonFormat implements SecretFormat.Lines {
                     key = text;
                 } else {
                     String kept = UrlPasswords.scrub(text);
-                    out.append('"').append(keepsPlainValues && PlainValue.clears(valueKey(), kept) ? kept : "x").append('"');
+                    boolean stays = scopes.peek().keeps(valueKey(), kept, PlainValue::clears) && keepsPlainValues;
+                    out.append('"').append(stays ? kept : "x").append('"');
                     key = "";
                 }
                 i = end + 1;
             } else if (c == '{' || c == '[') {
+                scopes.push(c == '{' ? scopes.peek().object(valueKey()) : scopes.peek().array(valueKey()));
                 owners.push(valueKey());
                 key = "";
                 out.append(c);
@@ -67,6 +72,7 @@ final class JsonFormat implements SecretFormat.Lines {
             } else if (c == '}' || c == ']' || c == ',') {
                 if (c != ',' && !owners.isEmpty()) {
                     owners.pop();
+                    scopes.pop();
                 }
                 key = "";
                 out.append(c);
@@ -81,12 +87,17 @@ final class JsonFormat implements SecretFormat.Lines {
                     end++;
                 }
                 String token = line.substring(i, end);
-                out.append(LITERAL.matcher(token).matches() && !PlainValue.namesSecret(valueKey()) ? token : "x");
+                out.append(scopes.peek().keeps(valueKey(), token, JsonFormat::clearsLiteral) ? token : "x");
                 key = "";
                 i = end;
             }
         }
         return out.toString();
+    }
+
+    /** Whether a number, true, false or null may stay under its key. */
+    private static boolean clearsLiteral(String key, String token) {
+        return LITERAL.matcher(token).matches() && !PlainValue.namesSecret(key);
     }
 
     /** A value's key: its own in an object, the array's in an array. */

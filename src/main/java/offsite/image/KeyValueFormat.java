@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * wpa_supplicant.conf, ...). Keys, section headers, blank lines and structure ("{", "}", a value that only opens a
  * block: network={) stay; a line of base64 ending in "=" padding (letters of both cases or a digit: not
  * password=) is no key and becomes "x"; a value stays when the format's clearance allows it, after any URL password in it became
- * "x", and keeps its quotes and a trailing comma or semicolon; every other value, comment text and line becomes "x".
+ * "x", and keeps its quotes and a trailing comma or semicolon; every other value, comment text and line becomes "x". What a
+ * key above or a label beside a value says hides it too ({@link IndentScopes}, {@link EntryScope}), and a YAML list item
+ * "- admin:letmein" (a colon with no space after it: one scalar, often user:password) becomes "- x".
  */
 final class KeyValueFormat implements SecretFormat.Lines {
 
@@ -38,6 +40,7 @@ final class KeyValueFormat implements SecretFormat.Lines {
             () -> new KeyValueFormat((key, value) -> WPA_PLAIN_KEYS.contains(key)));
 
     private final BiPredicate<String, String> clears;
+    private final IndentScopes scopes = new IndentScopes();
 
     /** clears: whether a key's value (without its quotes, its URL passwords "x") may stay. */
     KeyValueFormat(BiPredicate<String, String> clears) {
@@ -46,23 +49,35 @@ final class KeyValueFormat implements SecretFormat.Lines {
 
     @Override
     public String scrub(String line) {
-        if (STRUCTURE.matcher(line).matches() || SECTION.matcher(line).matches()) {
+        if (STRUCTURE.matcher(line).matches()) {
+            return line;
+        }
+        if (SECTION.matcher(line).matches()) {
+            if (IndentScopes.indent(line) == 0) {
+                scopes.restart();
+            }
             return line;
         }
         String comment = CommentLine.scrub(line, "#;");
         if (comment != null) {
             return comment;
         }
+        EntryScope scope = scopes.of(line);
         Matcher kv = LINE.matcher(line);
         if (!kv.matches() || BASE64_END.matcher(line).matches() && DIGIT_OR_BOTH_CASES.matcher(line).matches()) {
             return "x";
         }
+        int itemContent = IndentScopes.listItemContent(line, IndentScopes.indent(line));
+        if (itemContent >= 0 && kv.group(1).endsWith(":") && !kv.group(4).isEmpty()) {
+            return line.substring(0, itemContent) + "x";
+        }
+        scopes.keyed(kv.group(3));
         String value = kv.group(4);
         String quote = value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
                 && value.charAt(value.length() - 1) == value.charAt(0) ? value.substring(0, 1) : "";
         String inner = value.substring(quote.length(), value.length() - quote.length());
         String kept = UrlPasswords.scrub(inner);
-        if (!inner.isEmpty() && !OPENS_BLOCK.matcher(inner).matches() && !clears.test(kv.group(3), kept)) {
+        if (!inner.isEmpty() && !OPENS_BLOCK.matcher(inner).matches() && !scope.keeps(kv.group(3), kept, clears)) {
             kept = "x";
         }
         return kv.group(1) + quote + kept + quote + kv.group(5);

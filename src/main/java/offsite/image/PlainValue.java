@@ -1,5 +1,7 @@
 package offsite.image;
 
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -9,9 +11,19 @@ import java.util.regex.Pattern;
  */
 final class PlainValue {
 
-    /** A key naming a secret, anywhere in it and in any case: db_password, ROOTPW, api-key, X-Auth-Token, psk. */
+    /** A key naming a secret, anywhere in it and in any case: db_password, ROOTPW, api-key, X-Auth-Token, psk, ADMIN_PHRASE. */
     private static final Pattern SECRET_KEY = Pattern.compile(
-            "(?i).*(pass|pw|secret|token|auth|cred|key|salt|cookie|session|private|psk|hash|otp|sign).*");
+            "(?i).*(pass|pw|secret|token|auth|cred|key|salt|cookie|session|private|psk|hash|otp|sign|phrase).*");
+
+    /** Words naming a secret only as a whole word of a key (pin, sim_pin, simPin, PIN1, recovery_codes; not mapping, encode, codec). */
+    private static final Set<String> SECRET_WORDS = Set.of("pin", "pins", "puk", "puks", "code", "codes");
+
+    /** Words before "code" that make it a classification, no secret: country_code, languageCode, HTTP_STATUS_CODE. */
+    private static final Set<String> CLASSIFYING_WORDS = Set.of("country", "language", "lang", "locale", "currency", "region",
+            "zip", "postal", "area", "status", "exit", "error", "response", "return");
+
+    /** Where a key splits into words: separators, a lower-case letter before a capital, letters beside digits. */
+    private static final Pattern WORD_BREAK = Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\\d)|(?<=\\d)(?=[A-Za-z])");
 
     private static final Pattern SHAPE = Pattern.compile(String.join("|",
             "", // empty
@@ -36,8 +48,21 @@ final class PlainValue {
     private PlainValue() {
     }
 
+    /** Whether a key (or a name: DB_PASSWORD, "password" as a credential's type) names a secret. */
     static boolean namesSecret(String key) {
-        return SECRET_KEY.matcher(key).matches();
+        return SECRET_KEY.matcher(key).matches() || hasSecretWord(key);
+    }
+
+    private static boolean hasSecretWord(String key) {
+        String[] words = WORD_BREAK.split(key);
+        for (int i = 0; i < words.length; i++) {
+            String word = words[i].toLowerCase(Locale.ROOT);
+            boolean classified = word.startsWith("code") && i > 0 && CLASSIFYING_WORDS.contains(words[i - 1].toLowerCase(Locale.ROOT));
+            if (SECRET_WORDS.contains(word) && !classified) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a value may stay under its key (null or empty when it has none). */

@@ -50,7 +50,7 @@ class ImageCycleTest {
                         "OK", "copied from the complete image", false),
                 new Cycle("a full read due (full-read-every=1)", Map.of("offsite.image.full-read-every", "1"), (t, s) -> { },
                         "OK", "every entry matched, as every 1 cycles (offsite.image.full-read-every)", true),
-                new Cycle("a scrub rule added: nothing reused", Map.of("offsite.image.scrub-rules", "pin=(\\d+)"), (t, s) -> { },
+                new Cycle("a scrub rule added: nothing reused", Map.of("offsite.image.scrub-rules", "slot=(\\d+)"), (t, s) -> { },
                         "OK", "every entry matched: offsite.image.secrets or offsite.image.scrub-rules changed since the complete image", true),
                 new Cycle("the index gone (a complete image from before)", Map.of(), (t, s) -> Files.delete(s.resolve("complete.idx")),
                         "OK", "every entry matched: the complete image has no index", true),
@@ -74,7 +74,7 @@ class ImageCycleTest {
         tree = Files.createDirectories(dir.resolve("machine"));
         Files.createDirectories(tree.resolve("etc"));
         Files.writeString(tree.resolve("etc/hostname"), "excalibur\n");
-        Files.writeString(tree.resolve("etc/vault.conf"), "user=ops\npin=4711\n"); // a number the format keeps: only the rule hides it
+        Files.writeString(tree.resolve("etc/vault.conf"), "user=ops\nslot=4711\n"); // a number the format keeps: only the rule hides it
         byte[] big = new byte[2 << 20];
         new Random(3).nextBytes(big);
         Files.write(Files.createDirectories(tree.resolve("srv")).resolve("data.bin"), big);
@@ -164,7 +164,7 @@ class ImageCycleTest {
         assertThat(restore.out()).as(restore.out()).startsWith("OK: restored diff backup");
         Path inside = restored.resolve(tree.toString().substring(1));
         if (cycle.settings().containsKey("offsite.image.scrub-rules")) {
-            assertThat(inside.resolve("etc/vault.conf")).content().as("scrubbed by the new rule").doesNotContain("4711").contains("pin=x");
+            assertThat(inside.resolve("etc/vault.conf")).content().as("scrubbed by the new rule").doesNotContain("4711").contains("slot=x");
         }
         Map<String, String> restoredTree = new TreeMap<>(ImageRouteTest.snapshot(inside));
         Map<String, String> original = new TreeMap<>(ImageRouteTest.snapshot(tree));

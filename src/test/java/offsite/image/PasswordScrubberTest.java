@@ -222,6 +222,130 @@ class PasswordScrubberTest {
                         "{\"remote\": \"https://0123456789abcdef0123456789abcdef01234567:x@github.com/acme/app.git\", \"dsn\": \"mysql://root:Pw@db/app\"}\n",
                         "{\"remote\": \"https://x:x@github.com/acme/app.git\", \"dsn\": \"mysql://root:x@db/app\"}\n"),
 
+                // audit image.md finding 2: the key naming the secret is the value's sibling or parent, or a word the list missed
+                new Case("/srv/k8s/deploy.yaml", "key=value settings", """
+                        env:
+                          - name: DB_PASSWORD
+                            value: changeme
+                          - name: API_SECRET
+                            value: "supersecretvalue"
+                          - name: LOG_LEVEL
+                            value: info
+                        users:
+                          - admin:letmein
+                          - name: bob
+                            password: x
+                        """, """
+                        env:
+                          - name: DB_PASSWORD
+                            value: x
+                          - name: API_SECRET
+                            value: "x"
+                          - name: LOG_LEVEL
+                            value: info
+                        users:
+                          - x
+                          - name: bob
+                            password: x
+                        """),
+                new Case("/srv/app/compose.yml", "key=value settings", """
+                        environment:
+                        - name: DB_PASSWORD
+                          value: changeme
+                        - value: changeme
+                          name: DB_PASSWORD
+                        - type: password
+                          value: changeme
+                        - image: app
+                          port: 8080
+                        passwords:
+                          admin: letmein
+                          nested:
+                            deeper: letmein
+                        name: DB_PASSWORD
+                        value: changeme
+                        """, """
+                        environment:
+                        - name: DB_PASSWORD
+                          value: x
+                        - value: x
+                          name: DB_PASSWORD
+                        - type: password
+                          value: x
+                        - image: app
+                          port: 8080
+                        passwords:
+                          admin: x
+                          nested:
+                            deeper: x
+                        name: DB_PASSWORD
+                        value: x
+                        """),
+                new Case("/etc/app/realm.json", "JSON", """
+                        {"credentials": [{"type": "password", "value": "changeme", "temporary": false}],
+                         "sim": {"pin": 4711, "code": "12345678"}}
+                        """, """
+                        {"credentials": [{"type": "password", "value": "x", "temporary": x}],
+                         "sim": {"pin": x, "code": "x"}}
+                        """),
+                new Case("/srv/ecs/task-definition.json", "JSON", """
+                        {"environment": [
+                          {"name": "DB_PASSWORD", "value": "changeme"},
+                          {"name": "LOG_LEVEL", "value": "info"},
+                          {"value": "changeme", "name": "DB_PASSWORD"},
+                          {"key": "API_TOKEN", "value": "changeme"}
+                        ],
+                         "passwords": {"admin": "letmein", "list": ["letmein"], "retries": 3},
+                         "db": {"name": "app", "port": 5432}}
+                        """, """
+                        {"environment": [
+                          {"name": "DB_PASSWORD", "value": "x"},
+                          {"name": "LOG_LEVEL", "value": "info"},
+                          {"value": "x", "name": "DB_PASSWORD"},
+                          {"key": "x", "value": "x"}
+                        ],
+                         "passwords": {"admin": "x", "list": ["x"], "retries": x},
+                         "db": {"name": "app", "port": 5432}}
+                        """),
+                new Case("/etc/NetworkManager/system-connections/mobile.nmconnection", "key=value settings", """
+                        [gsm]
+                        apn=internet
+                        pin=4711
+                        password=x
+                        """, """
+                        [gsm]
+                        apn=internet
+                        pin=x
+                        password=x
+                        """),
+                new Case("/srv/app/admin.env", "key=value settings", """
+                        ADMIN_PHRASE=letmein
+                        SIM_PIN=1234
+                        simPuk=12345678
+                        code=12345678
+                        DOOR_CODE=4711
+                        recoveryCodes=abc
+                        COUNTRY_CODE=DE
+                        languageCode=en
+                        mapping_file=/etc/app/map.txt
+                        ping_interval=30s
+                        encoder=plain
+                        codec=opus
+                        """, """
+                        ADMIN_PHRASE=x
+                        SIM_PIN=x
+                        simPuk=x
+                        code=x
+                        DOOR_CODE=x
+                        recoveryCodes=x
+                        COUNTRY_CODE=DE
+                        languageCode=en
+                        mapping_file=/etc/app/map.txt
+                        ping_interval=30s
+                        encoder=plain
+                        codec=opus
+                        """),
+
                 new Case("/srv/app/app.env", "key=value settings", """
                         # database
                         DB_HOST=db.example.org
