@@ -33,6 +33,11 @@ final class EntryScope {
         return new EntryScope(false, Label.NONE);
     }
 
+    /** Whether a key above hides every value here but a label's. */
+    boolean underSecret() {
+        return underSecret;
+    }
+
     /** The scope of an object or mapping that is the value of this scope's member key (an array item's: "" or the array's key). */
     EntryScope object(String key) {
         return new EntryScope(hidesBelow(key), Label.NONE);

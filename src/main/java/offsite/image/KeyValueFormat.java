@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Settings as key=value, key: value, key = "value" or "key": "value", lines (.env, ini, conf, properties, YAML,
- * wpa_supplicant.conf, ...). Keys, section headers, blank lines and structure ("{", "}", a value that only opens a
+ * wpa_supplicant.conf, ...). Keys, section headers (an indented [ ... ] under a secret key is a YAML flow sequence: "x"), blank lines and structure ("{", "}", a value that only opens a
  * block: network={) stay; a line of base64 ending in "=" padding (letters of both cases or a digit: not
  * password=) is no key and becomes "x"; a value stays when the format's clearance allows it, after any URL password in it became
  * "x", and keeps its quotes and a trailing comma or semicolon; every other value, comment text and line becomes "x". What a
@@ -55,8 +55,9 @@ final class KeyValueFormat implements SecretFormat.Lines {
         if (SECTION.matcher(line).matches()) {
             if (IndentScopes.indent(line) == 0) {
                 scopes.restart();
+                return line;
             }
-            return line;
+            return scopes.of(line).underSecret() ? "x" : line; // indented: a YAML flow sequence, ["hunter2"], may be a secret's value
         }
         String comment = CommentLine.scrub(line, "#;");
         if (comment != null) {

@@ -346,6 +346,38 @@ class PasswordScrubberTest {
                         codec=opus
                         """),
 
+                // audit image.md finding 9: a YAML flow sequence under a secret key is shaped like a [section] header
+                new Case("/srv/app/flow.yml", "key=value settings", """
+                        password:
+                          ["hunter2"]
+                        tokens:
+                          [abc123def]
+                        hosts:
+                          [web]
+                        """, """
+                        password:
+                        x
+                        tokens:
+                        x
+                        hosts:
+                          [web]
+                        """),
+                new Case("/etc/mysql/my.cnf", "key=value settings", """
+                        [client]
+                        password = hunter2
+                        [mysqld]
+                        port = 3306
+                          [indented.header]
+                        user = mysql
+                        """, """
+                        [client]
+                        password = x
+                        [mysqld]
+                        port = 3306
+                          [indented.header]
+                        user = mysql
+                        """),
+
                 new Case("/srv/app/app.env", "key=value settings", """
                         # database
                         DB_HOST=db.example.org
