@@ -53,7 +53,9 @@ final class VerifyCommand implements Callable<Integer> {
                 System.out.println("FAILED: " + S3Errors.explain(e, s3));
                 return 1;
             }
-            SyncRequest request = SyncRequest.command(true, false, false);
+            // a dry run that accepts changes: the change guard's refusal protects a pass that writes, and verify's whole job
+            // is to name every difference, the more so when most of the set differs
+            SyncRequest request = SyncRequest.command(true, false, true);
             Exception failure = app.camel().createProducerTemplate().send("direct:sync", e -> e.getMessage().setBody(request)).getException();
             Pass pass = request.pass();
             if (pass == null) {

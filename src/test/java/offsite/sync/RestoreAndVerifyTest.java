@@ -127,6 +127,22 @@ class RestoreAndVerifyTest {
     }
 
     @Test
+    void verify_names_every_difference_even_when_most_of_the_set_changed() throws Exception {
+        for (String key : app.sourceFiles().keySet()) { // all rewritten in place, as ransomware would
+            Path file = app.source.resolve(key);
+            long size = Files.size(file);
+            app.write(key, (int) size, 99);
+        }
+
+        OffsiteHarness.CommandResult result = app.command("verify");
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.out()).doesNotContain("REFUSED");
+        assertThat(result.out().lines().filter(l -> l.contains(": differs:") || l.contains("ETag"))).hasSize(app.sourceFiles().size());
+        assertThat(result.out()).contains("FAILED: " + app.sourceFiles().size() + " difference(s)");
+    }
+
+    @Test
     void a_negative_deep_check_is_refused_rather_than_skipped() throws Exception {
         OffsiteHarness.CommandResult result = app.command("verify", "--deep", "-3");
 
