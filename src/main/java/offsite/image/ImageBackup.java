@@ -41,6 +41,7 @@ import offsite.retention.RetentionPolicy;
 import offsite.store.Bucket;
 import offsite.store.RemoteObject;
 import offsite.store.StoreException;
+import offsite.sync.PrintableName;
 import offsite.sync.RunProgress;
 import org.apache.commons.io.input.ProxyInputStream;
 import org.apache.commons.io.output.ProxyOutputStream;
@@ -145,6 +146,7 @@ public final class ImageBackup {
                 r.imageSha256 = d.imageSha256();
                 r.scrubbedFiles = d.counts().secrets();
                 warnOfSecrets(r, d.counts());
+                noteChanged(r, d.counts());
                 r.uploadList().add(compressed(r, delta, r.work().resolve("delta.zst"), settings.prefix() + r.id() + "/delta.zst", "delta"));
                 boolean fullRead = d.copiedEntries() == 0;
                 r.nextState = state.afterDelta(fullRead);
@@ -235,6 +237,7 @@ public final class ImageBackup {
             ImageTree.Counts counts = tree.writeBase(out, index);
             r.scrubbedFiles = counts.secrets();
             warnOfSecrets(r, counts);
+            noteChanged(r, counts);
         }
         r.imageBytes = Files.size(tar);
         r.imageSha256 = HexFormat.of().formatHex(sha.digest());
@@ -248,6 +251,29 @@ public final class ImageBackup {
         }
         r.nextState = new ImageState(r.id(), r.imageBytes, now.toString(), 0, 0, Sha256.of(r.nextSignature));
         Files.delete(tar);
+    }
+
+    /** The most files a note of files changed while read names; the count says how many there were. */
+    static final int CHANGED_NAMED = 5;
+
+    /**
+     * Files that changed or vanished while the image read them (a log written to, a file removed): each is in the image
+     * as read, padded to the size its header says, or left out when gone. Noted, not warned of: a live machine always
+     * has some, and the next backup reads them again.
+     */
+    private static void noteChanged(ImagePass r, ImageTree.Counts counts) {
+        String note = changedNote(counts.changed());
+        if (note != null) {
+            r.note(note);
+        }
+    }
+
+    /** The note naming the entries (tar names) that changed or vanished while read; null when none did. */
+    static String changedNote(List<String> changed) {
+        return changed.isEmpty() ? null : changed.size() + " file(s) changed or vanished while the image was read (" + changed.stream()
+                .limit(CHANGED_NAMED).map(n -> "/" + PrintableName.of(n)).collect(Collectors.joining(", "))
+                + (changed.size() > CHANGED_NAMED ? ", ..." : "") + "): each is in it as read, or left out when gone; the next backup reads"
+                + " them again";
     }
 
     private static void warnOfSecrets(ImagePass r, ImageTree.Counts base) {

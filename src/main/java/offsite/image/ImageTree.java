@@ -39,13 +39,13 @@ import offsite.image.DataExtents.Extent;
 public final class ImageTree {
 
     /**
-     * What a tar holds; changed counts files that changed size or vanished while being read (padded or skipped);
+     * What a tar holds; changed names the entries that changed size or vanished while being read (padded or skipped);
      * wholesale names the secret files no scrub format knows, replaced whole in the base; unheldLinks the secret
      * symlinks whose target the image does not hold (outside the roots, excluded, missing), so neither tar has it;
      * unmatchedSecrets the secret globs, as written, that marked no file of the image.
      */
     public record Counts(int entries, int files, int directories, int symlinks, int hardLinks, int specialFiles, int sparseFiles,
-            int secrets, long contentBytes, int changed, List<String> wholesale, List<SecretLink> unheldLinks, List<String> unmatchedSecrets) {
+            int secrets, long contentBytes, List<String> changed, List<String> wholesale, List<SecretLink> unheldLinks, List<String> unmatchedSecrets) {
     }
 
     /** A symlink a secret glob matched, by absolute path, and where it leads (fully resolved when it could be). */
@@ -149,13 +149,13 @@ public final class ImageTree {
     /** Hands every entry of the selection to the sink in tar order; the end of the tar is the caller's. */
     Counts visit(boolean secretsOnly, EntrySink sink) throws IOException {
         SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
-        int changed = 0;
+        List<String> changed = new ArrayList<>();
         Map<String, FileStatus> status = new HashMap<>();
         for (Map.Entry<String, Path> e : paths.entrySet()) {
             try {
                 status.put(e.getKey(), FileStatus.of(e.getValue()));
             } catch (NoSuchFileException gone) {
-                changed++;
+                changed.add(e.getKey());
             }
         }
         List<SecretLink> unheldLinks = new ArrayList<>();
@@ -182,10 +182,12 @@ public final class ImageTree {
             try {
                 entry = entry(name, path, st, linkTo, scrub, accounts);
             } catch (NoSuchFileException gone) {
-                changed++;
+                changed.add(name);
                 continue;
             }
-            changed += sink.accept(new Planned(name, path, st, entry, TarHeaders.of(entry), secret, scrub)) ? 1 : 0;
+            if (sink.accept(new Planned(name, path, st, entry, TarHeaders.of(entry), secret, scrub))) {
+                changed.add(name);
+            }
             if (inode != null && linkTo == null) {
                 firstNames.put(inode, name);
             }
@@ -204,8 +206,8 @@ public final class ImageTree {
             specials += entry.type() == TarEntry.FIFO || entry.type() == TarEntry.CHAR_DEVICE || entry.type() == TarEntry.BLOCK_DEVICE ? 1 : 0;
             count++;
         }
-        return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, changed, List.copyOf(wholesale),
-                List.copyOf(unheldLinks), marks.unmatched());
+        return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, List.copyOf(changed),
+                List.copyOf(wholesale), List.copyOf(unheldLinks), marks.unmatched());
     }
 
     /** The entry of one path; a later name of an inode already written is a hard link to that first name. */

@@ -18,7 +18,10 @@ public final class PrintableName {
                 case '\r' -> "\\r";
                 case '\t' -> "\\t";
                 case '\\' -> "\\\\";
-                default -> Character.isISOControl(c) || c == '\uFFFD' ? String.format("\\u%04x", (int) c) : null;
+                // a byte no encoding could read, as an image name carries it (U+DC80 to U+DCFF), is shown as that byte
+                default -> Character.isISOControl(c) || c == '\uFFFD' ? String.format("\\u%04x", (int) c)
+                        : c >= '\uDC80' && c <= '\uDCFF' && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1)))
+                        ? String.format("\\x%02x", c - 0xDC00) : null;
             };
             if (escaped != null && out == null) {
                 out = new StringBuilder(name.length() + 8).append(name, 0, i);

@@ -119,7 +119,7 @@ class ImageTreeTest {
         assertThat(base.secrets()).isEqualTo(5);
         assertThat(secrets.files()).isEqualTo(5);
         assertThat(secrets.directories()).isEqualTo(6); // the root, etc, etc/ssl, etc/ssl/private, srv, srv/app
-        assertThat(base.changed()).isZero();
+        assertThat(base.changed()).isEmpty();
     }
 
     /**
@@ -282,7 +282,7 @@ class ImageTreeTest {
 
         ImageTree.Counts counts = new ImageTree(new TreeSelection(List.of(odd), List.of(), List.of(), List.of())).writeBase(base);
 
-        assertThat(counts.changed()).isZero();
+        assertThat(counts.changed()).isEmpty();
         String prefix = odd.toString().substring(1) + "/";
         List<String> listed = Tools.run(dir, base.toByteArray(), "tar", "-tvf", "-").lines()
                 .map(l -> l.substring(l.indexOf(prefix) + prefix.length())).toList();
@@ -309,5 +309,23 @@ class ImageTreeTest {
             out.add(e);
         }
         return out;
+    }
+
+    @Test
+    void entries_that_changed_while_read_are_named_in_the_counts_and_in_the_reports_note() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("live"));
+        Files.writeString(root.resolve("syslog"), "written to while read\n");
+        Files.writeString(root.resolve("steady.conf"), "unchanged\n");
+        String syslog = root.toString().substring(1) + "/syslog";
+
+        ImageTree.Counts counts = new ImageTree(new TreeSelection(List.of(root), List.of(), List.of(), List.of()))
+                .visit(false, planned -> planned.name().equals(syslog)); // the sink's read found it changed
+
+        assertThat(counts.changed()).containsExactly(syslog);
+        assertThat(ImageBackup.changedNote(counts.changed())).isEqualTo("1 file(s) changed or vanished while the image was read (/" + syslog
+                + "): each is in it as read, or left out when gone; the next backup reads them again");
+        assertThat(ImageBackup.changedNote(List.of("a", "b\nOK: forged", "c", "d", "e", "f", "g"))).startsWith("7 file(s) changed")
+                .contains("(/a, /b\\nOK: forged, /c, /d, /e, ...)").doesNotContain("\n");
+        assertThat(ImageBackup.changedNote(List.of())).isNull();
     }
 }

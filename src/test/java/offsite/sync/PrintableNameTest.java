@@ -15,6 +15,8 @@ class PrintableNameTest {
             "a tab and a carriage return         | a\\tb\\rc           | a\\\\tb\\\\rc",
             "an escape sequence                  | x\\u001b[31mred     | x\\\\u001b[31mred",
             "a byte that was not UTF-8           | caf\\ufffd.rdb      | caf\\\\ufffd.rdb",
+            "a byte an image name carries        | caf\\udce9.rdb      | caf\\\\xe9.rdb",
+            "a character beyond the BMP          | a\\ud83d\\ude00.rdb | a😀.rdb",
             "a backslash itself                  | a\\\\b              | a\\\\\\\\b"})
     void control_characters_and_replacement_characters_are_escaped(String what, String escapedJavaName, String expected) {
         String name = unescape(escapedJavaName.strip());
