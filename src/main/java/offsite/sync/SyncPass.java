@@ -140,7 +140,7 @@ public final class SyncPass {
                     generations.save(state);
                 }
             }
-            if (request.newGeneration() && !request.dryRun()) {
+            if (request.newGeneration()) {
                 List<Generations.Generation> existing = state.generations();
                 Optional<String> empty = SourceCheck.refusal(settings.source(), () -> holdsObjects(existing, null));
                 if (empty.isPresent()) { // a fresh copy of nothing would, once verified, retire the copy there is
@@ -149,9 +149,14 @@ public final class SyncPass {
                     return pass;
                 }
                 state = generations.start(state, pass.started());
-                generations.save(state);
-                pass.note("started generation " + state.current() + " under " + state.currentGeneration().prefix()
-                        + "; the previous one stays untouched until this one is complete and verified");
+                if (request.dryRun()) { // planned against the new generation's empty prefix, as the real pass would be; nothing saved
+                    pass.note("dry run of --new-generation: generation " + state.current() + " would start under "
+                            + state.currentGeneration().prefix() + ", and every file go up again; nothing was started");
+                } else {
+                    generations.save(state);
+                    pass.note("started generation " + state.current() + " under " + state.currentGeneration().prefix()
+                            + "; the previous one stays untouched until this one is complete and verified");
+                }
             }
             pass.generations(state);
             LOG.info("sync {}: {} -> s3://{}/{} (generation {})", request.dryRun() ? "dry run" : "pass", settings.source(), bucket.name(),

@@ -289,4 +289,25 @@ class GenerationsTest {
             assertThat(partial.out()).contains("WARN: 2 of 2 objects restored").contains("; but generation 2 (sets.g2/) is not marked complete");
         }
     }
+
+    @Test
+    void a_dry_run_of_a_new_generation_plans_every_file_anew_and_starts_nothing() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            for (int i = 0; i < 3; i++) {
+                app.write("Members/AA00000" + i + ".rdb", 10_000, i);
+            }
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Generations generations = new Generations(new S3Bucket(app.client, app.s3, new Fallbacks()), "sets/");
+            Generations.State before = generations.load();
+
+            OffsiteHarness.CommandResult plan = app.command("sync", "--dry-run", "--new-generation");
+
+            assertThat(plan.exit()).as(plan.out()).isZero();
+            assertThat(plan.out()).contains("sets.g2/Members/AA000000.rdb").contains("dry run of --new-generation: generation 2 would"
+                    + " start under sets.g2/, and every file go up again; nothing was started");
+            assertThat(plan.out()).containsPattern("total new +3 files").doesNotContainPattern("total unchanged +[1-9]");
+            assertThat(generations.load()).as("no generation started").isEqualTo(before);
+            assertThat(app.bucketFiles("sets.g2/")).isEmpty();
+        }
+    }
 }
