@@ -42,6 +42,10 @@ final class VerifyCommand implements Callable<Integer> {
             return 2;
         }
         try (OneShot app = new OneShot(parent.configFile(), "verify", Map.of())) {
+            if (app.camel().resolvePropertyPlaceholders("{{offsite.sync.source}}").isBlank()) { // as `sync` says it
+                System.err.println("offsite: offsite.sync.source is empty: the backup-set mirror is off (set it to the directory to verify)");
+                return 2;
+            }
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
             try {
                 // a dry run plans against an empty bucket when there is none, which would call every file missing

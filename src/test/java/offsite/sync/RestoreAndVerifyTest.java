@@ -2,6 +2,8 @@ package offsite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +142,23 @@ class RestoreAndVerifyTest {
         assertThat(result.out()).doesNotContain("REFUSED");
         assertThat(result.out().lines().filter(l -> l.contains(": differs:") || l.contains("ETag"))).hasSize(app.sourceFiles().size());
         assertThat(result.out()).contains("FAILED: " + app.sourceFiles().size() + " difference(s)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sync", "verify"})
+    void a_mirror_with_no_source_set_stops_both_commands_alike(String command) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = app.set("offsite.sync.source", "").command(command).exit();
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("offsite: offsite.sync.source is empty: the backup-set mirror is off");
     }
 
     @Test
