@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,6 +34,12 @@ public final class SyncPass {
     private static final Logger LOG = LoggerFactory.getLogger(SyncPass.class);
     /** S3's longest key, in UTF-8 bytes. */
     static final int MAX_KEY_BYTES = 1024;
+
+    /**
+     * What a key grows by in the trash besides the trash prefix: the day folder ("2026-12-02/"), a later copy's time
+     * (".~HHMMSS-NN~") and a later generation's longer prefix (sets.g12/ for sets/).
+     */
+    static final int TRASH_KEY_GROWTH = 11 + 13 + 4;
 
     private final SyncSettings settings;
     private final S3Settings s3Settings;
@@ -210,10 +218,20 @@ public final class SyncPass {
         Instant stableBefore = clock.instant().minus(settings.stableFor());
         List<LocalFile> stable = new ArrayList<>();
         List<LocalFile> changing = new ArrayList<>();
-        List<LocalFile> unnamable = new ArrayList<>();
+        Map<LocalFile, String> unnamable = new LinkedHashMap<>();
+        Set<String> stored = new HashSet<>();
+        pass.remote().forEach(o -> stored.add(o.key()));
+        int trashRoom = settings.trashPrefix().getBytes(StandardCharsets.UTF_8).length + TRASH_KEY_GROWTH;
         for (LocalFile f : pass.source().files()) {
-            if ((pass.prefix() + f.relativePath()).getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-                unnamable.add(f);
+            String key = pass.prefix() + f.relativePath();
+            int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_KEY_BYTES) {
+                unnamable.put(f, "its key would be longer than S3's " + MAX_KEY_BYTES + " bytes: not sent (shorten the path)");
+            } else if (bytes + trashRoom > MAX_KEY_BYTES && !stored.contains(key)) {
+                // once stored, replacing or deleting it copies it to the trash first, under a key S3 would refuse: it could
+                // never change again; an object stored before this rule stays as it is
+                unnamable.put(f, "its key leaves no room for its copy in the trash (" + settings.trashPrefix() + "DAY/KEY.~HHMMSS~ would"
+                        + " pass S3's " + MAX_KEY_BYTES + " bytes): not sent (shorten the path)");
             } else {
                 (f.modified().isAfter(stableBefore) ? changing : stable).add(f);
             }
@@ -273,14 +291,15 @@ public final class SyncPass {
         }
     }
 
-    /** Files whose key would be longer than S3 allows are held back, named, never sent. */
-    private static SyncPlan withUnnamable(SyncPlan plan, List<LocalFile> unnamable, Pass pass) {
+    /** Files whose key (or its trash copy's) would be longer than S3 allows are held back, named, never sent. */
+    private static SyncPlan withUnnamable(SyncPlan plan, Map<LocalFile, String> unnamable, Pass pass) {
         if (unnamable.isEmpty()) {
             return plan;
         }
         List<PlannedFile> files = new ArrayList<>(plan.files());
-        for (LocalFile f : unnamable) {
-            String reason = "its key would be longer than S3's " + MAX_KEY_BYTES + " bytes: not sent (shorten the path)";
+        for (Map.Entry<LocalFile, String> held : unnamable.entrySet()) {
+            LocalFile f = held.getKey();
+            String reason = held.getValue();
             files.add(new PlannedFile(SyncAction.HELD, pass.prefix() + f.relativePath(), f.size(), reason, f, null));
             LOG.warn("{}: {}", PrintableName.of(f.relativePath()), reason);
             pass.note(PrintableName.of(f.relativePath()) + ": " + reason);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Issue 15, item 11: a file name that is not valid UTF-8 (Latin-1 from an old backup application) was never
@@ -67,11 +68,13 @@ class OddNamesTest {
     }
 
     @Test
-    void a_file_whose_key_would_pass_s3s_1024_bytes_is_held_and_named_and_the_rest_is_sent() throws Exception {
+    void a_file_whose_key_or_its_trash_copys_would_pass_s3s_1024_bytes_is_held_and_named_and_the_rest_is_sent() throws Exception {
         try (OffsiteHarness app = new OffsiteHarness(dir)) {
             String folder = "f".repeat(250);
+            String fits = String.join("/", "g".repeat(241), "g".repeat(241), "g".repeat(241), "g".repeat(241)) + "/chunk.rdb"; // 982 bytes
             String deep = String.join("/", folder, folder, folder, folder) + "/chunk.rdb"; // "sets/" and this: 1,018 bytes
             String deeper = String.join("/", folder, folder, folder, folder) + "/chunk-000000001.rdb"; // 1,028 bytes
+            app.write(fits, 1000, 4);
             app.write(deep, 1000, 1);
             app.write(deeper, 1000, 2);
             app.write("short.rdb", 1000, 3);
@@ -79,10 +82,29 @@ class OddNamesTest {
             SyncReport report = app.sync();
 
             assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.WARN);
-            assertThat(app.bucketFiles("sets/")).containsOnlyKeys(deep, "short.rdb");
-            assertThat(report.text()).contains("chunk-000000001.rdb: its key would be longer than S3's 1024 bytes: not sent (shorten the path)");
+            assertThat(app.bucketFiles("sets/")).containsOnlyKeys(fits, "short.rdb");
+            assertThat(report.text()).contains("chunk-000000001.rdb: its key would be longer than S3's 1024 bytes: not sent (shorten the path)")
+                    .contains("/chunk.rdb: its key leaves no room for its copy in the trash (trash/DAY/KEY.~HHMMSS~ would pass S3's 1024"
+                            + " bytes): not sent (shorten the path)");
         }
     }
+
+    @Test
+    void an_object_stored_before_the_trash_rule_stays_mirrored_as_it_was() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            String folder = "f".repeat(250);
+            String deep = String.join("/", folder, folder, folder, folder) + "/chunk.rdb"; // 1,018 bytes: no room in the trash
+            app.write(deep, 1000, 1);
+            app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets/" + deep), RequestBody.fromFile(app.source.resolve(deep)));
+
+            SyncReport report = app.sync();
+
+            assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.OK);
+            assertThat(report.actions().get("unchanged").files()).isEqualTo(1);
+            assertThat(app.bucketFiles("sets/")).containsOnlyKeys(deep);
+        }
+    }
+
     /** A name as its raw bytes (percent-encoded), and the key part it must have. */
     record Named(String why, String rawName, String key) {
         @Override
