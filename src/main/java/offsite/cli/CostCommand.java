@@ -65,6 +65,9 @@ final class CostCommand implements Callable<Integer> {
                 .orElseGet(() -> file.containsKey(k) ? file.getProperty(k) : packed.optional(k)));
     }
 
+    /** The longest projection: ten years of hourly backups is about 88,000 simulated backups. */
+    static final int MOST_MONTHS = 120;
+
     @Override
     public Integer call() throws Exception {
         String[] g = growth.split("/", 2);
@@ -72,7 +75,19 @@ final class CostCommand implements Callable<Integer> {
             System.err.println("offsite: --growth '" + growth + "' is not SIZE/PERIOD (expected for example 100K/1w)");
             return 2;
         }
+        if (months < 1 || months > MOST_MONTHS) {
+            System.err.println("offsite: --months " + months + " is not valid (expected a whole number from 1 to " + MOST_MONTHS + ")");
+            return 2;
+        }
+        if (!(factor > 0)) { // NaN too
+            System.err.println("offsite: --factor " + factor + " is not valid (expected a number above 0, as offsite.image.full-factor takes)");
+            return 2;
+        }
         long size = Settings.parseSize("--full-size", fullSize);
+        if (size <= 0) {
+            System.err.println("offsite: --full-size '" + fullSize + "' is not valid (expected a size above zero, such as 1G)");
+            return 2;
+        }
         // "1GB/day" reads as "1GB/1d": the period may be a bare unit word
         String period = switch (g[1].strip().toLowerCase(Locale.ROOT)) {
             case "hour" -> "1h";
@@ -80,8 +95,14 @@ final class CostCommand implements Callable<Integer> {
             case "week" -> "1w";
             default -> g[1];
         };
-        double perHour = Settings.parseSize("--growth", g[0]) / (Settings.parseDuration("--growth", period).toSeconds() / 3600.0);
+        Duration growthPeriod = Settings.parseDuration("--growth", period);
         Duration every = Settings.parseDuration("--interval", interval);
+        if (growthPeriod.toSeconds() < 1 || every.toSeconds() < 1) {
+            System.err.println("offsite: " + (every.toSeconds() < 1 ? "--interval '" + interval : "--growth '" + growth) + "' is not valid"
+                    + " (expected a period of at least 1s, such as 1h or 100K/1w)");
+            return 2;
+        }
+        double perHour = Settings.parseSize("--growth", g[0]) / (growthPeriod.toSeconds() / 3600.0);
         CostProjection.Result r = CostProjection.run(size, perHour, every, RetentionPolicy.parse(keep), new CompleteImageRule(factor, null),
                 months, Prices.from(settings()));
         if (json) {

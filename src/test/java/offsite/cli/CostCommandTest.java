@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** `offsite cost` charges the prices of the settings file the other commands read. */
 class CostCommandTest {
@@ -48,5 +50,33 @@ class CostCommandTest {
         }
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
         return new ObjectMapper().readTree(out.toByteArray());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--months 0         | --months 0 is not valid (expected a whole number from 1 to 120)",
+            "--months 100000    | --months 100000 is not valid (expected a whole number from 1 to 120)",
+            "--interval 0s      | --interval '0s' is not valid (expected a period of at least 1s",
+            "--factor -1        | --factor -1.0 is not valid (expected a number above 0",
+            "--full-size 0      | --full-size '0' is not valid (expected a size above zero"})
+    void a_projection_that_cannot_mean_anything_is_refused_naming_the_option(String option, String said) {
+        String[] given = option.strip().split(" ");
+        List<String> args = new ArrayList<>(List.of("cost", "--growth", "100M/1d"));
+        if (!given[0].equals("--full-size")) {
+            args.addAll(List.of("--full-size", "1G"));
+        }
+        args.addAll(List.of(given));
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = OffsiteCommand.execute(args.toArray(String[]::new));
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("offsite: " + said.strip());
     }
 }
