@@ -1,7 +1,6 @@
 package offsite.image;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -9,7 +8,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HexFormat;
+import offsite.files.PathBytes;
 
 /**
  * A path's own bytes as a name, and back, whatever the JVM's file-name encoding: the bytes read as UTF-8, each byte
@@ -38,7 +37,7 @@ final class TarName {
             return plain.getBytes(StandardCharsets.UTF_8);
         }
         boolean relative = !path.isAbsolute();
-        byte[] raw = percentDecoded((relative ? path.getFileSystem().getPath("/").resolve(path) : path).toUri().getRawPath());
+        byte[] raw = PathBytes.of(relative ? path.getFileSystem().getPath("/").resolve(path) : path);
         int end = raw.length > 1 && raw[raw.length - 1] == '/' ? raw.length - 1 : raw.length; // toUri marks a directory
         int start = relative ? 1 : 0;
         byte[] out = new byte[end - start];
@@ -96,7 +95,7 @@ final class TarName {
             all.write('/');
         }
         all.writeBytes(bytes(name));
-        return fromBytes(all.toByteArray());
+        return PathBytes.path(all.toByteArray());
     }
 
     /** A symlink's target as a path with the name's own bytes, relative or absolute as written. */
@@ -105,37 +104,10 @@ final class TarName {
             return Path.of(name);
         }
         if (name.startsWith("/")) {
-            return fromBytes(bytes(name));
+            return PathBytes.path(bytes(name));
         }
         Path slash = Path.of("/");
         return slash.relativize(resolve(slash, name));
-    }
-
-    private static Path fromBytes(byte[] absolute) {
-        StringBuilder uri = new StringBuilder("file://");
-        for (byte b : absolute) {
-            int v = b & 0xff;
-            if (v == '/' || v >= 'a' && v <= 'z' || v >= 'A' && v <= 'Z' || v >= '0' && v <= '9' || "-._~".indexOf(v) >= 0) {
-                uri.append((char) v);
-            } else {
-                uri.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) v));
-            }
-        }
-        return Path.of(URI.create(uri.toString()));
-    }
-
-    private static byte[] percentDecoded(String raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length()) {
-                out.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
-                i += 2;
-            } else {
-                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        return out.toByteArray();
     }
 
     private static boolean hasEscapes(String name) {

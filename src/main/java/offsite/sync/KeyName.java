@@ -1,7 +1,6 @@
 package offsite.sync;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -10,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import offsite.files.PathBytes;
 
 /**
  * A file's path under the source as a key, and back: its bytes read as UTF-8, each byte that is not valid UTF-8
@@ -32,8 +32,8 @@ public final class KeyName {
         if (plain.indexOf('\uFFFD') < 0) {
             return quoted(plain);
         }
-        byte[] rootBytes = rawBytes(root.toUri());
-        byte[] fileBytes = rawBytes(file.toUri());
+        byte[] rootBytes = PathBytes.of(root);
+        byte[] fileBytes = PathBytes.of(file);
         int skip = rootBytes.length + (rootBytes.length > 0 && rootBytes[rootBytes.length - 1] == '/' ? 0 : 1);
         return escaped(ByteBuffer.wrap(fileBytes, skip, fileBytes.length - skip));
     }
@@ -63,17 +63,14 @@ public final class KeyName {
                 i = end - 1;
             }
         }
-        String base = dir.toAbsolutePath().toUri().getRawPath();
-        StringBuilder uri = new StringBuilder("file://").append(base.endsWith("/") ? base : base + "/");
-        for (byte b : bytes.toByteArray()) {
-            int v = b & 0xff;
-            if (v == '/' || v >= 'a' && v <= 'z' || v >= 'A' && v <= 'Z' || v >= '0' && v <= '9' || "-._~".indexOf(v) >= 0) {
-                uri.append((char) v);
-            } else {
-                uri.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) v));
-            }
+        byte[] base = PathBytes.of(dir.toAbsolutePath());
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(base);
+        if (base.length == 0 || base[base.length - 1] != '/') {
+            all.write('/');
         }
-        return Path.of(URI.create(uri.toString()));
+        all.writeBytes(bytes.toByteArray());
+        return PathBytes.path(all.toByteArray());
     }
 
     private static boolean isHex(char c) {
@@ -103,21 +100,5 @@ public final class KeyName {
     /** A valid name's ‛ doubled: ‛XX in a key always stands for a byte that is not UTF-8. */
     private static String quoted(String name) {
         return name.indexOf(QUOTE) < 0 ? name : name.replace(String.valueOf(QUOTE), String.valueOf(QUOTE) + QUOTE);
-    }
-
-    /** The bytes of a file: URI's path, percent-escapes decoded to the bytes they stand for. */
-    private static byte[] rawBytes(URI uri) {
-        String raw = uri.getRawPath();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length()) {
-                out.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
-                i += 2;
-            } else {
-                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        return out.toByteArray();
     }
 }
