@@ -219,21 +219,30 @@ public final class SyncPass {
         List<LocalFile> stable = new ArrayList<>();
         List<LocalFile> changing = new ArrayList<>();
         Map<LocalFile, String> unnamable = new LinkedHashMap<>();
-        Set<String> stored = new HashSet<>();
-        pass.remote().forEach(o -> stored.add(o.key()));
+        List<LocalFile> tight = new ArrayList<>(); // keys S3 takes, but not their copy in the trash
         int trashRoom = settings.trashPrefix().getBytes(StandardCharsets.UTF_8).length + TRASH_KEY_GROWTH;
         for (LocalFile f : pass.source().files()) {
-            String key = pass.prefix() + f.relativePath();
-            int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+            int bytes = (pass.prefix() + f.relativePath()).getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_KEY_BYTES) {
                 unnamable.put(f, "its key would be longer than S3's " + MAX_KEY_BYTES + " bytes: not sent (shorten the path)");
-            } else if (bytes + trashRoom > MAX_KEY_BYTES && !stored.contains(key)) {
-                // once stored, replacing or deleting it copies it to the trash first, under a key S3 would refuse: it could
-                // never change again; an object stored before this rule stays as it is
-                unnamable.put(f, "its key leaves no room for its copy in the trash (" + settings.trashPrefix() + "DAY/KEY.~HHMMSS~ would"
-                        + " pass S3's " + MAX_KEY_BYTES + " bytes): not sent (shorten the path)");
+            } else if (bytes + trashRoom > MAX_KEY_BYTES) {
+                tight.add(f);
             } else {
                 (f.modified().isAfter(stableBefore) ? changing : stable).add(f);
+            }
+        }
+        if (!tight.isEmpty()) {
+            // once stored, replacing or deleting such a file copies it to the trash first, under a key S3 would refuse: it
+            // could never change again. A new one is held; an object stored before this rule stays as it is.
+            Set<String> stored = new HashSet<>();
+            pass.remote().forEach(o -> stored.add(o.key()));
+            for (LocalFile f : tight) {
+                if (stored.contains(pass.prefix() + f.relativePath())) {
+                    (f.modified().isAfter(stableBefore) ? changing : stable).add(f);
+                } else {
+                    unnamable.put(f, "its key leaves no room for its copy in the trash (" + settings.trashPrefix() + "DAY/KEY.~HHMMSS~"
+                            + " would pass S3's " + MAX_KEY_BYTES + " bytes): not sent (shorten the path)");
+                }
             }
         }
         SyncPlan plan = new SyncPlanner(pass.prefix(), f -> hashes.etag(f, settings.shape()), f -> hashes.rehash(f, settings.shape()),
