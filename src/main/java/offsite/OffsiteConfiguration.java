@@ -310,7 +310,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         });
         // a probe answers from the last check: at most one HeadBucket a minute, never one per probe
         CachedCheck s3Check = new CachedCheck(bucket::problem, clock, Duration.ofMinutes(1), Duration.ofSeconds(3), daemonPool(1, "health-s3"));
-        camel.getRegistry().bind("health", new Health(reports, s3Check,
+        camel.getRegistry().bind("health", new Health(reports, image.enabled(), s3Check,
                 () -> sync.source() == null ? null : SourceCheck.refusal(sync.source(), false).orElse(null)));
     }
 

@@ -20,13 +20,18 @@ import offsite.report.SyncReport;
 public final class Health {
 
     private final ReportStore reports;
+    private final boolean imagesOn;
     private final CachedCheck s3;
     private final Supplier<String> source;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** source: null when the backup set is readable, else why not (a local look, no request). */
-    public Health(ReportStore reports, CachedCheck s3, Supplier<String> source) {
+    /**
+     * imagesOn: whether image backups are configured (offsite.image.roots); when off, an image report left from before
+     * is history, not a failing pipeline. source: null when the backup set is readable, else why not (a local look, no request).
+     */
+    public Health(ReportStore reports, boolean imagesOn, CachedCheck s3, Supplier<String> source) {
         this.reports = reports;
+        this.imagesOn = imagesOn;
         this.s3 = s3;
         this.source = source;
     }
@@ -66,13 +71,16 @@ public final class Health {
         return out;
     }
 
-    /** A FAILED last sync pass or image backup; a report that cannot be read is said, but is no failure of the run. */
+    /** A FAILED last sync pass or image backup (while image backups are on); a report that cannot be read is no failure of the run. */
     private String lastRun() {
         ReportStore.Latest<SyncReport> sync = reports.sync();
-        ReportStore.Latest<ImageReport> image = reports.image();
         if (sync.report() != null && sync.report().status() == RunStatus.FAILED) {
             return "last sync FAILED: " + sync.report().reason();
         }
+        if (!imagesOn) {
+            return null;
+        }
+        ReportStore.Latest<ImageReport> image = reports.image();
         if (image.report() != null && image.report().status() == RunStatus.FAILED) {
             return "last image backup FAILED: " + image.report().reason();
         }
