@@ -300,7 +300,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) { // the Prometheus registry exists from here on
-                    metrics.restore(storedAtLastListing(inventory), reports.sync().report(), reports.image().report());
+                    metrics.restore(storedAtLastListing(inventory), reports.lastSuccessfulSync(), reports.lastSuccessfulImage());
                     if (serving) {
                         // the first look after a start would read a month of activity and the whole listing: do it now, aside
                         daemonPool(1, "status-page-warm").execute(() -> page.html(null, null, null, null, null));

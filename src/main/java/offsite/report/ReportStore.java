@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
@@ -130,6 +131,36 @@ public final class ReportStore {
         return latest("image", ImageReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
     }
 
+    /** The newest sync pass that did not fail (dry runs are not kept as latest nor dated as real runs), or null: none can be read. */
+    public SyncReport lastSuccessfulSync() {
+        return newest("sync", SyncReport.class, r -> r.status() != null && r.started() != null && r.finished() != null,
+                r -> r.status() != RunStatus.FAILED && !r.dryRun());
+    }
+
+    /** The newest image backup that did not fail, or null: none can be read. */
+    public ImageReport lastSuccessfulImage() {
+        return newest("image", ImageReport.class, r -> r.status() != null && r.started() != null && r.finished() != null,
+                r -> r.status() != RunStatus.FAILED);
+    }
+
+    /** The newest readable report of a kind that is wanted: NAME-latest.json, then every dated one, newest first. */
+    private <T> T newest(String name, Class<T> type, Predicate<T> whole, Predicate<T> wanted) {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(dir.resolve(name + "-latest.json"));
+        candidates.addAll(dated(name, KEPT));
+        for (Path file : candidates) {
+            try {
+                T report = read(file, type, whole);
+                if (wanted.test(report)) {
+                    return report;
+                }
+            } catch (IOException notReadable) {
+                // missing or damaged: the one before may say
+            }
+        }
+        return null;
+    }
+
     private <T> Latest<T> latest(String name, Class<T> type, Predicate<T> whole) {
         Path latest = dir.resolve(name + "-latest.json");
         if (!Files.exists(latest)) {
@@ -139,7 +170,7 @@ public final class ReportStore {
             return new Latest<>(read(latest, type, whole), null);
         } catch (IOException e) {
             String problem = latest + " is not a readable report (" + e.getMessage() + ")";
-            for (Path dated : dated(name)) {
+            for (Path dated : dated(name, 10)) {
                 try {
                     return new Latest<>(read(dated, type, whole), problem + ": showing " + dated.getFileName() + ", the newest that is");
                 } catch (IOException older) {
@@ -168,8 +199,8 @@ public final class ReportStore {
         }
     }
 
-    /** NAME-TIME.json of real runs (no dry runs), newest first by name (the time is in it); the ten newest are enough. */
-    private List<Path> dated(String name) {
+    /** NAME-TIME.json of real runs (no dry runs), newest first by name (the time is in it), at most limit of them. */
+    private List<Path> dated(String name, int limit) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -177,7 +208,7 @@ public final class ReportStore {
             return files.filter(p -> {
                 String n = p.getFileName().toString();
                 return n.startsWith(name + "-") && n.endsWith(".json") && !n.equals(name + "-latest.json") && !n.contains("dry-run");
-            }).sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).limit(10).toList();
+            }).sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).limit(limit).toList();
         } catch (IOException e) {
             return List.of();
         }

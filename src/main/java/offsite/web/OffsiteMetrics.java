@@ -80,7 +80,11 @@ public final class OffsiteMetrics {
         sample.bytesByPart().forEach((part, bytes) -> gauge("offsite.stored.bytes", part).set(bytes));
     }
 
-    /** After a restart, before any run: what the last runs left (the listing's bytes, the last successes), so no metric goes missing. */
+    /**
+     * After a restart, before any run: what the last runs left (the listing's bytes, the last successes, found among the
+     * dated reports however many failed since), so no metric goes missing; an alert on the last success's age needs it most
+     * while passes fail. sync and image: the newest that did not fail, or null.
+     */
     public void restore(StorageSampler.Sample stored, SyncReport sync, ImageReport image) {
         if (stored != null) {
             stored(stored);
