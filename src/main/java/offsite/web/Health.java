@@ -67,7 +67,12 @@ public final class Health {
         }
         out.add(s3Check);
         out.add(check("source", attempt(source)));
-        out.add(check("last-run", attempt(this::lastRun)));
+        Map<String, Object> lastRun = check("last-run", attempt(this::lastRun));
+        String unread = attempt(this::unreadable);
+        if (unread != null && !lastRun.containsKey("message")) {
+            lastRun.put("message", unread); // said, but UP: a damaged file is no failed run
+        }
+        out.add(lastRun);
         return out;
     }
 
@@ -85,6 +90,18 @@ public final class Health {
             return "last image backup FAILED: " + image.report().reason();
         }
         return null;
+    }
+
+    /** Which last report could not be read (and which older one stands in for it), or null when every one could. */
+    private String unreadable() {
+        List<String> problems = new ArrayList<>();
+        if (reports.sync().problem() != null) {
+            problems.add(reports.sync().problem());
+        }
+        if (imagesOn && reports.image().problem() != null) {
+            problems.add(reports.image().problem());
+        }
+        return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     private static String attempt(Supplier<String> check) {

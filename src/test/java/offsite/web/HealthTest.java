@@ -2,6 +2,8 @@ package offsite.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,24 @@ class HealthTest {
             running.stop();
         }
         app.close();
+    }
+
+    @Test
+    void an_unreadable_report_is_named_in_the_details_but_is_no_failed_run() throws Exception {
+        try (Stream<Path> reports = Files.list(app.data.resolve("reports"))) {
+            for (Path report : reports.filter(p -> p.getFileName().toString().startsWith("sync-")).toList()) {
+                Files.writeString(report, "{\"status\":\"FAILED\",\"reas");
+            }
+        }
+        running = app.startRunning();
+
+        HttpResponse<String> health = app.get("/observe/health", null);
+        JsonNode lastRun = new ObjectMapper().readTree(app.get("/observe/health?exposureLevel=full", null).body()).get("checks").get(2);
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(lastRun.get("name").asText()).isEqualTo("last-run");
+        assertThat(lastRun.get("status").asText()).isEqualTo("UP");
+        assertThat(lastRun.path("message").asText()).startsWith(app.data.resolve("reports/sync-latest.json") + " is not a readable report");
     }
 
     /** Whether image backups are configured now, and what health answers after an image backup that FAILED before. */
