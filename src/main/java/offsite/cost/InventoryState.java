@@ -104,20 +104,22 @@ public final class InventoryState {
         List<ImageManifest> kept = manifests.values().stream()
                 .filter(m -> listing.stream().anyMatch(l -> l.part().equals("image") && keys.contains(l.prefix() + m.id() + "/manifest.json")))
                 .sorted(Comparator.comparing(ImageManifest::created).reversed()).toList();
-        return write(new Stored(listed, listing.stream().map(StoredArea::of).toList(), kept));
+        return write(new Stored(listed, listed, listing.stream().map(StoredArea::of).toList(), kept));
     }
 
     /**
      * Replaces only the prefixes given (a pass that listed its own prefix), keeping every other one and the image
-     * backups from the last listing; with no listing yet, the ones given are the whole listing.
+     * backups from the last listing; with no listing yet, the ones given are the whole listing. listed: when the whole
+     * bucket was last listed (kept); updated: now, when these prefixes were.
      */
-    public synchronized Snapshot update(Instant listed, List<Listed> changed) throws IOException {
+    public synchronized Snapshot update(Instant listed, Instant updated, List<Listed> changed) throws IOException {
         Snapshot before = readOrNull();
-        return write(new Stored(listed, areasAfter(before, changed), before == null ? List.of() : before.imageBackups));
+        return write(new Stored(listed, updated, areasAfter(before, changed), before == null ? List.of() : before.imageBackups));
     }
 
     /** The same for an image backup's own listing: the image backups kept are those still listed, with the ones known now. */
-    public synchronized Snapshot update(Instant listed, List<Listed> changed, List<ImageManifest> imageBackups) throws IOException {
+    public synchronized Snapshot update(Instant listed, Instant updated, List<Listed> changed, List<ImageManifest> imageBackups)
+            throws IOException {
         Snapshot before = readOrNull();
         List<StoredArea> areas = areasAfter(before, changed);
         Map<String, ImageManifest> manifests = new LinkedHashMap<>();
@@ -130,7 +132,7 @@ public final class InventoryState {
         List<ImageManifest> kept = manifests.values().stream()
                 .filter(m -> areas.stream().anyMatch(a -> a.part().equals("image") && keys.contains(a.prefix() + m.id() + "/manifest.json")))
                 .sorted(Comparator.comparing(ImageManifest::created).reversed()).toList();
-        return write(new Stored(listed, areas, kept));
+        return write(new Stored(listed, updated, areas, kept));
     }
 
     private static List<StoredArea> areasAfter(Snapshot before, List<Listed> changed) {
@@ -199,8 +201,11 @@ public final class InventoryState {
         return cached;
     }
 
-    /** The file's form: short field names, since a listing of 100,000 objects is written after every pass. */
-    record Stored(Instant listed, List<StoredArea> areas, List<ImageManifest> imageBackups) {
+    /**
+     * The file's form: short field names, since a listing of 100,000 objects is written after every pass. listed: the
+     * last whole listing; updated: the last time any part changed (null in a file written before it was kept).
+     */
+    record Stored(Instant listed, Instant updated, List<StoredArea> areas, List<ImageManifest> imageBackups) {
         Stored {
             areas = areas == null ? List.of() : List.copyOf(areas);
             imageBackups = imageBackups == null ? List.of() : List.copyOf(imageBackups);
@@ -276,9 +281,14 @@ public final class InventoryState {
             this.parts = Collections.unmodifiableMap(byPart);
         }
 
-        /** When the bucket was listed. */
+        /** When the whole bucket was last listed (a week at most: each pass lists only its own prefixes in between). */
         public Instant listed() {
             return stored.listed();
+        }
+
+        /** When a part of this listing last changed: a pass's or image backup's own listing, or the whole one. */
+        public Instant updated() {
+            return stored.updated() == null || stored.updated().isBefore(stored.listed()) ? stored.listed() : stored.updated();
         }
 
         /** Every prefix listed, in the order fed (for sync, the current generation first). */

@@ -150,7 +150,7 @@ public final class StorageSampler {
                 changed.add(new InventoryState.Listed("trash", pass.trashPrefix(), pass.trash()));
             }
             Map<String, Long> bytes = new LinkedHashMap<>();
-            inventory.update(kept.listed(), changed).parts().forEach((part, count) -> bytes.put(part, count.bytes()));
+            inventory.update(kept.listed(), clock.instant(), changed).parts().forEach((part, count) -> bytes.put(part, count.bytes()));
             record(new Sample(bytes));
         } catch (IOException | RuntimeException e) {
             LOG.warn("storage not sampled after this pass: {}", e.getMessage() == null ? e.getClass().getSimpleName()
@@ -181,7 +181,7 @@ public final class StorageSampler {
                 return;
             }
             Map<String, Long> bytes = new LinkedHashMap<>();
-            inventory.update(kept.listed(), List.of(new InventoryState.Listed("image", prefix, images)), imageBackups.get())
+            inventory.update(kept.listed(), clock.instant(), List.of(new InventoryState.Listed("image", prefix, images)), imageBackups.get())
                     .parts().forEach((part, count) -> bytes.put(part, count.bytes()));
             record(new Sample(bytes));
         } catch (IOException | RuntimeException e) {

@@ -27,6 +27,7 @@ final class InventoryView {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bucket", bucket);
         out.put("listed", listed == null ? null : listed.listed());
+        out.put("updated", listed == null ? null : listed.updated());
         List<InventoryState.Area> areas = listed == null ? List.of() : listed.areas();
         List<InventoryState.Area> sync = areas.stream().filter(a -> a.part().equals("sync")).toList();
         out.put("mirror", count(sync.isEmpty() ? InventoryState.Count.NONE : sync.get(0).count()));

@@ -105,9 +105,11 @@ final class StatusHtml {
 
     private static String storage(View v) {
         Object listed = v.inventory().get("listed");
+        Object updated = v.inventory().get("updated");
         return "<div class=\"card\"><h2>Storage and cost</h2><p><span id=\"stored\" data-bytes=\"" + v.stored() + "\">"
                 + ByteSize.format(v.stored()) + "</span> stored</p><p class=\"muted\" id=\"listed\">"
-                + (listed == null ? "not listed yet: the bucket is listed after each pass" : "as listed after the last pass, " + listed) + "</p>"
+                + (listed == null ? "not listed yet: the bucket is listed after each pass" : "as last updated, " + updated
+                        + (listed.equals(updated) ? "" : " (the whole bucket listed " + listed + "; each pass lists its own part)")) + "</p>"
                 + (v.cost() == null ? "" : "<p>" + String.format(Locale.ROOT,
                         "%s: <span id=\"mtd\">%.4f</span> USD so far, <span id=\"projected\">%.4f</span> USD projected", v.cost().month(),
                         v.cost().monthToDate(), v.cost().projected()) + "</p>") + "</div>";

@@ -243,6 +243,7 @@ public final class StatusPage {
         long stored = stored(read);
         s.put("storedBytes", stored);
         s.put("inventoryListed", read.inventory() == null ? null : read.inventory().listed());
+        s.put("inventoryUpdated", read.inventory() == null ? null : read.inventory().updated());
         s.put("cost", StateFiles.attempt("the cost", () -> cost(stored, read.activity()), null, read.problems()));
         s.put("problems", read.problems());
         return json.writeValueAsString(s);

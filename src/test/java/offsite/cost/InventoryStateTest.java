@@ -136,10 +136,11 @@ class InventoryStateTest {
         ImageManifest id1 = manifest("ID1");
         state.save(T, bucket(), List.of(id1));
 
-        InventoryState.Snapshot s = state.update(T.plusSeconds(60), List.of(new InventoryState.Listed("sync", "sets/",
+        InventoryState.Snapshot s = state.update(T, T.plusSeconds(60), List.of(new InventoryState.Listed("sync", "sets/",
                 List.of(new RemoteObject("sets/only.rdb", 42, "o", T)))));
 
-        assertThat(s.listed()).isEqualTo(T.plusSeconds(60));
+        assertThat(s.listed()).as("the whole bucket was listed then").isEqualTo(T);
+        assertThat(s.updated()).as("its mirror part now").isEqualTo(T.plusSeconds(60));
         assertThat(s.parts().get("sync")).isEqualTo(new InventoryState.Count(1, 42));
         assertThat(s.parts().get("trash")).isEqualTo(new InventoryState.Count(2, 16));
         assertThat(s.imageBackups()).containsExactly(id1);

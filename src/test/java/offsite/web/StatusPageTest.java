@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -186,6 +187,23 @@ class StatusPageTest {
         assertThat(samples).as("a storage sample after the run, before anyone looked").last().asString()
                 .endsWith(" " + ((3 << 20) + 5000));
         assertThat(app.get("/observe/health?exposureLevel=full", null).body()).contains("\"s3\"").contains("\"source\"").contains("\"last-run\"");
+    }
+
+    @Test
+    void the_inventory_is_dated_by_the_last_pass_that_changed_it_not_by_the_first_listing() throws Exception {
+        app.sync();
+        String firstListing = new ObjectMapper().readTree(Files.readString(app.data.resolve("inventory.json"))).get("listed").asText();
+        app.write("Set B.rbc", 700, 3);
+        app.sync(); // lists only its own prefix and the trash: the whole bucket is listed again after a week
+        running = app.startRunning();
+
+        JsonNode status = new ObjectMapper().readTree(app.get("/api/status", null).body());
+        String page = app.get("/", null).body();
+
+        String updated = status.get("inventoryUpdated").asText();
+        assertThat(status.get("inventoryListed").asText()).isEqualTo(firstListing);
+        assertThat(Instant.parse(updated)).isAfter(Instant.parse(firstListing));
+        assertThat(page).contains("id=\"listed\">as last updated, " + updated + " (the whole bucket listed " + firstListing);
     }
 
     /** Local state as a crash or a full disk leaves it: the file damaged, what the page must still show, and the file it names. */
