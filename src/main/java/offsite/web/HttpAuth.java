@@ -39,13 +39,20 @@ public final class HttpAuth {
         this.hosts = Collections.unmodifiableSet(allowed);
     }
 
-    /** Whether a request with this Authorization header must be refused; compared in constant time. */
+    /** Whether a request with this Authorization header must be refused; the credentials compared in constant time. */
     public boolean denied(String authorization) {
         if (expected == null) {
             return false;
         }
-        byte[] given = authorization == null ? new byte[0] : authorization.getBytes(StandardCharsets.UTF_8);
+        byte[] given = authorization == null ? new byte[0] : basic(authorization).getBytes(StandardCharsets.UTF_8);
         return !MessageDigest.isEqual(expected, given);
+    }
+
+    /** The header with its scheme spelled "Basic " as expected: the scheme's case and the blanks around it are free (RFC 7617, 9110). */
+    private static String basic(String authorization) {
+        String header = authorization.strip();
+        int blank = header.indexOf(' ');
+        return blank > 0 && header.substring(0, blank).equalsIgnoreCase("Basic") ? "Basic " + header.substring(blank + 1).strip() : header;
     }
 
     /**
