@@ -8,7 +8,8 @@ import java.util.Locale;
 /** Renders a sync report for a person: the verdict first, then one line per figure. */
 public final class SyncReportText {
 
-    private static final List<String> ORDER = List.of("new", "changed", "unchanged", "remote-only", "deferred");
+    // every action the plan counts (SyncAction), so the text adds up to the JSON
+    private static final List<String> ORDER = List.of("new", "changed", "unchanged", "remote-only", "deferred", "held");
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());

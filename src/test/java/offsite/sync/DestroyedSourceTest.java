@@ -61,6 +61,7 @@ class DestroyedSourceTest {
         assertThat(report.reason()).startsWith("10 file(s) held back, their stored copies kept");
         assertThat(report.uploaded().files()).isZero();
         assertThat(report.actions().get("held").files()).isEqualTo(10);
+        assertThat(report.text().lines()).as("the text counts them as the JSON does").anyMatch(l -> l.matches(" +held +10 files +.*"));
         assertThat(report.notes()).anyMatch(n -> n.startsWith("sets/Members/AA000000.rdb: shrank from 6.0 MiB to 0 B: held back"));
         assertThat(app.bucketFiles("sets/")).as("the only offsite copy is untouched").isEqualTo(mirrored);
         assertThat(app.bucketFiles("trash/")).isEmpty();
