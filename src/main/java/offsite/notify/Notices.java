@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.net.URI;
 import java.util.List;
 import java.util.function.Supplier;
 import offsite.report.ImageReport;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What goes out after a run, by the settings: the mirror's report by mail and webhook always or on problems, an image
- * backup's only on problems, a missed window always; a heartbeat ping after every real run. A dry run sends nothing.
+ * backup's only on problems, a missed window always; a ping of each pipeline's heartbeat after its real runs. A dry run
+ * sends nothing.
  * Each method takes the run's report (a SyncReport, an ImageReport or a MissedWindow) and returns the messages to send.
  */
 public final class Notices {
@@ -104,13 +106,19 @@ public final class Notices {
         return hostName;
     }
 
-    /** After a run that did not fail, the heartbeat URL; after one that failed, URL/fail. None for a dry run or a missed window. */
+    /**
+     * After a mirror pass that did not fail, offsite.notify.heartbeat-url, after one that failed, URL/fail; the same for an
+     * image backup with offsite.notify.image-heartbeat-url. Each heartbeat stands for one pipeline: hourly image pings must not
+     * hide a mirror that stopped. None for a dry run, a missed window, or a pass skipped by design (no mirror, no success).
+     */
     public List<HeartbeatPing> heartbeats(Object report) {
         Outcome o = outcome(report);
-        if (settings.heartbeat() == null || o.dryRun() || !o.run()) {
+        URI url = o.pipeline().equals("image") ? settings.imageHeartbeat() : settings.heartbeat();
+        boolean skipped = report instanceof SyncReport r && r.skipped();
+        if (url == null || o.dryRun() || !o.run() || skipped) {
             return List.of();
         }
         boolean failed = o.status() == RunStatus.FAILED;
-        return List.of(new HeartbeatPing((failed ? settings.heartbeatFailure() : settings.heartbeat()).toString(), failed));
+        return List.of(new HeartbeatPing((failed ? NotifySettings.failure(url) : url).toString(), failed));
     }
 }

@@ -14,11 +14,12 @@ import offsite.config.Settings;
 import offsite.config.UrlLogin;
 
 /**
- * The offsite.notify.* settings, checked together: a mail server (or none), a webhook URL with its headers (or none), a
- * heartbeat URL (or none), and how failed sends are retried. Errors never show a password, header value or URL path.
+ * The offsite.notify.* settings, checked together: a mail server (or none), a webhook URL with its headers (or none), the
+ * mirror's heartbeat URL and the image backups' (or none), and how failed sends are retried. Errors never show a password,
+ * header value or URL path.
  */
 public record NotifySettings(NotifyWhen when, MailSettings mail, URI webhook, List<WebhookHeader> webhookHeaders, URI heartbeat,
-        int retries, Duration retryDelay) {
+        URI imageHeartbeat, int retries, Duration retryDelay) {
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]");
     private static final String URL_EXPECTED = "an http:// or https:// URL with a host and no user:password@"
@@ -40,7 +41,7 @@ public record NotifySettings(NotifyWhen when, MailSettings mail, URI webhook, Li
             throw new SettingError("offsite.notify.webhook.headers", "(set)", "empty while offsite.notify.webhook.url is empty");
         }
         return new NotifySettings(when, mail(s), webhook, headers, url(s, "offsite.notify.heartbeat-url"),
-                s.integer("offsite.notify.retries", 0, 10), s.positiveDuration("offsite.notify.retry-delay"));
+                url(s, "offsite.notify.image-heartbeat-url"), s.integer("offsite.notify.retries", 0, 10), s.positiveDuration("offsite.notify.retry-delay"));
     }
 
     /** Every value that must never be shown: for {@link Redaction}. */
@@ -50,7 +51,7 @@ public record NotifySettings(NotifyWhen when, MailSettings mail, URI webhook, Li
             out.add(mail.password());
         }
         webhookHeaders.forEach(h -> out.add(h.value()));
-        for (URI u : new URI[] {webhook, heartbeat}) {
+        for (URI u : new URI[] {webhook, heartbeat, imageHeartbeat}) {
             if (u != null) {
                 // Redaction cuts any URL to its host; a path long enough to be a token (a ping id, a hook's key) is
                 // masked wherever else it shows too
@@ -62,8 +63,8 @@ public record NotifySettings(NotifyWhen when, MailSettings mail, URI webhook, Li
         return out;
     }
 
-    /** The heartbeat's failure URL: its path plus /fail, as healthchecks.io and its kin expect. */
-    public URI heartbeatFailure() {
+    /** A heartbeat's failure URL: its path plus /fail, as healthchecks.io and its kin expect. */
+    public static URI failure(URI heartbeat) {
         String path = heartbeat.getRawPath() == null ? "" : heartbeat.getRawPath().replaceAll("/+$", "");
         return URI.create(heartbeat.getScheme() + "://" + heartbeat.getRawAuthority() + path + "/fail"
                 + (heartbeat.getRawQuery() == null ? "" : "?" + heartbeat.getRawQuery()));
@@ -160,6 +161,7 @@ public record NotifySettings(NotifyWhen when, MailSettings mail, URI webhook, Li
     public String toString() {
         return "NotifySettings[when=" + when + ", mail=" + mail + ", webhook=" + (webhook == null ? "none" : Redaction.url(webhook.toString()))
                 + ", headers=" + webhookHeaders + ", heartbeat=" + (heartbeat == null ? "none" : Redaction.url(heartbeat.toString()))
+                + ", imageHeartbeat=" + (imageHeartbeat == null ? "none" : Redaction.url(imageHeartbeat.toString()))
                 + ", retries=" + retries + ", retryDelay=" + retryDelay + "]";
     }
 }

@@ -131,10 +131,10 @@ public final class ReportStore {
         return latest("image", ImageReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
     }
 
-    /** The newest sync pass that did not fail (dry runs are not kept as latest nor dated as real runs), or null: none can be read. */
+    /** The newest sync pass that neither failed nor was skipped, nor a dry run, or null: none can be read. */
     public SyncReport lastSuccessfulSync() {
         return newest("sync", SyncReport.class, r -> r.status() != null && r.started() != null && r.finished() != null,
-                r -> r.status() != RunStatus.FAILED && !r.dryRun());
+                r -> r.status() != RunStatus.FAILED && !r.skipped() && !r.dryRun());
     }
 
     /** The newest image backup that did not fail, or null: none can be read. */

@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.Map;
 import offsite.store.Generations;
 
-/** What one mirror pass did, in figures; rendered as text by SyncReportText and stored as JSON. */
+/**
+ * What one mirror pass did, in figures; rendered as text by SyncReportText and stored as JSON. skipped: the pass mirrored
+ * nothing by design (its window had closed, the backup application was busy, another pass held the lock), so it is no
+ * success for the heartbeat and the metrics, nor a failure.
+ */
 public record SyncReport(
         RunStatus status,
         String reason,
+        boolean skipped,
         boolean dryRun,
         Instant started,
         Instant finished,
@@ -54,7 +59,7 @@ public record SyncReport(
 
     /** This report with the generations as they stand after the pass. */
     public SyncReport withGenerations(List<Generations.Generation> after) {
-        return new SyncReport(status, reason, dryRun, started, finished, source, destination, actions, uploaded, bytesSent, bytesResumed,
+        return new SyncReport(status, reason, skipped, dryRun, started, finished, source, destination, actions, uploaded, bytesSent, bytesResumed,
                 bytesPerSecond, bytesHashed, deleted, deletionRefused, trashPurged, leftForNextWindow, estimatedSeconds, planSeconds,
                 mirroredBytes, errors, notes, after);
     }
@@ -63,7 +68,7 @@ public record SyncReport(
     public SyncReport withWarning(String warning) {
         List<String> warned = new ArrayList<>(notes);
         warned.add(warning);
-        return new SyncReport(status.worst(RunStatus.WARN), status == RunStatus.OK ? warning : reason, dryRun, started, finished, source,
+        return new SyncReport(status.worst(RunStatus.WARN), status == RunStatus.OK ? warning : reason, skipped, dryRun, started, finished, source,
                 destination, actions, uploaded, bytesSent, bytesResumed, bytesPerSecond, bytesHashed, deleted, deletionRefused, trashPurged,
                 leftForNextWindow, estimatedSeconds, planSeconds, mirroredBytes, errors, warned, generations);
     }

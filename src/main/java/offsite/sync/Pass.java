@@ -35,6 +35,7 @@ public final class Pass {
     private volatile String stopReason;
     private volatile String warning;
     private volatile boolean skipped;
+    private volatile boolean passedOver;
 
     private volatile String prefix;
     private volatile Generations.State generations;
@@ -126,7 +127,20 @@ public final class Pass {
     /** Skips the pass: another holds the lock; its report is not saved, the other pass's state is left alone. */
     public void skip(String reason) {
         skipped = true;
-        stop(RunStatus.WARN, "skipped: " + reason);
+        passOver("skipped: " + reason);
+    }
+
+    /** Ends the pass before it mirrors anything, by design (its window closed, the backup application busy): a WARN, no success. */
+    public synchronized void passOver(String reason) {
+        if (stopReason == null) {
+            passedOver = true;
+        }
+        stop(RunStatus.WARN, reason);
+    }
+
+    /** Whether the pass was passed over: it mirrored nothing and was meant not to. */
+    public boolean passedOver() {
+        return passedOver;
     }
 
     public boolean skipped() {

@@ -170,7 +170,7 @@ public final class PassReport {
             reason = reasonFor(r, status, uploaded, left, deferred, held, deletionRefused);
         }
         long plannedBytes = r.plan() == null ? 0 : r.plan().uploadBytes();
-        return new SyncReport(status, reason, r.dryRun(), r.started(), finished, String.valueOf(settings.source()),
+        return new SyncReport(status, reason, r.passedOver(), r.dryRun(), r.started(), finished, String.valueOf(settings.source()),
                 "s3://" + bucket + "/" + r.prefix(), actions, uploaded, sent, resumed, sent / seconds, hashes.bytesHashed() - r.hashedBefore(),
                 deleted, deletionRefused, r.purged(), left, estimateSeconds(plannedBytes),
                 r.plannedAt() == null ? 0 : (r.plannedAt().toEpochMilli() - r.started().toEpochMilli()) / 1000.0, mirroredBytes(r),

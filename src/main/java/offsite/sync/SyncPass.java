@@ -100,7 +100,7 @@ public final class SyncPass {
         Pass pass = new Pass(request, now, new TransferWindow(clock, maxDuration, settings.grace()), settings.prefix(), hashes.bytesHashed());
         try {
             if (window != null && maxDuration.isZero()) {
-                pass.stop(RunStatus.WARN, "skipped: " + window.passed(now));
+                pass.passOver("skipped: " + window.passed(now));
                 return pass;
             }
             if (window != null && window.late(now, settings.startDelayMax())) {
@@ -190,7 +190,7 @@ public final class SyncPass {
             return pass;
         }
         guard.busy(clock.instant(), snapshot.files())
-                .ifPresent(reason -> pass.stop(RunStatus.WARN, "skipped, the backup application looks busy: " + reason));
+                .ifPresent(reason -> pass.passOver("skipped, the backup application looks busy: " + reason));
         return pass;
     }
 

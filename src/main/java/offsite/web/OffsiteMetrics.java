@@ -67,7 +67,12 @@ public final class OffsiteMetrics {
     }
 
     public void syncFinished(SyncReport r) {
-        // stored bytes come from the storage sample taken just before (it counts older generations too)
+        // stored bytes come from the storage sample taken just before (it counts older generations too); a skipped pass
+        // mirrored nothing, so it is no success: an alert on the last success's age must see the nights it skips
+        if (r.skipped()) {
+            gauge("offsite.run.duration.seconds", "sync").set(r.durationSeconds());
+            return;
+        }
         run("sync", r.status(), r.durationSeconds(), r.finished().getEpochSecond());
     }
 

@@ -64,6 +64,7 @@ class SeveralNightsTest {
                 .set("offsite.image.roots", machine.getParent().toString()).set("offsite.image.cron", "2/4 * * * * ?")
                 .set("offsite.image.keys-dir", dir.resolve("no-keys").toString())
                 .set("offsite.notify.webhook.url", receiver.url("/hook")).set("offsite.notify.heartbeat-url", receiver.url("/ping"))
+                .set("offsite.notify.image-heartbeat-url", receiver.url("/image-ping"))
                 .set("offsite.notify.retries", "0");
         reports = new ReportStore(app.data.resolve("reports"));
         running = app.startRunning();
@@ -136,9 +137,10 @@ class SeveralNightsTest {
         assertThat(whileDown.at("/image/state").asText()).isEqualTo("FAILED");
         assertThat(metrics()).contains("offsite_failures_total{operation=\"pass\",pipeline=\"sync\"} 1.0")
                 .contains("offsite_failures_total{operation=\"pass\",pipeline=\"image\"} 1.0");
-        receiver.await(requests + 2, 30, TimeUnit.SECONDS);
+        receiver.await(requests + 4, 30, TimeUnit.SECONDS); // two hooks, two pings
         assertThat(hooksFrom(requests)).contains("sync FAILED", "image FAILED");
         assertThat(pingsFrom(requests)).contains("/ping/fail");
+        assertThat(receiver.requests().stream().skip(requests).map(HttpReceiver.Request::path)).contains("/image-ping/fail");
 
         // a night that fails before planning: the backup disk is not mounted
         s3.start();

@@ -42,6 +42,7 @@ class SuspendedProcessIT {
                 ReportStore reports = new ReportStore(app.data.resolve("reports"));
                 SyncReport first = next(reports, null, 120, log);
                 assertThat(first.status()).as(first.text()).isEqualTo(RunStatus.OK);
+                assertThat(first.skipped()).isFalse();
 
                 // stopped at least 5 s before a firing, woken 3 s after that firing's window closed
                 long now = Instant.now().getEpochSecond();
@@ -58,6 +59,7 @@ class SuspendedProcessIT {
                 assertThat(woken.reason()).as(woken.text()).startsWith("skipped: the window of ").contains("before its pass could begin")
                         .contains("until").contains("nothing sent");
                 assertThat(woken.uploaded().files()).isZero();
+                assertThat(woken.skipped()).as("no mirror, no success for the heartbeat").isTrue();
                 assertThat(woken.started().getEpochSecond()).as("Quartz fired the missed window on waking").isGreaterThanOrEqualTo(firing
                         + WINDOW_SECONDS);
 

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import offsite.report.ImageReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,7 +22,11 @@ class NoticesTest {
     static final Instant T = Instant.parse("2026-11-24T22:30:00Z");
 
     static SyncReport sync(RunStatus status, boolean dryRun) {
-        return new SyncReport(status, "reason", dryRun, T, T.plusSeconds(60), "/set", "s3://b/sets/", Map.of(), SyncReport.Count.NONE,
+        return sync(status, false, dryRun);
+    }
+
+    static SyncReport sync(RunStatus status, boolean skipped, boolean dryRun) {
+        return new SyncReport(status, "reason", skipped, dryRun, T, T.plusSeconds(60), "/set", "s3://b/sets/", Map.of(), SyncReport.Count.NONE,
                 0, 0, 0, 0, SyncReport.Count.NONE, null, 0, SyncReport.Count.NONE, 0, 0, 0, List.of(), List.of(), List.of());
     }
 
@@ -42,9 +47,10 @@ class NoticesTest {
                 new Case("failed mirror pass", sync(RunStatus.FAILED, false), NotifyWhen.PROBLEMS, true, "https://hc.example/p/fail"),
                 new Case("dry run", sync(RunStatus.OK, true), NotifyWhen.ALWAYS, false, null),
                 new Case("failed dry run", sync(RunStatus.FAILED, true), NotifyWhen.ALWAYS, false, null),
-                new Case("good image backup, even with always", image(RunStatus.OK), NotifyWhen.ALWAYS, false, "https://hc.example/p"),
-                new Case("image backup that warned", image(RunStatus.WARN), NotifyWhen.ALWAYS, true, "https://hc.example/p"),
-                new Case("failed image backup", image(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, "https://hc.example/p/fail"),
+                new Case("pass skipped: its window had closed", sync(RunStatus.WARN, true, false), NotifyWhen.PROBLEMS, true, null),
+                new Case("good image backup, even with always", image(RunStatus.OK), NotifyWhen.ALWAYS, false, "https://hc.example/img"),
+                new Case("image backup that warned", image(RunStatus.WARN), NotifyWhen.ALWAYS, true, "https://hc.example/img"),
+                new Case("failed image backup", image(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, "https://hc.example/img/fail"),
                 new Case("missed window, problems only", missed, NotifyWhen.PROBLEMS, true, null));
     }
 
@@ -53,7 +59,7 @@ class NoticesTest {
     void each_run_sends_what_the_settings_say(Case c) throws Exception {
         NotifySettings settings = new NotifySettings(c.when(), new MailSettings("smtp.example", 587, MailTls.STARTTLS, null, null,
                 "offsite@example.org", List.of("ops@example.org")), URI.create("https://hooks.example/h"), List.of(),
-                URI.create("https://hc.example/p"), 3, Duration.ofSeconds(10));
+                URI.create("https://hc.example/p"), URI.create("https://hc.example/img"), 3, Duration.ofSeconds(10));
         Notices notices = new Notices(settings, () -> "nas1");
 
         assertThat(notices.mails(c.report())).hasSize(c.reportSent() ? 1 : 0);
@@ -61,5 +67,16 @@ class NoticesTest {
         assertThat(notices.heartbeats(c.report()).stream().map(HeartbeatPing::url).toList())
                 .isEqualTo(c.ping() == null ? List.of() : List.of(c.ping()));
         notices.mails(c.report()).forEach(m -> assertThat(m.subject()).startsWith("Offsite ").contains(" on nas1: "));
+    }
+
+    @Test
+    void image_backups_ping_no_heartbeat_without_their_own_url() throws Exception {
+        NotifySettings settings = new NotifySettings(NotifyWhen.ALWAYS, null, null, List.of(), URI.create("https://hc.example/p"), null, 3,
+                Duration.ofSeconds(10));
+        Notices notices = new Notices(settings, () -> "nas1");
+
+        assertThat(notices.heartbeats(image(RunStatus.OK))).isEmpty();
+        assertThat(notices.heartbeats(image(RunStatus.FAILED))).isEmpty();
+        assertThat(notices.heartbeats(sync(RunStatus.OK, false))).extracting(HeartbeatPing::url).containsExactly("https://hc.example/p");
     }
 }

@@ -210,17 +210,17 @@ class NotifyRouteTest {
     }
 
     @Test
-    void an_image_backup_notifies_only_its_problems_and_pings_like_the_mirror() throws Exception {
+    void an_image_backup_notifies_only_its_problems_and_pings_its_own_heartbeat_not_the_mirrors() throws Exception {
         Path root = Files.createDirectories(dir.resolve("machine/etc"));
         Files.writeString(root.resolve("hostname"), "excalibur\n");
-        app.set("offsite.image.roots", root.toString());
+        app.set("offsite.image.roots", root.toString()).set("offsite.notify.image-heartbeat-url", receiver.url("/image-ping/" + PING_ID));
 
         OffsiteHarness.CommandResult good = app.command("image");
 
         assertThat(good.exit()).as(good.out()).isZero();
         assertThat(smtp.getReceivedMessages()).isEmpty();
         assertThat(to("/hook")).isEmpty();
-        assertThat(to("/ping/" + PING_ID)).hasSize(1);
+        assertThat(to("/image-ping/" + PING_ID)).hasSize(1);
 
         app.set("offsite.s3.bucket", "no-such-bucket-" + Long.toHexString(System.nanoTime()));
         OffsiteHarness.CommandResult failed = app.command("image");
@@ -228,7 +228,9 @@ class NotifyRouteTest {
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("Offsite image backup on ").contains(": FAILED: ");
         assertThat(new ObjectMapper().readTree(to("/hook").get(0).body()).get("pipeline").asText()).isEqualTo("image");
-        assertThat(to("/ping/" + PING_ID + "/fail")).hasSize(1);
+        assertThat(to("/image-ping/" + PING_ID + "/fail")).hasSize(1);
+        assertThat(to("/ping/" + PING_ID)).as("the mirror's heartbeat stands for the mirror alone").isEmpty();
+        assertThat(to("/ping/" + PING_ID + "/fail")).isEmpty();
     }
 
     @Test

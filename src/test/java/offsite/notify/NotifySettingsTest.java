@@ -58,15 +58,18 @@ class NotifySettingsTest {
                 "offsite.notify.mail.to", "Ops <ops@example.org>, night@example.org",
                 "offsite.notify.webhook.url", "https://hooks.example.org/services/T0/B0/HOOK-S3CRET",
                 "offsite.notify.webhook.headers", "Authorization: Bearer TOKEN-S3CRET; X-Team: backup",
-                "offsite.notify.heartbeat-url", "https://hc-ping.com/5b7a4c1e-9d3f-6a2b-8e1c-PING-S3CRET?rid=1"));
+                "offsite.notify.heartbeat-url", "https://hc-ping.com/5b7a4c1e-9d3f-6a2b-8e1c-PING-S3CRET?rid=1",
+                "offsite.notify.image-heartbeat-url", "https://hc-ping.com/0c9d8e7f-IMAGE-PING-S3CRET"));
 
         assertThat(s.mail().port()).isEqualTo(587);
         assertThat(s.mail().tls()).isEqualTo(MailTls.STARTTLS);
         assertThat(s.mail().to()).containsExactly("Ops <ops@example.org>", "night@example.org");
         assertThat(s.webhookHeaders()).containsExactly(new WebhookHeader("Authorization", "Bearer TOKEN-S3CRET"),
                 new WebhookHeader("X-Team", "backup"));
-        assertThat(s.heartbeatFailure()).isEqualTo(URI.create("https://hc-ping.com/5b7a4c1e-9d3f-6a2b-8e1c-PING-S3CRET/fail?rid=1"));
+        assertThat(NotifySettings.failure(s.heartbeat())).isEqualTo(URI.create("https://hc-ping.com/5b7a4c1e-9d3f-6a2b-8e1c-PING-S3CRET/fail?rid=1"));
+        assertThat(NotifySettings.failure(s.imageHeartbeat())).isEqualTo(URI.create("https://hc-ping.com/0c9d8e7f-IMAGE-PING-S3CRET/fail"));
         assertThat(s.toString()).doesNotContain("S3CRET").contains("https://hooks.example.org/…", "https://hc-ping.com/…");
+        assertThat(s.secrets()).contains("0c9d8e7f-IMAGE-PING-S3CRET");
     }
 
     /** A bad value, the setting the refusal names, what it says, and what it must never repeat. */

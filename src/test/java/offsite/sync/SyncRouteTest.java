@@ -333,6 +333,7 @@ class SyncRouteTest {
 
         assertThat(skipped.status()).isEqualTo(RunStatus.WARN);
         assertThat(skipped.reason()).contains("busy").contains(lock.toString());
+        assertThat(skipped.skipped()).as("a pass skipped by design is no success").isTrue();
         assertThat(app.bucketFiles("")).isEmpty();
     }
 }

@@ -1,0 +1,45 @@
+package offsite.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import org.junit.jupiter.api.Test;
+
+/** The last success a mirror pass leaves in the offsite_* metrics. */
+class OffsiteMetricsTest {
+
+    static SyncReport pass(RunStatus status, boolean skipped, Instant finished) {
+        return new SyncReport(status, "reason", skipped, false, finished.minusSeconds(60), finished, "/set", "s3://b/sets/", Map.of(),
+                SyncReport.Count.NONE, 0, 0, 0, 0, SyncReport.Count.NONE, null, 0, SyncReport.Count.NONE, 0, 0, 0, List.of(), List.of(), List.of());
+    }
+
+    @Test
+    void a_pass_skipped_by_design_is_no_success() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OffsiteMetrics metrics = new OffsiteMetrics(() -> registry);
+        Instant night1 = Instant.parse("2026-11-24T23:40:00Z");
+
+        metrics.syncFinished(pass(RunStatus.OK, false, night1));
+        metrics.syncFinished(pass(RunStatus.WARN, true, night1.plusSeconds(86_400)));
+
+        assertThat(metrics.scrape()).contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"} " + (double) night1.getEpochSecond())
+                .contains("offsite_run_duration_seconds{pipeline=\"sync\"} 60.0");
+    }
+
+    @Test
+    void a_pass_that_warned_but_mirrored_is_a_success() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OffsiteMetrics metrics = new OffsiteMetrics(() -> registry);
+        Instant night = Instant.parse("2026-11-24T23:40:00Z");
+
+        metrics.syncFinished(pass(RunStatus.WARN, false, night));
+
+        assertThat(metrics.scrape()).contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"} " + (double) night.getEpochSecond());
+    }
+}
