@@ -28,10 +28,37 @@ import java.util.Set;
  */
 public final class SourceScan {
 
-    /** One complete scan: the files seen, when it started, and why it is incomplete (null when it is not). */
-    public record Snapshot(List<LocalFile> files, Instant started, String problem) {
+    /** One complete scan: the files seen, when it started, why it is incomplete (null when it is not), and what it left out. */
+    public record Snapshot(List<LocalFile> files, Instant started, String problem, LeftOut leftOut) {
         public Snapshot {
             files = List.copyOf(files);
+        }
+
+        public Snapshot(List<LocalFile> files, Instant started, String problem) {
+            this(files, started, problem, LeftOut.NONE);
+        }
+    }
+
+    /**
+     * Entries of the tree that are no regular file nor folder, so not mirrored (links not followed, links to nothing,
+     * FIFOs, sockets, devices); hidden names are not counted, being left out on purpose. examples: the first few, each
+     * with what it is.
+     */
+    public record LeftOut(int count, List<String> examples) {
+        public static final LeftOut NONE = new LeftOut(0, List.of());
+        static final int EXAMPLES = 5;
+
+        public LeftOut {
+            examples = List.copyOf(examples);
+        }
+
+        /** The report's note, or null when nothing was left out. */
+        public String note() {
+            if (count == 0) {
+                return null;
+            }
+            return count + (count == 1 ? " entry" : " entries") + " of the source not mirrored, being no regular file: "
+                    + String.join(", ", examples) + (count > examples.size() ? " and " + (count - examples.size()) + " more" : "");
         }
     }
 
@@ -66,6 +93,7 @@ public final class SourceScan {
         Instant started = clock.instant();
         List<LocalFile> files = new ArrayList<>();
         String problem = null;
+        LeftOut leftOut = LeftOut.NONE;
         if (Files.isDirectory(root)) { // a missing source is SourceCheck's to report, with its own words
             try {
                 Path realRoot = root.toRealPath(); // the source itself may be a link, as /backup -> /mnt/disk/backup
@@ -73,11 +101,12 @@ public final class SourceScan {
                 Walk walk = new Walk(realRoot, real(keptOut), files);
                 Files.walkFileTree(realRoot, options, Integer.MAX_VALUE, walk);
                 problem = walk.problem;
+                leftOut = new LeftOut(walk.leftOut, walk.examples);
             } catch (IOException | RuntimeException e) { // a scan that cannot end must still say why, not go stale
                 problem = unreadable(root, e);
             }
         }
-        return new Snapshot(files, started, problem);
+        return new Snapshot(files, started, problem, leftOut);
     }
 
     private final class Walk extends SimpleFileVisitor<Path> {
@@ -85,6 +114,8 @@ public final class SourceScan {
         private final Path keptOut;
         private final List<LocalFile> files;
         String problem;
+        int leftOut;
+        final List<String> examples = new ArrayList<>();
 
         Walk(Path realRoot, Path keptOut, List<LocalFile> files) {
             this.realRoot = realRoot;
@@ -121,8 +152,20 @@ public final class SourceScan {
                 // the path from the walk keeps the name's own bytes, which a string does not when they are not UTF-8
                 files.add(new LocalFile(relative, root.resolve(realRoot.relativize(file)), attrs.size(), attrs.lastModifiedTime().toInstant(),
                         changed, inode));
+            } else if (!attrs.isDirectory() && !hidden(file)) {
+                leftOut++;
+                if (examples.size() < LeftOut.EXAMPLES) {
+                    examples.add(PrintableName.of(KeyName.of(realRoot, file)) + " (" + kind(attrs) + ")");
+                }
             }
             return FileVisitResult.CONTINUE;
+        }
+
+        private String kind(BasicFileAttributes attrs) {
+            if (!attrs.isSymbolicLink()) {
+                return "a FIFO, socket or device";
+            }
+            return followSymlinks ? "a symbolic link to nothing" : "a symbolic link: offsite.sync.follow-symlinks=true mirrors what it points to";
         }
 
         @Override

@@ -185,6 +185,9 @@ public final class SyncPass {
     public Pass scan(Pass pass) {
         SourceScan.Snapshot snapshot = scan.scan();
         pass.source(snapshot);
+        if (snapshot.leftOut().note() != null) {
+            pass.note(snapshot.leftOut().note());
+        }
         if (snapshot.problem() != null) { // a part of the set unseen would look deleted: plan nothing from it
             pass.stop(RunStatus.FAILED, "refused: " + snapshot.problem());
             return pass;

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -25,7 +26,7 @@ class SourceScanTest {
     Path dir;
 
     /** A tree of regular files, a hidden file and folder, a link to a file and to a folder outside the set. */
-    private Path backupSet() throws IOException {
+    private Path backupSet() throws IOException, InterruptedException {
         Path set = Files.createDirectories(dir.resolve("set"));
         write(set.resolve("Members/AA000001.rdb"), 3);
         write(set.resolve("Members/deep/er/AA000002.rdb"), 5);
@@ -37,6 +38,9 @@ class SourceScanTest {
         write(outside.resolve("other.rdb"), 11);
         Files.createSymbolicLink(set.resolve("linked-dir"), outside);
         Files.createSymbolicLink(set.resolve("linked-file.rdb"), outside.resolve("other.rdb"));
+        Files.createSymbolicLink(set.resolve("Members/gone.rdb"), outside.resolve("groomed-away.rdb"));
+        Files.createSymbolicLink(set.resolve(".hidden-link"), outside);
+        assertThat(new ProcessBuilder("mkfifo", set.resolve("Members/pipe").toString()).inheritIO().start().waitFor()).isZero();
         Files.createFile(set.resolve("Members/empty-folder-marker")); // zero bytes is still a file
         Files.setLastModifiedTime(set.resolve("Members/empty-folder-marker"), FileTime.from(WRITTEN));
         return set;
@@ -48,7 +52,8 @@ class SourceScanTest {
         Files.setLastModifiedTime(file, FileTime.from(WRITTEN));
     }
 
-    record Case(String name, boolean followSymlinks, boolean throughLink, Map<String, Long> expected) {
+    /** leftOut: what the scan names as not mirrored (hidden names never: they are left out on purpose). */
+    record Case(String name, boolean followSymlinks, boolean throughLink, Map<String, Long> expected, List<String> leftOut) {
     }
 
     static Stream<Case> cases() {
@@ -57,11 +62,15 @@ class SourceScanTest {
         Map<String, Long> withLinks = new TreeMap<>(own);
         withLinks.put("linked-dir/other.rdb", 11L);
         withLinks.put("linked-file.rdb", 11L);
+        String notFollowed = " (a symbolic link: offsite.sync.follow-symlinks=true mirrors what it points to)";
+        List<String> links = List.of("Members/gone.rdb" + notFollowed, "Members/pipe (a FIFO, socket or device)", "linked-dir" + notFollowed,
+                "linked-file.rdb" + notFollowed);
+        List<String> followed = List.of("Members/gone.rdb (a symbolic link to nothing)", "Members/pipe (a FIFO, socket or device)");
         return Stream.of(
-                new Case("links left out", false, false, own),
-                new Case("links followed when configured", true, false, withLinks),
-                new Case("the source itself a link, links left out", false, true, own),
-                new Case("the source itself a link, links followed", true, true, withLinks));
+                new Case("links left out", false, false, own, links),
+                new Case("links followed when configured", true, false, withLinks, followed),
+                new Case("the source itself a link, links left out", false, true, own, links),
+                new Case("the source itself a link, links followed", true, true, withLinks, followed));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -80,6 +89,26 @@ class SourceScanTest {
             assertThat(f.path()).isEqualTo(source.resolve(f.relativePath())); // under the source as configured
             assertThat(f.modified()).isEqualTo(WRITTEN);
         });
+        assertThat(seen.leftOut().count()).isEqualTo(c.leftOut().size());
+        assertThat(seen.leftOut().examples()).containsExactlyInAnyOrderElementsOf(c.leftOut());
+        assertThat(seen.leftOut().note()).startsWith(c.leftOut().size() + " entries of the source not mirrored, being no regular file: ");
+    }
+
+    @Test
+    void a_tree_of_regular_files_leaves_nothing_out_and_notes_nothing() throws Exception {
+        write(dir.resolve("set/Members/AA000001.rdb"), 3);
+
+        SourceScan.Snapshot seen = new SourceScan(dir.resolve("set"), Clock.systemUTC(), false).scan();
+
+        assertThat(seen.leftOut()).isEqualTo(SourceScan.LeftOut.NONE);
+        assertThat(seen.leftOut().note()).isNull();
+    }
+
+    @Test
+    void many_left_out_are_counted_and_the_first_few_named() {
+        SourceScan.LeftOut many = new SourceScan.LeftOut(7, List.of("a (x)", "b (x)", "c (x)", "d (x)", "e (x)"));
+
+        assertThat(many.note()).isEqualTo("7 entries of the source not mirrored, being no regular file: a (x), b (x), c (x), d (x), e (x) and 2 more");
     }
 
     @Test

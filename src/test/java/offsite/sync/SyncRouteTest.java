@@ -300,9 +300,13 @@ class SyncRouteTest {
         assertThat(report.status()).as(report.headline()).isEqualTo(RunStatus.OK);
         assertThat(app.bucketFiles("sets/")).containsKeys("Members/été 日本 chunk.rdb", "Members/empty.rdb")
                 .doesNotContainKeys("linked-dir/outside.txt", "linked-file.rdb").hasSize(9);
+        assertThat(report.notes()).as("the links left out are named, not passed over in silence")
+                .anyMatch(n -> n.startsWith("2 entries of the source not mirrored") && n.contains("linked-dir (a symbolic link: offsite.sync"));
+        assertThat(report.text()).contains("linked-file.rdb (a symbolic link");
 
         SyncReport following = app.set("offsite.sync.follow-symlinks", "true").sync();
         assertThat(following.uploaded().files()).isEqualTo(2);
+        assertThat(following.notes()).noneMatch(n -> n.contains("not mirrored"));
         assertThat(app.bucketFiles("sets/")).containsKeys("linked-dir/outside.txt", "linked-file.rdb");
     }
 
