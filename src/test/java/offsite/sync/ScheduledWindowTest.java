@@ -78,4 +78,35 @@ class ScheduledWindowTest {
 
         assertThat(window.left(now, MAX)).isEqualTo(MAX);
     }
+
+    static Stream<Arguments> fallBackNights() {
+        return Stream.of(
+                // zone, cron in the hour that repeats, the instant Quartz fires at (the second, standard-time one), then the
+                // start drawn within the random delay
+                Arguments.of("Europe/Berlin", "0 30 2 * * ?", "2026-10-25T02:30:00+01:00", "2026-10-25T02:41:00+01:00"),
+                Arguments.of("America/New_York", "0 30 1 * * ?", "2026-11-01T01:30:00-05:00", "2026-11-01T01:44:00-05:00"));
+    }
+
+    /** Quartz fires the repeated hour's time once, at its second occurrence: the window opens then, not an hour before. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("fallBackNights")
+    void a_window_in_the_hour_the_clocks_repeat_opens_when_quartz_fires_it(String zone, String cron, String fired, String started) {
+        Instant firedAt = OffsetDateTime.parse(fired).toInstant();
+        Instant startedAt = OffsetDateTime.parse(started).toInstant();
+
+        ScheduledWindow window = ScheduledWindow.at(cron, ZoneId.of(zone), startedAt, DELAY, MAX);
+
+        assertThat(window.opened()).isEqualTo(firedAt);
+        assertThat(window.left(startedAt, MAX)).isEqualTo(MAX);
+        assertThat(window.late(startedAt, DELAY)).as("a start within the random delay is on time").isFalse();
+    }
+
+    @Test
+    void the_night_after_the_clocks_went_back_keeps_its_own_window() {
+        Instant next = OffsetDateTime.parse("2026-10-26T02:35:00+01:00").toInstant();
+
+        ScheduledWindow window = ScheduledWindow.at("0 30 2 * * ?", BERLIN, next, DELAY, MAX);
+
+        assertThat(window.opened()).isEqualTo(OffsetDateTime.parse("2026-10-26T02:30:00+01:00").toInstant());
+    }
 }
