@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import offsite.activity.ActivityLog;
 import offsite.activity.ActivityRecorder;
 import offsite.config.SettingError;
+import offsite.config.SettingNames;
 import offsite.config.Settings;
 import offsite.cost.InventoryState;
 import offsite.cost.Prices;
@@ -90,6 +91,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.DefaultAuthenticator;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -103,7 +105,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        Settings settings = new Settings(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(null));
+        Settings settings = new Settings(key -> SettingNames.LITERAL.contains(key) ? literal(camel, key)
+                : camel.getPropertiesComponent().resolveProperty(key).orElse(null));
         String mode = settings.optional("offsite.mode") == null ? "run" : settings.optional("offsite.mode");
         Path dataDir = settings.folder("offsite.data.dir");
         S3Settings s3Settings = S3SettingsReader.from(settings);
@@ -354,6 +357,20 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             return new StorageSampler.Sample(bytes);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * A setting's value as written, from the same sources in the same order as any other (overrides, environment, -D, the
+     * file, the defaults), with no placeholder in it resolved. Read while the context is configured, before any route runs.
+     */
+    private static String literal(CamelContext camel, String key) {
+        PropertiesComponent properties = camel.getPropertiesComponent();
+        properties.setNestedPlaceholder(false);
+        try {
+            return properties.resolveProperty(key).orElse(null);
+        } finally {
+            properties.setNestedPlaceholder(true); // Camel's default, which the settings need: camel.server.host={{offsite.http.host}}
         }
     }
 

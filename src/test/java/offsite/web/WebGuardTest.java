@@ -136,6 +136,19 @@ class WebGuardTest {
         assertThat(probe.body()).as("UP and nothing else: no check, route or bucket").isEqualTo("UP");
     }
 
+    /** Camel reads {{ and }} as a placeholder: a password holding them was changed ("a{{b:c}}d" to "acd") or lost. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("passwordsWithBraces")
+    void a_password_with_braces_is_taken_as_written(String password) throws Exception {
+        running = app.set("offsite.http.user", "admin").set("offsite.http.password", password).startRunning();
+
+        assertThat(app.get("/api/status", basic("admin", password)).statusCode()).isEqualTo(200);
+    }
+
+    static Stream<String> passwordsWithBraces() {
+        return Stream.of("a{{b:c}}d", "x{{offsite.s3.region}}y", "open{{only", "close}}only", "{{env:HOME}}");
+    }
+
     /** Only one of the pair set. */
     record HalfCredentials(String name, String user, String password, String named) {
         @Override
