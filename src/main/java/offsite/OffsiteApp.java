@@ -37,6 +37,19 @@ public final class OffsiteApp {
         return main;
     }
 
+    /**
+     * After a start that failed (a bad setting): stops what did start and marks the application completed, so that the
+     * JVM's exit does not run Camel's hang-up hook, which would log a SIGTERM nobody sent after the command's one line.
+     */
+    public static void abandon(Main main) {
+        try {
+            main.stop();
+        } catch (Exception ignored) {
+            // the start's own failure is the one to report
+        }
+        main.completed();
+    }
+
     /** The settings of the user's file; none when there is no file, or it cannot be read (Camel then reports it itself). */
     private static Properties userSettings(Path configFile) {
         Properties user = new Properties();

@@ -27,7 +27,12 @@ final class OneShot implements AutoCloseable {
         overrides.put("camel.component.quartz.auto-start-scheduler", "false");
         overrides.put("camel.component.quartz.properties[org.quartz.threadPool.class]", "org.quartz.simpl.ZeroSizeThreadPool");
         main = OffsiteApp.create(config, overrides);
-        main.start();
+        try {
+            main.start();
+        } catch (Exception e) {
+            OffsiteApp.abandon(main);
+            throw e;
+        }
     }
 
     /**

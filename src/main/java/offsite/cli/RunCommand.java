@@ -21,7 +21,12 @@ final class RunCommand implements Callable<Integer> {
 
     int run(OffsiteCommand top) throws Exception {
         Main main = OffsiteApp.create(top.configFile(), Map.of("offsite.mode", "run"));
-        main.run();
+        try {
+            main.run();
+        } catch (Exception e) {
+            OffsiteApp.abandon(main);
+            throw e;
+        }
         return main.getExitCode();
     }
 }

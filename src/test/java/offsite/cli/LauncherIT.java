@@ -366,6 +366,19 @@ class LauncherIT {
         assertThat(cached(cache)).singleElement().asString().matches("offsite-\\d+-\\d+\\.jsa");
     }
 
+    /** Camel's hang-up hook ran at the exit of a start that failed and logged "JVM shutdown hook triggered by SIGTERM". */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "status", "sync"})
+    void a_settings_error_ends_with_its_one_line_and_no_signal_nobody_sent(String command) throws Exception {
+        List<String> args = List.of("--config", "config/application.properties", "-Doffsite.sync.streams=-1", command);
+
+        Launch launch = launch(SCRIPT, dir.resolve("cache"), Map.of("OFFSITE_CDS", "false"), args);
+
+        assertThat(launch.exit()).as(launch.out()).isEqualTo(2);
+        assertThat(launch.out()).contains("offsite: offsite.sync.streams: '-1' is not valid (expected a whole number from 1 to 64)")
+                .doesNotContain("SIGTERM").doesNotContain("Shutting down");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"before the command", "after the command"})
     void a_setting_given_as_an_argument_holds_for_this_run(String where) throws Exception {
