@@ -67,7 +67,7 @@ public final class OffsiteApp {
      * A name under offsite.* that no setting has, in the file, a -D or the caller's overrides, stops the start with one line
      * (Camel would ignore it silently); one in the environment, which other programs fill too, is only logged.
      */
-    static void checkNames(SettingNames names, Path configFile, Properties user, Map<String, String> overrides, Properties system,
+    public static void checkNames(SettingNames names, Path configFile, Properties user, Map<String, String> overrides, Properties system,
             Map<String, String> environment) {
         List<SettingNames.Finding> findings = new ArrayList<>();
         findings.addAll(names.check(asMap(user), "in " + configFile));

@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import offsite.OffsiteApp;
+import offsite.config.SettingLayers;
 import offsite.config.SettingNames;
 import offsite.config.Settings;
 import offsite.cost.CostProjection;
@@ -51,9 +53,11 @@ final class CostCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    /** The prices as the other commands read them: -D, then OFFSITE_* variables, then the settings file, then the defaults. */
+    /**
+     * The prices as the other commands read them (the environment, then -D, then the settings file, then the defaults),
+     * after the same check of the names: a mistyped price would be charged at its default without a word.
+     */
     private Settings settings() throws IOException {
-        Settings packed = Settings.defaults();
         Properties file = new Properties();
         Path config = parent.configFile();
         if (config != null) {
@@ -61,8 +65,8 @@ final class CostCommand implements Callable<Integer> {
                 file.load(in);
             }
         }
-        return new Settings(k -> Optional.ofNullable(System.getProperty(k)).or(() -> Optional.ofNullable(System.getenv(SettingNames.variable(k))))
-                .orElseGet(() -> file.containsKey(k) ? file.getProperty(k) : packed.optional(k)));
+        OffsiteApp.checkNames(SettingNames.packed(), config, file, Map.of(), System.getProperties(), System.getenv());
+        return new Settings(new SettingLayers(System.getenv(), System.getProperties(), file, Settings.packed())::value);
     }
 
     /** The longest projection: ten years of hourly backups is about 88,000 simulated backups. */

@@ -33,13 +33,18 @@ public final class Settings {
 
     /** The defaults packed in the jar (config/application.properties as built), for settings a command does not use. */
     public static Settings defaults() {
+        return new Settings(packed()::getProperty);
+    }
+
+    /** The packed defaults as they are written. */
+    public static Properties packed() {
         Properties defaults = new Properties();
         try (var in = Settings.class.getResourceAsStream("/defaults/application.properties")) {
             defaults.load(in);
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("the defaults file defaults/application.properties is missing from the jar", e);
         }
-        return new Settings(defaults::getProperty);
+        return defaults;
     }
 
     /** lookup returns a property's value, or null when it is not set. */

@@ -37,6 +37,24 @@ class CostCommandTest {
         assertThat(configured.get("yearlyRequestCost").asDouble()).isEqualTo(packed.get("yearlyRequestCost").asDouble());
     }
 
+    @Test
+    void a_mistyped_price_stops_the_projection_naming_the_setting_it_is_closest_to() throws Exception {
+        Path typo = Files.writeString(dir.resolve("typo.properties"), "offsite.cost.storage-gbmonth=0.23\n");
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = OffsiteCommand.execute("--config", typo.toString(), "cost", "--full-size", "1G", "--growth", "100M/1d");
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("offsite: offsite.cost.storage-gbmonth: '0.23' is not a setting (in " + typo
+                + "); did you mean offsite.cost.storage-gb-month?" + System.lineSeparator());
+    }
+
     private static JsonNode cost(Path config) throws Exception {
         List<String> args = new ArrayList<>(List.of("--config", config.toString(), "cost", "--full-size", "1G", "--growth", "100M/1d", "--json"));
         PrintStream original = System.out;
