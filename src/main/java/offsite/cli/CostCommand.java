@@ -107,8 +107,15 @@ final class CostCommand implements Callable<Integer> {
             return 2;
         }
         double perHour = Settings.parseSize("--growth", g[0]) / (growthPeriod.toSeconds() / 3600.0);
-        CostProjection.Result r = CostProjection.run(size, perHour, every, RetentionPolicy.parse(keep), new CompleteImageRule(factor, null),
-                months, Prices.from(settings()));
+        CostProjection.Result r;
+        try {
+            r = CostProjection.run(size, perHour, every, RetentionPolicy.parse(keep), new CompleteImageRule(factor, null), months,
+                    Prices.from(settings()));
+        } catch (ArithmeticException tooLarge) {
+            System.err.println("offsite: --full-size '" + fullSize + "' with --growth '" + growth + "' over " + months + " month(s) is not valid"
+                    + " (expected sizes whose stored and uploaded bytes stay under 8 EiB, such as 1G and 100M/1d)");
+            return 2;
+        }
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             return 0;

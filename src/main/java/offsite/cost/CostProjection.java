@@ -29,6 +29,7 @@ public final class CostProjection {
     private CostProjection() {
     }
 
+    /** Throws ArithmeticException when a sum of bytes would pass a long's 8 EiB, rather than report it wrapped round to below zero. */
     public static Result run(long fullSize, double growthPerHour, Duration interval, RetentionPolicy keep, CompleteImageRule rule,
             int months, Prices prices) {
         Instant start = Instant.parse("2026-01-05T00:00:00Z"); // a Monday: weeks and months start cleanly
@@ -70,13 +71,13 @@ public final class CostProjection {
             }
             sizes.put(id, size);
             stored.removeAll(keep.apply(stored, ZoneOffset.UTC).deleted());
-            long storage = stored.stream().mapToLong(b -> sizes.get(b.id())).sum();
+            long storage = stored.stream().mapToLong(b -> sizes.get(b.id())).reduce(0, Math::addExact);
             maxStorage = Math.max(maxStorage, storage);
             maxComplete = Math.max(maxComplete, (int) stored.stream().filter(Backup::full).count());
             storageByteMonths += storage * intervalMonths;
-            uploaded += size;
+            uploaded = Math.addExact(uploaded, size);
             peak = Math.max(peak, size);
-            perMonth.merge(t.atZone(ZoneOffset.UTC).getYear() + "-" + t.atZone(ZoneOffset.UTC).getMonthValue(), size, Long::sum);
+            perMonth.merge(t.atZone(ZoneOffset.UTC).getYear() + "-" + t.atZone(ZoneOffset.UTC).getMonthValue(), size, Math::addExact);
             steps++;
         }
         double years = months / 12.0;

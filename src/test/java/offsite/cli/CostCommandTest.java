@@ -76,7 +76,10 @@ class CostCommandTest {
             "--months 100000    | --months 100000 is not valid (expected a whole number from 1 to 120)",
             "--interval 0s      | --interval '0s' is not valid (expected a period of at least 1s",
             "--factor -1        | --factor -1.0 is not valid (expected a number above 0",
-            "--full-size 0      | --full-size '0' is not valid (expected a size above zero"})
+            "--full-size 0      | --full-size '0' is not valid (expected a size above zero",
+            // the sums of bytes wrapped round: storage -2543327295.16 USD a year
+            "--full-size 99999999T | --full-size '99999999T' with --growth '100M/1d' over 12 month(s) is not valid (expected sizes whose"
+                    + " stored and uploaded bytes stay under 8 EiB"})
     void a_projection_that_cannot_mean_anything_is_refused_naming_the_option(String option, String said) {
         String[] given = option.strip().split(" ");
         List<String> args = new ArrayList<>(List.of("cost", "--growth", "100M/1d"));
