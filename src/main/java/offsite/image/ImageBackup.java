@@ -488,16 +488,15 @@ public final class ImageBackup {
             objectsById.computeIfAbsent(idOf(o.key()), k -> new ArrayList<>()).add(o.key());
         }
         List<ImageManifest> listed = manifests.values().stream().filter(m -> objectsById.containsKey(m.id()) || m.id().equals(r.id())).toList();
-        List<Backup> ours = listed.stream().filter(m -> settings.host().equals(m.host()))
-                .map(m -> new Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList();
+        HostRetention retention = HostRetention.of(listed, settings.host(), settings.keep(), r.started(), zone);
+        List<Backup> ours = retention.ours();
         long unnamed = listed.stream().filter(m -> m.host() == null).count();
         if (unnamed > 0) {
             r.note(unnamed + " backup(s) under " + settings.prefix() + " name no host (made before offsite.image.host): retention keeps"
                     + " them; delete them by hand when they are no longer wanted");
         }
-        Backup newest = ours.stream().max(Comparator.comparing(Backup::created)).orElse(null);
-        if (newest != null && newest.created().isAfter(r.started())) {
-            // retention goes by creation times: after a clock set back, it would take the backups made since for the oldest
+        if (retention.skipped()) {
+            Backup newest = retention.newest();
             String why = "retention skipped: backup " + newest.id() + " was made at " + newest.created() + ", after this one ("
                     + r.started() + "); the host's clock went back. Nothing is deleted until the clock is past " + newest.created();
             LOG.warn("{}", why);
@@ -505,7 +504,7 @@ public final class ImageBackup {
             r.kept = ours.size();
             return List.of();
         }
-        RetentionPolicy.Plan plan = settings.keep().apply(ours, zone);
+        RetentionPolicy.Plan plan = retention.plan();
         r.kept = plan.kept().size();
         Set<String> unnamedComplete = listed.stream().filter(m -> m.host() == null && m.full()).map(ImageManifest::id).collect(Collectors.toSet());
         for (Backup b : ours) {

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import offsite.cost.InventoryState;
+import offsite.image.HostRetention;
 import offsite.image.ImageManifest;
-import offsite.retention.Backup;
 import offsite.retention.RetentionPolicy;
 
 /**
@@ -22,7 +22,7 @@ final class InventoryView {
     }
 
     /** listed null: no pass has listed the bucket yet, so every count is 0 and no object is shown. */
-    static Map<String, Object> of(String bucket, String imagePrefix, InventoryState.Snapshot listed, InventoryState.Query query,
+    static Map<String, Object> of(String bucket, String imagePrefix, String imageHost, InventoryState.Snapshot listed, InventoryState.Query query,
             RetentionPolicy keep, Instant now, ZoneId zone) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bucket", bucket);
@@ -46,7 +46,7 @@ final class InventoryView {
         out.put("before", page.before());
         out.put("objects", page.rows().stream().map(InventoryView::row).toList());
         out.put("next", page.next());
-        out.put("imageBackups", imageBackups(listed == null ? List.of() : listed.imageBackups(), imagePrefix, keep, now, zone));
+        out.put("imageBackups", imageBackups(listed == null ? List.of() : listed.imageBackups(), imagePrefix, imageHost, keep, now, zone));
         return out;
     }
 
@@ -66,11 +66,13 @@ final class InventoryView {
         return out;
     }
 
-    /** The image backups, newest first: kind, size, age, and what retention keeps each for. */
-    private static List<Map<String, Object>> imageBackups(List<ImageManifest> known, String imagePrefix, RetentionPolicy keep, Instant now,
-            ZoneId zone) {
-        RetentionPolicy.Plan plan = keep.apply(known.stream().map(m -> new Backup(m.id(), Instant.parse(m.created()), m.full(), m.base())).toList(),
-                zone);
+    /**
+     * The image backups, newest first: kind, size, age, and what retention keeps each for, judged as a backup of this host
+     * judges (HostRetention): another host's backups are never this host's to delete.
+     */
+    private static List<Map<String, Object>> imageBackups(List<ImageManifest> known, String imagePrefix, String imageHost, RetentionPolicy keep,
+            Instant now, ZoneId zone) {
+        HostRetention retention = HostRetention.of(known, imageHost, keep, now, zone);
         List<Map<String, Object>> out = new ArrayList<>();
         for (ImageManifest m : known) {
             Map<String, Object> one = new LinkedHashMap<>();
@@ -80,10 +82,24 @@ final class InventoryView {
             one.put("created", m.created());
             one.put("bytes", m.objects().stream().mapToLong(ImageManifest.StoredObject::size).sum());
             one.put("ageHours", Duration.between(Instant.parse(m.created()), now).toHours());
-            one.put("keptFor", plan.keeps(m.id()) ? plan.kept().get(m.id()) : List.of());
+            one.put("keptFor", keptFor(m, imageHost, retention));
             one.put("manifest", imagePrefix + m.id() + "/manifest.json");
             out.add(one);
         }
         return out;
+    }
+
+    /** Why retention keeps a backup; empty when the next backup of this host deletes it. */
+    private static List<String> keptFor(ImageManifest m, String imageHost, HostRetention retention) {
+        if (m.host() == null) {
+            return List.of("names no host (made before offsite.image.host): never deleted by retention");
+        }
+        if (!m.host().equals(imageHost)) {
+            return List.of("host " + m.host() + "'s: never deleted by this host's retention");
+        }
+        if (retention.skipped()) {
+            return List.of("retention skipped: backup " + retention.newest().id() + " was made after now (the clock went back)");
+        }
+        return retention.plan().keeps(m.id()) ? retention.plan().kept().get(m.id()) : List.of();
     }
 }

@@ -50,7 +50,7 @@ public final class StatusPage {
 
     /** Where the pipelines keep their objects, and when they run. */
     public record Layout(String bucket, String syncPrefix, String trashPrefix, String imagePrefix, String syncCron, String imageCron,
-            boolean imagesEnabled) {
+            boolean imagesEnabled, String imageHost) {
     }
 
     private final Layout layout;
@@ -179,8 +179,8 @@ public final class StatusPage {
     }
 
     private Map<String, Object> inventory(StateFiles.Read read, InventoryState.Query query) {
-        return StateFiles.attempt("the inventory", () -> InventoryView.of(layout.bucket(), layout.imagePrefix(), read.inventory(), query, keep,
-                clock.instant(), ZoneId.systemDefault()), InventoryView.of(layout.bucket(), layout.imagePrefix(), null, query, keep,
+        return StateFiles.attempt("the inventory", () -> InventoryView.of(layout.bucket(), layout.imagePrefix(), layout.imageHost(), read.inventory(), query, keep,
+                clock.instant(), ZoneId.systemDefault()), InventoryView.of(layout.bucket(), layout.imagePrefix(), layout.imageHost(), null, query, keep,
                 clock.instant(), ZoneId.systemDefault()), read.problems());
     }
 
