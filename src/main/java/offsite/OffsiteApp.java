@@ -102,6 +102,23 @@ public final class OffsiteApp {
                         + folder.toAbsolutePath().normalize() + "; run Offsite from the folder that holds routes/ (it is read relative to"
                         + " the working directory) or set " + key + " to an absolute file: path");
             }
+            if (Files.isSymbolicLink(folder)) {
+                // Camel's file: scan does not follow a linked folder: no route would load, and the first pass would blame sync.yaml
+                Path target = realPath(folder);
+                String pattern = routesPattern(configFile, overrides);
+                throw new IllegalArgumentException(key + "=" + pattern + ": the folder " + folder.toAbsolutePath().normalize()
+                        + " is a symbolic link to " + target + ", and Camel reads no route file through a linked folder (expected a real"
+                        + " folder; set " + key + " to file:" + target + "/*.yaml)");
+            }
+        }
+    }
+
+    /** Where a link that leads to a folder leads; the link itself if that cannot be told. */
+    private static Path realPath(Path link) {
+        try {
+            return link.toRealPath();
+        } catch (IOException e) {
+            return link.toAbsolutePath();
         }
     }
 

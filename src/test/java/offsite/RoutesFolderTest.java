@@ -29,6 +29,22 @@ class RoutesFolderTest {
     }
 
     @Test
+    void a_routes_folder_that_is_a_symbolic_link_is_refused_naming_its_target() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real-routes"));
+        Files.copy(Path.of("routes", "sync.yaml"), real.resolve("sync.yaml"));
+        Path link = Files.createSymbolicLink(dir.resolve("routes"), real);
+        String pattern = "file:" + link + "/*.yaml";
+
+        IllegalArgumentException e = catchThrowableOfType(
+                () -> OffsiteApp.checkRoutesFolder(null, Map.of("camel.main.routes-include-pattern", pattern)), IllegalArgumentException.class);
+
+        assertThat(e).as("Camel would load no route and the first pass would blame sync.yaml").isNotNull();
+        assertThat(e.getMessage()).isEqualTo("camel.main.routes-include-pattern=" + pattern + ": the folder " + link + " is a symbolic link to "
+                + real.toRealPath() + ", and Camel reads no route file through a linked folder (expected a real folder; set"
+                + " camel.main.routes-include-pattern to file:" + real.toRealPath() + "/*.yaml)");
+    }
+
+    @Test
     void the_pattern_in_the_config_file_is_the_one_checked() throws Exception {
         Path config = Files.writeString(dir.resolve("c.properties"), "camel.main.routes-include-pattern=file:" + dir + "/*.yaml\n");
 
