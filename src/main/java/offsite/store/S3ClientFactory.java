@@ -23,6 +23,12 @@ public final class S3ClientFactory {
 
     static final int DEFAULT_CONNECTIONS = 50;
 
+    /**
+     * How long a connection may go without taking a byte of a request's body or giving one of its answer before it is
+     * dropped and the request sent again.
+     */
+    public static final Duration SILENCE = Duration.ofMinutes(2);
+
     private S3ClientFactory() {
     }
 
@@ -40,6 +46,11 @@ public final class S3ClientFactory {
      * status page's downloads need a few more beside them.
      */
     public static S3Client create(S3Settings settings, int connections, ExecutionInterceptor... interceptors) {
+        return create(settings, connections, SILENCE, interceptors);
+    }
+
+    /** silence: {@link #SILENCE}, which a test shortens to play a hung server in seconds. */
+    public static S3Client create(S3Settings settings, int connections, Duration silence, ExecutionInterceptor... interceptors) {
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
                 .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()).retryOnException(S3ClientFactory::answerCutShort))
@@ -51,15 +62,15 @@ public final class S3ClientFactory {
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
-                .httpClientBuilder(ApacheHttpClient.builder()
+                .httpClientBuilder(StallWatchingHttpClient.over(ApacheHttpClient.builder()
                         .maxConnections(connections)
                         // the client would add Expect: 100-continue to every body; SmallBodiesWithoutContinue decides
                         .expectContinueEnabled(false)
                         .connectionTimeout(Duration.ofSeconds(10))
                         // an answer that stops arriving this long is a dead connection: the request is sent again
-                        .socketTimeout(Duration.ofMinutes(2))
+                        .socketTimeout(silence)
                         .connectionMaxIdleTime(Duration.ofSeconds(20))
-                        .tcpKeepAlive(true))
+                        .tcpKeepAlive(true), silence))
                 .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(settings.pathStyle())
                         .chunkedEncodingEnabled(false)

@@ -103,7 +103,21 @@ public final class FaultProxy implements AutoCloseable {
         cutAnswerAfter(requestLine, count, HEADERS);
     }
 
+    /**
+     * The next count matching requests stall: this many bytes of their body reach the proxy, then it reads no more and
+     * answers nothing, holding the connection open, as a hung server or proxy does; the request never reaches the server.
+     */
+    public void stallAfter(Predicate<String> requestLine, int count, long bytes) {
+        matches = requestLine;
+        stallAfter = bytes;
+        stallsLeft.set(count);
+    }
+
+    private final AtomicInteger stallsLeft = new AtomicInteger();
+    private volatile long stallAfter;
+
     public void passThrough() {
+        stallsLeft.set(0);
         errorsLeft.set(0);
         cutsLeft.set(0);
         delaysLeft.set(0);
@@ -318,6 +332,19 @@ public final class FaultProxy implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+            if (matches.test(requestLine) && stallsLeft.getAndDecrement() > 0) {
+                faultsInjected.incrementAndGet();
+                in.skipNBytes(Math.min(stallAfter, length));
+                while (!server.isClosed()) { // nothing more read: the sender's buffers fill and its writes block
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                return;
             }
             boolean cutAnswer = matches.test(requestLine) && answerCutsLeft.getAndDecrement() > 0;
             if (first != null) {

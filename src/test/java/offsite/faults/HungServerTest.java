@@ -1,0 +1,82 @@
+package offsite.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import offsite.store.Bucket;
+import offsite.store.Fallbacks;
+import offsite.store.S3Bucket;
+import offsite.store.S3ClientFactory;
+import offsite.store.S3Settings;
+import offsite.testing.FaultyS3;
+import offsite.testing.TestS3;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A server (or a proxy before it) that accepts a request and then stops reading its body, answering nothing: the
+ * connection's buffers fill and the sender's write blocks, which no socket timeout of the HTTP client covers. The
+ * silence is shortened from two minutes to one second here.
+ */
+class HungServerTest {
+
+    private static final int MB = 1 << 20;
+
+    @Test
+    // the hang guard, on its own thread: a write blocked in a socket ignores interrupts, and waited 30 minutes an attempt before
+    @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a_put_whose_body_the_server_stops_taking_is_dropped_and_sent_again() throws Exception {
+        S3Settings direct = TestS3.freshBucket();
+        try (FaultProxy proxy = new FaultProxy(direct.endpoint().getPort());
+                S3Client client = S3ClientFactory.create(FaultyS3.through(direct, proxy), 8, Duration.ofSeconds(1))) {
+            Bucket bucket = new S3Bucket(client, direct, new Fallbacks());
+            // far more than the socket buffers between the two hold, so the sender's write blocks
+            long size = 64L * MB;
+            proxy.stallAfter(line -> line.startsWith("PUT "), 1, MB);
+
+            String etag = bucket.put("sets/big.rdb", new Bucket.Body(size, () -> zeros(size)), null, Map.of(), Bucket.Kind.DATA);
+
+            assertThat(proxy.faultsInjected.get()).as("the first attempt stalled").isEqualTo(1);
+            assertThat(etag).isEqualTo(md5OfZeros(size));
+            assertThat(bucket.head("sets/big.rdb")).hasValueSatisfying(o -> assertThat(o.size()).isEqualTo(size));
+        }
+    }
+
+    private static InputStream zeros(long size) {
+        return new InputStream() {
+            long left = size;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                Arrays.fill(b, off, off + n, (byte) 0);
+                left -= n;
+                return n;
+            }
+        };
+    }
+
+    private static String md5OfZeros(long size) throws Exception {
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        byte[] block = new byte[MB];
+        for (long left = size; left > 0; left -= block.length) {
+            md5.update(block, 0, (int) Math.min(block.length, left));
+        }
+        return HexFormat.of().formatHex(md5.digest());
+    }
+}
