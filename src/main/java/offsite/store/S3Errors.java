@@ -5,12 +5,14 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.FileSystemException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.stream.XMLStreamException;
 import offsite.config.UrlLogin;
 import org.apache.http.NoHttpResponseException;
+import org.apache.http.conn.ConnectTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -50,6 +52,43 @@ public final class S3Errors {
                 : UrlLogin.hidden(s3.endpoint().toString())) + ": " + consequence + " (check offsite.s3.bucket and offsite.s3.endpoint)";
     }
 
+    /**
+     * Null, or in a few words why a request got no answer at all (no connection, or not a byte of an answer): the store
+     * is down, unreachable or hung, rather than refusing. Past the SDK's retries, the next request is likely to fare the same.
+     */
+    public static String unanswered(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String unanswered = unansweredOne(t);
+            if (unanswered != null) {
+                return unanswered;
+            }
+        }
+        return null;
+    }
+
+    private static String unansweredOne(Throwable t) {
+        if (t instanceof UnknownHostException) {
+            return "unknown host " + t.getMessage();
+        }
+        if (t instanceof ConnectException || t instanceof ConnectTimeoutException || connectTimeout(t)) {
+            return t instanceof ConnectException ? "connection refused" : "the connection timed out";
+        }
+        if (t instanceof SocketTimeoutException) {
+            // Read timed out, or StallWatchingHttpClient's own words for a body the server stopped taking
+            return "Read timed out".equalsIgnoreCase(t.getMessage()) ? "timed out: the server took the request and answered nothing for "
+                    + S3ClientFactory.SILENCE.toMinutes() + " minutes (hung, or a proxy or firewall before it)" : "timed out: " + t.getMessage();
+        }
+        if (t instanceof NoHttpResponseException) {
+            // every pooled connection the server had closed: it stopped or restarted, and no new one was taken
+            return "the server closed the connection without answering (stopped or restarting?)";
+        }
+        return null;
+    }
+
+    private static boolean connectTimeout(Throwable t) {
+        return t instanceof SocketTimeoutException && t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("connect timed out");
+    }
+
     public static String explain(Throwable failure, S3Settings s3) {
         String endpoint = s3.embedded() ? "the embedded S3 server" : "offsite.s3.endpoint " + s3.endpoint();
         String cutOff = cutOffAnswer(failure, endpoint);
@@ -65,6 +104,11 @@ public final class S3Errors {
             }
             if (t instanceof S3Exception e && e.awsErrorDetails() != null) {
                 String code = e.awsErrorDetails().errorCode();
+                if (code != null && code.matches("ExpiredToken|InvalidToken|TokenRefreshRequired")) { // AWS answers these 400
+                    return "S3 refused the credentials (" + code + ": the session token has expired or is not valid): check"
+                            + " offsite.s3.access-key / offsite.s3.secret-key or the AWS default credentials chain (AWS_SESSION_TOKEN,"
+                            + " a profile's or the instance's role)";
+                }
                 // a HEAD answer has no body, so a 403 may come without a code
                 if (e.statusCode() == 403 && (code == null || code.matches("InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|InvalidToken"))) {
                     return "S3 refused the credentials (" + (code == null ? "403 Forbidden" : code) + "): check offsite.s3.access-key"
@@ -87,18 +131,10 @@ public final class S3Errors {
                 String message = e.awsErrorDetails().errorMessage();
                 return "S3 answered " + e.statusCode() + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
             }
-            if (t instanceof UnknownHostException) {
-                return "cannot reach " + endpoint + ": unknown host " + t.getMessage();
-            }
-            if (t instanceof ConnectException) {
-                return "cannot reach " + endpoint + ": connection refused";
-            }
-            if (t instanceof SocketTimeoutException) {
-                return "cannot reach " + endpoint + ": timed out";
-            }
-            if (t instanceof NoHttpResponseException) {
-                // every pooled connection the server had closed: it stopped or restarted, and no new one was taken
-                return "cannot reach " + endpoint + ": the server closed the connection without answering (stopped or restarting?)";
+            String unanswered = unansweredOne(t);
+            if (unanswered != null) {
+                return (t instanceof SocketTimeoutException && !connectTimeout(t) ? "no answer from " : "cannot reach ") + endpoint + ": "
+                        + unanswered + " (on each of offsite.s3.max-attempts=" + s3.maxAttempts() + " attempts)";
             }
         }
         if (!local(failure) && S3ClientFactory.answerCutShort(failure)) {

@@ -542,6 +542,10 @@ public final class ChunkUpload {
         if (cutOff != null) {
             return cutOff;
         }
+        String unanswered = S3Errors.unanswered(e);
+        if (unanswered != null) {
+            return "no answer from the S3 server: " + unanswered; // the HTTP client's words alone ("Read timed out") name no server
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof StoreException s && s.refusedSetting() != null) {
                 return s.reason(); // the setting's fault, named with its value: the service's own words say neither

@@ -2,11 +2,13 @@ package offsite.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.util.stream.Stream;
 import javax.xml.stream.XMLStreamException;
 import org.apache.camel.CamelExecutionException;
+import org.apache.http.conn.ConnectTimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -53,6 +55,20 @@ class S3ErrorsTest {
                         s3Error(301, null, null),
                         "S3 answered 301: bucket 'offsite' must be reached through another endpoint: check offsite.s3.endpoint and"
                                 + " offsite.s3.region"),
+                new Case("a server that took the request and answered nothing is told from one that cannot be reached",
+                        SdkClientException.create("Unable to execute HTTP request: Read timed out", new SocketTimeoutException("Read timed out")),
+                        "no answer from offsite.s3.endpoint http://127.0.0.1:9000: timed out: the server took the request and answered"
+                                + " nothing for 2 minutes (hung, or a proxy or firewall before it) (on each of offsite.s3.max-attempts=5 attempts)"),
+                new Case("a connection that could not be made in time cannot reach the server",
+                        SdkClientException.create("Unable to execute HTTP request", new ConnectTimeoutException("Connect to 127.0.0.1:9000"
+                                + " failed: connect timed out")),
+                        "cannot reach offsite.s3.endpoint http://127.0.0.1:9000: the connection timed out (on each of"
+                                + " offsite.s3.max-attempts=5 attempts)"),
+                new Case("an expired session token names the credentials to check",
+                        s3Error(400, "ExpiredToken", "The provided token has expired."),
+                        "S3 refused the credentials (ExpiredToken: the session token has expired or is not valid): check"
+                                + " offsite.s3.access-key / offsite.s3.secret-key or the AWS default credentials chain (AWS_SESSION_TOKEN,"
+                                + " a profile's or the instance's role)"),
                 new Case("an error without a code or message says neither as null",
                         s3Error(500, null, null), "S3 answered 500"));
     }
