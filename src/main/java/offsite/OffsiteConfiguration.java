@@ -59,6 +59,7 @@ import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
 import offsite.store.S3SettingsReader;
 import offsite.store.ServiceClock;
+import offsite.store.UnansweredRequests;
 import offsite.store.UploadJournal;
 import offsite.sync.BandwidthLimiter;
 import offsite.sync.ChunkUpload;
@@ -162,8 +163,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // what is decided about remote data (trash, retirements, leases) goes by the service's time, not a wrong host clock
         ServiceClock serviceClock = new ServiceClock(clock);
         // every upload stream's parts in flight at once, plus listings, restores and the page's downloads beside them
+        UnansweredRequests unanswered = new UnansweredRequests();
         S3Client client = S3ClientFactory.create(s3Settings, sync.streams() * sync.partStreams() + 16, new ActivityRecorder(activity,
-                pipelines(sync, image)), serviceClock.dateHeaders());
+                pipelines(sync, image)), serviceClock.dateHeaders(), unanswered);
         closeWithCamel(camel, client);
         Fallbacks fallbacks = new Fallbacks();
         Bucket bucket = new FallbackBucket(new S3Bucket(client, s3Settings, fallbacks), new UploadJournal(dataDir.resolve("uploads")),
@@ -182,7 +184,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
         camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
-                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags, clock));
+                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags, unanswered, clock));
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
                 new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), serviceClock),
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));

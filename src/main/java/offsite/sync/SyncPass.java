@@ -20,6 +20,7 @@ import offsite.store.EtagForm;
 import offsite.store.Generations;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
+import offsite.store.UnansweredRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class SyncPass {
     static final int TRASH_KEY_GROWTH = 11 + 13 + 4;
 
     private final SyncSettings settings;
+    private final UnansweredRequests unanswered;
     private final S3Settings s3Settings;
     private final SourceScan scan;
     private final MaintenanceGuard guard;
@@ -54,8 +56,9 @@ public final class SyncPass {
     private final Clock clock;
 
     public SyncPass(SyncSettings settings, S3Settings s3Settings, SourceScan scan, MaintenanceGuard guard, Bucket bucket, HashCache hashes,
-            Generations generations, SyncLock lock, PassesInFlight inFlight, EtagForm etags, Clock clock) {
+            Generations generations, SyncLock lock, PassesInFlight inFlight, EtagForm etags, UnansweredRequests unanswered, Clock clock) {
         this.settings = settings;
+        this.unanswered = unanswered;
         this.s3Settings = s3Settings;
         this.scan = scan;
         this.guard = guard;
@@ -351,6 +354,17 @@ public final class SyncPass {
     public boolean admits(Pass.UploadTask task) {
         TransferWindow window = task.pass().window();
         guard.markerPresentLately(clock.instant()).ifPresent(reason -> window.close(reason, settings.grace()));
+        // more requests unanswered in a row than are ever in flight at once: the store stopped answering, it did not blink;
+        // each upload after would wait out all its attempts (ten minutes against a hung server) and fail the same way
+        int silent = unanswered.inARow();
+        if (silent > settings.streams() * settings.partStreams()) {
+            String reason = "the S3 server stopped answering: " + silent + " requests in a row got no answer on any of their"
+                    + " offsite.s3.max-attempts=" + s3Settings.maxAttempts() + " attempts (the last: " + unanswered.last() + ")";
+            if (window.close(reason, Duration.ZERO)) {
+                LOG.warn("{}: no new upload is started", reason);
+                task.pass().note(reason + "; no new upload was started");
+            }
+        }
         return window.acceptsNewUploads();
     }
 

@@ -49,13 +49,18 @@ public final class TransferWindow {
         return closedReason == null || nanos.getAsLong() - closedNanos < graceAfterCloseNanos;
     }
 
-    /** Closes the window early, for a guard or a shutdown; uploads in flight keep the given grace. */
-    public synchronized void close(String reason, Duration grace) {
+    /**
+     * Closes the window early, for a guard or a shutdown; uploads in flight keep the given grace. Returns whether this
+     * call closed it (false: it was closed already, for its first reason).
+     */
+    public synchronized boolean close(String reason, Duration grace) {
         if (closedReason == null) {
             closedNanos = nanos.getAsLong();
             graceAfterCloseNanos = saturatedNanos(grace);
             closedReason = reason;
+            return true;
         }
+        return false;
     }
 
     /**

@@ -123,6 +123,7 @@ public final class FaultProxy implements AutoCloseable {
         delaysLeft.set(0);
         answerCutsLeft.set(0);
         refusals.clear();
+        dropped.clear();
         firstAttempts.clear();
         pageSize = 0;
         damagesLeft.set(0);
@@ -156,6 +157,16 @@ public final class FaultProxy implements AutoCloseable {
             return method + " " + path + (query.isEmpty() ? "" : "?" + query);
         }
     }
+
+    /**
+     * Every matching request from now on is read whole and its connection closed without a byte of answer, as a server
+     * that stopped or died under it does: the client sees no answer at all.
+     */
+    public void dropWithoutAnswer(Predicate<Request> which) {
+        dropped.add(which);
+    }
+
+    private final List<Predicate<Request>> dropped = new CopyOnWriteArrayList<>();
 
     /** Every matching request from now on is answered with this S3 error: an operation the service does not offer. */
     public void refuse(Predicate<Request> which, int status, String code) {
@@ -308,6 +319,13 @@ public final class FaultProxy implements AutoCloseable {
             if (otherRegion != null) {
                 redirectToRegion(client, in, request, length, otherRegion);
                 return;
+            }
+            for (Predicate<Request> d : dropped) {
+                if (d.test(request)) {
+                    faultsInjected.incrementAndGet();
+                    in.skipNBytes(length); // read whole, so the close is a clean end and not a reset
+                    return;
+                }
             }
             for (Refusal r : refusals) {
                 if (r.which().test(request)) {

@@ -3,21 +3,26 @@ package offsite.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
 import offsite.store.Bucket;
 import offsite.store.Fallbacks;
 import offsite.store.S3Bucket;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
 import offsite.testing.FaultyS3;
+import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -46,6 +51,29 @@ class HungServerTest {
             assertThat(proxy.faultsInjected.get()).as("the first attempt stalled").isEqualTo(1);
             assertThat(etag).isEqualTo(md5OfZeros(size));
             assertThat(bucket.head("sets/big.rdb")).hasValueSatisfying(o -> assertThat(o.size()).isEqualTo(size));
+        }
+    }
+
+    @Test
+    void a_store_that_stops_answering_mid_pass_starts_no_more_uploads_and_the_report_says_why(@TempDir Path dir) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir); FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            // three uploads at once, one part each: more than three requests unanswered in a row is a store that stopped
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port()).set("offsite.sync.part-streams", "1");
+            for (int i = 0; i < 24; i++) {
+                app.write(String.format("Members/AA%06d.rdb", i), 1000 + i, i);
+            }
+            proxy.dropWithoutAnswer(r -> r.method().equals("PUT") && r.path().contains("/sets/"));
+
+            SyncReport report = app.sync();
+
+            assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(report.leftForNextWindow().files()).as("files never started against the silent store").isGreaterThan(10);
+            assertThat(report.text()).contains("the S3 server stopped answering: ")
+                    .contains("got no answer on any of their offsite.s3.max-attempts=2 attempts (the last: the server closed the"
+                            + " connection without answering");
+            assertThat(report.errors()).hasSizeLessThan(10).allSatisfy(p -> assertThat(p.cause())
+                    .startsWith("no answer from the S3 server: the server closed the connection without answering"));
+            assertThat(app.bucketFiles("sets/")).isEmpty();
         }
     }
 
