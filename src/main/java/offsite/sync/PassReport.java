@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import offsite.report.ByteSize;
 import offsite.report.ReportStore;
@@ -121,9 +123,13 @@ public final class PassReport {
                 }
             }
             if (!r.dryRun() && r.uploadsStarted() != null) {
-                long notReached = r.plan().uploads().size() - outcomes.size();
-                if (notReached > 0) {
-                    left = new Count(left.files() + notReached, left.bytes());
+                // the uploads the window filter turned away have no outcome: their files and bytes are left all the same
+                Set<String> reached = new HashSet<>();
+                outcomes.forEach(o -> reached.add(o.key()));
+                for (PlannedFile f : r.plan().uploads()) {
+                    if (!reached.contains(f.key())) {
+                        left = left.plus(f.size());
+                    }
                 }
             }
             for (TrashMove m : r.trashed()) {

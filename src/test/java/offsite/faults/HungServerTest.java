@@ -68,6 +68,9 @@ class HungServerTest {
 
             assertThat(report.status()).isEqualTo(RunStatus.FAILED);
             assertThat(report.leftForNextWindow().files()).as("files never started against the silent store").isGreaterThan(10);
+            long left = report.leftForNextWindow().files();
+            assertThat(report.leftForNextWindow().bytes()).as("the files turned away are counted with their bytes (1,000 to 1,023 each)")
+                    .isBetween(left * 1000, left * 1023);
             assertThat(report.text()).contains("the S3 server stopped answering: ")
                     .contains("got no answer on any of their offsite.s3.max-attempts=2 attempts (the last: the server closed the"
                             + " connection without answering");
