@@ -6,9 +6,8 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -28,16 +27,23 @@ final class StallWatchingHttpClient implements SdkHttpClient {
     private final SdkHttpClient http;
     private final long stalledNanos;
     private final long checkMillis;
-    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "s3-stall-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor watch = watch();
 
     private StallWatchingHttpClient(SdkHttpClient http, Duration stalled) {
         this.http = http;
         this.stalledNanos = stalled.toNanos();
         this.checkMillis = Math.max(50, stalled.toMillis() / 4);
+    }
+
+    /** One thread for every request's check; a check is dropped from its queue when its request ends (20,000 a night of small files). */
+    private static ScheduledThreadPoolExecutor watch() {
+        ScheduledThreadPoolExecutor watch = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "s3-stall-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.setRemoveOnCancelPolicy(true);
+        return watch;
     }
 
     /** A builder the S3 client builds (and closes) as its own: the SDK's defaults go to the Apache client under it. */
