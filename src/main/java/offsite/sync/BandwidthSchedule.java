@@ -75,8 +75,10 @@ public record BandwidthSchedule(NavigableMap<LocalTime, Long> timetable) {
         return rate;
     }
 
+    /** why names the wrong piece first ("'500' is below ..."); the whole value is named before it only when it is more than that piece. */
     private static IllegalArgumentException invalid(String setting, String why) {
-        return new IllegalArgumentException("offsite.sync.bandwidth: '" + setting + "': " + why
+        String whole = "'" + setting.trim() + "'";
+        return new IllegalArgumentException("offsite.sync.bandwidth: " + (why.startsWith(whole + " ") ? "" : whole + ": ") + why
                 + " (expected a rate like 2MB, empty for no cap, or a timetable like '23:30,off 06:00,1MB')");
     }
 
