@@ -499,6 +499,7 @@ public final class ChunkUpload {
     private Bucket.Body body(Path file, long offset, long length, MessageDigest digest, TransferWindow window, RunProgress progress,
             RunProgress.Stream stream) {
         AtomicInteger opened = new AtomicInteger();
+        BodyProgress read = new BodyProgress(n -> progress.add(stream, n)); // a retry's second read is no progress
         return new Bucket.Body(length, () -> {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(offset);
@@ -513,7 +514,7 @@ public final class ChunkUpload {
             if (digest != null) {
                 digest.reset();
             }
-            return new MeteredInputStream(range, limiter, digest, n -> progress.add(stream, n), window::abandoned);
+            return new MeteredInputStream(range, limiter, digest, read.attempt(), window::abandoned);
         });
     }
 
