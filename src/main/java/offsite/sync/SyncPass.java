@@ -18,6 +18,7 @@ import offsite.report.RunStatus;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
 import offsite.store.Generations;
+import offsite.store.S3ClientFactory;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
 import offsite.store.UnansweredRequests;
@@ -354,12 +355,11 @@ public final class SyncPass {
     public boolean admits(Pass.UploadTask task) {
         TransferWindow window = task.pass().window();
         guard.markerPresentLately(clock.instant()).ifPresent(reason -> window.close(reason, settings.grace()));
-        // more requests unanswered in a row than are ever in flight at once: the store stopped answering, it did not blink;
-        // each upload after would wait out all its attempts (ten minutes against a hung server) and fail the same way
-        int silent = unanswered.inARow();
-        if (silent > settings.streams() * settings.partStreams()) {
-            String reason = "the S3 server stopped answering: " + silent + " requests in a row got no answer on any of their"
-                    + " offsite.s3.max-attempts=" + s3Settings.maxAttempts() + " attempts (the last: " + unanswered.last() + ")";
+        // a store that stopped answering: each upload after would wait out all its attempts (ten minutes against a hung
+        // server) and fail the same way
+        if (unanswered.stopped(settings.streams() * settings.partStreams(), S3ClientFactory.SILENCE)) {
+            String reason = "the S3 server stopped answering: " + unanswered.inARow() + " request(s) in a row got no answer on any of"
+                    + " their offsite.s3.max-attempts=" + s3Settings.maxAttempts() + " attempts (the last: " + unanswered.last() + ")";
             if (window.close(reason, Duration.ZERO)) {
                 LOG.warn("{}: no new upload is started", reason);
                 task.pass().note(reason + "; no new upload was started");

@@ -72,7 +72,7 @@ class HungServerTest {
             assertThat(report.leftForNextWindow().bytes()).as("the files turned away are counted with their bytes (1,000 to 1,023 each)")
                     .isBetween(left * 1000, left * 1023);
             assertThat(report.text()).contains("the S3 server stopped answering: ")
-                    .contains("got no answer on any of their offsite.s3.max-attempts=2 attempts (the last: the server closed the"
+                    .contains("in a row got no answer on any of their offsite.s3.max-attempts=2 attempts (the last: the server closed the"
                             + " connection without answering");
             assertThat(report.errors()).hasSizeLessThan(10).allSatisfy(p -> assertThat(p.cause())
                     .startsWith("no answer from the S3 server: the server closed the connection without answering"));
