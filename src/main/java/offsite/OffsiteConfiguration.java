@@ -74,6 +74,7 @@ import offsite.sync.SetRestore;
 import offsite.sync.SetVerify;
 import offsite.sync.SourceCheck;
 import offsite.sync.SourceScan;
+import offsite.sync.StoppedStore;
 import offsite.sync.SyncLock;
 import offsite.sync.SyncPass;
 import offsite.sync.SyncSettings;
@@ -183,14 +184,16 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         PassesInFlight passes = new PassesInFlight();
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
+        StoppedStore stoppedStore = new StoppedStore(unanswered, sync.streams() * sync.partStreams(), s3Settings.maxAttempts());
         camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
-                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags, unanswered, clock));
+                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags,
+                stoppedStore, clock));
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
                 new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), serviceClock),
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
-        camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, etags, serviceClock));
+        camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, etags, stoppedStore, serviceClock));
         camel.getRegistry().bind("passReport", new PassReport(sync, s3Settings.bucket(), hashes, limiter, reports, generations, fallbacks,
-                passes, activity::unrecordedSince, clock));
+                passes, stoppedStore, activity::unrecordedSince, clock));
         camel.getRegistry().bind("passOutcomes", new PassOutcomes());
         camel.getRegistry().bind("passesInFlight", passes);
 

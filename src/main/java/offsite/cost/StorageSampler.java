@@ -111,7 +111,7 @@ public final class StorageSampler {
      * After a mirror pass: the figures come from the pass's own listing of its prefix and of the trash, with what it
      * changed, not from listing them again; the other parts are listed when no listing is kept yet, and the whole
      * bucket when the kept listing is older than a week. A pass that listed nothing (refused, failed early, a dry
-     * run) leaves the figures as they were.
+     * run), or would have to list a store that stopped answering, leaves the figures as they were.
      */
     public void afterSync(Pass pass) {
         try {
@@ -122,7 +122,7 @@ public final class StorageSampler {
             // one started): every part but what the pass itself has just listed
             if (kept == null || weekOld
                     || kept.areas().stream().noneMatch(a -> a.part().equals("sync") && a.prefix().equals(pass.prefix()))) {
-                if (mirror != null) {
+                if (mirror != null && !pass.trashSkipped()) { // a store that stopped answering is not listed: the figures stay
                     Map<String, List<RemoteObject>> own = new HashMap<>();
                     if (!weekOld) {
                         own.put(pass.prefix(), mirror);

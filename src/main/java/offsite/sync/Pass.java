@@ -36,6 +36,8 @@ public final class Pass {
     private volatile String warning;
     private volatile boolean skipped;
     private volatile boolean passedOver;
+    private volatile boolean trashSkipped;
+    private int storeStoppedNote = -1;
 
     private volatile String prefix;
     private volatile Generations.State generations;
@@ -318,6 +320,33 @@ public final class Pass {
 
     void retired(Generations.State after) {
         generations = after;
+    }
+
+    /**
+     * Says in one note that the S3 server stopped answering and what the pass left undone for it: the first call gives
+     * the reason, each call adds what was skipped.
+     */
+    void storeStopped(String reason, String skipped) {
+        synchronized (notes) {
+            if (storeStoppedNote < 0) {
+                notes.add(reason + "; " + skipped);
+                storeStoppedNote = notes.size() - 1;
+            } else {
+                notes.set(storeStoppedNote, notes.get(storeStoppedNote) + "; " + skipped);
+            }
+        }
+    }
+
+    /** Whether the trash moves and the purge were skipped: the S3 server had stopped answering. */
+    public boolean trashSkipped() {
+        return trashSkipped;
+    }
+
+    /** Marks the trash moves and the purge skipped (the S3 server stopped answering); true the first time only. */
+    synchronized boolean skipTrash() {
+        boolean first = !trashSkipped;
+        trashSkipped = true;
+        return first;
     }
 
     public int purged() {

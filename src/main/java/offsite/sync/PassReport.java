@@ -39,12 +39,14 @@ public final class PassReport {
     private final Generations generations;
     private final Fallbacks fallbacks;
     private final PassesInFlight inFlight;
+    private final StoppedStore stoppedStore;
     private final Function<Instant, String> unrecorded;
     private final Clock clock;
 
     /** unrecorded: why S3 requests since the given time were not all written to the activity log, else null. */
     public PassReport(SyncSettings settings, String bucket, HashCache hashes, BandwidthLimiter limiter, ReportStore reports,
-            Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, Function<Instant, String> unrecorded, Clock clock) {
+            Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, StoppedStore stoppedStore,
+            Function<Instant, String> unrecorded, Clock clock) {
         this.settings = settings;
         this.bucket = bucket;
         this.hashes = hashes;
@@ -53,12 +55,18 @@ public final class PassReport {
         this.generations = generations;
         this.fallbacks = fallbacks;
         this.inFlight = inFlight;
+        this.stoppedStore = stoppedStore;
         this.unrecorded = unrecorded;
         this.clock = clock;
     }
 
-    /** Writes the report, saves the hash cache, ends the pass and gives its lock back; the report is the new body. */
+    /**
+     * Writes the report, saves the hash cache, ends the pass and gives its lock back; the report is the new body. Once the
+     * S3 server has stopped answering, nothing more is written to the bucket (the generation's progress, the lease's
+     * removal): each write would wait out all its attempts; the next pass records the one and takes the other over.
+     */
     public SyncReport finish(Pass pass) {
+        boolean stopped = stoppedStore.reason() != null;
         try {
             if (!pass.skipped()) {
                 try {
@@ -74,7 +82,9 @@ public final class PassReport {
             SyncReport report = report(pass);
             if (!pass.skipped()) { // a pass skipped for another one leaves that one's state alone
                 try {
-                    advanceGeneration(pass, report);
+                    if (!stopped) {
+                        advanceGeneration(pass, report);
+                    }
                 } catch (RuntimeException e) {
                     String lost = "the generation's progress (complete, verified, retired) could not be saved in the bucket ("
                             + e.getMessage() + "): the next pass records it again";
@@ -97,7 +107,7 @@ public final class PassReport {
         } finally {
             inFlight.end(pass);
             if (pass.lock() != null) {
-                pass.lock().release();
+                pass.lock().release(!stopped);
             }
         }
     }

@@ -57,10 +57,21 @@ public final class SyncLock {
             this.lease = lease;
         }
 
-        /** Gives the lock back: the lease (when still ours), the file lock, the process's flag. Never throws. */
+        /** Gives the lock back, the lease too: release(true). */
         public void release() {
+            release(true);
+        }
+
+        /**
+         * Gives the lock back: the lease (when still ours; only when the bucket may be asked: a store that stopped answering
+         * is not, and the next pass takes the lease over), the file lock, the process's flag. Never throws.
+         */
+        public void release(boolean askBucket) {
+            if (!askBucket && leaseKey != null) {
+                LOG.warn("the lease {} is left in the bucket, which stopped answering: the next pass takes it over", leaseKey);
+            }
             try {
-                if (leaseKey != null && readLease(leaseKey).map(l -> l.pass().equals(lease.pass())).orElse(false)) {
+                if (askBucket && leaseKey != null && readLease(leaseKey).map(l -> l.pass().equals(lease.pass())).orElse(false)) {
                     bucket.delete(leaseKey);
                 }
             } catch (RuntimeException e) {

@@ -18,10 +18,8 @@ import offsite.report.RunStatus;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
 import offsite.store.Generations;
-import offsite.store.S3ClientFactory;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
-import offsite.store.UnansweredRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +42,7 @@ public final class SyncPass {
     static final int TRASH_KEY_GROWTH = 11 + 13 + 4;
 
     private final SyncSettings settings;
-    private final UnansweredRequests unanswered;
+    private final StoppedStore stoppedStore;
     private final S3Settings s3Settings;
     private final SourceScan scan;
     private final MaintenanceGuard guard;
@@ -57,9 +55,9 @@ public final class SyncPass {
     private final Clock clock;
 
     public SyncPass(SyncSettings settings, S3Settings s3Settings, SourceScan scan, MaintenanceGuard guard, Bucket bucket, HashCache hashes,
-            Generations generations, SyncLock lock, PassesInFlight inFlight, EtagForm etags, UnansweredRequests unanswered, Clock clock) {
+            Generations generations, SyncLock lock, PassesInFlight inFlight, EtagForm etags, StoppedStore stoppedStore, Clock clock) {
         this.settings = settings;
-        this.unanswered = unanswered;
+        this.stoppedStore = stoppedStore;
         this.s3Settings = s3Settings;
         this.scan = scan;
         this.guard = guard;
@@ -355,14 +353,12 @@ public final class SyncPass {
     public boolean admits(Pass.UploadTask task) {
         TransferWindow window = task.pass().window();
         guard.markerPresentLately(clock.instant()).ifPresent(reason -> window.close(reason, settings.grace()));
-        // a store that stopped answering: each upload after would wait out all its attempts (ten minutes against a hung
-        // server) and fail the same way
-        if (unanswered.stopped(settings.streams() * settings.partStreams(), S3ClientFactory.SILENCE)) {
-            String reason = "the S3 server stopped answering: " + unanswered.inARow() + " request(s) in a row got no answer on any of"
-                    + " their offsite.s3.max-attempts=" + s3Settings.maxAttempts() + " attempts (the last: " + unanswered.last() + ")";
-            if (window.close(reason, Duration.ZERO)) {
-                LOG.warn("{}: no new upload is started", reason);
-                task.pass().note(reason + "; no new upload was started");
+        // a store that stopped answering: each upload after would wait out all its attempts and fail the same way
+        String stopped = stoppedStore.reason();
+        if (stopped != null) {
+            if (window.close(stopped, Duration.ZERO)) {
+                LOG.warn("{}: no new upload is started", stopped);
+                task.pass().storeStopped(stopped, "no new upload was started");
             }
         }
         return window.acceptsNewUploads();

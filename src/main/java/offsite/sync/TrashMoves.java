@@ -13,9 +13,11 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.stream.Collectors;
 import offsite.report.ByteSize;
 import offsite.store.Bucket;
@@ -45,9 +47,12 @@ public final class TrashMoves {
     private final EtagForm etags;
     private final ServiceClock clock;
     private final TrashKeys trashKeys;
+    private final StoppedStore stoppedStore;
 
-    public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, EtagForm etags, ServiceClock clock) {
+    public TrashMoves(SyncSettings settings, Bucket bucket, Generations generations, EtagForm etags, StoppedStore stoppedStore,
+            ServiceClock clock) {
         this.settings = settings;
+        this.stoppedStore = stoppedStore;
         this.bucket = bucket;
         this.generations = generations;
         this.etags = etags;
@@ -57,9 +62,49 @@ public final class TrashMoves {
 
     /**
      * The objects to move to the trash, each with its pass: none unless every upload of the pass succeeded and the
-     * deletion limits allow; plus older generations due to retire.
+     * deletion limits allow; plus older generations due to retire. Read one by one: once the S3 server has stopped
+     * answering, no further move is handed out.
      */
-    public List<Pass.TrashTask> moves(Pass pass) {
+    public Iterator<Pass.TrashTask> moves(Pass pass) {
+        if (skipped(pass)) {
+            return List.<Pass.TrashTask>of().iterator();
+        }
+        Iterator<Pass.TrashTask> all = planned(pass).iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return all.hasNext() && !skipped(pass);
+            }
+
+            @Override
+            public Pass.TrashTask next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return all.next();
+            }
+        };
+    }
+
+    /**
+     * Whether the S3 server has stopped answering: the moves and the purge are then skipped, said once in a note, and
+     * the bucket is left as it is for the next pass; each request would wait out all its attempts and fail the same way.
+     */
+    private boolean skipped(Pass pass) {
+        String stopped = stoppedStore.reason();
+        if (stopped == null) {
+            return false;
+        }
+        if (pass.skipTrash()) {
+            String skipped = "the trash moves and the purge were skipped from then on, nothing more was moved or deleted: the next"
+                    + " pass does them";
+            LOG.warn("{}; {}", stopped, skipped);
+            pass.storeStopped(stopped, skipped);
+        }
+        return true;
+    }
+
+    private List<Pass.TrashTask> planned(Pass pass) {
         List<TrashMove> moves = new ArrayList<>();
         if (!pass.deletions().deletes().isEmpty()) {
             if (!pass.allUploaded()) {
@@ -248,6 +293,9 @@ public final class TrashMoves {
      * this mirror's own copies are purged.
      */
     public Pass purge(Pass pass) {
+        if (skipped(pass)) {
+            return pass;
+        }
         List<RemoteObject> trash = bucket.list(settings.trashPrefix());
         // after the listing: the clock has the service's answer to go by
         LocalDate oldestKept = LocalDate.ofInstant(clock.earlier(), ZoneOffset.UTC).minusDays(settings.deletion().trashDays());

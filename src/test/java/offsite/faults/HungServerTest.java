@@ -3,6 +3,7 @@ package offsite.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.store.Bucket;
@@ -71,12 +73,61 @@ class HungServerTest {
             long left = report.leftForNextWindow().files();
             assertThat(report.leftForNextWindow().bytes()).as("the files turned away are counted with their bytes (1,000 to 1,023 each)")
                     .isBetween(left * 1000, left * 1023);
-            assertThat(report.text()).contains("the S3 server stopped answering: ")
+            assertThat(report.notes()).filteredOn(n -> n.startsWith("the S3 server stopped answering: ")).singleElement().asString()
                     .contains("in a row got no answer on any of their offsite.s3.max-attempts=2 attempts (the last: the server closed the"
-                            + " connection without answering");
+                            + " connection without answering")
+                    // was: the trash's listing and the lease's removal too, each on every attempt
+                    .endsWith("; no new upload was started; the trash moves and the purge were skipped from then on, nothing more"
+                            + " was moved or deleted: the next pass does them");
             assertThat(report.errors()).hasSizeLessThan(10).allSatisfy(p -> assertThat(p.cause())
                     .startsWith("no answer from the S3 server: the server closed the connection without answering"));
             assertThat(app.bucketFiles("sets/")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_store_that_stops_answering_while_objects_move_to_the_trash_is_left_as_it_is(@TempDir Path dir) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir); FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            // one request in flight at a time: more than one unanswered in a row is a store that stopped
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port()).set("offsite.sync.streams", "1")
+                    .set("offsite.sync.part-streams", "1").set("offsite.sync.delete", "true");
+            for (int i = 0; i < 14; i++) {
+                app.write(String.format("Members/AA%06d.rdb", i), 1000 + i, i);
+            }
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            for (int i = 0; i < 6; i++) { // 6 remote-only objects of 14: within the deletion limits
+                Files.delete(app.source.resolve(String.format("Members/AA%06d.rdb", i)));
+            }
+            // the server dies at the first copy to the trash: every request from then on is read and never answered
+            AtomicBoolean dead = new AtomicBoolean();
+            proxy.dropWithoutAnswer(r -> {
+                if (r.hasHeader("x-amz-copy-source")) {
+                    dead.set(true);
+                }
+                return dead.get();
+            });
+
+            SyncReport report = app.sync();
+
+            assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.FAILED);
+            assertThat(report.notes()).filteredOn(n -> n.startsWith("the S3 server stopped answering: ")).singleElement().asString()
+                    .contains("2 request(s) in a row got no answer on any of their offsite.s3.max-attempts=2 attempts")
+                    .endsWith("the trash moves and the purge were skipped from then on, nothing more was moved or deleted: the next pass"
+                            + " does them");
+            assertThat(report.errors()).as("the two moves tried before the store was known to have stopped").hasSize(2)
+                    .allSatisfy(p -> assertThat(p.cause()).startsWith("not moved to the trash, left in place: "));
+            // was: each of the 6 moves, the trash's listing and the lease's removal, each on both attempts (against a hung
+            // server ten minutes a request)
+            assertThat(proxy.faultsInjected.get()).as("requests the dead store got: the two moves' on both attempts, then none")
+                    .isEqualTo(4);
+            assertThat(app.bucketFiles("sets/")).hasSize(14);
+            assertThat(app.bucketFiles("trash/")).isEmpty();
+
+            proxy.passThrough(); // the server back: the next pass takes the lease left over and makes the moves
+            SyncReport next = app.sync();
+            assertThat(next.status()).as(next.text()).isEqualTo(RunStatus.OK);
+            assertThat(next.deleted().files()).isEqualTo(6);
+            assertThat(app.bucketFiles("sets/")).hasSize(8);
         }
     }
 

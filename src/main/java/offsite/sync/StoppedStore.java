@@ -1,0 +1,32 @@
+package offsite.sync;
+
+import offsite.store.S3ClientFactory;
+import offsite.store.UnansweredRequests;
+
+/**
+ * Whether the S3 server has stopped answering, not blinked (UnansweredRequests past what a pass keeps in flight, or
+ * silent for S3ClientFactory.SILENCE), and why in words. Once it has, every later request of the pass would wait out
+ * all its attempts (ten minutes against a hung server) and fail the same way.
+ */
+public final class StoppedStore {
+
+    private final UnansweredRequests unanswered;
+    private final int inFlight;
+    private final int maxAttempts;
+
+    /** inFlight: the requests a pass keeps in flight at once (streams x part-streams); maxAttempts: offsite.s3.max-attempts. */
+    public StoppedStore(UnansweredRequests unanswered, int inFlight, int maxAttempts) {
+        this.unanswered = unanswered;
+        this.inFlight = inFlight;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Why the server is taken as stopped, or null while it answers. */
+    public String reason() {
+        if (!unanswered.stopped(inFlight, S3ClientFactory.SILENCE)) {
+            return null;
+        }
+        return "the S3 server stopped answering: " + unanswered.inARow() + " request(s) in a row got no answer on any of their"
+                + " offsite.s3.max-attempts=" + maxAttempts + " attempts (the last: " + unanswered.last() + ")";
+    }
+}
