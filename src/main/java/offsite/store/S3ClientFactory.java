@@ -3,6 +3,7 @@ package offsite.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -70,7 +71,7 @@ public final class S3ClientFactory {
                         // an answer that stops arriving this long is a dead connection: the request is sent again
                         .socketTimeout(silence)
                         .connectionMaxIdleTime(Duration.ofSeconds(20))
-                        .tcpKeepAlive(true), silence))
+                        .tcpKeepAlive(true), silence, heard(interceptors)))
                 .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(settings.pathStyle())
                         .chunkedEncodingEnabled(false)
@@ -91,6 +92,12 @@ public final class S3ClientFactory {
             builder.putAuthScheme(new UnsignedPayloadSigning());
         }
         return builder.build();
+    }
+
+    /** What the HTTP client tells of body bytes taken: the pass's UnansweredRequests, when it is among the interceptors. */
+    private static Runnable heard(ExecutionInterceptor... interceptors) {
+        return Arrays.stream(interceptors).filter(UnansweredRequests.class::isInstance).map(UnansweredRequests.class::cast)
+                .findFirst().<Runnable>map(u -> u::heard).orElse(() -> { });
     }
 
     /**

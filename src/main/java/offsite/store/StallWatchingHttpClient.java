@@ -27,10 +27,12 @@ final class StallWatchingHttpClient implements SdkHttpClient {
     private final SdkHttpClient http;
     private final long stalledNanos;
     private final long checkMillis;
+    private final Runnable heard;
     private final ScheduledThreadPoolExecutor watch = watch();
 
-    private StallWatchingHttpClient(SdkHttpClient http, Duration stalled) {
+    private StallWatchingHttpClient(SdkHttpClient http, Duration stalled, Runnable heard) {
         this.http = http;
+        this.heard = heard;
         this.stalledNanos = stalled.toNanos();
         this.checkMillis = Math.max(50, stalled.toMillis() / 4);
     }
@@ -47,14 +49,14 @@ final class StallWatchingHttpClient implements SdkHttpClient {
     }
 
     /** A builder the S3 client builds (and closes) as its own: the SDK's defaults go to the Apache client under it. */
-    static SdkHttpClient.Builder<?> over(SdkHttpClient.Builder<?> http, Duration stalled) {
-        return new Builder(http, stalled);
+    static SdkHttpClient.Builder<?> over(SdkHttpClient.Builder<?> http, Duration stalled, Runnable heard) {
+        return new Builder(http, stalled, heard);
     }
 
-    private record Builder(SdkHttpClient.Builder<?> http, Duration stalled) implements SdkHttpClient.Builder<Builder> {
+    private record Builder(SdkHttpClient.Builder<?> http, Duration stalled, Runnable heard) implements SdkHttpClient.Builder<Builder> {
         @Override
         public SdkHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
-            return new StallWatchingHttpClient(http.buildWithDefaults(serviceDefaults), stalled);
+            return new StallWatchingHttpClient(http.buildWithDefaults(serviceDefaults), stalled, heard);
         }
     }
 
@@ -65,7 +67,7 @@ final class StallWatchingHttpClient implements SdkHttpClient {
             return http.prepareRequest(request);
         }
         long length = request.httpRequest().firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(-1L);
-        Sending sending = new Sending(length);
+        Sending sending = new Sending(length, heard);
         ExecutableHttpRequest call = http.prepareRequest(HttpExecuteRequest.builder().request(request.httpRequest())
                 .metricCollector(request.metricCollector().orElse(null))
                 .contentStreamProvider(() -> sending.watch(body.get().newStream())).build());
@@ -123,9 +125,12 @@ final class StallWatchingHttpClient implements SdkHttpClient {
         /** The body's end was read: the answer's wait is the socket timeout's. */
         private volatile boolean sent;
         private volatile boolean aborted;
+        /** Told of bytes taken: the server is there (UnansweredRequests). */
+        private final Runnable heard;
 
-        Sending(long length) {
+        Sending(long length, Runnable heard) {
             this.length = length;
+            this.heard = heard;
         }
 
         void progressed() {
@@ -182,6 +187,9 @@ final class StallWatchingHttpClient implements SdkHttpClient {
             }
             taken += n;
             sent = length >= 0 && taken >= length;
+            if (n > 0) {
+                heard.run();
+            }
         }
     }
 }

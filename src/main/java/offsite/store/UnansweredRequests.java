@@ -8,8 +8,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * The S3 requests in a row, each past all its attempts, that the service answered nothing to (no connection, or no
- * byte of an answer), why the last one failed, and when any request was last answered; any answer, an error answer
- * too, starts the count again. A pass asks it before each upload: a store that stopped answering would make every
+ * byte of an answer), why the last one failed, and when the service was last heard from: an answer, or bytes of a
+ * request body taken (an upload minutes long is no silence); any answer, an error answer too, starts the count again. A pass asks it before each upload: a store that stopped answering would make every
  * later upload wait out its attempts.
  */
 public final class UnansweredRequests implements ExecutionInterceptor {
@@ -17,7 +17,7 @@ public final class UnansweredRequests implements ExecutionInterceptor {
     private final LongSupplier nanos;
     private int inARow;
     private String last;
-    private long answeredNanos;
+    private volatile long answeredNanos;
 
     public UnansweredRequests() {
         this(System::nanoTime);
@@ -49,6 +49,11 @@ public final class UnansweredRequests implements ExecutionInterceptor {
         answeredNanos = nanos.getAsLong();
     }
 
+    /** Bytes of a request body were taken: the service is there, though no answer has come yet. */
+    public void heard() {
+        answeredNanos = nanos.getAsLong();
+    }
+
     synchronized void unanswered(String why) {
         inARow++;
         last = why;
@@ -56,7 +61,7 @@ public final class UnansweredRequests implements ExecutionInterceptor {
 
     /**
      * Whether the store has stopped answering, not blinked: more requests in a row went unanswered than are ever in
-     * flight at once (those a short outage fails together), or one did and nothing at all was answered for this long.
+     * flight at once (those a short outage fails together), or one did and nothing at all was heard for this long.
      */
     public synchronized boolean stopped(int inFlight, Duration silence) {
         return inARow > inFlight || inARow > 0 && nanos.getAsLong() - answeredNanos >= silence.toNanos();
