@@ -1,6 +1,7 @@
 package offsite.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.store.Bucket;
@@ -19,6 +21,7 @@ import offsite.store.Fallbacks;
 import offsite.store.S3Bucket;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
+import offsite.store.UnansweredRequests;
 import offsite.testing.FaultyS3;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
@@ -53,6 +56,28 @@ class HungServerTest {
             assertThat(proxy.faultsInjected.get()).as("the first attempt stalled").isEqualTo(1);
             assertThat(etag).isEqualTo(md5OfZeros(size));
             assertThat(bucket.head("sets/big.rdb")).hasValueSatisfying(o -> assertThat(o.size()).isEqualTo(size));
+        }
+    }
+
+    @Test
+    void the_bytes_of_a_body_the_server_takes_count_as_hearing_from_it_though_no_answer_comes() throws Exception {
+        S3Settings direct = TestS3.freshBucket();
+        AtomicLong nanos = new AtomicLong();
+        UnansweredRequests unanswered = new UnansweredRequests(nanos::get);
+        try (FaultProxy proxy = new FaultProxy(direct.endpoint().getPort());
+                S3Client client = S3ClientFactory.create(FaultyS3.through(direct, proxy), 8, Duration.ofSeconds(1), unanswered)) {
+            Bucket bucket = new S3Bucket(client, direct, new Fallbacks());
+            proxy.dropWithoutAnswer(r -> r.method().equals("PUT")); // the body read whole, then the connection closed
+            nanos.set(Duration.ofMinutes(5).toNanos()); // the last answer was five minutes ago (the clock's start)
+
+            assertThatThrownBy(() -> bucket.put("sets/f.rdb", new Bucket.Body(MB, () -> zeros(MB)), null, Map.of(), Bucket.Kind.DATA))
+                    .isInstanceOf(RuntimeException.class);
+
+            assertThat(unanswered.inARow()).isEqualTo(1);
+            assertThat(unanswered.stopped(8, Duration.ofMinutes(2)))
+                    .as("the server took the body just now: a long upload's blip, not a store that stopped").isFalse();
+            nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+            assertThat(unanswered.stopped(8, Duration.ofMinutes(2))).as("then two minutes with nothing heard").isTrue();
         }
     }
 
