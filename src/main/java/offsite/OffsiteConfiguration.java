@@ -184,7 +184,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         PassesInFlight passes = new PassesInFlight();
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
-        StoppedStore stoppedStore = new StoppedStore(unanswered, sync.streams() * sync.partStreams(), s3Settings.maxAttempts());
+        StoppedStore stoppedStore = new StoppedStore(unanswered, sync.streams() * sync.partStreams(), s3Settings.maxAttempts(),
+                s3Settings.endpoint());
         camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
                 sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags,
                 stoppedStore, clock));

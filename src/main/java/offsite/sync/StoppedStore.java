@@ -1,5 +1,6 @@
 package offsite.sync;
 
+import java.net.URI;
 import offsite.store.S3ClientFactory;
 import offsite.store.UnansweredRequests;
 
@@ -13,12 +14,17 @@ public final class StoppedStore {
     private final UnansweredRequests unanswered;
     private final int inFlight;
     private final int maxAttempts;
+    private final URI endpoint;
 
-    /** inFlight: the requests a pass keeps in flight at once (streams x part-streams); maxAttempts: offsite.s3.max-attempts. */
-    public StoppedStore(UnansweredRequests unanswered, int inFlight, int maxAttempts) {
+    /**
+     * inFlight: the requests a pass keeps in flight at once (streams x part-streams); maxAttempts: offsite.s3.max-attempts;
+     * endpoint: offsite.s3.endpoint (never holds a login: refused at start), named for the user to check.
+     */
+    public StoppedStore(UnansweredRequests unanswered, int inFlight, int maxAttempts, URI endpoint) {
         this.unanswered = unanswered;
         this.inFlight = inFlight;
         this.maxAttempts = maxAttempts;
+        this.endpoint = endpoint;
     }
 
     /** Why the server is taken as stopped, or null while it answers. */
@@ -27,6 +33,7 @@ public final class StoppedStore {
             return null;
         }
         return "the S3 server stopped answering: " + unanswered.inARow() + " request(s) in a row got no answer on any of their"
-                + " offsite.s3.max-attempts=" + maxAttempts + " attempts (the last: " + unanswered.last() + ")";
+                + " offsite.s3.max-attempts=" + maxAttempts + " attempts (the last: " + unanswered.last() + "); check that the service at"
+                + " offsite.s3.endpoint " + (endpoint == null ? "(empty: the embedded S3Proxy)" : endpoint) + " is up and reachable from here";
     }
 }

@@ -101,6 +101,7 @@ class HungServerTest {
             assertThat(report.notes()).filteredOn(n -> n.startsWith("the S3 server stopped answering: ")).singleElement().asString()
                     .contains("in a row got no answer on any of their offsite.s3.max-attempts=2 attempts (the last: the server closed the"
                             + " connection without answering")
+                    .contains("; check that the service at offsite.s3.endpoint http://127.0.0.1:" + proxy.port() + " is up and reachable from here")
                     // was: the trash's listing and the lease's removal too, each on every attempt
                     .endsWith("; no new upload was started; the trash moves and the purge were skipped from then on, nothing more"
                             + " was moved or deleted: the next pass does them");
