@@ -2,8 +2,8 @@
 # Builds the container image from docker/Dockerfile and runs it as a container engine would, without one: buildah,
 # podman and debootstrap (Debian packages), as root. Checked in the built image:
 #   - lean: no test code, no embedded S3 server in it; its size is printed
-#   - `run` with a page password serves the status page (401 without it) and passes the image's own HEALTHCHECK, which
-#     fails while the process is frozen (SIGSTOP) and once it is gone
+#   - `run` with a page password serves the status page (401 without it) and passes the image's own HEALTHCHECK on the
+#     port the settings file names, which fails while the process is frozen (SIGSTOP) and once it is gone
 #   - the process is the image's non-root USER, one JVM (the entrypoint's process itself, no child)
 #   - SIGTERM to that process during an upload under a bandwidth cap ends it within 10 s (docker stop's timeout), and
 #     the report says the pass was stopped
@@ -138,12 +138,13 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$W/hosts"
 mount --bind "$W/hosts" "$MNT/etc/hosts" && MOUNTS+=("$MNT/etc/hosts")
 
 S3PORT=$(free_port)
+HTTP_PORT=$(free_port)
 S3PID=$("$ROOT/bench/s3proxy.sh" "$S3PORT" "$W/blobs" | head -1)
 BUCKET=image-test
 printf '%s\n' "offsite.s3.endpoint=http://127.0.0.1:$S3PORT" offsite.s3.path-style=true offsite.s3.access-key=bench \
   offsite.s3.secret-key=benchsecret "offsite.s3.bucket=$BUCKET" offsite.s3.create-bucket=true offsite.sync.quiet-period=0m \
   offsite.sync.stable-for=0s offsite.sync.multipart-threshold=8MB offsite.sync.part-size=5MB offsite.sync.streams=1 \
-  offsite.sync.part-streams=1 > "$V/config/application.properties"
+  offsite.sync.part-streams=1 "offsite.http.port=$HTTP_PORT" > "$V/config/application.properties"
 
 # in_image [VAR=VALUE ...] -- [ARGS ...]: the image's ENTRYPOINT with ARGS (none: its CMD), as its USER, with its ENV;
 # it takes the place of the (sub)shell it runs in, so that `in_image ... &` leaves the entrypoint's pid in $!
@@ -168,9 +169,9 @@ touch "$W/before-the-runs"
 sleep 1 # a second apart: find -newer compares whole seconds on some filesystems
 
 # ---------------------------------------------------------------- run: the page, the health check, SIGTERM
-HTTP_PORT=$(free_port)
 PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-RUN_ENV=(OFFSITE_HTTP_PORT="$HTTP_PORT" OFFSITE_HTTP_USER=admin OFFSITE_HTTP_PASSWORD="$PASSWORD")
+# the page's port only in the settings file: the HEALTHCHECK must find it there
+RUN_ENV=(OFFSITE_HTTP_USER=admin OFFSITE_HTTP_PASSWORD="$PASSWORD")
 # a pass at once, capped so that it is still sending when stopped: a 5 MiB part takes 20 s at 256 KiB/s
 in_image "${RUN_ENV[@]}" OFFSITE_SYNC_RUN_ON_START=true OFFSITE_SYNC_BANDWIDTH=256K -- > "$W/run.log" 2>&1 &
 JVM=$!
@@ -182,7 +183,7 @@ uid_of() { awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$1/status"; }
 check "the process runs as uid $USER_ID (real, effective, saved, filesystem)" test "$(uid_of "$JVM")" = "$USER_ID $USER_ID $USER_ID $USER_ID"
 one_jvm() { [ "$(basename "$(readlink "/proc/$JVM/exe")")" = java ] && [ -z "$(pgrep -P "$JVM" || true)" ]; }
 check "the entrypoint's process is the JVM itself, with no child process" one_jvm
-check "the image's HEALTHCHECK passes on the running process" healthy "${RUN_ENV[@]}"
+check "the image's HEALTHCHECK passes on the running process, on the port of its settings file" healthy "${RUN_ENV[@]}"
 parts_stored() { cat "$V/data/activity/"*.jsonl 2> /dev/null | grep '"UploadPart"' | grep -c '"outcome":"200"' || true; }
 one_part_stored() { [ "$(parts_stored)" -ge 1 ]; }
 check "the pass mirrors the backup set under a 256 KiB/s cap (a part stored)" wait_for 120 one_part_stored

@@ -85,7 +85,7 @@ class EntrypointIT {
         }.getProperty("offsite.http.port");
         assertThat(lines).contains("EXPOSE " + port);
         assertThat(lines).anyMatch(l -> l.startsWith("HEALTHCHECK ") && l.contains("/opt/offsite/healthcheck.sh"));
-        assertThat(Files.readString(Path.of("docker/healthcheck.sh"))).contains("http://127.0.0.1:${OFFSITE_HTTP_PORT:-" + port + "}/observe/health");
+        assertThat(Files.readString(Path.of("docker/healthcheck.sh"))).contains("http://127.0.0.1:${port:-" + port + "}/observe/health");
         assertThat(lines).contains("ENTRYPOINT [\"/opt/offsite/entrypoint.sh\"]");
         for (String script : List.of("docker/entrypoint.sh", "docker/healthcheck.sh", "bin/offsite")) {
             assertThat(Files.isExecutable(Path.of(script))).as("COPY keeps the mode: " + script + " must be executable").isTrue();
