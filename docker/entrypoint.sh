@@ -8,6 +8,24 @@ ROUTES_DIR=${OFFSITE_ROUTES_DIR:-/routes}
 # these name the image's folders, not settings: Offsite does not see them
 unset OFFSITE_HOME OFFSITE_CONFIG_DIR OFFSITE_ROUTES_DIR
 
+# Secrets from files (Docker and Kubernetes secrets): NAME_FILE=PATH sets NAME to the file's content, trailing line
+# breaks dropped, for OFFSITE_* settings and the AWS credentials; the value then shows in no `docker inspect`.
+for name in $(env | sed -nE 's/^((OFFSITE_[A-Z0-9_]+|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)_FILE)=.*/\1/p'); do
+  target=${name%_FILE}
+  eval "path=\${$name} both=\${$target+set}"
+  if [ -n "$both" ]; then
+    echo "offsite: $target and $name are both set (expected one: the value, or the file holding it)" >&2
+    exit 2
+  fi
+  if ! [ -f "$path" ] || ! [ -r "$path" ]; then
+    echo "offsite: $name: '$path' is not a file uid $(id -u) can read (expected the file holding $target)" >&2
+    exit 2
+  fi
+  value=$(cat "$path")
+  export "$target=$value"
+  unset "$name"
+done
+
 [ -d "$ROUTES_DIR" ] && [ -n "$(ls -A "$ROUTES_DIR" 2>/dev/null)" ] || ROUTES_DIR="$APP_HOME/routes"
 if [ ! -f "$CONFIG_DIR/application.properties" ]; then
   echo "offsite: no $CONFIG_DIR/application.properties; using the defaults (mount a config volume to change them)" >&2

@@ -2,8 +2,9 @@
 # Builds the container image from docker/Dockerfile and runs it as a container engine would, without one: buildah,
 # podman and debootstrap (Debian packages), as root. Checked in the built image:
 #   - lean: no test code, no embedded S3 server in it; its size is printed
-#   - `run` with a page password serves the status page (401 without it) and passes the image's own HEALTHCHECK on the
-#     port the settings file names, which fails while the process is frozen (SIGSTOP) and once it is gone
+#   - `run` with a page password read from a file (OFFSITE_HTTP_PASSWORD_FILE) serves the status page (401 without it)
+#     and passes the image's own HEALTHCHECK on the port the settings file names, which fails while the process is
+#     frozen (SIGSTOP) and once it is gone; a password given both ways is refused (exit 2)
 #   - the process is the image's non-root USER, one JVM (the entrypoint's process itself, no child)
 #   - SIGTERM to that process during an upload under a bandwidth cap ends it within 10 s (docker stop's timeout), and
 #     the report says the pass was stopped
@@ -145,6 +146,8 @@ printf '%s\n' "offsite.s3.endpoint=http://127.0.0.1:$S3PORT" offsite.s3.path-sty
   offsite.s3.secret-key=benchsecret "offsite.s3.bucket=$BUCKET" offsite.s3.create-bucket=true offsite.sync.quiet-period=0m \
   offsite.sync.stable-for=0s offsite.sync.multipart-threshold=8MB offsite.sync.part-size=5MB offsite.sync.streams=1 \
   offsite.sync.part-streams=1 "offsite.http.port=$HTTP_PORT" > "$V/config/application.properties"
+PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s\n' "$PASSWORD" > "$V/config/page-password" # as a secret is mounted: readable by the user, the line break dropped
 
 # in_image [VAR=VALUE ...] -- [ARGS ...]: the image's ENTRYPOINT with ARGS (none: its CMD), as its USER, with its ENV;
 # it takes the place of the (sub)shell it runs in, so that `in_image ... &` leaves the entrypoint's pid in $!
@@ -169,15 +172,18 @@ touch "$W/before-the-runs"
 sleep 1 # a second apart: find -newer compares whole seconds on some filesystems
 
 # ---------------------------------------------------------------- run: the page, the health check, SIGTERM
-PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-# the page's port only in the settings file: the HEALTHCHECK must find it there
-RUN_ENV=(OFFSITE_HTTP_USER=admin OFFSITE_HTTP_PASSWORD="$PASSWORD")
+# the page's port only in the settings file (the HEALTHCHECK must find it there), the password only in a file
+RUN_ENV=(OFFSITE_HTTP_USER=admin OFFSITE_HTTP_PASSWORD_FILE=/config/page-password)
+both_rc=0
+(in_image "${RUN_ENV[@]}" OFFSITE_HTTP_PASSWORD=other -- status) > /dev/null 2> "$W/both.err" || both_rc=$?
+both() { [ "$both_rc" = 2 ] && grep -qx 'offsite: OFFSITE_HTTP_PASSWORD and OFFSITE_HTTP_PASSWORD_FILE are both set .*' "$W/both.err"; }
+check "a password given both as OFFSITE_HTTP_PASSWORD and OFFSITE_HTTP_PASSWORD_FILE is refused (exit 2, one line)" both
 # a pass at once, capped so that it is still sending when stopped: a 5 MiB part takes 20 s at 256 KiB/s
 in_image "${RUN_ENV[@]}" OFFSITE_SYNC_RUN_ON_START=true OFFSITE_SYNC_BANDWIDTH=256K -- > "$W/run.log" 2>&1 &
 JVM=$!
 page() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" "http://127.0.0.1:$HTTP_PORT/" || true; }
 serving() { [ "$(page -u "admin:$PASSWORD")" = 200 ]; }
-check "run serves the status page with the password (within 3 minutes of its start)" wait_for 180 serving
+check "run serves the status page with the password from OFFSITE_HTTP_PASSWORD_FILE (within 3 minutes)" wait_for 180 serving
 check "the page answers 401 without the password" test "$(page)" = 401
 uid_of() { awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$1/status"; }
 check "the process runs as uid $USER_ID (real, effective, saved, filesystem)" test "$(uid_of "$JVM")" = "$USER_ID $USER_ID $USER_ID $USER_ID"
@@ -307,7 +313,7 @@ check "nothing was written outside /data${outside:+: $outside}" test -z "$outsid
 check "everything under /data belongs to uid $USER_ID" test -z "$(find "$V/data" ! -uid "$USER_ID")"
 
 if [ "$failed" -gt 0 ]; then
-  for log in run.log small.out sync.out sync.err demo.err; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
+  for log in run.log both.err small.out sync.out sync.err demo.err; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
 fi
 echo "# took $(($(date +%s) - started)) s"
 echo "$passed passed, $failed failed"

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import offsite.store.S3Settings;
@@ -28,13 +29,7 @@ class EntrypointIT {
     @Test
     void entrypoint_runs_a_sync_with_the_mounted_config_and_data() throws Exception {
         S3Settings s3 = TestS3.freshBucket();
-        Path config = Files.createDirectories(dir.resolve("config"));
-        Path backup = Files.createDirectories(dir.resolve("backup"));
-        Files.write(backup.resolve("chunk.rdb"), new byte[100_000]);
-        Files.setLastModifiedTime(backup.resolve("chunk.rdb"), FileTime.fromMillis(0));
-        Files.writeString(config.resolve("application.properties"), String.join("\n",
-                "offsite.s3.endpoint=" + s3.endpoint(), "offsite.s3.path-style=true", "offsite.s3.bucket=" + s3.bucket(),
-                "offsite.sync.source=" + backup, "offsite.sync.quiet-period=0m"));
+        Path config = syncConfig(s3);
         Path home = stageImage(dir.resolve("image")).resolve("opt/offsite");
         String first = entrypoint(home, s3, config, "sync");
         assertThat(first).startsWith("OK: mirror up to date: 1 file(s) uploaded");
@@ -47,6 +42,50 @@ class EntrypointIT {
         assertThat(cds()).singleElement().asString().endsWith(".jsa");
     }
 
+    @Test
+    void entrypoint_takes_a_secret_from_the_file_its_FILE_variable_names() throws Exception {
+        S3Settings s3 = TestS3.freshBucket();
+        Path config = syncConfig(s3);
+        Path home = stageImage(dir.resolve("image")).resolve("opt/offsite");
+        Path secret = Files.writeString(dir.resolve("secret-key"), s3.secretKey() + "\n"); // as a secret's file often ends
+
+        Ran fromFile = run(home, config, Map.of("OFFSITE_S3_ACCESS_KEY", s3.accessKey(), "OFFSITE_S3_SECRET_KEY_FILE", secret.toString(),
+                "OFFSITE_CDS", "false"), "sync");
+
+        assertThat(fromFile.exit()).as(fromFile.err()).isZero();
+        assertThat(fromFile.out()).startsWith("OK: mirror up to date: 1 file(s) uploaded");
+        assertThat(fromFile.err()).doesNotContain("OFFSITE_S3_SECRET_KEY_FILE names no setting");
+    }
+
+    @Test
+    void entrypoint_refuses_a_secret_given_both_as_a_value_and_as_a_file() throws Exception {
+        Path home = stageImage(dir.resolve("image")).resolve("opt/offsite");
+        Path secret = Files.writeString(dir.resolve("password"), "from-the-file");
+
+        Ran both = run(home, Files.createDirectories(dir.resolve("config")),
+                Map.of("OFFSITE_HTTP_PASSWORD", "from-the-value", "OFFSITE_HTTP_PASSWORD_FILE", secret.toString()), "status");
+        Ran unreadable = run(home, dir.resolve("config"), Map.of("OFFSITE_HTTP_PASSWORD_FILE", dir.resolve("missing").toString()), "status");
+
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).isEqualTo("offsite: OFFSITE_HTTP_PASSWORD and OFFSITE_HTTP_PASSWORD_FILE are both set (expected one: the value,"
+                + " or the file holding it)\n").doesNotContain("from-the");
+        assertThat(unreadable.exit()).isEqualTo(2);
+        assertThat(unreadable.err()).startsWith("offsite: OFFSITE_HTTP_PASSWORD_FILE: '" + dir.resolve("missing") + "' is not a file uid ")
+                .endsWith("can read (expected the file holding OFFSITE_HTTP_PASSWORD)\n");
+    }
+
+    /** A settings file for a sync of a one-file backup set into s3's bucket, without its keys. */
+    private Path syncConfig(S3Settings s3) throws IOException {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        Path backup = Files.createDirectories(dir.resolve("backup"));
+        Files.write(backup.resolve("chunk.rdb"), new byte[100_000]);
+        Files.setLastModifiedTime(backup.resolve("chunk.rdb"), FileTime.fromMillis(0));
+        Files.writeString(config.resolve("application.properties"), String.join("\n",
+                "offsite.s3.endpoint=" + s3.endpoint(), "offsite.s3.path-style=true", "offsite.s3.bucket=" + s3.bucket(),
+                "offsite.sync.source=" + backup, "offsite.sync.quiet-period=0m"));
+        return config;
+    }
+
     private List<String> cds() throws IOException {
         try (var archives = Files.list(dir.resolve("data/cds"))) {
             return archives.map(p -> p.getFileName().toString()).toList();
@@ -55,19 +94,28 @@ class EntrypointIT {
 
     /** Runs the image's entrypoint (laid out from the Dockerfile) with the given command; returns its standard output. */
     private String entrypoint(Path home, S3Settings s3, Path config, String command) throws Exception {
+        Ran ran = run(home, config, Map.of("OFFSITE_S3_ACCESS_KEY", s3.accessKey(), "OFFSITE_S3_SECRET_KEY", s3.secretKey()), command);
+        assertThat(ran.exit()).as(ran.out() + ran.err()).isZero();
+        return ran.out();
+    }
+
+    /** What one run of the entrypoint printed and its exit code. */
+    private record Ran(int exit, String out, String err) {
+    }
+
+    /** Runs the image's entrypoint with the mounted config, a data volume, the packed routes and the given environment. */
+    private Ran run(Path home, Path config, Map<String, String> environment, String command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("entrypoint.sh").toString(), command);
         pb.environment().put("OFFSITE_HOME", home.toString());
         pb.environment().put("OFFSITE_CONFIG_DIR", config.toString());
         pb.environment().put("OFFSITE_ROUTES_DIR", dir.resolve("empty-routes-volume/routes").toString()); // an empty volume: the packed routes
         pb.environment().put("OFFSITE_DATA_DIR", dir.resolve("data").toString());
-        pb.environment().put("OFFSITE_S3_ACCESS_KEY", s3.accessKey());
-        pb.environment().put("OFFSITE_S3_SECRET_KEY", s3.secretKey());
+        pb.environment().putAll(environment);
         pb.redirectError(dir.resolve("stderr.txt").toFile());
         Process process = pb.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(out + Files.readString(dir.resolve("stderr.txt"))).isZero();
-        return out;
+        return new Ran(process.exitValue(), out, Files.readString(dir.resolve("stderr.txt")));
     }
 
     /** The promises README makes of the image, read off the Dockerfile (docker/test-image.sh builds and runs it). */
