@@ -10,6 +10,7 @@
 #     the report says the pass was stopped
 #   - a one-shot `sync` of the /backup volume with no status-page settings mirrors it, resuming the stopped upload,
 #     and mails its report (to an SMTP sink on 127.0.0.1)
+#   - an arbitrary uid in group 0 (OpenShift, `--user 12345`) can write a fresh data volume
 #   - a one-shot `status` in a 320 MiB memory cgroup (as `--memory=320m`) exits 0 and records no class-data archive
 #   - without an endpoint, Offsite says the embedded S3 server is not in the image
 #   - the launcher's class-data archive (recorded by the sync) is one file under /data/cds; nothing was written
@@ -116,7 +117,8 @@ check "the image's USER ($USER_NAME, uid ${USER_ID:-none}) is not root" test "${
 # ---------------------------------------------------------------- volumes, a backup set, an S3 server
 V=$W/volumes
 mkdir -p "$V/config" "$V/routes" "$V/keys" "$V/data" "$V/backup"
-chown "$(stat -c %u:%g "$MNT/data")" "$V/data" # a named volume takes the owner of the image's folder
+# a named volume takes the owner and mode of the image's folder
+chown "$(stat -c %u:%g "$MNT/data")" "$V/data" && chmod "$(stat -c %a "$MNT/data")" "$V/data"
 head -c $((24 << 20)) /dev/urandom > "$V/backup/Backup Set A.rdb"
 head -c 100000 /dev/urandom > "$V/backup/small.rdb"
 touch -d '1 hour ago' "$V/backup"/*
@@ -128,7 +130,6 @@ mount_at() { # source target [ro]
 mount_at "$V/config" /config
 mount_at "$V/routes" /routes
 mount_at "$V/keys" /keys ro
-mount_at "$V/data" /data
 mount_at "$V/backup" /backup ro
 mount -t proc proc "$MNT/proc" && MOUNTS+=("$MNT/proc")
 mount -t sysfs -o ro sysfs "$MNT/sys" && MOUNTS+=("$MNT/sys")
@@ -137,6 +138,11 @@ mount --bind /dev "$MNT/dev" && MOUNTS+=("$MNT/dev")
 [ -e "$MNT/etc/hosts" ] || touch "$MNT/etc/hosts"
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$W/hosts"
 mount --bind "$W/hosts" "$MNT/etc/hosts" && MOUNTS+=("$MNT/etc/hosts")
+# an arbitrary uid in group 0, as OpenShift runs an image, on the image's own /data: what a new named volume is
+anyone() { env -i "${IMAGE_ENV[@]}" /usr/sbin/chroot --userspec=12345:0 "$MNT" "${ENTRYPOINT[@]}" --version > "$W/anyone.err" 2>&1; }
+check "an arbitrary uid in group 0 (OpenShift, --user 12345) starts on a fresh data volume" anyone
+rm -rf "${MNT:?}/data/"*
+mount_at "$V/data" /data
 
 S3PORT=$(free_port)
 HTTP_PORT=$(free_port)
@@ -313,7 +319,7 @@ check "nothing was written outside /data${outside:+: $outside}" test -z "$outsid
 check "everything under /data belongs to uid $USER_ID" test -z "$(find "$V/data" ! -uid "$USER_ID")"
 
 if [ "$failed" -gt 0 ]; then
-  for log in run.log both.err small.out sync.out sync.err demo.err; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
+  for log in anyone.err run.log both.err small.out sync.out sync.err demo.err; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
 fi
 echo "# took $(($(date +%s) - started)) s"
 echo "$passed passed, $failed failed"
