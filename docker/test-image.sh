@@ -9,7 +9,7 @@
 #   - SIGTERM to that process during an upload under a bandwidth cap ends it within 10 s (docker stop's timeout), and
 #     the report says the pass was stopped
 #   - a one-shot `sync` of the /backup volume with no status-page settings mirrors it, resuming the stopped upload,
-#     and mails its report (to an SMTP sink on 127.0.0.1)
+#     and mails its report (to an SMTP sink on 127.0.0.1), its times in the zone TZ names
 #   - an arbitrary uid in group 0 (OpenShift, `--user 12345`) can write a fresh data volume
 #   - a one-shot `status` in a 320 MiB memory cgroup (as `--memory=320m`) exits 0 and records no class-data archive
 #   - without an endpoint, Offsite says the embedded S3 server is not in the image
@@ -292,7 +292,7 @@ SMTPPID=$!
 MAIL_ENV=(OFFSITE_NOTIFY_MAIL_HOST=127.0.0.1 OFFSITE_NOTIFY_MAIL_PORT="$SMTP_PORT" OFFSITE_NOTIFY_MAIL_TLS=none
   OFFSITE_NOTIFY_MAIL_FROM=offsite@localhost OFFSITE_NOTIFY_MAIL_TO=admin@localhost)
 sync_rc=0
-(in_image "${MAIL_ENV[@]}" -- sync) > "$W/sync.out" 2> "$W/sync.err" || sync_rc=$?
+(in_image "${MAIL_ENV[@]}" TZ=Europe/Berlin -- sync) > "$W/sync.out" 2> "$W/sync.err" || sync_rc=$?
 check "sync with the image's OFFSITE_HTTP_HOST=0.0.0.0 and no page password exits 0" test "$sync_rc" = 0
 resumed() { grep -qE '^OK: mirror up to date' "$W/sync.out" && grep -qE 'resumed [1-9]' "$W/sync.out"; }
 check "its report is OK and resumed the stopped upload from its stored parts" resumed
@@ -303,6 +303,8 @@ mirrored() {
 check "the bucket holds every file of /backup, byte for byte" mirrored
 mailed() { grep -q '^Subject: .*OK: mirror up to date' "$W/mail.txt" 2> /dev/null; }
 check "the report reached the SMTP server by mail" wait_for 60 mailed
+in_zone() { grep -qE '^  [0-9-]+ [0-9:]+ CES?T to ' "$W/sync.out"; }
+check "the report's times are in the zone TZ names (Europe/Berlin)" in_zone
 
 # ---------------------------------------------------------------- no endpoint: no demo in this image
 demo_rc=0

@@ -39,9 +39,11 @@ class ComposeFileTest {
         // ${VAR:?message}: compose stops with the message when the env file leaves it unset or empty
         assertThat(at(offsite, "environment", "OFFSITE_HTTP_PASSWORD").toString()).startsWith("${OFFSITE_HTTP_PASSWORD:?");
         assertThat(at(offsite, "environment", "OFFSITE_IMAGE_HOST").toString()).startsWith("${OFFSITE_IMAGE_HOST");
+        // the nightly window is local time: the zone comes from the env file (an empty TZ is UTC, as none)
+        assertThat(at(offsite, "environment", "TZ").toString()).isEqualTo("${TZ:-}");
         assertThat((List<String>) at(offsite, "volumes")).anyMatch(v -> v.endsWith(":/config:ro")).anyMatch(v -> v.endsWith(":/keys:ro"))
                 .anyMatch(v -> v.endsWith(":/routes:ro")).contains("offsite-data:/data").anyMatch(v -> v.endsWith(":/backup:ro"));
-        for (String name : List.of("OFFSITE_HTTP_PASSWORD", "CONFIG_DIR", "ROUTES_DIR", "KEYS_DIR", "BACKUP_SET", "OFFSITE_IMAGE_HOST")) {
+        for (String name : List.of("OFFSITE_HTTP_PASSWORD", "CONFIG_DIR", "ROUTES_DIR", "KEYS_DIR", "BACKUP_SET", "OFFSITE_IMAGE_HOST", "TZ")) {
             assertThat(Files.readString(Path.of("docker/offsite.env.example"))).as("the example env file names " + name)
                     .containsPattern("(?m)^" + name + "=");
         }
