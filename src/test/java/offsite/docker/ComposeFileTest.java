@@ -41,6 +41,8 @@ class ComposeFileTest {
         assertThat(at(offsite, "environment", "OFFSITE_IMAGE_HOST").toString()).startsWith("${OFFSITE_IMAGE_HOST");
         // the nightly window is local time: the zone comes from the env file (an empty TZ is UTC, as none)
         assertThat(at(offsite, "environment", "TZ").toString()).isEqualTo("${TZ:-}");
+        // an init as PID 1 reaps what `docker exec` leaves and hands SIGTERM on to the JVM
+        assertThat((Object) at(offsite, "init")).isEqualTo(true);
         assertThat((List<String>) at(offsite, "volumes")).anyMatch(v -> v.endsWith(":/config:ro")).anyMatch(v -> v.endsWith(":/keys:ro"))
                 .anyMatch(v -> v.endsWith(":/routes:ro")).contains("offsite-data:/data").anyMatch(v -> v.endsWith(":/backup:ro"));
         for (String name : List.of("OFFSITE_HTTP_PASSWORD", "CONFIG_DIR", "ROUTES_DIR", "KEYS_DIR", "BACKUP_SET", "OFFSITE_IMAGE_HOST", "TZ")) {
