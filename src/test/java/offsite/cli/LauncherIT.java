@@ -82,9 +82,9 @@ class LauncherIT {
     }
 
     /** One launch inside a memory limit, as a container engine's --memory would run it. */
-    static Launch launch(MemoryLimit limit, Path script, Path cache, List<String> args) throws Exception {
+    static Launch launch(MemoryLimit limit, Path script, Path cache, Map<String, String> env, List<String> args) throws Exception {
         Path out = Files.createTempFile(shared, "out-", ".txt");
-        ProcessBuilder builder = launcher(script, cache, Map.of(), args, out);
+        ProcessBuilder builder = launcher(script, cache, env, args, out);
         Process p = builder.command(limit.around(builder.command())).start();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
         return new Launch(p.exitValue(), Files.readString(out));
@@ -162,7 +162,7 @@ class LauncherIT {
         Path cache = dir.resolve("cache");
         Launch first;
         try (MemoryLimit limit = MemoryLimit.of("offsite-launcher-" + ProcessHandle.current().pid() + "-" + room.mib(), room.mib())) {
-            first = launch(limit, script, cache, sync(dir));
+            first = launch(limit, script, cache, Map.of(), sync(dir));
         }
 
         // the limit's killer stopped the recording JVM as it exited, its work done: exit 137, every run, never an archive
@@ -422,6 +422,33 @@ class LauncherIT {
                         List.of("-XX:MaxHeapSize=402653184")),
                 new HeapCase("the user's collector, the default heap", "-XX:+UseG1GC", List.of("-XX:MaxHeapSize=402653184", "-XX:+UseG1GC"),
                         List.of("-XX:+UseSerialGC")));
+    }
+
+    /** A memory limit and the heap the launcher gives a JVM in it when JAVA_OPTS names none. */
+    record LimitedHeap(int limitMib, long heapBytes) {
+        @Override
+        public String toString() {
+            return limitMib + " MiB: a heap of " + (heapBytes >> 20) + " MiB";
+        }
+    }
+
+    static Stream<LimitedHeap> limitedHeaps() {
+        return Stream.of(new LimitedHeap(320, 160L << 20), new LimitedHeap(200, 100L << 20), new LimitedHeap(512, 384L << 20),
+                new LimitedHeap(1024, 384L << 20));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("limitedHeaps")
+    void under_512_MiB_of_memory_the_default_heap_is_half_of_it_so_the_kernel_does_not_kill_the_pass(LimitedHeap c) throws Exception {
+        Launch version;
+        try (MemoryLimit limit = MemoryLimit.of("offsite-heap-" + ProcessHandle.current().pid() + "-" + c.limitMib(), c.limitMib())) {
+            version = launch(limit, SCRIPT, dir.resolve("cache"), Map.of("OFFSITE_CDS", "false", "JAVA_OPTS", "-XX:+PrintCommandLineFlags"),
+                    List.of("--version"));
+        }
+
+        assertThat(version.exit()).as(version.out()).isZero();
+        String flags = version.out().lines().filter(l -> l.contains("-XX:")).findFirst().orElse("") + " ";
+        assertThat(flags).contains("-XX:MaxHeapSize=" + c.heapBytes() + " ");
     }
 
     @ParameterizedTest(name = "{0}")
