@@ -40,7 +40,10 @@ public final class Notices {
             boolean run) {
     }
 
-    /** The JSON a webhook receives; text is the report as a person reads it, which Slack and Mattermost show as is. */
+    /**
+     * The JSON a webhook receives; text is the report as a person reads it, escaped for Slack and Mattermost (ChatText), and
+     * headline and report are as they are, for programs.
+     */
     record WebhookBody(String pipeline, String host, RunStatus status, String headline, String text, Object report) {
     }
 
@@ -95,7 +98,7 @@ public final class Notices {
         if (settings.webhook() == null || !reportGoesOut(o)) {
             return List.of();
         }
-        String body = json.writeValueAsString(new WebhookBody(o.pipeline(), host(), o.status(), o.headline(), o.text(), o.report()));
+        String body = json.writeValueAsString(new WebhookBody(o.pipeline(), host(), o.status(), o.headline(), ChatText.of(o.text()), o.report()));
         return List.of(new WebhookPost(settings.webhook().toString(), body));
     }
 

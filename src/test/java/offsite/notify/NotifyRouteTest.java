@@ -118,11 +118,38 @@ class NotifyRouteTest {
         assertThat(json.get("pipeline").asText()).isEqualTo("sync");
         assertThat(json.get("status").asText()).isEqualTo("OK");
         assertThat(json.get("headline").asText()).isEqualTo(report.headline());
-        assertThat(json.get("text").asText()).isEqualTo(report.text());
+        // the report as text, escaped for Slack and Mattermost: its one markup character is the arrow's >
+        assertThat(json.get("text").asText()).isEqualTo(report.text().replace(" -> ", " -&gt; "));
         assertThat(json.get("report").get("uploaded").get("files").asLong()).isEqualTo(1);
 
         assertThat(to("/ping/" + PING_ID)).extracting(HttpReceiver.Request::method).containsExactly("GET");
         assertThat(to("/ping/" + PING_ID + "/fail")).isEmpty();
+    }
+
+    @Test
+    void a_file_name_reaches_slack_and_mattermost_as_text_never_as_a_mention_or_a_link() throws Exception {
+        // a link is left out of the mirror and named in a report note: the name reaches the webhook's text as it is
+        String name = "<!channel> <@U123> [click](https:evil.example) @here & me@all.rdb";
+        Files.createSymbolicLink(app.source.resolve(name), app.source.resolve("Members"));
+
+        SyncReport report = app.sync();
+
+        assertThat(report.text()).contains(name);
+        List<HttpReceiver.Request> posts = to("/hook");
+        assertThat(posts).hasSize(1);
+        JsonNode json = new ObjectMapper().readTree(posts.get(0).body());
+        String text = json.get("text").asText();
+        // Slack's escaping (& < > as entities, which Mattermost's Markdown shows as the characters), a zero-width space
+        // after each @ (no Mattermost mention) and between ] and ( (no Markdown link)
+        assertThat(text).contains("&lt;!channel&gt; &lt;@\u200BU123&gt; [click]\u200B(https:evil.example) @\u200Bhere &amp; me@\u200Ball.rdb")
+                .doesNotContain("<", ">", "@here", "@all", "](");
+        assertThat(text.replace("\u200B", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+                .as("nothing else changed").isEqualTo(report.text());
+        // the fields for programs keep the name as it is
+        assertThat(json.get("headline").asText()).isEqualTo(report.headline());
+        List<String> notes = new ArrayList<>();
+        json.get("report").get("notes").forEach(n -> notes.add(n.asText()));
+        assertThat(notes).anyMatch(n -> n.contains(name));
     }
 
     @Test
