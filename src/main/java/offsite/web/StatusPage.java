@@ -249,6 +249,24 @@ public final class StatusPage {
         return json.writeValueAsString(s);
     }
 
+    /** /api/inventory for a request: its headers, the query parameters among them, taken as sent (PageQuery). */
+    public String inventoryJson(Map<String, Object> request) throws IOException {
+        PageQuery q = PageQuery.of(request);
+        return inventoryJson(q.prefix(), q.search(), q.after());
+    }
+
+    /** /api/activity for a request, as inventoryJson(Map). */
+    public String activityJson(Map<String, Object> request) throws IOException {
+        PageQuery q = PageQuery.of(request);
+        return activityJson(q.pipeline(), q.operation());
+    }
+
+    /** The page for a request, as inventoryJson(Map). */
+    public String html(Map<String, Object> request) {
+        PageQuery q = PageQuery.of(request);
+        return html(q.pipeline(), q.operation(), q.prefix(), q.search(), q.after());
+    }
+
     public String inventoryJson(String prefix, String search, String after) throws IOException {
         return json.writeValueAsString(inventory(new InventoryState.Query(prefix, search, after)));
     }
