@@ -202,6 +202,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape(), etags));
         String offline = settings.optional("offsite.offline.destination");
         if (offline != null && daemon) {
+            // the process's working directory differs under bin/offsite, the container and systemd
+            if (!Path.of(offline).isAbsolute()) {
+                throw new SettingError("offsite.offline.destination", offline, "an absolute path, the mount point of the drive the"
+                        + " copies go to: a relative one would depend on the folder Offsite is started from");
+            }
             if (Files.isRegularFile(Path.of(offline))) { // an unplugged drive leaves its mount point, a folder: a file is a wrong path
                 throw new SettingError("offsite.offline.destination", offline, "a folder, the mount point of the drive the copies go to");
             }

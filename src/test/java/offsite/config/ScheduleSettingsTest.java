@@ -37,6 +37,9 @@ class ScheduleSettingsTest {
                         Map.of("offsite.offline.destination", "ROOT")),
                 new Refused("offsite.sync.max-duration", "0m", "a duration above zero", Map.of()),
                 new Refused("offsite.offline.destination", "FILE", "a folder, the mount point of the drive", Map.of()),
+                // relative to the working directory, which differs under bin/offsite, the container and systemd
+                new Refused("offsite.offline.destination", "usb-drive", "an absolute path, the mount point of the drive the copies go to:"
+                        + " a relative one would depend on the folder Offsite is started from", Map.of()),
                 new Refused("offsite.http.port", "TAKEN", "a port free on 127.0.0.1; Address already in use", Map.of()),
                 new Refused("offsite.http.host", "192.0.2.1", "an address of this machine", Map.of("offsite.http.user", "admin",
                         "offsite.http.password", "pw")),
