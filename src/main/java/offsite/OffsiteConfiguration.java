@@ -160,6 +160,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             }
         }
 
+        if (Set.of("run", "sync").contains(mode) && sync.source() != null) {
+            sync.warnings().forEach(w -> LOG.warn("{}", w));
+        }
+
         ActivityLog activity = new ActivityLog(dataDir.resolve("activity"), rotateSize, heldRequests);
         // what is decided about remote data (trash, retirements, leases) goes by the service's time, not a wrong host clock
         ServiceClock serviceClock = new ServiceClock(clock);

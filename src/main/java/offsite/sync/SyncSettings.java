@@ -2,6 +2,7 @@ package offsite.sync;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import offsite.config.SettingError;
 import offsite.config.Settings;
@@ -78,6 +79,24 @@ public record SyncSettings(
                 s.integer("offsite.sync.retire-after-days", 0, 36500),
                 s.flag("offsite.sync.scheduled"),
                 s.flag("offsite.sync.run-on-start"));
+    }
+
+    /**
+     * Values that are valid but more likely a mistake than meant, each said as one WARN line at start naming the setting,
+     * its value and what it does; none for the defaults.
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        if (deletion.trashDays() == 0) {
+            out.add("offsite.sync.trash-days=0: what a pass deletes or replaces is purged from the trash by the first pass of a"
+                    + " later day (UTC), so a file lost or damaged in the source can be got back until then at most (the default, 30,"
+                    + " keeps it a month)");
+        }
+        if (changes.maxPercent() == 0) {
+            out.add("offsite.sync.max-change-percent=0: every pass that would replace a stored file (one that changed or grew) is"
+                    + " refused until `sync --accept-changes`; 0 does not turn this limit off, 100 does");
+        }
+        return out;
     }
 
     public SyncSettings withSource(Path newSource) {
