@@ -15,7 +15,8 @@ record PageQuery(String pipeline, String operation, String prefix, String search
                 parameter(headers, "search"), parameter(headers, "after"));
     }
 
-    private static String parameter(Map<String, Object> headers, String name) {
+    /** One parameter of a request's headers as sent; null when absent. */
+    static String parameter(Map<String, Object> headers, String name) {
         Object value = headers.get(name);
         if (value instanceof List<?> values) {
             value = values.isEmpty() ? null : values.get(0);

@@ -76,6 +76,21 @@ class WebGuardTest {
         assertThat(found.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Set-Cookie"));
     }
 
+    @Test
+    void the_download_guard_judges_the_key_it_serves_quotes_and_all() throws Exception {
+        app.sync();
+        // another application's object in a shared bucket, its key in quotes
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("'sets/other.txt'"), RequestBody.fromString("not Offsite's"));
+        running = app.startRunning();
+
+        HttpResponse<String> quoted = app.get("/download?key=%27sets/other.txt%27", null);
+
+        // Camel's bean binding stripped the quotes for the guard, which judged sets/other.txt, and S3 was asked for the key sent
+        assertThat(quoted.statusCode()).isEqualTo(404);
+        assertThat(quoted.body()).isEqualTo("no such object");
+        assertThat(app.get("/download?key=sets/Set%20A.rbc", null).statusCode()).isEqualTo(200);
+    }
+
     /** A key the download link is asked for, and whether it may serve it (prefixes sets/, trash/, images/). */
     record Download(String key, boolean served) {
     }
