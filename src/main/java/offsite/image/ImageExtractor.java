@@ -167,7 +167,8 @@ public final class ImageExtractor {
     }
 
     /**
-     * Gives the directories of every archive laid their attributes, modes and times, deepest first. Only after the
+     * Gives the directories of every archive laid their attributes, modes and times, deepest first; one a later entry
+     * replaced (an empty directory, then a symlink of its name) is left as that entry made it. Only after the
      * last archive: writing into one changes its time, a read-only one takes no file from a user who is not root (a
      * secret laid over the base), and a default ACL set earlier would be inherited by every file laid after.
      */
@@ -175,6 +176,9 @@ public final class ImageExtractor {
         dirs.sort((a, b) -> b.path().getNameCount() - a.path().getNameCount());
         Set<Path> counted = new HashSet<>();
         for (Dir d : dirs) {
+            if (!Files.isDirectory(d.path(), LinkOption.NOFOLLOW_LINKS)) {
+                continue; // a later entry replaced it (a symlink: chmod would follow it out) and was given its own metadata
+            }
             boolean skipped = setXattrs(d.path(), d.entry());
             if (counted.add(d.path())) {
                 ownersLeftOut += ownerKept(d.path(), d.entry()) ? 0 : 1;

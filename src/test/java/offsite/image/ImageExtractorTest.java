@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -259,5 +261,27 @@ class ImageExtractorTest {
         assertThat(Tools.run(out, null, "getfacl", "-c", "shared/f")).isEqualTo(Tools.run(src, null, "getfacl", "-c", "shared/f"))
                 .doesNotContain("nobody");
         assertThat(Tools.run(out, null, "getfacl", "-c", "shared")).contains("default:user:nobody:rwx");
+    }
+
+    @Test
+    void a_directory_a_later_symlink_replaced_gets_no_mode_or_time_through_the_link() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwx------"));
+        FileTime victimTime = Files.getLastModifiedTime(victim);
+        Path src = Files.createDirectories(dir.resolve("src"));
+        // stock tar: the directory a/ (mode 0777, mtime 2001), then a symlink named a, appended
+        Tools.run(src, null, "sh", "-c", "mkdir a && chmod 777 a && touch -d 2001-01-01 a && tar --format=posix -cf ../evil.tar a"
+                + " && rmdir a && ln -s " + victim + " a && tar --format=posix -rf ../evil.tar a");
+        Path out = dir.resolve("restore");
+
+        ImageExtractor extractor = new ImageExtractor(out);
+        try (var in = Files.newInputStream(dir.resolve("evil.tar"))) {
+            extractor.extract(in);
+        }
+        extractor.finish();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(victim))).as("mode outside the restore").isEqualTo("rwx------");
+        assertThat(Files.getLastModifiedTime(victim)).as("mtime outside the restore").isEqualTo(victimTime);
+        assertThat(Files.readSymbolicLink(out.resolve("a"))).isEqualTo(victim);
     }
 }
