@@ -23,6 +23,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import offsite.delta.DeltaPatcher;
+import offsite.delta.MalformedDeltaException;
 import offsite.files.DiskFull;
 import offsite.files.Sha256;
 import offsite.store.Bucket;
@@ -98,22 +99,19 @@ public final class ImageRestore {
         Files.createDirectories(work);
         Path tar = work.resolve("image.tar");
         Path encrypted = work.resolve("secret.tar.gpg");
+        Path full = work.resolve("full.tar");
+        Path delta = work.resolve("delta");
         try {
             ImageManifest complete = chosen.full() ? chosen : byId.get(chosen.base());
             if (complete == null) {
                 throw new IOException("diff " + chosen.id() + " needs complete image " + chosen.base() + ", which has no manifest");
             }
-            Path full = work.resolve("full.tar");
             download(complete.object("full"), full, true);
             if (chosen.full()) {
                 Files.move(full, tar, StandardCopyOption.REPLACE_EXISTING);
             } else {
-                Path delta = work.resolve("delta");
                 download(chosen.object("delta"), delta, true);
-                try (InputStream in = new BufferedInputStream(Files.newInputStream(delta), 1 << 16);
-                        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16)) {
-                    DeltaPatcher.apply(full, in, out);
-                }
+                patch(full, chosen.object("delta"), delta, tar);
                 Files.delete(full);
                 Files.delete(delta);
             }
@@ -135,8 +133,26 @@ public final class ImageRestore {
                 return new Result(chosen.id(), chosen.type(), entries, secretEntries, extractor.leftOut());
             }
         } finally {
-            Files.deleteIfExists(tar);
-            Files.deleteIfExists(encrypted);
+            // whatever failed, the data disk gets its room back: the complete image alone may be gigabytes
+            for (Path left : List.of(tar, encrypted, full, delta)) {
+                Files.deleteIfExists(left);
+            }
+        }
+    }
+
+    /** Rebuilds the image from the complete image and the delta; a full disk and a delta that does not apply say so, naming the file. */
+    private static void patch(Path full, ImageManifest.StoredObject deltaObject, Path delta, Path tar) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(delta), 1 << 16);
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16)) {
+            DeltaPatcher.apply(full, in, out);
+        } catch (MalformedDeltaException e) {
+            throw new IOException(deltaObject.key() + " does not apply to its complete image: " + e.getMessage()
+                    + "; restore another backup with --id ID or --at TIME", e);
+        } catch (IOException e) {
+            if (DiskFull.is(e, tar)) {
+                throw new IOException("the disk is full: cannot write " + tar + " (" + e.getMessage() + ")", e);
+            }
+            throw e;
         }
     }
 

@@ -131,4 +131,44 @@ class DiskFullImageRestoreTest {
             }
         }
     }
+
+    @Test
+    void a_data_disk_that_fills_while_a_diff_is_patched_is_told_full_and_gets_all_its_room_back() throws Exception {
+        Files.writeString(tree.resolve("etc/hostname"), "excalibur-2\n");
+        OffsiteHarness.CommandResult diff = app.command("image");
+        assertThat(diff.exit()).as(diff.out()).isZero();
+        assertThat(diff.out()).contains("diff");
+        Path data = dir.resolve("small-data-disk");
+        // room for the 6 MiB complete image and the small delta, not for the 6 MiB image patched from them
+        try (SmallDisk disk = SmallDisk.mount(data, 9)) {
+            app.set("offsite.data.dir", data.toString());
+
+            OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+            assertThat(restore.exit()).as(restore.out()).isEqualTo(1);
+            assertThat(restore.out()).contains("FAILED: the disk is full: cannot write " + data.resolve("image/restore-work/image.tar"));
+            assertThat(dir.resolve("restored")).doesNotExist();
+            try (Stream<Path> left = Files.walk(data.resolve("image/restore-work"))) {
+                assertThat(left.filter(Files::isRegularFile)).as("complete image, delta and half-patched image removed").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void a_damaged_delta_fails_the_restore_and_leaves_no_complete_image_in_the_data_directory() throws Exception {
+        Files.writeString(tree.resolve("etc/hostname"), "excalibur-2\n");
+        assertThat(app.command("image").exit()).isZero();
+        String delta = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("delta.zst")).findFirst().orElseThrow();
+        byte[] stored = app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key("images/" + delta)).asByteArray();
+        stored[stored.length / 2] ^= 1;
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/" + delta), RequestBody.fromBytes(stored));
+
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+        assertThat(restore.exit()).as(restore.out()).isEqualTo(1);
+        assertThat(restore.out()).contains("images/" + delta + " is damaged: its SHA-256 is");
+        try (Stream<Path> left = Files.walk(app.data.resolve("image/restore-work"))) {
+            assertThat(left.filter(Files::isRegularFile)).as("the downloaded complete image removed, its room given back").isEmpty();
+        }
+    }
 }
