@@ -27,6 +27,7 @@ import offsite.delta.MalformedDeltaException;
 import offsite.files.DiskFull;
 import offsite.files.Sha256;
 import offsite.store.Bucket;
+import offsite.store.StoreException;
 import offsite.sync.RunProgress;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
@@ -184,7 +185,16 @@ public final class ImageRestore {
         IOException unreadable = null;
         IOException full = null;
         IOException exceeded = null;
-        try (InputStream raw = new DigestInputStream(new CountingInput(DeclaredSize.stored(s3.get(object.key(), 0), object.size()),
+        InputStream stored;
+        try {
+            stored = s3.get(object.key(), 0);
+        } catch (StoreException e) {
+            if (e.status() == 404) { // the service's bare NoSuchKey would name no object
+                throw damaged(object, null);
+            }
+            throw e;
+        }
+        try (InputStream raw = new DigestInputStream(new CountingInput(DeclaredSize.stored(stored, object.size()),
                 n -> progress.add(stream, n)), sha)) {
             InputStream shielded = CloseShieldInputStream.wrap(raw); // raw is drained after
             try (InputStream in = zstd ? new ZstdInputStream(new BufferedInputStream(shielded, 1 << 16)) : shielded;
@@ -227,10 +237,11 @@ public final class ImageRestore {
         }
     }
 
-    /** A damaged object, and what the user can restore instead: every diff on a damaged complete image is lost with it. */
+    /** A damaged object (why null: a missing one), and what the user can restore instead: every diff on a damaged complete image is lost with it. */
     private static IOException damaged(ImageManifest.StoredObject object, String why) {
         String instead = object.role().equals("full") ? "a backup on another complete image" : "another backup";
-        return new IOException(object.key() + " is damaged: " + why + "; restore " + instead + " with --id ID or --at TIME");
+        return new IOException(object.key() + (why == null ? " is not in the bucket, though the manifest lists it" : " is damaged: " + why)
+                + "; restore " + instead + " with --id ID or --at TIME");
     }
 
     /** Counts the bytes read through it. */

@@ -1,0 +1,50 @@
+package offsite.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** restore-image of a backup whose manifest lists an object the bucket no longer holds (deleted by hand or by a lifecycle rule). */
+class MissingObjectRestoreTest {
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+
+    @BeforeEach
+    void backups() throws Exception {
+        app = new OffsiteHarness(dir);
+        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(tree.resolve("hostname"), "excalibur\n");
+        app.set("offsite.image.roots", tree.getParent().toString())
+                .set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("no-keys")).toString());
+        assertThat(app.command("image").exit()).isZero();
+        Files.writeString(tree.resolve("hostname"), "excalibur-2\n");
+        assertThat(app.command("image").exit()).isZero();
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void a_complete_image_gone_from_the_bucket_is_named_with_what_to_restore_instead() throws Exception {
+        String full = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key("images/" + full));
+
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+        assertThat(restore.exit()).as(restore.out()).isEqualTo(1);
+        assertThat(restore.out()).contains("FAILED: images/" + full + " is not in the bucket, though the manifest lists it;"
+                + " restore a backup on another complete image with --id ID or --at TIME");
+        assertThat(dir.resolve("restored")).doesNotExist();
+    }
+}
