@@ -71,6 +71,7 @@ public final class OfflineCopy {
             if (refusal != null) {
                 return new Result(false, refusal, null, 0, 0, List.of());
             }
+            FileStore drive = Files.getFileStore(destination); // the mounted drive the checks found: every file must land on it
             removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
             Map<Path, BasicFileAttributes> before = snapshotOf(source);
             long needed = before.values().stream().mapToLong(BasicFileAttributes::size).sum();
@@ -87,10 +88,16 @@ public final class OfflineCopy {
                 return new Result(false, "a snapshot for " + day + " already exists at " + done, done, 0, 0, List.of());
             }
             FileTree.delete(partial);
+            Files.createDirectory(partial);
             Map<String, String> sums = new LinkedHashMap<>();
             for (Map.Entry<Path, BasicFileAttributes> e : before.entrySet()) {
                 Path relative = source.relativize(e.getKey());
                 Path target = partial.resolve(relative.toString());
+                String gone = driveGone(drive, partial);
+                if (gone != null) {
+                    FileTree.delete(partial); // what a lookup after the unmount made lies on the disk below the mount point
+                    return new Result(false, gone, null, 0, 0, List.of());
+                }
                 Files.createDirectories(target.getParent());
                 sums.put(relative.toString().replace('\\', '/'), copyHashing(e.getKey(), target));
                 Files.setLastModifiedTime(target, e.getValue().lastModifiedTime());
@@ -107,6 +114,11 @@ public final class OfflineCopy {
                     return new Result(false, "verification failed for " + s.getKey() + " on " + destination + ": the drive may be failing",
                             null, 0, 0, List.of());
                 }
+            }
+            String gone = driveGone(drive, partial);
+            if (gone != null) {
+                FileTree.delete(partial);
+                return new Result(false, gone, null, 0, 0, List.of());
             }
             StringBuilder manifest = new StringBuilder();
             sums.forEach((name, sum) -> manifest.append(sum).append("  ").append(name).append('\n'));
@@ -157,6 +169,18 @@ public final class OfflineCopy {
             return "offsite.sync.source: " + source + " does not exist";
         }
         return null;
+    }
+
+    /**
+     * Why the snapshot folder is no longer on the drive the copy began on (unplugged and unmounted, which leaves the
+     * empty mount point on the disk below: every new file would fill that one), or null while it is.
+     */
+    private String driveGone(FileStore drive, Path partial) throws IOException {
+        if (Files.isDirectory(partial, LinkOption.NOFOLLOW_LINKS) && Files.getFileStore(partial).equals(drive)) {
+            return null;
+        }
+        return "offsite.offline.destination: " + destination + " is no longer the drive the copy began on (unplugged or unmounted"
+                + " during the copy?): copy stopped, no snapshot kept; plug the drive in and mount it for the next copy";
     }
 
     /** Removes the oldest complete snapshots, never the newest, until the free space would hold another of this size. */
