@@ -3,12 +3,16 @@ package offsite.offline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -29,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies the backup set to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete and verified),
+ * Copies the backup set to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete, synced and verified),
  * writes SHA256SUMS (checkable with `sha256sum -c`), then removes the oldest complete snapshots until the next
  * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied.
  */
@@ -122,8 +126,10 @@ public final class OfflineCopy {
             }
             StringBuilder manifest = new StringBuilder();
             sums.forEach((name, sum) -> manifest.append(sum).append("  ").append(name).append('\n'));
-            Files.writeString(partial.resolve("SHA256SUMS"), manifest, StandardCharsets.UTF_8);
+            writeSynced(partial.resolve("SHA256SUMS"), manifest.toString().getBytes(StandardCharsets.UTF_8));
+            syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+            syncFolder(destination);
             List<String> removed = pruneFor(needed, done);
             return new Result(true, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, verified"
                     + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
@@ -225,15 +231,45 @@ public final class OfflineCopy {
         });
     }
 
+    /** Copies a file, its bytes on the drive (fsync) when it returns, not only in the page cache; returns their SHA-256. */
     private static String copyHashing(Path from, Path to) throws IOException {
         MessageDigest sha = Sha256.digest();
-        try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(to)) {
+        try (InputStream in = Files.newInputStream(from);
+                FileChannel channel = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            OutputStream out = Channels.newOutputStream(channel);
             byte[] buffer = new byte[1 << 20];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
                 out.write(buffer, 0, n);
             }
+            channel.force(true);
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            for (ByteBuffer b = ByteBuffer.wrap(bytes); b.hasRemaining(); ) {
+                channel.write(b);
+            }
+            channel.force(true);
+        }
+    }
+
+    /** Syncs every folder of the tree, so that the names of the files written in them are on the drive. */
+    private static void syncFolders(Path root) throws IOException {
+        List<Path> folders;
+        try (Stream<Path> walk = Files.walk(root)) {
+            folders = walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+        for (Path folder : folders) {
+            syncFolder(folder);
+        }
+    }
+
+    private static void syncFolder(Path folder) throws IOException {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 }

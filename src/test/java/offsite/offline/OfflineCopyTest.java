@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Random;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import offsite.testing.SmallDisk;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,5 +152,50 @@ class OfflineCopyTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void a_snapshot_said_verified_is_on_the_drive_itself_not_only_in_the_page_cache() throws Exception {
+        byte[] chunk = new byte[64 << 10];
+        new Random(11).nextBytes(chunk);
+        Files.write(set.resolve("Members/AA000003.rdb"), chunk);
+        Path image = dir.resolve("usb.img"); // the drive: an ext4 file system on a loop device, whose blocks are this file's
+        try (var out = Files.newOutputStream(image)) {
+            out.write(new byte[32 << 20]);
+        }
+        Path usb = Files.createDirectories(dir.resolve("usb-drive"));
+        Assumptions.assumeTrue(run("mkfs.ext4", "-q", image.toString()) && run("mount", "-o", "loop", image.toString(), usb.toString()),
+                "cannot make and mount a loop file system (needs root)");
+        try {
+            OfflineCopy.Result result = new OfflineCopy(set, usb, true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+
+            assertThat(result.ok()).as(result.message()).isTrue();
+            // read at once, well before the kernel writes back dirty pages on its own (30 s): only a sync put them there
+            byte[] blocks = Files.readAllBytes(image);
+            assertThat(indexOf(blocks, chunk)).as("the chunk's bytes in the drive's blocks").isNotNegative();
+            byte[] sums = Files.readAllBytes(usb.resolve("2026-12-01/SHA256SUMS"));
+            assertThat(indexOf(blocks, sums)).as("SHA256SUMS in the drive's blocks").isNotNegative();
+        } finally {
+            run("umount", usb.toString());
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
     }
 }
