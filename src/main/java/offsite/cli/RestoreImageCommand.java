@@ -103,8 +103,12 @@ final class RestoreImageCommand implements Callable<Integer> {
                     System.out.println("FAILED: " + S3Errors.missingBucket(s3, "nothing to restore"));
                     return 1;
                 }
-                List<ImageManifest> manifests = app.bean("imageBackup", ImageBackup.class).backupsInBucket();
+                ImageBackup backups = app.bean("imageBackup", ImageBackup.class);
+                List<ImageManifest> manifests = backups.backupsInBucket();
                 ImageManifest chosen = ImageRestore.choose(manifests, id, at, host, app.bean("imageSettings", ImageSettings.class).host());
+                if (id == null && at == null) { // "the newest": say when a newer one could not be read, not only in the log
+                    ImageRestore.newerUnreadable(backups.unreadableManifests(), chosen).forEach(n -> System.out.println("note: " + n));
+                }
                 ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
                 ImageRestore.Result result;
                 try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {

@@ -67,6 +67,8 @@ public final class ImageBackup {
     private final Bucket bucket;
     private final ReportStore reports;
     private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
+    /** Manifest keys that could not be read or parsed, with why: a restore names those newer than the backup it takes. */
+    private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     private final Set<ImagePass> running = ConcurrentHashMap.newKeySet();
 
     public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone, Bucket bucket,
@@ -600,17 +602,25 @@ public final class ImageBackup {
                 try (InputStream in = source.open(o.key())) {
                     ImageManifest m = ImageManifest.parse(in.readAllBytes(), o.key());
                     manifests.put(m.id(), m);
+                    unreadable.remove(o.key());
                 } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
                     LOG.warn("{}: not shown ({})", o.key(), e.getMessage());
+                    unreadable.put(o.key(), String.valueOf(e.getMessage()));
                 }
             }
         }
+        unreadable.keySet().removeIf(key -> !ids.contains(idOf(key))); // gone from the bucket
         return knownManifests().stream().filter(m -> ids.contains(m.id())).toList();
     }
 
     /** Every backup in the bucket with a manifest, newest first (the restore's choice). */
     public List<ImageManifest> backupsInBucket() {
         return inBucket(bucket.list(settings.prefix()), key -> bucket.get(key, 0));
+    }
+
+    /** The manifests the last listing held that could not be read or parsed: each key with why. */
+    public Map<String, String> unreadableManifests() {
+        return Map.copyOf(unreadable);
     }
 
     /** Every manifest known, newest first. */

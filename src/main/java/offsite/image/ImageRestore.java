@@ -83,6 +83,18 @@ public final class ImageRestore {
                         : "--at " + at + ": no image backup of host " + chosenHost + " at or before that time"));
     }
 
+    /**
+     * One line per manifest that could not be read whose id sorts after the chosen backup's (ids are UTC start times):
+     * a backup that may be newer than the one a restore of "the newest" takes.
+     */
+    public static List<String> newerUnreadable(Map<String, String> unreadable, ImageManifest chosen) {
+        return unreadable.entrySet().stream().filter(e -> ImageBackup.idOf(e.getKey()).compareTo(chosen.id()) > 0)
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " cannot be read (" + e.getValue() + "); its backup is newer than the one restored here (restore it"
+                        + " with --id once its manifest is repaired)")
+                .toList();
+    }
+
     /** Bytes downloaded so far by the restore in progress, for the progress line; null before one starts. */
     public RunProgress progress() {
         return progress;

@@ -9,8 +9,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
-/** restore-image of a backup whose manifest lists an object the bucket no longer holds (deleted by hand or by a lifecycle rule). */
+/**
+ * restore-image when the bucket lacks what a manifest promises (an object deleted by hand or by a lifecycle rule), or holds a
+ * manifest that cannot be read.
+ */
 class MissingObjectRestoreTest {
 
     @TempDir
@@ -46,5 +50,18 @@ class MissingObjectRestoreTest {
         assertThat(restore.out()).contains("FAILED: images/" + full + " is not in the bucket, though the manifest lists it;"
                 + " restore a backup on another complete image with --id ID or --at TIME");
         assertThat(dir.resolve("restored")).doesNotExist();
+    }
+
+    @Test
+    void a_newest_backup_whose_manifest_cannot_be_read_is_named_beside_the_older_one_restored() throws Exception {
+        String newest = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("delta.zst")).findFirst().orElseThrow()
+                .replace("/delta.zst", "/manifest.json");
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("images/" + newest), RequestBody.fromString("{\"id\":"));
+
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+        assertThat(restore.out()).contains("note: images/" + newest + " cannot be read (").contains("; its backup is newer than the one"
+                + " restored here (restore it with --id once its manifest is repaired)");
+        assertThat(restore.out()).contains("OK: restored full backup");
     }
 }
