@@ -61,6 +61,9 @@ final class RestoreImageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String notAFolder = RestoreTarget.notAFolder(to);
+        if (notAFolder == null) {
+            notAFolder = RestoreTarget.notWritable(to);
+        }
         if (notAFolder != null) {
             System.err.println("offsite: " + notAFolder);
             return 2;

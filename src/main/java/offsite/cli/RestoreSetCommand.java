@@ -47,6 +47,9 @@ final class RestoreSetCommand implements Callable<Integer> {
         Path dir = to.toAbsolutePath().normalize();
         String refusal = RestoreTarget.notAFolder(to); // before `to` is made absolute: an empty one is the working directory
         if (refusal == null) {
+            refusal = RestoreTarget.notWritable(to);
+        }
+        if (refusal == null) {
             refusal = RestoreChoice.refusal(generation);
         }
         if (refusal == null) {

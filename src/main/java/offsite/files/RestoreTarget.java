@@ -1,5 +1,8 @@
 package offsite.files;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,5 +24,30 @@ public final class RestoreTarget {
             return "--to " + to + " is a file, not a directory: name a directory to restore into (one that does not exist yet is made)";
         }
         return null;
+    }
+
+    /**
+     * Why nothing can be written at --to (a read-only disk, a folder this user may not write), or null: tried with a
+     * file made and removed at once in --to or, where it does not exist yet, in the nearest folder above it, so that a
+     * restore fails before it downloads an image of many gigabytes rather than after.
+     */
+    public static String notWritable(Path to) {
+        Path existing = to.toAbsolutePath().normalize();
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return null; // nothing to try: the restore says what fails
+        }
+        try {
+            Files.delete(Files.createTempFile(existing, ".offsite-write-check-", ""));
+            return null;
+        } catch (AccessDeniedException e) {
+            return "--to " + to + " cannot be written: " + existing + " does not let this user write in it; restore as its owner or elsewhere";
+        } catch (IOException e) {
+            String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+            return "--to " + to + " cannot be written: " + existing + (reason.contains("Read-only file system") ? " is on a read-only file system"
+                    : " refuses a new file (" + reason + ")") + "; restore onto a writable disk";
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +86,33 @@ class RestoreTargetTest {
             assertThat(exit).isEqualTo(2);
             assertThat(said).contains("offsite: --passphrase-env (value hidden): no environment variable has this name")
                     .doesNotContain("horse");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"restore-set", "restore-image"})
+    void a_target_on_a_read_only_disk_is_refused_before_anything_is_downloaded(String command) throws Exception {
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", readOnly.toString()).redirectErrorStream(true).start();
+        mount.getInputStream().readAllBytes();
+        Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a read-only tmpfs (needs root)");
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            OffsiteHarness.CommandResult result;
+            try {
+                result = app.command(command, "--to", readOnly.resolve("restored").toString());
+            } finally {
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(result.exit()).as(said + result.out()).isEqualTo(2);
+            assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to " + readOnly.resolve("restored")
+                    + " cannot be written: " + readOnly + " is on a read-only file system; restore onto a writable disk");
+        } finally {
+            new ProcessBuilder("umount", readOnly.toString()).start().waitFor();
         }
     }
 }
