@@ -1,6 +1,7 @@
 package offsite;
 
 import offsite.report.RunStatus;
+import offsite.store.StoreException;
 import offsite.sync.Pass;
 import offsite.sync.TrashMove;
 import offsite.sync.UploadOutcome;
@@ -45,9 +46,18 @@ public final class PassOutcomes implements AggregationStrategy {
         return newExchange;
     }
 
+    /**
+     * A failure in a line: a bucket's (StoreException: the operation, the key and S3Errors' words, which name the setting
+     * to check) as it says itself, never the SDK's own words beneath it; anything else by its root cause.
+     */
     private static String describe(Exception e) {
         if (e == null) {
             return "the step left no result";
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreException s) {
+                return s.getMessage().lines().findFirst().orElse("");
+            }
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

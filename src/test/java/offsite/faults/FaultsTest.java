@@ -2,6 +2,7 @@ package offsite.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,28 @@ class FaultsTest {
         assertThat(report.reason()).startsWith("the generation's progress (complete, verified, retired) could not be saved in the bucket (")
                 .endsWith("): the next pass records it again");
         assertMirroredAndNothingPending();
+    }
+
+    @Test
+    void a_trash_move_the_store_refuses_names_the_settings_to_check_not_the_sdk_words() throws Exception {
+        app.set("offsite.sync.delete", "true");
+        assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+        Files.delete(app.source.resolve("Set A.rbc"));
+        // a bucket policy that refuses deletions: the copy into the trash is made, the delete refused
+        proxy.refuse(r -> r.method().equals("DELETE") && r.path().contains("/sets/"), 403, "AccessDenied");
+
+        SyncReport report = app.sync();
+
+        assertThat(report.status()).as(report.text()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.errors()).singleElement().satisfies(p -> {
+            assertThat(p.subject()).isEqualTo("sets/Set A.rbc");
+            // was: the SDK's "Access Denied (Service: S3, Status Code: 403, Request ID: ...)"
+            assertThat(p.cause()).startsWith("not moved to the trash, left in place: DeleteObject sets/Set A.rbc: S3 refused the"
+                    + " credentials (AccessDenied): check offsite.s3.access-key / offsite.s3.secret-key").contains("the bucket policy")
+                    .doesNotContain("Status Code");
+        });
+        assertThat(report.text()).doesNotContain(app.s3.secretKey());
+        assertThat(app.bucketFiles("sets/")).containsKey("Set A.rbc");
     }
 
     @Test

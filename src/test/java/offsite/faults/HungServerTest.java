@@ -141,7 +141,8 @@ class HungServerTest {
                     .endsWith("the trash moves and the purge were skipped from then on, nothing more was moved or deleted: the next pass"
                             + " does them");
             assertThat(report.errors()).as("the two moves tried before the store was known to have stopped").hasSize(2)
-                    .allSatisfy(p -> assertThat(p.cause()).startsWith("not moved to the trash, left in place: "));
+                    .allSatisfy(p -> assertThat(p.cause()).startsWith("not moved to the trash, left in place: ")
+                            .contains("offsite.s3.endpoint http://127.0.0.1:" + proxy.port()));
             // was: each of the 6 moves, the trash's listing and the lease's removal, each on both attempts (against a hung
             // server ten minutes a request)
             assertThat(proxy.faultsInjected.get()).as("requests the dead store got: the two moves' on both attempts, then none")
