@@ -188,8 +188,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         PassesInFlight passes = new PassesInFlight();
         ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
         ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
-        StoppedStore stoppedStore = new StoppedStore(unanswered, sync.streams() * sync.partStreams(), s3Settings.maxAttempts(),
-                s3Settings.endpoint());
+        // the requests in flight at once: a pass's streams x part-streams, and an image backup's one (side by side in run)
+        int inFlight = (syncUsed ? sync.streams() * sync.partStreams() : 0) + (imageUsed ? 1 : 0);
+        StoppedStore stoppedStore = new StoppedStore(unanswered, inFlight, s3Settings.maxAttempts(), s3Settings.endpoint());
         camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
                 sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags,
                 stoppedStore, clock));
@@ -223,7 +224,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("imageSettings", image);
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,
-                reports));
+                reports, stoppedStore));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
         if (daemon) {

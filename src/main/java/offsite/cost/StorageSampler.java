@@ -167,6 +167,9 @@ public final class StorageSampler {
 
     /** After an image backup: the image area of the kept listing from the backup's own listing less what retention deleted. */
     public void afterImage(ImagePass pass) {
+        if (pass.storeStopped()) {
+            return; // a store that stopped answering is not listed: the figures stay
+        }
         try {
             InventoryState.Snapshot kept = inventory.load();
             String prefix = prefixesByPart.get().getOrDefault("image", List.of()).stream().findFirst().orElse(null);

@@ -16,12 +16,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +43,11 @@ import offsite.retention.Backup;
 import offsite.retention.RetentionPolicy;
 import offsite.store.Bucket;
 import offsite.store.RemoteObject;
+import offsite.store.S3Errors;
 import offsite.store.StoreException;
 import offsite.sync.PrintableName;
 import offsite.sync.RunProgress;
+import offsite.sync.StoppedStore;
 import org.apache.commons.io.input.ProxyInputStream;
 import org.apache.commons.io.output.ProxyOutputStream;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -66,13 +71,16 @@ public final class ImageBackup {
     private final ZoneId zone;
     private final Bucket bucket;
     private final ReportStore reports;
+    private final StoppedStore stoppedStore;
     private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
     /** Manifest keys that could not be read or parsed, with why: a restore names those newer than the backup it takes. */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     private final Set<ImagePass> running = ConcurrentHashMap.newKeySet();
 
+    /** stoppedStore: the one the sync pass asks, over the same S3 client's requests. */
     public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone, Bucket bucket,
-            ReportStore reports) {
+            ReportStore reports, StoppedStore stoppedStore) {
+        this.stoppedStore = stoppedStore;
         this.settings = settings;
         this.tree = tree;
         this.stateDir = stateDir;
@@ -402,6 +410,55 @@ public final class ImageBackup {
         r.renamed(id);
     }
 
+    /** What is skipped once the S3 server has stopped answering, at each step that asks it. */
+    static final String NO_UPLOAD = "no further object was uploaded and no manifest stored: this backup is incomplete and never"
+            + " used; retention was skipped, nothing in the bucket was deleted";
+    static final String NO_RETENTION = "no more manifests were read and retention was skipped: nothing in the bucket was deleted; the"
+            + " next backup applies it";
+    static final String NO_MORE = "nothing more was asked of it (no retention): the next backup tries again";
+
+    /**
+     * Whether the S3 server has stopped answering (StoppedStore): every later request would wait out all its attempts
+     * (against a hung server ten minutes each) and fail the same way. Said once in the backup's note, with what is skipped.
+     */
+    private boolean stopped(ImagePass r, String skipped) {
+        String reason = stoppedStore.reason();
+        if (reason == null) {
+            return false;
+        }
+        if (!r.storeStopped()) {
+            LOG.warn("{}; {}", reason, skipped);
+        }
+        r.storeStopped(reason, skipped);
+        return true;
+    }
+
+    /**
+     * The data objects to put, read one by one: once the S3 server has stopped answering, no further one is handed out
+     * (nor is the manifest written after them).
+     */
+    public Iterator<ObjectUpload> uploads(ImagePass r) {
+        return whileAnswered(r, r.uploads().iterator(), NO_UPLOAD);
+    }
+
+    /** The items of all, handed out while the backup proceeds and the S3 server answers. */
+    private <T> Iterator<T> whileAnswered(ImagePass r, Iterator<T> all, String skipped) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return all.hasNext() && r.proceeding() && !stopped(r, skipped);
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return all.next();
+            }
+        };
+    }
+
     /** The image-put route stored the object and checked it: the report counts it as uploaded. */
     public void stored(ObjectUpload upload) {
         upload.stored().run();
@@ -416,6 +473,9 @@ public final class ImageBackup {
 
     /** Writes the manifest, to be put after every other object: the backup exists from the moment it is stored. */
     public ImagePass manifest(ImagePass r) throws IOException {
+        if (!r.proceeding() || stopped(r, NO_UPLOAD)) {
+            return r; // an object was not uploaded: no manifest, the backup is never used
+        }
         List<ImageManifest.StoredObject> objects = r.uploads().stream()
                 .map(u -> new ImageManifest.StoredObject(u.key(), u.role(), u.compression(), u.size(), u.sha256(), u.contentSize())).toList();
         ImageManifest manifest = new ImageManifest(r.id(), r.started().toString(), r.type, r.base, r.imageSha256, settings.host(), objects,
@@ -431,6 +491,9 @@ public final class ImageBackup {
 
     /** The manifest is stored: the new complete image's signature and the counters become the local state. */
     public ImagePass manifestStored(ImagePass r) throws IOException {
+        if (r.manifestUpload == null || !r.proceeding()) {
+            return r; // no manifest was put
+        }
         r.manifestStored = true;
         if (r.nextSignature != null) {
             // the index names its complete image: one left beside an older state.json by a crash here is not used
@@ -445,23 +508,33 @@ public final class ImageBackup {
     /**
      * Lists the image prefix and reads the manifests this process has not read yet (after a restart it knows none);
      * one that does not parse or cannot be read is named in a WARN and left out of retention: never used, never deleted.
-     * The manifests known are those listed: another host's retention deletes backups this process read before.
+     * The manifests known are those listed: another host's retention deletes backups this process read before. Once the
+     * S3 server has stopped answering, no more are read and the backup FAILED: retention must not go by some of them.
      */
     public ImagePass listBackups(ImagePass r) {
+        if (!r.proceeding()) {
+            return r;
+        }
         r.listing = bucket.list(settings.prefix());
         Set<String> listed = new HashSet<>();
+        List<String> unanswered = new ArrayList<>(); // said once the store is known to answer: else its note says it all
         for (RemoteObject o : r.listing) {
             if (!o.key().endsWith("/manifest.json")) {
                 continue;
             }
             listed.add(idOf(o.key()));
             if (!manifests.containsKey(idOf(o.key()))) {
+                if (stopped(r, NO_RETENTION)) {
+                    return r; // each read would wait out its attempts; retention must not go by the manifests read so far
+                }
                 try (InputStream in = bucket.get(o.key(), 0)) {
                     ImageManifest m = ImageManifest.parse(in.readAllBytes(), o.key());
                     manifests.put(m.id(), m);
                 } catch (StoreException e) {
                     if (e.status() == 404) { // deleted since the listing (another host's retention): gone, nothing to keep
                         listed.remove(idOf(o.key()));
+                    } else if (S3Errors.unanswered(e) != null) {
+                        unanswered.add(o.key() + ": " + e.getMessage());
                     } else {
                         ignored(r, o.key() + ": " + e.getMessage());
                     }
@@ -470,6 +543,10 @@ public final class ImageBackup {
                 }
             }
         }
+        if (!unanswered.isEmpty() && stopped(r, NO_RETENTION)) {
+            return r;
+        }
+        unanswered.forEach(why -> ignored(r, why));
         manifests.keySet().retainAll(listed);
         return r;
     }
@@ -482,9 +559,32 @@ public final class ImageBackup {
     /**
      * Applies retention to this host's backups (offsite.image.host): another host's backups in the same prefix are
      * never deleted, nor are those made before backups named their host. Returns the keys to delete, each backup's
-     * manifest first.
+     * manifest first, read one by one: once the S3 server has stopped answering, no further one is handed out. None once
+     * the backup has failed.
      */
-    public List<String> retentionDeletes(ImagePass r) {
+    public Iterator<String> retentionDeletes(ImagePass r) {
+        if (!r.proceeding()) {
+            return Collections.emptyIterator();
+        }
+        Iterator<String> keys = retentionKeys(r).iterator();
+        return whileAnswered(r, new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return keys.hasNext();
+            }
+
+            @Override
+            public String next() {
+                String key = keys.next();
+                if (key.endsWith("/manifest.json")) { // a backup's deletion begins with its manifest: from then on it is gone
+                    r.deletedIds().add(idOf(key));
+                }
+                return key;
+            }
+        }, NO_MORE);
+    }
+
+    private List<String> retentionKeys(ImagePass r) {
         Map<String, List<String>> objectsById = new HashMap<>();
         for (RemoteObject o : r.listing) {
             objectsById.computeIfAbsent(idOf(o.key()), k -> new ArrayList<>()).add(o.key());
@@ -523,7 +623,6 @@ public final class ImageBackup {
             String manifestKey = settings.prefix() + b.id() + "/manifest.json";
             keys.add(manifestKey);
             objectsById.getOrDefault(b.id(), List.of()).stream().filter(k -> !k.equals(manifestKey)).sorted().forEach(keys::add);
-            r.deletedIds().add(b.id());
             manifests.remove(b.id());
             LOG.info("retention deletes image backup {} ({})", b.id(), b.full() ? "complete image" : "diff");
         }
@@ -546,6 +645,7 @@ public final class ImageBackup {
         }
         LOG.error("image backup failed: {}", cause);
         r.fail(cause);
+        stopped(r, NO_MORE);
     }
 
     /** The report, saved and handed back to the request; the work folder cleaned. */
@@ -563,7 +663,7 @@ public final class ImageBackup {
                 errors.add(new Problem("image", "the manifest was not stored: the backup is incomplete and will not be used"));
             }
             List<String> notes = List.copyOf(r.notes());
-            String reason = status == RunStatus.FAILED ? errors.get(0).cause()
+            String reason = status == RunStatus.FAILED ? (errors.isEmpty() ? r.failure() : errors.get(0).cause())
                     : (r.type + " backup " + r.id() + " stored" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
             double ratio = r.nextState == null || r.nextState.completeSize() == 0 ? 0 : (double) r.deltaBytes / r.nextState.completeSize();
             ImageReport report = new ImageReport(status, reason, r.id(), r.type, r.decision, r.started(), clock.instant(), r.imageBytes,

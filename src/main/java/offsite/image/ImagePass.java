@@ -31,6 +31,8 @@ public final class ImagePass {
     private final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong stored = new AtomicLong();
     private volatile RunStatus status = RunStatus.OK;
+    private volatile boolean storeStopped;
+    private int storeStoppedNote = -1;
     private volatile RunProgress progress;
 
     String type;
@@ -103,6 +105,35 @@ public final class ImagePass {
     public void fail(String cause) {
         errors.add(new Problem("image", cause));
         status = RunStatus.FAILED;
+    }
+
+    /**
+     * The S3 server stopped answering: the backup FAILED, said in one note, the reason then each thing skipped (once), and
+     * nothing more is sent, read or deleted.
+     */
+    void storeStopped(String reason, String skipped) {
+        synchronized (notes) {
+            if (storeStoppedNote < 0) {
+                notes.add(reason + "; " + skipped);
+                storeStoppedNote = notes.size() - 1;
+            } else if (!notes.get(storeStoppedNote).contains(skipped)) {
+                notes.set(storeStoppedNote, notes.get(storeStoppedNote) + "; " + skipped);
+            }
+        }
+        storeStopped = true;
+        status = RunStatus.FAILED;
+    }
+
+    /** Whether the S3 server stopped answering during this backup: nothing more was asked of it. */
+    public boolean storeStopped() {
+        return storeStopped;
+    }
+
+    /** Why the backup FAILED in a line: its first error, else the note of the store that stopped answering. */
+    String failure() {
+        synchronized (notes) {
+            return !errors.isEmpty() ? errors.get(0).cause() : storeStoppedNote >= 0 ? notes.get(storeStoppedNote) : "failed";
+        }
     }
 
     List<String> notes() {

@@ -17,7 +17,8 @@ public final class StoppedStore {
     private final URI endpoint;
 
     /**
-     * inFlight: the requests a pass keeps in flight at once (streams x part-streams); maxAttempts: offsite.s3.max-attempts;
+     * inFlight: the requests kept in flight at once (a pass's streams x part-streams, one more for an image backup beside it);
+     * maxAttempts: offsite.s3.max-attempts;
      * endpoint: offsite.s3.endpoint (never holds a login: refused at start), named for the user to check.
      */
     public StoppedStore(UnansweredRequests unanswered, int inFlight, int maxAttempts, URI endpoint) {

@@ -158,6 +158,48 @@ class HungServerTest {
         }
     }
 
+    @Test
+    void a_store_that_stops_answering_after_an_image_is_stored_is_left_as_it_is(@TempDir Path dir) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir); FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+            Files.writeString(tree.resolve("hostname"), "excalibur\n");
+            // an image backup keeps one request in flight: more than one unanswered in a row is a store that stopped
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port()).set("offsite.image.roots", tree.getParent().toString())
+                    .set("offsite.image.keep", "10l");
+            for (int i = 0; i < 5; i++) {
+                assertThat(app.command("image", "--full").exit()).isZero();
+            }
+            // the server dies at the first read of a manifest: every request from then on is read and never answered
+            AtomicBoolean dead = new AtomicBoolean();
+            proxy.dropWithoutAnswer(r -> {
+                if (r.method().equals("GET") && r.path().endsWith("/manifest.json")) {
+                    dead.set(true);
+                }
+                return dead.get();
+            });
+            app.set("offsite.image.keep", "1l");
+
+            OffsiteHarness.CommandResult result = app.command("image", "--full");
+
+            assertThat(result.exit()).as(result.out()).isEqualTo(1);
+            assertThat(result.out()).startsWith("FAILED: the S3 server stopped answering: 2 request(s) in a row got no answer on any of"
+                    + " their offsite.s3.max-attempts=2 attempts").contains("retention: 0 kept, none deleted");
+            assertThat(result.out().lines().filter(l -> l.startsWith("  note: "))).singleElement().asString()
+                    .contains("check that the service at offsite.s3.endpoint http://127.0.0.1:" + proxy.port() + " is up and reachable from here")
+                    .endsWith("; no more manifests were read and retention was skipped: nothing in the bucket was deleted; the next backup"
+                            + " applies it");
+            // was: each of the 5 manifests this process had not read, on both attempts (against a hung server ten minutes each)
+            assertThat(proxy.faultsInjected.get()).as("requests the dead store got: two manifests' on both attempts, then none")
+                    .isEqualTo(4);
+            assertThat(app.bucketFiles("images/").keySet()).filteredOn(k -> k.endsWith("/manifest.json")).hasSize(6);
+
+            proxy.passThrough(); // the server back: the next backup applies retention
+            OffsiteHarness.CommandResult next = app.command("image", "--full");
+            assertThat(next.exit()).as(next.out()).isZero();
+            assertThat(app.bucketFiles("images/").keySet()).filteredOn(k -> k.endsWith("/manifest.json")).hasSize(1);
+        }
+    }
+
     private static InputStream zeros(long size) {
         return new InputStream() {
             long left = size;

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import offsite.report.SyncReport.Problem;
+import offsite.store.UnansweredRequests;
+import offsite.sync.StoppedStore;
 import offsite.testing.SmallDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +26,9 @@ class FullDataDirTest {
             WorkFolders.create(work);
             disk.leaveFree(0);
             ImagePass pass = new ImagePass(ImageRequest.command(false), Instant.now(), "20261201T000000000Z", work);
-            // fail() reads only the failure and the backup's work folder
-            ImageBackup backup = new ImageBackup(null, null, data.resolve("image"), null, null, null, null);
+            // fail() reads only the failure, the backup's work folder and whether the store stopped answering
+            ImageBackup backup = new ImageBackup(null, null, data.resolve("image"), null, null, null, null,
+                    new StoppedStore(new UnansweredRequests(), 1, 2, null));
 
             backup.fail(new IOException("Auf dem Gerät ist kein Speicherplatz mehr verfügbar"), pass);
 

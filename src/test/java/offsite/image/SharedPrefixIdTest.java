@@ -18,6 +18,8 @@ import offsite.store.Fallbacks;
 import offsite.store.S3Bucket;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
+import offsite.store.UnansweredRequests;
+import offsite.sync.StoppedStore;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +76,8 @@ class SharedPrefixIdTest {
             ImageSettings settings = new ImageSettings(List.of(machine.getParent()), List.of(), List.of(), List.of(), dir.resolve("no-keys"),
                     "images/", "0 0 * * * ?", CompleteImageRule.defaults(), RetentionPolicy.DEFAULT, 3, 10, "host-b");
             ImageBackup backup = new ImageBackup(settings, new ImageTree(settings.selection()), dir.resolve("data/image"),
-                    Clock.fixed(NOW, ZoneOffset.UTC), ZoneOffset.UTC, bucket, null);
+                    Clock.fixed(NOW, ZoneOffset.UTC), ZoneOffset.UTC, bucket, null,
+                    new StoppedStore(new UnansweredRequests(), 1, 2, s3.endpoint()));
 
             // the route's steps up to the manifest, each object then put as image-put would
             ImagePass pass = backup.begin(ImageRequest.command(false));
