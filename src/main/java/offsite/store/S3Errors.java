@@ -5,6 +5,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.FileSystemException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -14,6 +17,7 @@ import offsite.config.UrlLogin;
 import org.apache.http.NoHttpResponseException;
 import org.apache.http.conn.ConnectTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -103,7 +107,24 @@ public final class S3Errors {
                 return "offsite.s3.bucket: bucket '" + s3.bucket() + "' does not exist (create it, or set offsite.s3.create-bucket=true)";
             }
             if (t instanceof S3Exception e && e.awsErrorDetails() != null) {
-                String code = e.awsErrorDetails().errorCode();
+                String code = e.awsErrorDetails().errorCode() != null ? e.awsErrorDetails().errorCode() : headerCode(e);
+                boolean unsaid = code == null && (e.statusCode() == 400 || e.statusCode() == 403); // a HEAD's refusal: no body
+                String refused = "S3 refused the request (" + e.statusCode() + (code == null ? ", with no reason: a HEAD answer has no body"
+                        : " " + code) + "): ";
+                Duration skew = skew(e);
+                if ((unsaid || "RequestTimeTooSkewed".equals(code)) && skew != null && skew.abs().compareTo(ServiceClock.SIGNED) > 0) {
+                    Duration off = Duration.ofMinutes(Math.round(skew.abs().toSeconds() / 60.0)); // the Date header has whole seconds
+                    return refused + "the host's clock is " + ServiceClock.readable(off) + (skew.isNegative() ? " ahead of" : " behind")
+                            + " the S3 service's (Date of its answer), more than the " + ServiceClock.SIGNED.toMinutes() + " minutes a"
+                            + " signed request may be off: set the host's clock right (NTP)";
+                }
+                if (unsaid && e.statusCode() == 400 && bucketRegion(e) == null) {
+                    // AWS answers a HEAD 400 for an expired or not valid session token, and 403 for a clock too far off
+                    return refused + (skew == null ? "an expired or not valid session token (check " + SESSION + "), or a host clock"
+                            + " more than " + ServiceClock.SIGNED.toMinutes() + " minutes off the S3 service's (set it right: NTP)"
+                            : "an expired or not valid session token: check " + SESSION + " (the host's clock agrees with the S3"
+                            + " service's, Date of its answer, so it is not the clock)");
+                }
                 if (code != null && code.matches("ExpiredToken|InvalidToken|TokenRefreshRequired")) { // AWS answers these 400
                     return "S3 refused the credentials (" + code + ": the session token has expired or is not valid): check"
                             + " offsite.s3.access-key / offsite.s3.secret-key or the AWS default credentials chain (AWS_SESSION_TOKEN,"
@@ -151,6 +172,29 @@ public final class S3Errors {
         return rootCause(failure);
     }
 
+
+    private static final String SESSION = "offsite.s3.access-key / offsite.s3.secret-key or the AWS default credentials chain:"
+            + " AWS_SESSION_TOKEN, a profile's or the instance's role";
+
+    /** The error code a HEAD answer gives in a header, having no body (MinIO's x-minio-error-code); else null. */
+    private static String headerCode(S3Exception e) {
+        if (e.awsErrorDetails().sdkHttpResponse() == null) {
+            return null;
+        }
+        for (String header : List.of("x-amz-error-code", "x-minio-error-code")) {
+            Optional<String> code = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader(header);
+            if (code.isPresent() && code.get().matches("[A-Za-z.]{1,64}")) {
+                return code.get();
+            }
+        }
+        return null;
+    }
+
+    /** The service's time less the host's, by the Date of the error answer; null when it has none. */
+    private static Duration skew(S3Exception e) {
+        SdkHttpResponse answer = e.awsErrorDetails().sdkHttpResponse();
+        return answer == null ? null : answer.firstMatchingHeader("Date").map(d -> ServiceClock.offset(d, Instant.now())).orElse(null);
+    }
 
     /**
      * The bucket's region as the service names it when asked in another one: AWS's x-amz-bucket-region header (on a 301,

@@ -25,6 +25,8 @@ public final class ServiceClock extends Clock {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceClock.class);
     /** SigV4 itself tolerates 15 minutes; a gap this small is the Date header's second and the request's time. */
     static final Duration TOLERATED = Duration.ofMinutes(5);
+    /** How far a SigV4-signed request's time may be off the service's: beyond it, every request is refused. */
+    static final Duration SIGNED = Duration.ofMinutes(15);
 
     private final Clock host;
     /** The service's time less the host's: zero while the two agree within TOLERATED; shared with zoned copies. */
@@ -58,13 +60,10 @@ public final class ServiceClock extends Clock {
 
     /** Takes the service's time from an answer's Date header (RFC 1123); a header that does not parse is ignored. */
     void learn(String dateHeader) {
-        Instant served;
-        try {
-            served = ZonedDateTime.parse(dateHeader.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException | NullPointerException notADate) {
+        Duration measured = offset(dateHeader, host.instant());
+        if (measured == null) {
             return;
         }
-        Duration measured = Duration.between(host.instant(), served);
         Duration next = measured.abs().compareTo(TOLERATED) > 0 ? measured : Duration.ZERO;
         Duration before = ahead.getAndSet(next);
         if (next.minus(before).abs().compareTo(TOLERATED) > 0) {
@@ -95,7 +94,16 @@ public final class ServiceClock extends Clock {
         };
     }
 
-    private static String readable(Duration d) {
+    /** The service's time less the host's, from an answer's Date header (RFC 1123); null when there is none or it does not parse. */
+    static Duration offset(String dateHeader, Instant hostNow) {
+        try {
+            return Duration.between(hostNow, ZonedDateTime.parse(dateHeader.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException | NullPointerException notADate) {
+            return null;
+        }
+    }
+
+    static String readable(Duration d) {
         return d.toDays() > 0 ? d.toDays() + " days " + d.toHoursPart() + " h" : d.toHours() + " h " + d.toMinutesPart() + " min";
     }
 

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -420,7 +421,8 @@ public final class FaultProxy implements AutoCloseable {
             in.skipNBytes(length);
         }
         String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>injected</Message></Error>";
-        String answer = "HTTP/1.1 " + status + " Injected\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plus(dateShift));
+        String answer = "HTTP/1.1 " + status + " Injected\r\nDate: " + date + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
                 + (retryAfter == null ? "" : "\r\nRetry-After: " + retryAfter) + "\r\nConnection: close\r\n\r\n" + body;
         client.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
         client.getOutputStream().flush();

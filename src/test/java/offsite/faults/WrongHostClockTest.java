@@ -52,6 +52,33 @@ class WrongHostClockTest {
     }
 
     @Test
+    void a_head_refused_400_without_a_body_names_the_session_token_and_the_clock_as_what_to_check() {
+        // AWS answers a HEAD signed with an expired session token 400, with no body to say why
+        proxy.refuse(r -> r.method().equals("HEAD"), 400, "ExpiredToken");
+
+        SyncReport report = app.sync();
+
+        // was: "S3 answered 400: Bad Request" ("Injected", the proxy's reason phrase, here), where a listing names the token
+        assertThat(report.reason()).isEqualTo("S3 refused the request (400, with no reason: a HEAD answer has no body): an expired or"
+                + " not valid session token: check offsite.s3.access-key / offsite.s3.secret-key or the AWS default credentials chain:"
+                + " AWS_SESSION_TOKEN, a profile's or the instance's role (the host's clock agrees with the S3 service's, Date of its"
+                + " answer, so it is not the clock)");
+        assertThat(report.text()).doesNotContain(app.s3.secretKey());
+    }
+
+    @Test
+    void a_head_refused_400_with_the_host_clock_an_hour_slow_names_the_clock() {
+        proxy.serviceClockOff(Duration.ofHours(1));
+        proxy.refuse(r -> r.method().equals("HEAD"), 400, "RequestTimeTooSkewed");
+
+        SyncReport report = app.sync();
+
+        assertThat(report.reason()).isEqualTo("S3 refused the request (400, with no reason: a HEAD answer has no body): the host's"
+                + " clock is 1 h 0 min behind the S3 service's (Date of its answer), more than the 15 minutes a signed request may be"
+                + " off: set the host's clock right (NTP)");
+    }
+
+    @Test
     void a_host_clock_days_fast_purges_nothing_from_the_trash_early() {
         proxy.serviceClockOff(FORTY_DAYS.negated());
         String monthOld = LocalDate.now(ZoneOffset.UTC).minusDays(31) + "/sets/Members/AA000009.rdb";

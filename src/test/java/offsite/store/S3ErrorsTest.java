@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.xml.stream.XMLStreamException;
 import org.apache.camel.CamelExecutionException;
@@ -69,13 +74,45 @@ class S3ErrorsTest {
                         "S3 refused the credentials (ExpiredToken: the session token has expired or is not valid): check"
                                 + " offsite.s3.access-key / offsite.s3.secret-key or the AWS default credentials chain (AWS_SESSION_TOKEN,"
                                 + " a profile's or the instance's role)"),
+                new Case("a HEAD refused 400 with no body and no Date names the session token and the clock, the candidates",
+                        s3Error(400, null, "Bad Request"),
+                        "S3 refused the request (400, with no reason: a HEAD answer has no body): an expired or not valid session token"
+                                + " (check offsite.s3.access-key / offsite.s3.secret-key or the AWS default credentials chain:"
+                                + " AWS_SESSION_TOKEN, a profile's or the instance's role), or a host clock more than 15 minutes off the S3"
+                                + " service's (set it right: NTP)"),
+                new Case("a HEAD refused 403 by a service an hour ahead names the clock, not the credentials",
+                        s3Error(403, null, "Forbidden", Map.of("Date", date(Duration.ofMinutes(60).plusSeconds(30)))),
+                        "S3 refused the request (403, with no reason: a HEAD answer has no body): the host's clock is 1 h 0 min behind"
+                                + " the S3 service's (Date of its answer), more than the 15 minutes a signed request may be off: set the"
+                                + " host's clock right (NTP)"),
+                new Case("a clock too far off as a listing's error code names the clock",
+                        s3Error(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too"
+                                + " large.", Map.of("Date", date(Duration.ofDays(-2)))),
+                        "S3 refused the request (403 RequestTimeTooSkewed): the host's clock is 2 days 0 h ahead of the S3 service's"
+                                + " (Date of its answer), more than the 15 minutes a signed request may be off: set the host's clock right"
+                                + " (NTP)"),
+                new Case("a HEAD refused 403 with MinIO's error code header names the code",
+                        s3Error(403, null, "Forbidden", Map.of("x-minio-error-code", "SignatureDoesNotMatch", "Date", date(Duration.ZERO))),
+                        "S3 refused the credentials (SignatureDoesNotMatch): check offsite.s3.access-key / offsite.s3.secret-key or the"
+                                + " AWS default credentials chain, and the bucket policy"),
                 new Case("an error without a code or message says neither as null",
                         s3Error(500, null, null), "S3 answered 500"));
     }
 
     static S3Exception s3Error(int status, String code, String message) {
+        return s3Error(status, code, message, Map.of());
+    }
+
+    static S3Exception s3Error(int status, String code, String message, Map<String, String> headers) {
+        SdkHttpResponse.Builder answer = SdkHttpResponse.builder().statusCode(status);
+        headers.forEach(answer::putHeader);
         return (S3Exception) S3Exception.builder().statusCode(status).awsErrorDetails(AwsErrorDetails.builder().errorCode(code)
-                .errorMessage(message).sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build()).build()).build();
+                .errorMessage(message).sdkHttpResponse(answer.build()).build()).build();
+    }
+
+    /** A Date header this far after now, as the service's answer would carry it. */
+    static String date(Duration ahead) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plus(ahead));
     }
 
     @ParameterizedTest(name = "{0}")
