@@ -548,8 +548,9 @@ public final class ChunkUpload {
             return "no answer from the S3 server: " + unanswered; // the HTTP client's words alone ("Read timed out") name no server
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StoreException s && s.refusedSetting() != null) {
-                return s.reason(); // the setting's fault, named with its value: the service's own words say neither
+            if (t instanceof StoreException s) {
+                // a refused setting: its fault, named with its value; else the request and S3Errors' words, not the SDK's
+                return s.refusedSetting() != null ? s.reason() : s.getMessage().lines().findFirst().orElse("");
             }
         }
         Throwable root = e;

@@ -78,7 +78,10 @@ class FaultsTest {
         SyncReport report = app.sync();
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(report.text()).contains("Status Code: 403");
+        // was: the SDK's "injected (Service: S3, Status Code: 403, Request ID: null) ..." for each file
+        assertThat(report.errors()).isNotEmpty().allSatisfy(p -> assertThat(p.cause())
+                .matches("(PutObject|UploadPart) sets/.*: S3 refused the credentials \\(AccessDenied\\): check"
+                        + " offsite.s3.access-key / offsite.s3.secret-key .*the bucket policy.*"));
         assertThat(expectsContinue).containsEntry("AA000002.rdb", true).containsEntry("Set%20A.rbc", false);
         assertThat(app.bucketFiles("sets/")).isEmpty();
     }
