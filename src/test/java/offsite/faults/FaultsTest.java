@@ -121,6 +121,24 @@ class FaultsTest {
     }
 
     @Test
+    void a_retention_deletion_the_store_refuses_names_the_settings_to_check_not_the_sdk_words() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(tree.resolve("hostname"), "excalibur\n");
+        app.set("offsite.image.roots", tree.getParent().toString()).set("offsite.image.keep", "1l");
+        assertThat(app.command("image", "--full").exit()).isZero();
+        // a bucket policy that refuses deletions (or an object lock): retention's first delete is refused
+        proxy.refuse(r -> r.method().equals("DELETE") && r.path().contains("/images/"), 403, "AccessDenied");
+
+        OffsiteHarness.CommandResult result = app.command("image", "--full");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        // was: "FAILED: injected (Service: S3, Status Code: 403, Request ID: null) (SDK Attempt Count: 1)"
+        assertThat(result.out().lines().findFirst().orElse("")).matches("FAILED: DeleteObject images/[0-9TZ]+/manifest.json: S3 refused the"
+                + " credentials \\(AccessDenied\\): check offsite.s3.access-key / offsite.s3.secret-key .*the bucket policy.*");
+        assertThat(result.out()).doesNotContain(app.s3.secretKey());
+    }
+
+    @Test
     void a_connection_cut_mid_part_is_retried() throws Exception {
         proxy.cutAfter(line -> line.startsWith("PUT ") && line.contains("partNumber="), 2, MB);
 
