@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -517,7 +518,7 @@ public final class ImageBackup {
         }
         r.listing = bucket.list(settings.prefix());
         Set<String> listed = new HashSet<>();
-        List<String> unanswered = new ArrayList<>(); // said once the store is known to answer: else its note says it all
+        Map<String, String> unanswered = new LinkedHashMap<>(); // read failures by key: errors once the store has stopped
         for (RemoteObject o : r.listing) {
             if (!o.key().endsWith("/manifest.json")) {
                 continue;
@@ -525,6 +526,7 @@ public final class ImageBackup {
             listed.add(idOf(o.key()));
             if (!manifests.containsKey(idOf(o.key()))) {
                 if (stopped(r, NO_RETENTION)) {
+                    unanswered.forEach(r::fail);
                     return r; // each read would wait out its attempts; retention must not go by the manifests read so far
                 }
                 try (InputStream in = bucket.get(o.key(), 0)) {
@@ -534,7 +536,7 @@ public final class ImageBackup {
                     if (e.status() == 404) { // deleted since the listing (another host's retention): gone, nothing to keep
                         listed.remove(idOf(o.key()));
                     } else if (S3Errors.unanswered(e) != null) {
-                        unanswered.add(o.key() + ": " + e.getMessage());
+                        unanswered.put(o.key(), e.getMessage());
                     } else {
                         ignored(r, o.key() + ": " + e.getMessage());
                     }
@@ -544,9 +546,10 @@ public final class ImageBackup {
             }
         }
         if (!unanswered.isEmpty() && stopped(r, NO_RETENTION)) {
+            unanswered.forEach(r::fail);
             return r;
         }
-        unanswered.forEach(why -> ignored(r, why));
+        unanswered.forEach((key, why) -> ignored(r, key + ": " + why));
         manifests.keySet().retainAll(listed);
         return r;
     }
@@ -663,7 +666,7 @@ public final class ImageBackup {
                 errors.add(new Problem("image", "the manifest was not stored: the backup is incomplete and will not be used"));
             }
             List<String> notes = List.copyOf(r.notes());
-            String reason = status == RunStatus.FAILED ? (errors.isEmpty() ? r.failure() : errors.get(0).cause())
+            String reason = status == RunStatus.FAILED ? (r.status() == RunStatus.FAILED ? r.failure() : errors.get(0).cause())
                     : (r.type + " backup " + r.id() + " stored" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
             double ratio = r.nextState == null || r.nextState.completeSize() == 0 ? 0 : (double) r.deltaBytes / r.nextState.completeSize();
             ImageReport report = new ImageReport(status, reason, r.id(), r.type, r.decision, r.started(), clock.instant(), r.imageBytes,

@@ -103,7 +103,12 @@ public final class ImagePass {
     }
 
     public void fail(String cause) {
-        errors.add(new Problem("image", cause));
+        fail("image", cause);
+    }
+
+    /** What failed (an object's key, or "image" for the backup) and why: the backup FAILED. */
+    void fail(String subject, String cause) {
+        errors.add(new Problem(subject, cause));
         status = RunStatus.FAILED;
     }
 
@@ -129,10 +134,10 @@ public final class ImagePass {
         return storeStopped;
     }
 
-    /** Why the backup FAILED in a line: its first error, else the note of the store that stopped answering. */
+    /** Why the backup FAILED in a line: the note of a store that stopped answering (what to check), else its first error. */
     String failure() {
         synchronized (notes) {
-            return !errors.isEmpty() ? errors.get(0).cause() : storeStoppedNote >= 0 ? notes.get(storeStoppedNote) : "failed";
+            return storeStoppedNote >= 0 ? notes.get(storeStoppedNote) : errors.isEmpty() ? "failed" : errors.get(0).cause();
         }
     }
 

@@ -183,7 +183,8 @@ class HungServerTest {
 
             assertThat(result.exit()).as(result.out()).isEqualTo(1);
             assertThat(result.out()).startsWith("FAILED: the S3 server stopped answering: 2 request(s) in a row got no answer on any of"
-                    + " their offsite.s3.max-attempts=2 attempts").contains("retention: 0 kept, none deleted");
+                    + " their offsite.s3.max-attempts=2 attempts").contains("retention: 0 kept, none deleted")
+                    .contains("errors: 2\n    images/").contains("/manifest.json: GetObject images/");
             assertThat(result.out().lines().filter(l -> l.startsWith("  note: "))).singleElement().asString()
                     .contains("check that the service at offsite.s3.endpoint http://127.0.0.1:" + proxy.port() + " is up and reachable from here")
                     .endsWith("; no more manifests were read and retention was skipped: nothing in the bucket was deleted; the next backup"
