@@ -54,6 +54,27 @@ record FileStatus(int kind, int mode, int uid, int gid, long size, long blocks, 
         return ofJavaNio(path);
     }
 
+    /** The status of an open descriptor (an O_PATH one too); null where statx is missing. path only names it in errors. */
+    static FileStatus ofDescriptor(int fd, Path path) throws IOException {
+        if (statxMissing) {
+            return null;
+        }
+        byte[] buf = new byte[256];
+        try {
+            LibC.INSTANCE.statx(fd, new byte[1], LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, buf);
+            return parse(ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.ENOSYS) {
+                statxMissing = true;
+                return null;
+            }
+            throw new IOException("cannot read the status of " + path + ": " + LibC.reason(e));
+        } catch (UnsatisfiedLinkError e) {
+            statxMissing = true;
+            return null;
+        }
+    }
+
     /** struct statx, as linux/stat.h lays it out on every architecture. */
     private static FileStatus parse(ByteBuffer b) {
         int stMode = b.getShort(28) & 0xffff;

@@ -11,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -68,8 +67,11 @@ public final class ImageTree {
         this.scrubber = new PasswordScrubber(selection.scrubRules());
     }
 
-    /** One entry in tar order, ready to write: its header bytes, and the file its data comes from. */
-    record Planned(String name, Path path, FileStatus status, TarEntry entry, byte[] header, boolean secret, boolean scrub) {
+    /**
+     * One entry in tar order, ready to write: its header bytes, and the file its data comes from (a regular file's, open
+     * and checked to be the one walked, see {@link WalkedFile}; null for other entries).
+     */
+    record Planned(String name, Path path, FileStatus status, TarEntry entry, byte[] header, boolean secret, boolean scrub, WalkedFile file) {
 
         /** Bytes of the entry in the tar: header, data, padding. */
         long length() {
@@ -141,7 +143,7 @@ public final class ImageTree {
         if (!p.entry().isFile()) {
             return false;
         }
-        boolean changed = copy(p.path(), p.entry(), out, p.scrub());
+        boolean changed = copy(p.path(), p.file(), p.entry(), out, p.scrub());
         out.write(new byte[TarHeaders.padding(p.entry().dataSize())]);
         return changed;
     }
@@ -179,14 +181,19 @@ public final class ImageTree {
             String linkTo = inode == null ? null : firstNames.get(inode);
             boolean scrub = secret && !secretsOnly;
             TarEntry entry;
+            WalkedFile file = null;
             try {
-                entry = entry(name, path, st, linkTo, scrub, accounts);
-            } catch (NoSuchFileException gone) {
+                file = st.isRegularFile() && linkTo == null ? WalkedFile.open(path, st) : null;
+                entry = entry(name, path, st, linkTo, scrub, accounts, file);
+            } catch (NoSuchFileException gone) { // or replaced since the walk: never read in its place
                 changed.add(name);
+                closeQuietly(file);
                 continue;
             }
-            if (sink.accept(new Planned(name, path, st, entry, TarHeaders.of(entry), secret, scrub))) {
-                changed.add(name);
+            try (WalkedFile data = file) {
+                if (sink.accept(new Planned(name, path, st, entry, TarHeaders.of(entry), secret, scrub, data))) {
+                    changed.add(name);
+                }
             }
             if (inode != null && linkTo == null) {
                 firstNames.put(inode, name);
@@ -211,7 +218,8 @@ public final class ImageTree {
     }
 
     /** The entry of one path; a later name of an inode already written is a hard link to that first name. */
-    private TarEntry entry(String name, Path path, FileStatus st, String linkTo, boolean scrub, Accounts accounts) throws IOException {
+    private TarEntry entry(String name, Path path, FileStatus st, String linkTo, boolean scrub, Accounts accounts, WalkedFile file)
+            throws IOException {
         char type;
         String link = "";
         long size = 0;
@@ -226,9 +234,9 @@ public final class ImageTree {
             type = TarEntry.DIRECTORY;
         } else if (st.isRegularFile()) {
             type = TarEntry.FILE;
-            size = scrub ? scrubbedSize(path) : st.size();
+            size = scrub ? scrubbedSize(path, file) : st.size();
             if (!scrub && st.mayHaveHoles()) {
-                sparse = DataExtents.of(path, size);
+                sparse = DataExtents.of(file.reopenable(), size);
                 if (sparse.size() == 1 && sparse.get(0).offset() == 0 && sparse.get(0).length() == size) {
                     sparse = null; // allocated whole after all (compressed, or inline data)
                 }
@@ -247,52 +255,43 @@ public final class ImageTree {
                 xattrs, sparse);
     }
 
-    /** Streams the file's data, scrubbed or not, at exactly the size in its header; true if it changed meanwhile. */
-    private boolean copy(Path path, TarEntry entry, OutputStream tar, boolean scrub) throws IOException {
+    /** Streams the open file's data, scrubbed or not, at exactly the size in its header; true if it changed meanwhile. */
+    private boolean copy(Path path, WalkedFile file, TarEntry entry, OutputStream tar, boolean scrub) throws IOException {
         if (entry.isSparse()) {
-            return copyExtents(path, entry.sparse(), tar);
+            return copyExtents(file.channel(), entry.sparse(), tar);
         }
-        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = file.read()) {
             if (!scrub) {
                 return ExactCopy.copy(in, tar, entry.size());
             }
             ExactSizeOutput exact = new ExactSizeOutput(tar, entry.size());
             scrubber.scrub(path, in, exact);
             return exact.finish();
-        } catch (NoSuchFileException gone) {
-            return new ExactSizeOutput(tar, entry.size()).finish();
         }
     }
 
     /** A sparse file's data extents; what a shrunken file no longer holds is written as zeros. */
-    private static boolean copyExtents(Path path, List<Extent> extents, OutputStream tar) throws IOException {
+    private static boolean copyExtents(FileChannel in, List<Extent> extents, OutputStream tar) throws IOException {
         boolean changed = false;
         ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            for (Extent x : extents) {
-                ExactSizeOutput exact = new ExactSizeOutput(tar, x.length());
-                for (long at = x.offset(), end = x.offset() + x.length(); at < end; ) {
-                    buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
-                    int n = in.read(buffer, at);
-                    if (n < 0) {
-                        break;
-                    }
-                    exact.write(buffer.array(), 0, n);
-                    at += n;
+        for (Extent x : extents) {
+            ExactSizeOutput exact = new ExactSizeOutput(tar, x.length());
+            for (long at = x.offset(), end = x.offset() + x.length(); at < end; ) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
+                int n = in.read(buffer, at);
+                if (n < 0) {
+                    break;
                 }
-                changed |= exact.finish();
+                exact.write(buffer.array(), 0, n);
+                at += n;
             }
-        } catch (NoSuchFileException gone) {
-            for (Extent x : extents) {
-                new ExactSizeOutput(tar, x.length()).finish();
-            }
-            return true;
+            changed |= exact.finish();
         }
         return changed;
     }
 
     /** A first pass over a secret file: its scrubbed size, for the header. */
-    private long scrubbedSize(Path path) throws IOException {
+    private long scrubbedSize(Path path, WalkedFile file) throws IOException {
         long[] size = {0};
         OutputStream counter = new OutputStream() {
             @Override
@@ -305,10 +304,20 @@ public final class ImageTree {
                 size[0] += len;
             }
         };
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS))) {
+        try (InputStream in = new BufferedInputStream(file.read())) {
             scrubber.scrub(path, in, counter);
         }
         return size[0];
+    }
+
+    private static void closeQuietly(WalkedFile file) {
+        try {
+            if (file != null) {
+                file.close();
+            }
+        } catch (IOException e) {
+            // only read from: nothing to lose
+        }
     }
 
     /** A path's status, or null when it vanished. */

@@ -22,11 +22,13 @@ interface LibC extends Library {
 
     int AT_FDCWD = -100;
     int AT_SYMLINK_NOFOLLOW = 0x100;
+    int AT_EMPTY_PATH = 0x1000;
     int STATX_BASIC_STATS = 0x7ff;
     int SEEK_DATA = 3;
     int SEEK_HOLE = 4;
     long UTIME_OMIT = (1L << 30) - 2;
     int ENOENT = 2;
+    int EACCES = 13;
     int ENXIO = 6;
     int ERANGE = 34;
     int ENOSYS = 38;
@@ -43,7 +45,7 @@ interface LibC extends Library {
 
     int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
 
-    /** O_RDONLY only: the file is read by java.nio (with NOFOLLOW); this descriptor only asks where data lies. */
+    /** O_RDONLY (asks where data lies) or O_PATH (checks a file's identity, see {@link WalkedFile}); java.nio reads. */
     int open(byte[] path, int flags) throws LastErrorException;
 
     long lseek64(int fd, long offset, int whence) throws LastErrorException;

@@ -1,0 +1,60 @@
+package offsite.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tree whose users work against the backup: files swapped under it while it reads. */
+class HostileTreeTest {
+
+    private static final String HASH = "$6$salt$REALHASH";
+
+    @TempDir
+    Path dir;
+
+    /** The base as the sink writes it, running the swap when the entry named before is handed over. */
+    private static ImageTree.Counts base(ImageTree tree, ByteArrayOutputStream out, String before, SwapStep swap) throws Exception {
+        return tree.visit(false, p -> {
+            out.write(p.header());
+            boolean changed = tree.writeData(p, out);
+            if (p.name().endsWith(before)) {
+                try {
+                    swap.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return changed;
+        });
+    }
+
+    interface SwapStep {
+        void run() throws Exception;
+    }
+
+    @Test
+    void a_directory_swapped_for_a_link_to_the_secrets_never_puts_a_secret_in_the_base() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.writeString(root.resolve("aaa"), "read before the swap\n");
+        Path etc = Files.createDirectories(root.resolve("etc"));
+        Files.writeString(etc.resolve("shadow"), "root:" + HASH + ":19000:0:99999:7:::\n");
+        Path userDir = Files.createDirectories(root.resolve("zzz/dir"));
+        Files.writeString(userDir.resolve("shadow"), "a user's file, not secret by any glob\n");
+        ImageTree tree = new ImageTree(new TreeSelection(List.of(root), List.of(), List.of(etc.resolve("shadow").toString()), List.of()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        ImageTree.Counts counts = base(tree, out, "/aaa", () -> { // after the walk took every status, before the user's file is read
+            Files.move(userDir, root.resolve("zzz/dir.old"));
+            Files.createSymbolicLink(userDir, etc);
+        });
+
+        assertThat(new String(out.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain(HASH);
+        assertThat(counts.changed()).containsExactly(root.toString().substring(1) + "/zzz/dir/shadow");
+    }
+}
