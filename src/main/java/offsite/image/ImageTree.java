@@ -331,7 +331,8 @@ public final class ImageTree {
 
     /**
      * Of the entries the secret globs mark: the regular files, the symlinks that lead to a regular file in the image and
-     * those files, and every other name of their inodes; the marked links leading out of the image go to unheld.
+     * those files, and every other name of their inodes (hard links, and bind mounts, whose names share the device and
+     * inode with a link count of 1); the marked links leading out of the image go to unheld.
      */
     private Set<String> secretNames(Set<String> marked, SortedMap<String, Path> paths, Map<String, FileStatus> status, List<SecretLink> unheld) {
         Set<String> out = new HashSet<>();
@@ -352,8 +353,8 @@ public final class ImageTree {
                 secretInodes.add(new Inode(fileStatus.device(), fileStatus.inode()));
             }
         });
-        status.forEach((name, st) -> {
-            if (st.isRegularFile() && st.links() > 1 && secretInodes.contains(new Inode(st.device(), st.inode()))) {
+        status.forEach((name, st) -> { // a hard link, or the same file seen again through a bind mount (one link, one inode)
+            if (st.isRegularFile() && secretInodes.contains(new Inode(st.device(), st.inode()))) {
                 out.add(name);
             }
         });

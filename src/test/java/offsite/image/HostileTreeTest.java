@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,5 +57,26 @@ class HostileTreeTest {
 
         assertThat(new String(out.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain(HASH);
         assertThat(counts.changed()).containsExactly(root.toString().substring(1) + "/zzz/dir/shadow");
+    }
+
+    @Test
+    void a_secret_folder_bind_mounted_elsewhere_in_the_tree_is_secret_under_both_names() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path keys = Files.createDirectories(root.resolve("etc/private"));
+        Files.writeString(keys.resolve("app.txt"), "SECRETKEYBODY\n");
+        Path mounted = Files.createDirectories(root.resolve("srv/keys"));
+        Assumptions.assumeTrue(new ProcessBuilder("mount", "--bind", keys.toString(), mounted.toString()).start().waitFor() == 0,
+                "mount --bind needs root");
+        try {
+            ImageTree tree = new ImageTree(new TreeSelection(List.of(root), List.of(), List.of(keys.toString()), List.of()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            ImageTree.Counts counts = tree.writeBase(out); // the same device and inode under two names, one link each
+
+            assertThat(new String(out.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain("SECRETKEYBODY");
+            assertThat(counts.secrets()).isEqualTo(2);
+        } finally {
+            new ProcessBuilder("umount", mounted.toString()).start().waitFor();
+        }
     }
 }
