@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +33,7 @@ record FileStatus(int kind, int mode, int uid, int gid, long size, long blocks, 
 
     private static volatile boolean statxMissing;
 
-    /** The status of the path itself (a symlink is not followed); NoSuchFileException when it is gone. */
+    /** The status of the path itself (a symlink is not followed); NoSuchFileException when it is gone, AccessDeniedException when a folder above may not be searched. */
     static FileStatus of(Path path) throws IOException {
         if (!statxMissing) {
             byte[] buf = new byte[256];
@@ -42,6 +43,9 @@ record FileStatus(int kind, int mode, int uid, int gid, long size, long blocks, 
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == LibC.ENOENT) {
                     throw new NoSuchFileException(path.toString());
+                }
+                if (e.getErrorCode() == LibC.EACCES) {
+                    throw new AccessDeniedException(path.toString());
                 }
                 if (e.getErrorCode() != LibC.ENOSYS) {
                     throw new IOException("cannot read the status of " + path + ": " + LibC.reason(e));

@@ -158,6 +158,7 @@ public final class ImageBackup {
                 r.scrubbedFiles = d.counts().secrets();
                 warnOfSecrets(r, d.counts());
                 noteChanged(r, d.counts());
+                warnOfUnreadable(r, d.counts());
                 r.uploadList().add(compressed(r, delta, r.work().resolve("delta.zst"), settings.prefix() + r.id() + "/delta.zst", "delta"));
                 boolean fullRead = d.copiedEntries() == 0;
                 r.nextState = state.afterDelta(fullRead);
@@ -249,6 +250,7 @@ public final class ImageBackup {
             r.scrubbedFiles = counts.secrets();
             warnOfSecrets(r, counts);
             noteChanged(r, counts);
+            warnOfUnreadable(r, counts);
         }
         r.imageBytes = Files.size(tar);
         r.imageSha256 = HexFormat.of().formatHex(sha.digest());
@@ -285,6 +287,23 @@ public final class ImageBackup {
                 .limit(CHANGED_NAMED).map(n -> "/" + PrintableName.of(n)).collect(Collectors.joining(", "))
                 + (changed.size() > CHANGED_NAMED ? ", ..." : "") + "): each is in it as read, or left out when gone; the next backup reads"
                 + " them again";
+    }
+
+    /** What this process may not read is missing from the image every time, not once: warned of, by name. */
+    private static void warnOfUnreadable(ImagePass r, ImageTree.Counts counts) {
+        String note = unreadableNote(counts.unreadable());
+        if (note != null) {
+            LOG.warn("{}", note);
+            r.warn(note);
+        }
+    }
+
+    /** The warning naming the entries (tar names) that could not be read; null when every one could. */
+    static String unreadableNote(List<String> unreadable) {
+        return unreadable.isEmpty() ? null : unreadable.size() + " file(s) or folder(s) could not be read (permission denied) and are not in"
+                + " the image (a folder: what is under it): " + unreadable.stream().limit(CHANGED_NAMED).map(n -> "/" + PrintableName.of(n))
+                .collect(Collectors.joining(", ")) + (unreadable.size() > CHANGED_NAMED ? ", ..." : "")
+                + " (expected offsite.image.roots readable by this process: run it as root, or exclude them in offsite.image.excludes)";
     }
 
     private static void warnOfSecrets(ImagePass r, ImageTree.Counts base) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 import offsite.files.Sha256;
 import offsite.image.DataExtents.Extent;
 
@@ -41,10 +43,12 @@ public final class ImageTree {
      * What a tar holds; changed names the entries that changed size or vanished while being read (padded or skipped);
      * wholesale names the secret files no scrub format knows, replaced whole in the base; unheldLinks the secret
      * symlinks whose target the image does not hold (outside the roots, excluded, missing), so neither tar has it;
-     * unmatchedSecrets the secret globs, as written, that marked no file of the image.
+     * unmatchedSecrets the secret globs, as written, that marked no file of the image; unreadable the entries this process
+     * may not read (permission denied): a file left out, a directory kept without what is under it.
      */
     public record Counts(int entries, int files, int directories, int symlinks, int hardLinks, int specialFiles, int sparseFiles,
-            int secrets, long contentBytes, List<String> changed, List<String> wholesale, List<SecretLink> unheldLinks, List<String> unmatchedSecrets) {
+            int secrets, long contentBytes, List<String> changed, List<String> wholesale, List<SecretLink> unheldLinks, List<String> unmatchedSecrets,
+            List<String> unreadable) {
     }
 
     /** A symlink a secret glob matched, by absolute path, and where it leads (fully resolved when it could be). */
@@ -104,7 +108,7 @@ public final class ImageTree {
         if (secrets.isEmpty()) {
             return false; // no second walk of the tree when no glob could match
         }
-        SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
+        SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes).paths();
         for (String name : secrets.mark(paths, name -> statusOrNull(paths.get(name))).names()) {
             Path p = paths.get(name);
             String file = Files.isSymbolicLink(p) ? heldTarget(p, paths) : null;
@@ -150,14 +154,19 @@ public final class ImageTree {
 
     /** Hands every entry of the selection to the sink in tar order; the end of the tar is the caller's. */
     Counts visit(boolean secretsOnly, EntrySink sink) throws IOException {
-        SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes);
+        TreeWalk.Walk walk = TreeWalk.entries(selection.roots(), excludes);
+        SortedMap<String, Path> paths = walk.paths();
         List<String> changed = new ArrayList<>();
+        Set<String> unreadable = new TreeSet<>(TreeWalk.BYTE_ORDER);
+        unreadable.addAll(walk.unreadable());
         Map<String, FileStatus> status = new HashMap<>();
         for (Map.Entry<String, Path> e : paths.entrySet()) {
             try {
                 status.put(e.getKey(), FileStatus.of(e.getValue()));
             } catch (NoSuchFileException gone) {
                 changed.add(e.getKey());
+            } catch (AccessDeniedException denied) {
+                unreadable.add(e.getKey());
             }
         }
         List<SecretLink> unheldLinks = new ArrayList<>();
@@ -189,6 +198,10 @@ public final class ImageTree {
                 changed.add(name);
                 closeQuietly(file);
                 continue;
+            } catch (AccessDeniedException denied) {
+                unreadable.add(name);
+                closeQuietly(file);
+                continue;
             }
             try (WalkedFile data = file) {
                 if (sink.accept(new Planned(name, path, st, entry, TarHeaders.of(entry), secret, scrub, data))) {
@@ -214,7 +227,7 @@ public final class ImageTree {
             count++;
         }
         return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, List.copyOf(changed),
-                List.copyOf(wholesale), List.copyOf(unheldLinks), marks.unmatched());
+                List.copyOf(wholesale), List.copyOf(unheldLinks), marks.unmatched(), List.copyOf(unreadable));
     }
 
     /** The entry of one path; a later name of an inode already written is a hard link to that first name. */

@@ -1,6 +1,7 @@
 package offsite.image;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -18,7 +20,8 @@ import java.util.TreeMap;
 /**
  * Every path under the roots that is not excluded, by tar name (the absolute path without its leading "/", as
  * {@link TarName} reads its bytes), sorted by those bytes. Symlinks are listed, never followed; an excluded
- * directory is not entered; a root that is a symlink is refused.
+ * directory is not entered; a root that is a symlink is refused. A directory this process may not list is listed
+ * itself, without what is under it, and named in unreadable.
  */
 final class TreeWalk {
 
@@ -28,8 +31,13 @@ final class TreeWalk {
     private TreeWalk() {
     }
 
-    static SortedMap<String, Path> entries(List<Path> roots, List<PathMatcher> excludes) throws IOException {
+    /** The paths by tar name, and the tar names of the directories that could not be listed (permission denied). */
+    record Walk(SortedMap<String, Path> paths, List<String> unreadable) {
+    }
+
+    static Walk entries(List<Path> roots, List<PathMatcher> excludes) throws IOException {
         SortedMap<String, Path> out = new TreeMap<>(BYTE_ORDER);
+        List<String> unreadable = new ArrayList<>();
         for (Path root : roots) {
             if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NoSuchFileException(root.toString(), null, "offsite.image.roots: it does not exist");
@@ -58,6 +66,11 @@ final class TreeWalk {
                     if (e instanceof NoSuchFileException) {
                         return FileVisitResult.CONTINUE; // removed while the tree was walked
                     }
+                    if (e instanceof AccessDeniedException && !excluded(file, excludes)) {
+                        add(file); // a directory that cannot be listed is still an entry; its status, read later, tells
+                        unreadable.add(TarName.of(file).substring(1));
+                        return FileVisitResult.CONTINUE;
+                    }
                     throw e;
                 }
 
@@ -69,7 +82,7 @@ final class TreeWalk {
                 }
             });
         }
-        return out;
+        return new Walk(out, List.copyOf(unreadable));
     }
 
     private static boolean excluded(Path p, List<PathMatcher> excludes) {

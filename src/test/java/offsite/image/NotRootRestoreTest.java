@@ -2,15 +2,9 @@ package offsite.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import offsite.testing.Gpg;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * against S3Proxy, the restore in a JVM of its own whose class path nobody can read.
  */
 class NotRootRestoreTest {
-
-    static final String NOBODY = "65534";
 
     @TempDir
     Path dir;
@@ -61,7 +53,7 @@ class NotRootRestoreTest {
     void secrets_are_laid_over_the_base_in_a_folder_the_image_makes_read_only() throws Exception {
         Path restored = dir.resolve("restored");
 
-        Run restore = asNobody("restore-image", "--to", restored.toString(), "--with-secrets", "--secret-key", secretKey.toString());
+        Nobody.Run restore = asNobody("restore-image", "--to", restored.toString(), "--with-secrets", "--secret-key", secretKey.toString());
 
         assertThat(restore.exit()).as(restore.out()).isZero();
         Path folder = restored.resolve(tree.toString().substring(1)).resolve("etc/ssl/private");
@@ -73,7 +65,7 @@ class NotRootRestoreTest {
     void what_only_root_may_restore_is_named_on_the_ok_line_never_left_out_silently() throws Exception {
         Path restored = dir.resolve("restored");
 
-        Run restore = asNobody("restore-image", "--to", restored.toString());
+        Nobody.Run restore = asNobody("restore-image", "--to", restored.toString());
 
         assertThat(restore.exit()).as(restore.out()).isZero();
         Path machine = restored.resolve(tree.toString().substring(1));
@@ -85,41 +77,7 @@ class NotRootRestoreTest {
                         + " \\(file capabilities, SELinux labels\\)");
     }
 
-    /** What a command run by nobody printed (standard output and error), and its exit code. */
-    record Run(int exit, String out) {
-    }
-
-    /**
-     * The command line run by nobody in a JVM of its own; its class path linked or copied where nobody may read it (the
-     * clone and ~/.m2 may be under a home only root enters, on another file system than the temporary folder).
-     */
-    private Run asNobody(String... args) throws Exception {
-        Path lib = Files.createDirectories(dir.resolve("lib"));
-        List<String> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path from = Path.of(entry);
-            Path to = lib.resolve(classPath.size() + "-" + from.getFileName());
-            if (Files.isRegularFile(from)) {
-                try {
-                    Files.createLink(to, from);
-                } catch (IOException | UnsupportedOperationException otherFileSystem) {
-                    Files.copy(from, to);
-                }
-                classPath.add(to.toString());
-            } else if (entry.endsWith("classes") && !entry.endsWith("test-classes")) {
-                Tools.run(dir, null, "cp", "-r", from.toString(), to.toString()); // the project's own
-                classPath.add(to.toString());
-            }
-        }
-        Tools.run(dir, null, "chmod", "-R", "a+rX", lib.toString());
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", String.join(File.pathSeparator, classPath),
-                "offsite.cli.OffsiteCommand", "--config", app.writeConfig(dir.resolve("nobody.properties")).toString()));
-        command.addAll(List.of(args));
-        Tools.run(dir, null, "chmod", "a+r", dir.resolve("nobody.properties").toString());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the restore ends").isTrue();
-        return new Run(p.exitValue(), out);
+    private Nobody.Run asNobody(String... args) throws Exception {
+        return Nobody.run(dir, app, args);
     }
 }
