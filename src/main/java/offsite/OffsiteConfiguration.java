@@ -44,6 +44,7 @@ import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
 import offsite.offline.OfflineCopy;
+import offsite.offline.OfflineRun;
 import offsite.report.ReportStore;
 import offsite.store.Bucket;
 import offsite.store.BucketCheck;
@@ -216,8 +217,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 throw new SettingError("offsite.offline.destination", offline, "a folder, the mount point of the drive the copies go to");
             }
         }
-        camel.getRegistry().bind("offlineCopy", new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
-                : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace));
+        OfflineCopy offlineCopy = new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
+                : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
+        camel.getRegistry().bind("offlineRun", new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), clock));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it
         ImageTree tree = new ImageTree(image.selection().keepingOut(dataDir));

@@ -8,16 +8,17 @@ import java.net.URI;
 import java.util.List;
 import java.util.function.Supplier;
 import offsite.report.ImageReport;
+import offsite.report.OfflineReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What goes out after a run, by the settings: the mirror's report by mail and webhook always or on problems, an image
- * backup's only on problems, a missed window always; a ping of each pipeline's heartbeat after its real runs. A dry run
+ * What goes out after a run, by the settings: the mirror's and the offline copy's report by mail and webhook always or on
+ * problems, an image backup's only on problems, a missed window always; a ping of each pipeline's heartbeat after its real runs. A dry run
  * sends nothing.
- * Each method takes the run's report (a SyncReport, an ImageReport or a MissedWindow) and returns the messages to send.
+ * Each method takes the run's report (a SyncReport, an ImageReport, an OfflineReport or a MissedWindow) and returns the messages to send.
  */
 public final class Notices {
 
@@ -54,6 +55,9 @@ public final class Notices {
         if (report instanceof ImageReport r) {
             return new Outcome("image", "image backup", r.status(), r.headline(), r.text(), r, false, true);
         }
+        if (report instanceof OfflineReport r) {
+            return new Outcome("offline", "offline copy", r.status(), r.headline(), r.text(), r, false, true);
+        }
         if (report instanceof MissedWindow w) {
             return new Outcome("sync", "mirror", w.status(), w.headline(), w.text(), w, false, false);
         }
@@ -65,7 +69,7 @@ public final class Notices {
      * sends nothing, said once in a WARN (an error here would be retried, delaying the run's end for nothing).
      */
     public boolean deliverable(Object body) {
-        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof MissedWindow) {
+        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof OfflineReport || body instanceof MissedWindow) {
             return true;
         }
         LOG.warn("no notification for this run: the body at direct:notify is {}, not a report (keep `- to: direct:notify` right"
@@ -81,7 +85,8 @@ public final class Notices {
         if (!o.run() || o.status() != RunStatus.OK) {
             return true;
         }
-        return o.pipeline().equals("sync") && settings.when() == NotifyWhen.ALWAYS;
+        // a monthly offline copy's success is as rare as news, so it follows the mirror's rule; hourly images never do
+        return !o.pipeline().equals("image") && settings.when() == NotifyWhen.ALWAYS;
     }
 
     public List<MailNotice> mails(Object report) {
@@ -116,7 +121,11 @@ public final class Notices {
      */
     public List<HeartbeatPing> heartbeats(Object report) {
         Outcome o = outcome(report);
-        URI url = o.pipeline().equals("image") ? settings.imageHeartbeat() : settings.heartbeat();
+        URI url = switch (o.pipeline()) {
+            case "image" -> settings.imageHeartbeat();
+            case "sync" -> settings.heartbeat();
+            default -> null; // the mirror's heartbeat stands for the mirror alone: a monthly copy has none
+        };
         boolean skipped = report instanceof SyncReport r && r.skipped();
         if (url == null || o.dryRun() || !o.run() || skipped) {
             return List.of();

@@ -29,6 +29,7 @@ import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import offsite.files.FileTree;
 import offsite.files.Sha256;
+import offsite.report.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,28 @@ public final class OfflineCopy {
 
     private static final Logger LOG = LoggerFactory.getLogger(OfflineCopy.class);
 
-    /** How a copy went: the snapshot folder, files and bytes, removed snapshots, or why it refused/failed. */
-    public record Result(boolean ok, String message, Path snapshot, int files, long bytes, List<String> removed) {
+    /**
+     * How a copy went: the snapshot folder, files and bytes, removed snapshots, or why it refused (WARN: nothing was written)
+     * or failed (FAILED: stopped while copying).
+     */
+    public record Result(RunStatus status, String message, Path snapshot, int files, long bytes, List<String> removed) {
+
+        public boolean ok() {
+            return status == RunStatus.OK;
+        }
+
+        static Result refused(String why, Path snapshot) {
+            return new Result(RunStatus.WARN, why, snapshot, 0, 0, List.of());
+        }
+
+        static Result failed(String why) {
+            return new Result(RunStatus.FAILED, why, null, 0, 0, List.of());
+        }
+    }
+
+    /** The drive the copies go to. */
+    public Path destination() {
+        return destination;
     }
 
     private final Path source;
@@ -73,7 +94,7 @@ public final class OfflineCopy {
         try {
             String refusal = refusal();
             if (refusal != null) {
-                return new Result(false, refusal, null, 0, 0, List.of());
+                return Result.refused(refusal, null);
             }
             FileStore drive = Files.getFileStore(destination); // the mounted drive the checks found: every file must land on it
             removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
@@ -81,15 +102,14 @@ public final class OfflineCopy {
             long needed = before.values().stream().mapToLong(BasicFileAttributes::size).sum();
             long free = freeSpace.applyAsLong(destination);
             if (needed > free) {
-                return new Result(false, "offsite.offline.destination: " + destination + " has " + free + " bytes free, the set needs "
-                        + needed + "; free space or use a bigger drive (old snapshots are removed only after a new one is complete)",
-                        null, 0, 0, List.of());
+                return Result.refused("offsite.offline.destination: " + destination + " has " + free + " bytes free, the set needs "
+                        + needed + "; free space or use a bigger drive (old snapshots are removed only after a new one is complete)", null);
             }
             String day = LocalDate.now(clock).toString();
             partial = destination.resolve(day + ".partial");
             Path done = destination.resolve(day);
             if (Files.exists(done)) {
-                return new Result(false, "a snapshot for " + day + " already exists at " + done, done, 0, 0, List.of());
+                return Result.refused("a snapshot for " + day + " already exists at " + done, done);
             }
             FileTree.delete(partial);
             Files.createDirectory(partial);
@@ -100,7 +120,7 @@ public final class OfflineCopy {
                 String gone = driveGone(drive, partial);
                 if (gone != null) {
                     FileTree.delete(partial); // what a lookup after the unmount made lies on the disk below the mount point
-                    return new Result(false, gone, null, 0, 0, List.of());
+                    return Result.failed(gone);
                 }
                 Files.createDirectories(target.getParent());
                 sums.put(relative.toString().replace('\\', '/'), copyHashing(e.getKey(), target));
@@ -109,20 +129,19 @@ public final class OfflineCopy {
             Map<Path, BasicFileAttributes> after = snapshotOf(source);
             if (!sameFiles(before, after)) {
                 FileTree.delete(partial);
-                return new Result(false, "the backup set changed while it was copied: no snapshot kept; try again when the backup"
-                        + " application is idle", null, 0, 0, List.of());
+                return Result.failed("the backup set changed while it was copied: no snapshot kept; try again when the backup"
+                        + " application is idle");
             }
             for (Map.Entry<String, String> s : sums.entrySet()) {
                 if (!Sha256.of(partial.resolve(s.getKey())).equals(s.getValue())) {
                     FileTree.delete(partial);
-                    return new Result(false, "verification failed for " + s.getKey() + " on " + destination + ": the drive may be failing",
-                            null, 0, 0, List.of());
+                    return Result.failed("verification failed for " + s.getKey() + " on " + destination + ": the drive may be failing");
                 }
             }
             String gone = driveGone(drive, partial);
             if (gone != null) {
                 FileTree.delete(partial);
-                return new Result(false, gone, null, 0, 0, List.of());
+                return Result.failed(gone);
             }
             StringBuilder manifest = new StringBuilder();
             sums.forEach((name, sum) -> manifest.append(sum).append("  ").append(name).append('\n'));
@@ -131,7 +150,7 @@ public final class OfflineCopy {
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(destination);
             List<String> removed = pruneFor(needed, done);
-            return new Result(true, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, verified"
+            return new Result(RunStatus.OK, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, verified"
                     + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
         } catch (IOException e) {
             String left = "";
@@ -142,7 +161,7 @@ public final class OfflineCopy {
                     left = "; " + partial + " is left (" + stuck.getMessage() + "): the next copy removes it";
                 }
             }
-            return new Result(false, "offline copy to " + destination + " failed: " + e.getMessage() + left, null, 0, 0, List.of());
+            return Result.failed("offline copy to " + destination + " failed: " + e.getMessage() + left);
         }
     }
 

@@ -63,6 +63,18 @@ public final class ReportStore {
         keepNewest("image-");
     }
 
+    /** Keeps the last offline copy's report as offline-latest.json (and a dated copy with its text). */
+    public void save(OfflineReport report) throws IOException {
+        Files.createDirectories(dir);
+        byte[] body = json.writeValueAsBytes(report);
+        Path dated = claim("offline-" + STAMP.format(report.finished()));
+        Files.write(dated, body);
+        Files.writeString(dated.resolveSibling(dated.getFileName().toString().replaceFirst("\\.json$", ".txt")), report.text(),
+                StandardCharsets.UTF_8);
+        replaceLatest("offline", body);
+        keepNewest("offline-");
+    }
+
     /** Dated reports kept of each kind: about three years of nightly passes, six weeks of hourly image backups. */
     static final int KEPT = 1000;
 
@@ -129,6 +141,11 @@ public final class ReportStore {
     /** The last image backup; when image-latest.json cannot be read, the newest dated image report that can, and why. */
     public Latest<ImageReport> image() {
         return latest("image", ImageReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
+    }
+
+    /** The last offline copy; when offline-latest.json cannot be read, the newest dated offline report that can, and why. */
+    public Latest<OfflineReport> offline() {
+        return latest("offline", OfflineReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
     }
 
     /** The newest sync pass that neither failed nor was skipped, nor a dry run, or null: none can be read. */

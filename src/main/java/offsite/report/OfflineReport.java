@@ -1,0 +1,30 @@
+package offsite.report;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one offline copy did: OK (a verified snapshot), WARN (refused before writing: no drive, not mounted, no room) or
+ * FAILED (stopped while copying: the drive went away, the set changed, an error); the snapshot's folder (null when none
+ * was kept), its files and bytes, and the old snapshots removed to make room.
+ */
+public record OfflineReport(RunStatus status, String reason, String destination, String snapshot, Instant started, Instant finished,
+        int files, long bytes, List<String> removed) {
+
+    public OfflineReport {
+        removed = removed == null ? List.of() : List.copyOf(removed);
+    }
+
+    public String headline() {
+        return status + ": " + reason;
+    }
+
+    public String text() {
+        StringBuilder out = new StringBuilder(headline()).append('\n');
+        out.append("  destination ").append(destination).append('\n');
+        out.append("  snapshot ").append(snapshot == null ? "none kept" : snapshot).append('\n');
+        out.append("  ").append(files).append(" files, ").append(ByteSize.format(bytes)).append('\n');
+        out.append("  removed: ").append(removed.isEmpty() ? "none" : String.join(", ", removed)).append('\n');
+        return out.toString();
+    }
+}

@@ -1,0 +1,162 @@
+package offsite.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import offsite.report.OfflineReport;
+import offsite.report.ReportStore;
+import offsite.report.RunStatus;
+import offsite.testing.HttpReceiver;
+import offsite.testing.LogLines;
+import offsite.testing.OffsiteHarness;
+import offsite.testing.SmallDisk;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A monthly offline copy that did not happen is news: a WARN or ERROR in the log, a report beside the mirror's and the
+ * image's, a mail and a webhook POST, and a line on the status page. The real app and routes, a real SMTP server
+ * (GreenMail), a real HTTP receiver, real folders and a real tmpfs.
+ */
+class OfflineReportTest {
+
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    HttpReceiver receiver;
+    LogLines log;
+    Main running;
+
+    @BeforeEach
+    void start() throws Exception {
+        log = new LogLines();
+        receiver = new HttpReceiver();
+        app = new OffsiteHarness(dir);
+        app.write("Members/AA000001.rdb", 100_000, 1);
+        app.set("offsite.notify.mail.host", "127.0.0.1")
+                .set("offsite.notify.mail.port", String.valueOf(smtp.getSmtp().getPort()))
+                .set("offsite.notify.mail.tls", "none")
+                .set("offsite.notify.mail.from", "offsite@example.org")
+                .set("offsite.notify.mail.to", "ops@example.org")
+                .set("offsite.notify.webhook.url", receiver.url("/hook"))
+                .set("offsite.notify.heartbeat-url", receiver.url("/ping"))
+                .set("offsite.notify.when", "problems");
+    }
+
+    @AfterEach
+    void stop() {
+        if (running != null) {
+            running.stop();
+        }
+        app.close();
+        receiver.close();
+        log.close();
+    }
+
+    private OfflineReport offlineCopy() {
+        return running.getCamelContext().createProducerTemplate().requestBody("direct:offline", null, OfflineReport.class);
+    }
+
+    @Test
+    void a_drive_that_is_not_mounted_is_a_warning_a_saved_report_a_mail_a_webhook_and_a_line_on_the_status_page() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("media/usb-backup")); // the mount point, its drive not plugged in
+        running = app.set("offsite.offline.destination", usb.toString()).startRunning();
+
+        OfflineReport report = offlineCopy();
+
+        assertThat(report.status()).isEqualTo(RunStatus.WARN);
+        assertThat(report.reason()).contains(usb + " is not a mount point");
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN offline copy to " + usb + ": WARN: ")
+                && l.contains("is the drive mounted?") && l.contains("offsite.offline.cron"));
+        assertThat(log.lines()).noneMatch(l -> l.startsWith("INFO offline copy"));
+
+        OfflineReport saved = new ObjectMapper().findAndRegisterModules()
+                .readValue(app.data.resolve("reports/offline-latest.json").toFile(), OfflineReport.class);
+        assertThat(saved).isEqualTo(report);
+        assertThat(new ReportStore(app.data.resolve("reports")).offline().report()).isEqualTo(report);
+
+        MimeMessage[] mails = smtp.getReceivedMessages();
+        assertThat(mails).hasSize(1);
+        assertThat(mails[0].getSubject()).startsWith("Offsite offline copy on ").endsWith(": " + report.headline());
+        assertThat(mails[0].getContent().toString().replace("\r\n", "\n")).contains("destination " + usb).contains("snapshot none kept");
+        List<HttpReceiver.Request> posts = receiver.requests().stream().filter(r -> r.path().equals("/hook")).toList();
+        assertThat(posts).hasSize(1);
+        JsonNode hook = new ObjectMapper().readTree(posts.get(0).body());
+        assertThat(hook.get("pipeline").asText()).isEqualTo("offline");
+        assertThat(hook.get("status").asText()).isEqualTo("WARN");
+        assertThat(hook.at("/report/destination").asText()).isEqualTo(usb.toString());
+        assertThat(receiver.requests()).as("the mirror's heartbeat stands for the mirror alone")
+                .noneMatch(r -> r.path().startsWith("/ping"));
+    }
+
+    @Test
+    void a_good_copy_is_reported_ok_and_mailed_when_notify_when_is_always() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
+                .set("offsite.notify.when", "always").startRunning();
+
+        OfflineReport report = offlineCopy();
+
+        assertThat(report.status()).as(report.reason()).isEqualTo(RunStatus.OK);
+        assertThat(report.files()).isEqualTo(1);
+        assertThat(report.bytes()).isEqualTo(100_000);
+        assertThat(report.snapshot()).startsWith(usb.toString());
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("INFO offline copy: snapshot "));
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).contains(": OK: snapshot ");
+    }
+
+    @Test
+    void a_drive_unplugged_mid_copy_is_an_error_in_the_log_and_a_failed_report() throws Exception {
+        Path set = Files.createDirectories(dir.resolve("set/Members"));
+        Files.write(set.resolve("AA000001.rdb"), new byte[100_000]);
+        Path usb = dir.resolve("usb-drive");
+        SmallDisk.mount(usb, 8);
+        AtomicLong calls = new AtomicLong();
+        Clock clock = Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC);
+        OfflineCopy copy = new OfflineCopy(set.getParent(), usb, true, clock, p -> {
+            if (calls.incrementAndGet() == 1) {
+                unmount(usb);
+            }
+            return Long.MAX_VALUE;
+        });
+        ReportStore reports = new ReportStore(dir.resolve("reports"));
+
+        OfflineReport report = new OfflineRun(copy, reports, "0 0 3 1 * ?", clock).run();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.snapshot()).isNull();
+        assertThat(reports.offline().report()).isEqualTo(report);
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("ERROR offline copy to " + usb + ": FAILED: ")
+                && l.contains("plug the drive in and mount it"));
+    }
+
+    private static void unmount(Path mountPoint) {
+        try {
+            Process p = new ProcessBuilder("umount", mountPoint.toString()).redirectErrorStream(true).start();
+            assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
