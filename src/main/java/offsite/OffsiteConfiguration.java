@@ -313,7 +313,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             return parts;
         }, history, inventory, () -> imageBackup.get().knownManifests(), metrics::stored, clock));
         StatusPage page = new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
-                image.prefix(), sync.cron(), image.cron(), image.enabled(), image.host()), reports, activity, inventory, history, passes::progress,
+                image.prefix(), sync.cron(), image.cron(), image.enabled(), image.host(), settings.optional("offsite.offline.destination"),
+                settings.text("offsite.offline.cron")), reports, activity, inventory, history, passes::progress,
                 () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, clock);
         camel.getRegistry().bind("statusPage", page);
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));

@@ -25,6 +25,9 @@ final class StatusHtml {
             List<Chart> charts, List<Activity> activity, String pipeline, String operation, List<String> problems) {
     }
 
+    private static final Map<String, String> TITLES = Map.of("sync", "Backup-set mirror", "image", "System images", "offline",
+            "Offline copy");
+
     private StatusHtml() {
     }
 
@@ -36,10 +39,12 @@ final class StatusHtml {
         StringBuilder body = new StringBuilder();
         body.append(section("the pipelines", problems, () -> {
             StringBuilder cards = new StringBuilder("<section class=\"cards\">");
-            for (String name : List.of("sync", "image")) {
+            for (String name : List.of("sync", "image", "offline")) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> pipeline = (Map<String, Object>) v.status().get(name);
-                cards.append(card(name, pipeline));
+                if (pipeline != null) { // the offline copy only when offsite.offline.destination is set
+                    cards.append(card(name, pipeline));
+                }
             }
             return cards.append(storage(v)).append("</section>").toString();
         }));
@@ -80,7 +85,7 @@ final class StatusHtml {
         String state = String.valueOf(p.get("state"));
         StringBuilder h = new StringBuilder();
         h.append("<div class=\"card ").append(state.toLowerCase(Locale.ROOT)).append("\" id=\"").append(name).append("\"><h2>")
-                .append(name.equals("sync") ? "Backup-set mirror" : "System images").append("</h2><p class=\"state\" data-state=\"")
+                .append(TITLES.get(name)).append("</h2><p class=\"state\" data-state=\"")
                 .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
                 .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
         if (p.get("destination") != null) {

@@ -32,6 +32,7 @@ import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
 import offsite.report.GenerationText;
 import offsite.report.ImageReport;
+import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
 import offsite.retention.RetentionPolicy;
@@ -48,9 +49,9 @@ import org.quartz.CronExpression;
  */
 public final class StatusPage {
 
-    /** Where the pipelines keep their objects, and when they run. */
+    /** Where the pipelines keep their objects, and when they run; offlineDestination null: no offline copy configured. */
     public record Layout(String bucket, String syncPrefix, String trashPrefix, String imagePrefix, String syncCron, String imageCron,
-            boolean imagesEnabled, String imageHost) {
+            boolean imagesEnabled, String imageHost, String offlineDestination, String offlineCron) {
     }
 
     private final Layout layout;
@@ -91,6 +92,9 @@ public final class StatusPage {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sync", StateFiles.attempt("the mirror's state", () -> syncStatus(read.sync()), unknown(), read.problems()));
         out.put("image", StateFiles.attempt("the image backups' state", () -> imageStatus(read.image()), unknown(), read.problems()));
+        if (layout.offlineDestination() != null) {
+            out.put("offline", StateFiles.attempt("the offline copy's state", () -> offlineStatus(read.offline()), unknown(), read.problems()));
+        }
         out.put("fallbacks", StateFiles.attempt("the S3 service's fallbacks", () -> fallbacks(read.sync()), List.of(), read.problems()));
         return out;
     }
@@ -134,6 +138,17 @@ public final class StatusPage {
             imageStatus.put("progress", progressOf(imaging));
         }
         return imageStatus;
+    }
+
+    /** The last offline copy (offsite.offline.*), shown only when one is configured; its report's finished is the time. */
+    private Map<String, Object> offlineStatus(OfflineReport offline) {
+        Map<String, Object> offlineStatus = new LinkedHashMap<>();
+        offlineStatus.put("state", offline == null ? "IDLE" : offline.status().name());
+        offlineStatus.put("headline", offline == null ? "no copy yet" : offline.headline());
+        offlineStatus.put("nextWindow", next(layout.offlineCron()));
+        offlineStatus.put("destination", layout.offlineDestination());
+        offlineStatus.put("lastReport", offline);
+        return offlineStatus;
     }
 
     private static Map<String, Object> unknown() {

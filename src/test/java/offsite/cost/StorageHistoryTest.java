@@ -127,7 +127,7 @@ class StorageHistoryTest {
 
     /** The real page over the data directory: nothing there but the storage history, a fixed clock. */
     private static StatusPage page(Path data) {
-        return new StatusPage(new StatusPage.Layout("bucket", "sets/", "trash/", "images/", "0 30 23 ? * MON-SAT", "0 0 * * * ?", false, "host"),
+        return new StatusPage(new StatusPage.Layout("bucket", "sets/", "trash/", "images/", "0 30 23 ? * MON-SAT", "0 0 * * * ?", false, "host", null, "0 0 3 1 * ?"),
                 new ReportStore(data.resolve("reports")), new ActivityLog(data.resolve("activity"), 1 << 20),
                 new InventoryState(data.resolve("inventory.json")), new StorageHistory(data.resolve("storage-history.txt")), () -> null,
                 () -> null, new Prices(0.023, 0.005, 0.0004, 0, 0.09), new RetentionPolicy(24, 7, 4, 12), new Fallbacks(), CLOCK);

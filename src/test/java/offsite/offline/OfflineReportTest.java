@@ -127,6 +127,31 @@ class OfflineReportTest {
     }
 
     @Test
+    void the_status_page_shows_the_last_offline_copy_and_its_time_only_when_one_is_configured() throws Exception {
+        running = app.startRunning();
+        JsonNode off = new ObjectMapper().readTree(app.get("/api/status", null).body());
+        assertThat(off.has("offline")).as("no offline copy configured: nothing to show").isFalse();
+        assertThat(app.get("/", null).body()).doesNotContain("id=\"offline\"");
+        running.stop();
+        Path usb = Files.createDirectories(dir.resolve("media/usb-backup"));
+        running = app.set("offsite.offline.destination", usb.toString()).startRunning();
+        JsonNode before = new ObjectMapper().readTree(app.get("/api/status", null).body());
+        assertThat(before.at("/offline/state").asText()).isEqualTo("IDLE");
+        assertThat(before.at("/offline/headline").asText()).isEqualTo("no copy yet");
+
+        OfflineReport report = offlineCopy();
+
+        JsonNode status = new ObjectMapper().readTree(app.get("/api/status", null).body());
+        assertThat(status.at("/offline/state").asText()).isEqualTo("WARN");
+        assertThat(status.at("/offline/headline").asText()).isEqualTo(report.headline());
+        assertThat(status.at("/offline/lastReport/finished").asText()).isEqualTo(report.finished().toString());
+        assertThat(status.at("/offline/destination").asText()).isEqualTo(usb.toString());
+        assertThat(status.at("/offline/nextWindow").asText()).isNotEmpty();
+        String page = app.get("/", null).body();
+        assertThat(page).contains("id=\"offline\"><h2>Offline copy</h2><p class=\"state\" data-state=\"WARN\">");
+    }
+
+    @Test
     void a_drive_unplugged_mid_copy_is_an_error_in_the_log_and_a_failed_report() throws Exception {
         Path set = Files.createDirectories(dir.resolve("set/Members"));
         Files.write(set.resolve("AA000001.rdb"), new byte[100_000]);
