@@ -123,7 +123,7 @@ public final class OfflineCopy {
                     return Result.failed(gone);
                 }
                 Files.createDirectories(target.getParent());
-                sums.put(relative.toString().replace('\\', '/'), copyHashing(e.getKey(), target));
+                sums.put(slashed(relative), copyHashing(e.getKey(), target));
                 Files.setLastModifiedTime(target, e.getValue().lastModifiedTime());
             }
             Map<Path, BasicFileAttributes> after = snapshotOf(source);
@@ -144,7 +144,7 @@ public final class OfflineCopy {
                 return Result.failed(gone);
             }
             StringBuilder manifest = new StringBuilder();
-            sums.forEach((name, sum) -> manifest.append(sum).append("  ").append(name).append('\n'));
+            sums.forEach((name, sum) -> manifest.append(ChecksumLine.of(sum, name)).append('\n'));
             writeSynced(partial.resolve("SHA256SUMS"), manifest.toString().getBytes(StandardCharsets.UTF_8));
             syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
@@ -163,6 +163,15 @@ public final class OfflineCopy {
             }
             return Result.failed("offline copy to " + destination + " failed: " + e.getMessage() + left);
         }
+    }
+
+    /** A relative path with '/' between its names whatever the system's separator: a backslash is part of a name on Linux. */
+    private static String slashed(Path relative) {
+        StringBuilder out = new StringBuilder();
+        for (Path name : relative) {
+            out.append(out.isEmpty() ? "" : "/").append(name);
+        }
+        return out.toString();
     }
 
     /** Removes DAY.partial folders: copies that never completed (a complete one is renamed to DAY). */

@@ -2,11 +2,13 @@ package offsite.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +52,36 @@ class OfflineCopyTest {
         String out = new String(check.getInputStream().readAllBytes());
         assertThat(check.waitFor()).as(out).isZero();
         assertThat(out).contains("Set A.rbc: OK");
+    }
+
+    @Test
+    void names_with_a_newline_a_backslash_or_a_carriage_return_are_escaped_as_sha256sum_does() throws Exception {
+        Files.writeString(set.resolve("line\nbreak.rdb"), "one");
+        Files.writeString(set.resolve("Members/back\\slash.rdb"), "two");
+        Files.writeString(set.resolve("cr\rname.rdb"), "three");
+
+        OfflineCopy.Result result = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.ok()).as(result.message()).isTrue();
+        Path snapshot = drive.resolve("2026-12-01");
+        assertThat(snapshot.resolve("Members/back\\slash.rdb")).hasContent("two");
+        String out = sha256sumCheck(snapshot, "SHA256SUMS");
+        assertThat(out).contains("\\line\\nbreak.rdb: OK").contains("Members/back\\slash.rdb: OK");
+        // each line as GNU sha256sum writes it for the same name
+        List<String> sums = Files.readAllLines(snapshot.resolve("SHA256SUMS"));
+        for (String name : List.of("line\nbreak.rdb", "Members/back\\slash.rdb", "cr\rname.rdb")) {
+            Process own = new ProcessBuilder("sha256sum", "--", name).directory(set.toFile()).start();
+            String line = new String(own.getInputStream().readAllBytes(), StandardCharsets.UTF_8).stripTrailing();
+            assertThat(own.waitFor()).isZero();
+            assertThat(sums).contains(line);
+        }
+    }
+
+    private static String sha256sumCheck(Path snapshot, String sums) throws Exception {
+        Process check = new ProcessBuilder("sha256sum", "--strict", "-c", sums).directory(snapshot.toFile()).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(out).isZero();
+        return out;
     }
 
     @Test
