@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies the backup set to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete, synced and verified),
- * writes SHA256SUMS (checkable with `sha256sum -c`), then removes the oldest complete snapshots until the next
+ * writes SHA256SUMS (checkable with `sha256sum -c`; SHA256SUMS.offsite when the set has its own), then removes the oldest complete snapshots until the next
  * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied.
  */
 public final class OfflineCopy {
@@ -145,12 +145,14 @@ public final class OfflineCopy {
             }
             StringBuilder manifest = new StringBuilder();
             sums.forEach((name, sum) -> manifest.append(ChecksumLine.of(sum, name)).append('\n'));
-            writeSynced(partial.resolve("SHA256SUMS"), manifest.toString().getBytes(StandardCharsets.UTF_8));
+            String sumsFile = sumsName();
+            writeSynced(partial.resolve(sumsFile), manifest.toString().getBytes(StandardCharsets.UTF_8));
             syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(destination);
             List<String> removed = pruneFor(needed, done);
             return new Result(RunStatus.OK, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, verified"
+                    + (sumsFile.equals(SUMS) ? "" : "; checksums in " + sumsFile + ": the set has its own " + SUMS)
                     + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
         } catch (IOException e) {
             String left = "";
@@ -163,6 +165,17 @@ public final class OfflineCopy {
             }
             return Result.failed("offline copy to " + destination + " failed: " + e.getMessage() + left);
         }
+    }
+
+    private static final String SUMS = "SHA256SUMS";
+
+    /** SHA256SUMS, or SHA256SUMS.offsite (then .offsite-2...) when the set holds that name at its top: no file of it is overwritten. */
+    private String sumsName() {
+        String name = SUMS;
+        for (int n = 1; Files.exists(source.resolve(name), LinkOption.NOFOLLOW_LINKS); n++) {
+            name = SUMS + ".offsite" + (n == 1 ? "" : "-" + n);
+        }
+        return name;
     }
 
     /** A relative path with '/' between its names whatever the system's separator: a backslash is part of a name on Linux. */

@@ -55,6 +55,20 @@ class OfflineCopyTest {
     }
 
     @Test
+    void a_set_with_its_own_SHA256SUMS_keeps_it_and_the_sums_go_beside_it() throws Exception {
+        Files.writeString(set.resolve("SHA256SUMS"), "the user's own file\n");
+
+        OfflineCopy.Result result = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.ok()).as(result.message()).isTrue();
+        Path snapshot = drive.resolve("2026-12-01");
+        assertThat(snapshot.resolve("SHA256SUMS")).hasContent("the user's own file");
+        assertThat(result.message()).contains("checksums in SHA256SUMS.offsite: the set has its own SHA256SUMS");
+        String out = sha256sumCheck(snapshot, "SHA256SUMS.offsite");
+        assertThat(out).contains("SHA256SUMS: OK").contains("Set A.rbc: OK");
+    }
+
+    @Test
     void names_with_a_newline_a_backslash_or_a_carriage_return_are_escaped_as_sha256sum_does() throws Exception {
         Files.writeString(set.resolve("line\nbreak.rdb"), "one");
         Files.writeString(set.resolve("Members/back\\slash.rdb"), "two");
