@@ -26,8 +26,11 @@ final class StatusCommand implements Callable<Integer> {
             for (Object problem : (List<Object>) status.get("problems")) {
                 System.out.println("!!     " + problem);
             }
-            for (String name : new String[] {"sync", "image"}) {
+            for (String name : new String[] {"sync", "image", "offline"}) {
                 Map<String, Object> p = (Map<String, Object>) status.get(name);
+                if (p == null) { // the offline copy only when offsite.offline.destination is set
+                    continue;
+                }
                 System.out.printf("%-6s %-8s %s%n", name, p.get("state"), p.get("headline"));
                 if (p.get("nextWindow") != null) {
                     System.out.printf("       next: %s%n", p.get("nextWindow"));

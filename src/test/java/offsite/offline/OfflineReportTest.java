@@ -149,6 +149,7 @@ class OfflineReportTest {
         assertThat(status.at("/offline/nextWindow").asText()).isNotEmpty();
         String page = app.get("/", null).body();
         assertThat(page).contains("id=\"offline\"><h2>Offline copy</h2><p class=\"state\" data-state=\"WARN\">");
+        assertThat(app.command("status").out()).contains("offline WARN     " + report.headline());
     }
 
     @Test
