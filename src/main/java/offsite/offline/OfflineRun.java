@@ -41,10 +41,12 @@ public final class OfflineRun {
             LOG.error("cannot write the offline copy's report in {}: {}", reports.dir(), e.getMessage());
         }
         String next = "; no snapshot this time: fix it before the next copy (offsite.offline.cron '" + cron + "')";
+        // the destination named once: most refusals and failures name it themselves
+        String to = report.headline().contains(report.destination()) ? "" : " to " + report.destination();
         switch (report.status()) {
             case OK -> LOG.info("offline copy: {}", report.reason());
-            case WARN -> LOG.warn("offline copy to {}: {}{}", report.destination(), report.headline(), next);
-            case FAILED -> LOG.error("offline copy to {}: {}{}", report.destination(), report.headline(), next);
+            case WARN -> LOG.warn("offline copy{}: {}{}", to, report.headline(), next);
+            case FAILED -> LOG.error("offline copy{}: {}{}", to, report.headline(), next);
         }
         return report;
     }

@@ -86,7 +86,8 @@ class OfflineReportTest {
 
         assertThat(report.status()).isEqualTo(RunStatus.WARN);
         assertThat(report.reason()).contains(usb + " is not a mount point");
-        assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN offline copy to " + usb + ": WARN: ")
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN offline copy: WARN: ") && l.contains(usb.toString())
+                && l.indexOf(usb.toString()) == l.lastIndexOf(usb.toString())
                 && l.contains("is the drive mounted?") && l.contains("offsite.offline.cron"));
         assertThat(log.lines()).noneMatch(l -> l.startsWith("INFO offline copy"));
 
@@ -173,7 +174,8 @@ class OfflineReportTest {
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.snapshot()).isNull();
         assertThat(reports.offline().report()).isEqualTo(report);
-        assertThat(log.lines()).anyMatch(l -> l.startsWith("ERROR offline copy to " + usb + ": FAILED: ")
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("ERROR offline copy: FAILED: ") && l.contains(usb.toString())
+                && l.indexOf(usb.toString()) == l.lastIndexOf(usb.toString())
                 && l.contains("plug the drive in and mount it"));
     }
 
