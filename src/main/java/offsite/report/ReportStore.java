@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -53,26 +54,24 @@ public final class ReportStore {
 
     /** Keeps the last image report as image-latest.json (and a dated copy). */
     public void save(ImageReport report) throws IOException {
-        Files.createDirectories(dir);
-        byte[] body = json.writeValueAsBytes(report);
-        Path dated = claim("image-" + STAMP.format(report.finished()));
-        Files.write(dated, body);
-        Files.writeString(dated.resolveSibling(dated.getFileName().toString().replaceFirst("\\.json$", ".txt")), report.text(),
-                StandardCharsets.UTF_8);
-        replaceLatest("image", body);
-        keepNewest("image-");
+        saveWithText("image", report, report.finished(), report.text());
     }
 
     /** Keeps the last offline copy's report as offline-latest.json (and a dated copy with its text). */
     public void save(OfflineReport report) throws IOException {
+        saveWithText("offline", report, report.finished(), report.text());
+    }
+
+    /** KIND-TIME.json and .txt beside it, KIND-latest.json replaced, the oldest dated ones of the kind beyond KEPT removed. */
+    private void saveWithText(String kind, Object report, Instant finished, String text) throws IOException {
         Files.createDirectories(dir);
         byte[] body = json.writeValueAsBytes(report);
-        Path dated = claim("offline-" + STAMP.format(report.finished()));
+        Path dated = claim(kind + "-" + STAMP.format(finished));
         Files.write(dated, body);
-        Files.writeString(dated.resolveSibling(dated.getFileName().toString().replaceFirst("\\.json$", ".txt")), report.text(),
+        Files.writeString(dated.resolveSibling(dated.getFileName().toString().replaceFirst("\\.json$", ".txt")), text,
                 StandardCharsets.UTF_8);
-        replaceLatest("offline", body);
-        keepNewest("offline-");
+        replaceLatest(kind, body);
+        keepNewest(kind + "-");
     }
 
     /** Dated reports kept of each kind: about three years of nightly passes, six weeks of hourly image backups. */
