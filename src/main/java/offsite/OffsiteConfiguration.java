@@ -121,7 +121,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // a pipeline is on when its source or roots are set; a command checks only the settings of what it uses
         boolean daemon = "run".equals(mode);
         boolean syncUsed = !Set.of("image", "restore-image").contains(mode);
-        boolean imageUsed = !Set.of("sync", "verify", "restore-set").contains(mode);
+        boolean imageUsed = !Set.of("sync", "verify", "restore-set", "offline").contains(mode);
         ImageSettings image = ImageSettings.from(imageUsed ? settings : Settings.defaults());
         SyncSettings sync = SyncSettings.from(syncUsed ? settings : Settings.defaults());
         // every route is built whatever the command, and each schedule's quartz endpoint parses its cron: a bad one is named
@@ -207,7 +207,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams, etags));
         camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape(), etags));
         String offline = settings.optional("offsite.offline.destination");
-        if (offline != null && daemon) {
+        // checked where a copy can run: run's schedule and the offline command; the schedule starts only in run
+        if (offline != null && (daemon || "offline".equals(mode))) {
             // the process's working directory differs under bin/offsite, the container and systemd
             if (!Path.of(offline).isAbsolute()) {
                 throw new SettingError("offsite.offline.destination", offline, "an absolute path, the mount point of the drive the"

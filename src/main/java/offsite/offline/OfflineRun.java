@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One scheduled offline copy made a report: saved with the other pipelines' (ReportStore), logged at INFO when a snapshot
- * was kept, WARN when the copy was refused and ERROR when it failed under way, and handed on to the notifications.
+ * One offline copy (scheduled, or the offline command's) made a report: saved with the other pipelines' (ReportStore),
+ * logged at INFO when a snapshot was kept, WARN when the copy was refused and ERROR when it failed under way, and handed on
+ * to the notifications.
  */
 public final class OfflineRun {
 
@@ -40,7 +41,8 @@ public final class OfflineRun {
         } catch (IOException e) {
             LOG.error("cannot write the offline copy's report in {}: {}", reports.dir(), e.getMessage());
         }
-        String next = "; no snapshot this time: fix it before the next copy (offsite.offline.cron '" + cron + "')";
+        String next = "; no snapshot this time: fix it, then run `bin/offsite offline` or wait for the next copy"
+                + " (offsite.offline.cron '" + cron + "')";
         // the destination named once: most refusals and failures name it themselves
         String to = report.headline().contains(report.destination()) ? "" : " to " + report.destination();
         switch (report.status()) {

@@ -76,6 +76,10 @@ class BadSettingCommandTest {
                         + " pipeline keeps its own"),
                 new Bad("offsite.sync.follow-symlinks", "sometimes", "sync", "true or false"),
                 new Bad("offsite.offline.require-mount", "perhaps", "image", "true or false", IMAGE),
+                // the offline command checks the destination as run does: a relative one depends on the working folder
+                new Bad("offsite.offline.destination", "usb-backup", "offline", "an absolute path, the mount point of the drive the"
+                        + " copies go to: a relative one would depend on the folder Offsite is started from"),
+                new Bad("offsite.offline.destination", "FILE", "offline", "a folder, the mount point of the drive the copies go to"),
                 // audit image.md finding 8: the walk never follows a root that is a link, so the image held the link alone, OK
                 new Bad("offsite.image.roots", "LINK", "image", "folders that are not symbolic links: LINK leads to TARGET; name TARGET"));
     }

@@ -2,11 +2,13 @@ package offsite.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +24,8 @@ class OneShotTest {
     @CsvSource(delimiter = '|', value = {
             "sync   | sync-pass list-objects                           | image-backup offline-copy web-auth",
             "verify | sync-pass list-objects                           | image-backup offline-copy web-auth",
-            "image  | image-backup image-put list-objects sync-pass    | web-auth"})
+            "image  | image-backup image-put list-objects sync-pass    | web-auth",
+            "offline | offline-run offline-copy notify                  | sync-pass image-backup web-auth"})
     void a_command_builds_the_routes_of_its_pipeline_only(String mode, String built, String left) throws Exception {
         try (OffsiteHarness app = new OffsiteHarness(dir);
                 OneShot oneShot = new OneShot(app.writeConfig(dir.resolve("app.properties")), mode, Map.of())) {
@@ -30,6 +33,17 @@ class OneShotTest {
 
             assertThat(ids).contains(built.split(" +"));
             assertThat(ids).doesNotContainAnyElementsOf(List.of(left.split(" +")));
+        }
+    }
+
+    @Test
+    void the_offline_command_builds_the_monthly_schedule_but_never_starts_it() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.set("offsite.offline.destination", Files.createDirectories(dir.resolve("usb")).toString());
+            try (OneShot oneShot = new OneShot(app.writeConfig(dir.resolve("app.properties")), "offline", Map.of())) {
+                assertThat(oneShot.camel().getRouteController().getRouteStatus("offline-copy").isStarted()).isFalse();
+                assertThat(oneShot.camel().getRouteController().getRouteStatus("offline-run").isStarted()).isTrue();
+            }
         }
     }
 

@@ -1,0 +1,43 @@
+package offsite.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import offsite.report.OfflineReport;
+import offsite.report.RunStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * One offline copy now, through the scheduled copy's route (its report saved and sent alike); exit 1 on WARN as on FAILED:
+ * a refused copy kept no snapshot, and the drive is the user's to fix.
+ */
+@Command(name = "offline", description = "Copy the backup set to the offline drive once now and print the report."
+        + " Exit 0 on OK, 1 on WARN (refused: no drive, not mounted, no room) or FAILED.")
+final class OfflineCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OffsiteCommand parent;
+
+    @Override
+    public Integer call() throws Exception {
+        try (OneShot app = new OneShot(parent.configFile(), "offline", Map.of())) {
+            if (app.camel().resolvePropertyPlaceholders("{{offsite.offline.destination}}").isBlank()) {
+                System.err.println("offsite: offsite.offline.destination is empty: the offline copy is off (set it to the mount point"
+                        + " of the drive the copies go to)");
+                return 2;
+            }
+            if (app.camel().resolvePropertyPlaceholders("{{offsite.sync.source}}").isBlank()) { // as `sync` says it
+                System.err.println("offsite: offsite.sync.source is empty: no backup set to copy (set it to the backup-set directory)");
+                return 2;
+            }
+            Object body = app.request("direct:offline", null, Object.class);
+            if (!(body instanceof OfflineReport report)) {
+                System.err.println("offsite: the offline-run route ended without a report (routes/offline.yaml: its offlineRun step"
+                        + " must stay in the route, and the steps after it must leave the report as the body)");
+                return 2;
+            }
+            System.out.print(report.text());
+            return report.status() == RunStatus.OK ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package offsite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `bin/offsite offline` makes one offline copy now, through the scheduled copy's route: a verified snapshot and exit 0, a
+ * refused copy (no drive mounted) WARN and exit 1, no destination set exit 2 and one line naming the setting.
+ */
+class OfflineCommandTest {
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+
+    @BeforeEach
+    void backupSet() throws Exception {
+        app = new OffsiteHarness(dir);
+        app.write("Members/AA000001.rdb", 100_000, 1);
+        app.write("Set A.rbc", 1000, 2);
+    }
+
+    @AfterEach
+    void close() {
+        app.close();
+    }
+
+    @Test
+    void offline_copies_the_set_now_into_a_verified_snapshot_and_exits_0() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false");
+
+        OffsiteHarness.CommandResult copy = app.command("offline");
+
+        assertThat(copy.exit()).as(copy.out()).isZero();
+        assertThat(copy.out()).startsWith("OK: snapshot " + usb + "/").contains("2 files");
+        List<Path> snapshots;
+        try (Stream<Path> list = Files.list(usb)) {
+            snapshots = list.toList();
+        }
+        assertThat(snapshots).hasSize(1);
+        Path snapshot = snapshots.get(0);
+        assertThat(snapshot.getFileName().toString()).matches("\\d{4}-\\d{2}-\\d{2}");
+        assertThat(OffsiteHarness.digests(snapshot)).containsAllEntriesOf(OffsiteHarness.digests(app.source));
+        Process check = new ProcessBuilder("sha256sum", "-c", "SHA256SUMS").directory(snapshot.toFile()).redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(checked).isZero();
+        assertThat(checked.lines()).containsExactlyInAnyOrder("Members/AA000001.rdb: OK", "Set A.rbc: OK");
+        assertThat(app.data.resolve("reports/offline-latest.json")).as("saved as the scheduled copy's is").exists();
+    }
+
+    @Test
+    void offline_to_a_drive_that_is_not_mounted_is_a_warning_with_exit_1_and_writes_nothing() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("media/usb-backup")); // the mount point, its drive not plugged in
+        app.set("offsite.offline.destination", usb.toString());
+
+        OffsiteHarness.CommandResult copy = app.command("offline");
+
+        assertThat(copy.exit()).as(copy.out()).isEqualTo(1);
+        assertThat(copy.out()).startsWith("WARN: offsite.offline.destination: " + usb + " is not a mount point");
+        try (Stream<Path> list = Files.list(usb)) {
+            assertThat(list).isEmpty();
+        }
+        assertThat(app.data.resolve("reports/offline-latest.json")).exists();
+    }
+
+    @Test
+    void offline_without_a_destination_exits_2_with_one_line_naming_the_setting() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        OffsiteHarness.CommandResult copy;
+        try {
+            copy = app.command("offline");
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(copy.exit()).isEqualTo(2);
+        assertThat(copy.out()).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("offsite: ")))
+                .containsExactly("offsite: offsite.offline.destination is empty: the offline copy is off (set it to the mount point"
+                        + " of the drive the copies go to)");
+    }
+}
