@@ -35,6 +35,7 @@ import offsite.delta.Signature;
 import offsite.delta.SignatureParameters;
 import offsite.files.DiskFull;
 import offsite.files.FileTree;
+import offsite.files.LockFile;
 import offsite.files.Sha256;
 import offsite.report.ImageReport;
 import offsite.report.ReportStore;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import offsite.files.LockFile;
 import offsite.report.ImageReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport.Problem;

@@ -1,4 +1,4 @@
-package offsite.image;
+package offsite.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** A lock on a file, held until closed; the OS lets go of it when its process ends, however it ends. */
-record LockFile(Path file, FileChannel channel) implements AutoCloseable {
+public record LockFile(Path file, FileChannel channel) implements AutoCloseable {
 
     /** The lock on file (created if need be), or null while another process, or another holder in this one, has it. */
-    static LockFile tryTake(Path file) throws IOException {
+    public static LockFile tryTake(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock lock = channel.tryLock();
