@@ -220,7 +220,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         }
         OfflineCopy offlineCopy = new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
-        camel.getRegistry().bind("offlineRun", new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), clock));
+        camel.getRegistry().bind("offlineRun", new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), clock,
+                dataDir.resolve("offline.lock")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it
         ImageTree tree = new ImageTree(image.selection().keepingOut(dataDir));

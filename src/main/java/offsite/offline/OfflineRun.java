@@ -1,8 +1,10 @@
 package offsite.offline;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import offsite.files.LockFile;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
@@ -22,8 +24,11 @@ public final class OfflineRun {
     private final ReportStore reports;
     private final String cron;
     private final Clock clock;
+    private final Path lock;
 
-    public OfflineRun(OfflineCopy copy, ReportStore reports, String cron, Clock clock) {
+    /** lock: a file under the data directory held while a copy runs, so that run's schedule and the command never overlap. */
+    public OfflineRun(OfflineCopy copy, ReportStore reports, String cron, Clock clock, Path lock) {
+        this.lock = lock;
         this.copy = copy;
         this.reports = reports;
         this.cron = cron;
@@ -32,7 +37,14 @@ public final class OfflineRun {
 
     public OfflineReport run() {
         Instant started = clock.instant();
-        OfflineCopy.Result result = copy.copy();
+        OfflineCopy.Result result;
+        // each copy starts by removing unfinished DAY.partial folders, and two on one day share that name
+        try (LockFile held = LockFile.tryTake(lock)) {
+            result = held != null ? copy.copy() : OfflineCopy.Result.refused("another offline copy is under way (run's schedule or"
+                    + " `bin/offsite offline`: " + lock + " is held): this one copied nothing", null);
+        } catch (IOException e) {
+            result = OfflineCopy.Result.failed("cannot take the offline copy's lock " + lock + ": " + e.getMessage());
+        }
         OfflineReport report = new OfflineReport(result.status(), result.message(), copy.destination().toString(),
                 result.status() == RunStatus.OK && result.snapshot() != null ? result.snapshot().toString() : null, started,
                 clock.instant(), result.files(), result.bytes(), result.removed());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import offsite.files.LockFile;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +76,26 @@ class OfflineCommandTest {
             assertThat(list).isEmpty();
         }
         assertThat(app.data.resolve("reports/offline-latest.json")).exists();
+    }
+
+    @Test
+    void offline_while_another_copy_holds_the_lock_copies_nothing_and_exits_1() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        Path unfinished = Files.createDirectories(usb.resolve("2026-12-01.partial")); // the other copy's, under way
+        app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false");
+
+        OffsiteHarness.CommandResult copy;
+        try (LockFile other = LockFile.tryTake(app.data.resolve("offline.lock"))) { // run's scheduled copy, mid-way
+            assertThat(other).isNotNull();
+            copy = app.command("offline");
+        }
+
+        assertThat(copy.exit()).as(copy.out()).isEqualTo(1);
+        assertThat(copy.out()).startsWith("WARN: another offline copy is under way");
+        assertThat(unfinished).as("the other copy's folder is left to it").exists();
+        try (Stream<Path> list = Files.list(usb)) {
+            assertThat(list).containsExactly(unfinished);
+        }
     }
 
     @Test

@@ -169,7 +169,7 @@ class OfflineReportTest {
         });
         ReportStore reports = new ReportStore(dir.resolve("reports"));
 
-        OfflineReport report = new OfflineRun(copy, reports, "0 0 3 1 * ?", clock).run();
+        OfflineReport report = new OfflineRun(copy, reports, "0 0 3 1 * ?", clock, dir.resolve("offline.lock")).run();
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.snapshot()).isNull();
