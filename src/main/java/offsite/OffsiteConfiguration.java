@@ -217,6 +217,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             if (Files.isRegularFile(Path.of(offline))) { // an unplugged drive leaves its mount point, a folder: a file is a wrong path
                 throw new SettingError("offsite.offline.destination", offline, "a folder, the mount point of the drive the copies go to");
             }
+            if (sync.source() == null) {
+                throw new SettingError("offsite.offline.destination", offline, "empty while offsite.sync.source is empty: the offline"
+                        + " copy copies the backup set, and there is none to copy");
+            }
         }
         OfflineCopy offlineCopy = new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);

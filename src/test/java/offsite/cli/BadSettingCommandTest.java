@@ -80,6 +80,9 @@ class BadSettingCommandTest {
                 new Bad("offsite.offline.destination", "usb-backup", "offline", "an absolute path, the mount point of the drive the"
                         + " copies go to: a relative one would depend on the folder Offsite is started from"),
                 new Bad("offsite.offline.destination", "FILE", "offline", "a folder, the mount point of the drive the copies go to"),
+                // the copy copies the backup set: without one, run's monthly copy had a null source to copy
+                new Bad("offsite.offline.destination", "/tmp", "offline", "empty while offsite.sync.source is empty: the offline copy"
+                        + " copies the backup set, and there is none to copy", Map.of("offsite.sync.source", "")),
                 // audit image.md finding 8: the walk never follows a root that is a link, so the image held the link alone, OK
                 new Bad("offsite.image.roots", "LINK", "image", "folders that are not symbolic links: LINK leads to TARGET; name TARGET"));
     }
