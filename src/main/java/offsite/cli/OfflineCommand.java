@@ -26,10 +26,6 @@ final class OfflineCommand implements Callable<Integer> {
                         + " of the drive the copies go to)");
                 return 2;
             }
-            if (app.camel().resolvePropertyPlaceholders("{{offsite.sync.source}}").isBlank()) { // as `sync` says it
-                System.err.println("offsite: offsite.sync.source is empty: no backup set to copy (set it to the backup-set directory)");
-                return 2;
-            }
             Object body = app.request("direct:offline", null, Object.class);
             if (!(body instanceof OfflineReport report)) {
                 System.err.println("offsite: the offline-run route ended without a report (routes/offline.yaml: its offlineRun step"
