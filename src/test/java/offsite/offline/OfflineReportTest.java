@@ -158,12 +158,12 @@ class OfflineReportTest {
         Path set = Files.createDirectories(dir.resolve("set/Members"));
         Files.write(set.resolve("AA000001.rdb"), new byte[100_000]);
         Path usb = dir.resolve("usb-drive");
-        SmallDisk.mount(usb, 8);
+        SmallDisk usbDisk = SmallDisk.mount(usb, 8);
         AtomicLong calls = new AtomicLong();
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC);
         OfflineCopy copy = new OfflineCopy(set.getParent(), usb, true, clock, p -> {
             if (calls.incrementAndGet() == 1) {
-                unmount(usb);
+                usbDisk.unplug();
             }
             return Long.MAX_VALUE;
         });
@@ -179,12 +179,4 @@ class OfflineReportTest {
                 && l.contains("plug the drive in and mount it"));
     }
 
-    private static void unmount(Path mountPoint) {
-        try {
-            Process p = new ProcessBuilder("umount", mountPoint.toString()).redirectErrorStream(true).start();
-            assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

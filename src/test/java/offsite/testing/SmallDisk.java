@@ -45,6 +45,18 @@ public final class SmallDisk implements AutoCloseable {
         }
     }
 
+    /** Unmounts it now, as a drive pulled out and auto-unmounted mid-copy: its mount point is left, an empty folder. */
+    public void unplug() {
+        try {
+            String refused = run("umount", mountPoint.toString());
+            if (refused != null) {
+                throw new IllegalStateException("cannot unmount the tmpfs on " + mountPoint + ": " + refused);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         String refused = run("umount", mountPoint.toString());
