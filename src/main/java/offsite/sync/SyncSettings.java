@@ -45,6 +45,11 @@ public record SyncSettings(
 
     public static SyncSettings from(Settings s) {
         String source = s.optional("offsite.sync.source");
+        // the process's working directory differs under bin/offsite, the container and systemd
+        if (source != null && !Path.of(source).isAbsolute()) {
+            throw new SettingError("offsite.sync.source", source, "an absolute path, the folder the backup application writes its sets"
+                    + " to: a relative one would depend on the folder Offsite is started from");
+        }
         long partSize = s.size("offsite.sync.part-size");
         if (partSize < UploadShape.MIN_PART || partSize > UploadShape.MAX_PART) {
             throw new SettingError("offsite.sync.part-size", s.text("offsite.sync.part-size"), "a size from 5MB to 5GB, S3's part limits");
@@ -59,7 +64,7 @@ public record SyncSettings(
                     "at least offsite.sync.part-size (" + s.text("offsite.sync.part-size") + ")");
         }
         return new SyncSettings(
-                source == null ? null : Path.of(source).toAbsolutePath().normalize(),
+                source == null ? null : Path.of(source).normalize(),
                 s.optional("offsite.sync.prefix") == null ? "" : s.text("offsite.sync.prefix"),
                 s.integer("offsite.sync.streams", 1, 64),
                 s.integer("offsite.sync.part-streams", 1, 32),

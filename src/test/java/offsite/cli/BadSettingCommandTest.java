@@ -79,6 +79,11 @@ class BadSettingCommandTest {
                 // the offline command checks the destination as run does: a relative one depends on the working folder
                 new Bad("offsite.offline.destination", "usb-backup", "offline", "an absolute path, the mount point of the drive the"
                         + " copies go to: a relative one would depend on the folder Offsite is started from"),
+                // the same for the set itself: a relative source named another folder, or none, from another working folder
+                new Bad("offsite.sync.source", "backup-sets/Set A", "sync", "an absolute path, the folder the backup application writes its"
+                        + " sets to: a relative one would depend on the folder Offsite is started from"),
+                new Bad("offsite.sync.source", "./set", "verify", "an absolute path, the folder the backup application writes its sets to:"
+                        + " a relative one would depend on the folder Offsite is started from"),
                 new Bad("offsite.offline.destination", "FILE", "offline", "a folder, the mount point of the drive the copies go to"),
                 // the copy copies the backup set: without one, run's monthly copy had a null source to copy
                 new Bad("offsite.offline.destination", "/tmp", "offline", "empty while offsite.sync.source is empty: the offline copy"
