@@ -83,6 +83,7 @@ import offsite.sync.TrashMoves;
 import offsite.web.CachedCheck;
 import offsite.web.Health;
 import offsite.web.HttpAuth;
+import offsite.web.ObjectDownload;
 import offsite.web.OffsiteMetrics;
 import offsite.web.PagePort;
 import offsite.web.PageServer;
@@ -300,6 +301,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             PageServer.requireListening(camel, host, port); // the port is refused once Camel's server has failed to bind it
         }
         camel.getRegistry().bind("httpAuth", new HttpAuth(user, password, host, port));
+        camel.getRegistry().bind("objectDownload", new ObjectDownload(bucket, s3));
         camel.getRegistry().bind("webPaths", new WebPaths(List.of(sync.prefix(), sync.trashPrefix(), image.prefix()), generations.laterStem()));
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         OffsiteMetrics metrics = new OffsiteMetrics(() -> camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));

@@ -2,6 +2,7 @@ package offsite.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +12,9 @@ import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,41 @@ class FaultsTest {
         });
         assertThat(report.text()).doesNotContain(app.s3.secretKey());
         assertThat(app.bucketFiles("sets/")).containsKey("Set A.rbc");
+    }
+
+    @Test
+    void a_download_the_store_refuses_is_logged_naming_the_settings_to_check_not_the_sdk_words() throws Exception {
+        assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+        // a bucket policy that refuses reads of the set
+        proxy.refuse(r -> r.method().equals("GET") && r.path().contains("/sets/"), 403, "AccessDenied");
+        Main running = app.startRunning();
+        try (LogLines log = new LogLines()) {
+
+            HttpResponse<String> refused = app.get("/download?key=sets/Set%20A.rbc", null);
+            HttpResponse<String> missing = app.get("/download?key=sets/gone.rdb", null);
+
+            assertThat(refused.statusCode()).isEqualTo(502);
+            assertThat(refused.body()).isEqualTo("the S3 service did not give the object (see the log)");
+            assertThat(missing.statusCode()).as("its own answer, the refusal").isEqualTo(502);
+            // was: no line at all, and the activity log's outcome in the SDK's words ("(Service: S3, Status Code: 403, ...)")
+            String said = "S3 refused the credentials (AccessDenied): check offsite.s3.access-key / offsite.s3.secret-key or the AWS"
+                    + " default credentials chain, and the bucket policy";
+            assertThat(log.lines()).filteredOn(l -> l.contains("download")).satisfiesExactly(
+                    l -> assertThat(l).startsWith("WARN the status page's download was not given: GetObject sets/Set A.rbc: " + said),
+                    l -> assertThat(l).startsWith("WARN the status page's download was not given: GetObject sets/gone.rdb: " + said));
+            assertThat(String.join("\n", log.lines())).doesNotContain("Status Code").doesNotContain(app.s3.secretKey())
+                    .doesNotContain(app.s3.accessKey());
+        } finally {
+            running.stop();
+        }
+        proxy.passThrough();
+        running = app.startRunning();
+        try {
+            assertThat(app.get("/download?key=sets/gone.rdb", null).statusCode()).isEqualTo(404);
+            assertThat(app.get("/download?key=sets/Set%20A.rbc", null).statusCode()).isEqualTo(200);
+        } finally {
+            running.stop();
+        }
     }
 
     @Test
