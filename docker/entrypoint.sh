@@ -26,6 +26,14 @@ for name in $(env | sed -nE 's/^((OFFSITE_[A-Z0-9_]+|AWS_ACCESS_KEY_ID|AWS_SECRE
   unset "$name"
 done
 
+DATA_DIR=${OFFSITE_DATA_DIR:-/data}
+# Offsite runs from the folder chosen below, not this one: a relative folder would be checked here and used there
+case $DATA_DIR in
+  /*) ;;
+  *) echo "offsite: OFFSITE_DATA_DIR: '$DATA_DIR' is not valid (expected an absolute path, a folder on the data volume: a relative one" \
+       "would depend on the folder Offsite is started from)" >&2; exit 2 ;;
+esac
+
 [ -d "$ROUTES_DIR" ] && [ -n "$(ls -A "$ROUTES_DIR" 2>/dev/null)" ] || ROUTES_DIR="$APP_HOME/routes"
 if [ ! -f "$CONFIG_DIR/application.properties" ]; then
   echo "offsite: no $CONFIG_DIR/application.properties; using the defaults (mount a config volume to change them)" >&2
@@ -34,7 +42,6 @@ else
 fi
 
 # the data directory must be writable by this user: reports, hash cache, activity log, class-data archive live there
-DATA_DIR=${OFFSITE_DATA_DIR:-/data}
 if ! mkdir -p "$DATA_DIR/tmp" 2>/dev/null || ! [ -w "$DATA_DIR" ]; then
   echo "offsite: $DATA_DIR is not writable by uid $(id -u): mount a data volume it can write to" >&2
   exit 2

@@ -74,6 +74,18 @@ class EntrypointIT {
                 .endsWith("can read (expected the file holding OFFSITE_HTTP_PASSWORD)\n");
     }
 
+    @Test
+    void entrypoint_refuses_a_relative_data_directory() throws Exception {
+        Path home = stageImage(dir.resolve("image")).resolve("opt/offsite");
+
+        // checked from the entrypoint's folder, used from the routes' one: the check and Offsite would see two folders
+        Ran relative = run(home, Files.createDirectories(dir.resolve("config")), Map.of("OFFSITE_DATA_DIR", "data"), "status");
+
+        assertThat(relative.exit()).isEqualTo(2);
+        assertThat(relative.err()).isEqualTo("offsite: OFFSITE_DATA_DIR: 'data' is not valid (expected an absolute path, a folder on the"
+                + " data volume: a relative one would depend on the folder Offsite is started from)\n");
+    }
+
     /** A settings file for a sync of a one-file backup set into s3's bucket, without its keys. */
     private Path syncConfig(S3Settings s3) throws IOException {
         Path config = Files.createDirectories(dir.resolve("config"));
