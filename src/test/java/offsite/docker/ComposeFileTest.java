@@ -30,14 +30,12 @@ class ComposeFileTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void offsite_publishes_its_page_on_the_hosts_loopback_only_and_needs_the_password_from_the_env_file() throws IOException {
+    void offsite_publishes_its_page_on_the_hosts_loopback_only() throws IOException {
         Map<String, Object> compose = yaml("docker/compose.yaml");
         Map<String, Object> offsite = at(compose, "services", "offsite");
 
         assertThat(at(offsite, "build", "dockerfile").toString()).isEqualTo("docker/Dockerfile");
         assertThat((List<String>) at(offsite, "ports")).containsExactly("127.0.0.1:8080:8080");
-        // ${VAR:?message}: compose stops with the message when the env file leaves it unset or empty
-        assertThat(at(offsite, "environment", "OFFSITE_HTTP_PASSWORD").toString()).startsWith("${OFFSITE_HTTP_PASSWORD:?");
         assertThat(at(offsite, "environment", "OFFSITE_IMAGE_HOST").toString()).startsWith("${OFFSITE_IMAGE_HOST");
         // the nightly window is local time: the zone comes from the env file (an empty TZ is UTC, as none)
         assertThat(at(offsite, "environment", "TZ").toString()).isEqualTo("${TZ:-}");
@@ -45,10 +43,32 @@ class ComposeFileTest {
         assertThat((Object) at(offsite, "init")).isEqualTo(true);
         assertThat((List<String>) at(offsite, "volumes")).anyMatch(v -> v.endsWith(":/config:ro")).anyMatch(v -> v.endsWith(":/keys:ro"))
                 .anyMatch(v -> v.endsWith(":/routes:ro")).contains("offsite-data:/data").anyMatch(v -> v.endsWith(":/backup:ro"));
-        for (String name : List.of("OFFSITE_HTTP_PASSWORD", "CONFIG_DIR", "ROUTES_DIR", "KEYS_DIR", "BACKUP_SET", "OFFSITE_IMAGE_HOST", "TZ")) {
+        for (String name : List.of("SECRETS_DIR", "CONFIG_DIR", "ROUTES_DIR", "KEYS_DIR", "BACKUP_SET", "OFFSITE_IMAGE_HOST", "TZ")) {
             assertThat(Files.readString(Path.of("docker/offsite.env.example"))).as("the example env file names " + name)
                     .containsPattern("(?m)^" + name + "=");
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void offsite_takes_its_password_and_keys_as_secret_files_none_in_its_environment() throws IOException {
+        Map<String, Object> compose = yaml("docker/compose.yaml");
+        Map<String, Object> offsite = at(compose, "services", "offsite");
+        Map<String, String> files = Map.of("OFFSITE_HTTP_PASSWORD", "offsite_http_password", "AWS_ACCESS_KEY_ID", "aws_access_key_id",
+                "AWS_SECRET_ACCESS_KEY", "aws_secret_access_key");
+
+        // was: OFFSITE_HTTP_PASSWORD and the AWS keys as values, which `docker inspect` shows
+        Map<String, Object> environment = at(offsite, "environment");
+        assertThat(environment).doesNotContainKeys(files.keySet().toArray(String[]::new));
+        assertThat((List<String>) at(offsite, "secrets")).containsExactlyInAnyOrderElementsOf(files.values());
+        files.forEach((name, secret) -> {
+            // the entrypoint reads NAME_FILE into NAME
+            assertThat(environment.get(name + "_FILE")).isEqualTo("/run/secrets/" + secret);
+            assertThat(at(compose, "secrets", secret, "file").toString()).isEqualTo("${SECRETS_DIR:-/etc/offsite/secrets}/" + secret);
+        });
+        String example = Files.readString(Path.of("docker/offsite.env.example"));
+        assertThat(example).as("the example env file holds no secret").doesNotContainPattern("(?m)^(OFFSITE_HTTP_PASSWORD|AWS_[A-Z_]+)=");
+        files.values().forEach(secret -> assertThat(example).as("and says how to write " + secret).contains("> " + secret));
     }
 
     @Test
@@ -66,6 +86,6 @@ class ComposeFileTest {
         assertThat(at(scrape, "basic_auth", "username").toString()).isEqualTo(at(compose, "services", "offsite", "environment", "OFFSITE_HTTP_USER"));
         assertThat(at(scrape, "basic_auth", "password_file").toString()).isEqualTo("/run/secrets/offsite_http_password");
         assertThat((List<String>) at(prometheus, "secrets")).containsExactly("offsite_http_password");
-        assertThat(at(compose, "secrets", "offsite_http_password", "environment").toString()).isEqualTo("OFFSITE_HTTP_PASSWORD");
+        assertThat(at(compose, "secrets", "offsite_http_password", "file").toString()).endsWith("/offsite_http_password");
     }
 }
