@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import offsite.files.ReplacementFile;
 import offsite.image.ImageManifest;
 import offsite.store.RemoteObject;
 
@@ -187,7 +188,7 @@ public final class InventoryState {
 
     private Snapshot write(Stored stored) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        Path tmp = ReplacementFile.beside(file);
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 json.writeValue(out, stored);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import offsite.files.ReplacementFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +157,7 @@ public final class StorageHistory {
     private void rewrite(NavigableMap<LocalDate, Long> days) throws IOException {
         StringBuilder text = new StringBuilder(days.size() * 24);
         days.forEach((day, bytes) -> text.append(day).append(' ').append(bytes).append('\n'));
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        Path tmp = ReplacementFile.beside(file);
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = StandardCharsets.UTF_8.encode(text.toString());

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import offsite.files.ReplacementFile;
 
 /** Keeps every report under DATA/reports as NAME-TIME.txt and .json, plus NAME-latest.json for tools. */
 public final class ReportStore {
@@ -109,7 +110,7 @@ public final class ReportStore {
 
     /** NAME-latest.json replaced whole, through a temporary file of this writer's own. */
     private void replaceLatest(String name, byte[] body) throws IOException {
-        Path tmp = Files.createTempFile(dir, name + "-latest.", ".tmp");
+        Path tmp = ReplacementFile.beside(dir.resolve(name + "-latest.json"));
         try {
             Files.write(tmp, body);
             Files.move(tmp, dir.resolve(name + "-latest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

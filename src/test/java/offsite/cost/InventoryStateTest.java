@@ -104,6 +104,16 @@ class InventoryStateTest {
     }
 
     @Test
+    void the_inventory_takes_the_permissions_every_new_file_of_the_process_takes() throws Exception {
+        Path inventory = dir.resolve("inventory.json");
+
+        new InventoryState(inventory).save(T, bucket(), List.of());
+
+        // was rw------- (a temporary file's): another user of the data directory (a container's other uid) could not read it
+        assertThat(Files.getPosixFilePermissions(inventory)).isEqualTo(Files.getPosixFilePermissions(Files.createFile(dir.resolve("new"))));
+    }
+
+    @Test
     void following_the_tokens_visits_every_matching_row_once() throws Exception {
         InventoryState state = new InventoryState(dir.resolve("inventory.json"));
         InventoryState.Snapshot snapshot = state.save(T, bucket(), List.of());

@@ -107,6 +107,17 @@ class ReportStoreTest {
         assertThat(store.latestImage().id()).isEqualTo("i" + (ReportStore.KEPT + 2));
     }
 
+    @Test
+    void the_latest_report_is_as_readable_as_the_dated_ones() throws Exception {
+        ReportStore store = new ReportStore(dir);
+
+        store.save(image("first", Instant.parse("2026-11-23T11:00:00Z")));
+
+        // was rw------- (a temporary file's): another user of the data directory (a container's other uid) could not read it
+        assertThat(Files.getPosixFilePermissions(dir.resolve("image-latest.json")))
+                .isEqualTo(Files.getPosixFilePermissions(dir.resolve("image-20261123T110000Z.json")));
+    }
+
     private static ImageReport image(String id, Instant finished) {
         return new ImageReport(RunStatus.OK, "full backup " + id + " stored", id, "full", "first backup", finished.minusSeconds(60), finished,
                 1000, 400, 0, 0, List.of(), 1, List.of(), List.of());
