@@ -7,6 +7,9 @@ CONFIG_DIR=${OFFSITE_CONFIG_DIR:-/config}
 ROUTES_DIR=${OFFSITE_ROUTES_DIR:-/routes}
 # these name the image's folders, not settings: Offsite does not see them
 unset OFFSITE_HOME OFFSITE_CONFIG_DIR OFFSITE_ROUTES_DIR
+# what Offsite writes in the data volume is group 0's to write too (the image's user and an arbitrary uid are both in
+# group 0), so a later run under another uid (`--user 12345`, OpenShift) goes on with the files of an earlier one
+umask 0002
 
 # Secrets from files (Docker and Kubernetes secrets): NAME_FILE=PATH sets NAME to the file's content, trailing line
 # breaks dropped, for OFFSITE_* settings and the AWS credentials; the value then shows in no `docker inspect`.

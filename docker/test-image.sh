@@ -10,7 +10,8 @@
 #     the report says the pass was stopped
 #   - a one-shot `sync` of the /backup volume with no status-page settings mirrors it, resuming the stopped upload,
 #     and mails its report (to an SMTP sink on 127.0.0.1), its times in the zone TZ names
-#   - an arbitrary uid in group 0 (OpenShift, `--user 12345`) can write a fresh data volume
+#   - an arbitrary uid in group 0 (OpenShift, `--user 12345`) can write a fresh data volume, and go on with one the
+#     image's user wrote (a sync), as that user then goes on with what it wrote
 #   - a one-shot `status` in a 320 MiB memory cgroup (as `--memory=320m`) exits 0 and records no class-data archive
 #   - without an endpoint, Offsite says the embedded S3 server is not in the image
 #   - the launcher's class-data archive (recorded by the sync) is one file under /data/cds; nothing was written
@@ -320,8 +321,24 @@ outside=$(find "$MNT" -xdev \( -path "$MNT/proc" -o -path "$MNT/sys" -o -path "$
 check "nothing was written outside /data${outside:+: $outside}" test -z "$outside"
 check "everything under /data belongs to uid $USER_ID" test -z "$(find "$V/data" ! -uid "$USER_ID")"
 
+# ---------------------------------------------------------------- another uid on the same data volume, and back
+# as `--user 12345` after the runs above (OpenShift keeps one uid per project; a user changing it by hand meets this)
+as_uid() { # uid command: the entrypoint as that uid in group 0 on the data volume the runs above wrote
+  env -i "${IMAGE_ENV[@]}" HOME=/ HOSTNAME="$(hostname)" /usr/sbin/chroot --userspec="$1:0" --groups=0 "$MNT" \
+    ${WORKDIR:+/usr/bin/env -C "$WORKDIR"} "${ENTRYPOINT[@]}" "$2"
+}
+head -c 100000 /dev/urandom >> "$V/backup/small.rdb" && touch -d '1 hour ago' "$V/backup/small.rdb"
+other_rc=0
+as_uid 12345 sync > "$W/other.out" 2>&1 || other_rc=$?
+other() { [ "$other_rc" = 0 ] && grep -qE '^OK: mirror up to date: 1 file' "$W/other.out"; }
+check "a sync as another uid in group 0 (--user 12345) goes on with the files the image's user wrote (exit $other_rc)" other
+back_rc=0
+as_uid "$USER_ID" sync > "$W/back.out" 2>&1 || back_rc=$?
+back() { [ "$back_rc" = 0 ] && grep -qE '^OK: mirror up to date, nothing to send' "$W/back.out"; }
+check "and the image's user goes on with what that uid wrote (exit $back_rc)" back
+
 if [ "$failed" -gt 0 ]; then
-  for log in anyone.err run.log both.err small.out sync.out sync.err demo.err; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
+  for log in anyone.err run.log both.err small.out sync.out sync.err demo.err other.out back.out; do echo "# --- $log"; tail -25 "$W/$log" | sed 's/^/# /'; done
 fi
 echo "# took $(($(date +%s) - started)) s"
 echo "$passed passed, $failed failed"
