@@ -223,7 +223,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                         + " copy copies the backup set, and there is none to copy");
             }
         }
-        OfflineCopy offlineCopy = new OfflineCopy(sync.source(), offline == null ? dataDir.resolve("no-offline-destination")
+        // the mirror's scan: the snapshot holds the set as mirrored, by one rule of what belongs to it
+        OfflineCopy offlineCopy = new OfflineCopy(scan, offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
         camel.getRegistry().bind("offlineRun", new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), clock,
                 dataDir.resolve("offline.lock")));

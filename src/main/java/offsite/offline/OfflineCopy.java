@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +20,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +30,13 @@ import java.util.stream.Stream;
 import offsite.files.FileTree;
 import offsite.files.Sha256;
 import offsite.report.RunStatus;
+import offsite.sync.LocalFile;
+import offsite.sync.SourceScan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies the backup set to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete, synced and verified),
+ * Copies the backup set, as the mirror scans it, to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete, synced and verified),
  * writes SHA256SUMS (checkable with `sha256sum -c`; SHA256SUMS.offsite when the set has its own), then removes the oldest complete snapshots until the next
  * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied.
  */
@@ -66,14 +68,17 @@ public final class OfflineCopy {
         return destination;
     }
 
+    private final SourceScan scan;
     private final Path source;
     private final Path destination;
     private final boolean requireMount;
     private final Clock clock;
     private final ToLongFunction<Path> freeSpace;
 
-    public OfflineCopy(Path source, Path destination, boolean requireMount, Clock clock, ToLongFunction<Path> freeSpace) {
-        this.source = source;
+    /** scan: the mirror's own, so that the snapshot holds the set as mirrored (no hidden names, no data directory, links as set). */
+    public OfflineCopy(SourceScan scan, Path destination, boolean requireMount, Clock clock, ToLongFunction<Path> freeSpace) {
+        this.scan = scan;
+        this.source = scan.root();
         this.destination = destination;
         this.requireMount = requireMount;
         this.clock = clock;
@@ -98,8 +103,12 @@ public final class OfflineCopy {
             }
             FileStore drive = Files.getFileStore(destination); // the mounted drive the checks found: every file must land on it
             removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
-            Map<Path, BasicFileAttributes> before = snapshotOf(source);
-            long needed = before.values().stream().mapToLong(BasicFileAttributes::size).sum();
+            SourceScan.Snapshot before = scan.scan();
+            if (before.problem() != null) {
+                return Result.failed(before.problem() + ": no snapshot kept, since the files it hides would be missing from it");
+            }
+            List<LocalFile> files = before.files().stream().sorted(Comparator.comparing(LocalFile::relativePath)).toList();
+            long needed = files.stream().mapToLong(LocalFile::size).sum();
             long free = freeSpace.applyAsLong(destination);
             if (needed > free) {
                 return Result.refused("offsite.offline.destination: " + destination + " has " + free + " bytes free, the set needs "
@@ -114,8 +123,8 @@ public final class OfflineCopy {
             FileTree.delete(partial);
             Files.createDirectory(partial);
             Map<String, String> sums = new LinkedHashMap<>();
-            for (Map.Entry<Path, BasicFileAttributes> e : before.entrySet()) {
-                Path relative = source.relativize(e.getKey());
+            for (LocalFile file : files) {
+                Path relative = source.relativize(file.path());
                 Path target = partial.resolve(relative.toString());
                 String gone = driveGone(drive, partial);
                 if (gone != null) {
@@ -123,11 +132,10 @@ public final class OfflineCopy {
                     return Result.failed(gone);
                 }
                 Files.createDirectories(target.getParent());
-                sums.put(slashed(relative), copyHashing(e.getKey(), target));
-                Files.setLastModifiedTime(target, e.getValue().lastModifiedTime());
+                sums.put(slashed(relative), copyHashing(file.path(), target));
+                Files.setLastModifiedTime(target, FileTime.from(file.modified()));
             }
-            Map<Path, BasicFileAttributes> after = snapshotOf(source);
-            if (!sameFiles(before, after)) {
+            if (!sameFiles(files, scan.scan())) {
                 FileTree.delete(partial);
                 return Result.failed("the backup set changed while it was copied: no snapshot kept; try again when the backup"
                         + " application is idle");
@@ -248,28 +256,12 @@ public final class OfflineCopy {
         return removed;
     }
 
-    private static Map<Path, BasicFileAttributes> snapshotOf(Path root) throws IOException {
-        Map<Path, BasicFileAttributes> out = new LinkedHashMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted().toList()) {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isRegularFile()) {
-                    out.put(p, a);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static boolean sameFiles(Map<Path, BasicFileAttributes> a, Map<Path, BasicFileAttributes> b) {
-        if (!a.keySet().equals(b.keySet())) {
+    /** Whether a second scan saw the same files, each with the same size, modification and change time and inode. */
+    private static boolean sameFiles(List<LocalFile> before, SourceScan.Snapshot after) {
+        if (after.problem() != null) {
             return false;
         }
-        return a.entrySet().stream().allMatch(e -> {
-            BasicFileAttributes other = b.get(e.getKey());
-            FileTime t = e.getValue().lastModifiedTime();
-            return other.size() == e.getValue().size() && other.lastModifiedTime().equals(t);
-        });
+        return new HashSet<>(before).equals(new HashSet<>(after.files()));
     }
 
     /** Copies a file, its bytes on the drive (fsync) when it returns, not only in the page cache; returns their SHA-256. */

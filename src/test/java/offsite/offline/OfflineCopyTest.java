@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
+import offsite.sync.LocalFile;
+import offsite.sync.SourceScan;
 import offsite.testing.SmallDisk;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,13 +38,18 @@ class OfflineCopyTest {
         drive = Files.createDirectories(dir.resolve("usb"));
     }
 
+    /** The mirror's scan of a set, as the app gives the offline copy. */
+    static SourceScan scanOf(Path set) {
+        return new SourceScan(set, Clock.systemUTC(), false);
+    }
+
     private static Clock at(String day) {
         return Clock.fixed(Instant.parse(day + "T03:00:00Z"), ZoneOffset.UTC);
     }
 
     @Test
     void a_snapshot_lands_in_a_dated_folder_that_sha256sum_verifies() throws Exception {
-        OfflineCopy.Result result = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         assertThat(result.files()).isEqualTo(3);
@@ -55,10 +62,31 @@ class OfflineCopyTest {
     }
 
     @Test
+    void the_snapshot_holds_the_set_as_mirrored_without_hidden_names_or_the_data_directory() throws Exception {
+        Files.writeString(set.resolve(".DS_Store"), "finder");
+        Files.createDirectories(set.resolve(".Trash-1000/files"));
+        Files.writeString(set.resolve(".Trash-1000/files/old.rdb"), "trashed");
+        Path data = Files.createDirectories(set.resolve("offsite-data/reports")).getParent(); // offsite.data.dir inside the source
+        Files.writeString(data.resolve("reports/sync-latest.json"), "{}");
+        SourceScan mirror = new SourceScan(set, Clock.systemUTC(), false, data);
+
+        OfflineCopy.Result result = new OfflineCopy(mirror, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.ok()).as(result.message()).isTrue();
+        Path snapshot = drive.resolve("2026-12-01");
+        assertThat(snapshot.resolve(".DS_Store")).doesNotExist();
+        assertThat(snapshot.resolve(".Trash-1000")).doesNotExist();
+        assertThat(snapshot.resolve("offsite-data")).doesNotExist();
+        List<String> summed = Files.readAllLines(snapshot.resolve("SHA256SUMS")).stream().map(l -> l.substring(66)).toList();
+        assertThat(summed).as("the files the mirror mirrors, no more, no fewer")
+                .containsExactlyInAnyOrderElementsOf(mirror.scan().files().stream().map(LocalFile::relativePath).toList());
+    }
+
+    @Test
     void a_set_with_its_own_SHA256SUMS_keeps_it_and_the_sums_go_beside_it() throws Exception {
         Files.writeString(set.resolve("SHA256SUMS"), "the user's own file\n");
 
-        OfflineCopy.Result result = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -74,7 +102,7 @@ class OfflineCopyTest {
         Files.writeString(set.resolve("Members/back\\slash.rdb"), "two");
         Files.writeString(set.resolve("cr\rname.rdb"), "three");
 
-        OfflineCopy.Result result = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -104,7 +132,7 @@ class OfflineCopyTest {
         Files.write(killed.resolve("AA000001.rdb"), new byte[200_000]);
 
         // the backup application removes a chunk after the set was looked at, before it is copied
-        OfflineCopy.Result failed = new OfflineCopy(set, drive, false, at("2026-11-01"), p -> {
+        OfflineCopy.Result failed = new OfflineCopy(scanOf(set), drive, false, at("2026-11-01"), p -> {
             try {
                 Files.delete(set.resolve("Members/AA000002.rdb"));
             } catch (Exception e) {
@@ -122,7 +150,7 @@ class OfflineCopyTest {
 
         Files.createDirectories(drive.resolve("2026-11-01.partial"));
         Files.writeString(set.resolve("Members/AA000002.rdb"), "chunk two");
-        OfflineCopy.Result december = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result december = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
         assertThat(december.ok()).as(december.message()).isTrue();
         try (Stream<Path> left = Files.list(drive)) {
             assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-12-01");
@@ -131,8 +159,8 @@ class OfflineCopyTest {
 
     @Test
     void an_unmounted_destination_is_refused() {
-        OfflineCopy.Result missing = new OfflineCopy(set, dir.resolve("not-plugged-in"), false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
-        OfflineCopy.Result plainDir = new OfflineCopy(set, drive, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result missing = new OfflineCopy(scanOf(set), dir.resolve("not-plugged-in"), false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result plainDir = new OfflineCopy(scanOf(set), drive, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(missing.ok()).isFalse();
         assertThat(missing.message()).contains("offsite.offline.destination").contains("does not exist");
@@ -143,14 +171,14 @@ class OfflineCopyTest {
     @Test
     void oldest_snapshots_go_only_after_the_new_one_is_complete_until_the_next_fits() throws Exception {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        new OfflineCopy(set, drive, false, at("2026-10-01"), p -> free.get()).copy();
-        new OfflineCopy(set, drive, false, at("2026-11-01"), p -> free.get()).copy();
+        new OfflineCopy(scanOf(set), drive, false, at("2026-10-01"), p -> free.get()).copy();
+        new OfflineCopy(scanOf(set), drive, false, at("2026-11-01"), p -> free.get()).copy();
         // the drive is nearly full now: room for one more set, not for two
         long setSize = 300_000 + 9 + 7;
         free.set(setSize);
         AtomicLong calls = new AtomicLong();
 
-        OfflineCopy.Result december = new OfflineCopy(set, drive, false, at("2026-12-01"),
+        OfflineCopy.Result december = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"),
                 p -> calls.incrementAndGet() == 1 ? setSize : (calls.get() < 4 ? 0 : setSize)).copy();
 
         assertThat(december.ok()).as(december.message()).isTrue();
@@ -160,9 +188,9 @@ class OfflineCopyTest {
 
     @Test
     void a_set_without_room_is_refused_and_nothing_is_removed() throws Exception {
-        new OfflineCopy(set, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        new OfflineCopy(scanOf(set), drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
 
-        OfflineCopy.Result full = new OfflineCopy(set, drive, false, at("2026-12-01"), p -> 10).copy();
+        OfflineCopy.Result full = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> 10).copy();
 
         assertThat(full.ok()).isFalse();
         assertThat(full.message()).contains("bytes free");
@@ -177,7 +205,7 @@ class OfflineCopyTest {
         AtomicLong calls = new AtomicLong();
 
         // the drive goes (unplugged, auto-unmounted) after the copy began: its mount point is an empty folder of the system disk
-        OfflineCopy.Result result = new OfflineCopy(set, usb, true, at("2026-12-01"), p -> {
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb, true, at("2026-12-01"), p -> {
             if (calls.incrementAndGet() == 1) {
                 usbDisk.unplug();
             }
@@ -204,7 +232,7 @@ class OfflineCopyTest {
         Assumptions.assumeTrue(run("mkfs.ext4", "-q", image.toString()) && run("mount", "-o", "loop", image.toString(), usb.toString()),
                 "cannot make and mount a loop file system (needs root)");
         try {
-            OfflineCopy.Result result = new OfflineCopy(set, usb, true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb, true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
 
             assertThat(result.ok()).as(result.message()).isTrue();
             // read at once, well before the kernel writes back dirty pages on its own (30 s): only a sync put them there

@@ -161,7 +161,7 @@ class OfflineReportTest {
         SmallDisk usbDisk = SmallDisk.mount(usb, 8);
         AtomicLong calls = new AtomicLong();
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC);
-        OfflineCopy copy = new OfflineCopy(set.getParent(), usb, true, clock, p -> {
+        OfflineCopy copy = new OfflineCopy(OfflineCopyTest.scanOf(set.getParent()), usb, true, clock, p -> {
             if (calls.incrementAndGet() == 1) {
                 usbDisk.unplug();
             }
