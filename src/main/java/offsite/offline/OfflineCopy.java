@@ -140,10 +140,12 @@ public final class OfflineCopy {
                 return Result.failed("the backup set changed while it was copied: no snapshot kept; try again when the backup"
                         + " application is idle");
             }
+            DriveRead readBack = new DriveRead(); // the drive's bytes, not the page cache's: those are what the copy was written for
             for (Map.Entry<String, String> s : sums.entrySet()) {
-                if (!Sha256.of(partial.resolve(s.getKey())).equals(s.getValue())) {
+                if (!readBack.sha256(partial.resolve(s.getKey())).equals(s.getValue())) {
                     FileTree.delete(partial);
-                    return Result.failed("verification failed for " + s.getKey() + " on " + destination + ": the drive may be failing");
+                    return Result.failed("verification failed for " + s.getKey() + " on " + destination + ": the drive gave back other"
+                            + " bytes than were written to it; it may be failing");
                 }
             }
             String gone = driveGone(drive, partial);
@@ -159,7 +161,7 @@ public final class OfflineCopy {
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(destination);
             List<String> removed = pruneFor(needed, done);
-            return new Result(RunStatus.OK, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, verified"
+            return new Result(RunStatus.OK, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, " + verified(readBack)
                     + (sumsFile.equals(SUMS) ? "" : "; checksums in " + sumsFile + ": the set has its own " + SUMS)
                     + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
         } catch (IOException e) {
@@ -176,6 +178,17 @@ public final class OfflineCopy {
     }
 
     private static final String SUMS = "SHA256SUMS";
+
+    /** How the snapshot was read back, in the report's words: only a direct read proves the drive holds it. */
+    private String verified(DriveRead readBack) {
+        return switch (readBack.way()) {
+            case DIRECT -> "verified (read back from the drive)";
+            case CACHE_DROPPED -> "verified (read back from the drive once its cached pages were dropped: " + destination + " "
+                    + readBack.refused() + ")";
+            case PAGE_CACHE -> "checked against the page cache only, the drive itself was not read back (" + destination + ": "
+                    + readBack.refused() + ")";
+        };
+    }
 
     /** SHA256SUMS, or SHA256SUMS.offsite (then .offsite-2...) when the set holds that name at its top: no file of it is overwritten. */
     private String sumsName() {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
@@ -224,43 +225,76 @@ class OfflineCopyTest {
         byte[] chunk = new byte[64 << 10];
         new Random(11).nextBytes(chunk);
         Files.write(set.resolve("Members/AA000003.rdb"), chunk);
-        Path image = dir.resolve("usb.img"); // the drive: an ext4 file system on a loop device, whose blocks are this file's
-        try (var out = Files.newOutputStream(image)) {
-            out.write(new byte[32 << 20]);
-        }
-        Path usb = Files.createDirectories(dir.resolve("usb-drive"));
-        Assumptions.assumeTrue(run("mkfs.ext4", "-q", image.toString()) && run("mount", "-o", "loop", image.toString(), usb.toString()),
-                "cannot make and mount a loop file system (needs root)");
-        try {
-            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb, true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+        try (LoopDrive usb = LoopDrive.mount(dir)) {
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
 
             assertThat(result.ok()).as(result.message()).isTrue();
+            assertThat(result.message()).endsWith("verified (read back from the drive)");
             // read at once, well before the kernel writes back dirty pages on its own (30 s): only a sync put them there
-            byte[] blocks = Files.readAllBytes(image);
-            assertThat(indexOf(blocks, chunk)).as("the chunk's bytes in the drive's blocks").isNotNegative();
-            byte[] sums = Files.readAllBytes(usb.resolve("2026-12-01/SHA256SUMS"));
-            assertThat(indexOf(blocks, sums)).as("SHA256SUMS in the drive's blocks").isNotNegative();
-        } finally {
-            run("umount", usb.toString());
+            byte[] blocks = usb.blocks();
+            assertThat(LoopDrive.indexOf(blocks, chunk)).as("the chunk's bytes in the drive's blocks").isNotNegative();
+            byte[] sums = Files.readAllBytes(usb.mountPoint().resolve("2026-12-01/SHA256SUMS"));
+            assertThat(LoopDrive.indexOf(blocks, sums)).as("SHA256SUMS in the drive's blocks").isNotNegative();
         }
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
+    @Test
+    void a_drive_that_gives_back_other_bytes_than_it_was_given_fails_the_copy() throws Exception {
+        byte[] chunk = new byte[64 << 10];
+        new Random(12).nextBytes(chunk);
+        Files.write(set.resolve("Members/AA000003.rdb"), chunk);
+        try (LoopDrive usb = LoopDrive.mount(dir)) {
+            AtomicLong scans = new AtomicLong();
+            // the mirror's scan reads its clock as it starts; the second scan runs after every file is copied and synced,
+            // before the read-back: the drive's block of the chunk goes bad there, its page cache still holding the good bytes
+            Clock scanClock = new Clock() {
+                @Override
+                public Instant instant() {
+                    if (scans.incrementAndGet() == 2) {
+                        try {
+                            usb.damage(chunk, 1000);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    return Instant.now();
                 }
-            }
-            return i;
+
+                @Override
+                public ZoneOffset getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    return this;
+                }
+            };
+
+            OfflineCopy.Result result = new OfflineCopy(new SourceScan(set, scanClock, false), usb.mountPoint(), true, at("2026-12-01"),
+                    OfflineCopy::usableSpace).copy();
+
+            assertThat(scans.get()).as("the drive was damaged between the copy and the read-back").isEqualTo(2);
+            assertThat(result.ok()).as(result.message()).isFalse();
+            assertThat(result.message()).isEqualTo("verification failed for Members/AA000003.rdb on " + usb.mountPoint()
+                    + ": the drive gave back other bytes than were written to it; it may be failing");
+            assertThat(usb.mountPoint().resolve("2026-12-01")).doesNotExist();
         }
-        return -1;
     }
 
-    private static boolean run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor() == 0;
+    @Test
+    void a_drive_that_refuses_direct_reads_is_read_back_once_its_cached_pages_are_dropped_and_the_report_says_so() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("ram-drive"));
+        // ramfs takes no O_DIRECT (tmpfs does since Linux 6.6), as some FUSE drivers of USB drives do not
+        Assumptions.assumeTrue(LoopDrive.run("mount", "-t", "ramfs", "ramfs", usb.toString()), "cannot mount a ramfs (needs root)");
+        try {
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+            assertThat(result.ok()).as(result.message()).isTrue();
+            assertThat(result.message()).endsWith("verified (read back from the drive once its cached pages were dropped: " + usb
+                    + " direct reads refused (Invalid argument))");
+        } finally {
+            LoopDrive.run("umount", usb.toString());
+        }
     }
 }
