@@ -327,11 +327,15 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, clock);
         camel.getRegistry().bind("statusPage", page);
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
+        boolean offlineSet = settings.optional("offsite.offline.destination") != null;
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) { // the Prometheus registry exists from here on
                     metrics.restore(storedAtLastListing(inventory), reports.lastSuccessfulSync(), reports.lastSuccessfulImage());
+                    if (offlineSet) {
+                        metrics.restoreOffline(reports.offline().report(), reports.lastSuccessfulOffline());
+                    }
                     if (serving) {
                         // the first look after a start would read a month of activity and the whole listing: do it now, aside
                         daemonPool(1, "status-page-warm").execute(() -> page.html(null, null, null, null, null));

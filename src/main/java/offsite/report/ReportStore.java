@@ -160,6 +160,12 @@ public final class ReportStore {
                 r -> r.status() != RunStatus.FAILED);
     }
 
+    /** The newest offline copy that kept a snapshot (OK), or null: none can be read. */
+    public OfflineReport lastSuccessfulOffline() {
+        return newest("offline", OfflineReport.class, r -> r.status() != null && r.started() != null && r.finished() != null,
+                r -> r.status() == RunStatus.OK);
+    }
+
     /** The newest readable report of a kind that is wanted: NAME-latest.json, then every dated one, newest first. */
     private <T> T newest(String name, Class<T> type, Predicate<T> whole, Predicate<T> wanted) {
         List<Path> candidates = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import offsite.activity.Activity;
 import offsite.cost.StorageSampler;
 import offsite.report.ImageReport;
+import offsite.report.OfflineReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 
@@ -78,6 +79,38 @@ public final class OffsiteMetrics {
 
     public void imageFinished(ImageReport r) {
         run("image", r.status(), Math.max(0, r.finished().getEpochSecond() - r.started().getEpochSecond()), r.finished().getEpochSecond());
+    }
+
+    /**
+     * At the end of an offline copy: its duration, its outcome (offsite_last_status: 0 OK, 1 WARN refused, 2 FAILED), a
+     * FAILED copy counted as a failure (operation "pass"), and the last success: only a copy that kept a snapshot (OK).
+     */
+    public void offlineFinished(OfflineReport r) {
+        gauge("offsite.run.duration.seconds", "offline").set(Math.max(0, r.finished().getEpochSecond() - r.started().getEpochSecond()));
+        offlineOutcome(r);
+        if (r.status() == RunStatus.FAILED) {
+            failure("offline", "pass");
+        }
+    }
+
+    /**
+     * After a restart, while an offline copy is set up: the last copy's outcome and the last one that kept a snapshot (either
+     * null: none can be read), so that an alert on a month without a snapshot holds across restarts.
+     */
+    public void restoreOffline(OfflineReport last, OfflineReport lastSuccess) {
+        if (last != null) {
+            offlineOutcome(last);
+        }
+        if (lastSuccess != null && lastSuccess.status() == RunStatus.OK) {
+            gauge("offsite.last.success.timestamp.seconds", "offline").set(lastSuccess.finished().getEpochSecond());
+        }
+    }
+
+    private void offlineOutcome(OfflineReport r) {
+        gauge("offsite.last.status", "offline").set(r.status().ordinal());
+        if (r.status() == RunStatus.OK) {
+            gauge("offsite.last.success.timestamp.seconds", "offline").set(r.finished().getEpochSecond());
+        }
     }
 
     /** What the bucket holds per part (sync, trash, image), from the listing after each run. */

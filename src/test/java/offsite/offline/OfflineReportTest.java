@@ -154,6 +154,29 @@ class OfflineReportTest {
     }
 
     @Test
+    void the_last_copy_and_the_last_snapshot_kept_are_in_the_metrics_and_stay_there_after_a_restart() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false").startRunning();
+
+        OfflineReport good = offlineCopy();
+
+        assertThat(good.status()).as(good.reason()).isEqualTo(RunStatus.OK);
+        String success = "offsite_last_success_timestamp_seconds{pipeline=\"offline\"} " + (double) good.finished().getEpochSecond();
+        assertThat(app.get("/observe/metrics", null).body()).contains(success).contains("offsite_last_status{pipeline=\"offline\"} 0.0")
+                .contains("offsite_run_duration_seconds{pipeline=\"offline\"} ");
+        running.stop();
+        // next month the drive is not plugged in: a restarted process still knows the last snapshot, and then the refusal
+        running = app.set("offsite.offline.destination", dir.resolve("not-plugged-in").toString()).startRunning();
+        assertThat(app.get("/observe/metrics", null).body()).as("after a restart").contains(success)
+                .contains("offsite_last_status{pipeline=\"offline\"} 0.0");
+
+        OfflineReport refused = offlineCopy();
+
+        assertThat(refused.status()).isEqualTo(RunStatus.WARN);
+        assertThat(app.get("/observe/metrics", null).body()).contains(success).contains("offsite_last_status{pipeline=\"offline\"} 1.0");
+    }
+
+    @Test
     void a_drive_unplugged_mid_copy_is_an_error_in_the_log_and_a_failed_report() throws Exception {
         Path set = Files.createDirectories(dir.resolve("set/Members"));
         Files.write(set.resolve("AA000001.rdb"), new byte[100_000]);
