@@ -109,10 +109,14 @@ public final class OfflineCopy {
             }
             List<LocalFile> files = before.files().stream().sorted(Comparator.comparing(LocalFile::relativePath)).toList();
             long needed = files.stream().mapToLong(LocalFile::size).sum();
+            long block = blockSize(drive);
+            long onDrive = files.stream().mapToLong(f -> (f.size() + block - 1) / block * block).sum();
             long free = freeSpace.applyAsLong(destination);
-            if (needed > free) {
+            if (onDrive > free) {
                 return Result.refused("offsite.offline.destination: " + destination + " has " + free + " bytes free, the set needs "
-                        + needed + "; free space or use a bigger drive (old snapshots are removed only after a new one is complete)", null);
+                        + onDrive + " there (" + needed + " bytes in " + files.size() + " files, each taking whole " + block
+                        + "-byte blocks); free space or use a bigger drive (old snapshots are removed only after a new one is complete)",
+                        null);
             }
             String day = LocalDate.now(clock).toString();
             partial = destination.resolve(day + ".partial");
@@ -160,7 +164,7 @@ public final class OfflineCopy {
             syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(destination);
-            List<String> removed = pruneFor(needed, done);
+            List<String> removed = pruneFor(onDrive, done);
             return new Result(RunStatus.OK, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, " + verified(readBack)
                     + (sumsFile.equals(SUMS) ? "" : "; checksums in " + sumsFile + ": the set has its own " + SUMS)
                     + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
@@ -178,6 +182,15 @@ public final class OfflineCopy {
     }
 
     private static final String SUMS = "SHA256SUMS";
+
+    /** The drive's allocation unit (an ext4 block, a FAT cluster): a file of one byte takes that much of the drive. */
+    private static long blockSize(FileStore drive) {
+        try {
+            return Math.max(1, drive.getBlockSize());
+        } catch (IOException | UnsupportedOperationException e) {
+            return 4096; // the common block: better than counting bytes alone
+        }
+    }
 
     /** How the snapshot was read back, in the report's words: only a direct read proves the drive holds it. */
     private String verified(DriveRead readBack) {

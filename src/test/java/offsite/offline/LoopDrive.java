@@ -22,14 +22,14 @@ final class LoopDrive implements AutoCloseable {
         this.mountPoint = mountPoint;
     }
 
-    /** A 32 MiB ext4 drive mounted on dir/usb-drive, its image at dir/usb.img. */
+    /** A 32 MiB ext4 drive of 4 KiB blocks (as mkfs makes them on a real drive) mounted on dir/usb-drive, its image at dir/usb.img. */
     static LoopDrive mount(Path dir) throws Exception {
         Path image = dir.resolve("usb.img");
         try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
             file.setLength(32 << 20);
         }
         Path usb = Files.createDirectories(dir.resolve("usb-drive"));
-        Assumptions.assumeTrue(run("mkfs.ext4", "-q", image.toString()) && run("mount", "-o", "loop", image.toString(), usb.toString()),
+        Assumptions.assumeTrue(run("mkfs.ext4", "-q", "-b", "4096", image.toString()) && run("mount", "-o", "loop", image.toString(), usb.toString()),
                 "cannot make and mount a loop file system (needs root)");
         return new LoopDrive(image, usb);
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
+import offsite.report.RunStatus;
 import offsite.sync.LocalFile;
 import offsite.sync.SourceScan;
 import offsite.testing.SmallDisk;
@@ -175,7 +176,8 @@ class OfflineCopyTest {
         new OfflineCopy(scanOf(set), drive, false, at("2026-10-01"), p -> free.get()).copy();
         new OfflineCopy(scanOf(set), drive, false, at("2026-11-01"), p -> free.get()).copy();
         // the drive is nearly full now: room for one more set, not for two
-        long setSize = 300_000 + 9 + 7;
+        long block = Files.getFileStore(drive).getBlockSize(); // each file takes whole blocks of the drive
+        long setSize = ((300_000 + block - 1) / block + 2) * block;
         free.set(setSize);
         AtomicLong calls = new AtomicLong();
 
@@ -197,6 +199,28 @@ class OfflineCopyTest {
         assertThat(full.message()).contains("bytes free");
         assertThat(drive.resolve("2026-11-01")).isDirectory();
         assertThat(drive.resolve("2026-12-01.partial")).doesNotExist();
+    }
+
+    @Test
+    void a_set_of_many_small_files_is_measured_in_the_drives_blocks_and_refused_before_it_fills_the_drive() throws Exception {
+        try (LoopDrive usb = LoopDrive.mount(dir)) {
+            // 1 KiB files: in bytes a quarter of the drive's free space, in its 4 KiB blocks more than all of it
+            long files = Files.getFileStore(usb.mountPoint()).getUsableSpace() / 4096 + 300;
+            byte[] small = new byte[1024];
+            for (int i = 0; i < files; i++) {
+                small[0] = (byte) i;
+                Files.write(set.resolve(String.format("Members/BB%06d.rdb", i)), small);
+            }
+
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+
+            assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
+            assertThat(result.message()).startsWith("offsite.offline.destination: " + usb.mountPoint() + " has ")
+                    .contains(" bytes free, the set needs ").contains(" files, each taking whole 4096-byte blocks)");
+            try (Stream<Path> left = Files.list(usb.mountPoint())) {
+                assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("lost+found");
+            }
+        }
     }
 
     @Test
