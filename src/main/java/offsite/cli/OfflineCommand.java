@@ -2,6 +2,7 @@ package offsite.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import offsite.offline.OfflineRequest;
 import offsite.report.OfflineReport;
 import offsite.report.RunStatus;
 import picocli.CommandLine.Command;
@@ -26,10 +27,12 @@ final class OfflineCommand implements Callable<Integer> {
                         + " of the drive the copies go to)");
                 return 2;
             }
-            Object body = app.request("direct:offline", null, Object.class);
-            if (!(body instanceof OfflineReport report)) {
-                System.err.println("offsite: the offline-run route ended without a report (routes/offline.yaml: its offlineRun step"
-                        + " must stay in the route, and the steps after it must leave the report as the body)");
+            OfflineRequest request = OfflineRequest.command();
+            Exception failure = app.camel().createProducerTemplate().send("direct:offline", e -> e.getMessage().setBody(request)).getException();
+            OfflineReport report = request.report();
+            if (report == null) {
+                System.err.println("offsite: the offline-run route ended without a report" + (failure == null ? "" : ": " + failure.getMessage())
+                        + " (routes/offline.yaml: its offlineRun step must stay in the route)");
                 return 2;
             }
             System.out.print(report.text());

@@ -35,7 +35,9 @@ public final class OfflineRun {
         this.clock = clock;
     }
 
-    public OfflineReport run() {
+    /** body: an OfflineRequest (the command's), or anything else for the schedule's copy; the request gets the report too. */
+    public OfflineReport run(Object body) {
+        OfflineRequest request = body instanceof OfflineRequest asked ? asked : OfflineRequest.scheduled();
         Instant started = clock.instant();
         OfflineCopy.Result result;
         // each copy starts by removing unfinished DAY.partial folders, and two on one day share that name
@@ -62,6 +64,7 @@ public final class OfflineRun {
             case WARN -> LOG.warn("offline copy{}: {}{}", to, report.headline(), next);
             case FAILED -> LOG.error("offline copy{}: {}{}", to, report.headline(), next);
         }
+        request.finished().complete(report);
         return report;
     }
 }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 import offsite.files.LockFile;
@@ -61,6 +62,26 @@ class OfflineCommandTest {
         assertThat(check.waitFor()).as(checked).isZero();
         assertThat(checked.lines()).containsExactlyInAnyOrder("Members/AA000001.rdb: OK", "Set A.rbc: OK");
         assertThat(app.data.resolve("reports/offline-latest.json")).as("saved as the scheduled copy's is").exists();
+    }
+
+    @Test
+    void offline_prints_its_report_when_a_users_step_after_the_copy_changes_the_body() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("my-routes"));
+        try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
+            for (Path route : shipped.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.copy(route, routes.resolve(route.getFileName()));
+            }
+        }
+        // a user's own last step of the copy's route (a log line, a body for a tool of theirs)
+        Files.writeString(routes.resolve("offline.yaml"), "        - setBody:\n            constant: \"copied\"\n", StandardOpenOption.APPEND);
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
+                .set("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+
+        OffsiteHarness.CommandResult copy = app.command("offline");
+
+        assertThat(copy.exit()).as(copy.out()).isZero();
+        assertThat(copy.out()).startsWith("OK: snapshot " + usb + "/").contains("2 files");
     }
 
     @Test
