@@ -1,12 +1,12 @@
 package offsite.offline;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -28,9 +29,11 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import offsite.files.FileTree;
+import offsite.files.PathBytes;
 import offsite.files.Sha256;
 import offsite.report.RunStatus;
 import offsite.sync.LocalFile;
+import offsite.sync.PrintableName;
 import offsite.sync.SourceScan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,17 +129,17 @@ public final class OfflineCopy {
             }
             FileTree.delete(partial);
             Files.createDirectory(partial);
-            Map<String, String> sums = new LinkedHashMap<>();
+            Map<Path, String> sums = new LinkedHashMap<>(); // relative paths: they keep a name's bytes, which a string does not when not UTF-8
             for (LocalFile file : files) {
                 Path relative = source.relativize(file.path());
-                Path target = partial.resolve(relative.toString());
+                Path target = partial.resolve(relative);
                 String gone = driveGone(drive, partial);
                 if (gone != null) {
                     FileTree.delete(partial); // what a lookup after the unmount made lies on the disk below the mount point
                     return Result.failed(gone);
                 }
                 Files.createDirectories(target.getParent());
-                sums.put(slashed(relative), copyHashing(file.path(), target));
+                sums.put(relative, copyHashing(file.path(), target));
                 Files.setLastModifiedTime(target, FileTime.from(file.modified()));
             }
             if (!sameFiles(files, scan.scan())) {
@@ -145,10 +148,10 @@ public final class OfflineCopy {
                         + " application is idle");
             }
             DriveRead readBack = new DriveRead(); // the drive's bytes, not the page cache's: those are what the copy was written for
-            for (Map.Entry<String, String> s : sums.entrySet()) {
+            for (Map.Entry<Path, String> s : sums.entrySet()) {
                 if (!readBack.sha256(partial.resolve(s.getKey())).equals(s.getValue())) {
                     FileTree.delete(partial);
-                    return Result.failed("verification failed for " + s.getKey() + " on " + destination + ": the drive gave back other"
+                    return Result.failed("verification failed for " + PrintableName.of(s.getKey().toString()) + " on " + destination + ": the drive gave back other"
                             + " bytes than were written to it; it may be failing");
                 }
             }
@@ -157,10 +160,15 @@ public final class OfflineCopy {
                 FileTree.delete(partial);
                 return Result.failed(gone);
             }
-            StringBuilder manifest = new StringBuilder();
-            sums.forEach((name, sum) -> manifest.append(ChecksumLine.of(sum, name)).append('\n'));
+            ByteArrayOutputStream manifest = new ByteArrayOutputStream();
+            byte[] folder = PathBytes.of(partial);
+            for (Map.Entry<Path, String> s : sums.entrySet()) {
+                byte[] name = PathBytes.of(partial.resolve(s.getKey()));
+                manifest.writeBytes(ChecksumLine.of(s.getValue(), Arrays.copyOfRange(name, folder.length, name.length)));
+                manifest.write('\n');
+            }
             String sumsFile = sumsName();
-            writeSynced(partial.resolve(sumsFile), manifest.toString().getBytes(StandardCharsets.UTF_8));
+            writeSynced(partial.resolve(sumsFile), manifest.toByteArray());
             syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(destination);
@@ -210,15 +218,6 @@ public final class OfflineCopy {
             name = SUMS + ".offsite" + (n == 1 ? "" : "-" + n);
         }
         return name;
-    }
-
-    /** A relative path with '/' between its names whatever the system's separator: a backslash is part of a name on Linux. */
-    private static String slashed(Path relative) {
-        StringBuilder out = new StringBuilder();
-        for (Path name : relative) {
-            out.append(out.isEmpty() ? "" : "/").append(name);
-        }
-        return out.toString();
     }
 
     /** Removes DAY.partial folders: copies that never completed (a complete one is renamed to DAY). */

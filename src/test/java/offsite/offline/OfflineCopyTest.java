@@ -2,6 +2,7 @@ package offsite.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,23 @@ class OfflineCopyTest {
             assertThat(own.waitFor()).isZero();
             assertThat(sums).contains(line);
         }
+    }
+
+    @Test
+    void a_name_that_is_not_utf8_keeps_its_bytes_on_the_drive_and_in_the_sums() throws Exception {
+        Path latin1 = Path.of(URI.create(set.toUri() + "Members/caf%E9.rdb")); // a Latin-1 name, as an old backup application writes
+        Files.writeString(latin1, "latin-1");
+
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.ok()).as(result.message()).isTrue();
+        Path snapshot = drive.resolve("2026-12-01");
+        assertThat(Path.of(URI.create(snapshot.toUri() + "Members/caf%E9.rdb"))).hasContent("latin-1");
+        String out = sha256sumCheck(snapshot, "SHA256SUMS");
+        assertThat(out).contains("Members/AA000001.rdb: OK");
+        byte[] line = "  Members/caf?.rdb\n".getBytes(StandardCharsets.US_ASCII);
+        line[line.length - 6] = (byte) 0xE9;
+        assertThat(Files.readAllBytes(snapshot.resolve("SHA256SUMS"))).containsSequence(line);
     }
 
     private static String sha256sumCheck(Path snapshot, String sums) throws Exception {
