@@ -319,6 +319,11 @@ public final class ImageBackup {
             r.warn("offsite.image.secrets: '" + glob + "' matches no file in the image (expected a glob on the absolute paths of"
                     + " files under offsite.image.roots, not excluded; a folder makes every file under it secret): nothing is secret by it");
         }
+        for (String glob : base.secretsSearchedInPart()) {
+            r.warn("offsite.image.secrets: '" + glob + "': its files outside the image were looked for among the first "
+                    + SecretsOutsideTree.LIMIT + " entries only, so a hard link in the image to one further on is stored as it is"
+                    + " (expected a glob whose folders before the first wildcard hold fewer files, such as /etc/ssl/private/*.key)");
+        }
     }
 
     /** The current step of the backup that runs now, for the terminal and the status page; null when none runs. */

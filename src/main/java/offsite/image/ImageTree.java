@@ -15,6 +15,7 @@ import java.nio.file.PathMatcher;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,9 @@ import offsite.image.DataExtents.Extent;
  * capabilities, ACLs, user.*), holes of sparse files (only the data extents are stored), hard links (every name
  * after the first is a link entry), FIFOs and device nodes; sockets are left out. The base holds every entry
  * with the secret files scrubbed; the secret tar holds only the secret files, unscrubbed, with their directories.
- * A file is secret when a secret glob matches it, a directory above it, or any other name of its inode (so a second
- * hard link never carries the original content into the base), or when a secret glob matches a symlink that leads to it (as Let's
+ * A file is secret when a secret glob matches it, a directory above it, or any other name of its inode, in the image
+ * or outside it (so a hard link or bind mount never carries the original content into the base, see
+ * {@link SecretsOutsideTree}), or when a secret glob matches a symlink that leads to it (as Let's
  * Encrypt's live/NAME/privkey.pem and a Kubernetes mount's ..data links do): the link stays a link in the base and
  * is also in the secret tar. A secret link whose target is not in the image is named in {@link Counts#unheldLinks}.
  */
@@ -43,31 +45,31 @@ public final class ImageTree {
      * What a tar holds; changed names the entries that changed size or vanished while being read (padded or skipped);
      * wholesale names the secret files no scrub format knows, replaced whole in the base; unheldLinks the secret
      * symlinks whose target the image does not hold (outside the roots, excluded, missing), so neither tar has it;
-     * unmatchedSecrets the secret globs, as written, that marked no file of the image; unreadable the entries this process
+     * unmatchedSecrets the secret globs, as written, that marked no file of the image, under any of its names;
+     * secretsSearchedInPart the secret globs whose search outside the image stopped at its limit (see
+     * {@link SecretsOutsideTree}), so a name in the image of a file they match further on may be stored as it is; unreadable the entries this process
      * may not read (permission denied): a file left out, a directory kept without what is under it.
      */
     public record Counts(int entries, int files, int directories, int symlinks, int hardLinks, int specialFiles, int sparseFiles,
             int secrets, long contentBytes, List<String> changed, List<String> wholesale, List<SecretLink> unheldLinks, List<String> unmatchedSecrets,
-            List<String> unreadable) {
+            List<String> secretsSearchedInPart, List<String> unreadable) {
     }
 
     /** A symlink a secret glob matched, by absolute path, and where it leads (fully resolved when it could be). */
     public record SecretLink(String link, String target) {
     }
 
-    /** A file's identity, shared by its hard links. */
-    private record Inode(long device, long inode) {
-    }
-
     private final TreeSelection selection;
     private final List<PathMatcher> excludes;
     private final SecretGlobs secrets;
+    private final SecretsOutsideTree secretsOutside;
     private final PasswordScrubber scrubber;
 
     public ImageTree(TreeSelection selection) {
         this.selection = selection;
         this.excludes = selection.excludeMatchers();
         this.secrets = selection.secretGlobs();
+        this.secretsOutside = selection.secretsOutside();
         this.scrubber = new PasswordScrubber(selection.scrubRules());
     }
 
@@ -108,11 +110,22 @@ public final class ImageTree {
         if (secrets.isEmpty()) {
             return false; // no second walk of the tree when no glob could match
         }
-        SortedMap<String, Path> paths = TreeWalk.entries(selection.roots(), excludes).paths();
+        TreeWalk.Walk walk = TreeWalk.entries(selection.roots(), excludes, secretsOutside::wants);
+        SortedMap<String, Path> paths = walk.paths();
         for (String name : secrets.mark(paths, name -> statusOrNull(paths.get(name))).names()) {
             Path p = paths.get(name);
             String file = Files.isSymbolicLink(p) ? heldTarget(p, paths) : null;
             if (Files.isRegularFile(file == null ? p : paths.get(file), LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        Set<Inode> outside = secretsOutside.find(walk.excluded()).inodes().keySet();
+        if (outside.isEmpty()) {
+            return false; // no status of every entry when nothing outside the image is secret
+        }
+        for (Path p : paths.values()) {
+            FileStatus st = statusOrNull(p);
+            if (st != null && st.isRegularFile() && outside.contains(Inode.of(st))) {
                 return true;
             }
         }
@@ -154,7 +167,7 @@ public final class ImageTree {
 
     /** Hands every entry of the selection to the sink in tar order; the end of the tar is the caller's. */
     Counts visit(boolean secretsOnly, EntrySink sink) throws IOException {
-        TreeWalk.Walk walk = TreeWalk.entries(selection.roots(), excludes);
+        TreeWalk.Walk walk = TreeWalk.entries(selection.roots(), excludes, secretsOutside::wants);
         SortedMap<String, Path> paths = walk.paths();
         List<String> changed = new ArrayList<>();
         Set<String> unreadable = new TreeSet<>(TreeWalk.BYTE_ORDER);
@@ -171,7 +184,10 @@ public final class ImageTree {
         }
         List<SecretLink> unheldLinks = new ArrayList<>();
         SecretGlobs.Marks marks = secrets.mark(paths, status::get);
-        Set<String> secretNames = secretNames(marks.names(), paths, status, unheldLinks);
+        SecretsOutsideTree.Found outside = secretsOutside.find(walk.excluded());
+        Set<String> outsideGlobs = new HashSet<>();
+        Set<String> secretNames = secretNames(marks.names(), paths, status, unheldLinks, outside, outsideGlobs);
+        List<String> unmatched = marks.unmatched().stream().filter(g -> !outsideGlobs.contains(g)).toList();
         Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
         Map<Inode, String> firstNames = new HashMap<>();
         Accounts accounts = new Accounts();
@@ -227,7 +243,7 @@ public final class ImageTree {
             count++;
         }
         return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, List.copyOf(changed),
-                List.copyOf(wholesale), List.copyOf(unheldLinks), marks.unmatched(), List.copyOf(unreadable));
+                List.copyOf(wholesale), List.copyOf(unheldLinks), unmatched, outside.cutShort(), List.copyOf(unreadable));
     }
 
     /** The entry of one path; a later name of an inode already written is a hard link to that first name. */
@@ -345,11 +361,13 @@ public final class ImageTree {
     /**
      * Of the entries the secret globs mark: the regular files, the symlinks that lead to a regular file in the image and
      * those files, and every other name of their inodes (hard links, and bind mounts, whose names share the device and
-     * inode with a link count of 1); the marked links leading out of the image go to unheld.
+     * inode with a link count of 1), among them those of the secret files outside the image; the marked links leading out
+     * of the image go to unheld, and the globs that made a file secret through its name outside the image to outsideGlobs.
      */
-    private Set<String> secretNames(Set<String> marked, SortedMap<String, Path> paths, Map<String, FileStatus> status, List<SecretLink> unheld) {
+    private Set<String> secretNames(Set<String> marked, SortedMap<String, Path> paths, Map<String, FileStatus> status, List<SecretLink> unheld,
+            SecretsOutsideTree.Found outside, Set<String> outsideGlobs) {
         Set<String> out = new HashSet<>();
-        Set<Inode> secretInodes = new HashSet<>();
+        Set<Inode> secretInodes = new HashSet<>(outside.inodes().keySet());
         marked.forEach(name -> {
             Path path = paths.get(name);
             FileStatus st = status.get(name);
@@ -363,12 +381,13 @@ public final class ImageTree {
             } else if (fileStatus != null && fileStatus.isRegularFile()) {
                 out.add(name);
                 out.add(file);
-                secretInodes.add(new Inode(fileStatus.device(), fileStatus.inode()));
+                secretInodes.add(Inode.of(fileStatus));
             }
         });
         status.forEach((name, st) -> { // a hard link, or the same file seen again through a bind mount (one link, one inode)
-            if (st.isRegularFile() && secretInodes.contains(new Inode(st.device(), st.inode()))) {
+            if (st.isRegularFile() && secretInodes.contains(Inode.of(st))) {
                 out.add(name);
+                outside.inodes().getOrDefault(Inode.of(st), new BitSet()).stream().forEach(i -> outsideGlobs.add(selection.secrets().get(i)));
             }
         });
         return out;

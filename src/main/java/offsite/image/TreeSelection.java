@@ -86,6 +86,11 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
         return new SecretGlobs(secrets, secrets.stream().map(g -> matcher("offsite.image.secrets", g)).toList());
     }
 
+    /** The search for the secret globs' files outside the image, whose other names in it are secret too. */
+    SecretsOutsideTree secretsOutside() {
+        return new SecretsOutsideTree(roots, secrets, secrets.stream().map(g -> matcher("offsite.image.secrets", g)).toList());
+    }
+
     private static PathMatcher matcher(String setting, String glob) {
         if (!glob.startsWith("/") && !glob.startsWith("**") && !glob.startsWith("{")) {
             throw new IllegalArgumentException(setting + ": '" + glob + "' can never match (expected a glob on the absolute path, such as /var/cache or **.log)");

@@ -79,4 +79,64 @@ class HostileTreeTest {
             new ProcessBuilder("umount", mounted.toString()).start().waitFor();
         }
     }
+
+    @Test
+    void a_hard_link_in_the_roots_to_a_secret_outside_them_is_secret_under_its_own_name() throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc/ssl/private")).getParent().getParent();
+        Files.writeString(etc.resolve("shadow"), "root:" + HASH + ":19000:0:99999:7:::\n");
+        Files.writeString(etc.resolve("ssl/private/server.key"), "-----BEGIN PRIVATE KEY-----\nKEYBODY\n-----END PRIVATE KEY-----\n");
+        Path app = Files.createDirectories(dir.resolve("srv/app"));
+        Files.writeString(app.resolve("readme.txt"), "public\n");
+        Files.createLink(app.resolve("x"), etc.resolve("shadow"));
+        Files.createLink(app.resolve("copy.key"), etc.resolve("ssl/private/server.key"));
+        ImageTree tree = new ImageTree(new TreeSelection(List.of(dir.resolve("srv")), List.of(),
+                List.of(etc.resolve("shadow").toString(), etc.resolve("ssl/private") + "/*.key"), List.of()));
+        ByteArrayOutputStream base = new ByteArrayOutputStream();
+        ByteArrayOutputStream secret = new ByteArrayOutputStream();
+
+        ImageTree.Counts counts = tree.writeBase(base); // the secrets' own names are outside offsite.image.roots
+        tree.writeSecrets(secret);
+
+        assertThat(new String(base.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain(HASH).doesNotContain("KEYBODY");
+        assertThat(counts.secrets()).isEqualTo(2);
+        assertThat(counts.unmatchedSecrets()).isEmpty();
+        assertThat(tree.hasSecrets()).isTrue();
+        assertThat(new String(secret.toByteArray(), StandardCharsets.ISO_8859_1)).contains(HASH).contains("KEYBODY").doesNotContain("public");
+    }
+
+    @Test
+    void a_hard_link_to_an_excluded_secret_is_secret_under_its_own_name() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("srv"));
+        Path vault = Files.createDirectories(root.resolve("vault"));
+        Files.writeString(vault.resolve("db.key"), "-----BEGIN PRIVATE KEY-----\nKEYBODY\n-----END PRIVATE KEY-----\n");
+        Files.createLink(Files.createDirectories(root.resolve("app")).resolve("db.key.bak"), vault.resolve("db.key"));
+        ImageTree tree = new ImageTree(new TreeSelection(List.of(root), List.of(vault.toString()), List.of(vault + "/*.key"), List.of()));
+        ByteArrayOutputStream base = new ByteArrayOutputStream();
+
+        ImageTree.Counts counts = tree.writeBase(base);
+
+        assertThat(new String(base.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain("KEYBODY");
+        assertThat(counts.secrets()).isEqualTo(1);
+    }
+
+    @Test
+    void a_secret_folder_outside_the_roots_bind_mounted_inside_them_is_secret_there() throws Exception {
+        Path keys = Files.createDirectories(dir.resolve("etc/private"));
+        Files.writeString(keys.resolve("app.txt"), "SECRETKEYBODY\n");
+        Path root = Files.createDirectories(dir.resolve("srv"));
+        Path mounted = Files.createDirectories(root.resolve("keys"));
+        Assumptions.assumeTrue(new ProcessBuilder("mount", "--bind", keys.toString(), mounted.toString()).start().waitFor() == 0,
+                "mount --bind needs root");
+        try {
+            ImageTree tree = new ImageTree(new TreeSelection(List.of(root), List.of(), List.of(keys.toString()), List.of()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            ImageTree.Counts counts = tree.writeBase(out); // one link, the glob's folder outside offsite.image.roots
+
+            assertThat(new String(out.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain("SECRETKEYBODY");
+            assertThat(counts.secrets()).isEqualTo(1);
+        } finally {
+            new ProcessBuilder("umount", mounted.toString()).start().waitFor();
+        }
+    }
 }
