@@ -117,13 +117,7 @@ final class RestoreImageCommand implements Callable<Integer> {
                 try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
                     result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
                 }
-                Integer scrubbed = chosen.scrubbedFiles(); // null: a manifest from before it was counted
-                String secrets = withSecrets ? ", " + result.secretEntries() + " secret entries laid over it"
-                        : chosen.object("secret") != null
-                        ? "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)"
-                        : scrubbed != null && scrubbed > 0 ? "; " + scrubbed + " secret files are scrubbed copies and this backup has no secret"
-                        + " archive (no key was in offsite.image.keys-dir): their originals are not in the bucket"
-                        : "";
+                String secrets = secretsNote(withSecrets, result.secretEntries(), chosen);
                 String leftOut = result.leftOut().none() ? "" : "; not run as root, so left out: " + result.leftOut().text();
                 System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries() + " entries"
                         + leftOut + secrets);
@@ -141,5 +135,22 @@ final class RestoreImageCommand implements Callable<Integer> {
                 Arrays.fill(passphrase, '\0');
             }
         }
+    }
+
+    /**
+     * What the OK line says of the secret files: laid over the base (withSecrets, laidOver entries), the base's scrubbed
+     * copies with or without their originals in the bucket, and those the backup could not read, which neither holds.
+     */
+    static String secretsNote(boolean withSecrets, int laidOver, ImageManifest chosen) {
+        Integer scrubbed = chosen.scrubbedFiles(); // null: a manifest from before it was counted
+        Integer unreadable = chosen.unreadableSecrets(); // null: none, or a manifest from before they were counted
+        String note = withSecrets ? ", " + laidOver + " secret entries laid over it"
+                : chosen.object("secret") != null && (scrubbed == null || scrubbed > 0)
+                ? "; its secret files are the base's scrubbed copies (restore with --with-secrets --secret-key FILE for the originals)"
+                : scrubbed != null && scrubbed > 0 ? "; " + scrubbed + " secret files are scrubbed copies and this backup has no secret"
+                + " archive (no key was in offsite.image.keys-dir): their originals are not in the bucket"
+                : "";
+        return unreadable == null || unreadable == 0 ? note : note + "; " + unreadable + " secret file(s) could not be read when the backup"
+                + " was made (permission denied) and are in neither the base nor the secret archive (its report named them)";
     }
 }

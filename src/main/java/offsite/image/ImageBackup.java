@@ -157,6 +157,7 @@ public final class ImageBackup {
                 r.imageBytes = d.imageBytes();
                 r.imageSha256 = d.imageSha256();
                 r.scrubbedFiles = d.counts().secrets();
+                r.unreadableSecrets = d.counts().unreadableSecrets();
                 warnOfSecrets(r, d.counts());
                 noteChanged(r, d.counts());
                 warnOfUnreadable(r, d.counts());
@@ -249,6 +250,7 @@ public final class ImageBackup {
                 OutputStream out = counted(new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16), sha), reading)) {
             ImageTree.Counts counts = tree.writeBase(out, index);
             r.scrubbedFiles = counts.secrets();
+            r.unreadableSecrets = counts.unreadableSecrets();
             warnOfSecrets(r, counts);
             noteChanged(r, counts);
             warnOfUnreadable(r, counts);
@@ -505,7 +507,7 @@ public final class ImageBackup {
         List<ImageManifest.StoredObject> objects = r.uploads().stream()
                 .map(u -> new ImageManifest.StoredObject(u.key(), u.role(), u.compression(), u.size(), u.sha256(), u.contentSize())).toList();
         ImageManifest manifest = new ImageManifest(r.id(), r.started().toString(), r.type, r.base, r.imageSha256, settings.host(), objects,
-                r.scrubbedFiles);
+                r.scrubbedFiles, r.unreadableSecrets == 0 ? null : r.unreadableSecrets);
         Path file = r.work().resolve("manifest.json");
         Files.write(file, manifest.toJson());
         manifests.put(r.id(), manifest);

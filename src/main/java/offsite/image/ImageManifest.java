@@ -14,12 +14,13 @@ import java.util.Set;
  * PREFIX/ID/manifest.json, written last: a backup without it is incomplete and never used. host names the machine
  * whose backup it is (offsite.image.host; null in backups made before hosts were named). scrubbedFiles counts the
  * secret files whose base copy is scrubbed, with or without a secret archive holding their originals (null in
- * manifests written before it was kept). Other tools may add fields; they are kept out of the way, not refused.
+ * manifests written before it was kept); unreadableSecrets the secret files left out of both the base and the secret
+ * archive because this process could not read them (null when none, and in manifests written before it was kept). Other tools may add fields; they are kept out of the way, not refused.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImageManifest(String id, String created, String type, String base, String imageSha256, String host,
-        List<StoredObject> objects, Integer scrubbedFiles) {
+        List<StoredObject> objects, Integer scrubbedFiles, Integer unreadableSecrets) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -62,6 +63,9 @@ public record ImageManifest(String id, String created, String type, String base,
         objects = List.copyOf(objects == null ? List.of() : objects);
         if (scrubbedFiles != null && scrubbedFiles < 0) {
             throw new IllegalArgumentException("scrubbedFiles is " + scrubbedFiles + " (expected 0 or more)");
+        }
+        if (unreadableSecrets != null && unreadableSecrets < 0) {
+            throw new IllegalArgumentException("unreadableSecrets is " + unreadableSecrets + " (expected 0 or more)");
         }
     }
 

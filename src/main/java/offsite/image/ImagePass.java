@@ -44,6 +44,7 @@ public final class ImagePass {
     long deltaBytes;
     int secretFiles;
     int scrubbedFiles;
+    int unreadableSecrets;
     int kept;
     boolean manifestStored;
     ImageState nextState;

@@ -47,12 +47,14 @@ public final class ImageTree {
      * symlinks whose target the image does not hold (outside the roots, excluded, missing), so neither tar has it;
      * unmatchedSecrets the secret globs, as written, that marked no file of the image, under any of its names;
      * secretsSearchedInPart the secret globs whose search outside the image stopped at its limit (see
-     * {@link SecretsOutsideTree}), so a name in the image of a file they match further on may be stored as it is; unreadable the entries this process
+     * {@link SecretsOutsideTree}), so a name in the image of a file they match further on may be stored as it is; unreadableSecrets
+     * how many secret files are left out as unreadable (the secret ones among unreadable; under a folder that could not
+     * be listed none is known); unreadable the entries this process
      * may not read (permission denied): a file left out, a directory kept without what is under it.
      */
     public record Counts(int entries, int files, int directories, int symlinks, int hardLinks, int specialFiles, int sparseFiles,
             int secrets, long contentBytes, List<String> changed, List<String> wholesale, List<SecretLink> unheldLinks, List<String> unmatchedSecrets,
-            List<String> secretsSearchedInPart, List<String> unreadable) {
+            List<String> secretsSearchedInPart, List<String> unreadable, int unreadableSecrets) {
     }
 
     /** A symlink a secret glob matched, by absolute path, and where it leads (fully resolved when it could be). */
@@ -191,6 +193,7 @@ public final class ImageTree {
         Set<String> secretDirs = secretsOnly ? parents(secretNames) : Set.of();
         Map<Inode, String> firstNames = new HashMap<>();
         Accounts accounts = new Accounts();
+        int unreadableSecrets = 0;
         int count = 0, files = 0, dirs = 0, symlinks = 0, hardLinks = 0, specials = 0, sparseFiles = 0, secretCount = 0;
         List<String> wholesale = new ArrayList<>();
         long bytes = 0;
@@ -216,6 +219,7 @@ public final class ImageTree {
                 continue;
             } catch (AccessDeniedException denied) {
                 unreadable.add(name);
+                unreadableSecrets += secret ? 1 : 0;
                 closeQuietly(file);
                 continue;
             }
@@ -243,7 +247,7 @@ public final class ImageTree {
             count++;
         }
         return new Counts(count, files, dirs, symlinks, hardLinks, specials, sparseFiles, secretCount, bytes, List.copyOf(changed),
-                List.copyOf(wholesale), List.copyOf(unheldLinks), unmatched, outside.cutShort(), List.copyOf(unreadable));
+                List.copyOf(wholesale), List.copyOf(unheldLinks), unmatched, outside.cutShort(), List.copyOf(unreadable), unreadableSecrets);
     }
 
     /** The entry of one path; a later name of an inode already written is a hard link to that first name. */

@@ -210,6 +210,6 @@ class InventoryStateTest {
 
     private static ImageManifest manifest(String id) {
         return new ImageManifest(id, "2026-11-23T10:00:00Z", "full", null, "0".repeat(64), "host-a",
-                List.of(new ImageManifest.StoredObject("images/" + id + "/full.tar.zst", "full", "zstd", 5000, "1".repeat(64), 20000L)), 2);
+                List.of(new ImageManifest.StoredObject("images/" + id + "/full.tar.zst", "full", "zstd", 5000, "1".repeat(64), 20000L)), 2, null);
     }
 }

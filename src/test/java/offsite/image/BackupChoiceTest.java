@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BackupChoiceTest {
 
     private static ImageManifest full(String id, String created, String host) {
-        return new ImageManifest(id, created, "full", null, "ab", host, List.of(), null);
+        return new ImageManifest(id, created, "full", null, "ab", host, List.of(), null, null);
     }
 
     private static final List<ImageManifest> BUCKET = List.of(full("a1", "2026-12-01T10:00:00Z", "alpha"),

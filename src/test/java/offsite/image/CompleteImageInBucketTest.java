@@ -21,7 +21,7 @@ class CompleteImageInBucketTest {
 
     private static ImageManifest manifest(String type, String host) {
         return new ImageManifest("20261202T053109214Z", "2026-12-02T05:31:09Z", type, "diff".equals(type) ? "20261201T000000000Z" : null,
-                "ab", host, List.of(), null);
+                "ab", host, List.of(), null, null);
     }
 
     static Stream<Case> cases() {

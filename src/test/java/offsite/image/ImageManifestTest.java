@@ -14,7 +14,7 @@ class ImageManifestTest {
     @Test
     void round_trips_and_tolerates_fields_other_tools_add() {
         ImageManifest m = new ImageManifest("20261123T100000Z", "2026-11-23T10:00:00Z", "diff", "20261123T000000Z", "ab", "host-a",
-                List.of(new ImageManifest.StoredObject("images/20261123T100000Z/delta.zst", "delta", "zstd", 10, "cd", 40L)), 2);
+                List.of(new ImageManifest.StoredObject("images/20261123T100000Z/delta.zst", "delta", "zstd", 10, "cd", 40L)), 2, null);
         String json = new String(m.toJson(), StandardCharsets.UTF_8).replace("{", "{\"writtenBy\":\"other\",");
 
         assertThat(ImageManifest.parse(json.getBytes(StandardCharsets.UTF_8), "x")).isEqualTo(m);

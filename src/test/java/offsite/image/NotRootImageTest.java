@@ -56,4 +56,17 @@ class NotRootImageTest {
         assertThat(copy.resolve("srv/root-only")).doesNotExist();
         assertThat(copy.resolve("etc/app.env")).doesNotExist();
     }
+
+    @Test
+    void a_restore_says_which_secret_files_the_backup_could_not_read_not_that_all_are_scrubbed_copies() throws Exception {
+        Files.writeString(tree.resolve("etc/db.env"), "PASSWORD=swordfish\n"); // beside etc/app.env, which nobody may not read
+
+        Nobody.Run image = Nobody.run(dir, app, "image");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+        assertThat(image.exit()).as(image.out()).isZero();
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        assertThat(restore.out()).contains("; 1 secret file(s) could not be read when the backup was made (permission denied) and are in"
+                + " neither the base nor the secret archive (its report named them)");
+    }
 }

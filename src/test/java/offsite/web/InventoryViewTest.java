@@ -23,7 +23,7 @@ class InventoryViewTest {
     Path dir;
 
     private static ImageManifest full(String host, String created) {
-        return new ImageManifest(host + "-" + created, created, "full", null, "ab", host, List.of(), null);
+        return new ImageManifest(host + "-" + created, created, "full", null, "ab", host, List.of(), null, null);
     }
 
     @SuppressWarnings("unchecked")
