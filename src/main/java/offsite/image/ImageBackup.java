@@ -592,7 +592,7 @@ public final class ImageBackup {
      * manifest first, read one by one: once the S3 server has stopped answering, no further one is handed out. None once
      * the backup has failed.
      */
-    public Iterator<String> retentionDeletes(ImagePass r) {
+    public Iterator<RetiredKey> retentionDeletes(ImagePass r) {
         if (!r.proceeding()) {
             return Collections.emptyIterator();
         }
@@ -604,14 +604,28 @@ public final class ImageBackup {
             }
 
             @Override
-            public String next() {
+            public RetiredKey next() {
                 String key = keys.next();
-                if (key.endsWith("/manifest.json")) { // a backup's deletion begins with its manifest: from then on it is gone
-                    r.deletedIds().add(idOf(key));
-                }
-                return key;
+                return new RetiredKey(key, () -> deleted(r, key));
             }
         }, NO_MORE);
+    }
+
+    /** The delete step's end: the key is no longer in the bucket. */
+    public void retired(RetiredKey key) {
+        key.deleted().run();
+    }
+
+    /**
+     * A key retention deleted: a backup's manifest, deleted first, makes it gone from then on. Never on a key only handed
+     * out: after a failed delete the split still drains the iterator (MulticastProcessor.doDone) without deleting.
+     */
+    private static void deleted(ImagePass r, String key) {
+        if (key.endsWith("/manifest.json")) {
+            String id = idOf(key);
+            r.deletedIds().add(id);
+            LOG.info("retention deleted image backup {} ({})", id, r.retiring.get(id));
+        }
     }
 
     private List<String> retentionKeys(ImagePass r) {
@@ -654,7 +668,7 @@ public final class ImageBackup {
             keys.add(manifestKey);
             objectsById.getOrDefault(b.id(), List.of()).stream().filter(k -> !k.equals(manifestKey)).sorted().forEach(keys::add);
             manifests.remove(b.id());
-            LOG.info("retention deletes image backup {} ({})", b.id(), b.full() ? "complete image" : "diff");
+            r.retiring.put(b.id(), b.full() ? "complete image" : "diff");
         }
         return keys;
     }

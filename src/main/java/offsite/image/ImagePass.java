@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import offsite.files.LockFile;
 import offsite.report.ImageReport;
@@ -158,6 +160,9 @@ public final class ImagePass {
     List<String> deletedIds() {
         return deleted;
     }
+
+    /** What retention deletes, by id: "complete image" or "diff", for the log once it is deleted. */
+    final Map<String, String> retiring = new ConcurrentHashMap<>();
 
     /** The current step's progress (reading, delta, compressing, uploading), for the terminal and the page. */
     public RunProgress progress() {

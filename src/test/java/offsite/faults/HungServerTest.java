@@ -23,6 +23,7 @@ import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
 import offsite.store.UnansweredRequests;
 import offsite.testing.FaultyS3;
+import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.Test;
@@ -198,6 +199,32 @@ class HungServerTest {
             OffsiteHarness.CommandResult next = app.command("image", "--full");
             assertThat(next.exit()).as(next.out()).isZero();
             assertThat(app.bucketFiles("images/").keySet()).filteredOn(k -> k.endsWith("/manifest.json")).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_store_that_dies_at_retentions_first_delete_is_never_said_to_have_deleted_a_backup(@TempDir Path dir) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir); FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+            Files.writeString(tree.resolve("hostname"), "excalibur\n");
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port()).set("offsite.image.roots", tree.getParent().toString())
+                    .set("offsite.image.keep", "10l");
+            for (int i = 0; i < 3; i++) {
+                assertThat(app.command("image", "--full").exit()).isZero();
+            }
+            proxy.dropWithoutAnswer(r -> r.method().equals("DELETE")); // the server dies as retention begins to delete
+            app.set("offsite.image.keep", "1l");
+
+            OffsiteHarness.CommandResult result;
+            try (LogLines log = new LogLines()) {
+                result = app.command("image", "--full");
+
+                assertThat(log.lines()).noneMatch(l -> l.contains("retention deleted") || l.contains("retention deletes"));
+            }
+
+            assertThat(result.exit()).as(result.out()).isEqualTo(1);
+            assertThat(result.out()).startsWith("FAILED: ").contains("retention: 1 kept, none deleted");
+            assertThat(app.bucketFiles("images/").keySet()).filteredOn(k -> k.endsWith("/manifest.json")).hasSize(4);
         }
     }
 
