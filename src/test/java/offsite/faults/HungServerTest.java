@@ -228,6 +228,34 @@ class HungServerTest {
         }
     }
 
+    @Test
+    void a_store_that_dies_mid_upload_leaves_no_manifest_pointing_at_missing_objects(@TempDir Path dir) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir); FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+            Files.writeString(tree.resolve("hostname"), "excalibur\n");
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port()).set("offsite.image.roots", tree.getParent().toString());
+            assertThat(app.command("image", "--full").exit()).isZero();
+            Files.writeString(tree.resolve("motd"), "changed since\n");
+            proxy.dropWithoutAnswer(r -> r.method().equals("PUT") && r.path().contains("/images/")); // the server dies as the upload begins
+
+            OffsiteHarness.CommandResult result = app.command("image", "--full");
+
+            assertThat(result.exit()).as(result.out()).isEqualTo(1);
+            assertThat(result.out()).startsWith("FAILED: PutObject images/").contains("cannot reach offsite.s3.endpoint http://127.0.0.1:"
+                    + proxy.port()).contains("the server closed the connection without answering");
+            proxy.passThrough();
+            Map<String, String> stored = app.bucketFiles("images/");
+            assertThat(stored.keySet()).filteredOn(k -> k.endsWith("/manifest.json")).hasSize(1);
+            stored.keySet().stream().filter(k -> k.endsWith("/manifest.json")).forEach(k -> {
+                String folder = k.substring(0, k.lastIndexOf('/') + 1);
+                assertThat(stored.keySet()).as("the stored backup's objects").contains(folder + "full.tar.zst");
+            });
+            OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+            assertThat(restore.exit()).as(restore.out()).isZero();
+            assertThat(dir.resolve("restored").resolve(tree.toString().substring(1)).resolve("motd")).doesNotExist();
+        }
+    }
+
     private static InputStream zeros(long size) {
         return new InputStream() {
             long left = size;
