@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import offsite.faults.FaultProxy;
 import offsite.report.RunStatus;
@@ -26,8 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The application end to end on every S3 implementation this machine can start, and on S3Proxy behind the fault
  * proxy refusing each optional operation, shortening listing pages, sending a page twice or giving ETags that are not
- * MD5s: a first sync, a groom night, verify, restore-set, two image backups and restore-image, each through the real
- * command line or pass.
+ * MD5s: a first sync, a groom night, verify, restore-set, two image backups, restore-image and a third image backup's
+ * retention deleting the first two, each through the real command line or pass; then verify of a bucket that lost an
+ * object.
  */
 class PassesOnEveryImplementationTest {
 
@@ -87,6 +90,12 @@ class PassesOnEveryImplementationTest {
             assertThat(OffsiteHarness.digests(restored)).isEqualTo(app.sourceFiles());
 
             imageBackupsRestore(app);
+
+            // an object gone from the bucket behind Offsite's back: verify fails, naming it
+            app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key("sets/Set A.rbc"));
+            OffsiteHarness.CommandResult lost = app.command("verify");
+            assertThat(lost.exit()).as(lost.out()).isEqualTo(1);
+            assertThat(lost.out()).contains("sets/Set A.rbc: missing from the bucket").contains("FAILED: 1 difference(s)");
         }
     }
 
@@ -110,6 +119,14 @@ class PassesOnEveryImplementationTest {
         assertThat(restore.exit()).as(restore.out()).isZero();
         assertThat(OffsiteHarness.digests(rebuilt.resolve(dir.resolve("machine").toString().substring(1))))
                 .isEqualTo(OffsiteHarness.digests(dir.resolve("machine")));
+
+        // retention through bucket.delete: keeping one backup, a new full one leaves only itself in the bucket
+        OffsiteHarness.CommandResult third = app.set("offsite.image.keep", "1l").command("image", "--full");
+        assertThat(third.exit()).as(third.out()).isZero();
+        Matcher newest = Pattern.compile("backup (\\d{8}T\\d{9}Z) \\(full\\)").matcher(third.out());
+        assertThat(newest.find()).as(third.out()).isTrue();
+        assertThat(third.out()).contains("retention: 1 kept, deleted ");
+        assertThat(app.bucketFiles("images/").keySet()).extracting(k -> k.substring(0, k.indexOf('/'))).containsOnly(newest.group(1));
     }
 
     /**
