@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import offsite.testing.CephRgw;
 import offsite.testing.OffsiteHarness;
+import offsite.testing.S3Implementation;
+import offsite.testing.S3rver;
+import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,40 @@ class StoreProblemsTest {
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.reason()).contains("cannot reach offsite.s3.endpoint http://127.0.0.1:9");
+    }
+
+    static Stream<S3Implementation> implementations() {
+        return Stream.of(TestS3.IMPLEMENTATION, S3rver.IMPLEMENTATION, CephRgw.IMPLEMENTATION);
+    }
+
+    /**
+     * An access key the service does not know (its HeadBucket refused 403 without a body, its listing with
+     * InvalidAccessKeyId), then a bucket it does not hold: a pass and verify say the same on every implementation.
+     * (s3rver checks no SigV4 signature, so a wrong secret key alone passes there.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    void an_unknown_access_key_and_a_missing_bucket_are_told_alike_on_every_implementation(S3Implementation implementation) throws Exception {
+        try (OffsiteHarness other = new OffsiteHarness(dir.resolve("other"), implementation.bucket())) {
+            other.write("chunk.rdb", 1000, 1);
+            String key = other.s3.accessKey();
+            other.set("offsite.s3.access-key", "NOSUCHKEY0000000");
+            SyncReport refused = other.sync();
+            assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(refused.reason()).startsWith("S3 refused the credentials").contains("offsite.s3.access-key");
+            OffsiteHarness.CommandResult verifyRefused = other.command("verify");
+            assertThat(verifyRefused.exit()).as(verifyRefused.out()).isEqualTo(1);
+            assertThat(verifyRefused.out()).startsWith("FAILED: S3 refused the credentials").doesNotContain("Service: S3");
+
+            other.set("offsite.s3.access-key", key).set("offsite.s3.bucket", "no-such-bucket-here");
+            SyncReport missing = other.sync();
+            assertThat(missing.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(missing.reason()).isEqualTo("offsite.s3.bucket: bucket 'no-such-bucket-here' does not exist (create it, or set"
+                    + " offsite.s3.create-bucket=true)");
+            OffsiteHarness.CommandResult verifyMissing = other.command("verify");
+            assertThat(verifyMissing.exit()).as(verifyMissing.out()).isEqualTo(1);
+            assertThat(verifyMissing.out()).startsWith("FAILED: offsite.s3.bucket: bucket 'no-such-bucket-here' does not exist at ");
+        }
     }
 
     /**

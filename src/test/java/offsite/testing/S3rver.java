@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Its own limits, beside what it lacks: its folder listings (delimiter) leave out folders that hold only folders,
  * so it is listed recursively; its continuation tokens need OpenSSL's legacy DES cipher; a copy cannot name a source
  * key with '+', '#', '?' or '&amp;' (404); a key that is also a folder's name cannot be stored; GetBucketVersioning is
- * answered with a listing (read as unversioned).
+ * answered with a listing (read as unversioned); it checks no SigV4 signature, so a wrong secret key passes (an unknown access
+ * key is refused: 403 InvalidAccessKeyId).
  */
 public final class S3rver {
 
