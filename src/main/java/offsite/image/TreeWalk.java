@@ -77,10 +77,10 @@ final class TreeWalk {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE; // removed while the tree was walked
+                    if (e instanceof NoSuchFileException || excluded(file, excludes)) {
+                        return FileVisitResult.CONTINUE; // removed while the tree was walked, or not in the image anyway
                     }
-                    if (e instanceof AccessDeniedException && !excluded(file, excludes)) {
+                    if (e instanceof AccessDeniedException) {
                         add(file); // a directory that cannot be listed is still an entry; its status, read later, tells
                         unreadable.add(TarName.of(file).substring(1));
                         return FileVisitResult.CONTINUE;

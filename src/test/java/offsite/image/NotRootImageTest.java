@@ -69,4 +69,15 @@ class NotRootImageTest {
         assertThat(restore.out()).contains("; 1 secret file(s) could not be read when the backup was made (permission denied) and are in"
                 + " neither the base nor the secret archive (its report named them)");
     }
+
+    @Test
+    void an_excluded_folder_it_may_not_read_is_left_out_without_a_warning() throws Exception {
+        app.set("offsite.image.excludes", tree + "/srv/locked");
+
+        Nobody.Run image = Nobody.run(dir, app, "image");
+
+        assertThat(image.exit()).as(image.out()).isZero();
+        assertThat(image.out()).doesNotContain("FAILED").contains("2 file(s) or folder(s) could not be read");
+        assertThat(image.out()).doesNotContain("/srv/locked");
+    }
 }
