@@ -80,8 +80,9 @@ final class RestoreSetCommand implements Callable<Integer> {
                     outcome = app.bean("setRestore", SetRestore.class).restore(objects, source, listing.prefix(), dir, overwrite, progress);
                 }
                 outcome.problems().forEach(p -> System.out.println("  " + p));
-                System.out.println(outcome.verdict(choice.shortfall()));
-                return outcome.ok() && choice.shortfall() == null ? 0 : 1;
+                String missing = choice.missing(objects);
+                System.out.println(outcome.verdict(choice.shortfall(), missing));
+                return outcome.ok() && choice.shortfall() == null && missing == null ? 0 : 1;
             } catch (Generations.Refused | StoreException | SdkException | CamelExecutionException | UncheckedIOException e) {
                 // the service's failure in the words `sync` and `verify` use: what to check, exit 1 as for any restore that fell short
                 System.out.println("FAILED: " + S3Errors.explain(e, s3));

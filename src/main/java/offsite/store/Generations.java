@@ -26,8 +26,28 @@ import offsite.config.SettingError;
  */
 public final class Generations {
 
-    /** One generation: where it lives and when it was started, completed, verified and retired. */
-    public record Generation(int number, String prefix, Instant started, Instant complete, Instant verified, Instant retired) {
+    /**
+     * One generation: where it lives, when it was started, completed, verified and retired, and what the last pass that
+     * ran to its end left under its prefix (null: no such pass recorded it yet).
+     */
+    public record Generation(int number, String prefix, Instant started, Instant complete, Instant verified, Instant retired,
+            Mirrored mirrored) {
+
+        public Generation(int number, String prefix, Instant started, Instant complete, Instant verified, Instant retired) {
+            this(number, prefix, started, complete, verified, retired, null);
+        }
+
+        /** This generation with what a pass left under its prefix. */
+        public Generation with(Mirrored after) {
+            return new Generation(number, prefix, started, complete, verified, retired, after);
+        }
+    }
+
+    /**
+     * The objects under a generation's prefix and their bytes, as the pass that finished at `at` left them: a listing
+     * with fewer lost objects since (restore-set says so rather than call a partial set whole).
+     */
+    public record Mirrored(Instant at, long objects, long bytes) {
     }
 
     /** The current generation's number and every generation. */

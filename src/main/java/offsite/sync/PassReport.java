@@ -19,6 +19,7 @@ import offsite.report.SyncReport;
 import offsite.report.SyncReport.Count;
 import offsite.store.Fallbacks;
 import offsite.store.Generations;
+import offsite.store.RemoteObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,9 +207,13 @@ public final class PassReport {
         Instant now = clock.instant();
         Generations.Generation next = g;
         if (g.complete() == null && clean) {
-            next = new Generations.Generation(g.number(), g.prefix(), g.started(), now, null, null);
+            next = new Generations.Generation(g.number(), g.prefix(), g.started(), now, null, null, g.mirrored());
         } else if (g.complete() != null && g.verified() == null && nothingToDo) {
-            next = new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), now, null);
+            next = new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), now, null, g.mirrored());
+        }
+        Generations.Mirrored mirrored = mirrored(r, g.mirrored(), now);
+        if (mirrored != g.mirrored()) {
+            next = next.with(mirrored);
         }
         // a FAILED pass returned above: retirement marks stand only when every move succeeded
         if (next != g || !r.retiring().isEmpty()) {
@@ -216,6 +221,20 @@ public final class PassReport {
             r.retired(after);
             generations.save(after);
         }
+    }
+
+    /**
+     * What the prefix holds after the pass (its objects and bytes), or before when the pass changed neither count: the
+     * state is written again only when they changed. before, too, when the pass listed nothing.
+     */
+    static Generations.Mirrored mirrored(Pass r, Generations.Mirrored before, Instant now) {
+        List<RemoteObject> after = r.mirrorAfter();
+        if (after == null) {
+            return before;
+        }
+        long bytes = after.stream().mapToLong(RemoteObject::size).sum();
+        return before != null && before.objects() == after.size() && before.bytes() == bytes ? before
+                : new Generations.Mirrored(now, after.size(), bytes);
     }
 
     /** Bytes under the prefix after the pass: the listing, plus what went up, less what it replaced or trashed. */

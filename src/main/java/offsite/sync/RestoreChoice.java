@@ -2,10 +2,13 @@ package offsite.sync;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
 import offsite.store.Generations.Generation;
+import offsite.store.Generations.Mirrored;
 import offsite.store.Generations.State;
+import offsite.store.RemoteObject;
 
 /**
  * Which generation restore-set brings back. Asked for none, the current one once it has been mirrored whole; while a new
@@ -49,6 +52,23 @@ public record RestoreChoice(Generation generation, String note, String shortfall
                 + (current.started() == null ? "" : " (started " + DAY.format(current.started()) + ")") + ": restoring generation "
                 + g.number() + " (" + g.prefix() + "), the newest one mirrored whole; --generation " + current.number()
                 + " restores what the new one holds so far", null);
+    }
+
+    /**
+     * Why the listing holds fewer objects or bytes than the last pass that ran to its end left under the generation's
+     * prefix (objects lost since: the set restored from it lacks them), or null when it holds as many or nothing was
+     * recorded (a state written by an older Offsite).
+     */
+    public String missing(List<RemoteObject> listed) {
+        Mirrored left = generation.mirrored();
+        long bytes = listed.stream().mapToLong(RemoteObject::size).sum();
+        if (left == null || (listed.size() >= left.objects() && bytes >= left.bytes())) {
+            return null;
+        }
+        return "the bucket lists " + listed.size() + " objects (" + bytes + " bytes) under " + generation.prefix() + " where the last pass ("
+                + DAY.format(left.at()) + ") left " + left.objects() + " (" + left.bytes() + " bytes) there: objects were deleted or"
+                + " truncated since, not by a pass that ran to its end (a lifecycle rule, another client, a person), or the listing came"
+                + " back short, so files of the set are missing; `verify` names them against the local set";
     }
 
     private static String notWhole(Generation g) {

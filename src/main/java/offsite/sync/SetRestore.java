@@ -66,6 +66,14 @@ public final class SetRestore {
          * generation listed was mirrored whole).
          */
         public String verdict(String notWhole) {
+            return verdict(notWhole, null);
+        }
+
+        /**
+         * The same, FAILED whatever came back when the listing itself lacks objects of the set: missing says why (null: it
+         * holds all that was mirrored).
+         */
+        public String verdict(String notWhole, String missing) {
             if (listed == 0) {
                 return "FAILED: nothing to restore: " + source + " holds no objects (check --generation and offsite.sync.prefix)";
             }
@@ -73,11 +81,12 @@ public final class SetRestore {
             long bytes = results.stream().mapToLong(Restored::bytes).sum();
             long kept = results.stream().filter(Restored::skipped).count();
             long onDisk = results.stream().mapToLong(Restored::size).sum();
-            return (!ok() ? "FAILED: " : notWhole == null ? "OK: " : "WARN: ") + restored + " of " + listed + " objects restored to " + dir
+            return (!ok() || missing != null ? "FAILED: " : notWhole == null ? "OK: " : "WARN: ") + restored + " of " + listed + " objects restored to " + dir
                     + " (" + ByteSize.format(bytes) + " downloaded, " + kept + " already there)"
                     + (results.size() == listed ? "" : "; only " + results.size() + " of the " + listed + " listed objects came back")
                     + (onDisk == listedBytes ? "" : "; the files hold " + onDisk + " of the " + listedBytes + " bytes listed")
-                    + (ok() && notWhole != null ? "; but " + notWhole : "");
+                    + (missing != null ? "; but " + missing : "")
+                    + (ok() && notWhole != null ? (missing != null ? "; and " : "; but ") + notWhole : "");
         }
 
         /** One line per object that did not come back whole: its key and why. */

@@ -147,7 +147,7 @@ public final class TrashMoves {
                     pass.retire(new TrashMove(o.key(), trashKeys.firstOfDay(o.key()), o.size()));
                 }
                 state = state.with(new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), g.verified(),
-                        clock.instant()));
+                        clock.instant(), g.mirrored()));
                 pass.note("retired generation " + g.number() + " (" + g.prefix() + "): its objects moved to the trash");
             }
         }

@@ -288,6 +288,29 @@ class RestoreAndVerifyTest {
         assertThat(target.resolve("Members/AA000002.rdb")).doesNotExist();
     }
 
+    @Test
+    void a_restore_of_a_set_that_lost_objects_since_the_last_pass_fails_naming_how_many_even_when_every_listed_one_came_back()
+            throws Exception {
+        // deleted outside Offsite after the pass (a lifecycle rule, another client): the listing no longer names it
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key("sets/Set A.rbc"));
+        Path target = dir.resolve("restored");
+
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.toString());
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        String verdict = result.out().lines().filter(l -> l.startsWith("FAILED: ") || l.startsWith("OK: ")).findFirst().orElse("");
+        assertThat(verdict).startsWith("FAILED: 2 of 2 objects restored").contains("; but the bucket lists 2 objects (" + (13 * MB + 7)
+                + " bytes) under sets/ where the last pass (", ") left 3 (" + (13 * MB + 7 + 999) + " bytes) there: objects were deleted",
+                "`verify` names them");
+        assertThat(target.resolve("Members/AA000002.rdb")).exists();
+
+        // the next pass puts it back and records the set as it left it: the restore is whole again
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        OffsiteHarness.CommandResult again = app.command("restore-set", "--to", dir.resolve("again").toString());
+        assertThat(again.exit()).as(again.out()).isZero();
+        assertThat(again.out()).contains("OK: 3 of 3 objects restored");
+    }
+
     /**
      * An object whose ETag is in one form or another, with or without the MD5 stored in its metadata at upload, on a
      * service whose ETags are known to be no MD5s (opaque) or not.
