@@ -18,6 +18,11 @@ public final class LocalEtag {
 
     private static final int BUFFER = 1 << 20;
     static final int FILE_BUFFER = 256 << 10;
+    /**
+     * One direct buffer per hashing thread, reused: a new one per file is freed only when a GC happens to run, so a
+     * plan hashing 20,000 files held hundreds of MB of them beside the heap (RSS 790 MB under a 384 MB heap).
+     */
+    private static final ThreadLocal<ByteBuffer> FILE_BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(FILE_BUFFER));
 
     private LocalEtag() {
     }
@@ -26,7 +31,7 @@ public final class LocalEtag {
         if (!shape.multipart(size)) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 MessageDigest md5 = md5();
-                digest(channel, 0, Long.MAX_VALUE, md5, ByteBuffer.allocateDirect(FILE_BUFFER));
+                digest(channel, 0, Long.MAX_VALUE, md5, FILE_BUFFERS.get());
                 return HexFormat.of().formatHex(md5.digest());
             }
         }
@@ -57,7 +62,7 @@ public final class LocalEtag {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest ofParts = md5();
             MessageDigest part = md5();
-            ByteBuffer buffer = ByteBuffer.allocateDirect(FILE_BUFFER);
+            ByteBuffer buffer = FILE_BUFFERS.get();
             int parts = 0;
             for (long at = 0; ; at += partSize) {
                 long read = digest(channel, at, partSize, part, whole, buffer);

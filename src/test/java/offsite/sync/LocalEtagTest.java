@@ -3,6 +3,8 @@ package offsite.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -26,6 +28,26 @@ class LocalEtagTest {
         String expected = new String(md5sum.getInputStream().readAllBytes()).split(" ")[0];
 
         assertThat(LocalEtag.of(file, data.length, new UploadShape(5L << 20, 5L << 20))).isEqualTo(expected);
+    }
+
+    /**
+     * A plan hashing a set of 20,000 files (a lost hash cache, a first verify) once held a direct buffer per file until
+     * a GC came: RSS 790 MB under a 384 MB heap, past a 512 MB container's limit. (Passes falsely only if a GC runs.)
+     */
+    @Test
+    void hashing_thousands_of_files_keeps_no_direct_buffer_per_file() throws Exception {
+        UploadShape shape = new UploadShape(5L << 20, 5L << 20);
+        Path file = Files.write(dir.resolve("chunk.rdb"), new byte[4096]);
+        BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).findFirst().orElseThrow();
+        long before = direct.getCount();
+
+        for (int i = 0; i < 2000; i++) {
+            LocalEtag.of(file, 4096, shape);
+            LocalEtag.multipart(file, 1024);
+        }
+
+        assertThat(direct.getCount() - before).as("direct buffers made by 4,000 hashes").isLessThan(10);
     }
 
     @Test
