@@ -205,7 +205,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("passOutcomes", new PassOutcomes());
         camel.getRegistry().bind("passesInFlight", passes);
 
-        camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams, etags));
+        camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams, etags,
+                new StoppedStore(unanswered, sync.streams(), s3Settings.maxAttempts(), s3Settings.endpoint()))); // one download a stream
         camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape(), etags));
         String offline = settings.optional("offsite.offline.destination");
         // checked where a copy can run: run's schedule and the offline command; the schedule starts only in run

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,6 +110,43 @@ class HungServerTest {
             assertThat(report.errors()).hasSizeLessThan(10).allSatisfy(p -> assertThat(p.cause())
                     .startsWith("no answer from the S3 server: the server closed the connection without answering"));
             assertThat(app.bucketFiles("sets/")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_store_that_stops_answering_mid_restore_starts_no_more_downloads_and_says_so_in_one_line(@TempDir Path dir) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir); FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            // one download at a time: more than one unanswered in a row is a store that stopped
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port()).set("offsite.sync.streams", "1");
+            for (int i = 0; i < 24; i++) {
+                app.write(String.format("Members/AA%06d.rdb", i), 1000 + i, i);
+            }
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            // the server dies once the listing is read: every download from then on is read and never answered
+            proxy.dropWithoutAnswer(r -> r.method().equals("GET") && r.path().contains("/sets/"));
+            Path target = dir.resolve("restored");
+
+            OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.toString());
+
+            assertThat(result.exit()).as(result.out()).isEqualTo(1);
+            List<String> lines = result.out().lines().toList();
+            assertThat(lines).as("was: one line for each of the 24 objects").hasSizeLessThan(6);
+            assertThat(lines).filteredOn(l -> l.contains("not tried")).singleElement().asString()
+                    .startsWith("  22 more object(s) not tried: the S3 server stopped answering: 2 request(s) in a row got no answer")
+                    .contains("check that the service at offsite.s3.endpoint http://127.0.0.1:" + proxy.port() + " is up")
+                    .endsWith("; run the restore again once it answers: it resumes where this one stopped");
+            assertThat(lines).filteredOn(l -> l.startsWith("  sets/")).hasSize(2)
+                    .allSatisfy(l -> assertThat(l).as("was: 'KEY: KEY: GetObject KEY: ...'").contains(".rdb: GetObject sets/")
+                            .doesNotContain(".rdb: sets/"));
+            assertThat(lines.get(lines.size() - 1)).startsWith("FAILED: 0 of 24 objects restored");
+            // was: each of the 24 downloads on both attempts (against a hung server ten minutes a request)
+            assertThat(proxy.faultsInjected.get()).as("requests the dead store got: two downloads' on both attempts, then none")
+                    .isEqualTo(4);
+
+            proxy.passThrough(); // the server back: the next run brings the set back whole
+            OffsiteHarness.CommandResult again = app.command("restore-set", "--to", target.toString());
+            assertThat(again.exit()).as(again.out()).isZero();
+            assertThat(OffsiteHarness.digests(target)).isEqualTo(app.sourceFiles());
         }
     }
 

@@ -22,6 +22,7 @@ import offsite.store.EtagForm;
 import offsite.store.Fallbacks;
 import offsite.store.RemoteObject;
 import offsite.store.S3Bucket;
+import offsite.store.UnansweredRequests;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +73,8 @@ class RestoreAndVerifyTest {
     /** The restore bean with offsite.s3.etag as given. */
     private SetRestore setRestore(EtagForm.Setting etags) {
         return new SetRestore(bucket(), new UploadShape(5L * MB, 5L * MB), new BandwidthLimiter(BandwidthSchedule.parse(""),
-                Clock.systemUTC()), streams, new EtagForm(etags, dir.resolve("opaque-etags.txt"), app.s3.bucket(), new Fallbacks()));
+                Clock.systemUTC()), streams, new EtagForm(etags, dir.resolve("opaque-etags.txt"), app.s3.bucket(), new Fallbacks()),
+                new StoppedStore(new UnansweredRequests(), 3, 2, null)); // no request goes through its counter: never stopped
     }
 
     private final ExecutorService streams = Executors.newFixedThreadPool(3);
