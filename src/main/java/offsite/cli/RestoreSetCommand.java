@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import offsite.files.RestoreTarget;
 import offsite.store.Bucket;
 import offsite.store.Generations;
@@ -13,6 +14,7 @@ import offsite.store.RemoteObject;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
 import offsite.store.StoreException;
+import offsite.sync.PrintableName;
 import offsite.sync.RestoreChoice;
 import offsite.sync.RunProgress;
 import offsite.sync.SetRestore;
@@ -80,6 +82,12 @@ final class RestoreSetCommand implements Callable<Integer> {
                     outcome = app.bean("setRestore", SetRestore.class).restore(objects, source, listing.prefix(), dir, overwrite, progress);
                 }
                 outcome.problems().forEach(p -> System.out.println("  " + p));
+                List<Path> unlisted = SetRestore.unlisted(dir, objects, listing.prefix());
+                if (!unlisted.isEmpty()) { // --overwrite replaces files of the set's names; the others stay, and the user must know
+                    System.out.println("note: " + unlisted.size() + " file(s) in " + dir + " are not in the set and were left as they were: "
+                            + unlisted.stream().limit(10).map(p -> PrintableName.of(p.toString())).collect(Collectors.joining(", "))
+                            + (unlisted.size() > 10 ? ", ..." : "") + " (restore into an empty directory for the set alone)");
+                }
                 String missing = choice.missing(objects);
                 System.out.println(outcome.verdict(choice.shortfall(), missing));
                 return outcome.ok() && choice.shortfall() == null && missing == null ? 0 : 1;

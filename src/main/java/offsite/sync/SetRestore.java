@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -305,6 +307,27 @@ public final class SetRestore {
             return null; // an ETag that is no MD5 and nothing stored to compare: the size is all there is
         }
         return "its bytes have the ETag " + etag + ", the bucket says " + o.etag();
+    }
+
+    /**
+     * The entries of DIR that no listed object stands for (what --overwrite left as it was: the set restored has them
+     * beside it), as paths relative to DIR in name order; the work folder and folders themselves are not counted.
+     */
+    public static List<Path> unlisted(Path dir, List<RemoteObject> objects, String prefix) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        Set<Path> listed = new HashSet<>();
+        for (RemoteObject o : objects) {
+            String relative = o.key().substring(prefix.length());
+            if (badName(relative) == null) {
+                listed.add(dir.relativize(KeyName.resolve(dir, relative)));
+            }
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).map(dir::relativize)
+                    .filter(p -> !p.startsWith(WORK) && !listed.contains(p)).sorted().toList();
+        }
     }
 
     /** Why a key's name under the prefix cannot be a path inside DIR, or null when it can. */

@@ -291,6 +291,21 @@ class RestoreAndVerifyTest {
     }
 
     @Test
+    void a_restore_with_overwrite_names_the_files_it_left_that_are_not_in_the_set() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("restored/Members"));
+        Files.writeString(target.resolve("AA000002.rdb"), "an older copy of a file of the set");
+        Files.writeString(target.resolve("AA000099.rdb"), "a chunk the set no longer holds");
+
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.getParent().toString(), "--overwrite");
+
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.out()).contains("note: 1 file(s) in " + target.getParent() + " are not in the set and were left as they were:"
+                + " Members/AA000099.rdb (restore into an empty directory for the set alone)", "OK: 3 of 3 objects restored");
+        assertThat(target.resolve("AA000099.rdb")).hasContent("a chunk the set no longer holds");
+        assertThat(OffsiteHarness.digests(target.getParent())).containsAllEntriesOf(app.sourceFiles());
+    }
+
+    @Test
     void a_restore_of_a_set_that_lost_objects_since_the_last_pass_fails_naming_how_many_even_when_every_listed_one_came_back()
             throws Exception {
         // deleted outside Offsite after the pass (a lifecycle rule, another client): the listing no longer names it
