@@ -247,8 +247,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             }
         }
         bindWeb(camel, settings, daemon, s3Settings, sync, image, bucket, fallbacks, activity, passes, generations, dataDir, clock);
-        // only the runs notify: restores, verify, status and cost neither read nor check offsite.notify.*
-        NotifySettings notify = NotifySettings.from(Set.of("run", "sync", "image").contains(mode) ? settings : Settings.defaults());
+        // only the runs notify (the offline command too): restores, verify, status and cost neither read nor check offsite.notify.*
+        NotifySettings notify = NotifySettings.from(Set.of("run", "sync", "image", "offline").contains(mode) ? settings : Settings.defaults());
         // Camel's redelivery delay takes milliseconds only; the setting takes a duration such as 10s, as the others do
         camel.getPropertiesComponent().addOverrideProperty("offsite.notify.retry-delay-millis", String.valueOf(notify.retryDelay().toMillis()));
         bindNotify(camel, notify, sync.cron(), dataDir, clock);

@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
 import offsite.files.LockFile;
+import offsite.testing.HttpReceiver;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * refused copy (no drive mounted) WARN and exit 1, no destination set exit 2 and one line naming the setting.
  */
 class OfflineCommandTest {
+
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
 
     @TempDir
     Path dir;
@@ -97,6 +104,28 @@ class OfflineCommandTest {
             assertThat(list).isEmpty();
         }
         assertThat(app.data.resolve("reports/offline-latest.json")).exists();
+    }
+
+    @Test
+    void offline_mails_and_posts_its_report_as_the_scheduled_copy_does() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("media/usb-backup")); // not mounted: a WARN, news by any offsite.notify.when
+        try (HttpReceiver receiver = new HttpReceiver()) {
+            app.set("offsite.offline.destination", usb.toString())
+                    .set("offsite.notify.mail.host", "127.0.0.1")
+                    .set("offsite.notify.mail.port", String.valueOf(smtp.getSmtp().getPort()))
+                    .set("offsite.notify.mail.tls", "none")
+                    .set("offsite.notify.mail.from", "offsite@example.org")
+                    .set("offsite.notify.mail.to", "ops@example.org")
+                    .set("offsite.notify.webhook.url", receiver.url("/hook"));
+
+            OffsiteHarness.CommandResult copy = app.command("offline");
+
+            assertThat(copy.exit()).as(copy.out()).isEqualTo(1);
+            assertThat(smtp.getReceivedMessages()).hasSize(1);
+            assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("Offsite offline copy on ")
+                    .endsWith(": " + copy.out().lines().findFirst().orElseThrow());
+            assertThat(receiver.requests()).extracting(HttpReceiver.Request::path).containsExactly("/hook");
+        }
     }
 
     @Test
