@@ -1,0 +1,86 @@
+package offsite.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import offsite.report.SyncReport;
+import offsite.testing.HangingServer;
+import offsite.testing.HttpReceiver;
+import offsite.testing.LogLines;
+import offsite.testing.OffsiteHarness;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Notifications under a broken network, in the long-running process: a mail server or receiver that hangs or fails holds
+ * back neither the other notifications nor a shutdown. Real servers: a TCP server that accepts and never answers, a real
+ * HTTP receiver.
+ */
+class BrokenNetworkNotifyTest {
+
+    static final String PING_ID = "0f8c4d2e-5b7a-4c1e-9d3f-6a2b8e1c7d90";
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    HttpReceiver receiver;
+    LogLines log;
+    Main running;
+
+    @BeforeEach
+    void start() throws Exception {
+        log = new LogLines();
+        receiver = new HttpReceiver();
+        app = new OffsiteHarness(dir);
+        app.write("Members/AA000001.rdb", 100_000, 1);
+        // a stop that has to be forced is said in a WARN, and costs the tests no more than this
+        app.set("camel.main.shutdown-timeout", "3");
+    }
+
+    @AfterEach
+    void stop() {
+        if (running != null) {
+            running.stop();
+        }
+        app.close();
+        receiver.close();
+        log.close();
+    }
+
+    /** A mirror pass in the running process, begun in the background: its notifications may take long. */
+    private CompletableFuture<SyncReport> passInBackground() throws Exception {
+        running = app.startRunning();
+        return CompletableFuture.supplyAsync(() -> running.getCamelContext().createProducerTemplate()
+                .requestBody("direct:sync", (Object) null, SyncReport.class));
+    }
+
+    @Test
+    void a_mail_server_that_never_answers_holds_back_neither_the_webhook_nor_the_heartbeat() throws Exception {
+        try (HangingServer mailServer = new HangingServer()) {
+            app.set("offsite.notify.mail.host", "127.0.0.1")
+                    .set("offsite.notify.mail.port", String.valueOf(mailServer.port()))
+                    .set("offsite.notify.mail.tls", "none")
+                    .set("offsite.notify.mail.from", "offsite@example.org")
+                    .set("offsite.notify.mail.to", "ops@example.org")
+                    .set("offsite.notify.webhook.url", receiver.url("/hook"))
+                    .set("offsite.notify.heartbeat-url", receiver.url("/ping/" + PING_ID))
+                    // the mail's attempts and waits take minutes: far longer than the wait below
+                    .set("offsite.notify.retries", "2")
+                    .set("offsite.notify.retry-delay", "10m");
+
+            CompletableFuture<SyncReport> pass = passInBackground();
+
+            List<HttpReceiver.Request> arrived = receiver.await(2, 60, TimeUnit.SECONDS);
+            assertThat(arrived).extracting(HttpReceiver.Request::path).containsExactlyInAnyOrder("/hook", "/ping/" + PING_ID);
+            assertThat(mailServer.accepted()).as("the mail server still holds the mail's connection").isEqualTo(1);
+            assertThat(pass).isNotDone();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package offsite.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real TCP server on 127.0.0.1 that accepts every connection and never answers nor closes it until closed itself: a
+ * mail server or webhook that hangs. Connections made before close() are then reset.
+ */
+public final class HangingServer implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final List<Socket> held = new ArrayList<>();
+
+    public HangingServer() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accepting = new Thread(() -> {
+            try {
+                while (true) {
+                    Socket s = server.accept();
+                    synchronized (this) {
+                        held.add(s);
+                        notifyAll();
+                    }
+                }
+            } catch (IOException closed) {
+                // close() ends the loop
+            }
+        }, "hanging-server");
+        accepting.setDaemon(true);
+        accepting.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** How many connections it accepted so far. */
+    public synchronized int accepted() {
+        return held.size();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        server.close();
+        for (Socket s : held) {
+            s.close();
+        }
+    }
+}
