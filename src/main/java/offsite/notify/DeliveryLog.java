@@ -32,6 +32,11 @@ public final class DeliveryLog {
         LOG.warn("{} given up after {}; the run's result stands", describe(notice), attempts == 1 ? "1 attempt" : attempts + " attempts");
     }
 
+    /** A stop (SIGTERM) came while notifications were waiting to be retried: they are given up without another attempt. */
+    public void stopping() {
+        LOG.warn("notifications not yet sent given up: Offsite is stopping; the run's result stands");
+    }
+
     private static String describe(Notice notice) {
         return notice == null ? "notifications" : notice.describe();
     }

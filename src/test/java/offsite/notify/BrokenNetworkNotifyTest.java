@@ -79,8 +79,26 @@ class BrokenNetworkNotifyTest {
 
             List<HttpReceiver.Request> arrived = receiver.await(2, 60, TimeUnit.SECONDS);
             assertThat(arrived).extracting(HttpReceiver.Request::path).containsExactlyInAnyOrder("/hook", "/ping/" + PING_ID);
-            assertThat(mailServer.accepted()).as("the mail server still holds the mail's connection").isEqualTo(1);
+            assertThat(mailServer.awaitAccepted(1, 60, TimeUnit.SECONDS)).as("the mail's one connection, held").isEqualTo(1);
             assertThat(pass).isNotDone();
         }
+    }
+
+    @Test
+    void a_stop_during_a_notifications_retry_delay_ends_without_waiting_it_out() throws Exception {
+        receiver.answering(500, 500, 500, 500);
+        app.set("offsite.notify.webhook.url", receiver.url("/hook"))
+                .set("offsite.notify.retries", "3")
+                .set("offsite.notify.retry-delay", "10m");
+
+        CompletableFuture<SyncReport> pass = passInBackground();
+        assertThat(receiver.await(1, 60, TimeUnit.SECONDS)).hasSize(1); // the first attempt failed: the retry waits 10 minutes
+
+        running.stop();
+
+        // the pass's report was saved before its notifications; the stop may end the pass's exchange with a rejection
+        pass.exceptionally(stopped -> null).get(60, TimeUnit.SECONDS);
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(log.lines()).as("the stop was not forced").noneMatch(l -> l.contains("graceful shutdown") || l.contains("inflight"));
     }
 }

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real TCP server on 127.0.0.1 that accepts every connection and never answers nor closes it until closed itself: a
@@ -39,8 +40,12 @@ public final class HangingServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** How many connections it accepted so far. */
-    public synchronized int accepted() {
+    /** Waits up to the timeout until at least n connections were accepted; returns how many were. */
+    public synchronized int awaitAccepted(int n, long timeout, TimeUnit unit) throws InterruptedException {
+        long end = System.nanoTime() + unit.toNanos(timeout);
+        while (held.size() < n && System.nanoTime() < end) {
+            TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, end - System.nanoTime()));
+        }
         return held.size();
     }
 
