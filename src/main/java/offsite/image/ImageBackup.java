@@ -407,12 +407,12 @@ public final class ImageBackup {
     }
 
     /**
-     * The upload step begins: its progress counts the objects' bytes. First the backup's folder is listed (one request):
-     * when it holds objects (another host sharing the prefix that started in the same millisecond), the backup takes the
-     * next free millisecond as its id, so neither overwrites the other.
+     * The upload step begins: its progress counts the objects' bytes. First the backup's folder is claimed (see
+     * {@link FolderClaim}): when it holds objects, or another host sharing the prefix claims it at the same time, the
+     * backup takes the next free millisecond as its id, so neither overwrites the other.
      */
     public ImagePass uploading(ImagePass r) throws IOException {
-        String free = BackupId.firstFree(r.id(), id -> !bucket.list(settings.prefix() + id + "/").isEmpty());
+        String free = BackupId.firstFree(r.id(), id -> !FolderClaim.claim(bucket, settings.prefix() + id + "/", settings.host()));
         if (!free.equals(r.id())) {
             LOG.debug("{}{}/ already holds objects (another host's backup of the same millisecond): this backup is {}",
                     settings.prefix(), r.id(), free);
@@ -530,6 +530,11 @@ public final class ImageBackup {
         }
         r.nextState.save(stateDir.resolve("state.json"));
         LOG.info("image backup {} ({}) stored", r.id(), r.type);
+        try {
+            bucket.delete(FolderClaim.key(settings.prefix() + r.id() + "/", settings.host())); // the folder's objects hold it now
+        } catch (StoreException e) {
+            LOG.debug("the claim of {}{}/ stays: {}", settings.prefix(), r.id(), e.getMessage()); // an empty object, deleted with the backup
+        }
         return r;
     }
 

@@ -7,9 +7,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import offsite.retention.RetentionPolicy;
@@ -21,6 +26,7 @@ import offsite.store.S3Settings;
 import offsite.store.UnansweredRequests;
 import offsite.sync.StoppedStore;
 import offsite.testing.TestS3;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,6 +107,57 @@ class SharedPrefixIdTest {
             }
             assertThat(contents(client, s3)).as("host-a's objects").containsAllEntriesOf(before);
         }
+    }
+
+    @Test
+    void two_hosts_reaching_the_upload_together_in_the_same_millisecond_take_two_folders() throws Exception {
+        Path machine = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(machine.resolve("hostname"), "shared\n");
+        S3Settings s3 = TestS3.freshBucket();
+        try (S3Client client = S3ClientFactory.create(s3)) {
+            Bucket bucket = new S3Bucket(client, s3, new Fallbacks());
+            for (int round = 0; round < 10; round++) {
+                Instant now = NOW.plusSeconds(60L * round);
+                CyclicBarrier together = new CyclicBarrier(2); // both have listed nothing yet when either claims
+                List<Future<ImagePass>> passes = new ArrayList<>();
+                ExecutorService hosts = Executors.newFixedThreadPool(2);
+                try {
+                    for (String host : List.of("host-a", "host-b")) {
+                        ImageBackup backup = backupOf(machine.getParent(), host, bucket, s3, now, round);
+                        passes.add(hosts.submit(() -> {
+                            ImagePass pass = backup.begin(ImageRequest.command(false));
+                            backup.checkBucket(pass);
+                            backup.prepare(pass);
+                            together.await();
+                            backup.uploading(pass);
+                            backup.manifest(pass);
+                            for (ObjectUpload u : Stream.concat(pass.uploads().stream(), Stream.of(pass.manifestUpload)).toList()) {
+                                client.putObject(b -> b.bucket(s3.bucket()).key(u.key()), RequestBody.fromFile(u.file()));
+                            }
+                            return backup.manifestStored(pass);
+                        }));
+                    }
+                    String a = passes.get(0).get().id();
+                    String b = passes.get(1).get().id();
+                    assertThat(a).as("round %d: each host its own folder", round).isNotEqualTo(b);
+                    for (ImagePass pass : List.of(passes.get(0).get(), passes.get(1).get())) {
+                        assertThat(new String(client.getObjectAsBytes(r -> r.bucket(s3.bucket()).key(pass.manifestUpload.key())).asByteArray()))
+                                .as("round %d: %s's manifest is its own", round, pass.id()).contains("\"id\" : \"" + pass.id() + "\"");
+                    }
+                    assertThat(TestS3.list(client, s3.bucket(), "images/")).extracting(S3Object::key).as("round %d: no claim left", round)
+                            .noneMatch(k -> k.contains("claimed-by-"));
+                } finally {
+                    hosts.shutdownNow();
+                }
+            }
+        }
+    }
+
+    private ImageBackup backupOf(Path root, String host, Bucket bucket, S3Settings s3, Instant now, int round) {
+        ImageSettings settings = new ImageSettings(List.of(root), List.of(), List.of(), List.of(), dir.resolve("no-keys"),
+                "images/", "0 0 * * * ?", CompleteImageRule.defaults(), RetentionPolicy.DEFAULT, 3, 10, host);
+        return new ImageBackup(settings, new ImageTree(settings.selection()), dir.resolve("data-" + host + "-" + round + "/image"),
+                Clock.fixed(now, ZoneOffset.UTC), ZoneOffset.UTC, bucket, null, new StoppedStore(new UnansweredRequests(), 1, 2, s3.endpoint()));
     }
 
     private static Map<String, String> contents(S3Client client, S3Settings s3) {
