@@ -37,6 +37,7 @@ import offsite.image.ImageTree;
 import offsite.image.SecretArchiveFormat;
 import offsite.notify.AliveMark;
 import offsite.notify.DeliveryLog;
+import offsite.notify.LastDeliveries;
 import offsite.notify.MailSettings;
 import offsite.notify.MissedWindows;
 import offsite.notify.Notice;
@@ -246,12 +247,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 warnOfDaysWithoutRun("offsite.image.cron", image.cron(), clock);
             }
         }
-        bindWeb(camel, settings, daemon, s3Settings, sync, image, bucket, fallbacks, activity, passes, generations, dataDir, clock);
+        LastDeliveries deliveries = new LastDeliveries(dataDir.resolve("notifications.json"));
+        bindWeb(camel, settings, daemon, s3Settings, sync, image, bucket, fallbacks, activity, passes, generations, deliveries, dataDir, clock);
         // only the runs notify (the offline command too): restores, verify, status and cost neither read nor check offsite.notify.*
         NotifySettings notify = NotifySettings.from(Set.of("run", "sync", "image", "offline").contains(mode) ? settings : Settings.defaults());
         // Camel's redelivery delay takes milliseconds only; the setting takes a duration such as 10s, as the others do
         camel.getPropertiesComponent().addOverrideProperty("offsite.notify.retry-delay-millis", String.valueOf(notify.retryDelay().toMillis()));
-        bindNotify(camel, notify, sync.cron(), dataDir, clock);
+        bindNotify(camel, notify, sync.cron(), dataDir, deliveries, camel.getRegistry().lookupByNameAndType("offsiteMetrics", OffsiteMetrics.class), clock);
         // the aws2-s3 endpoints of the routes share the seam's client (autowired: the only S3Client bean)
         camel.getRegistry().bind("s3Client", client);
         camel.getRegistry().bind("bucket", bucket);
@@ -291,7 +293,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
     /** The status page, its API and downloads, metrics and health, all served from local state behind one guard (routes/web.yaml). */
     private static void bindWeb(CamelContext camel, Settings settings, boolean serving, S3Settings s3, SyncSettings sync, ImageSettings image,
-            Bucket bucket, Fallbacks fallbacks, ActivityLog activity, PassesInFlight passes, Generations generations, Path dataDir, Clock clock)
+            Bucket bucket, Fallbacks fallbacks, ActivityLog activity, PassesInFlight passes, Generations generations, LastDeliveries deliveries,
+            Path dataDir, Clock clock)
             throws Exception {
         String user = settings.optional("offsite.http.user");
         String password = settings.optional("offsite.http.password");
@@ -325,7 +328,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         StatusPage page = new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled(), image.host(), settings.optional("offsite.offline.destination"),
                 settings.text("offsite.offline.cron")), reports, activity, inventory, history, passes::progress,
-                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, clock);
+                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, deliveries, clock);
         camel.getRegistry().bind("statusPage", page);
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
         boolean offlineSet = settings.optional("offsite.offline.destination") != null;
@@ -334,6 +337,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) { // the Prometheus registry exists from here on
                     metrics.restore(storedAtLastListing(inventory), reports.lastSuccessfulSync(), reports.lastSuccessfulImage());
+                    metrics.restoreNotifications(deliveries);
                     if (offlineSet) {
                         metrics.restoreOffline(reports.offline().report(), reports.lastSuccessfulOffline());
                     }
@@ -351,12 +355,17 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     }
 
     /** Reports that come to you (routes/notify.yaml): what to send, the mail login and TLS, the webhook's headers, missed windows. */
-    private static void bindNotify(CamelContext camel, NotifySettings notify, String syncCron, Path dataDir, Clock clock) {
+    private static void bindNotify(CamelContext camel, NotifySettings notify, String syncCron, Path dataDir, LastDeliveries deliveries,
+            OffsiteMetrics metrics, Clock clock) {
         camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName));
-        DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), notify.retries());
+        DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), List.of(deliveries, metrics), clock);
         camel.getRegistry().bind("notifyLog", log);
-        Processor attemptFailed = exchange -> log.attemptFailed(exchange.getProperty("notice", Notice.class),
-                exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        Processor attemptFailed = exchange -> {
+            // Camel's redelivery counter is gone when the given-up step runs: the attempts made are counted here
+            exchange.setProperty("notifyAttempts", exchange.getProperty("notifyAttempts", 0, Integer.class) + 1);
+            log.attemptFailed(exchange.getProperty("notice", Notice.class),
+                    exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        };
         camel.getRegistry().bind("notifyAttemptFailed", attemptFailed);
         MailSettings mail = notify.mail();
         // no login: camel-mail then connects without AUTH

@@ -42,6 +42,10 @@ final class StatusCommand implements Callable<Integer> {
                     }
                 }
             }
+            for (Object c : (List<Object>) status.get("notifications")) {
+                Map<String, Object> one = (Map<String, Object>) c;
+                System.out.printf("%-6s %-8s %s%n", "notify", one.get("channel"), one.get("line"));
+            }
             Map<String, Object> inventory = page.inventory();
             long total = 0;
             for (String part : new String[] {"mirror", "trash", "images"}) {

@@ -1,24 +1,32 @@
 package offsite.notify;
 
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Log lines of the notifications: each failed attempt, then sent or given up, with reasons whose secrets are removed. */
+/**
+ * Log lines of the notifications: each failed attempt, then sent or given up, with reasons whose secrets are removed;
+ * the end of each also goes to the outcomes (DATA/notifications.json, the metrics).
+ */
 public final class DeliveryLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLog.class);
 
     private final Redaction redaction;
-    private final int retries;
+    private final List<DeliveryOutcomes> outcomes;
+    private final Clock clock;
 
-    /** retries: how many times a failed send is tried again (offsite.notify.retries) before it is given up. */
-    public DeliveryLog(Redaction redaction, int retries) {
+    public DeliveryLog(Redaction redaction, List<DeliveryOutcomes> outcomes, Clock clock) {
         this.redaction = redaction;
-        this.retries = retries;
+        this.outcomes = List.copyOf(outcomes);
+        this.clock = clock;
     }
 
     public void sent(Notice notice) {
         LOG.info("{} sent", notice.describe());
+        tell(o -> o.sent(notice.channel(), clock.instant()));
     }
 
     /** Each attempt that fails, with its reason; the last one is followed by the given-up line. */
@@ -26,15 +34,29 @@ public final class DeliveryLog {
         LOG.warn("{} failed: {}", describe(notice), redaction.apply(reason(error)));
     }
 
-    /** After the last attempt (Camel's redelivery counter is gone by then, so the count is the setting's). */
-    public void givenUp(Notice notice) {
-        int attempts = 1 + retries;
+    /** After the last attempt: attempts is how many were made (a stop gives up before the retries the setting allows). */
+    public void givenUp(Notice notice, int attempts, Throwable error) {
         LOG.warn("{} given up after {}; the run's result stands", describe(notice), attempts == 1 ? "1 attempt" : attempts + " attempts");
+        if (notice != null) {
+            String reason = redaction.apply(reason(error));
+            tell(o -> o.givenUp(notice.channel(), clock.instant(), notice.describe(), reason, attempts));
+        }
     }
 
     /** A stop (SIGTERM) came while notifications were waiting to be retried: they are given up without another attempt. */
     public void stopping() {
         LOG.warn("notifications not yet sent given up: Offsite is stopping; the run's result stands");
+    }
+
+    /** An outcome that cannot be kept (a full disk) is said, never thrown: it would make a sent mail be sent again. */
+    private void tell(Consumer<DeliveryOutcomes> what) {
+        for (DeliveryOutcomes o : outcomes) {
+            try {
+                what.accept(o);
+            } catch (RuntimeException e) {
+                LOG.warn("could not record a notification's outcome: {}", e.getMessage());
+            }
+        }
     }
 
     private static String describe(Notice notice) {

@@ -4,6 +4,11 @@ package offsite.notify;
 public record HeartbeatPing(String url, boolean failed) implements Notice {
 
     @Override
+    public String channel() {
+        return "heartbeat";
+    }
+
+    @Override
     public String describe() {
         return "heartbeat " + (failed ? "failure " : "") + "ping " + Redaction.url(url);
     }

@@ -4,6 +4,11 @@ package offsite.notify;
 public record MailNotice(String from, String to, String subject, String text) implements Notice {
 
     @Override
+    public String channel() {
+        return "mail";
+    }
+
+    @Override
     public String describe() {
         return "mail to " + to;
     }

@@ -5,4 +5,7 @@ public interface Notice {
 
     /** What it is and where it goes, safe for a log: no password, header value or URL path. */
     String describe();
+
+    /** Which way it goes: mail, webhook or heartbeat (the metrics' and the status page's name). */
+    String channel();
 }

@@ -4,6 +4,11 @@ package offsite.notify;
 public record WebhookPost(String url, String json) implements Notice {
 
     @Override
+    public String channel() {
+        return "webhook";
+    }
+
+    @Override
     public String describe() {
         return "webhook " + Redaction.url(url);
     }

@@ -5,19 +5,23 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import offsite.activity.Activity;
 import offsite.cost.StorageSampler;
+import offsite.notify.DeliveryOutcomes;
+import offsite.notify.LastDeliveries;
 import offsite.report.ImageReport;
 import offsite.report.OfflineReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 
 /** The offsite_* Prometheus metrics, fed by the activity log and by each run's report, and served at /observe/metrics. */
-public final class OffsiteMetrics {
+public final class OffsiteMetrics implements DeliveryOutcomes {
 
     /** The content type of Prometheus' text format 0.0.4, which every scraper reads. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -146,6 +150,38 @@ public final class OffsiteMetrics {
         } else {
             gauge("offsite.last.success.timestamp.seconds", pipeline).set(finishedEpochSecond);
         }
+    }
+
+    /** A notification sent: offsite_notification_last_success_timestamp_seconds{channel}. */
+    @Override
+    public void sent(String channel, Instant at) {
+        channelGauge("offsite.notification.last.success.timestamp.seconds", channel).set(at.getEpochSecond());
+    }
+
+    /** A notification given up after its retries: offsite_notifications_failed_total{channel}. */
+    @Override
+    public void givenUp(String channel, Instant at, String what, String reason, int attempts) {
+        Counter.builder("offsite.notifications.failed").tag("channel", channel).register(registry()).increment();
+    }
+
+    /** After a restart: each channel's last delivery from DATA/notifications.json (the count of those given up starts again). */
+    public void restoreNotifications(LastDeliveries deliveries) {
+        try {
+            deliveries.read().forEach((channel, last) -> {
+                if (last.lastSent() != null) {
+                    sent(channel, last.lastSent());
+                }
+            });
+        } catch (IOException unreadable) { // the status page names the file it cannot read
+        }
+    }
+
+    private AtomicLong channelGauge(String name, String channel) {
+        return gauges.computeIfAbsent(name + "|channel|" + channel, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::doubleValue).tag("channel", channel).register(registry());
+            return value;
+        });
     }
 
     private AtomicLong gauge(String name, String pipeline) {

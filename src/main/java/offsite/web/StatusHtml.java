@@ -49,6 +49,7 @@ final class StatusHtml {
             return cards.append(storage(v)).append("</section>").toString();
         }));
         body.append(section("the S3 service's fallbacks", problems, () -> fallbacks((List<?>) v.status().get("fallbacks"))));
+        body.append(section("the notifications", problems, () -> notifications((List<?>) v.status().get("notifications"))));
         body.append(section("the S3 traffic", problems, () -> totals(v.totals())));
         body.append(section("the charts", problems, () -> {
             StringBuilder charts = new StringBuilder("<section><h2>Charts</h2><div class=\"charts\">");
@@ -204,6 +205,21 @@ final class StatusHtml {
         return h.append("</ul></section>").toString();
     }
 
+    /** Per channel (mail, webhook, heartbeat) its last sent and last given up, a failing one marked as a problem. */
+    private static String notifications(List<?> channels) {
+        StringBuilder h = new StringBuilder("<section><h2>Notifications</h2>");
+        if (channels.isEmpty()) {
+            return h.append("<p class=\"muted\" id=\"notifications\">no notification sent or given up yet</p></section>").toString();
+        }
+        h.append("<ul id=\"notifications\">");
+        for (Object c : channels) {
+            Map<?, ?> one = (Map<?, ?>) c;
+            h.append(Boolean.TRUE.equals(one.get("failing")) ? "<li class=\"failing\">" : "<li>").append(Charts.escape(String.valueOf(one.get("channel"))))
+                    .append(": ").append(Charts.escape(String.valueOf(one.get("line")))).append("</li>");
+        }
+        return h.append("</ul></section>").toString();
+    }
+
     private static String totals(Map<String, Totals> totals) {
         Map<String, String> names = Map.of("lastSyncRun", "last mirror run", "lastImageRun", "last image backup", "today", "today (UTC)",
                 "month", "this month");
@@ -271,5 +287,5 @@ final class StatusHtml {
             + ".state{font-size:1.6em;font-weight:700;margin:.2em 0}.muted{color:#666}table{border-collapse:collapse;font-size:13px}"
             + "td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}"
             + ".charts{display:grid;grid-template-columns:1fr 1fr;gap:.5em 1.5em}.chart{width:100%;display:block;margin:.5em 0}.chart rect{fill:#4a7fd4}.chart .t{font-weight:700;font-size:13px}"
-            + ".chart .l,.chart .v{font-size:10px}.problems{color:#b00020;border:1px solid #b00020;border-radius:8px;padding:.5em 2em}";
+            + ".chart .l,.chart .v{font-size:10px}.failing{color:#b00020}.problems{color:#b00020;border:1px solid #b00020;border-radius:8px;padding:.5em 2em}";
 }

@@ -29,6 +29,7 @@ import offsite.cost.InventoryState;
 import offsite.cost.ClosedMonths;
 import offsite.cost.MonthlyCost;
 import offsite.cost.Prices;
+import offsite.notify.LastDeliveries;
 import offsite.cost.StorageHistory;
 import offsite.report.GenerationText;
 import offsite.report.ImageReport;
@@ -62,13 +63,14 @@ public final class StatusPage {
     private final Prices prices;
     private final RetentionPolicy keep;
     private final Fallbacks fallbacks;
+    private final LastDeliveries deliveries;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, InventoryState inventory, StorageHistory history,
             Supplier<RunProgress> progress, Supplier<RunProgress> imageProgress, Prices prices,
-            RetentionPolicy keep, Fallbacks fallbacks, Clock clock) {
+            RetentionPolicy keep, Fallbacks fallbacks, LastDeliveries deliveries, Clock clock) {
         this.layout = layout;
         this.files = new StateFiles(reports, activity, inventory, history);
         this.closedMonths = new ClosedMonths(activity::readMonth);
@@ -77,6 +79,7 @@ public final class StatusPage {
         this.prices = prices;
         this.keep = keep;
         this.fallbacks = fallbacks;
+        this.deliveries = deliveries;
         this.clock = clock;
     }
 
@@ -96,6 +99,33 @@ public final class StatusPage {
             out.put("offline", StateFiles.attempt("the offline copy's state", () -> offlineStatus(read.offline()), unknown(), read.problems()));
         }
         out.put("fallbacks", StateFiles.attempt("the S3 service's fallbacks", () -> fallbacks(read.sync()), List.of(), read.problems()));
+        out.put("notifications", StateFiles.attempt("the notifications' outcomes (notifications.json)", this::notifications, List.of(),
+                read.problems()));
+        return out;
+    }
+
+    /**
+     * Per channel (mail, webhook, heartbeat) that ever sent or gave up: the last sent, the last given up (when, what, the
+     * reason without URL path or secret, the attempts made), and whether it is failing (given up since the last sent).
+     */
+    private List<Map<String, Object>> notifications() {
+        Map<String, LastDeliveries.Channel> all;
+        try {
+            all = deliveries.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        all.forEach((channel, last) -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("channel", channel);
+            one.put("lastSent", last.lastSent());
+            one.put("lastFailure", last.lastFailure());
+            boolean failing = last.lastFailure() != null && (last.lastSent() == null || last.lastFailure().at().isAfter(last.lastSent()));
+            one.put("failing", failing);
+            one.put("line", notificationLine(last, failing));
+            out.add(one);
+        });
         return out;
     }
 
@@ -109,6 +139,18 @@ public final class StatusPage {
             lines.addAll(Fallbacks.inNotes(sync.notes()));
         }
         return List.copyOf(lines);
+    }
+
+    /** The channel's state in words, the given-up one first when it is failing. */
+    private static String notificationLine(LastDeliveries.Channel last, boolean failing) {
+        String sent = last.lastSent() == null ? "never sent" : "last sent " + last.lastSent();
+        LastDeliveries.Failure f = last.lastFailure();
+        if (f == null) {
+            return sent;
+        }
+        String failure = "given up " + f.at() + " after " + (f.attempts() == 1 ? "1 attempt" : f.attempts() + " attempts") + ": " + f.what()
+                + ": " + f.reason();
+        return failing ? "FAILING: " + failure + "; " + sent : sent + "; last " + failure;
     }
 
     private Map<String, Object> syncStatus(SyncReport sync) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import offsite.activity.ActivityLog;
+import offsite.notify.LastDeliveries;
 import offsite.report.ReportStore;
 import offsite.retention.RetentionPolicy;
 import offsite.store.Fallbacks;
@@ -130,7 +131,8 @@ class StorageHistoryTest {
         return new StatusPage(new StatusPage.Layout("bucket", "sets/", "trash/", "images/", "0 30 23 ? * MON-SAT", "0 0 * * * ?", false, "host", null, "0 0 3 1 * ?"),
                 new ReportStore(data.resolve("reports")), new ActivityLog(data.resolve("activity"), 1 << 20),
                 new InventoryState(data.resolve("inventory.json")), new StorageHistory(data.resolve("storage-history.txt")), () -> null,
-                () -> null, new Prices(0.023, 0.005, 0.0004, 0, 0.09), new RetentionPolicy(24, 7, 4, 12), new Fallbacks(), CLOCK);
+                () -> null, new Prices(0.023, 0.005, 0.0004, 0, 0.09), new RetentionPolicy(24, 7, 4, 12), new Fallbacks(),
+                new LastDeliveries(data.resolve("notifications.json")), CLOCK);
     }
 
     /** A change to the file between two looks, and whether the second look must see it. */

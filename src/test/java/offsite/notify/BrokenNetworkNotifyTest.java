@@ -101,4 +101,23 @@ class BrokenNetworkNotifyTest {
         assertThat(receiver.requests()).hasSize(1);
         assertThat(log.lines()).as("the stop was not forced").noneMatch(l -> l.contains("graceful shutdown") || l.contains("inflight"));
     }
+
+    @Test
+    void a_stop_during_a_notifications_first_attempt_says_it_was_given_up_after_that_one_attempt() throws Exception {
+        try (HangingServer hook = new HangingServer()) {
+            app.set("offsite.notify.webhook.url", "http://127.0.0.1:" + hook.port() + "/hook")
+                    .set("offsite.notify.retries", "3")
+                    .set("offsite.notify.retry-delay", "10m")
+                    .set("camel.component.http.response-timeout", "2000"); // within the stop's 3 s
+
+            CompletableFuture<SyncReport> pass = passInBackground();
+            assertThat(hook.awaitAccepted(1, 60, TimeUnit.SECONDS)).as("the first attempt, held").isEqualTo(1);
+
+            running.stop(); // the attempt times out while Offsite stops: no retry follows
+
+            pass.exceptionally(stopped -> null).get(60, TimeUnit.SECONDS);
+            assertThat(hook.awaitAccepted(2, 1, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(log.lines()).contains("WARN webhook http://127.0.0.1:" + hook.port() + "/… given up after 1 attempt; the run's result stands");
+        }
+    }
 }
