@@ -130,6 +130,7 @@ public final class OfflineCopy {
             FileTree.delete(partial);
             Files.createDirectory(partial);
             Map<Path, String> sums = new LinkedHashMap<>(); // relative paths: they keep a name's bytes, which a string does not when not UTF-8
+            byte[] buffer = new byte[1 << 20]; // one for the whole copy: a megabyte per file was garbage by the thousand
             for (LocalFile file : files) {
                 Path relative = source.relativize(file.path());
                 Path target = partial.resolve(relative);
@@ -139,7 +140,7 @@ public final class OfflineCopy {
                     return Result.failed(gone);
                 }
                 Files.createDirectories(target.getParent());
-                sums.put(relative, copyHashing(file.path(), target));
+                sums.put(relative, copyHashing(file.path(), target, buffer));
                 Files.setLastModifiedTime(target, FileTime.from(file.modified()));
             }
             if (!sameFiles(files, scan.scan())) {
@@ -290,12 +291,11 @@ public final class OfflineCopy {
     }
 
     /** Copies a file, its bytes on the drive (fsync) when it returns, not only in the page cache; returns their SHA-256. */
-    private static String copyHashing(Path from, Path to) throws IOException {
+    private static String copyHashing(Path from, Path to, byte[] buffer) throws IOException {
         MessageDigest sha = Sha256.digest();
         try (InputStream in = Files.newInputStream(from);
                 FileChannel channel = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             OutputStream out = Channels.newOutputStream(channel);
-            byte[] buffer = new byte[1 << 20];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
                 out.write(buffer, 0, n);
