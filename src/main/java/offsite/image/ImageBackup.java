@@ -418,6 +418,7 @@ public final class ImageBackup {
                     settings.prefix(), r.id(), free);
             renamed(r, free);
         }
+        r.claim = FolderClaim.key(settings.prefix() + free + "/", settings.host());
         r.step("uploading", r.uploads().stream().mapToLong(ObjectUpload::size).sum());
         return r;
     }
@@ -530,11 +531,7 @@ public final class ImageBackup {
         }
         r.nextState.save(stateDir.resolve("state.json"));
         LOG.info("image backup {} ({}) stored", r.id(), r.type);
-        try {
-            bucket.delete(FolderClaim.key(settings.prefix() + r.id() + "/", settings.host())); // the folder's objects hold it now
-        } catch (StoreException e) {
-            LOG.debug("the claim of {}{}/ stays: {}", settings.prefix(), r.id(), e.getMessage()); // an empty object, deleted with the backup
-        }
+        unclaim(r); // the folder's objects hold it now
         return r;
     }
 
@@ -694,7 +691,22 @@ public final class ImageBackup {
         }
         LOG.error("image backup failed: {}", cause);
         r.fail(cause);
-        stopped(r, NO_MORE);
+        if (!stopped(r, NO_MORE)) {
+            unclaim(r); // a backup that failed leaves no claim of its own: nothing new in the bucket where nothing was stored
+        }
+    }
+
+    /** Deletes this backup's claim on its folder, if it stands; one left (an empty object) is deleted with the backup by retention. */
+    private void unclaim(ImagePass r) {
+        if (r.claim == null) {
+            return;
+        }
+        try {
+            bucket.delete(r.claim);
+            r.claim = null;
+        } catch (StoreException e) {
+            LOG.debug("the claim {} stays: {}", r.claim, e.getMessage());
+        }
     }
 
     /** The report, saved and handed back to the request; the work folder cleaned. */

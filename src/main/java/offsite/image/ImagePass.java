@@ -56,6 +56,8 @@ public final class ImagePass {
     Path secretTar;
     LockFile stateLock;
     ObjectUpload manifestUpload;
+    /** The key of this backup's claim on its folder (FolderClaim) while it stands; null before the upload and once deleted. */
+    String claim;
     List<RemoteObject> listing;
     private volatile ImageReport report;
 
