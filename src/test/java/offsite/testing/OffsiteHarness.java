@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -47,6 +48,8 @@ public final class OffsiteHarness implements AutoCloseable {
     public final S3Client client;
     private final Map<String, String> settings = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** A schedule that does not fire while a test runs. */
+    private static final String NEVER_IN_A_TEST = "0 0 0 1 1 ? 2099";
 
     public OffsiteHarness(Path dir) throws IOException {
         this(dir, TestS3.freshBucket());
@@ -98,10 +101,16 @@ public final class OffsiteHarness implements AutoCloseable {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Starts the long-running process (status page, schedules off); stop it with close() on the returned Main. */
+    /**
+     * Starts the long-running process (status page, schedules off unless a test sets a cron); stop it with close() on
+     * the returned Main. The shipped image cron fires on every hour: a test running across one would see a second backup.
+     */
     public Main startRunning() throws Exception {
         Map<String, String> running = new HashMap<>(settings);
         running.put("offsite.mode", "run");
+        for (String cron : List.of("offsite.image.cron", "offsite.offline.cron")) {
+            running.putIfAbsent(cron, NEVER_IN_A_TEST);
+        }
         Main main = OffsiteApp.create(null, running);
         main.start();
         return main;
