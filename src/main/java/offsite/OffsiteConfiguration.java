@@ -194,9 +194,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // the requests in flight at once: a pass's streams x part-streams, and an image backup's one (side by side in run)
         int inFlight = (syncUsed ? sync.streams() * sync.partStreams() : 0) + (imageUsed ? 1 : 0);
         StoppedStore stoppedStore = new StoppedStore(unanswered, inFlight, s3Settings.maxAttempts(), s3Settings.endpoint());
-        camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, new MaintenanceGuard(sync.maintenanceMarkers(),
-                sync.quietPeriod()), bucket, hashes, generations, new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags,
-                stoppedStore, clock));
+        // one guard for the mirror and the offline copy: both keep out of the backup application's way by the same markers
+        MaintenanceGuard guard = new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod());
+        camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, guard, bucket, hashes, generations,
+                new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags, stoppedStore, clock));
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
                 new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), serviceClock),
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
@@ -225,8 +226,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                         + " copy copies the backup set, and there is none to copy");
             }
         }
-        // the mirror's scan: the snapshot holds the set as mirrored, by one rule of what belongs to it
-        OfflineCopy offlineCopy = new OfflineCopy(scan, offline == null ? dataDir.resolve("no-offline-destination")
+        // the mirror's scan and guard: the snapshot holds the set as mirrored, by one rule of what belongs to it
+        OfflineCopy offlineCopy = new OfflineCopy(scan, guard, offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
         camel.getRegistry().bind("offlineRun", new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), clock,
                 dataDir.resolve("offline.lock")));

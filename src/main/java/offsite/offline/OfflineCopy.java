@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import offsite.files.FileTree;
@@ -33,6 +34,7 @@ import offsite.files.PathBytes;
 import offsite.files.Sha256;
 import offsite.report.RunStatus;
 import offsite.sync.LocalFile;
+import offsite.sync.MaintenanceGuard;
 import offsite.sync.PrintableName;
 import offsite.sync.SourceScan;
 import org.slf4j.Logger;
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies the backup set, as the mirror scans it, to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete, synced and verified),
  * writes SHA256SUMS (checkable with `sha256sum -c`; SHA256SUMS.offsite when the set has its own), then removes the oldest complete snapshots until the next
- * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied.
+ * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied, and keeps out of the
+ * backup application's way as the mirror does: no copy starts while a maintenance marker exists, and one that appears stops
+ * the copy, keeping no snapshot.
  */
 public final class OfflineCopy {
 
@@ -72,15 +76,21 @@ public final class OfflineCopy {
     }
 
     private final SourceScan scan;
+    private final MaintenanceGuard guard;
     private final Path source;
     private final Path destination;
     private final boolean requireMount;
     private final Clock clock;
     private final ToLongFunction<Path> freeSpace;
 
-    /** scan: the mirror's own, so that the snapshot holds the set as mirrored (no hidden names, no data directory, links as set). */
-    public OfflineCopy(SourceScan scan, Path destination, boolean requireMount, Clock clock, ToLongFunction<Path> freeSpace) {
+    /**
+     * scan: the mirror's own, so that the snapshot holds the set as mirrored (no hidden names, no data directory, links as set);
+     * guard: the mirror's too, so that both keep out of the backup application's way by the same markers.
+     */
+    public OfflineCopy(SourceScan scan, MaintenanceGuard guard, Path destination, boolean requireMount, Clock clock,
+            ToLongFunction<Path> freeSpace) {
         this.scan = scan;
+        this.guard = guard;
         this.source = scan.root();
         this.destination = destination;
         this.requireMount = requireMount;
@@ -103,6 +113,11 @@ public final class OfflineCopy {
             String refusal = refusal();
             if (refusal != null) {
                 return Result.refused(refusal, null);
+            }
+            Optional<String> marker = guard.markerPresent(); // before anything is written, to the drive too
+            if (marker.isPresent()) {
+                return Result.refused("the backup application is at work on the set: " + marker.get() + "; no copy started, nothing"
+                        + " written to " + destination + " (a snapshot taken while it grooms would hold a set it never left)", null);
             }
             FileStore drive = Files.getFileStore(destination); // the mounted drive the checks found: every file must land on it
             removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
@@ -139,6 +154,12 @@ public final class OfflineCopy {
                     FileTree.delete(partial); // what a lookup after the unmount made lies on the disk below the mount point
                     return Result.failed(gone);
                 }
+                // looked for at most once a second, as before each of the mirror's uploads: a glob may walk a large folder
+                Optional<String> appeared = guard.markerPresentLately(clock.instant());
+                if (appeared.isPresent()) {
+                    FileTree.delete(partial);
+                    return Result.failed(incomplete(appeared.get(), sums.size() + " of " + files.size() + " files copied", partial));
+                }
                 Files.createDirectories(target.getParent());
                 sums.put(relative, copyHashing(file.path(), target, buffer));
                 Files.setLastModifiedTime(target, FileTime.from(file.modified()));
@@ -147,6 +168,11 @@ public final class OfflineCopy {
                 FileTree.delete(partial);
                 return Result.failed("the backup set changed while it was copied: no snapshot kept; try again when the backup"
                         + " application is idle");
+            }
+            Optional<String> afterLast = guard.markerPresent(); // one that appeared since the last file's look, set unchanged or not
+            if (afterLast.isPresent()) {
+                FileTree.delete(partial);
+                return Result.failed(incomplete(afterLast.get(), "all " + files.size() + " files copied, not yet verified", partial));
             }
             DriveRead readBack = new DriveRead(); // the drive's bytes, not the page cache's: those are what the copy was written for
             for (Map.Entry<Path, String> s : sums.entrySet()) {
@@ -264,15 +290,30 @@ public final class OfflineCopy {
                 + " during the copy?): copy stopped, no snapshot kept; plug the drive in and mount it for the next copy";
     }
 
+    /**
+     * The report of a copy a maintenance marker stopped: incomplete, the marker's path, and what is left on the drive (the
+     * part removed, so no folder there looks like a complete copy; the last complete snapshot untouched).
+     */
+    private String incomplete(String marker, String done, Path partial) throws IOException {
+        List<Path> complete = snapshots();
+        return "copy incomplete, stopped (" + done + "): " + marker + ", which appeared during the copy: the backup application is"
+                + " at work on the set; " + partial + " removed, no snapshot kept, "
+                + (complete.isEmpty() ? "and the drive holds no complete one yet" : "the last complete one (" + complete.get(complete.size() - 1)
+                + ") kept as it was") + "; try again once the backup application is idle";
+    }
+
+    /** The complete snapshots on the drive (DAY folders), oldest first. */
+    private List<Path> snapshots() throws IOException {
+        try (Stream<Path> list = Files.list(destination)) {
+            return list.filter(p -> p.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+    }
+
     /** Removes the oldest complete snapshots, never the newest, until the free space would hold another of this size. */
     private List<String> pruneFor(long size, Path newest) throws IOException {
         List<String> removed = new ArrayList<>();
-        List<Path> snapshots;
-        try (Stream<Path> list = Files.list(destination)) {
-            snapshots = list.filter(p -> p.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}"))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-        }
-        for (Path old : snapshots) {
+        for (Path old : snapshots()) {
             if (old.equals(newest) || freeSpace.applyAsLong(destination) >= size) {
                 break;
             }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import offsite.report.RunStatus;
 import offsite.sync.LocalFile;
+import offsite.sync.MaintenanceGuard;
 import offsite.sync.SourceScan;
 import offsite.testing.SmallDisk;
 import org.junit.jupiter.api.Assumptions;
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OfflineCopyTest {
+
+    /** The guard of a set no backup application marks as busy. */
+    static final MaintenanceGuard NO_MARKERS = new MaintenanceGuard(List.of(), Duration.ZERO);
 
     @TempDir
     Path dir;
@@ -50,9 +55,77 @@ class OfflineCopyTest {
         return Clock.fixed(Instant.parse(day + "T03:00:00Z"), ZoneOffset.UTC);
     }
 
+    /** A clock of that day's 03:00 that moves a second each time it is read, and first runs a step (which may be nothing). */
+    private static Clock ticking(String day, Runnable eachRead) {
+        AtomicLong reads = new AtomicLong();
+        return new Clock() {
+            @Override
+            public Instant instant() {
+                eachRead.run();
+                return Instant.parse(day + "T03:00:00Z").plusSeconds(reads.getAndIncrement());
+            }
+
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+    }
+
+    @Test
+    void no_copy_starts_while_a_maintenance_marker_exists_and_the_drive_is_left_as_it_was() throws Exception {
+        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        Files.createDirectories(drive.resolve("2026-10-01.partial")); // a killed copy's part: removed by a copy, not by a refusal
+        Path marker = Files.createFile(Files.createDirectories(dir.resolve("backup-app")).resolve("groom.lock"));
+        MaintenanceGuard guard = new MaintenanceGuard(List.of(dir + "/backup-app/*.lock"), Duration.ZERO);
+
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), guard, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
+        assertThat(result.message()).contains("maintenance marker " + marker + " exists (offsite.sync.maintenance-marker)")
+                .contains("no copy started");
+        try (Stream<Path> left = Files.list(drive)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("2026-11-01", "2026-10-01.partial");
+        }
+    }
+
+    @Test
+    void a_marker_that_appears_during_the_copy_stops_it_leaving_no_folder_that_looks_complete_and_the_last_snapshot_intact() throws Exception {
+        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        Path marker = dir.resolve("backup-app/groom.lock");
+        Files.createDirectories(marker.getParent());
+        MaintenanceGuard guard = new MaintenanceGuard(List.of(marker.toString()), Duration.ZERO);
+        // the backup application begins grooming once the first chunk is on the drive
+        Clock clock = ticking("2026-12-01", () -> {
+            try {
+                if (Files.exists(drive.resolve("2026-12-01.partial/Members/AA000001.rdb")) && !Files.exists(marker)) {
+                    Files.createFile(marker);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), guard, drive, false, clock, p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.message()).startsWith("copy incomplete, stopped (1 of 3 files copied): maintenance marker " + marker
+                + " exists (offsite.sync.maintenance-marker), which appeared during the copy")
+                .contains("the last complete one (" + drive.resolve("2026-11-01") + ") kept as it was");
+        try (Stream<Path> left = Files.list(drive)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-11-01");
+        }
+        assertThat(sha256sumCheck(drive.resolve("2026-11-01"), "SHA256SUMS")).contains("Members/AA000002.rdb: OK");
+    }
+
     @Test
     void a_snapshot_lands_in_a_dated_folder_that_sha256sum_verifies() throws Exception {
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         assertThat(result.files()).isEqualTo(3);
@@ -73,7 +146,7 @@ class OfflineCopyTest {
         Files.writeString(data.resolve("reports/sync-latest.json"), "{}");
         SourceScan mirror = new SourceScan(set, Clock.systemUTC(), false, data);
 
-        OfflineCopy.Result result = new OfflineCopy(mirror, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(mirror, NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -89,7 +162,7 @@ class OfflineCopyTest {
     void a_set_with_its_own_SHA256SUMS_keeps_it_and_the_sums_go_beside_it() throws Exception {
         Files.writeString(set.resolve("SHA256SUMS"), "the user's own file\n");
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -105,7 +178,7 @@ class OfflineCopyTest {
         Files.writeString(set.resolve("Members/back\\slash.rdb"), "two");
         Files.writeString(set.resolve("cr\rname.rdb"), "three");
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -127,7 +200,7 @@ class OfflineCopyTest {
         Path latin1 = Path.of(URI.create(set.toUri() + "Members/caf%E9.rdb")); // a Latin-1 name, as an old backup application writes
         Files.writeString(latin1, "latin-1");
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -152,7 +225,7 @@ class OfflineCopyTest {
         Files.write(killed.resolve("AA000001.rdb"), new byte[200_000]);
 
         // the backup application removes a chunk after the set was looked at, before it is copied
-        OfflineCopy.Result failed = new OfflineCopy(scanOf(set), drive, false, at("2026-11-01"), p -> {
+        OfflineCopy.Result failed = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> {
             try {
                 Files.delete(set.resolve("Members/AA000002.rdb"));
             } catch (Exception e) {
@@ -170,7 +243,7 @@ class OfflineCopyTest {
 
         Files.createDirectories(drive.resolve("2026-11-01.partial"));
         Files.writeString(set.resolve("Members/AA000002.rdb"), "chunk two");
-        OfflineCopy.Result december = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result december = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
         assertThat(december.ok()).as(december.message()).isTrue();
         try (Stream<Path> left = Files.list(drive)) {
             assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-12-01");
@@ -179,8 +252,8 @@ class OfflineCopyTest {
 
     @Test
     void an_unmounted_destination_is_refused() {
-        OfflineCopy.Result missing = new OfflineCopy(scanOf(set), dir.resolve("not-plugged-in"), false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
-        OfflineCopy.Result plainDir = new OfflineCopy(scanOf(set), drive, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result missing = new OfflineCopy(scanOf(set), NO_MARKERS, dir.resolve("not-plugged-in"), false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result plainDir = new OfflineCopy(scanOf(set), NO_MARKERS, drive, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(missing.ok()).isFalse();
         assertThat(missing.message()).contains("offsite.offline.destination").contains("does not exist");
@@ -191,15 +264,15 @@ class OfflineCopyTest {
     @Test
     void oldest_snapshots_go_only_after_the_new_one_is_complete_until_the_next_fits() throws Exception {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        new OfflineCopy(scanOf(set), drive, false, at("2026-10-01"), p -> free.get()).copy();
-        new OfflineCopy(scanOf(set), drive, false, at("2026-11-01"), p -> free.get()).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-10-01"), p -> free.get()).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> free.get()).copy();
         // the drive is nearly full now: room for one more set, not for two
         long block = Files.getFileStore(drive).getBlockSize(); // each file takes whole blocks of the drive
         long setSize = ((300_000 + block - 1) / block + 2) * block;
         free.set(setSize);
         AtomicLong calls = new AtomicLong();
 
-        OfflineCopy.Result december = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"),
+        OfflineCopy.Result december = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"),
                 p -> calls.incrementAndGet() == 1 ? setSize : (calls.get() < 4 ? 0 : setSize)).copy();
 
         assertThat(december.ok()).as(december.message()).isTrue();
@@ -209,9 +282,9 @@ class OfflineCopyTest {
 
     @Test
     void a_set_without_room_is_refused_and_nothing_is_removed() throws Exception {
-        new OfflineCopy(scanOf(set), drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
 
-        OfflineCopy.Result full = new OfflineCopy(scanOf(set), drive, false, at("2026-12-01"), p -> 10).copy();
+        OfflineCopy.Result full = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> 10).copy();
 
         assertThat(full.ok()).isFalse();
         assertThat(full.message()).contains("bytes free");
@@ -230,7 +303,7 @@ class OfflineCopyTest {
                 Files.write(set.resolve(String.format("Members/BB%06d.rdb", i)), small);
             }
 
-            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
 
             assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
             assertThat(result.message()).startsWith("offsite.offline.destination: " + usb.mountPoint() + " has ")
@@ -248,7 +321,7 @@ class OfflineCopyTest {
         AtomicLong calls = new AtomicLong();
 
         // the drive goes (unplugged, auto-unmounted) after the copy began: its mount point is an empty folder of the system disk
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb, true, at("2026-12-01"), p -> {
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb, true, at("2026-12-01"), p -> {
             if (calls.incrementAndGet() == 1) {
                 usbDisk.unplug();
             }
@@ -268,7 +341,7 @@ class OfflineCopyTest {
         new Random(11).nextBytes(chunk);
         Files.write(set.resolve("Members/AA000003.rdb"), chunk);
         try (LoopDrive usb = LoopDrive.mount(dir)) {
-            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
 
             assertThat(result.ok()).as(result.message()).isTrue();
             assertThat(result.message()).endsWith("verified (read back from the drive)");
@@ -313,7 +386,7 @@ class OfflineCopyTest {
                 }
             };
 
-            OfflineCopy.Result result = new OfflineCopy(new SourceScan(set, scanClock, false), usb.mountPoint(), true, at("2026-12-01"),
+            OfflineCopy.Result result = new OfflineCopy(new SourceScan(set, scanClock, false), NO_MARKERS, usb.mountPoint(), true, at("2026-12-01"),
                     OfflineCopy::usableSpace).copy();
 
             assertThat(scans.get()).as("the drive was damaged between the copy and the read-back").isEqualTo(2);
@@ -330,7 +403,7 @@ class OfflineCopyTest {
         // ramfs takes no O_DIRECT (tmpfs does since Linux 6.6), as some FUSE drivers of USB drives do not
         Assumptions.assumeTrue(LoopDrive.run("mount", "-t", "ramfs", "ramfs", usb.toString()), "cannot mount a ramfs (needs root)");
         try {
-            OfflineCopy.Result result = new OfflineCopy(scanOf(set), usb, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
             assertThat(result.ok()).as(result.message()).isTrue();
             assertThat(result.message()).endsWith("verified (read back from the drive once its cached pages were dropped: " + usb

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
@@ -111,6 +112,25 @@ class OfflineReportTest {
     }
 
     @Test
+    void a_maintenance_marker_is_a_warning_naming_it_and_its_setting_and_no_copy_is_made() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        Path marker = Files.createFile(dir.resolve("backup-app.lock"));
+        running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
+                .set("offsite.sync.maintenance-marker", marker.toString()).startRunning();
+
+        OfflineReport report = offlineCopy();
+
+        assertThat(report.status()).as(report.reason()).isEqualTo(RunStatus.WARN);
+        assertThat(report.snapshot()).isNull();
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN offline copy: WARN: the backup application is at work on the set: maintenance marker "
+                + marker + " exists (offsite.sync.maintenance-marker)") && l.contains("offsite.offline.cron"));
+        try (Stream<Path> left = Files.list(usb)) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
     void a_good_copy_is_reported_ok_and_mailed_when_notify_when_is_always() throws Exception {
         Path usb = Files.createDirectories(dir.resolve("usb"));
         running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
@@ -184,7 +204,7 @@ class OfflineReportTest {
         SmallDisk usbDisk = SmallDisk.mount(usb, 8);
         AtomicLong calls = new AtomicLong();
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC);
-        OfflineCopy copy = new OfflineCopy(OfflineCopyTest.scanOf(set.getParent()), usb, true, clock, p -> {
+        OfflineCopy copy = new OfflineCopy(OfflineCopyTest.scanOf(set.getParent()), OfflineCopyTest.NO_MARKERS, usb, true, clock, p -> {
             if (calls.incrementAndGet() == 1) {
                 usbDisk.unplug();
             }
