@@ -54,15 +54,43 @@ public final class MaintenanceGuard {
         if (marker.isPresent()) {
             return marker;
         }
-        if (!quietPeriod.isZero()) {
-            for (LocalFile f : source) {
-                if (f.modified().isAfter(now.minus(quietPeriod))) {
-                    return Optional.of("source file " + f.relativePath() + " was modified at " + f.modified()
-                            + ", within offsite.sync.quiet-period (" + quietPeriod.toMinutes() + " min)");
-                }
+        return modifiedWithin("offsite.sync.quiet-period", quietPeriod, now, source);
+    }
+
+    /**
+     * The newest file modified within period before now (a zero period: none), named with its time, its age, the setting
+     * and its value; empty when there is none. One rule for quiet-period and stable-for, for the mirror and the offline copy.
+     */
+    public static Optional<String> modifiedWithin(String setting, Duration period, Instant now, Collection<LocalFile> source) {
+        if (period.isZero()) {
+            return Optional.empty();
+        }
+        LocalFile newest = null;
+        for (LocalFile f : source) {
+            if (f.modified().isAfter(now.minus(period)) && (newest == null || f.modified().isAfter(newest.modified()))) {
+                newest = f;
             }
         }
-        return Optional.empty();
+        if (newest == null) {
+            return Optional.empty();
+        }
+        Duration age = Duration.between(newest.modified(), now);
+        // a time ahead of the clock: a wrong clock here or on the machine that wrote it, which only the user can set right
+        String ago = age.isNegative() ? "in the future (is a clock wrong?)" : span(age) + " ago";
+        return Optional.of("source file " + PrintableName.of(newest.relativePath()) + " was modified at " + newest.modified() + ", " + ago
+                + ", within " + setting + " (" + span(period) + ")");
+    }
+
+    /** A span as a reader takes it in: seconds under two minutes, minutes under two hours, else hours and minutes. */
+    private static String span(Duration d) {
+        long s = d.abs().toSeconds();
+        if (s < 120) {
+            return s + " s";
+        }
+        if (s < 2 * 3600) {
+            return s / 60 + " min";
+        }
+        return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
     }
 
     /** The first marker found, checked before each upload starts. */

@@ -45,4 +45,18 @@ class MaintenanceGuardTest {
         Files.delete(lock);
         assertThat(guard.markerPresent()).isEmpty();
     }
+
+    @Test
+    void the_quiet_period_names_the_newest_file_its_age_and_the_setting_and_a_file_ahead_of_the_clock_says_so() {
+        MaintenanceGuard guard = new MaintenanceGuard(List.of(), Duration.ofMinutes(10));
+        List<LocalFile> set = List.of(new LocalFile("a.rdb", dir.resolve("a.rdb"), 1, t0.minusSeconds(400)),
+                new LocalFile("b.rdb", dir.resolve("b.rdb"), 1, t0.minusSeconds(45)), new LocalFile("c.rdb", dir.resolve("c.rdb"), 1, t0.minusSeconds(3600)));
+
+        assertThat(guard.busy(t0, set)).hasValue("source file b.rdb was modified at 2026-11-30T02:59:15Z, 45 s ago, within"
+                + " offsite.sync.quiet-period (10 min)");
+        assertThat(guard.busy(t0.plusSeconds(600), set)).isEmpty();
+        assertThat(MaintenanceGuard.modifiedWithin("offsite.sync.stable-for", Duration.ofMinutes(2), t0.minusSeconds(3700), set))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("b.rdb").contains("in the future (is a clock wrong?)"));
+        assertThat(MaintenanceGuard.modifiedWithin("offsite.sync.stable-for", Duration.ZERO, t0, set)).as("0: no such check").isEmpty();
+    }
 }
