@@ -227,7 +227,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             }
         }
         // the mirror's scan and guard: the snapshot holds the set as mirrored, by one rule of what belongs to it
-        OfflineCopy offlineCopy = new OfflineCopy(scan, guard, offline == null ? dataDir.resolve("no-offline-destination")
+        OfflineCopy offlineCopy = new OfflineCopy(scan, guard, sync.stableFor(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
         camel.getRegistry().bind("offlineRun", new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), clock,
                 dataDir.resolve("offline.lock")));

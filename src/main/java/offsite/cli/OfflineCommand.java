@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
  * a refused copy kept no snapshot, and the drive is the user's to fix.
  */
 @Command(name = "offline", description = "Copy the backup set to the offline drive once now and print the report."
-        + " Exit 0 on OK, 1 on WARN (refused: no drive, not mounted, no room) or FAILED.")
+        + " Exit 0 on OK, 1 on WARN (refused: no drive, not mounted, backup application at work, no room) or FAILED.")
 final class OfflineCommand implements Callable<Integer> {
 
     @ParentCommand

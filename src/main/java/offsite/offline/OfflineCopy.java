@@ -17,6 +17,8 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * Copies the backup set, as the mirror scans it, to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete, synced and verified),
  * writes SHA256SUMS (checkable with `sha256sum -c`; SHA256SUMS.offsite when the set has its own), then removes the oldest complete snapshots until the next
  * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied, and keeps out of the
- * backup application's way as the mirror does: no copy starts while a maintenance marker exists, and one that appears stops
- * the copy, keeping no snapshot.
+ * backup application's way as the mirror does: no copy starts while a maintenance marker exists or a file was modified within
+ * the quiet period or stable-for, and a marker that appears stops the copy, keeping no snapshot.
  */
 public final class OfflineCopy {
 
@@ -77,6 +79,7 @@ public final class OfflineCopy {
 
     private final SourceScan scan;
     private final MaintenanceGuard guard;
+    private final Duration stableFor;
     private final Path source;
     private final Path destination;
     private final boolean requireMount;
@@ -85,12 +88,14 @@ public final class OfflineCopy {
 
     /**
      * scan: the mirror's own, so that the snapshot holds the set as mirrored (no hidden names, no data directory, links as set);
-     * guard: the mirror's too, so that both keep out of the backup application's way by the same markers.
+     * guard: the mirror's too, so that both keep out of the backup application's way by the same markers and quiet period;
+     * stableFor: offsite.sync.stable-for, the age below which a file may still be being written.
      */
-    public OfflineCopy(SourceScan scan, MaintenanceGuard guard, Path destination, boolean requireMount, Clock clock,
+    public OfflineCopy(SourceScan scan, MaintenanceGuard guard, Duration stableFor, Path destination, boolean requireMount, Clock clock,
             ToLongFunction<Path> freeSpace) {
         this.scan = scan;
         this.guard = guard;
+        this.stableFor = stableFor;
         this.source = scan.root();
         this.destination = destination;
         this.requireMount = requireMount;
@@ -116,15 +121,21 @@ public final class OfflineCopy {
             }
             Optional<String> marker = guard.markerPresent(); // before anything is written, to the drive too
             if (marker.isPresent()) {
-                return Result.refused("the backup application is at work on the set: " + marker.get() + "; no copy started, nothing"
-                        + " written to " + destination + " (a snapshot taken while it grooms would hold a set it never left)", null);
+                return Result.refused(atWork(marker.get()), null);
             }
             FileStore drive = Files.getFileStore(destination); // the mounted drive the checks found: every file must land on it
-            removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
             SourceScan.Snapshot before = scan.scan();
             if (before.problem() != null) {
                 return Result.failed(before.problem() + ": no snapshot kept, since the files it hides would be missing from it");
             }
+            // a snapshot is the set at one moment, every file whole: refused while the set is written to, never left out in part
+            Instant now = clock.instant();
+            Optional<String> busy = guard.busy(now, before.files())
+                    .or(() -> MaintenanceGuard.modifiedWithin("offsite.sync.stable-for", stableFor, now, before.files()));
+            if (busy.isPresent()) {
+                return Result.refused(atWork(busy.get()), null);
+            }
+            removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
             List<LocalFile> files = before.files().stream().sorted(Comparator.comparing(LocalFile::relativePath)).toList();
             long needed = files.stream().mapToLong(LocalFile::size).sum();
             long block = blockSize(drive);
@@ -288,6 +299,12 @@ public final class OfflineCopy {
         }
         return "offsite.offline.destination: " + destination + " is no longer the drive the copy began on (unplugged or unmounted"
                 + " during the copy?): copy stopped, no snapshot kept; plug the drive in and mount it for the next copy";
+    }
+
+    /** The refusal of a copy while the backup application is at work on the set, by a marker or a file modified lately. */
+    private String atWork(String why) {
+        return "the backup application is at work on the set: " + why + "; no copy started, nothing written to " + destination
+                + " (a snapshot taken now could hold a set it never left, or a chunk half-written); try again once it is idle";
     }
 
     /**

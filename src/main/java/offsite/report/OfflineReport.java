@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What one offline copy did: OK (a verified snapshot), WARN (refused before writing: no drive, not mounted, no room) or
- * FAILED (stopped while copying: the drive went away, the set changed, an error); the snapshot's folder (null when none
+ * What one offline copy did: OK (a verified snapshot), WARN (refused before writing: no drive, not mounted, the backup
+ * application at work, no room) or FAILED (stopped while copying: the drive went away, the set changed, a maintenance
+ * marker appeared, an error); the snapshot's folder (null when none
  * was kept), its files and bytes, and the old snapshots removed to make room.
  */
 public record OfflineReport(RunStatus status, String reason, String destination, String snapshot, Instant started, Instant finished,

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,12 +80,12 @@ class OfflineCopyTest {
 
     @Test
     void no_copy_starts_while_a_maintenance_marker_exists_and_the_drive_is_left_as_it_was() throws Exception {
-        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
         Files.createDirectories(drive.resolve("2026-10-01.partial")); // a killed copy's part: removed by a copy, not by a refusal
         Path marker = Files.createFile(Files.createDirectories(dir.resolve("backup-app")).resolve("groom.lock"));
         MaintenanceGuard guard = new MaintenanceGuard(List.of(dir + "/backup-app/*.lock"), Duration.ZERO);
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), guard, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), guard, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
         assertThat(result.message()).contains("maintenance marker " + marker + " exists (offsite.sync.maintenance-marker)")
@@ -94,9 +95,59 @@ class OfflineCopyTest {
         }
     }
 
+    /** The set as a backup application leaves it: written a day before the copy, save the times set after. */
+    private void writtenBefore(String day, String... relativeAndTime) throws Exception {
+        try (Stream<Path> files = Files.walk(set)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, FileTime.from(Instant.parse(day + "T03:00:00Z").minus(Duration.ofDays(1))));
+            }
+        }
+        for (int i = 0; i < relativeAndTime.length; i += 2) {
+            Files.setLastModifiedTime(set.resolve(relativeAndTime[i]), FileTime.from(Instant.parse(relativeAndTime[i + 1])));
+        }
+    }
+
+    @Test
+    void no_copy_starts_while_the_set_was_modified_within_the_quiet_period_and_the_warning_names_the_newest_file_and_its_age() throws Exception {
+        writtenBefore("2026-11-01");
+        new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        writtenBefore("2026-12-01", "Set A.rbc", "2026-12-01T02:52:00Z", "Members/AA000002.rdb", "2026-12-01T02:57:00Z");
+        MaintenanceGuard quiet = new MaintenanceGuard(List.of(), Duration.ofMinutes(10));
+
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), quiet, Duration.ofMinutes(2), drive, false, at("2026-12-01"),
+                p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
+        assertThat(result.message()).isEqualTo("the backup application is at work on the set: source file Members/AA000002.rdb was"
+                + " modified at 2026-12-01T02:57:00Z, 3 min ago, within offsite.sync.quiet-period (10 min); no copy started, nothing"
+                + " written to " + drive + " (a snapshot taken now could hold a set it never left, or a chunk half-written); try again"
+                + " once it is idle");
+        try (Stream<Path> left = Files.list(drive)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-11-01");
+        }
+        OfflineCopy.Result later = new OfflineCopy(scanOf(set), quiet, Duration.ofMinutes(2), drive, false,
+                Clock.fixed(Instant.parse("2026-12-01T03:08:00Z"), ZoneOffset.UTC), p -> Long.MAX_VALUE).copy();
+        assertThat(later.ok()).as("idle for the quiet period: " + later.message()).isTrue();
+    }
+
+    @Test
+    void a_chunk_modified_within_stable_for_is_not_copied_half_written_the_copy_waits_whole() throws Exception {
+        writtenBefore("2026-12-01", "Members/AA000001.rdb", "2026-12-01T02:59:20Z");
+
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ofMinutes(2), drive, false, at("2026-12-01"),
+                p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
+        assertThat(result.message()).contains("source file Members/AA000001.rdb was modified at 2026-12-01T02:59:20Z, 40 s ago,"
+                + " within offsite.sync.stable-for (2 min); no copy started");
+        try (Stream<Path> left = Files.list(drive)) {
+            assertThat(left).as("no snapshot with the chunk left out, nor one with it half-written").isEmpty();
+        }
+    }
+
     @Test
     void a_marker_that_appears_during_the_copy_stops_it_leaving_no_folder_that_looks_complete_and_the_last_snapshot_intact() throws Exception {
-        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
         Path marker = dir.resolve("backup-app/groom.lock");
         Files.createDirectories(marker.getParent());
         MaintenanceGuard guard = new MaintenanceGuard(List.of(marker.toString()), Duration.ZERO);
@@ -111,7 +162,7 @@ class OfflineCopyTest {
             }
         });
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), guard, drive, false, clock, p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), guard, Duration.ZERO, drive, false, clock, p -> Long.MAX_VALUE).copy();
 
         assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.FAILED);
         assertThat(result.message()).startsWith("copy incomplete, stopped (1 of 3 files copied): maintenance marker " + marker
@@ -125,7 +176,7 @@ class OfflineCopyTest {
 
     @Test
     void a_snapshot_lands_in_a_dated_folder_that_sha256sum_verifies() throws Exception {
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         assertThat(result.files()).isEqualTo(3);
@@ -146,7 +197,7 @@ class OfflineCopyTest {
         Files.writeString(data.resolve("reports/sync-latest.json"), "{}");
         SourceScan mirror = new SourceScan(set, Clock.systemUTC(), false, data);
 
-        OfflineCopy.Result result = new OfflineCopy(mirror, NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(mirror, NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -162,7 +213,7 @@ class OfflineCopyTest {
     void a_set_with_its_own_SHA256SUMS_keeps_it_and_the_sums_go_beside_it() throws Exception {
         Files.writeString(set.resolve("SHA256SUMS"), "the user's own file\n");
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -178,7 +229,7 @@ class OfflineCopyTest {
         Files.writeString(set.resolve("Members/back\\slash.rdb"), "two");
         Files.writeString(set.resolve("cr\rname.rdb"), "three");
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -200,7 +251,7 @@ class OfflineCopyTest {
         Path latin1 = Path.of(URI.create(set.toUri() + "Members/caf%E9.rdb")); // a Latin-1 name, as an old backup application writes
         Files.writeString(latin1, "latin-1");
 
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(result.ok()).as(result.message()).isTrue();
         Path snapshot = drive.resolve("2026-12-01");
@@ -225,7 +276,7 @@ class OfflineCopyTest {
         Files.write(killed.resolve("AA000001.rdb"), new byte[200_000]);
 
         // the backup application removes a chunk after the set was looked at, before it is copied
-        OfflineCopy.Result failed = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> {
+        OfflineCopy.Result failed = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-11-01"), p -> {
             try {
                 Files.delete(set.resolve("Members/AA000002.rdb"));
             } catch (Exception e) {
@@ -243,7 +294,7 @@ class OfflineCopyTest {
 
         Files.createDirectories(drive.resolve("2026-11-01.partial"));
         Files.writeString(set.resolve("Members/AA000002.rdb"), "chunk two");
-        OfflineCopy.Result december = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result december = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
         assertThat(december.ok()).as(december.message()).isTrue();
         try (Stream<Path> left = Files.list(drive)) {
             assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-12-01");
@@ -252,8 +303,8 @@ class OfflineCopyTest {
 
     @Test
     void an_unmounted_destination_is_refused() {
-        OfflineCopy.Result missing = new OfflineCopy(scanOf(set), NO_MARKERS, dir.resolve("not-plugged-in"), false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
-        OfflineCopy.Result plainDir = new OfflineCopy(scanOf(set), NO_MARKERS, drive, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result missing = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, dir.resolve("not-plugged-in"), false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+        OfflineCopy.Result plainDir = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
         assertThat(missing.ok()).isFalse();
         assertThat(missing.message()).contains("offsite.offline.destination").contains("does not exist");
@@ -264,15 +315,15 @@ class OfflineCopyTest {
     @Test
     void oldest_snapshots_go_only_after_the_new_one_is_complete_until_the_next_fits() throws Exception {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-10-01"), p -> free.get()).copy();
-        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> free.get()).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-10-01"), p -> free.get()).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-11-01"), p -> free.get()).copy();
         // the drive is nearly full now: room for one more set, not for two
         long block = Files.getFileStore(drive).getBlockSize(); // each file takes whole blocks of the drive
         long setSize = ((300_000 + block - 1) / block + 2) * block;
         free.set(setSize);
         AtomicLong calls = new AtomicLong();
 
-        OfflineCopy.Result december = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"),
+        OfflineCopy.Result december = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"),
                 p -> calls.incrementAndGet() == 1 ? setSize : (calls.get() < 4 ? 0 : setSize)).copy();
 
         assertThat(december.ok()).as(december.message()).isTrue();
@@ -282,9 +333,9 @@ class OfflineCopyTest {
 
     @Test
     void a_set_without_room_is_refused_and_nothing_is_removed() throws Exception {
-        new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
 
-        OfflineCopy.Result full = new OfflineCopy(scanOf(set), NO_MARKERS, drive, false, at("2026-12-01"), p -> 10).copy();
+        OfflineCopy.Result full = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> 10).copy();
 
         assertThat(full.ok()).isFalse();
         assertThat(full.message()).contains("bytes free");
@@ -303,7 +354,7 @@ class OfflineCopyTest {
                 Files.write(set.resolve(String.format("Members/BB%06d.rdb", i)), small);
             }
 
-            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
 
             assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
             assertThat(result.message()).startsWith("offsite.offline.destination: " + usb.mountPoint() + " has ")
@@ -321,7 +372,7 @@ class OfflineCopyTest {
         AtomicLong calls = new AtomicLong();
 
         // the drive goes (unplugged, auto-unmounted) after the copy began: its mount point is an empty folder of the system disk
-        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb, true, at("2026-12-01"), p -> {
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb, true, at("2026-12-01"), p -> {
             if (calls.incrementAndGet() == 1) {
                 usbDisk.unplug();
             }
@@ -341,7 +392,7 @@ class OfflineCopyTest {
         new Random(11).nextBytes(chunk);
         Files.write(set.resolve("Members/AA000003.rdb"), chunk);
         try (LoopDrive usb = LoopDrive.mount(dir)) {
-            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb.mountPoint(), true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
 
             assertThat(result.ok()).as(result.message()).isTrue();
             assertThat(result.message()).endsWith("verified (read back from the drive)");
@@ -386,7 +437,7 @@ class OfflineCopyTest {
                 }
             };
 
-            OfflineCopy.Result result = new OfflineCopy(new SourceScan(set, scanClock, false), NO_MARKERS, usb.mountPoint(), true, at("2026-12-01"),
+            OfflineCopy.Result result = new OfflineCopy(new SourceScan(set, scanClock, false), NO_MARKERS, Duration.ZERO, usb.mountPoint(), true, at("2026-12-01"),
                     OfflineCopy::usableSpace).copy();
 
             assertThat(scans.get()).as("the drive was damaged between the copy and the read-back").isEqualTo(2);
@@ -403,7 +454,7 @@ class OfflineCopyTest {
         // ramfs takes no O_DIRECT (tmpfs does since Linux 6.6), as some FUSE drivers of USB drives do not
         Assumptions.assumeTrue(LoopDrive.run("mount", "-t", "ramfs", "ramfs", usb.toString()), "cannot mount a ramfs (needs root)");
         try {
-            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, usb, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb, true, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
             assertThat(result.ok()).as(result.message()).isTrue();
             assertThat(result.message()).endsWith("verified (read back from the drive once its cached pages were dropped: " + usb

@@ -10,6 +10,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -131,6 +132,23 @@ class OfflineReportTest {
     }
 
     @Test
+    void a_set_written_within_the_settings_periods_is_a_warning_naming_the_setting_its_value_and_the_files_age() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        // the harness's set was written an hour ago: within a stable-for of two hours, past a quiet period of 30 minutes
+        running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
+                .set("offsite.sync.quiet-period", "30m").set("offsite.sync.stable-for", "2h").startRunning();
+
+        OfflineReport report = offlineCopy();
+
+        assertThat(report.status()).as(report.reason()).isEqualTo(RunStatus.WARN);
+        assertThat(report.reason()).startsWith("the backup application is at work on the set: source file Members/AA000001.rdb was modified at ")
+                .contains(", 60 min ago, within offsite.sync.stable-for (2 h); no copy started");
+        try (Stream<Path> left = Files.list(usb)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void a_good_copy_is_reported_ok_and_mailed_when_notify_when_is_always() throws Exception {
         Path usb = Files.createDirectories(dir.resolve("usb"));
         running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
@@ -204,7 +222,7 @@ class OfflineReportTest {
         SmallDisk usbDisk = SmallDisk.mount(usb, 8);
         AtomicLong calls = new AtomicLong();
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC);
-        OfflineCopy copy = new OfflineCopy(OfflineCopyTest.scanOf(set.getParent()), OfflineCopyTest.NO_MARKERS, usb, true, clock, p -> {
+        OfflineCopy copy = new OfflineCopy(OfflineCopyTest.scanOf(set.getParent()), OfflineCopyTest.NO_MARKERS, Duration.ZERO, usb, true, clock, p -> {
             if (calls.incrementAndGet() == 1) {
                 usbDisk.unplug();
             }
