@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import offsite.files.FileTree;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies the backup set, as the mirror scans it, to DEST/YYYY-MM-DD (built as YYYY-MM-DD.partial, renamed when complete, synced and verified),
  * writes SHA256SUMS (checkable with `sha256sum -c`; SHA256SUMS.offsite when the set has its own), then removes the oldest complete snapshots until the next
- * one would fit again. Refuses when DEST is not a mounted drive or the set changes while it is copied, and keeps out of the
+ * one would fit again, in blocks and in inodes. Refuses when DEST is not a mounted drive or the set changes while it is copied, and keeps out of the
  * backup application's way as the mirror does: no copy starts while a maintenance marker exists or a file was modified within
  * the quiet period or stable-for, and a marker that appears stops the copy, keeping no snapshot.
  */
@@ -147,6 +148,17 @@ public final class OfflineCopy {
                         + "-byte blocks); free space or use a bigger drive (old snapshots are removed only after a new one is complete)",
                         null);
             }
+            // each file and folder takes an inode besides its blocks: a drive of many small files runs out of those first
+            int folders = folders(files);
+            long entries = files.size() + folders + 2L; // and the snapshot's own folder and its checksum file
+            DriveInodes.Count inodes = DriveInodes.of(destination);
+            if (inodes.known() && entries > inodes.available()) {
+                return Result.refused("offsite.offline.destination: " + destination + " has " + inodes.available() + " inodes free (of "
+                        + inodes.total() + "), the set needs " + entries + " there (" + files.size() + " files, " + folders
+                        + (folders == 1 ? " folder" : " folders") + ", the snapshot's folder and its checksum file: one inode each); free"
+                        + " some or use a drive made with more inodes (mkfs.ext4 -i or -N; old snapshots are removed only after a new one"
+                        + " is complete)", null);
+            }
             String day = LocalDate.now(clock).toString();
             partial = destination.resolve(day + ".partial");
             Path done = destination.resolve(day);
@@ -210,7 +222,7 @@ public final class OfflineCopy {
             syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(destination);
-            List<String> removed = pruneFor(onDrive, done);
+            List<String> removed = pruneFor(onDrive, entries, done);
             return new Result(RunStatus.OK, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, " + verified(readBack)
                     + (sumsFile.equals(SUMS) ? "" : "; checksums in " + sumsFile + ": the set has its own " + SUMS)
                     + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
@@ -327,11 +339,27 @@ public final class OfflineCopy {
         }
     }
 
-    /** Removes the oldest complete snapshots, never the newest, until the free space would hold another of this size. */
-    private List<String> pruneFor(long size, Path newest) throws IOException {
+    /** The folders below the set's top that hold its files, each once: one inode each in the snapshot. */
+    private int folders(List<LocalFile> files) {
+        Set<Path> folders = new HashSet<>();
+        for (LocalFile file : files) {
+            Path up = source.relativize(file.path()).getParent();
+            while (up != null && folders.add(up)) { // the ones above a folder counted before are counted already
+                up = up.getParent();
+            }
+        }
+        return folders.size();
+    }
+
+    /**
+     * Removes the oldest complete snapshots, never the newest, until the free space and the free inodes (where the drive
+     * counts them) would hold another of this size and these entries.
+     */
+    private List<String> pruneFor(long size, long entries, Path newest) throws IOException {
         List<String> removed = new ArrayList<>();
         for (Path old : snapshots()) {
-            if (old.equals(newest) || freeSpace.applyAsLong(destination) >= size) {
+            DriveInodes.Count inodes = DriveInodes.of(destination);
+            if (old.equals(newest) || freeSpace.applyAsLong(destination) >= size && (!inodes.known() || inodes.available() >= entries)) {
                 break;
             }
             FileTree.delete(old);

@@ -365,6 +365,62 @@ class OfflineCopyTest {
         }
     }
 
+    /** A real drive with room for 8 MiB but only this many inodes (a tmpfs mounted with nr_inodes), on dir/usb-drive. */
+    private Path fewInodes(int inodes) throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb-drive"));
+        Assumptions.assumeTrue(LoopDrive.run("mount", "-t", "tmpfs", "-o", "size=8m,nr_inodes=" + inodes, "tmpfs", usb.toString()),
+                "cannot mount a tmpfs (needs root)");
+        return usb;
+    }
+
+    @Test
+    void a_drive_with_blocks_left_but_no_inodes_is_refused_before_the_copy_naming_the_inodes_free_and_needed() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(set.resolve(String.format("Members/BB%06d.rdb", i)), "small chunk " + i);
+        }
+        Path usb = fewInodes(150);
+        try {
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb, true, at("2026-12-01"),
+                    OfflineCopy::usableSpace).copy();
+
+            // the blocks: 203 files of 4 KiB at most in 8 MiB; the inodes: 149 free, one for each file and folder
+            assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.WARN);
+            assertThat(result.message()).isEqualTo("offsite.offline.destination: " + usb + " has 149 inodes free (of 150), the set needs"
+                    + " 206 there (203 files, 1 folder, the snapshot's folder and its checksum file: one inode each); free some or use a"
+                    + " drive made with more inodes (mkfs.ext4 -i or -N; old snapshots are removed only after a new one is complete)");
+            try (Stream<Path> left = Files.list(usb)) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            LoopDrive.run("umount", usb.toString());
+        }
+    }
+
+    @Test
+    void old_snapshots_go_after_a_new_one_is_complete_until_the_drives_inodes_hold_the_next() throws Exception {
+        // each snapshot of the set takes 6 inodes (3 files, Members, its folder, SHA256SUMS); the drive's root takes one
+        Path usb = fewInodes(14);
+        try {
+            OfflineCopy.Result october = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb, true, at("2026-10-01"),
+                    OfflineCopy::usableSpace).copy();
+            OfflineCopy.Result november = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb, true, at("2026-11-01"),
+                    OfflineCopy::usableSpace).copy();
+
+            assertThat(october.ok()).as(october.message()).isTrue();
+            assertThat(october.removed()).as("7 inodes left: room for another").isEmpty();
+            assertThat(november.ok()).as(november.message()).isTrue();
+            assertThat(november.removed()).as("1 inode left: October goes, now that November is complete").containsExactly("2026-10-01");
+            try (Stream<Path> left = Files.list(usb)) {
+                assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-11-01");
+            }
+            OfflineCopy.Result december = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb, true, at("2026-12-01"),
+                    OfflineCopy::usableSpace).copy();
+            assertThat(december.ok()).as("the month after: " + december.message()).isTrue();
+        } finally {
+            LoopDrive.run("umount", usb.toString());
+        }
+    }
+
     @Test
     void a_drive_unmounted_during_the_copy_stops_it_before_anything_lands_on_the_system_disk() throws Exception {
         Path usb = dir.resolve("usb-drive");
