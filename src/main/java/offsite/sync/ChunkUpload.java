@@ -33,6 +33,7 @@ import offsite.store.Bucket.StoredObject;
 import offsite.store.Bucket.StoredPart;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
+import offsite.store.MtimeMetadata;
 import offsite.store.S3Errors;
 import offsite.store.StoreException;
 import org.apache.commons.io.input.BoundedInputStream;
@@ -224,7 +225,19 @@ public final class ChunkUpload {
     private String put(String key, String md5Hex, boolean withMd5, Sending sending, RunProgress.Stream stream) {
         LocalFile local = sending.planned().local();
         return s3.put(key, body(local.path(), 0, local.size(), null, sending.window(), sending.progress(), stream), EtagForm.base64(md5Hex),
-                withMd5 ? EtagForm.metadata(md5Hex) : Map.of());
+                metadata(local, withMd5 ? md5Hex : null));
+    }
+
+    /**
+     * The user metadata an upload of the file carries: its modification time as the scan read it (rclone's mtime, which
+     * restore-set and rclone set on the files they write), and the md5chksum when md5Hex is given.
+     */
+    private static Map<String, String> metadata(LocalFile local, String md5Hex) {
+        Map<String, String> metadata = new HashMap<>(MtimeMetadata.of(local.modified()));
+        if (md5Hex != null) {
+            metadata.putAll(EtagForm.metadata(md5Hex));
+        }
+        return metadata;
     }
 
     /**
@@ -256,7 +269,8 @@ public final class ChunkUpload {
         LocalFile local = planned.local();
         MessageDigest digest = LocalEtag.md5();
         // an answer cut short is settled by the object's own ETag, which tells whether the bytes sent arrived
-        String etag = s3.put(key, body(local.path(), 0, local.size(), digest, sending.window(), sending.progress(), stream), null, Map.of());
+        String etag = s3.put(key, body(local.path(), 0, local.size(), digest, sending.window(), sending.progress(), stream), null,
+                metadata(local, null));
         String md5Hex = HexFormat.of().formatHex(digest.digest());
         if (!unchanged(local)) {
             s3.delete(key);
@@ -316,10 +330,8 @@ public final class ChunkUpload {
             }
         }
         if (uploadId == null) {
-            Map<String, String> metadata = new HashMap<>(Map.of(Bucket.PART_SIZE_METADATA, String.valueOf(partSize)));
-            if (opaque) {
-                metadata.putAll(EtagForm.metadata(md5));
-            }
+            Map<String, String> metadata = metadata(local, opaque ? md5 : null);
+            metadata.put(Bucket.PART_SIZE_METADATA, String.valueOf(partSize));
             uploadId = s3.createUpload(key, metadata);
         }
         // at most part-streams workers per file take the parts in order from the shared part pool; each part is either
