@@ -88,6 +88,9 @@ final class RestoreSetCommand implements Callable<Integer> {
                             + unlisted.stream().limit(10).map(p -> PrintableName.of(p.toString())).collect(Collectors.joining(", "))
                             + (unlisted.size() > 10 ? ", ..." : "") + " (restore into an empty directory for the set alone)");
                 }
+                if (outcome.mtimes() != null) {
+                    System.out.println(outcome.mtimes());
+                }
                 String missing = choice.missing(objects);
                 System.out.println(outcome.verdict(choice.shortfall(), missing));
                 return outcome.ok() && choice.shortfall() == null && missing == null ? 0 : 1;

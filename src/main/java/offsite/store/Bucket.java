@@ -117,7 +117,15 @@ public interface Bucket {
      * or ignores ranges, the bytes before offset are read and skipped. A body cut short ends in an IOException naming
      * the key and how far it came, never a quiet end.
      */
-    InputStream get(String key, long offset) throws IOException;
+    default InputStream get(String key, long offset) throws IOException {
+        return download(key, offset).body();
+    }
+
+    /**
+     * {@link #get}, with what the GET's answer tells of the object besides its bytes: its user metadata (names in lower
+     * case) and LastModified, so a caller needs no HEAD for them.
+     */
+    Download download(String key, long offset) throws IOException;
 
     /**
      * The size of the first part of a multipart object, to re-compute its ETag: from HEAD with partNumber, or where
@@ -160,6 +168,13 @@ public interface Bucket {
 
         public static Body of(byte[] bytes) {
             return new Body(bytes.length, () -> new ByteArrayInputStream(bytes));
+        }
+    }
+
+    /** An object's bytes from an offset, with the user metadata (names in lower case) and LastModified (null: not told) its GET answered. */
+    record Download(InputStream body, Map<String, String> metadata, Instant lastModified) {
+        public Download {
+            metadata = Map.copyOf(metadata);
         }
     }
 

@@ -1,7 +1,6 @@
 package offsite.store;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
@@ -213,10 +212,10 @@ public final class FallbackBucket implements Bucket {
     }
 
     @Override
-    public InputStream get(String key, long offset) throws IOException {
+    public Download download(String key, long offset) throws IOException {
         if (offset > 0 && !fallbacks.lacks("ranged GET")) {
             try {
-                return bucket.get(key, offset);
+                return bucket.download(key, offset);
             } catch (StoreException e) {
                 if (!e.unsupported()) {
                     throw e;
@@ -224,11 +223,11 @@ public final class FallbackBucket implements Bucket {
                 fallbacks.use("ranged GET", "the object is read from its start and the bytes before the offset skipped");
             }
         }
-        InputStream whole = bucket.get(key, 0);
+        Download whole = bucket.download(key, 0);
         try {
-            whole.skipNBytes(offset);
+            whole.body().skipNBytes(offset);
         } catch (IOException | RuntimeException e) {
-            whole.close();
+            whole.body().close();
             throw e;
         }
         return whole;

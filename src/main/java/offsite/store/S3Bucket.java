@@ -356,7 +356,7 @@ public final class S3Bucket implements Bucket {
     }
 
     @Override
-    public InputStream get(String key, long offset) throws IOException {
+    public Download download(String key, long offset) throws IOException {
         ResponseInputStream<GetObjectResponse> in;
         try {
             in = call("GetObject", key, () -> s3.getObject(b -> {
@@ -367,8 +367,9 @@ public final class S3Bucket implements Bucket {
             }));
         } catch (StoreException e) {
             // S3 refuses a range starting at the end (416): an object read to its end has nothing more
-            if (e.status() == 416 && head(key).map(StoredObject::size).orElse(-1L) == offset) {
-                return InputStream.nullInputStream();
+            Optional<StoredObject> stored = e.status() == 416 ? head(key) : Optional.empty();
+            if (stored.isPresent() && stored.get().size() == offset) {
+                return new Download(InputStream.nullInputStream(), stored.get().metadata(), stored.get().lastModified());
             }
             throw e;
         }
@@ -379,7 +380,7 @@ public final class S3Bucket implements Bucket {
             in.skipNBytes(offset);
             length = length == null ? null : length - offset;
         }
-        return new NamedBody(in, key, offset, length);
+        return new Download(new NamedBody(in, key, offset, length), in.response().metadata(), in.response().lastModified());
     }
 
     /**

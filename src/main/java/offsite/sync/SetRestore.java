@@ -10,7 +10,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,6 +31,7 @@ import offsite.files.Sha256;
 import offsite.report.ByteSize;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
+import offsite.store.MtimeMetadata;
 import offsite.store.RemoteObject;
 
 /**
@@ -41,9 +45,22 @@ public final class SetRestore {
 
     /**
      * What happened to one object: bytes downloaded now, whether it was already there, the size of the file now under
-     * its name (0 when none), and the problem (null when restored).
+     * its name (0 when none), the problem (null when restored), and where the file's modification time came from.
      */
-    public record Restored(String key, long bytes, boolean skipped, long size, String problem) {
+    public record Restored(String key, long bytes, boolean skipped, long size, String problem, Mtime mtime) {
+        public Restored(String key, long bytes, boolean skipped, long size, String problem) {
+            this(key, bytes, skipped, size, problem, Mtime.NOT_SET);
+        }
+    }
+
+    /** Where a downloaded file's modification time came from. */
+    public enum Mtime {
+        /** The object's mtime metadata: the file's own, as stored at its upload (by Offsite or rclone). */
+        STORED,
+        /** The object's LastModified, as listed: an object stored without mtime (an older Offsite, another tool). */
+        LAST_MODIFIED,
+        /** None set: the file keeps the time it was written (nothing downloaded, or the time could not be set). */
+        NOT_SET
     }
 
     /**
@@ -96,6 +113,27 @@ public final class SetRestore {
                     + (onDisk == listedBytes ? "" : "; the files hold " + onDisk + " of the " + listedBytes + " bytes listed")
                     + (missing != null ? "; but " + missing : "")
                     + (ok() && notWhole != null ? (missing != null ? "; and " : "; but ") + notWhole : "");
+        }
+
+        /**
+         * One line saying where the modification times of the files downloaded came from (null when none was downloaded):
+         * the mtime stored at upload, the object's LastModified (objects stored without one), or none (the download time).
+         */
+        public String mtimes() {
+            long stored = count(Mtime.STORED);
+            long lastModified = count(Mtime.LAST_MODIFIED);
+            long notSet = results.stream().filter(r -> r.problem() == null && !r.skipped()).count() - stored - lastModified;
+            if (stored + lastModified + notSet == 0) {
+                return null;
+            }
+            return "modification times: " + stored + " file(s) as stored at upload (mtime metadata), " + lastModified
+                    + " from the object's LastModified (stored without mtime: an older Offsite or another tool)"
+                    + (notSet == 0 ? "" : ", " + notSet + " left at the download time (the object tells none, or it could not be set)")
+                    + (results.stream().anyMatch(Restored::skipped) ? "; files already there kept theirs" : "");
+        }
+
+        private long count(Mtime source) {
+            return results.stream().filter(r -> r.problem() == null && !r.skipped() && r.mtime() == source).count();
         }
 
         /**
@@ -252,11 +290,12 @@ public final class SetRestore {
             have = 0;
         }
         long before = have;
+        Map<String, String> metadata = new HashMap<>(); // as the GET answered: no HEAD for it
         RunProgress.Stream stream = progress.start(o.key(), o.size());
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    append(o.key(), part, have, stream, progress);
+                    append(o.key(), part, have, stream, progress, metadata);
                     break;
                 } catch (AnswerCut e) {
                     long now = Files.exists(part) ? Files.size(part) : 0;
@@ -282,9 +321,29 @@ public final class SetRestore {
             Files.delete(part);
             return new Restored(o.key(), got - before, false, 0, problem + ": discarded, run the restore again");
         }
+        Mtime mtime = setMtime(part, o, metadata);
         Files.createDirectories(target.getParent());
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Restored(o.key(), o.size() - before, false, o.size(), null);
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE); // a rename keeps the time
+        return new Restored(o.key(), o.size() - before, false, o.size(), null, mtime);
+    }
+
+    /**
+     * Gives the downloaded file the modification time the object stored (rclone's mtime metadata), else the object's
+     * LastModified as listed (nearer than the download time); says which. A time the filesystem refuses leaves the file's
+     * own: its bytes are restored all the same.
+     */
+    private static Mtime setMtime(Path file, RemoteObject o, Map<String, String> metadata) {
+        Instant stored = MtimeMetadata.stored(metadata);
+        Instant time = stored != null ? stored : o.lastModified();
+        if (time == null) {
+            return Mtime.NOT_SET;
+        }
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(time));
+        } catch (IOException | RuntimeException e) {
+            return Mtime.NOT_SET;
+        }
+        return stored != null ? Mtime.STORED : Mtime.LAST_MODIFIED;
     }
 
     /**
@@ -419,11 +478,17 @@ public final class SetRestore {
         }
     }
 
-    /** Appends the object's bytes from offset to the part file; a failure reading throws AnswerCut, one writing IOException. */
-    private void append(String key, Path part, long offset, RunProgress.Stream stream, RunProgress progress) throws IOException, AnswerCut {
+    /**
+     * Appends the object's bytes from offset to the part file, the user metadata its answer gave into metadata; a failure
+     * reading throws AnswerCut, one writing IOException.
+     */
+    private void append(String key, Path part, long offset, RunProgress.Stream stream, RunProgress progress, Map<String, String> metadata)
+            throws IOException, AnswerCut {
         InputStream opened;
         try {
-            opened = s3.get(key, offset);
+            Bucket.Download answer = s3.download(key, offset);
+            metadata.putAll(answer.metadata());
+            opened = answer.body();
         } catch (IOException | RuntimeException e) {
             throw new AnswerCut(describe(e)); // the request's message names the key
         }

@@ -339,6 +339,23 @@ class BucketContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("implementations")
+    void a_get_answers_the_objects_metadata_and_last_modified_from_any_offset(S3Implementation implementation) throws Exception {
+        Bucket bucket = open(implementation).bucket();
+        byte[] data = bytes(100_000, 8);
+        bucket.put("set/t", Body.of(data), null, Map.of(MtimeMetadata.NAME, "1700000000.123456789"));
+
+        for (int offset : new int[] {0, 1, data.length}) { // the last: a resumed download already whole (416 on S3)
+            Bucket.Download answer = bucket.download("set/t", offset);
+            try (InputStream body = answer.body()) {
+                assertThat(body.readAllBytes()).as("from %d", offset).isEqualTo(slice(data, offset, data.length - offset));
+            }
+            assertThat(answer.metadata()).as("from %d", offset).containsEntry(MtimeMetadata.NAME, "1700000000.123456789");
+            assertThat(answer.lastModified()).as("from %d", offset).isNotNull();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
     void head_gives_size_etag_and_metadata_and_nothing_for_a_missing_key(S3Implementation implementation) {
         Bucket bucket = open(implementation).bucket();
         byte[] data = bytes(4321, 7);

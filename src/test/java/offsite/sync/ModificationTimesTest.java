@@ -6,15 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
+import offsite.store.Fallbacks;
 import offsite.store.MtimeMetadata;
+import offsite.store.RemoteObject;
+import offsite.store.S3Bucket;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Modification times kept through the bucket, as rclone keeps them (x-amz-meta-mtime), against S3Proxy. */
@@ -69,5 +75,78 @@ class ModificationTimesTest {
                 "sets/Members/AA000001.rdb", "1793675045",
                 "sets/new.rdb", "1793588645.123456789",
                 "sets/replaced.rdb", "1793847845.000000001")));
+    }
+
+    /** The modification time of each regular file under root, by relative path. */
+    private static Map<String, Instant> mtimes(Path root) throws Exception {
+        Map<String, Instant> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), Files.getLastModifiedTime(p).toInstant());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void restore_set_gives_each_file_its_sources_modification_time_to_the_nanosecond() throws Exception {
+        write("new.rdb", 999, 1, Instant.parse("2026-11-02T03:04:05.123456789Z"));
+        write("Members/AA000001.rdb", 11 * MB + 7, 2, Instant.parse("2026-11-03T03:04:05Z"));
+        write("Members/empty.rdb", 0, 3, Instant.parse("2020-01-01T00:00:00.000000001Z"));
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        Path target = dir.resolve("restored");
+
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.toString());
+
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.out()).contains("modification times: 3 file(s) as stored at upload (mtime metadata), 0 from the object's"
+                + " LastModified").doesNotContain("download time");
+        assertThat(mtimes(target)).isEqualTo(mtimes(app.source));
+    }
+
+    @Test
+    void an_object_stored_without_mtime_gets_its_last_modified_and_the_summary_counts_it() throws Exception {
+        write("new.rdb", 999, 1, Instant.parse("2026-11-02T03:04:05.123456789Z"));
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        // as an older Offsite, or aws s3 cp, stored it: no x-amz-meta-mtime
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets/older.rdb"), RequestBody.fromString("stored before mtimes"));
+        Instant listed = TestS3.list(app.client, app.s3.bucket(), "sets/").stream().filter(o -> o.key().equals("sets/older.rdb"))
+                .findFirst().orElseThrow().lastModified();
+        Path target = dir.resolve("restored");
+
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.toString());
+
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.out()).contains("modification times: 1 file(s) as stored at upload (mtime metadata), 1 from the object's"
+                + " LastModified (stored without mtime: an older Offsite or another tool)");
+        assertThat(Files.getLastModifiedTime(target.resolve("older.rdb")).toInstant()).isEqualTo(listed);
+        assertThat(Files.getLastModifiedTime(target.resolve("new.rdb")).toInstant()).isEqualTo(Instant.parse("2026-11-02T03:04:05.123456789Z"));
+    }
+
+    @Test
+    void an_interrupted_restore_resumed_gives_the_resumed_file_its_time_and_leaves_the_others_as_they_are() throws Exception {
+        write("a.rdb", 3 * MB, 1, Instant.parse("2026-11-02T03:04:05.25Z"));
+        write("b.rdb", 2 * MB, 2, Instant.parse("2026-11-03T03:04:05.75Z"));
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        Path target = dir.resolve("restored");
+        assertThat(app.command("restore-set", "--to", target.toString()).exit()).isZero();
+        // an interrupted restore that had brought back b.rdb and half of a.rdb (its partial download resumes by a ranged GET)
+        Path work = Files.createDirectories(target.resolve(SetRestore.WORK));
+        byte[] half = Arrays.copyOf(Files.readAllBytes(target.resolve("a.rdb")), MB + 3);
+        Files.delete(target.resolve("a.rdb"));
+        RemoteObject a = bucketObject("sets/a.rdb");
+        Files.write(SetRestore.partialFile(work, a), half);
+
+        OffsiteHarness.CommandResult resumed = app.command("restore-set", "--to", target.toString());
+
+        assertThat(resumed.exit()).as(resumed.out()).isZero();
+        assertThat(resumed.out()).contains("modification times: 1 file(s) as stored at upload (mtime metadata), 0 from the object's"
+                + " LastModified (stored without mtime: an older Offsite or another tool); files already there kept theirs");
+        assertThat(mtimes(target)).isEqualTo(mtimes(app.source));
+    }
+
+    private RemoteObject bucketObject(String key) {
+        return new S3Bucket(app.client, app.s3, new Fallbacks()).list("sets/").stream().filter(o -> o.key().equals(key)).findFirst()
+                .orElseThrow();
     }
 }
