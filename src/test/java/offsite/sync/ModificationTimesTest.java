@@ -2,11 +2,15 @@ package offsite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -17,6 +21,7 @@ import offsite.store.S3Bucket;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,5 +153,60 @@ class ModificationTimesTest {
     private RemoteObject bucketObject(String key) {
         return new S3Bucket(app.client, app.s3, new Fallbacks()).list("sets/").stream().filter(o -> o.key().equals(key)).findFirst()
                 .orElseThrow();
+    }
+
+    /** Whether rclone is on the PATH: CI does not install it, so its interop tests run where it is. */
+    private static boolean rcloneInstalled() throws Exception {
+        try {
+            return new ProcessBuilder("rclone", "version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor() == 0;
+        } catch (IOException notThere) {
+            return false;
+        }
+    }
+
+    /** Runs rclone on the harness's bucket as remote "offsite:" (configured from the environment, no config file); its output. */
+    private String rclone(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("rclone", "--s3-no-check-bucket"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("RCLONE_")); // the harness's bucket alone
+        env.put("RCLONE_CONFIG", dir.resolve("no-rclone.conf").toString());
+        env.put("RCLONE_CONFIG_OFFSITE_TYPE", "s3");
+        env.put("RCLONE_CONFIG_OFFSITE_PROVIDER", "Other");
+        env.put("RCLONE_CONFIG_OFFSITE_ENDPOINT", app.s3.endpoint().toString());
+        env.put("RCLONE_CONFIG_OFFSITE_REGION", app.s3.region());
+        env.put("RCLONE_CONFIG_OFFSITE_ACCESS_KEY_ID", app.s3.accessKey());
+        env.put("RCLONE_CONFIG_OFFSITE_SECRET_ACCESS_KEY", app.s3.secretKey());
+        env.put("RCLONE_CONFIG_OFFSITE_FORCE_PATH_STYLE", "true");
+        env.put("TZ", "UTC"); // lsl prints local times
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("rclone %s: %s", String.join(" ", args), out).isZero();
+        return out;
+    }
+
+    @Test
+    void rclone_lists_the_modification_times_offsite_stored_and_offsite_restores_those_rclone_stored() throws Exception {
+        Assumptions.assumeTrue(rcloneInstalled(), "rclone is not installed");
+        write("new.rdb", 999, 1, Instant.parse("2026-11-02T03:04:05.123456789Z"));
+        write("Members/AA000001.rdb", 11 * MB + 7, 2, Instant.parse("2026-11-03T03:04:05Z")); // multipart
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        Path uploadedByRclone = dir.resolve("by-rclone.rdb");
+        Files.writeString(uploadedByRclone, "a chunk rclone copied");
+        Files.setLastModifiedTime(uploadedByRclone, FileTime.from(Instant.parse("2025-06-07T08:09:10.987654321Z")));
+        rclone("copyto", uploadedByRclone.toString(), "offsite:" + app.s3.bucket() + "/sets/by-rclone.rdb");
+
+        String listed = rclone("lsl", "offsite:" + app.s3.bucket() + "/sets");
+        Path target = dir.resolve("restored");
+        OffsiteHarness.CommandResult result = app.command("restore-set", "--to", target.toString());
+
+        assertThat(listed.lines().map(String::trim)).contains("999 2026-11-02 03:04:05.123456789 new.rdb",
+                (11 * MB + 7) + " 2026-11-03 03:04:05.000000000 Members/AA000001.rdb");
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.out()).contains("modification times: 3 file(s) as stored at upload (mtime metadata), 0 from");
+        assertThat(Files.getLastModifiedTime(target.resolve("by-rclone.rdb")).toInstant()).isEqualTo(Instant.parse("2025-06-07T08:09:10.987654321Z"));
+        assertThat(Files.getLastModifiedTime(target.resolve("new.rdb")).toInstant()).isEqualTo(Instant.parse("2026-11-02T03:04:05.123456789Z"));
     }
 }
