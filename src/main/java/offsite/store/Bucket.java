@@ -198,12 +198,17 @@ public interface Bucket {
     }
 
     /**
-     * A multipart upload in progress: its key, id, when it began (null when unknown), and md5, the whole content's MD5
-     * (hex) its {@link EtagForm#MD5_METADATA} metadata was given when this data directory created it (null otherwise).
+     * A multipart upload in progress: its key, id, when it began (null when unknown), md5, the whole content's MD5 (hex)
+     * its {@link EtagForm#MD5_METADATA} metadata was given when this data directory created it, and mtime, the text of its
+     * {@link MtimeMetadata#NAME} metadata then (each null otherwise): what the completed object will carry.
      */
-    record PendingUpload(String key, String uploadId, Instant initiated, String md5) {
+    record PendingUpload(String key, String uploadId, Instant initiated, String md5, String mtime) {
         public PendingUpload(String key, String uploadId, Instant initiated) {
-            this(key, uploadId, initiated, null);
+            this(key, uploadId, initiated, null, null);
+        }
+
+        public PendingUpload(String key, String uploadId, Instant initiated, String md5) {
+            this(key, uploadId, initiated, md5, null);
         }
     }
 }

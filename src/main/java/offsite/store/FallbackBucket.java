@@ -80,7 +80,7 @@ public final class FallbackBucket implements Bucket {
     @Override
     public String createUpload(String key, Map<String, String> metadata) {
         String uploadId = bucket.createUpload(key, metadata);
-        journal.begin(key, uploadId, clock.instant(), EtagForm.storedMd5(metadata));
+        journal.begin(key, uploadId, clock.instant(), EtagForm.storedMd5(metadata), metadata.get(MtimeMetadata.NAME));
         return uploadId;
     }
 
@@ -186,10 +186,10 @@ public final class FallbackBucket implements Bucket {
             try {
                 List<PendingUpload> listed = bucket.pendingUploads(prefix);
                 forgetGone(prefix, listed);
-                Map<String, String> md5s = new HashMap<>();
-                journal.pending(prefix).stream().filter(p -> p.md5() != null).forEach(p -> md5s.put(p.uploadId(), p.md5()));
-                return listed.stream().map(p -> md5s.containsKey(p.uploadId())
-                        ? new PendingUpload(p.key(), p.uploadId(), p.initiated(), md5s.get(p.uploadId())) : p).toList();
+                Map<String, PendingUpload> journaled = new HashMap<>(); // what the service does not list: the metadata it was created with
+                journal.pending(prefix).forEach(p -> journaled.put(p.uploadId(), p));
+                return listed.stream().map(p -> journaled.containsKey(p.uploadId()) ? new PendingUpload(p.key(), p.uploadId(), p.initiated(),
+                        journaled.get(p.uploadId()).md5(), journaled.get(p.uploadId()).mtime()) : p).toList();
             } catch (StoreException e) {
                 if (!e.unsupported()) {
                     throw e;

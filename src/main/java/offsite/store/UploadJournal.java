@@ -47,12 +47,20 @@ public final class UploadJournal {
 
     /** md5: the whole content's MD5 (hex) the upload's md5chksum metadata holds, or null. */
     public synchronized void begin(String key, String uploadId, Instant initiated, String md5) {
+        begin(key, uploadId, initiated, md5, null);
+    }
+
+    /** The same, with mtime, the text of the upload's mtime metadata (null: none). */
+    public synchronized void begin(String key, String uploadId, Instant initiated, String md5, String mtime) {
         Map<String, Object> head = new LinkedHashMap<>();
         head.put("key", key);
         head.put("uploadId", uploadId);
         head.put("initiated", initiated.toString());
         if (md5 != null) {
             head.put("md5", md5);
+        }
+        if (mtime != null) {
+            head.put("mtime", mtime);
         }
         write(file(key, uploadId), line(head), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     }
@@ -123,7 +131,8 @@ public final class UploadJournal {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             JsonNode head = JSON.readTree(lines.get(0));
             PendingUpload upload = new PendingUpload(head.get("key").asText(), head.get("uploadId").asText(),
-                    Instant.parse(head.get("initiated").asText()), head.hasNonNull("md5") ? head.get("md5").asText() : null);
+                    Instant.parse(head.get("initiated").asText()), head.hasNonNull("md5") ? head.get("md5").asText() : null,
+                    head.hasNonNull("mtime") ? head.get("mtime").asText() : null);
             Map<Integer, StoredPart> parts = new TreeMap<>();
             for (String line : lines.subList(1, lines.size())) {
                 if (line.isBlank()) {

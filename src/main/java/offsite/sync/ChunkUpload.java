@@ -311,7 +311,9 @@ public final class ChunkUpload {
                 s3.abortUpload(key, uploadId); // keep only the newest pending upload of this key
             }
             uploadId = p.uploadId();
-            if (opaque && !md5.equals(p.md5())) { // its md5chksum is another content's, or unknown: it cannot be completed as this file
+            // its md5chksum is another content's, or unknown: it cannot be completed as this file; its mtime is an earlier
+            // version's of the file (changed since the cut), which the object would carry: both start afresh
+            if (opaque && !md5.equals(p.md5()) || p.mtime() != null && !p.mtime().equals(MtimeMetadata.format(local.modified()))) {
                 s3.abortUpload(key, uploadId);
                 uploadId = null;
             }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import offsite.store.Bucket;
+import offsite.store.FallbackBucket;
 import offsite.store.Fallbacks;
 import offsite.store.MtimeMetadata;
 import offsite.store.RemoteObject;
 import offsite.store.S3Bucket;
+import offsite.store.UploadJournal;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
@@ -80,6 +84,27 @@ class ModificationTimesTest {
                 "sets/Members/AA000001.rdb", "1793675045",
                 "sets/new.rdb", "1793588645.123456789",
                 "sets/replaced.rdb", "1793847845.000000001")));
+    }
+
+    @Test
+    void an_upload_cut_before_the_file_changed_starts_afresh_so_the_object_carries_the_files_time_now() throws Exception {
+        Instant before = Instant.parse("2026-11-02T03:04:05.25Z");
+        Instant now = Instant.parse("2026-11-09T03:04:05.75Z");
+        write("Members/AA000001.rdb", 11 * MB + 7, 2, before);
+        // the upload a pass cut after its first part, created with the time the file had then
+        Fallbacks fallbacks = new Fallbacks();
+        Bucket seam = new FallbackBucket(new S3Bucket(app.client, app.s3, fallbacks), new UploadJournal(app.data.resolve("uploads")),
+                fallbacks, Clock.systemUTC());
+        String uploadId = seam.createUpload("sets/Members/AA000001.rdb", Map.of(MtimeMetadata.NAME, MtimeMetadata.format(before),
+                Bucket.PART_SIZE_METADATA, String.valueOf(5 * MB)));
+        byte[] first = Arrays.copyOf(Files.readAllBytes(app.source.resolve("Members/AA000001.rdb")), 5 * MB);
+        seam.uploadPart("sets/Members/AA000001.rdb", uploadId, 1, Bucket.Body.of(first), null);
+        Files.setLastModifiedTime(app.source.resolve("Members/AA000001.rdb"), FileTime.from(now)); // the backup application touched it
+
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+
+        assertThat(storedMtimes()).containsEntry("sets/Members/AA000001.rdb", MtimeMetadata.format(now));
+        assertThat(app.pendingUploads()).isZero();
     }
 
     /** The modification time of each regular file under root, by relative path. */
