@@ -180,7 +180,7 @@ class ModificationTimesTest {
                 .orElseThrow();
     }
 
-    /** Whether rclone is on the PATH: CI does not install it, so its interop tests run where it is. */
+    /** Whether rclone is on the PATH (.ci/run installs it; a developer's machine may lack it). */
     private static boolean rcloneInstalled() throws Exception {
         try {
             return new ProcessBuilder("rclone", "version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
