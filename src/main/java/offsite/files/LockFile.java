@@ -1,14 +1,24 @@
 package offsite.files;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
-/** A lock on a file, held until closed; the OS lets go of it when its process ends, however it ends. */
-public record LockFile(Path file, FileChannel channel) implements AutoCloseable {
+/**
+ * A lock on a file, held until closed; the OS lets go of it when its process ends, however it ends. turn is this
+ * process's own turn at a file taken with {@link #take}, null for {@link #tryTake}.
+ */
+public record LockFile(Path file, FileChannel channel, Semaphore turn) implements AutoCloseable {
+
+    /** One turn per file taken with take: the OS lock is the whole process's, so its threads wait for each other here. */
+    private static final Map<Path, Semaphore> TURNS = new ConcurrentHashMap<>();
 
     /** The lock on file (created if need be), or null while another process, or another holder in this one, has it. */
     public static LockFile tryTake(Path file) throws IOException {
@@ -16,7 +26,7 @@ public record LockFile(Path file, FileChannel channel) implements AutoCloseable 
         try {
             FileLock lock = channel.tryLock();
             if (lock != null) {
-                return new LockFile(file, channel);
+                return new LockFile(file, channel, null);
             }
         } catch (OverlappingFileLockException heldHere) {
             // held by this process
@@ -28,8 +38,42 @@ public record LockFile(Path file, FileChannel channel) implements AutoCloseable 
         return null;
     }
 
+    /**
+     * The lock on file (created if need be), waiting while another process or another thread of this one holds it. For a
+     * short hold (a read-modify-write of a small file); a file taken this way is never taken with tryTake, and a holder
+     * never takes it again before closing.
+     */
+    public static LockFile take(Path file) throws IOException {
+        Semaphore turn = TURNS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Semaphore(1));
+        try {
+            turn.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the lock on " + file);
+        }
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                channel.lock();
+                return new LockFile(file, channel, turn);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            turn.release();
+            throw e;
+        }
+    }
+
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            channel.close();
+        } finally {
+            if (turn != null) {
+                turn.release();
+            }
+        }
     }
 }
