@@ -359,15 +359,19 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     private static void bindNotify(CamelContext camel, NotifySettings notify, String syncCron, Path dataDir, LastDeliveries deliveries,
             OffsiteMetrics metrics, Clock clock) {
         camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName));
-        DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), List.of(deliveries, metrics), clock);
+        DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), List.of(deliveries, metrics), clock, notify.retries());
         camel.getRegistry().bind("notifyLog", log);
         Processor attemptFailed = exchange -> {
             // Camel's redelivery counter is gone when the given-up step runs: the attempts made are counted here
+            Throwable failure = exchange.getException() != null ? exchange.getException()
+                    : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             exchange.setProperty("notifyAttempts", exchange.getProperty("notifyAttempts", 0, Integer.class) + 1);
-            log.attemptFailed(exchange.getProperty("notice", Notice.class),
-                    exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+            // a stop during the retry's wait replaces the exception: NotifyOutcomes records this one as the last attempt's
+            exchange.setProperty("notifyLastFailure", failure);
+            log.attemptFailed(exchange.getProperty("notice", Notice.class), failure);
         };
         camel.getRegistry().bind("notifyAttemptFailed", attemptFailed);
+        camel.getRegistry().bind("notifyOutcomes", new NotifyOutcomes(log));
         MailSettings mail = notify.mail();
         // no login: camel-mail then connects without AUTH
         camel.getRegistry().bind("notifyMailLogin", mail == null || mail.user() == null ? new DefaultAuthenticator(null, null)

@@ -17,11 +17,14 @@ public final class DeliveryLog {
     private final Redaction redaction;
     private final List<DeliveryOutcomes> outcomes;
     private final Clock clock;
+    /** offsite.notify.retries: a notification given up after fewer than 1 + retries attempts was cut short by a stop. */
+    private final int retries;
 
-    public DeliveryLog(Redaction redaction, List<DeliveryOutcomes> outcomes, Clock clock) {
+    public DeliveryLog(Redaction redaction, List<DeliveryOutcomes> outcomes, Clock clock, int retries) {
         this.redaction = redaction;
         this.outcomes = List.copyOf(outcomes);
         this.clock = clock;
+        this.retries = retries;
     }
 
     public void sent(Notice notice) {
@@ -36,11 +39,26 @@ public final class DeliveryLog {
 
     /** After the last attempt: attempts is how many were made (a stop gives up before the retries the setting allows). */
     public void givenUp(Notice notice, int attempts, Throwable error) {
-        LOG.warn("{} given up after {}; the run's result stands", describe(notice), attempts == 1 ? "1 attempt" : attempts + " attempts");
+        if (notice != null && attempts <= retries) { // Camel ends the retries early only when Offsite stops
+            stoppedBeforeRetry(notice, attempts, error);
+            return;
+        }
+        LOG.warn("{} given up after {}; the run's result stands", describe(notice), attempts(attempts));
         if (notice != null) {
             String reason = redaction.apply(reason(error));
             tell(o -> o.givenUp(notice.channel(), clock.instant(), notice.describe(), reason, attempts));
         }
+    }
+
+    /**
+     * A stop (SIGTERM) came while the notice waited for its retry: it is given up after the attempts made, and recorded as
+     * any other given up, the last attempt's reason (if any) after the stop's.
+     */
+    public void stoppedBeforeRetry(Notice notice, int attempts, Throwable lastFailure) {
+        String stopped = attempts == 0 ? "Offsite stopped before the first attempt" : "Offsite stopped before retrying";
+        LOG.warn("{} given up after {}: {}; the run's result stands", notice.describe(), attempts(attempts), stopped);
+        String reason = lastFailure == null ? stopped : stopped + "; the last attempt failed: " + redaction.apply(reason(lastFailure));
+        tell(o -> o.givenUp(notice.channel(), clock.instant(), notice.describe(), reason, attempts));
     }
 
     /** A stop (SIGTERM) came while notifications were waiting to be retried: they are given up without another attempt. */
@@ -57,6 +75,10 @@ public final class DeliveryLog {
                 LOG.warn("could not record a notification's outcome: {}", e.getMessage());
             }
         }
+    }
+
+    private static String attempts(int attempts) {
+        return attempts == 1 ? "1 attempt" : attempts + " attempts";
     }
 
     private static String describe(Notice notice) {

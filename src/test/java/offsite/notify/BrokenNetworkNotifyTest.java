@@ -103,6 +103,32 @@ class BrokenNetworkNotifyTest {
     }
 
     @Test
+    void a_stop_during_a_notifications_retry_delay_records_it_given_up_with_the_attempts_made() throws Exception {
+        receiver.answering(500, 500, 500, 500);
+        app.set("offsite.notify.webhook.url", receiver.url("/hook/" + PING_ID))
+                .set("offsite.notify.retries", "3")
+                .set("offsite.notify.retry-delay", "10m");
+
+        CompletableFuture<SyncReport> pass = passInBackground();
+        assertThat(receiver.await(1, 60, TimeUnit.SECONDS)).hasSize(1); // the first attempt failed: the retry waits 10 minutes
+
+        running.stop();
+        pass.exceptionally(stopped -> null).get(60, TimeUnit.SECONDS);
+
+        // the page, `status` and /api/status of the next process read this: the report was not delivered
+        LastDeliveries.Channel webhook = new LastDeliveries(app.data.resolve("notifications.json")).read().get("webhook");
+        assertThat(webhook).as("the webhook's outcome is recorded").isNotNull();
+        assertThat(webhook.lastSent()).isNull();
+        assertThat(webhook.lastFailure().attempts()).isEqualTo(1);
+        assertThat(webhook.lastFailure().what()).isEqualTo("webhook " + receiver.url("/…"));
+        assertThat(webhook.lastFailure().reason()).startsWith("Offsite stopped before retrying; the last attempt failed: ")
+                .contains("statusCode: 500").doesNotContain(PING_ID);
+        assertThat(log.lines()).contains("WARN webhook " + receiver.url("/…") + " given up after 1 attempt: Offsite stopped before"
+                + " retrying; the run's result stands");
+        assertThat(String.join("\n", log.lines())).doesNotContain(PING_ID);
+    }
+
+    @Test
     void a_stop_during_a_notifications_first_attempt_says_it_was_given_up_after_that_one_attempt() throws Exception {
         try (HangingServer hook = new HangingServer()) {
             app.set("offsite.notify.webhook.url", "http://127.0.0.1:" + hook.port() + "/hook")
@@ -117,7 +143,8 @@ class BrokenNetworkNotifyTest {
 
             pass.exceptionally(stopped -> null).get(60, TimeUnit.SECONDS);
             assertThat(hook.awaitAccepted(2, 1, TimeUnit.SECONDS)).isEqualTo(1);
-            assertThat(log.lines()).contains("WARN webhook http://127.0.0.1:" + hook.port() + "/… given up after 1 attempt; the run's result stands");
+            assertThat(log.lines()).contains("WARN webhook http://127.0.0.1:" + hook.port() + "/… given up after 1 attempt: Offsite stopped"
+                    + " before retrying; the run's result stands");
         }
     }
 }
