@@ -40,10 +40,10 @@ import offsite.notify.DeliveryLog;
 import offsite.notify.LastDeliveries;
 import offsite.notify.MailSettings;
 import offsite.notify.MissedWindows;
-import offsite.notify.Notice;
 import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
+import offsite.notify.RetryDelays;
 import offsite.offline.OfflineCopy;
 import offsite.offline.OfflineRun;
 import offsite.report.ReportStore;
@@ -92,7 +92,6 @@ import offsite.web.StatusPage;
 import offsite.web.WebPaths;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.DefaultAuthenticator;
 import org.apache.camel.spi.CamelEvent;
@@ -361,16 +360,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName));
         DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), List.of(deliveries, metrics), clock, notify.retries());
         camel.getRegistry().bind("notifyLog", log);
-        Processor attemptFailed = exchange -> {
-            // Camel's redelivery counter is gone when the given-up step runs: the attempts made are counted here
-            Throwable failure = exchange.getException() != null ? exchange.getException()
-                    : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-            exchange.setProperty("notifyAttempts", exchange.getProperty("notifyAttempts", 0, Integer.class) + 1);
-            // a stop during the retry's wait replaces the exception: NotifyOutcomes records this one as the last attempt's
-            exchange.setProperty("notifyLastFailure", failure);
-            log.attemptFailed(exchange.getProperty("notice", Notice.class), failure);
-        };
-        camel.getRegistry().bind("notifyAttemptFailed", attemptFailed);
+        camel.getRegistry().bind("notifyAttemptFailed", new NotifyAttemptFailed(log, RetryDelays.of(notify), clock));
         camel.getRegistry().bind("notifyOutcomes", new NotifyOutcomes(log));
         MailSettings mail = notify.mail();
         // no login: camel-mail then connects without AUTH

@@ -1,6 +1,7 @@
 package offsite.notify;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -35,6 +36,16 @@ public final class DeliveryLog {
     /** Each attempt that fails, with its reason; the last one is followed by the given-up line. */
     public void attemptFailed(Notice notice, Throwable error) {
         LOG.warn("{} failed: {}", describe(notice), redaction.apply(reason(error)));
+    }
+
+    /** A receiver answered 429 or 503 with Retry-After: the wait it asked for, and the one taken (never above the longest). */
+    public void retryAsked(Notice notice, Duration asked, Duration wait) {
+        if (asked.equals(wait)) {
+            LOG.info("{} retried in {}, as the receiver asked (Retry-After)", describe(notice), shown(wait));
+        } else {
+            LOG.info("{} retried in {}: the receiver asked for {} (Retry-After), longer than the longest retry delay", describe(notice),
+                    shown(wait), shown(asked));
+        }
     }
 
     /** After the last attempt: attempts is how many were made (a stop gives up before the retries the setting allows). */
@@ -75,6 +86,10 @@ public final class DeliveryLog {
                 LOG.warn("could not record a notification's outcome: {}", e.getMessage());
             }
         }
+    }
+
+    private static String shown(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String attempts(int attempts) {

@@ -20,8 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
@@ -196,6 +200,50 @@ class NotifyRouteTest {
                 "WARN " + webhook + " failed: HTTP operation failed invoking " + receiver.url("/…") + " with statusCode: 503",
                 "WARN " + webhook + " failed: HTTP operation failed invoking " + receiver.url("/…") + " with statusCode: 502",
                 "INFO " + webhook + " sent");
+    }
+
+    @Test
+    void a_webhook_answering_503_with_retry_after_in_seconds_is_tried_again_after_that_wait_not_the_retry_delay() throws Exception {
+        receiver.answering(503, "Retry-After", "1");
+        // the doubling alone would wait 10 minutes (Camel cut that to 60 s): far past the wait below
+        app.set("offsite.notify.heartbeat-url", "").set("offsite.notify.retry-delay", "10m");
+
+        SyncReport report = CompletableFuture.supplyAsync(app::sync).get(30, TimeUnit.SECONDS);
+
+        assertThat(report.status()).isEqualTo(RunStatus.OK);
+        assertThat(to("/hook")).hasSize(2);
+        String webhook = "webhook " + receiver.url("/…");
+        assertThat(log.lines()).containsSubsequence(
+                "WARN " + webhook + " failed: HTTP operation failed invoking " + receiver.url("/…") + " with statusCode: 503",
+                "INFO " + webhook + " retried in 1 s, as the receiver asked (Retry-After)",
+                "INFO " + webhook + " sent");
+    }
+
+    @Test
+    void a_heartbeat_answering_429_with_retry_after_as_a_date_is_tried_again_at_that_date() throws Exception {
+        String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2));
+        receiver.answering(429, "Retry-After", inTwoSeconds);
+        app.set("offsite.notify.webhook.url", "").set("offsite.notify.webhook.headers", "").set("offsite.notify.retry-delay", "10m");
+
+        SyncReport report = CompletableFuture.supplyAsync(app::sync).get(30, TimeUnit.SECONDS);
+
+        assertThat(report.status()).isEqualTo(RunStatus.OK);
+        assertThat(to("/ping/" + PING_ID)).hasSize(2);
+        assertThat(log.lines()).contains("INFO heartbeat ping " + receiver.url("/…") + " sent")
+                .anyMatch(l -> l.matches("INFO heartbeat ping .* retried in [0-9]+ m?s, as the receiver asked \\(Retry-After\\)"));
+    }
+
+    @Test
+    void a_retry_after_longer_than_the_longest_retry_delay_waits_only_that_longest_delay() throws Exception {
+        receiver.answering(503, "Retry-After", "3600");
+        app.set("offsite.notify.heartbeat-url", "").set("offsite.notify.retries", "1"); // the longest delay: 100 ms
+
+        SyncReport report = CompletableFuture.supplyAsync(app::sync).get(30, TimeUnit.SECONDS);
+
+        assertThat(report.status()).isEqualTo(RunStatus.OK);
+        assertThat(to("/hook")).hasSize(2);
+        assertThat(log.lines()).contains("INFO webhook " + receiver.url("/…") + " retried in 100 ms: the receiver asked for 3600 s"
+                + " (Retry-After), longer than the longest retry delay");
     }
 
     @Test

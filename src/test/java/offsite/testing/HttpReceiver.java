@@ -23,7 +23,11 @@ public final class HttpReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> requests = new ArrayList<>();
-    private final Deque<Integer> statuses = new ArrayDeque<>();
+    private final Deque<Answer> answers = new ArrayDeque<>();
+
+    /** An answer to give: its status and its headers. */
+    private record Answer(int status, Map<String, String> headers) {
+    }
 
     public HttpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -31,13 +35,14 @@ public final class HttpReceiver implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int status;
+            Answer answer;
             synchronized (this) {
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
-                status = statuses.isEmpty() ? 200 : statuses.poll();
+                answer = answers.isEmpty() ? new Answer(200, Map.of()) : answers.poll();
                 notifyAll();
             }
-            exchange.sendResponseHeaders(status, -1);
+            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            exchange.sendResponseHeaders(answer.status(), -1);
             exchange.close();
         });
         server.start();
@@ -45,7 +50,13 @@ public final class HttpReceiver implements AutoCloseable {
 
     /** The next answers, in order (for example 503, 503: two failures, then 200 again). */
     public synchronized HttpReceiver answering(Integer... codes) {
-        statuses.addAll(List.of(codes));
+        List.of(codes).forEach(c -> answers.add(new Answer(c, Map.of())));
+        return this;
+    }
+
+    /** The next answer: this status with one header (for example 503 with Retry-After: 1). */
+    public synchronized HttpReceiver answering(int code, String header, String value) {
+        answers.add(new Answer(code, Map.of(header, value)));
         return this;
     }
 
