@@ -280,12 +280,16 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         return settings.integer("offsite.http.port", 1, 65535);
     }
 
-    /** Which pipeline a key belongs to, by prefix; the mirror's generations live beside its prefix (sets.g2/, sets.generations.json). */
+    /**
+     * Which pipeline a key belongs to, by prefix; the mirror's generations live beside its prefix (sets.g2/,
+     * sets.generations.json, each pass's listing under sets.generations/).
+     */
     private static Map<String, String> pipelines(SyncSettings sync, ImageSettings image) {
         Map<String, String> out = new HashMap<>(Map.of(sync.prefix(), "sync", sync.trashPrefix(), "sync", image.prefix(), "image"));
         if (!sync.prefix().isEmpty()) {
             out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".", "sync");
             out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".generations.json", "state");
+            out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".generations/", "state");
             out.put(sync.prefix().substring(0, sync.prefix().length() - 1) + ".lease.json", "state");
         }
         return out;

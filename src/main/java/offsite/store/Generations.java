@@ -45,9 +45,19 @@ public final class Generations {
 
     /**
      * The objects under a generation's prefix and their bytes, as the pass that finished at `at` left them: a listing
-     * with fewer lost objects since (restore-set says so rather than call a partial set whole).
+     * with fewer lost objects since (restore-set says so rather than call a partial set whole). listing: the SHA-256 of
+     * the stored {@link MirrorListing} of their names and sizes (listingKey names it), written before this record; null
+     * when there is none (written by an older Offsite, or its write failed): restore-set then compares the counts.
      */
-    public record Mirrored(Instant at, long objects, long bytes) {
+    public record Mirrored(Instant at, long objects, long bytes, String listing) {
+
+        public Mirrored(Instant at, long objects, long bytes) {
+            this(at, objects, bytes, null);
+        }
+    }
+
+    /** A generation's recorded listing as read back: the listing, or why there is none to use (null: none was recorded). */
+    public record RecordedListing(MirrorListing listing, String unusable) {
     }
 
     /** The current generation's number and every generation. */
@@ -184,6 +194,69 @@ public final class Generations {
             bucket.put(stateKey(), Bucket.Body.of(JSON.writeValueAsBytes(state)), null, Map.of(), Bucket.Kind.STATE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stateKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where the listing of generation `number` with this SHA-256 is stored, beside the state (sets.generations/g1-HASH.zst,
+     * under the PREFIX.g stem no other pipeline may use); null for anything but a SHA-256 in hex, so a state edited by
+     * hand never makes a pass read or delete another object.
+     */
+    public String listingKey(int number, String sha256) {
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            return null;
+        }
+        return stateKey().substring(0, stateKey().length() - ".json".length()) + "/g" + number + "-" + sha256 + ".zst";
+    }
+
+    /**
+     * Stores a listing of generation `number` (stored: MirrorListing.encode(), sha256: its digest) as a state object (the
+     * default storage class), before the Mirrored record that points to it: a state never points to a listing not yet
+     * whole in the bucket.
+     */
+    public void saveListing(int number, String sha256, byte[] stored) {
+        if (!MirrorListing.digest(stored).equals(sha256)) {
+            throw new IllegalArgumentException("a listing stored under another SHA-256 than its own");
+        }
+        bucket.put(listingKey(number, sha256), Bucket.Body.of(stored), null, Map.of(), Bucket.Kind.STATE);
+    }
+
+    /**
+     * The listing g's Mirrored record points to, checked against the SHA-256 in its name and g's prefix; when there is
+     * none, or it is missing, damaged or unreadable, why (the caller falls back to the counts).
+     */
+    public RecordedListing listing(Generation g) {
+        String key = g.mirrored() == null ? null : listingKey(g.number(), g.mirrored().listing());
+        if (key == null) {
+            return new RecordedListing(null, g.mirrored() == null || g.mirrored().listing() == null ? null
+                    : "its listing's SHA-256 '" + g.mirrored().listing() + "' in " + stateKey() + " is not one");
+        }
+        byte[] stored;
+        try (InputStream in = bucket.get(key, 0)) {
+            stored = in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return new RecordedListing(null, "cannot read " + key + ": " + firstLine(e));
+        }
+        if (!MirrorListing.digest(stored).equals(g.mirrored().listing())) {
+            return new RecordedListing(null, key + " does not hold the bytes its name's SHA-256 says");
+        }
+        try {
+            MirrorListing listing = MirrorListing.decode(stored);
+            if (!listing.prefix().equals(g.prefix())) {
+                return new RecordedListing(null, key + " lists '" + listing.prefix() + "', not generation " + g.number() + "'s '"
+                        + g.prefix() + "'");
+            }
+            return new RecordedListing(listing, null);
+        } catch (IOException e) {
+            return new RecordedListing(null, key + " does not read as a listing: " + firstLine(e));
+        }
+    }
+
+    /** Deletes a listing no record points to any more (one replaced by a newer pass's); a key refused by listingKey is left. */
+    public void dropListing(int number, String sha256) {
+        String key = listingKey(number, sha256);
+        if (key != null) {
+            bucket.delete(key);
         }
     }
 

@@ -19,6 +19,7 @@ import offsite.report.SyncReport;
 import offsite.report.SyncReport.Count;
 import offsite.store.Fallbacks;
 import offsite.store.Generations;
+import offsite.store.MirrorListing;
 import offsite.store.RemoteObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +84,10 @@ public final class PassReport {
             SyncReport report = report(pass);
             if (!pass.skipped()) { // a pass skipped for another one leaves that one's state alone
                 try {
-                    if (!stopped) {
-                        advanceGeneration(pass, report);
+                    String unrecorded = stopped ? null : advanceGeneration(pass, report);
+                    if (unrecorded != null) {
+                        LOG.warn("{}", unrecorded);
+                        report = report.withWarning(unrecorded);
                     }
                 } catch (RuntimeException e) {
                     String lost = "the generation's progress (complete, verified, retired) could not be saved in the bucket ("
@@ -194,10 +197,14 @@ public final class PassReport {
                 List.copyOf(r.errors()), notes, List.of());
     }
 
-    /** A generation is complete after a clean pass that left nothing, verified by a later pass that found nothing to do. */
-    private void advanceGeneration(Pass r, SyncReport report) {
+    /**
+     * A generation is complete after a clean pass that left nothing, verified by a later pass that found nothing to do.
+     * Such a pass also records what it left under the prefix: the counts, and the listing of their names and sizes beside
+     * the state. Returns why that listing could not be stored (restore-set then compares counts), or null.
+     */
+    private String advanceGeneration(Pass r, SyncReport report) {
         if (r.generations() == null || r.dryRun() || r.plan() == null || r.stopReason() != null || report.status() == RunStatus.FAILED) {
-            return; // only a pass that planned and ran to its end says anything about the generation
+            return null; // only a pass that planned and ran to its end says anything about the generation
         }
         Generations.Generation g = r.generations().currentGeneration();
         boolean clean = report.leftForNextWindow().files() == 0 && report.actions().getOrDefault("deferred", Count.NONE).files() == 0
@@ -211,30 +218,41 @@ public final class PassReport {
         } else if (g.complete() != null && g.verified() == null && nothingToDo) {
             next = new Generations.Generation(g.number(), g.prefix(), g.started(), g.complete(), now, null, g.mirrored());
         }
-        Generations.Mirrored mirrored = mirrored(r, g.mirrored(), now);
-        if (mirrored != g.mirrored()) {
-            next = next.with(mirrored);
+        String unrecorded = null;
+        Generations.Mirrored mirrored = g.mirrored();
+        List<RemoteObject> after = r.mirrorAfter();
+        if (after != null) {
+            MirrorListing listing = MirrorListing.of(g.prefix(), after);
+            byte[] stored = listing.encode(); // the same names and sizes, the same bytes: a pass that changed none writes nothing
+            String sha256 = MirrorListing.digest(stored);
+            if (mirrored == null || !sha256.equals(mirrored.listing()) || mirrored.objects() != listing.sizes().size()
+                    || mirrored.bytes() != listing.bytes()) {
+                try { // first the listing, then the record that points to it: a crash between leaves the old pair whole
+                    generations.saveListing(g.number(), sha256, stored);
+                } catch (RuntimeException e) {
+                    sha256 = null;
+                    unrecorded = "the listing of the " + listing.sizes().size() + " objects under " + g.prefix() + " could not be stored"
+                            + " beside " + generations.stateKey() + " (" + e.getMessage() + "): restore-set compares their counts until a"
+                            + " pass stores it";
+                }
+                mirrored = new Generations.Mirrored(now, listing.sizes().size(), listing.bytes(), sha256);
+                next = next.with(mirrored);
+            }
         }
         // a FAILED pass returned above: retirement marks stand only when every move succeeded
         if (next != g || !r.retiring().isEmpty()) {
-            Generations.State after = r.generations().with(next);
-            r.retired(after);
-            generations.save(after);
+            Generations.State state = r.generations().with(next);
+            r.retired(state);
+            generations.save(state);
         }
-    }
-
-    /**
-     * What the prefix holds after the pass (its objects and bytes), or before when the pass changed neither count: the
-     * state is written again only when they changed. before, too, when the pass listed nothing.
-     */
-    static Generations.Mirrored mirrored(Pass r, Generations.Mirrored before, Instant now) {
-        List<RemoteObject> after = r.mirrorAfter();
-        if (after == null) {
-            return before;
+        if (mirrored != g.mirrored() && g.mirrored() != null && g.mirrored().listing() != null) {
+            try {
+                generations.dropListing(g.number(), g.mirrored().listing()); // no record points to it now
+            } catch (RuntimeException e) {
+                LOG.info("the replaced listing of generation {} stays in the bucket: {}", g.number(), e.getMessage());
+            }
         }
-        long bytes = after.stream().mapToLong(RemoteObject::size).sum();
-        return before != null && before.objects() == after.size() && before.bytes() == bytes ? before
-                : new Generations.Mirrored(now, after.size(), bytes);
+        return unrecorded;
     }
 
     /** Bytes under the prefix after the pass: the listing, plus what went up, less what it replaced or trashed. */
