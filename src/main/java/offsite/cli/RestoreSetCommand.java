@@ -15,6 +15,7 @@ import offsite.store.S3Errors;
 import offsite.store.S3Settings;
 import offsite.store.StoreException;
 import offsite.sync.PrintableName;
+import offsite.sync.RecordedSetCheck;
 import offsite.sync.RestoreChoice;
 import offsite.sync.RunProgress;
 import offsite.sync.SetRestore;
@@ -75,6 +76,10 @@ final class RestoreSetCommand implements Callable<Integer> {
                 }
                 Listing listing = app.request("direct:list-objects", new Listing(s3.bucket(), choice.generation().prefix()), Listing.class);
                 List<RemoteObject> objects = listing.objects();
+                // before the downloads: on a bad night, what is gone is the first thing to know, not the last
+                RecordedSetCheck recorded = RecordedSetCheck.of(choice, generations.listing(choice.generation()), objects);
+                recorded.notes().forEach(n -> System.out.println("note: " + n));
+                recorded.named().forEach(n -> System.out.println("  " + n));
                 String source = "s3://" + listing.bucket() + "/" + listing.prefix() + (generation == null ? "" : " (generation " + generation + ")");
                 RunProgress progress = new RunProgress(objects.stream().mapToLong(RemoteObject::size).sum());
                 SetRestore.Outcome outcome;
@@ -91,7 +96,10 @@ final class RestoreSetCommand implements Callable<Integer> {
                 if (outcome.mtimes() != null) {
                     System.out.println(outcome.mtimes());
                 }
-                String missing = choice.missing(objects);
+                String missing = recorded.missing();
+                if (missing != null && !objects.isEmpty()) {
+                    System.out.println(recorded.partialSet(dir));
+                }
                 System.out.println(outcome.verdict(choice.shortfall(), missing));
                 return outcome.ok() && choice.shortfall() == null && missing == null ? 0 : 1;
             } catch (Generations.Refused | StoreException | SdkException | CamelExecutionException | UncheckedIOException e) {

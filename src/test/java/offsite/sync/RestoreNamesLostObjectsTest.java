@@ -6,15 +6,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import offsite.store.MirrorListing;
+import java.util.Random;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The listing each pass stores beside sets.generations.json, through the real application on S3Proxy. */
+/**
+ * restore-set against the listing the last pass stored beside sets.generations.json, through the real command line on
+ * S3Proxy: what the bucket lost since is named by key, however the counts come out.
+ */
 class RestoreNamesLostObjectsTest {
 
     private static final int MB = 1 << 20;
@@ -38,12 +43,31 @@ class RestoreNamesLostObjectsTest {
         app.close();
     }
 
+    private void delete(String key) {
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key(key));
+    }
+
+    private void put(String key, int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(key), RequestBody.fromBytes(bytes));
+    }
+
     private List<String> listings() {
         return TestS3.list(app.client, app.s3.bucket(), "sets.generations/").stream().map(S3Object::key).toList();
     }
 
     private String generationsJson() {
         return app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key("sets.generations.json")).asString(StandardCharsets.UTF_8);
+    }
+
+    private static String verdict(OffsiteHarness.CommandResult result) {
+        return result.out().lines().filter(l -> l.startsWith("FAILED: ") || l.startsWith("OK: ") || l.startsWith("WARN: "))
+                .findFirst().orElse("");
+    }
+
+    private OffsiteHarness.CommandResult restore(String into) throws Exception {
+        return app.command("restore-set", "--to", dir.resolve(into).toString());
     }
 
     @Test
@@ -64,5 +88,129 @@ class RestoreNamesLostObjectsTest {
 
         assertThat(app.sync().status().name()).isEqualTo("OK");
         assertThat(listings()).as("the new listing replaces the old one").hasSize(1).doesNotContainAnyElementsOf(first);
+    }
+
+    @Test
+    void a_deleted_object_is_named_and_the_restore_fails_saying_how_to_use_the_partial_set() throws Exception {
+        delete("sets/Set A.rbc");
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("  missing: sets/Set A.rbc (999 bytes when the last pass (")
+                .contains("a partial set: every object the bucket still holds is restored to " + dir.resolve("restored"))
+                .doesNotContain("OK: ");
+        assertThat(verdict(result)).startsWith("FAILED: 2 of 2 objects restored")
+                .contains("; but the bucket lacks 1 of the 3 objects the last pass (", ") left under sets/ (named above): deleted or"
+                        + " replaced since, not by a pass");
+        assertThat(dir.resolve("restored/Members/AA000002.rdb")).exists();
+    }
+
+    @Test
+    void a_deleted_object_with_a_stray_one_of_the_same_size_in_its_place_is_still_named() throws Exception {
+        delete("sets/Set A.rbc");
+        put("sets/Set Z.rbc", 999); // the counts and bytes are the last pass's again
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("  missing: sets/Set A.rbc (999 bytes", "note: 1 object(s) under sets/ are not in what the last"
+                + " pass (").doesNotContain("missing: sets/Set Z.rbc");
+        assertThat(verdict(result)).startsWith("FAILED: 3 of 3 objects restored").contains("1 of the 3 objects");
+    }
+
+    @Test
+    void a_lost_object_and_another_grown_by_its_bytes_are_both_named() throws Exception {
+        delete("sets/Set A.rbc");
+        put("sets/Members/AA000002.rdb", 2 * MB + 999); // the bytes stay the last pass's, one object fewer
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("  missing: sets/Set A.rbc", "  another size: sets/Members/AA000002.rdb (" + (2 * MB + 999)
+                + " bytes, " + 2 * MB + " when the last pass (");
+        assertThat(verdict(result)).contains("lacks 1 of the 3 objects", "left under sets/ and holds 1 of them at another size (named above)");
+    }
+
+    @Test
+    void an_object_replaced_at_another_size_alone_is_named() throws Exception {
+        put("sets/Set A.rbc", 1000); // another client's copy, one byte longer
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("  another size: sets/Set A.rbc (1000 bytes, 999 when the last pass (").doesNotContain("missing:");
+        assertThat(verdict(result)).startsWith("FAILED: 3 of 3 objects restored").contains("; but the bucket holds 1 of the 3 objects the"
+                + " last pass (", ") left under sets/ at another size (named above)");
+    }
+
+    @Test
+    void a_stray_object_alone_is_restored_with_the_set_and_counted_not_failed() throws Exception {
+        put("sets/uploaded by hand.txt", 12);
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.out()).contains("note: 1 object(s) under sets/ are not in what the last pass (", "OK: 4 of 4 objects restored")
+                .doesNotContain("missing:", "partial set");
+    }
+
+    @Test
+    void more_missing_objects_than_are_named_are_counted_in_one_line() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            app.write("Loose/L" + i + ".rdb", 10 + i, 10 + i);
+        }
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        for (int i = 0; i < 25; i++) {
+            delete("sets/Loose/L" + i + ".rdb");
+        }
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out().lines().filter(l -> l.startsWith("  missing: "))).hasSize(RecordedSetCheck.NAMED);
+        assertThat(result.out()).contains("  ... and 5 more missing or of another size");
+        assertThat(verdict(result)).contains("lacks 25 of the 28 objects");
+    }
+
+    @Test
+    void a_generations_file_from_before_the_listing_is_checked_by_counts_as_before() throws Exception {
+        String state = generationsJson();
+        String old = state.replaceAll(",\\s*\"listing\" : \"[0-9a-f]{64}\"", "");
+        assertThat(old).doesNotContain("listing").contains("\"objects\" : 3");
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets.generations.json"), RequestBody.fromString(old));
+        listings().forEach(this::delete);
+
+        OffsiteHarness.CommandResult whole = restore("whole");
+        assertThat(whole.exit()).as(whole.out()).isZero();
+        assertThat(whole.out()).contains("OK: 3 of 3 objects restored").doesNotContain("note: ");
+
+        delete("sets/Set A.rbc");
+        OffsiteHarness.CommandResult lost = restore("lost");
+        assertThat(lost.exit()).as(lost.out()).isEqualTo(1);
+        assertThat(verdict(lost)).contains("; but the bucket lists 2 objects (" + (8 * MB + 7)
+                + " bytes) under sets/ where the last pass (");
+
+        // the next pass puts the object back and stores a listing: names from then on
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        assertThat(listings()).hasSize(1);
+        OffsiteHarness.CommandResult again = restore("again");
+        assertThat(again.exit()).as(again.out()).isZero();
+    }
+
+    @Test
+    void a_listing_that_is_missing_or_damaged_never_fails_a_whole_set_and_says_the_counts_were_compared() throws Exception {
+        String key = listings().get(0);
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(key), RequestBody.fromString("not a listing"));
+
+        OffsiteHarness.CommandResult damaged = restore("damaged");
+        assertThat(damaged.exit()).as(damaged.out()).isZero();
+        assertThat(damaged.out()).contains("note: the listing of what the last pass left cannot be used (" + key + " does not hold the"
+                + " bytes its name's SHA-256 says): the bucket is compared with it by counts only", "OK: 3 of 3 objects restored");
+
+        delete(key);
+        OffsiteHarness.CommandResult gone = restore("gone");
+        assertThat(gone.exit()).as(gone.out()).isZero();
+        assertThat(gone.out()).contains("note: the listing of what the last pass left cannot be used (cannot read " + key);
     }
 }
