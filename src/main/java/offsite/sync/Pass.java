@@ -41,6 +41,7 @@ public final class Pass {
 
     private volatile String prefix;
     private volatile Generations.State generations;
+    private volatile Generations.State asRead;
     private volatile SourceScan.Snapshot source;
     private volatile List<RemoteObject> remote;
     private volatile SyncPlan plan;
@@ -197,7 +198,13 @@ public final class Pass {
 
     void generations(Generations.State state) {
         generations = state;
+        asRead = state;
         prefix = state.currentGeneration().prefix();
+    }
+
+    /** The generations as the pass read (or started) them, without the retirement marks it made since; null before. */
+    public Generations.State generationsAsRead() {
+        return asRead;
     }
 
     public SourceScan.Snapshot source() {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import offsite.report.ByteSize;
 import offsite.report.ReportStore;
@@ -198,16 +199,21 @@ public final class PassReport {
     }
 
     /**
-     * A generation is complete after a clean pass that left nothing, verified by a later pass that found nothing to do.
-     * Such a pass also records what it left under the prefix: the counts, and the listing of their names and sizes beside
-     * the state. Returns why that listing could not be stored (restore-set then compares counts), or null.
+     * A generation is complete after a clean pass that left nothing, verified by a later pass that found nothing to do;
+     * only a pass that planned and ran to its end says so. Any pass that listed and wrote (not a dry run) records what it
+     * left under the prefix (recorded()). Returns why that listing could not be stored (restore-set then compares
+     * counts), or null.
      */
     private String advanceGeneration(Pass r, SyncReport report) {
-        if (r.generations() == null || r.dryRun() || r.plan() == null || r.stopReason() != null || report.status() == RunStatus.FAILED) {
-            return null; // only a pass that planned and ran to its end says anything about the generation
+        if (r.generations() == null || r.dryRun()) {
+            return null;
         }
-        Generations.Generation g = r.generations().currentGeneration();
-        boolean clean = report.leftForNextWindow().files() == 0 && report.actions().getOrDefault("deferred", Count.NONE).files() == 0
+        boolean ranToEnd = r.plan() != null && r.stopReason() == null && report.status() != RunStatus.FAILED;
+        // a pass that did not run to its end leaves the retirement marks it made unsaved: its moves may not all have happened
+        Generations.State base = ranToEnd ? r.generations() : r.generationsAsRead();
+        Generations.Generation g = base.currentGeneration();
+        boolean clean = ranToEnd && report.leftForNextWindow().files() == 0
+                && report.actions().getOrDefault("deferred", Count.NONE).files() == 0
                 && report.actions().getOrDefault("held", Count.NONE).files() == 0;
         boolean nothingToDo = clean && report.uploaded().files() == 0 && report.actions().getOrDefault("new", Count.NONE).files() == 0
                 && report.actions().getOrDefault("changed", Count.NONE).files() == 0;
@@ -220,9 +226,8 @@ public final class PassReport {
         }
         String unrecorded = null;
         Generations.Mirrored mirrored = g.mirrored();
-        List<RemoteObject> after = r.mirrorAfter();
-        if (after != null) {
-            MirrorListing listing = MirrorListing.of(g.prefix(), after);
+        MirrorListing listing = recorded(r, g, clean, ranToEnd);
+        if (listing != null) {
             byte[] stored = listing.encode(); // the same names and sizes, the same bytes: a pass that changed none writes nothing
             String sha256 = MirrorListing.digest(stored);
             if (mirrored == null || !sha256.equals(mirrored.listing()) || mirrored.objects() != listing.sizes().size()
@@ -239,10 +244,12 @@ public final class PassReport {
                 next = next.with(mirrored);
             }
         }
-        // a FAILED pass returned above: retirement marks stand only when every move succeeded
-        if (next != g || !r.retiring().isEmpty()) {
-            Generations.State state = r.generations().with(next);
-            r.retired(state);
+        // retirement marks stand only when the pass ran to its end, so every move succeeded
+        if (next != g || ranToEnd && !r.retiring().isEmpty()) {
+            Generations.State state = base.with(next);
+            if (ranToEnd) {
+                r.retired(state);
+            }
             generations.save(state);
         }
         if (mirrored != g.mirrored() && g.mirrored() != null && g.mirrored().listing() != null) {
@@ -253,6 +260,50 @@ public final class PassReport {
             }
         }
         return unrecorded;
+    }
+
+    /**
+     * What the pass left under g's prefix for restore-set to hold the bucket to, or null to keep g's record as it is. A
+     * clean pass's own listing with what it changed is the set. A pass that ran to its end but left files for later adds
+     * what the last record held, the bucket lacks and the source still has (an object lost and not sent again yet: it
+     * stays expected). A pass that did not run to its end (FAILED, refused after its listing) changes the last record
+     * only by what it did: its uploads at their sizes, its trash moves gone. Where the last record has no listing (an
+     * older Offsite's), a pass that ran to its end records its own, as the counts were recorded before, and one that did
+     * not keeps the record as it is.
+     */
+    private MirrorListing recorded(Pass r, Generations.Generation g, boolean clean, boolean ranToEnd) {
+        List<RemoteObject> after = r.mirrorAfter();
+        if (after == null) {
+            return null;
+        }
+        MirrorListing own = MirrorListing.of(g.prefix(), after);
+        if (clean) {
+            return own;
+        }
+        Generations.RecordedListing last = generations.listing(g);
+        if (last.listing() == null) {
+            return ranToEnd && last.unusable() == null ? own : null;
+        }
+        String prefix = g.prefix();
+        Map<String, Long> sizes = new TreeMap<>(ranToEnd ? own.sizes() : last.listing().sizes());
+        if (ranToEnd) {
+            Set<String> atSource = new HashSet<>();
+            r.plan().files().stream().filter(f -> f.action() != SyncAction.REMOTE_ONLY && f.key().startsWith(prefix))
+                    .forEach(f -> atSource.add(f.key().substring(prefix.length())));
+            last.listing().sizes().forEach((key, size) -> {
+                if (atSource.contains(key)) {
+                    sizes.putIfAbsent(key, size);
+                }
+            });
+            return new MirrorListing(prefix, new TreeMap<>(sizes));
+        }
+        for (UploadOutcome o : r.outcomes()) {
+            if (o.status().done() && o.key().startsWith(prefix)) {
+                sizes.put(o.key().substring(prefix.length()), o.size());
+            }
+        }
+        r.trashed().stream().filter(m -> m.key().startsWith(prefix)).forEach(m -> sizes.remove(m.key().substring(prefix.length())));
+        return new MirrorListing(prefix, new TreeMap<>(sizes));
     }
 
     /** Bytes under the prefix after the pass: the listing, plus what went up, less what it replaced or trashed. */

@@ -3,10 +3,14 @@ package offsite.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import offsite.store.MirrorListing;
 import java.util.Random;
+import offsite.faults.FaultProxy;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
@@ -153,6 +157,37 @@ class RestoreNamesLostObjectsTest {
         assertThat(result.exit()).as(result.out()).isZero();
         assertThat(result.out()).contains("note: 1 object(s) under sets/ are not in what the last pass (", "OK: 4 of 4 objects restored")
                 .doesNotContain("missing:", "partial set");
+    }
+
+    @Test
+    void a_failed_pass_records_what_it_changed_but_never_accepts_what_the_bucket_lost() throws Exception {
+        delete("sets/Set A.rbc"); // lost; the next pass would send it again, but the store refuses that upload
+        app.write("Members/AA000002.rdb", 2 * MB + 5, 7); // a groom night: rewritten at another size, sent
+        try (FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port());
+            proxy.refuse(r -> r.method().equals("PUT") && r.path().endsWith("/sets/Set%20A.rbc"), 403, "AccessDenied");
+            assertThat(app.sync().status().name()).isEqualTo("FAILED");
+            app.set("offsite.s3.endpoint", app.s3.endpoint().toString());
+        }
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("  missing: sets/Set A.rbc").doesNotContain("another size");
+        assertThat(verdict(result)).startsWith("FAILED: 2 of 2 objects restored").contains("1 of the 3 objects");
+    }
+
+    @Test
+    void a_pass_that_leaves_a_lost_object_for_later_keeps_it_expected() throws Exception {
+        delete("sets/Set A.rbc");
+        // still being written at the source: the pass defers it, runs to its end, and does not send it again yet
+        Files.setLastModifiedTime(app.source.resolve("Set A.rbc"), FileTime.from(Instant.now()));
+        assertThat(app.sync().status().name()).isEqualTo("WARN");
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("  missing: sets/Set A.rbc (999 bytes");
     }
 
     @Test
