@@ -39,7 +39,7 @@ final class SyncCommand implements Callable<Integer> {
             SyncRequest request = SyncRequest.command(dryRun, newGeneration, acceptChanges);
             Exception failure;
             try (ProgressLine progress = new ProgressLine(System.err, System.console() != null,
-                    app.bean("passesInFlight", PassesInFlight.class)::progress)) {
+                    app.bean("passesInFlight", PassesInFlight.class)::current)) {
                 failure = app.camel().createProducerTemplate().send("direct:sync", e -> e.getMessage().setBody(request)).getException();
             }
             Pass pass = request.pass();

@@ -11,9 +11,11 @@ import offsite.store.Bucket;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
 import offsite.store.StoreException;
-import offsite.sync.SetVerify;
 import offsite.sync.Pass;
-import offsite.sync.SyncAction;
+import offsite.sync.PassesInFlight;
+import offsite.sync.PlannedFile;
+import offsite.sync.RunProgress;
+import offsite.sync.SetVerify;
 import offsite.sync.SyncRequest;
 import offsite.sync.SyncPlan;
 import picocli.CommandLine.Command;
@@ -60,7 +62,11 @@ final class VerifyCommand implements Callable<Integer> {
             // a dry run that accepts changes: the change guard's refusal protects a pass that writes, and verify's whole job
             // is to name every difference, the more so when most of the set differs
             SyncRequest request = SyncRequest.command(true, false, true);
-            Exception failure = app.camel().createProducerTemplate().send("direct:sync", e -> e.getMessage().setBody(request)).getException();
+            Exception failure;
+            try (ProgressLine progress = new ProgressLine(System.err, System.console() != null,
+                    app.bean("passesInFlight", PassesInFlight.class)::current)) {
+                failure = app.camel().createProducerTemplate().send("direct:sync", e -> e.getMessage().setBody(request)).getException();
+            }
             Pass pass = request.pass();
             if (pass == null) {
                 System.out.println("FAILED: the sync-pass route ended without a report" + (failure == null ? "" : ": " + failure.getMessage()));
@@ -74,8 +80,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
             SetVerify verify = app.bean("setVerify", SetVerify.class);
             List<SetVerify.Difference> differences = new ArrayList<>(verify.differences(plan));
-            if (deep > 0) {
-                differences.addAll(verify.deep(plan, deep, new Random()));
+            List<PlannedFile> sample = SetVerify.deepSample(plan, deep, new Random());
+            if (!sample.isEmpty()) {
+                RunProgress progress = new RunProgress("deep check", SetVerify.deepBytes(sample));
+                try (ProgressLine line = new ProgressLine(System.err, System.console() != null, () -> progress)) {
+                    differences.addAll(verify.deep(sample, progress));
+                }
             }
             List<SetVerify.Difference> notCompared = verify.notCompared(plan);
             differences.forEach(d -> System.out.println(d.key() + ": " + d.what()));
@@ -84,8 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
             String verdict = !differences.isEmpty() ? "FAILED: " : !notCompared.isEmpty() ? "WARN: " : "OK: ";
             System.out.println(verdict + differences.size() + " difference(s) in " + checked + " files and objects"
                     + (notCompared.isEmpty() ? "" : ", " + notCompared.size() + " still being written and not compared")
-                    + (deep > 0 ? ", " + Math.min(deep, plan.with(SyncAction.UNCHANGED).size())
-                    + " files hashed here and their objects downloaded and hashed" : ""));
+                    + (deep > 0 ? ", " + sample.size() + " files hashed here and their objects downloaded and hashed" : ""));
             return differences.isEmpty() ? 0 : 1;
         }
     }

@@ -47,6 +47,7 @@ public final class Pass {
     private volatile SyncPlan plan;
     private volatile DeletionPolicy.Decision deletions;
     private volatile RunProgress progress;
+    private volatile RunProgress hashing;
     private volatile String planText = "";
     private volatile Instant planned;
     private volatile Instant uploadsStarted;
@@ -245,6 +246,15 @@ public final class Pass {
 
     public RunProgress progress() {
         return progress;
+    }
+
+    /** The hashing that planning does (files the hash cache does not know), or null before the plan step. */
+    public RunProgress hashing() {
+        return hashing;
+    }
+
+    void hashing(RunProgress planning) {
+        hashing = planning;
     }
 
     public String planText() {

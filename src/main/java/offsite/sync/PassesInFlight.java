@@ -25,6 +25,16 @@ public final class PassesInFlight {
     }
 
     /**
+     * What a one-shot command shows: the progress of the pass that is sending, else the hashing of a pass that is planning
+     * (a dry run's too: verify's); null when neither.
+     */
+    public RunProgress current() {
+        RunProgress sending = progress();
+        return sending != null ? sending : running.stream().filter(p -> p.plan() == null && p.hashing() != null).map(Pass::hashing)
+                .findFirst().orElse(null);
+    }
+
+    /**
      * Stops every pass: no new upload starts, and parts in flight are abandoned at their next read (the next pass
      * resumes from the parts already stored), so a stop signal ends the process within seconds.
      */

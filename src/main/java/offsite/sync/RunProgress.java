@@ -3,6 +3,7 @@ package offsite.sync;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** Live byte counts of a run, per file in flight and in total, for the terminal and the status page. */
 public final class RunProgress {
@@ -16,6 +17,8 @@ public final class RunProgress {
     private final long startedNanos = System.nanoTime();
     private final AtomicLong sent = new AtomicLong();
     private final Map<String, Stream> inFlight = new ConcurrentHashMap<>();
+    /** Where the bytes done are counted when not here (the hash cache's count of bytes read); null when they are added here. */
+    private final LongSupplier counted;
 
     public RunProgress(long plannedBytes) {
         this(null, plannedBytes);
@@ -23,8 +26,17 @@ public final class RunProgress {
 
     /** A labelled step of a run with several (an image backup: reading the tree, delta, compressing, uploading); 0 planned when unknown. */
     public RunProgress(String label, long plannedBytes) {
+        this(label, plannedBytes, null);
+    }
+
+    /**
+     * A labelled step whose bytes done are counted elsewhere, read from counted (a pass's planning: the bytes the hash
+     * cache has read since the pass began); add() must not be called on it.
+     */
+    public RunProgress(String label, long plannedBytes, LongSupplier counted) {
         this.label = label;
         this.plannedBytes = plannedBytes;
+        this.counted = counted;
     }
 
     /** What the bytes are, or null for a run of one kind of transfer. */
@@ -53,7 +65,7 @@ public final class RunProgress {
     }
 
     public long sent() {
-        return sent.get();
+        return counted == null ? sent.get() : counted.getAsLong();
     }
 
     public long plannedBytes() {
@@ -67,6 +79,6 @@ public final class RunProgress {
     /** Bytes per second since the run began. */
     public double rate() {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
-        return seconds <= 0 ? 0 : sent.get() / seconds;
+        return seconds <= 0 ? 0 : sent() / seconds;
     }
 }

@@ -1,5 +1,6 @@
 package offsite.sync;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongConsumer;
 import offsite.store.Bucket;
 import offsite.store.EtagForm;
 
@@ -71,30 +73,43 @@ public final class SetVerify {
         };
     }
 
-    /**
-     * Takes up to count unchanged files at random; hashes each local file afresh and downloads and hashes its object,
-     * both compared with the object's ETag.
-     */
-    public List<Difference> deep(SyncPlan plan, int count, Random random) throws IOException {
+    /** Up to count unchanged files taken at random: those a deep check hashes. */
+    public static List<PlannedFile> deepSample(SyncPlan plan, int count, Random random) {
         List<PlannedFile> unchanged = new ArrayList<>(plan.with(SyncAction.UNCHANGED));
         Collections.shuffle(unchanged, random);
+        return List.copyOf(unchanged.subList(0, Math.min(count, unchanged.size())));
+    }
+
+    /** The bytes a deep check of these files reads: each file here, and its object downloaded. */
+    public static long deepBytes(List<PlannedFile> files) {
+        return 2 * files.stream().mapToLong(PlannedFile::size).sum();
+    }
+
+    /**
+     * Hashes each file afresh and downloads and hashes its object, both compared with the object's ETag; progress counts
+     * every byte read, here and downloaded, once (a download tried again counts from where the first attempt stopped).
+     */
+    public List<Difference> deep(List<PlannedFile> files, RunProgress progress) throws IOException {
         List<Difference> out = new ArrayList<>();
-        for (PlannedFile f : unchanged.subList(0, Math.min(count, unchanged.size()))) {
+        for (PlannedFile f : files) {
             String storedMd5 = etags.opaque() ? s3.head(f.key()).map(EtagForm::storedMd5).orElse(null) : null;
             boolean byMd5 = storedMd5 != null;
             String expected = byMd5 ? storedMd5 : f.remote().etag();
             String what = byMd5 ? "the MD5 its md5chksum holds" : "the ETag";
-            String local = byMd5 ? md5Of(Files.newInputStream(f.local().path())) : etagOfLocal(f);
+            InputStream file = counted(Files.newInputStream(f.local().path()), progress::add);
+            String local = byMd5 ? md5Of(file) : etagOf(file, f);
             if (!local.equals(expected)) {
                 out.add(new Difference(f.key(), "the local file " + f.local().path() + " hashes to " + local + " but " + what + " is " + expected
                         + ": it changed without its size or modification time changing (the hash cache had it as sent)"));
             }
             String actual = null;
             IOException cut = null;
+            BodyProgress download = new BodyProgress(progress::add);
             // a download cut short says nothing about the object: try once more, then say it was not checked
             for (int attempt = 1; attempt <= 2 && actual == null; attempt++) {
                 try {
-                    actual = byMd5 ? md5Of(s3.get(f.key(), 0)) : etagOfDownload(f);
+                    InputStream object = counted(s3.get(f.key(), 0), download.attempt());
+                    actual = byMd5 ? md5Of(object) : etagOf(object, f);
                 } catch (IOException e) {
                     cut = e;
                 }
@@ -108,6 +123,29 @@ public final class SetVerify {
         return out;
     }
 
+    /** The stream, each byte read told to counter. */
+    private static InputStream counted(InputStream in, LongConsumer counter) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    counter.accept(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    counter.accept(n);
+                }
+                return n;
+            }
+        };
+    }
+
     /** The MD5 of the stream's bytes, the stream closed. */
     private static String md5Of(InputStream opened) throws IOException {
         try (InputStream in = opened) {
@@ -115,21 +153,14 @@ public final class SetVerify {
         }
     }
 
-    private String etagOfDownload(PlannedFile f) throws IOException {
+    /** The ETag of the stream's bytes (the file or its object) cut as the object was stored, the stream closed. */
+    private String etagOf(InputStream opened, PlannedFile f) throws IOException {
         if (f.remote().partCount() == 0) {
-            return md5Of(s3.get(f.key(), 0));
+            return md5Of(opened);
         }
-        try (InputStream in = s3.get(f.key(), 0)) {
+        try (InputStream in = opened) {
             return LocalEtag.multipart(in, partSize(f));
         }
-    }
-
-    /** The local file's ETag from its bytes, cut as the object was stored. */
-    private String etagOfLocal(PlannedFile f) throws IOException {
-        if (f.remote().partCount() == 0) {
-            return md5Of(Files.newInputStream(f.local().path()));
-        }
-        return LocalEtag.multipart(f.local().path(), partSize(f));
     }
 
     private long partSize(PlannedFile f) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import offsite.store.RemoteObject;
 
 /**
@@ -143,6 +144,24 @@ public final class SyncPlanner {
         }
         out.sort(Comparator.comparing(PlannedFile::key));
         return new SyncPlan(out, remoteBytes, byKey.size(), stale);
+    }
+
+    /**
+     * About the bytes plan() reads to hash these stable files, for a progress line's total: each file whose object has its
+     * size, unless cached says its ETag is known, and each file named in rehash. More when md5chksums or another part size
+     * must be checked too.
+     */
+    public long bytesToHash(Collection<LocalFile> stable, Collection<RemoteObject> remote, Predicate<LocalFile> cached) {
+        Map<String, Long> sizes = new HashMap<>();
+        remote.forEach(r -> sizes.putIfAbsent(r.key(), r.size()));
+        long bytes = 0;
+        for (LocalFile f : stable) {
+            Long size = sizes.get(prefix + f.relativePath());
+            if (size != null && size == f.size() && (rehash.contains(f.relativePath()) || !cached.test(f))) {
+                bytes += f.size();
+            }
+        }
+        return bytes;
     }
 
     private PlannedFile compareEtag(LocalFile f, RemoteObject r, Set<String> stale) {

@@ -31,6 +31,7 @@ import offsite.cli.OffsiteCommand;
 import offsite.report.SyncReport;
 import offsite.store.S3ClientFactory;
 import offsite.store.S3Settings;
+import offsite.sync.Pass;
 import offsite.sync.SyncRequest;
 import org.apache.camel.main.Main;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -122,20 +123,25 @@ public final class OffsiteHarness implements AutoCloseable {
     }
 
     public SyncReport sync() {
-        return pass(false);
+        return pass(false).report();
     }
 
     public SyncReport dryRun() {
+        return pass(true).report();
+    }
+
+    /** A dry run's pass as it ended, as verify runs it: its plan, and what planning hashed. */
+    public Pass dryRunPass() {
         return pass(true);
     }
 
-    private SyncReport pass(boolean dryRun) {
+    private Pass pass(boolean dryRun) {
         Main main = OffsiteApp.create(null, settings);
         try {
             main.start();
             SyncRequest request = SyncRequest.command(dryRun, false, false);
             main.getCamelContext().createProducerTemplate().sendBody("direct:sync", request);
-            return request.pass().report();
+            return request.pass();
         } catch (Exception e) {
             throw new IllegalStateException("the application failed: " + e.getMessage(), e);
         } finally {
