@@ -62,6 +62,7 @@ import offsite.store.S3Settings;
 import offsite.store.S3SettingsReader;
 import offsite.store.ServiceClock;
 import offsite.store.UnansweredRequests;
+import offsite.store.UnusedListings;
 import offsite.store.UploadJournal;
 import offsite.sync.BandwidthLimiter;
 import offsite.sync.ChunkUpload;
@@ -202,7 +203,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
         camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, etags, stoppedStore, serviceClock));
         camel.getRegistry().bind("passReport", new PassReport(sync, s3Settings.bucket(), hashes, limiter, reports, generations, fallbacks,
-                passes, stoppedStore, activity::unrecordedSince, clock));
+                passes, stoppedStore, activity::unrecordedSince, new UnusedListings(bucket, generations, serviceClock), clock));
         camel.getRegistry().bind("passOutcomes", new PassOutcomes());
         camel.getRegistry().bind("passesInFlight", passes);
 

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import offsite.config.SettingError;
 
@@ -93,6 +95,9 @@ public final class Generations {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** A listing's name in listingFolder: gN-SHA256.zst. */
+    private static final Pattern LISTING_NAME = Pattern.compile("g([1-9][0-9]{0,8})-([0-9a-f]{64})\\.zst");
 
     private final Bucket bucket;
     private final String basePrefix;
@@ -206,7 +211,37 @@ public final class Generations {
         if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
             return null;
         }
-        return stateKey().substring(0, stateKey().length() - ".json".length()) + "/g" + number + "-" + sha256 + ".zst";
+        return listingFolder() + "g" + number + "-" + sha256 + ".zst";
+    }
+
+    /** The folder beside the state that holds the listings (sets.generations/). */
+    public String listingFolder() {
+        return stateKey().substring(0, stateKey().length() - ".json".length()) + "/";
+    }
+
+    /**
+     * Whether key is one listingKey writes (a listing of some generation, directly in listingFolder): only such a key may
+     * be deleted as a listing; anything else there (a file put by hand, a folder) is never touched.
+     */
+    public boolean isListingKey(String key) {
+        String folder = listingFolder();
+        if (!key.startsWith(folder)) {
+            return false;
+        }
+        Matcher m = LISTING_NAME.matcher(key.substring(folder.length()));
+        return m.matches() && key.equals(listingKey(Integer.parseInt(m.group(1)), m.group(2)));
+    }
+
+    /** The keys of the listings state points to: those of its generations not retired (a retired one's objects are gone). */
+    public Set<String> listingsIn(State state) {
+        Set<String> out = new HashSet<>();
+        for (Generation g : state.generations()) {
+            String key = g.retired() != null || g.mirrored() == null ? null : listingKey(g.number(), g.mirrored().listing());
+            if (key != null) {
+                out.add(key);
+            }
+        }
+        return out;
     }
 
     /**

@@ -22,6 +22,7 @@ import offsite.store.Fallbacks;
 import offsite.store.Generations;
 import offsite.store.MirrorListing;
 import offsite.store.RemoteObject;
+import offsite.store.UnusedListings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,16 @@ public final class PassReport {
     private final PassesInFlight inFlight;
     private final StoppedStore stoppedStore;
     private final Function<Instant, String> unrecorded;
+    private final UnusedListings unusedListings;
     private final Clock clock;
 
-    /** unrecorded: why S3 requests since the given time were not all written to the activity log, else null. */
+    /**
+     * unrecorded: why S3 requests since the given time were not all written to the activity log, else null; unusedListings:
+     * what deletes the listings no generation points to once a pass changed the record.
+     */
     public PassReport(SyncSettings settings, String bucket, HashCache hashes, BandwidthLimiter limiter, ReportStore reports,
             Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, StoppedStore stoppedStore,
-            Function<Instant, String> unrecorded, Clock clock) {
+            Function<Instant, String> unrecorded, UnusedListings unusedListings, Clock clock) {
         this.settings = settings;
         this.bucket = bucket;
         this.hashes = hashes;
@@ -60,6 +65,7 @@ public final class PassReport {
         this.inFlight = inFlight;
         this.stoppedStore = stoppedStore;
         this.unrecorded = unrecorded;
+        this.unusedListings = unusedListings;
         this.clock = clock;
     }
 
@@ -245,18 +251,30 @@ public final class PassReport {
             }
         }
         // retirement marks stand only when the pass ran to its end, so every move succeeded
+        Generations.State saved = null;
         if (next != g || ranToEnd && !r.retiring().isEmpty()) {
-            Generations.State state = base.with(next);
+            saved = base.with(next);
             if (ranToEnd) {
-                r.retired(state);
+                r.retired(saved);
             }
-            generations.save(state);
+            generations.save(saved);
         }
         if (mirrored != g.mirrored() && g.mirrored() != null && g.mirrored().listing() != null) {
             try {
                 generations.dropListing(g.number(), g.mirrored().listing()); // no record points to it now
             } catch (RuntimeException e) {
                 LOG.info("the replaced listing of generation {} stays in the bucket: {}", g.number(), e.getMessage());
+            }
+        }
+        if (saved != null) { // only a pass that changed the record: a night that changed nothing sends no LIST for this
+            try {
+                List<String> deleted = unusedListings.delete(saved);
+                if (!deleted.isEmpty()) {
+                    LOG.info("deleted {} listing(s) no generation points to, older than {} h: {}", deleted.size(),
+                            UnusedListings.MARGIN.toHours(), String.join(", ", deleted));
+                }
+            } catch (RuntimeException e) {
+                LOG.info("listings no generation points to stay in {} until a later pass: {}", generations.listingFolder(), e.getMessage());
             }
         }
         return unrecorded;

@@ -3,6 +3,9 @@ package offsite.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +25,7 @@ public final class TestS3 {
 
     private static EmbeddedS3 server;
     private static S3Settings base;
+    private static Path blobs;
 
     private TestS3() {
     }
@@ -31,6 +35,7 @@ public final class TestS3 {
             if (server == null) {
                 Path dir = Files.createTempDirectory("offsite-s3proxy");
                 server = EmbeddedS3.start(dir, 0);
+                blobs = dir;
                 // the blobs of a test JVM go with it
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try (var walk = Files.walk(dir)) {
@@ -56,6 +61,15 @@ public final class TestS3 {
             client.createBucket(b -> b.bucket(s.bucket()));
         }
         return s;
+    }
+
+    /**
+     * Makes an object of the shared server look stored `ago` before now: the filesystem blobstore answers its file's
+     * modification time as its LastModified, in listings too. For what must be judged by age (a day-old stray listing).
+     */
+    public static synchronized void backdate(S3Settings s, String key, Duration ago) throws IOException {
+        Path blob = blobs.resolve(s.bucket()).resolve(key);
+        Files.setLastModifiedTime(blob, FileTime.from(Instant.now().minus(ago)));
     }
 
     public static List<S3Object> list(S3Client client, String bucket, String prefix) {
