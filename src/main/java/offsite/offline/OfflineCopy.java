@@ -115,6 +115,7 @@ public final class OfflineCopy {
 
     public Result copy() {
         Path partial = null;
+        DriveSync batch = null;
         try {
             String refusal = refusal();
             if (refusal != null) {
@@ -167,6 +168,7 @@ public final class OfflineCopy {
             }
             FileTree.delete(partial);
             Files.createDirectory(partial);
+            batch = DriveSync.of(partial, drive.type()); // before the first file: its syncfs reports any writeback error since
             Map<Path, String> sums = new LinkedHashMap<>(); // relative paths: they keep a name's bytes, which a string does not when not UTF-8
             byte[] buffer = new byte[1 << 20]; // one for the whole copy: a megabyte per file was garbage by the thousand
             for (LocalFile file : files) {
@@ -184,8 +186,12 @@ public final class OfflineCopy {
                     return Result.failed(incomplete(appeared.get(), sums.size() + " of " + files.size() + " files copied", partial));
                 }
                 Files.createDirectories(target.getParent());
-                sums.put(relative, copyHashing(file.path(), target, buffer));
+                sums.put(relative, copyHashing(file.path(), target, buffer, batch == null));
                 Files.setLastModifiedTime(target, FileTime.from(file.modified()));
+            }
+            if (batch != null) { // every file and folder on the drive before the set is looked at again and read back
+                batch.syncfs();
+                syncFolder(partial); // and the drive's write cache flushed, which a FAT drive's syncfs leaves to an fsync
             }
             if (!sameFiles(files, scan.scan())) {
                 FileTree.delete(partial);
@@ -219,7 +225,11 @@ public final class OfflineCopy {
             }
             String sumsFile = sumsName();
             writeSynced(partial.resolve(sumsFile), manifest.toByteArray());
-            syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
+            if (batch != null) {
+                syncFolder(partial); // the sums' name: the folders below were synced with the files
+            } else {
+                syncFolders(partial); // the names too: a drive unplugged after "verified" must hold the whole snapshot
+            }
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(destination);
             List<String> removed = pruneFor(onDrive, entries, done);
@@ -236,6 +246,10 @@ public final class OfflineCopy {
                 }
             }
             return Result.failed("offline copy to " + destination + " failed: " + e.getMessage() + left);
+        } finally {
+            if (batch != null) {
+                batch.close();
+            }
         }
     }
 
@@ -376,8 +390,11 @@ public final class OfflineCopy {
         return new HashSet<>(before).equals(new HashSet<>(after.files()));
     }
 
-    /** Copies a file, its bytes on the drive (fsync) when it returns, not only in the page cache; returns their SHA-256. */
-    private static String copyHashing(Path from, Path to, byte[] buffer) throws IOException {
+    /**
+     * Copies a file, with force its bytes on the drive (fsync) when it returns, not only in the page cache (without, a
+     * DriveSync's syncfs puts them there); returns their SHA-256.
+     */
+    private static String copyHashing(Path from, Path to, byte[] buffer, boolean force) throws IOException {
         MessageDigest sha = Sha256.digest();
         try (InputStream in = Files.newInputStream(from);
                 FileChannel channel = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -386,7 +403,9 @@ public final class OfflineCopy {
                 sha.update(buffer, 0, n);
                 out.write(buffer, 0, n);
             }
-            channel.force(true);
+            if (force) {
+                channel.force(true);
+            }
         }
         return HexFormat.of().formatHex(sha.digest());
     }

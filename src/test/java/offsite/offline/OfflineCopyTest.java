@@ -3,6 +3,7 @@ package offsite.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import offsite.report.RunStatus;
@@ -457,6 +461,33 @@ class OfflineCopyTest {
             assertThat(LoopDrive.indexOf(blocks, chunk)).as("the chunk's bytes in the drive's blocks").isNotNegative();
             byte[] sums = Files.readAllBytes(usb.mountPoint().resolve("2026-12-01/SHA256SUMS"));
             assertThat(LoopDrive.indexOf(blocks, sums)).as("SHA256SUMS in the drive's blocks").isNotNegative();
+        }
+    }
+
+    @Test
+    void every_file_of_a_snapshot_of_many_small_files_is_on_the_drive_itself_when_the_copy_says_ok() throws Exception {
+        Random random = new Random(13);
+        List<byte[]> written = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            byte[] small = new byte[1024];
+            random.nextBytes(small);
+            Files.write(set.resolve(String.format("Members/BB%06d.rdb", i)), small);
+            written.add(small);
+        }
+        try (LoopDrive usb = LoopDrive.mount(dir)) {
+            OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, usb.mountPoint(), true, at("2026-12-01"),
+                    OfflineCopy::usableSpace).copy();
+
+            assertThat(result.ok()).as(result.message()).isTrue();
+            // read at once, before the kernel writes dirty pages back on its own: each file starts one of the drive's 4 KiB blocks
+            byte[] blocks = usb.blocks();
+            Set<ByteBuffer> starts = new HashSet<>();
+            for (int at = 0; at + 1024 <= blocks.length; at += 4096) {
+                starts.add(ByteBuffer.wrap(blocks, at, 1024).slice());
+            }
+            for (int i = 0; i < written.size(); i++) {
+                assertThat(starts).as("BB%06d.rdb in the drive's blocks", i).contains(ByteBuffer.wrap(written.get(i)));
+            }
         }
     }
 
