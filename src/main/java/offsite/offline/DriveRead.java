@@ -19,8 +19,9 @@ import offsite.files.Sha256;
 /**
  * Reads files back from the drive they lie on, not from the page cache the copy left them in: with direct I/O (O_DIRECT),
  * or where the drive's file system refuses that (ramfs, some FUSE drivers), after dropping the file's cached pages
- * (posix_fadvise DONTNEED, which drops the clean pages an fsync leaves). One per copy: it learns once whether direct
- * reads work, and reads through one aligned 1 MiB buffer outside the heap whatever the file's size.
+ * (posix_fadvise DONTNEED, which drops the clean pages an fsync leaves). One per copy, so per drive: it learns once
+ * whether direct reads work and the drive's block size, and reads through one buffer aligned to it, 1 MiB outside the
+ * heap whatever the file's size.
  */
 final class DriveRead {
 
@@ -80,7 +81,7 @@ final class DriveRead {
     }
 
     private String direct(Path file, FileChannel channel) throws IOException {
-        if (buffer == null || alignment != Files.getFileStore(file).getBlockSize()) {
+        if (buffer == null) { // looked up once: a copy reads from one drive, and each lookup parses the mount table (75 us)
             alignment = (int) Files.getFileStore(file).getBlockSize();
             int size = Math.max(BUFFER, alignment) / alignment * alignment;
             buffer = ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment);
