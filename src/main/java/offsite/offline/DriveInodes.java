@@ -1,13 +1,11 @@
 package offsite.offline;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import offsite.files.PathBytes;
 
 /**
  * The free inodes (file entries) of the drive holding a path, from statvfs(3) bound with JNA: java.nio's FileStore counts
@@ -41,12 +39,9 @@ final class DriveInodes {
         if (!Platform.isLinux()) { // the struct's layout read below is Linux's (glibc, musl); macOS's has 32-bit counts
             return Count.UNKNOWN;
         }
-        byte[] bytes = PathBytes.of(path);
-        byte[] terminated = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
         byte[] stat = new byte[256]; // larger than struct statvfs on any Linux (112 bytes on 64-bit)
         try {
-            Statvfs.INSTANCE.statvfs(terminated, stat);
+            DriveCalls.INSTANCE.statvfs(DriveCalls.path(path), stat);
         } catch (LastErrorException | LinkageError e) { // no such path any more, or no libc to bind
             return Count.UNKNOWN;
         }
@@ -57,12 +52,5 @@ final class DriveInodes {
 
     private static long field(ByteBuffer fields, int index) {
         return Native.LONG_SIZE == 8 ? fields.getLong(index * 8) : Integer.toUnsignedLong(fields.getInt(index * 4));
-    }
-
-    /** The libc call, bound with JNA: java.nio has no statvfs. */
-    interface Statvfs extends Library {
-        Statvfs INSTANCE = Native.load("c", Statvfs.class);
-
-        int statvfs(byte[] path, byte[] buf) throws LastErrorException;
     }
 }

@@ -1,8 +1,6 @@
 package offsite.offline;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import offsite.files.PathBytes;
 import offsite.files.Sha256;
 
 /**
@@ -105,18 +102,15 @@ final class DriveRead {
     /** posix_fadvise(DONTNEED) on the whole file; null when done, else why not. */
     private static String dropCachedPages(Path file) {
         try {
-            byte[] path = PathBytes.of(file);
-            byte[] terminated = new byte[path.length + 1];
-            System.arraycopy(path, 0, terminated, 0, path.length);
-            int fd = PageCache.INSTANCE.open(terminated, 0);
+            int fd = DriveCalls.INSTANCE.open(DriveCalls.path(file), 0);
             try {
-                int error = PageCache.INSTANCE.posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-                return error == 0 ? null : PageCache.INSTANCE.strerror(error);
+                int error = DriveCalls.INSTANCE.posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+                return error == 0 ? null : DriveCalls.INSTANCE.strerror(error);
             } finally {
-                PageCache.INSTANCE.close(fd);
+                DriveCalls.INSTANCE.close(fd);
             }
         } catch (LastErrorException e) {
-            return PageCache.INSTANCE.strerror(e.getErrorCode());
+            return DriveCalls.INSTANCE.strerror(e.getErrorCode());
         } catch (LinkageError e) { // no libc to bind (not Linux)
             return "no posix_fadvise here: " + e.getMessage();
         }
@@ -127,19 +121,5 @@ final class DriveRead {
             return f.getReason();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /** The libc calls that drop a file's cached pages, bound with JNA: java.nio has no posix_fadvise. */
-    interface PageCache extends Library {
-        PageCache INSTANCE = Native.load("c", PageCache.class);
-
-        int open(byte[] path, int flags) throws LastErrorException;
-
-        /** Returns the error number itself (0 when done), not -1 and errno. */
-        int posix_fadvise(int fd, long offset, long len, int advice);
-
-        int close(int fd) throws LastErrorException;
-
-        String strerror(int errnum);
     }
 }

@@ -1,13 +1,10 @@
 package offsite.offline;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
-import offsite.files.PathBytes;
 
 /**
  * Makes a copy's files durable in one batch where the drive allows it: syncfs(2), bound with JNA (java.nio has none),
@@ -46,13 +43,10 @@ final class DriveSync implements AutoCloseable {
         if (!BATCHED.contains(fileSystem) || !Platform.isLinux() || !reportsErrors(System.getProperty("os.version", ""))) {
             return null;
         }
-        byte[] bytes = PathBytes.of(folder);
-        byte[] terminated = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
         try {
-            return new DriveSync(folder, Calls.INSTANCE.open(terminated, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            return new DriveSync(folder, DriveCalls.INSTANCE.open(DriveCalls.path(folder), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         } catch (LastErrorException e) {
-            throw new IOException("cannot open " + folder + " to sync its drive: " + Calls.INSTANCE.strerror(e.getErrorCode()));
+            throw new IOException("cannot open " + folder + " to sync its drive: " + DriveCalls.INSTANCE.strerror(e.getErrorCode()));
         } catch (LinkageError e) { // no libc to bind
             return null;
         }
@@ -72,9 +66,9 @@ final class DriveSync implements AutoCloseable {
     /** Writes back everything written to the drive since this was opened, and waits; a writeback error is thrown. */
     void syncfs() throws IOException {
         try {
-            Calls.INSTANCE.syncfs(fd);
+            DriveCalls.INSTANCE.syncfs(fd);
         } catch (LastErrorException e) {
-            throw new IOException("syncfs on the drive of " + folder + " failed: " + Calls.INSTANCE.strerror(e.getErrorCode())
+            throw new IOException("syncfs on the drive of " + folder + " failed: " + DriveCalls.INSTANCE.strerror(e.getErrorCode())
                     + " (the drive did not take what was written to it)");
         }
     }
@@ -82,22 +76,9 @@ final class DriveSync implements AutoCloseable {
     @Override
     public void close() {
         try {
-            Calls.INSTANCE.close(fd);
+            DriveCalls.INSTANCE.close(fd);
         } catch (LastErrorException e) {
             // a descriptor of a folder opened to read: nothing of the copy depends on its close
         }
-    }
-
-    /** The libc calls, bound with JNA. */
-    interface Calls extends Library {
-        Calls INSTANCE = Native.load("c", Calls.class);
-
-        int open(byte[] path, int flags) throws LastErrorException;
-
-        int syncfs(int fd) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-
-        String strerror(int errnum);
     }
 }
