@@ -253,9 +253,8 @@ public final class SyncPass {
         SyncPlanner planner = new SyncPlanner(pass.prefix(), f -> hashes.etag(f, settings.shape()), f -> hashes.rehash(f, settings.shape()),
                 hashes.dueForRehash(stable, settings.shape()), new RecordedContent(hashes, settings.shape(), bucket, etags));
         long hashedBefore = hashes.bytesHashed(); // the cache counts for the process: this plan's share is what it reads from now
-        pass.hashing(new RunProgress("hashing", planner.bytesToHash(stable, pass.remote(), f -> hashes.known(f, settings.shape()) != null),
-                () -> hashes.bytesHashed() - hashedBefore));
-        SyncPlan plan = planner.plan(stable, changing, pass.remote());
+        SyncPlan plan = planner.plan(stable, changing, pass.remote(), f -> hashes.known(f, settings.shape()) != null,
+                toHash -> pass.hashing(new RunProgress("hashing", toHash, () -> hashes.bytesHashed() - hashedBefore)));
         // each unchanged object holds its file's content under the ETag listed: the next plan compares by it, asking nothing
         plan.with(SyncAction.UNCHANGED).forEach(f -> hashes.uploadedAs(f.local(), settings.shape(), f.remote().etag()));
         warnOfStaleCache(plan, pass);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import offsite.store.RemoteObject;
 
@@ -110,6 +111,16 @@ public final class SyncPlanner {
     }
 
     public SyncPlan plan(Collection<LocalFile> stable, Collection<LocalFile> stillChanging, Collection<RemoteObject> remote) {
+        return plan(stable, stillChanging, remote, null, null);
+    }
+
+    /**
+     * As plan(), telling toHash, before it hashes, about the bytes it will read (a progress line's total): each same-size
+     * file that cached says the hash cache cannot answer for, and each in rehash. More when md5chksums or another part
+     * size must be checked too.
+     */
+    public SyncPlan plan(Collection<LocalFile> stable, Collection<LocalFile> stillChanging, Collection<RemoteObject> remote,
+            Predicate<LocalFile> cached, LongConsumer toHash) {
         Map<String, RemoteObject> byKey = new HashMap<>();
         long remoteBytes = 0;
         for (RemoteObject r : remote) {
@@ -136,6 +147,9 @@ public final class SyncPlanner {
                 sameSize.add(f);
             }
         }
+        if (toHash != null) {
+            toHash.accept(sameSize.stream().filter(f -> rehash.contains(f.relativePath()) || !cached.test(f)).mapToLong(LocalFile::size).sum());
+        }
         // hashing is the slow part of planning: spread it over the cores
         Set<String> stale = ConcurrentHashMap.newKeySet();
         out.addAll(sameSize.parallelStream().map(f -> compareEtag(f, byKey.get(prefix + f.relativePath()), stale)).toList());
@@ -144,24 +158,6 @@ public final class SyncPlanner {
         }
         out.sort(Comparator.comparing(PlannedFile::key));
         return new SyncPlan(out, remoteBytes, byKey.size(), stale);
-    }
-
-    /**
-     * About the bytes plan() reads to hash these stable files, for a progress line's total: each file whose object has its
-     * size, unless cached says its ETag is known, and each file named in rehash. More when md5chksums or another part size
-     * must be checked too.
-     */
-    public long bytesToHash(Collection<LocalFile> stable, Collection<RemoteObject> remote, Predicate<LocalFile> cached) {
-        Map<String, Long> sizes = new HashMap<>();
-        remote.forEach(r -> sizes.putIfAbsent(r.key(), r.size()));
-        long bytes = 0;
-        for (LocalFile f : stable) {
-            Long size = sizes.get(prefix + f.relativePath());
-            if (size != null && size == f.size() && (rehash.contains(f.relativePath()) || !cached.test(f))) {
-                bytes += f.size();
-            }
-        }
-        return bytes;
     }
 
     private PlannedFile compareEtag(LocalFile f, RemoteObject r, Set<String> stale) {
