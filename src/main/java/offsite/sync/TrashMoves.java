@@ -236,26 +236,28 @@ public final class TrashMoves {
     }
 
     /**
-     * The copy's fallback: the object's bytes downloaded and uploaded under the trash key, streamed, and checked
-     * against the MD5 of the bytes read (the object's own ETag is no MD5 when it was uploaded in parts).
+     * The copy's fallback: the object's bytes downloaded and uploaded under the trash key with its user metadata (its
+     * mtime, as a server-side copy keeps it), streamed, and checked against the MD5 of the bytes read (the object's own
+     * ETag is no MD5 when it was uploaded in parts).
      */
     private void transfer(TrashMove m) throws IOException {
+        Map<String, String> metadata = bucket.head(m.key()).map(Bucket.StoredObject::metadata).orElse(Map.of());
         if (etags.opaque()) {
-            transferByMd5chksum(m);
+            transferByMd5chksum(m, metadata);
             return;
         }
         MessageDigest md5 = LocalEtag.md5();
         String etag = bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> {
             md5.reset();
             return new DigestInputStream(bucket.get(m.key(), 0), md5);
-        }), null, Map.of());
+        }), null, metadata);
         String read = HexFormat.of().formatHex(md5.digest());
         if (!etag.equalsIgnoreCase(read)) {
             if (!etags.readsMd5chksum()) {
                 throw new UncheckedIOException(new IOException("the trash copy of " + m.key() + " has ETag " + etag + ", the bytes read"
                         + " have MD5 " + read + ": not deleted"));
             }
-            transferByMd5chksum(m); // an ETag that is not the MD5 of the bytes tells nothing: checked another way
+            transferByMd5chksum(m, metadata); // an ETag that is not the MD5 of the bytes tells nothing: checked another way
         }
     }
 
@@ -263,7 +265,7 @@ public final class TrashMoves {
      * Where ETags are not MD5s: the object read once for its MD5, then sent under the trash key with it as Content-MD5 (the
      * server refuses other bytes) and md5chksum, and confirmed by a HEAD finding that size and md5chksum.
      */
-    private void transferByMd5chksum(TrashMove m) throws IOException {
+    private void transferByMd5chksum(TrashMove m, Map<String, String> metadata) throws IOException {
         MessageDigest md5 = LocalEtag.md5();
         try (InputStream in = new DigestInputStream(bucket.get(m.key(), 0), md5)) {
             if (in.transferTo(OutputStream.nullOutputStream()) != m.size()) {
@@ -271,7 +273,9 @@ public final class TrashMoves {
             }
         }
         String md5Hex = HexFormat.of().formatHex(md5.digest());
-        bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> bucket.get(m.key(), 0)), EtagForm.base64(md5Hex), EtagForm.metadata(md5Hex));
+        Map<String, String> withMd5 = new HashMap<>(metadata);
+        withMd5.putAll(EtagForm.metadata(md5Hex));
+        bucket.put(m.trashKey(), new Bucket.Body(m.size(), () -> bucket.get(m.key(), 0)), EtagForm.base64(md5Hex), withMd5);
         String problem = EtagForm.problem(bucket.head(m.trashKey()), m.size(), md5Hex);
         if (problem != null) {
             throw new IOException("the trash copy of " + m.key() + ": " + problem + ": not deleted");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,6 +64,11 @@ class PassesOnEveryImplementationTest {
             assertThat(first.status()).as(first.headline() + " " + first.errors()).isEqualTo(RunStatus.OK);
             assertThat(app.bucketFiles("sets/")).isEqualTo(app.sourceFiles());
 
+            Map<String, Instant> uploadedMtimes = new TreeMap<>();
+            for (String name : List.of("AA000001.rdb", "AA000002.rdb", "AA000003.rdb", "AA000004.rdb")) {
+                uploadedMtimes.put(name, Files.getLastModifiedTime(app.source.resolve("Members/" + name)).toInstant());
+            }
+
             // the backup application grooms: two chunks deleted, two rewritten at new sizes, two added
             Files.delete(app.source.resolve("Members/AA000002.rdb"));
             Files.delete(app.source.resolve("Members/AA000003.rdb"));
@@ -79,6 +85,14 @@ class PassesOnEveryImplementationTest {
                     : List.of("AA000001.rdb", "AA000002.rdb", "AA000003.rdb", "AA000004.rdb");
             assertThat(app.bucketFiles("trash/").keySet()).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
                     .containsExactlyInAnyOrderElementsOf(trashed);
+            // each copy keeps the mtime it was uploaded with, whether the service copied it or it was downloaded and sent again
+            Map<String, Instant> trashMtimes = new TreeMap<>();
+            for (String key : app.bucketFiles("trash/").keySet()) {
+                Map<String, String> metadata = app.client.headObject(b -> b.bucket(app.s3.bucket()).key("trash/" + key)).metadata();
+                trashMtimes.put(key.substring(key.lastIndexOf('/') + 1), MtimeMetadata.stored(metadata));
+            }
+            uploadedMtimes.keySet().retainAll(trashed);
+            assertThat(trashMtimes).isEqualTo(uploadedMtimes);
 
             OffsiteHarness.CommandResult verify = app.command("verify", "--deep", "3");
             assertThat(verify.exit()).as(verify.out()).isZero();
