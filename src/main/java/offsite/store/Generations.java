@@ -48,8 +48,9 @@ public final class Generations {
     /**
      * The objects under a generation's prefix and their bytes, as the pass that finished at `at` left them: a listing
      * with fewer lost objects since (restore-set says so rather than call a partial set whole). listing: the SHA-256 of
-     * the stored {@link MirrorListing} of their names and sizes (listingKey names it), written before this record; null
-     * when there is none (written by an older Offsite, or its write failed): restore-set then compares the counts.
+     * their names and sizes ({@link MirrorListing#contentDigest}; in records written before it, of the stored listing's
+     * compressed bytes), whose stored listing listingKey names, written before this record; null when there is none
+     * (written by an older Offsite, or its write failed): restore-set then compares the counts.
      */
     public record Mirrored(Instant at, long objects, long bytes, String listing) {
 
@@ -245,20 +246,17 @@ public final class Generations {
     }
 
     /**
-     * Stores a listing of generation `number` (stored: MirrorListing.encode(), sha256: its digest) as a state object (the
-     * default storage class), before the Mirrored record that points to it: a state never points to a listing not yet
-     * whole in the bucket.
+     * Stores a listing of generation `number` under its contentDigest, compressed, as a state object (the default storage
+     * class), before the Mirrored record that points to it: a state never points to a listing not yet whole in the bucket.
      */
-    public void saveListing(int number, String sha256, byte[] stored) {
-        if (!MirrorListing.digest(stored).equals(sha256)) {
-            throw new IllegalArgumentException("a listing stored under another SHA-256 than its own");
-        }
-        bucket.put(listingKey(number, sha256), Bucket.Body.of(stored), null, Map.of(), Bucket.Kind.STATE);
+    public void saveListing(int number, MirrorListing listing) {
+        bucket.put(listingKey(number, listing.contentDigest()), Bucket.Body.of(listing.encode()), null, Map.of(), Bucket.Kind.STATE);
     }
 
     /**
-     * The listing g's Mirrored record points to, checked against the SHA-256 in its name and g's prefix; when there is
-     * none, or it is missing, damaged or unreadable, why (the caller falls back to the counts).
+     * The listing g's Mirrored record points to, checked against the SHA-256 in its name (of the names and sizes it holds,
+     * or in a listing stored before that, of its compressed bytes) and g's prefix; when there is none, or it is missing,
+     * damaged or unreadable, why (the caller falls back to the counts).
      */
     public RecordedListing listing(Generation g) {
         String key = g.mirrored() == null ? null : listingKey(g.number(), g.mirrored().listing());
@@ -272,19 +270,22 @@ public final class Generations {
         } catch (IOException | RuntimeException e) {
             return new RecordedListing(null, "cannot read " + key + ": " + firstLine(e));
         }
-        if (!MirrorListing.digest(stored).equals(g.mirrored().listing())) {
+        boolean storedForm = MirrorListing.storedDigest(stored).equals(g.mirrored().listing());
+        MirrorListing listing;
+        try {
+            listing = MirrorListing.decode(stored);
+        } catch (IOException e) {
+            return new RecordedListing(null, storedForm ? key + " does not read as a listing: " + firstLine(e)
+                    : key + " does not hold the bytes its name's SHA-256 says");
+        }
+        if (!storedForm && !listing.contentDigest().equals(g.mirrored().listing())) {
             return new RecordedListing(null, key + " does not hold the bytes its name's SHA-256 says");
         }
-        try {
-            MirrorListing listing = MirrorListing.decode(stored);
-            if (!listing.prefix().equals(g.prefix())) {
-                return new RecordedListing(null, key + " lists '" + listing.prefix() + "', not generation " + g.number() + "'s '"
-                        + g.prefix() + "'");
-            }
-            return new RecordedListing(listing, null);
-        } catch (IOException e) {
-            return new RecordedListing(null, key + " does not read as a listing: " + firstLine(e));
+        if (!listing.prefix().equals(g.prefix())) {
+            return new RecordedListing(null, key + " lists '" + listing.prefix() + "', not generation " + g.number() + "'s '"
+                    + g.prefix() + "'");
         }
+        return new RecordedListing(listing, null);
     }
 
     /** Deletes a listing no record points to any more (one replaced by a newer pass's); a key refused by listingKey is left. */

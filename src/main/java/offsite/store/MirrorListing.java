@@ -2,15 +2,16 @@ package offsite.store;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import java.util.TreeMap;
  * objects from. Stored as one object beside the generations state, each key relative to the prefix as the bytes it
  * shares with the key before and the rest (sorted keys share most), sizes as varints, zstd-compressed: 100,000 objects
  * take a few hundred KB. ETags are left out: random hex does not compress, and a service whose listing gives another
- * ETag form than its upload answers would fail good sets.
+ * ETag form than its upload answers would fail good sets. Its name and record hold the SHA-256 of that stream before
+ * compression (contentDigest), so a pass finds its listing unchanged without compressing it.
  */
 public record MirrorListing(String prefix, SortedMap<String, Long> sizes) {
 
@@ -55,29 +57,48 @@ public record MirrorListing(String prefix, SortedMap<String, Long> sizes) {
         return sizes.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The stored form; the same listing always gives the same bytes (keys in order, one compression level). */
+    /** The stored form: the content stream (writeContent), zstd-compressed. */
     public byte[] encode() {
         ByteArrayOutputStream stored = new ByteArrayOutputStream();
-        try (ZstdOutputStream zstd = new ZstdOutputStream(stored, 9); DataOutputStream out = new DataOutputStream(zstd)) {
-            out.write(MAGIC);
-            writeBytes(out, prefix.getBytes(StandardCharsets.UTF_8));
-            writeVarint(out, sizes.size());
-            byte[] last = new byte[0];
-            for (Map.Entry<String, Long> e : sizes.entrySet()) {
-                byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
-                int shared = 0;
-                while (shared < last.length && shared < key.length && last[shared] == key[shared]) {
-                    shared++;
-                }
-                writeVarint(out, shared);
-                writeBytes(out, Arrays.copyOfRange(key, shared, key.length));
-                writeVarint(out, e.getValue());
-                last = key;
-            }
+        try (ZstdOutputStream zstd = new ZstdOutputStream(stored, 9)) {
+            writeContent(zstd);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
         return stored.toByteArray();
+    }
+
+    /**
+     * The SHA-256 (hex) of the content stream: the same names and sizes always give the same one, whatever the
+     * compressor makes of them. What a record points to and the stored object is named by; costs no compression.
+     */
+    public String contentDigest() {
+        MessageDigest sha256 = sha256();
+        try (OutputStream out = new BufferedOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), 1 << 16)) {
+            writeContent(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to nowhere cannot fail", e);
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** What encode compresses: MAGIC, the prefix, the count, then each key in order as shared bytes and the rest, and its size. */
+    private void writeContent(OutputStream out) throws IOException {
+        out.write(MAGIC);
+        writeBytes(out, prefix.getBytes(StandardCharsets.UTF_8), 0);
+        writeVarint(out, sizes.size());
+        byte[] last = new byte[0];
+        for (Map.Entry<String, Long> e : sizes.entrySet()) {
+            byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
+            int shared = 0;
+            while (shared < last.length && shared < key.length && last[shared] == key[shared]) {
+                shared++;
+            }
+            writeVarint(out, shared);
+            writeBytes(out, key, shared);
+            writeVarint(out, e.getValue());
+            last = key;
+        }
     }
 
     /** The listing a stored form holds; throws IOException when it is none (damaged, cut short, another object). */
@@ -111,10 +132,17 @@ public record MirrorListing(String prefix, SortedMap<String, Long> sizes) {
         }
     }
 
-    /** The SHA-256 (hex) of a stored form: part of its object's name, checked when it is read back. */
-    public static String digest(byte[] stored) {
+    /**
+     * The SHA-256 (hex) of a stored form's compressed bytes: what records written before contentDigest point to, still
+     * checked when such a listing is read back.
+     */
+    public static String storedDigest(byte[] stored) {
+        return HexFormat.of().formatHex(sha256().digest(stored));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
@@ -155,9 +183,10 @@ public record MirrorListing(String prefix, SortedMap<String, Long> sizes) {
         return new Comparison(missing, resized, now.size());
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-        writeVarint(out, bytes.length);
-        out.write(bytes);
+    /** bytes from `from` on, after their length. */
+    private static void writeBytes(OutputStream out, byte[] bytes, int from) throws IOException {
+        writeVarint(out, bytes.length - from);
+        out.write(bytes, from, bytes.length - from);
     }
 
     private static byte[] readBytes(InputStream in) throws IOException {

@@ -234,12 +234,13 @@ public final class PassReport {
         Generations.Mirrored mirrored = g.mirrored();
         MirrorListing listing = recorded(r, g, clean, ranToEnd);
         if (listing != null) {
-            byte[] stored = listing.encode(); // the same names and sizes, the same bytes: a pass that changed none writes nothing
-            String sha256 = MirrorListing.digest(stored);
+            // the names and sizes hashed, not compressed: a pass that changed none compresses and writes nothing (a record
+            // holding an older Offsite's digest of the compressed bytes gets the listing again once, under this one)
+            String sha256 = listing.contentDigest();
             if (mirrored == null || !sha256.equals(mirrored.listing()) || mirrored.objects() != listing.sizes().size()
                     || mirrored.bytes() != listing.bytes()) {
                 try { // first the listing, then the record that points to it: a crash between leaves the old pair whole
-                    generations.saveListing(g.number(), sha256, stored);
+                    generations.saveListing(g.number(), listing);
                 } catch (RuntimeException e) {
                     sha256 = null;
                     unrecorded = "the listing of the " + listing.sizes().size() + " objects under " + g.prefix() + " could not be stored"

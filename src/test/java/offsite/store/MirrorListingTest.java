@@ -3,11 +3,16 @@ package offsite.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -42,7 +47,36 @@ class MirrorListingTest {
         Collections.reverse(objects);
 
         assertThat(MirrorListing.of("sets/", objects).encode()).isEqualTo(first);
-        assertThat(MirrorListing.digest(first)).matches("[0-9a-f]{64}");
+        assertThat(MirrorListing.storedDigest(first)).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void the_content_digest_is_the_sha256_of_the_names_and_sizes_before_compression_and_reads_back_the_same() throws Exception {
+        List<RemoteObject> objects = new ArrayList<>(List.of(object("sets/b", 2), object("sets/a", 1), object("sets/c/d", 3)));
+        MirrorListing listing = MirrorListing.of("sets/", objects);
+        Collections.reverse(objects);
+        byte[] stored = listing.encode();
+        byte[] content;
+        try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(stored))) {
+            content = in.readAllBytes();
+        }
+
+        assertThat(listing.contentDigest()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)))
+                .isEqualTo(MirrorListing.of("sets/", objects).contentDigest())
+                .isEqualTo(MirrorListing.decode(stored).contentDigest())
+                .isNotEqualTo(MirrorListing.storedDigest(stored));
+    }
+
+    @Test
+    void another_name_or_size_gives_another_content_digest() {
+        String digest = MirrorListing.of("sets/", List.of(object("sets/a", 1), object("sets/b", 2))).contentDigest();
+
+        assertThat(List.of(MirrorListing.of("sets/", List.of(object("sets/a", 1), object("sets/b", 3))),
+                MirrorListing.of("sets/", List.of(object("sets/a", 1), object("sets/c", 2))),
+                MirrorListing.of("sets/", List.of(object("sets/a", 1))),
+                MirrorListing.of("sets/", List.of(object("sets/a", 1), object("sets/b", 2), object("sets/b/", 0))),
+                MirrorListing.of("sets.g2/", List.of(object("sets.g2/a", 1), object("sets.g2/b", 2)))))
+                .extracting(MirrorListing::contentDigest).doesNotContain(digest).doesNotHaveDuplicates();
     }
 
     @Test

@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import offsite.store.MirrorListing;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import offsite.faults.FaultProxy;
+import offsite.store.MirrorListing;
+import offsite.store.RemoteObject;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +69,53 @@ class RestoreNamesLostObjectsTest {
         return app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key("sets.generations.json")).asString(StandardCharsets.UTF_8);
     }
 
+    /** The Mirrored record of the one generation, as sets.generations.json holds it. */
+    private String mirroredRecord() {
+        Matcher m = Pattern.compile("\"mirrored\" : \\{[^}]*}").matcher(generationsJson());
+        assertThat(m.find()).as(generationsJson()).isTrue();
+        return m.group();
+    }
+
+    /** Runs a pass (it must end OK) through a proxy that counts the PUTs of listings beside sets.generations.json. */
+    private int listingPutsOfAPass() throws Exception {
+        AtomicInteger puts = new AtomicInteger();
+        try (FaultProxy proxy = new FaultProxy(app.s3.endpoint().getPort())) {
+            app.set("offsite.s3.endpoint", "http://127.0.0.1:" + proxy.port());
+            proxy.refuse(r -> r.method().equals("PUT") && r.path().contains("/sets.generations/") && puts.incrementAndGet() < 0, 403,
+                    "AccessDenied"); // counts, refuses none
+            assertThat(app.sync().status().name()).isEqualTo("OK");
+        } finally {
+            app.set("offsite.s3.endpoint", app.s3.endpoint().toString());
+        }
+        return puts.get();
+    }
+
+    private byte[] bytesOf(String key) {
+        return app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key(key)).asByteArray();
+    }
+
+    private static String sha256In(String listingKey) {
+        return listingKey.substring(listingKey.lastIndexOf('-') + 1, listingKey.length() - ".zst".length());
+    }
+
+    /**
+     * Turns the stored listing and its record into what an Offsite before content digests left: the listing named by, and
+     * the record holding, the SHA-256 of its compressed bytes (encode writes the same bytes as it did then); its key.
+     */
+    private String recordFromBeforeContentDigests() {
+        String key = listings().get(0);
+        byte[] stored = bytesOf(key);
+        String old = MirrorListing.storedDigest(stored);
+        String oldKey = "sets.generations/g1-" + old + ".zst";
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(oldKey), RequestBody.fromBytes(stored));
+        delete(key);
+        String state = generationsJson();
+        assertThat(state).contains(sha256In(key));
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets.generations.json"),
+                RequestBody.fromString(state.replace(sha256In(key), old)));
+        return oldKey;
+    }
+
     private static String verdict(OffsiteHarness.CommandResult result) {
         return result.out().lines().filter(l -> l.startsWith("FAILED: ") || l.startsWith("OK: ") || l.startsWith("WARN: "))
                 .findFirst().orElse("");
@@ -80,11 +131,14 @@ class RestoreNamesLostObjectsTest {
         assertThat(first).hasSize(1).allMatch(k -> k.matches("sets\\.generations/g1-[0-9a-f]{64}\\.zst"));
         String state = generationsJson();
         assertThat(state).contains("\"listing\" : \"" + first.get(0).substring("sets.generations/g1-".length(), first.get(0).length() - 4));
-        MirrorListing stored = MirrorListing.decode(app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key(first.get(0))).asByteArray());
+        MirrorListing stored = MirrorListing.decode(bytesOf(first.get(0)));
         assertThat(stored.sizes()).containsOnlyKeys("Members/AA000001.rdb", "Members/AA000002.rdb", "Set A.rbc").containsEntry("Set A.rbc", 999L);
+        assertThat(sha256In(first.get(0))).as("named by its names and sizes").isEqualTo(stored.contentDigest());
 
-        assertThat(app.sync().status().name()).isEqualTo("OK");
+        String mirrored = mirroredRecord();
+        assertThat(listingPutsOfAPass()).as("a pass that changes nothing stores no listing").isZero();
         assertThat(listings()).isEqualTo(first);
+        assertThat(mirroredRecord()).as("a pass that changes nothing leaves the record as it was").isEqualTo(mirrored);
 
         app.write("Set B.rbc", 10, 4);
         assertThat(app.dryRun().dryRun()).isTrue();
@@ -231,6 +285,82 @@ class RestoreNamesLostObjectsTest {
         assertThat(listings()).hasSize(1);
         OffsiteHarness.CommandResult again = restore("again");
         assertThat(again.exit()).as(again.out()).isZero();
+    }
+
+    @Test
+    void a_record_from_before_content_digests_still_names_what_the_bucket_lost() throws Exception {
+        recordFromBeforeContentDigests();
+
+        OffsiteHarness.CommandResult whole = restore("whole");
+        assertThat(whole.exit()).as(whole.out()).isZero();
+        assertThat(whole.out()).contains("OK: 3 of 3 objects restored").doesNotContain("note: ");
+
+        delete("sets/Set A.rbc");
+        OffsiteHarness.CommandResult lost = restore("lost");
+        assertThat(lost.exit()).as(lost.out()).isEqualTo(1);
+        assertThat(lost.out()).contains("  missing: sets/Set A.rbc (999 bytes when the last pass (");
+        assertThat(verdict(lost)).contains("lacks 1 of the 3 objects");
+    }
+
+    @Test
+    void a_record_from_before_content_digests_with_its_listing_damaged_is_not_used() throws Exception {
+        String oldKey = recordFromBeforeContentDigests();
+        byte[] flipped = bytesOf(oldKey);
+        flipped[flipped.length / 2] ^= 0x40;
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(oldKey), RequestBody.fromBytes(flipped));
+
+        OffsiteHarness.CommandResult damaged = restore("damaged");
+
+        assertThat(damaged.exit()).as(damaged.out()).isZero();
+        assertThat(damaged.out()).contains("note: the listing of what the last pass left cannot be used (" + oldKey + " does not hold the"
+                + " bytes its name's SHA-256 says)");
+    }
+
+    @Test
+    void the_pass_after_a_record_from_before_content_digests_stores_the_listing_once_under_its_content_digest() throws Exception {
+        String oldKey = recordFromBeforeContentDigests();
+
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        List<String> converted = listings();
+        assertThat(converted).hasSize(1).doesNotContain(oldKey);
+        assertThat(sha256In(converted.get(0))).isEqualTo(MirrorListing.decode(bytesOf(converted.get(0))).contentDigest());
+        String mirrored = mirroredRecord();
+        assertThat(mirrored).contains(sha256In(converted.get(0)));
+        assertThat(generationsJson()).doesNotContain(sha256In(oldKey));
+
+        assertThat(app.sync().status().name()).isEqualTo("OK");
+        assertThat(listings()).as("once: the pass after writes none").isEqualTo(converted);
+        assertThat(mirroredRecord()).isEqualTo(mirrored);
+    }
+
+    @Test
+    void a_change_stores_a_new_listing_and_record_that_restore_set_names_missing_objects_from() throws Exception {
+        List<String> first = listings();
+        app.write("Set B.rbc", 10, 4);
+        assertThat(listingPutsOfAPass()).isEqualTo(1);
+        List<String> second = listings();
+        assertThat(second).hasSize(1).doesNotContainAnyElementsOf(first);
+        assertThat(mirroredRecord()).contains(sha256In(second.get(0)), "\"objects\" : 4");
+
+        delete("sets/Set B.rbc");
+        OffsiteHarness.CommandResult lost = restore("lost");
+
+        assertThat(lost.exit()).as(lost.out()).isEqualTo(1);
+        assertThat(lost.out()).contains("  missing: sets/Set B.rbc (10 bytes when the last pass (");
+        assertThat(verdict(lost)).contains("lacks 1 of the 4 objects");
+    }
+
+    @Test
+    void a_listing_whose_names_and_sizes_are_not_those_its_name_says_is_not_used() throws Exception {
+        String key = listings().get(0);
+        MirrorListing other = MirrorListing.of("sets/", List.of(new RemoteObject("sets/Set A.rbc", 999, "", Instant.EPOCH)));
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(key), RequestBody.fromBytes(other.encode()));
+
+        OffsiteHarness.CommandResult result = restore("restored");
+
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.out()).contains("note: the listing of what the last pass left cannot be used (" + key + " does not hold the"
+                + " bytes its name's SHA-256 says)", "OK: 3 of 3 objects restored");
     }
 
     @Test

@@ -48,14 +48,14 @@ class UnusedListingsTest {
             String first = pointedTo(generations, 1);
             String second = pointedTo(generations, 2);
             // a crash between the listing and the record, two days ago and just now; lookalikes that are no listing's key
-            String oldOrphan = put(app, generations.listingKey(1, MirrorListing.digest(bytes("crashed two days ago"))));
-            String freshOrphan = put(app, generations.listingKey(2, MirrorListing.digest(bytes("crashed a moment ago"))));
+            String oldOrphan = put(app, generations.listingKey(1, MirrorListing.storedDigest(bytes("crashed two days ago"))));
+            String freshOrphan = put(app, generations.listingKey(2, MirrorListing.storedDigest(bytes("crashed a moment ago"))));
             List<String> others = List.of(
                     put(app, "sets.generations/notes.txt"),
-                    put(app, generations.listingKey(1, MirrorListing.digest(bytes("a copy"))) + ".bak"),
-                    put(app, "sets.generations/old/" + generations.listingKey(1, MirrorListing.digest(bytes("nested"))).substring(17)),
-                    put(app, "sets.generations/G1-" + MirrorListing.digest(bytes("upper case")) + ".zst"),
-                    put(app, "elsewhere/" + generations.listingKey(1, MirrorListing.digest(bytes("outside")))));
+                    put(app, generations.listingKey(1, MirrorListing.storedDigest(bytes("a copy"))) + ".bak"),
+                    put(app, "sets.generations/old/" + generations.listingKey(1, MirrorListing.storedDigest(bytes("nested"))).substring(17)),
+                    put(app, "sets.generations/G1-" + MirrorListing.storedDigest(bytes("upper case")) + ".zst"),
+                    put(app, "elsewhere/" + generations.listingKey(1, MirrorListing.storedDigest(bytes("outside")))));
             for (String key : concat(others, oldOrphan, first)) {
                 TestS3.backdate(app.s3, key, TWO_DAYS);
             }
@@ -84,7 +84,7 @@ class UnusedListingsTest {
             app.write("Set A.rbc", 999, 2);
             assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
             Generations.State saved = generations.load();
-            String orphan = put(app, generations.listingKey(1, MirrorListing.digest(bytes("crashed two days ago"))));
+            String orphan = put(app, generations.listingKey(1, MirrorListing.storedDigest(bytes("crashed two days ago"))));
             TestS3.backdate(app.s3, orphan, TWO_DAYS);
             app.client.putObject(b -> b.bucket(app.s3.bucket()).key("sets.generations.json"), RequestBody.fromString("{ damaged"));
             UnusedListings unused = new UnusedListings(bucket, generations, new ServiceClock(Clock.systemUTC()));
