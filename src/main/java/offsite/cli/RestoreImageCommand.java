@@ -100,6 +100,12 @@ final class RestoreImageCommand implements Callable<Integer> {
             passphrase = value.toCharArray();
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore-image", Map.of())) {
+            String inLiveSet = RestoreTarget.imageInLiveSet(to, app.camel().getPropertiesComponent().resolveProperty("offsite.sync.source")
+                    .filter(source -> !source.isBlank()).map(source -> Path.of(source.trim())).orElse(null));
+            if (inLiveSet != null) {
+                System.err.println("offsite: " + inLiveSet);
+                return 2;
+            }
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
             try {
                 if (!app.bean("bucket", Bucket.class).exists()) {

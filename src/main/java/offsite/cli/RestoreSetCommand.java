@@ -19,6 +19,7 @@ import offsite.sync.RecordedSetCheck;
 import offsite.sync.RestoreChoice;
 import offsite.sync.RunProgress;
 import offsite.sync.SetRestore;
+import offsite.sync.SyncSettings;
 import org.apache.camel.CamelExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,14 +56,21 @@ final class RestoreSetCommand implements Callable<Integer> {
         if (refusal == null) {
             refusal = RestoreChoice.refusal(generation);
         }
-        if (refusal == null) {
-            refusal = SetRestore.refusal(dir, overwrite);
-        }
         if (refusal != null) {
             System.err.println("offsite: " + refusal);
             return 2;
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore-set", Map.of())) {
+            // the live set as this run resolved it: an empty source folder is where a lost set comes back, never over newer files
+            refusal = RestoreTarget.inLiveSet(to, app.bean("syncSettings", SyncSettings.class).source(), overwrite,
+                    SetRestore.refusal(dir, false) == null);
+            if (refusal == null) {
+                refusal = SetRestore.refusal(dir, overwrite);
+            }
+            if (refusal != null) {
+                System.err.println("offsite: " + refusal);
+                return 2;
+            }
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
             try {
                 if (!app.bean("bucket", Bucket.class).exists()) {

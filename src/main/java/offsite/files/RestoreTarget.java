@@ -27,6 +27,55 @@ public final class RestoreTarget {
     }
 
     /**
+     * Why a set restored at --to would land in the live set's folder (offsite.sync.source, null when none), or null.
+     * Inside it the next pass would mirror the restored copy as part of the set; the folder itself is taken only while it
+     * is empty (a source disk lost and replaced) or to resume such a restore without --overwrite: otherwise files changed
+     * since the last pass would be replaced by the mirror's older copies.
+     */
+    public static String inLiveSet(Path to, Path source, boolean overwrite, boolean emptyOrResumed) {
+        if (source == null || !real(to).startsWith(real(source))) {
+            return null;
+        }
+        if (!real(to).equals(real(source))) {
+            return "--to " + to + " is inside offsite.sync.source (" + source + "): the next pass would mirror the restored copy as part of"
+                    + " the set; restore into a directory outside it";
+        }
+        if (overwrite || !emptyOrResumed) {
+            return "--to " + to + " is offsite.sync.source, the live backup set the mirror copies: a restore there would replace the files"
+                    + " changed since the last pass with the mirror's older copies; restore into another directory and copy back what you"
+                    + " need (into the source itself only while it is empty, without --overwrite)";
+        }
+        return null;
+    }
+
+    /** Why an image restored at --to would land in the live set's folder (offsite.sync.source, null when none), or null. */
+    public static String imageInLiveSet(Path to, Path source) {
+        if (source == null || !real(to).startsWith(real(source))) {
+            return null;
+        }
+        return "--to " + to + (real(to).equals(real(source)) ? " is" : " is inside") + " offsite.sync.source (" + source + "), the live backup"
+                + " set the mirror copies: the next pass would mirror the restored image as part of the set; restore into a directory"
+                + " outside it";
+    }
+
+    /** The path with every part that exists resolved through links, the rest normalized beneath it. */
+    static Path real(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        } catch (IOException e) {
+            return absolute;
+        }
+    }
+
+    /**
      * Why nothing can be written at --to (a read-only disk, a folder this user may not write), or null: tried with a
      * file made and removed at once in --to or, where it does not exist yet, in the nearest folder above it, so that a
      * restore fails before it downloads an image of many gigabytes rather than after.

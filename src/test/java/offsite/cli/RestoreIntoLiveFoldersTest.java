@@ -1,0 +1,131 @@
+package offsite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import offsite.report.RunStatus;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restore pointed at the live backup set (offsite.sync.source, or a folder inside it) is refused before anything is
+ * downloaded, exit 2, the set left as it is: the mirror's older copies would replace the files changed since the last pass,
+ * or the next pass would mirror the restored copy as part of the set. An emptied source folder still takes its set back.
+ */
+class RestoreIntoLiveFoldersTest {
+
+    @TempDir
+    Path dir;
+
+    /** What a command printed on standard error and its exit code, with what it printed on standard output. */
+    record Said(int exit, String err, String out) {
+    }
+
+    private static Said run(OffsiteHarness app, String... args) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            OffsiteHarness.CommandResult result = app.command(args);
+            return new Said(result.exit(), err.toString(StandardCharsets.UTF_8), result.out());
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    @Test
+    void restore_set_with_overwrite_into_the_live_source_keeps_the_files_changed_since_the_last_pass() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("monday.rbc", 70_000, 1);
+            app.write("members/AA000001.rdb", 30_000, 2);
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            app.write("monday.rbc", 90_000, 3); // the backup application wrote it again since
+            Map<String, String> live = app.sourceFiles();
+
+            Said said = run(app, "restore-set", "--to", app.source.toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isEqualTo(2);
+            assertThat(said.err().lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to " + app.source
+                    + " is offsite.sync.source, the live backup set the mirror copies: a restore there would replace the files changed since"
+                    + " the last pass with the mirror's older copies; restore into another directory and copy back what you need (into the"
+                    + " source itself only while it is empty, without --overwrite)");
+            assertThat(app.sourceFiles()).isEqualTo(live);
+        }
+    }
+
+    @Test
+    void restore_set_into_the_live_source_by_another_name_is_refused_too() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("monday.rbc", 70_000, 1);
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            app.write("monday.rbc", 90_000, 3);
+            Map<String, String> live = app.sourceFiles();
+            Path link = Files.createSymbolicLink(dir.resolve("sets-link"), app.source);
+
+            Said said = run(app, "restore-set", "--to", link.toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isEqualTo(2);
+            assertThat(said.err()).contains("is offsite.sync.source, the live backup set the mirror copies");
+            assertThat(app.sourceFiles()).isEqualTo(live);
+        }
+    }
+
+    @Test
+    void restore_set_into_a_folder_inside_the_live_source_is_refused() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("monday.rbc", 70_000, 1);
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Path inside = app.source.resolve("restored");
+
+            Said said = run(app, "restore-set", "--to", inside.toString());
+
+            assertThat(said.exit()).as(said.err() + said.out()).isEqualTo(2);
+            assertThat(said.err()).contains("offsite: --to " + inside + " is inside offsite.sync.source (" + app.source + "): the next pass"
+                    + " would mirror the restored copy as part of the set; restore into a directory outside it");
+            assertThat(inside).doesNotExist();
+        }
+    }
+
+    @Test
+    void a_lost_set_comes_back_into_its_emptied_source_folder() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("monday.rbc", 70_000, 1);
+            app.write("members/AA000001.rdb", 30_000, 2);
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Map<String, String> mirrored = app.sourceFiles();
+            Files.delete(app.source.resolve("monday.rbc")); // the disk was replaced: its folders made again, empty
+            Files.delete(app.source.resolve("members/AA000001.rdb"));
+
+            Said said = run(app, "restore-set", "--to", app.source.toString());
+
+            assertThat(said.exit()).as(said.err() + said.out()).isZero();
+            assertThat(app.sourceFiles()).isEqualTo(mirrored);
+        }
+    }
+
+    @Test
+    void restore_image_into_the_live_source_or_a_folder_inside_it_is_refused() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("monday.rbc", 70_000, 1);
+            Map<String, String> live = app.sourceFiles();
+            Path inside = app.source.resolve("new-root");
+
+            Said into = run(app, "restore-image", "--to", app.source.toString(), "--overwrite");
+            Said under = run(app, "restore-image", "--to", inside.toString());
+
+            assertThat(into.exit()).as(into.err() + into.out()).isEqualTo(2);
+            assertThat(into.err()).contains("offsite: --to " + app.source + " is offsite.sync.source (" + app.source + "), the live backup set"
+                    + " the mirror copies: the next pass would mirror the restored image as part of the set; restore into a directory outside it");
+            assertThat(under.exit()).as(under.err() + under.out()).isEqualTo(2);
+            assertThat(under.err()).contains("offsite: --to " + inside + " is inside offsite.sync.source (" + app.source + ")");
+            assertThat(inside).doesNotExist();
+            assertThat(app.sourceFiles()).isEqualTo(live);
+        }
+    }
+}
