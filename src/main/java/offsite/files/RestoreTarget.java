@@ -58,6 +58,19 @@ public final class RestoreTarget {
                 + " outside it";
     }
 
+    /**
+     * Why --to is the root folder of this machine ("/", by any name), or null: the restored files would land on the
+     * running system's own (an image's tar names are its absolute paths), its secret files on their scrubbed copies.
+     */
+    public static String systemRoot(Path to) {
+        Path target = real(to);
+        if (target.getParent() != null) {
+            return null;
+        }
+        return "--to " + to + " is the root folder of this machine: the restored files would replace the running system's own; restore"
+                + " into an empty directory (such as /mnt/new-root) and copy back what you need";
+    }
+
     /** The path with every part that exists resolved through links, the rest normalized beneath it. */
     static Path real(Path path) {
         Path absolute = path.toAbsolutePath().normalize();

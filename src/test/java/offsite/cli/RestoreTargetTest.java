@@ -67,6 +67,29 @@ class RestoreTargetTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} --to {1}")
+    @CsvSource({"restore-set, /", "restore-image, /", "restore-set, ROOT-LINK", "restore-image, ROOT-LINK"})
+    void a_restore_over_the_root_folder_of_the_machine_is_refused_even_with_overwrite(String command, String target) throws Exception {
+        String to = target.equals("ROOT-LINK") ? Files.createSymbolicLink(dir.resolve("root-link"), Path.of("/")).toString() : target;
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            OffsiteHarness.CommandResult result;
+            try {
+                result = app.command(command, "--to", to, "--overwrite"); // "put it back where it was", said carelessly
+            } finally {
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(result.exit()).as(said + result.out()).isEqualTo(2);
+            assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to " + to + " is the root folder of"
+                    + " this machine: the restored files would replace the running system's own; restore into an empty directory (such as"
+                    + " /mnt/new-root) and copy back what you need");
+        }
+    }
+
     @Test
     void a_passphrase_given_where_its_variable_is_named_is_not_said_back() throws Exception {
         Path key = Files.writeString(dir.resolve("key.asc"), "not read: the passphrase is looked for first\n");
