@@ -135,10 +135,11 @@ final class RestoreImageCommand implements Callable<Integer> {
                 // the service's failure in the words `sync` and `verify` use: what to check, exit 1 as for any restore that fell short
                 System.out.println("FAILED: " + S3Errors.explain(e, s3));
                 return 1;
+            } catch (IllegalArgumentException | IOException e) {
+                // no backup to choose, or one that cannot be rebuilt; a bad setting fails the start above: exit 2, as for every command
+                System.out.println("FAILED: " + e.getMessage());
+                return 1;
             }
-        } catch (IllegalArgumentException | IOException e) {
-            System.out.println("FAILED: " + e.getMessage());
-            return 1;
         } finally {
             if (passphrase != null) {
                 Arrays.fill(passphrase, '\0');

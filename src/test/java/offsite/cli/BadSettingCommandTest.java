@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -120,6 +121,34 @@ class BadSettingCommandTest {
                     .replace("FILE", file).replace("LINK", link).replace("TARGET", target));
             assertThat(said).as("no stack trace").doesNotContain("\tat ");
             assertThat(app.bucketFiles("")).as("nothing ran").isEmpty();
+        }
+    }
+
+    /**
+     * restore-image took a start refused for a mistyped name (or a missing routes folder) for a restore that fell short:
+     * "FAILED: ..." on standard output, exit 1.
+     */
+    @Test
+    void a_mistyped_setting_stops_restore_image_with_exit_2_as_every_other_command() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.set("offsite.image.prefx", "images/");
+
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            OffsiteHarness.CommandResult result;
+            try {
+                result = app.command("restore-image", "--to", dir.resolve("restored").toString());
+            } finally {
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(result.exit()).as(said + result.out()).isEqualTo(2);
+            assertThat(said.lines().filter(l -> l.startsWith("offsite: ")))
+                    .containsExactly("offsite: offsite.image.prefx: 'images/' is not a setting (in " + app.data.resolveSibling(
+                            "test-application.properties") + "); did you mean offsite.image.prefix?");
+            assertThat(result.out()).doesNotContain("FAILED");
         }
     }
 }
