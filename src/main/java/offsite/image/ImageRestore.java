@@ -70,6 +70,10 @@ public final class ImageRestore {
             return named;
         }
         Set<String> hosts = manifests.stream().map(m -> String.valueOf(m.host())).collect(Collectors.toCollection(TreeSet::new));
+        if (hosts.isEmpty()) { // not "several hosts ()": the prefix holds no backup this restore can read
+            throw new IllegalArgumentException("no image backup with a manifest in the bucket: nothing to restore (check offsite.s3.bucket"
+                    + " and offsite.image.prefix)");
+        }
         String chosenHost = host != null ? host : hosts.contains(thisHost) ? thisHost : hosts.size() == 1 ? hosts.iterator().next() : null;
         if (chosenHost == null) {
             throw new IllegalArgumentException("the image prefix holds backups of several hosts (" + String.join(", ", hosts)

@@ -64,4 +64,15 @@ class ImageHostsTest {
             }
         }
     }
+
+    @Test
+    void a_restore_from_an_image_prefix_without_backups_says_so_rather_than_several_hosts() throws Exception {
+        try (OffsiteHarness app = host(dir, "host-a", null)) {
+            OffsiteHarness.CommandResult empty = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+            assertThat(empty.exit()).isEqualTo(1);
+            assertThat(empty.out()).contains("FAILED: no image backup with a manifest in the bucket: nothing to restore (check"
+                    + " offsite.s3.bucket and offsite.image.prefix)").doesNotContain("several hosts");
+        }
+    }
 }
