@@ -126,6 +126,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         boolean imageUsed = !Set.of("sync", "verify", "restore-set", "offline").contains(mode);
         ImageSettings image = ImageSettings.from(imageUsed ? settings : Settings.defaults());
         SyncSettings sync = SyncSettings.from(syncUsed ? settings : Settings.defaults());
+        // the scan keeps the data directory out only below the source: as the source itself, every pass would mirror Offsite's
+        // own state, and the activity log it writes during the pass would hold each one back as the backup application's work
+        if (syncUsed && sync.source() != null && sameFolder(sync.source(), dataDir)) {
+            throw new SettingError("offsite.data.dir", settings.text("offsite.data.dir"), "another folder than offsite.sync.source ('"
+                    + sync.source() + "'), the backup set: Offsite's own state (activity log, hash cache, reports) would be mirrored with"
+                    + " it, and every pass skipped as the backup application looking busy; a folder inside the source is kept out of it");
+        }
         // every route is built whatever the command, and each schedule's quartz endpoint parses its cron: a bad one is named
         // here, not in Quartz's stack trace
         for (String cron : List.of("offsite.sync.cron", "offsite.image.cron", "offsite.offline.cron")) {
@@ -279,6 +286,15 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     /** The status page's port; 0 would serve on a port no one knows, whose requests the Host check would all refuse. */
     private static int pagePort(Settings settings) {
         return settings.integer("offsite.http.port", 1, 65535);
+    }
+
+    /** Whether two paths are one folder, through links and "..": taken as written when one does not exist yet. */
+    private static boolean sameFolder(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
     }
 
     /**

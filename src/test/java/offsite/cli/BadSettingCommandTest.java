@@ -28,7 +28,7 @@ class BadSettingCommandTest {
 
     /**
      * A setting, its bad value (FILE: a plain file's path; LINK: a symbolic link to the source folder, TARGET: that folder's
-     * real path), the command run, what is expected, and settings it needs beside it (SET: the source folder).
+     * real path), the command run, what is expected, and settings it needs beside it (SET: the source folder, in the value too).
      */
     record Bad(String name, String value, String command, String expected, Map<String, String> alongside) {
 
@@ -89,6 +89,10 @@ class BadSettingCommandTest {
                 // the copy copies the backup set: without one, run's monthly copy had a null source to copy
                 new Bad("offsite.offline.destination", "/tmp", "offline", "empty while offsite.sync.source is empty: the offline copy"
                         + " copies the backup set, and there is none to copy", Map.of("offsite.sync.source", "")),
+                // audit careless-cli.md: the data directory as the source mirrored Offsite's own state and skipped every pass
+                new Bad("offsite.data.dir", "SET", "sync", "another folder than offsite.sync.source ('SET'), the backup set: Offsite's own"
+                        + " state (activity log, hash cache, reports) would be mirrored with it, and every pass skipped as the backup"
+                        + " application looking busy; a folder inside the source is kept out of it"),
                 // audit image.md finding 8: the walk never follows a root that is a link, so the image held the link alone, OK
                 new Bad("offsite.image.roots", "LINK", "image", "folders that are not symbolic links: LINK leads to TARGET; name TARGET"));
     }
@@ -101,7 +105,7 @@ class BadSettingCommandTest {
             app.write("Members/AA000001.rdb", 4096, 1);
             String link = Files.createSymbolicLink(dir.resolve("a-link"), app.source).toString();
             String target = app.source.toRealPath().toString();
-            app.set(bad.name(), bad.value().replace("FILE", file).replace("LINK", link));
+            app.set(bad.name(), bad.value().replace("FILE", file).replace("LINK", link).replace("SET", app.source.toString()));
             bad.alongside().forEach((name, value) -> app.set(name, value.replace("SET", app.source.toString())));
 
             PrintStream original = System.err;
@@ -118,7 +122,7 @@ class BadSettingCommandTest {
             List<String> lines = said.lines().filter(l -> l.startsWith("offsite: ")).toList();
             assertThat(exit).as(said).isEqualTo(2);
             assertThat(lines).containsExactly(("offsite: " + bad.name() + ": '" + bad.value() + "' is not valid (expected " + bad.expected() + ")")
-                    .replace("FILE", file).replace("LINK", link).replace("TARGET", target));
+                    .replace("FILE", file).replace("LINK", link).replace("TARGET", target).replace("SET", app.source.toString()));
             assertThat(said).as("no stack trace").doesNotContain("\tat ");
             assertThat(app.bucketFiles("")).as("nothing ran").isEmpty();
         }
