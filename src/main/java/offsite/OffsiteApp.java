@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import offsite.config.RepeatedSetting;
 import offsite.config.SettingNames;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -70,6 +71,7 @@ public final class OffsiteApp {
     public static void checkNames(SettingNames names, Path configFile, Properties user, Map<String, String> overrides, Properties system,
             Map<String, String> environment) {
         List<SettingNames.Finding> findings = new ArrayList<>();
+        repeated(configFile).forEach(r -> findings.add(new SettingNames.Finding(false, r.message(configFile))));
         findings.addAll(names.check(asMap(user), "in " + configFile));
         findings.addAll(names.check(asMap(system), "set with -D"));
         findings.addAll(names.check(overrides, "set by the command"));
@@ -84,6 +86,18 @@ public final class OffsiteApp {
         }
         if (!refused.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", refused));
+        }
+    }
+
+    /** The settings the file sets twice with different values; none when there is no file or it cannot be read. */
+    private static List<RepeatedSetting> repeated(Path configFile) {
+        if (configFile == null) {
+            return List.of();
+        }
+        try {
+            return RepeatedSetting.in(configFile);
+        } catch (IOException e) {
+            return List.of(); // reported where the file is read
         }
     }
 

@@ -136,7 +136,7 @@ public final class SettingNames {
     }
 
     /** The value in quotes with any URL login hidden, or a placeholder when a name it may belong to looks like it holds a secret. */
-    private static String shown(String value, String... names) {
+    static String shown(String value, String... names) {
         for (String name : names) {
             if (SECRET.matcher(name).matches()) {
                 return "(value hidden)";
