@@ -172,8 +172,12 @@ public final class Settings {
         try {
             CronExpression.validateExpression(value);
         } catch (ParseException e) {
+            // crontab's 5 fields are the common mistake, and Quartz's "Unexpected end of expression." does not say so
+            String crontab = value.split("\\s+").length != 5 ? "" : "; it has 5 fields, as a crontab line: Quartz's begin with seconds, take ?"
+                    + " in day-of-month or day-of-week, and count the days of the week from 1 for Sunday (crontab's 30 23 * * 1-6 is"
+                    + " '0 30 23 ? * MON-SAT')";
             throw new SettingError(name, value, "a Quartz cron expression with seconds, such as '0 30 23 ? * MON-SAT'; Quartz says: "
-                    + e.getMessage().strip());
+                    + e.getMessage().strip() + crontab);
         }
         return value;
     }

@@ -77,6 +77,9 @@ class SettingsTest {
                 new Bad("offsite.sync.quiet-period", "", "a duration such as 330m"),
                 new Bad("offsite.sync.cron", "0 30 23 * * MON-SAT", "Quartz says: Support for specifying both a day-of-week AND a day-of-month"),
                 new Bad("offsite.sync.cron", "30 23 * * *", "a Quartz cron expression with seconds"),
+                new Bad("offsite.sync.cron", "30 23 * * 1-6", "Quartz says: Unexpected end of expression.; it has 5 fields, as a crontab"
+                        + " line: Quartz's begin with seconds, take ? in day-of-month or day-of-week, and count the days of the week from 1"
+                        + " for Sunday (crontab's 30 23 * * 1-6 is '0 30 23 ? * MON-SAT')"),
                 new Bad("offsite.sync.delete", "maybe", "true or false"),
                 new Bad("offsite.sync.scheduled", "Nope", "true or false"),
                 new Bad("offsite.sync.run-on-start", "1", "true or false"),
