@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import offsite.activity.ActivityLog;
 import offsite.activity.ActivityRecorder;
+import offsite.config.CronDays;
 import offsite.config.SettingError;
 import offsite.config.SettingNames;
 import offsite.config.Settings;
@@ -138,6 +139,14 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         for (String cron : List.of("offsite.sync.cron", "offsite.image.cron", "offsite.offline.cron")) {
             settings.cron(cron);
         }
+        // day numbers counted as crontab counts them are valid and run on other days: said by run and the schedule's own command
+        Map<String, String> scheduledBy = Map.of("offsite.sync.cron", "sync", "offsite.image.cron", "image", "offsite.offline.cron", "offline");
+        scheduledBy.forEach((cron, command) -> {
+            String warning = daemon || mode.equals(command) ? CronDays.warning(cron, settings.text(cron)) : null;
+            if (warning != null) {
+                LOG.warn("{}", warning);
+            }
+        });
         // the prefixes as set, whatever this command uses: one inside another would let a pass trash the other's objects
         Generations.refuseOverlaps(settings.text("offsite.sync.prefix"), Map.of("offsite.sync.trash-prefix",
                 settings.text("offsite.sync.trash-prefix"), "offsite.image.prefix", settings.text("offsite.image.prefix")));

@@ -31,7 +31,11 @@ class LikelyMistakeWarningsTest {
                         + " then at most (the default, 30, keeps it a month)"),
                 new Warned("offsite.sync.max-change-percent", "0", "offsite.sync.max-change-percent=0: every pass that would replace a"
                         + " stored file (one that changed or grew) is refused until `sync --accept-changes`; 0 does not turn this"
-                        + " limit off, 100 does"));
+                        + " limit off, 100 does"),
+                // crontab's Monday to Saturday with Quartz's seconds added: valid, and Saturday's set never mirrored
+                new Warned("offsite.sync.cron", "0 30 23 ? * 1-6", "offsite.sync.cron='0 30 23 ? * 1-6': Quartz counts the days of the"
+                        + " week from 1 for Sunday (crontab from 1 for Monday), so this runs on SUN-FRI; write the days as names"
+                        + " ('SUN-FRI') to say so plainly"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
