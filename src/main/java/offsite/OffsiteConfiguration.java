@@ -127,6 +127,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         boolean imageUsed = !Set.of("sync", "verify", "restore-set", "offline").contains(mode);
         ImageSettings image = ImageSettings.from(imageUsed ? settings : Settings.defaults());
         SyncSettings sync = SyncSettings.from(syncUsed ? settings : Settings.defaults());
+        String maxAgeWarning = (daemon || "image".equals(mode)) && image.enabled()
+                ? ImageSettings.maxAgeWarning(settings.optional("offsite.image.full-max-age")) : null;
+        if (maxAgeWarning != null) {
+            LOG.warn("{}", maxAgeWarning);
+        }
         // the scan keeps the data directory out only below the source: as the source itself, every pass would mirror Offsite's
         // own state, and the activity log it writes during the pass would hold each one back as the backup application's work
         if (syncUsed && sync.source() != null && sameFolder(sync.source(), dataDir)) {

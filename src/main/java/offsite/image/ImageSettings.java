@@ -55,6 +55,19 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
                 host(s.optional("offsite.image.host")));
     }
 
+    /**
+     * The WARN for an offsite.image.full-max-age in minutes or less (empty: none), or null: there "3m" is three minutes, while
+     * in offsite.image.keep, the line below it, "6m" counts months, and each backup would send the whole image again.
+     */
+    public static String maxAgeWarning(String value) {
+        if (value == null || !value.trim().matches("(?i)\\d+\\s*(ms|s|m|min)")) {
+            return null;
+        }
+        return "offsite.image.full-max-age=" + value.trim() + " is counted in minutes or less (in offsite.image.keep an 'm' counts"
+                + " months): every backup made " + value.trim() + " or more after the last complete image sends the whole image again;"
+                + " a month is 30d";
+    }
+
     /** The host a backup is named for: the setting, else this machine's name; a name that cannot be a key part is refused. */
     static String host(String configured) {
         String host = configured == null ? SyncLock.localHost() : configured;

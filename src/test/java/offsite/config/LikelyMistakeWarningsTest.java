@@ -2,6 +2,7 @@ package offsite.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -60,6 +61,24 @@ class LikelyMistakeWarningsTest {
             assertThat(app.command("sync").exit()).isZero();
             List<String> lines = log.lines();
             assertThat(lines).noneMatch(l -> l.contains("offsite.sync.trash-days=") || l.contains("offsite.sync.max-change-percent="));
+        }
+    }
+
+    /** offsite.image.keep's "6m" counts months, the line above it counts minutes: each hourly backup would be a complete image. */
+    @Test
+    void an_image_max_age_in_minutes_is_a_warn_at_start_of_the_image_command() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir); LogLines log = new LogLines()) {
+            Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+            Files.writeString(tree.resolve("hostname"), "host-a\n");
+            app.set("offsite.image.roots", tree.getParent().toString()).set("offsite.image.keys-dir", dir.resolve("no-keys").toString())
+                    .set("offsite.image.full-max-age", "3m");
+
+            OffsiteHarness.CommandResult image = app.command("image");
+
+            assertThat(image.exit()).as(image.out()).isZero();
+            assertThat(log.lines()).filteredOn(l -> l.contains("offsite.image.full-max-age=")).containsExactly("WARN"
+                    + " offsite.image.full-max-age=3m is counted in minutes or less (in offsite.image.keep an 'm' counts months): every"
+                    + " backup made 3m or more after the last complete image sends the whole image again; a month is 30d");
         }
     }
 }
