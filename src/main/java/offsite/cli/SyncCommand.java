@@ -2,6 +2,7 @@ package offsite.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import offsite.config.SettingLayers;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.sync.Pass;
@@ -33,7 +34,8 @@ final class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (OneShot app = new OneShot(parent.configFile(), "sync", Map.of())) {
             if (app.camel().resolvePropertyPlaceholders("{{offsite.sync.source}}").isBlank()) {
-                System.err.println("offsite: offsite.sync.source is empty: the backup-set mirror is off (set it to the directory to mirror)");
+                System.err.println("offsite: offsite.sync.source is empty: the backup-set mirror is off (set it to the directory to mirror)"
+                        + SettingLayers.emptiedBy("offsite.sync.source", System.getenv(), System.getProperties()));
                 return 2;
             }
             SyncRequest request = SyncRequest.command(dryRun, newGeneration, acceptChanges);

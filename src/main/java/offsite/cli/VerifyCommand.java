@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import offsite.config.SettingLayers;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import offsite.store.Bucket;
@@ -45,7 +46,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try (OneShot app = new OneShot(parent.configFile(), "verify", Map.of())) {
             if (app.camel().resolvePropertyPlaceholders("{{offsite.sync.source}}").isBlank()) { // as `sync` says it
-                System.err.println("offsite: offsite.sync.source is empty: the backup-set mirror is off (set it to the directory to verify)");
+                System.err.println("offsite: offsite.sync.source is empty: the backup-set mirror is off (set it to the directory to verify)"
+                        + SettingLayers.emptiedBy("offsite.sync.source", System.getenv(), System.getProperties()));
                 return 2;
             }
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);

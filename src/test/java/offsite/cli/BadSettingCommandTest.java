@@ -155,4 +155,28 @@ class BadSettingCommandTest {
             assertThat(result.out()).doesNotContain("FAILED");
         }
     }
+
+    /** A -D (or environment variable) left empty overrode a source the settings file sets: the refusal said only "is empty". */
+    @Test
+    void a_source_emptied_by_a_d_option_is_named_in_the_refusal() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setProperty("offsite.sync.source", ""); // bin/offsite -Doffsite.sync.source="$SET", $SET unset
+            int exit;
+            try {
+                exit = app.command("sync").exit();
+            } finally {
+                System.clearProperty("offsite.sync.source");
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(said).isEqualTo(2);
+            assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: offsite.sync.source is empty: the"
+                    + " backup-set mirror is off (set it to the directory to mirror); -Doffsite.sync.source= sets it empty, over the settings"
+                    + " file");
+        }
+    }
 }

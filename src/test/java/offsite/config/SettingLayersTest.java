@@ -31,6 +31,28 @@ class SettingLayersTest {
         assertThat(layers.value(NAME)).isEqualTo(value);
     }
 
+    /** A value emptied by the environment or a -D over a file that sets it: the message saying it is empty names which. */
+    @ParameterizedTest(name = "environment {0}, -D {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // environment | -D    | words added
+            "EMPTY         | -     | ; the environment variable OFFSITE_SYNC_SOURCE is set and empty, and overrides the settings file",
+            "EMPTY         | /srv  | ; the environment variable OFFSITE_SYNC_SOURCE is set and empty, and overrides the settings file",
+            "-             | EMPTY | ; -Doffsite.sync.source= sets it empty, over the settings file",
+            "/srv          | EMPTY | ''",
+            "-             | -     | ''"})
+    void an_empty_value_names_the_layer_that_emptied_it(String environment, String system, String words) {
+        Map<String, String> env = new HashMap<>();
+        if (environment != null) {
+            env.put("OFFSITE_SYNC_SOURCE", environment.equals("EMPTY") ? "" : environment);
+        }
+        Properties d = new Properties();
+        if (system != null) {
+            d.setProperty("offsite.sync.source", system.equals("EMPTY") ? "" : system);
+        }
+
+        assertThat(SettingLayers.emptiedBy("offsite.sync.source", env, d)).isEqualTo(words);
+    }
+
     private static Properties with(String value) {
         Properties p = new Properties();
         if (value != null) {
