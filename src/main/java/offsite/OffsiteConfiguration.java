@@ -46,6 +46,7 @@ import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
 import offsite.notify.RetryDelays;
 import offsite.offline.OfflineCopy;
+import offsite.offline.OfflineRetry;
 import offsite.offline.OfflineRun;
 import offsite.report.ReportStore;
 import offsite.store.Bucket;
@@ -250,9 +251,18 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // the mirror's scan and guard: the snapshot holds the set as mirrored, by one rule of what belongs to it
         OfflineCopy offlineCopy = new OfflineCopy(scan, guard, sync.stableFor(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
-        camel.getRegistry().bind("offlineRun", new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), clock,
-                dataDir.resolve("offline.lock")));
+        Duration retryEvery = settings.duration("offsite.offline.retry-every");
+        OfflineRun offlineRun = new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), retryEvery, clock,
+                dataDir.resolve("offline.lock"));
+        camel.getRegistry().bind("offlineRun", offlineRun);
+        camel.getRegistry().bind("offlineRetry", new OfflineRetry(reports, settings.text("offsite.offline.cron"), retryEvery, clock,
+                offlineRun::copying));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-scheduled",
+                String.valueOf(offline != null && daemon && !retryEvery.isZero()));
+        // looked at each minute, or each retry-every when shorter: a try is due retry-every after the last ended, not a tick later
+        camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-check-millis",
+                String.valueOf(retryEvery.isZero() ? 60_000 : Math.max(1, Math.min(60_000, retryEvery.toMillis()))));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it
         ImageTree tree = new ImageTree(image.selection().keepingOut(dataDir));
         camel.getRegistry().bind("imageSettings", image);

@@ -82,6 +82,9 @@ public final class Notices {
         if (o.dryRun()) {
             return false;
         }
+        if (o.report() instanceof OfflineReport r && r.repeated()) {
+            return false; // a try again that ended as the one before: that one went out, once for the period
+        }
         if (!o.run() || o.status() != RunStatus.OK) {
             return true;
         }

@@ -57,20 +57,31 @@ public final class OfflineCopy {
 
     /**
      * How a copy went: the snapshot folder, files and bytes, removed snapshots, or why it refused (WARN: nothing was written)
-     * or failed (FAILED: stopped while copying).
+     * or failed (FAILED: stopped while copying); busy when the set was in use (the backup application at work, another copy
+     * under way), which goes away by itself: the schedule tries such a copy again.
      */
-    public record Result(RunStatus status, String message, Path snapshot, int files, long bytes, List<String> removed) {
+    public record Result(RunStatus status, String message, Path snapshot, int files, long bytes, List<String> removed, boolean busy) {
 
         public boolean ok() {
             return status == RunStatus.OK;
         }
 
         static Result refused(String why, Path snapshot) {
-            return new Result(RunStatus.WARN, why, snapshot, 0, 0, List.of());
+            return new Result(RunStatus.WARN, why, snapshot, 0, 0, List.of(), false);
         }
 
         static Result failed(String why) {
-            return new Result(RunStatus.FAILED, why, null, 0, 0, List.of());
+            return new Result(RunStatus.FAILED, why, null, 0, 0, List.of(), false);
+        }
+
+        /** Refused before writing anything, the set being in use. */
+        static Result busy(String why) {
+            return new Result(RunStatus.WARN, why, null, 0, 0, List.of(), true);
+        }
+
+        /** Stopped under way, the set being in use (a marker appeared, the set changed); the part is removed. */
+        static Result stopped(String why) {
+            return new Result(RunStatus.FAILED, why, null, 0, 0, List.of(), true);
         }
     }
 
@@ -124,7 +135,7 @@ public final class OfflineCopy {
             }
             Optional<String> marker = guard.markerPresent(); // before anything is written, to the drive too
             if (marker.isPresent()) {
-                return Result.refused(atWork(marker.get()), null);
+                return Result.busy(atWork(marker.get()));
             }
             FileStore drive = Files.getFileStore(destination); // the mounted drive the checks found: every file must land on it
             Object device = Files.getAttribute(destination, "unix:dev"); // its device number, which each file's check compares
@@ -137,7 +148,7 @@ public final class OfflineCopy {
             Optional<String> busy = guard.busy(now, before.files())
                     .or(() -> MaintenanceGuard.modifiedWithin("offsite.sync.stable-for", stableFor, now, before.files()));
             if (busy.isPresent()) {
-                return Result.refused(atWork(busy.get()), null);
+                return Result.busy(atWork(busy.get()));
             }
             removeUnfinished(); // before the room is counted: a copy that was killed or failed left its part there
             List<LocalFile> files = before.files().stream().sorted(Comparator.comparing(LocalFile::relativePath)).toList();
@@ -185,7 +196,7 @@ public final class OfflineCopy {
                 Optional<String> appeared = guard.markerPresentLately(clock.instant());
                 if (appeared.isPresent()) {
                     FileTree.delete(partial);
-                    return Result.failed(incomplete(appeared.get(), sums.size() + " of " + files.size() + " files copied", partial));
+                    return Result.stopped(incomplete(appeared.get(), sums.size() + " of " + files.size() + " files copied", partial));
                 }
                 Files.createDirectories(target.getParent());
                 sums.put(relative, copyHashing(file.path(), target, buffer, batch == null));
@@ -197,13 +208,13 @@ public final class OfflineCopy {
             }
             if (!sameFiles(files, scan.scan())) {
                 FileTree.delete(partial);
-                return Result.failed("the backup set changed while it was copied: no snapshot kept; try again when the backup"
+                return Result.stopped("the backup set changed while it was copied: no snapshot kept; try again when the backup"
                         + " application is idle");
             }
             Optional<String> afterLast = guard.markerPresent(); // one that appeared since the last file's look, set unchanged or not
             if (afterLast.isPresent()) {
                 FileTree.delete(partial);
-                return Result.failed(incomplete(afterLast.get(), "all " + files.size() + " files copied, not yet verified", partial));
+                return Result.stopped(incomplete(afterLast.get(), "all " + files.size() + " files copied, not yet verified", partial));
             }
             DriveRead readBack = new DriveRead(); // the drive's bytes, not the page cache's: those are what the copy was written for
             for (Map.Entry<Path, String> s : sums.entrySet()) {
@@ -237,7 +248,7 @@ public final class OfflineCopy {
             List<String> removed = pruneFor(onDrive, entries, done);
             return new Result(RunStatus.OK, "snapshot " + done + ": " + sums.size() + " files, " + needed + " bytes, " + verified(readBack)
                     + (sumsFile.equals(SUMS) ? "" : "; checksums in " + sumsFile + ": the set has its own " + SUMS)
-                    + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed);
+                    + (removed.isEmpty() ? "" : "; removed " + removed), done, sums.size(), needed, removed, false);
         } catch (IOException e) {
             String left = "";
             if (partial != null) {

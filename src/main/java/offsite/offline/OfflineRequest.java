@@ -19,6 +19,16 @@ public record OfflineRequest(String trigger, CompletableFuture<OfflineReport> fi
         return new OfflineRequest("scheduled", null);
     }
 
+    /** The schedule's copy tried again after the set was in use (routes/offline.yaml, offline-retry). */
+    public static OfflineRequest retry() {
+        return new OfflineRequest("retry", null);
+    }
+
+    /** Whether this is a try again of the schedule's copy. */
+    public boolean retried() {
+        return "retry".equals(trigger);
+    }
+
     /** A copy asked for on the command line. */
     public static OfflineRequest command() {
         return new OfflineRequest("command", null);

@@ -3,7 +3,10 @@ package offsite.offline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import offsite.files.LockFile;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One offline copy (scheduled, or the offline command's) made a report: saved with the other pipelines' (ReportStore),
  * logged at INFO when a snapshot was kept, WARN when the copy was refused and ERROR when it failed under way, and handed on
- * to the notifications.
+ * to the notifications. A try again of the schedule's copy that ends as the one before it (the set still in use) is saved
+ * and shown, logged at INFO and not sent: the period's WARN went out once.
  */
 public final class OfflineRun {
 
@@ -23,46 +27,75 @@ public final class OfflineRun {
     private final OfflineCopy copy;
     private final ReportStore reports;
     private final String cron;
+    private final Duration retryEvery;
     private final Clock clock;
     private final Path lock;
+    /** A copy of this process under way: a second one here must not open the lock file (closing it would free the lock). */
+    private final AtomicBoolean copying = new AtomicBoolean();
 
-    /** lock: a file under the data directory held while a copy runs, so that run's schedule and the command never overlap. */
-    public OfflineRun(OfflineCopy copy, ReportStore reports, String cron, Clock clock, Path lock) {
+    /**
+     * lock: a file under the data directory held while a copy runs, so that run's schedule and the command never overlap;
+     * retryEvery: offsite.offline.retry-every, for the report's words on what comes next (zero: no try again).
+     */
+    public OfflineRun(OfflineCopy copy, ReportStore reports, String cron, Duration retryEvery, Clock clock, Path lock) {
         this.lock = lock;
         this.copy = copy;
         this.reports = reports;
         this.cron = cron;
+        this.retryEvery = retryEvery;
         this.clock = clock;
+    }
+
+    /** Whether this process runs a copy now. */
+    public boolean copying() {
+        return copying.get();
     }
 
     /** body: an OfflineRequest (the command's), or anything else for the schedule's copy; the request gets the report too. */
     public OfflineReport run(Object body) {
         OfflineRequest request = body instanceof OfflineRequest asked ? asked : OfflineRequest.scheduled();
+        OfflineReport before = request.retried() ? reports.offline().report() : null; // read before this one replaces it
         Instant started = clock.instant();
         OfflineCopy.Result result;
         // each copy starts by removing unfinished DAY.partial folders, and two on one day share that name
-        try (LockFile held = LockFile.tryTake(lock)) {
-            result = held != null ? copy.copy() : OfflineCopy.Result.refused("another offline copy is under way (run's schedule or"
-                    + " `bin/offsite offline`: " + lock + " is held): this one copied nothing", null);
-        } catch (IOException e) {
-            result = OfflineCopy.Result.failed("cannot take the offline copy's lock " + lock + ": " + e.getMessage());
+        String underWay = "another offline copy is under way (run's schedule or `bin/offsite offline`: " + lock + " is held): this"
+                + " one copied nothing";
+        if (!copying.compareAndSet(false, true)) { // the schedule's copy and its try again, in this process
+            result = OfflineCopy.Result.busy(underWay);
+        } else {
+            try (LockFile held = LockFile.tryTake(lock)) {
+                result = held != null ? copy.copy() : OfflineCopy.Result.busy(underWay);
+            } catch (IOException e) {
+                result = OfflineCopy.Result.failed("cannot take the offline copy's lock " + lock + ": " + e.getMessage());
+            } finally {
+                copying.set(false);
+            }
         }
+        boolean repeated = request.retried() && !result.ok() && before != null && before.status() == result.status();
         OfflineReport report = new OfflineReport(result.status(), result.message(), copy.destination().toString(),
                 result.status() == RunStatus.OK && result.snapshot() != null ? result.snapshot().toString() : null, started,
-                clock.instant(), result.files(), result.bytes(), result.removed());
+                clock.instant(), result.files(), result.bytes(), result.removed(), result.busy(), repeated);
         try {
             reports.save(report);
         } catch (IOException e) {
             LOG.error("cannot write the offline copy's report in {}: {}", reports.dir(), e.getMessage());
         }
-        String next = "; no snapshot this time: fix it, then run `bin/offsite offline` or wait for the next copy"
-                + " (offsite.offline.cron '" + cron + "')";
+        String next = result.busy() && !retryEvery.isZero()
+                ? "; no snapshot yet: the schedule tries again every " + retryEvery.toString().substring(2).toLowerCase(Locale.ROOT)
+                        + " (offsite.offline.retry-every) until one is kept before its next copy (offsite.offline.cron '" + cron
+                        + "'), or run `bin/offsite offline`"
+                : "; no snapshot this time: fix it, then run `bin/offsite offline` or wait for the next copy"
+                        + " (offsite.offline.cron '" + cron + "')";
         // the destination named once: most refusals and failures name it themselves
         String to = report.headline().contains(report.destination()) ? "" : " to " + report.destination();
-        switch (report.status()) {
-            case OK -> LOG.info("offline copy: {}", report.reason());
-            case WARN -> LOG.warn("offline copy{}: {}{}", to, report.headline(), next);
-            case FAILED -> LOG.error("offline copy{}: {}{}", to, report.headline(), next);
+        if (repeated) { // the period's WARN or ERROR went out at the first try: each further one is a line, no alarm
+            LOG.info("offline copy{}: tried again, still {}{}", to, report.headline(), next);
+        } else {
+            switch (report.status()) {
+                case OK -> LOG.info("offline copy: {}", report.reason());
+                case WARN -> LOG.warn("offline copy{}: {}{}", to, report.headline(), next);
+                case FAILED -> LOG.error("offline copy{}: {}{}", to, report.headline(), next);
+            }
         }
         request.finished().complete(report);
         return report;

@@ -7,10 +7,12 @@ import java.util.List;
  * What one offline copy did: OK (a verified snapshot), WARN (refused before writing: no drive, not mounted, the backup
  * application at work, no room) or FAILED (stopped while copying: the drive went away, the set changed, a maintenance
  * marker appeared, an error); the snapshot's folder (null when none
- * was kept), its files and bytes, and the old snapshots removed to make room.
+ * was kept), its files and bytes, and the old snapshots removed to make room. busy: refused or stopped because the set was
+ * in use (the backup application at work, or another copy under way), which the schedule tries again within its period
+ * (offsite.offline.retry-every); repeated: such a try that ended as the one before it, saved and shown but not sent again.
  */
 public record OfflineReport(RunStatus status, String reason, String destination, String snapshot, Instant started, Instant finished,
-        int files, long bytes, List<String> removed) {
+        int files, long bytes, List<String> removed, boolean busy, boolean repeated) {
 
     public OfflineReport {
         removed = removed == null ? List.of() : List.copyOf(removed);

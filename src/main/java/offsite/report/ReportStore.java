@@ -58,8 +58,16 @@ public final class ReportStore {
         saveWithText("image", report, report.finished(), report.text());
     }
 
-    /** Keeps the last offline copy's report as offline-latest.json (and a dated copy with its text). */
+    /**
+     * Keeps the last offline copy's report as offline-latest.json (and a dated copy with its text); a repeated one (a try
+     * again that ended as the one before) replaces the latest only: hourly tries through a month would crowd older reports out.
+     */
     public void save(OfflineReport report) throws IOException {
+        if (report.repeated()) {
+            Files.createDirectories(dir);
+            replaceLatest("offline", json.writeValueAsBytes(report));
+            return;
+        }
         saveWithText("offline", report, report.finished(), report.text());
     }
 

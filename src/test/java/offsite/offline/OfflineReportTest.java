@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
@@ -132,6 +133,56 @@ class OfflineReportTest {
     }
 
     @Test
+    void a_copy_refused_while_the_backup_application_is_at_work_is_tried_again_until_the_months_snapshot_is_kept_warning_once()
+            throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        Path marker = Files.createFile(dir.resolve("backup-app.lock"));
+        // the shipped monthly cron, which fired on the 1st of this month (or last month's, before its 03:00)
+        running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
+                .set("offsite.sync.maintenance-marker", marker.toString()).set("offsite.offline.cron", "0 0 3 1 * ?")
+                .set("offsite.offline.retry-every", "1s").startRunning();
+
+        OfflineReport refused = offlineCopy(); // the schedule's copy of the month
+
+        assertThat(refused.status()).as(refused.reason()).isEqualTo(RunStatus.WARN);
+        assertThat(refused.busy()).isTrue();
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN offline copy: WARN: the backup application is at work")
+                && l.contains("the schedule tries again every 1s (offsite.offline.retry-every) until one is kept"));
+        await(() -> log.lines().stream().filter(l -> l.startsWith("INFO offline copy: tried again, still WARN: the"
+                + " backup application is at work")).count() >= 2, "two tries again, refused while the marker is there");
+        try (Stream<Path> left = Files.list(usb)) {
+            assertThat(left).as("refused tries write nothing").isEmpty();
+        }
+        Files.delete(marker); // the groom is over
+
+        ReportStore reports = new ReportStore(app.data.resolve("reports"));
+        await(() -> reports.offline().report().status() == RunStatus.OK, "a try once the marker is gone keeps the snapshot");
+
+        OfflineReport kept = reports.offline().report();
+        try (Stream<Path> left = Files.list(usb)) {
+            assertThat(left).extracting(p -> p.toString()).containsExactly(kept.snapshot());
+        }
+        assertThat(running.getCamelContext().getRegistry().lookupByNameAndType("offlineRetry", OfflineRetry.class).due())
+                .as("the period has its snapshot: nothing more until the cron fires again").isFalse();
+        assertThat(log.lines().stream().filter(l -> l.startsWith("WARN offline copy"))).as("one WARN for the period").hasSize(1);
+        assertThat(smtp.getReceivedMessages()).as("one mail: the refusal; the tries again that were refused too send none")
+                .hasSize(1);
+        assertThat(receiver.requests().stream().filter(r -> r.path().equals("/hook"))).hasSize(1);
+        try (Stream<Path> saved = Files.list(app.data.resolve("reports"))) {
+            assertThat(saved.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("offline-2") && n.endsWith(".json")))
+                    .as("dated reports: the refusal and the snapshot; the repeated refusals replaced offline-latest.json only").hasSize(2);
+        }
+    }
+
+    /** Waits (a minute at most) for a condition the running app brings about; fails naming it if it never comes. */
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+
+    @Test
     void a_set_written_within_the_settings_periods_is_a_warning_naming_the_setting_its_value_and_the_files_age() throws Exception {
         Path usb = Files.createDirectories(dir.resolve("usb"));
         // the harness's set was written an hour ago: within a stable-for of two hours, past a quiet period of 30 minutes
@@ -230,7 +281,7 @@ class OfflineReportTest {
         });
         ReportStore reports = new ReportStore(dir.resolve("reports"));
 
-        OfflineReport report = new OfflineRun(copy, reports, "0 0 3 1 * ?", clock, dir.resolve("offline.lock")).run(null);
+        OfflineReport report = new OfflineRun(copy, reports, "0 0 3 1 * ?", Duration.ofHours(1), clock, dir.resolve("offline.lock")).run(null);
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.snapshot()).isNull();

@@ -1,0 +1,81 @@
+package offsite.offline;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.TimeZone;
+import java.util.function.BooleanSupplier;
+import offsite.report.ReportStore;
+import org.quartz.CronExpression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads what RetryDue decides from (the cron's last firing, the saved reports, the clock) for the route offline-retry,
+ * and makes the request of a try again. Holds nothing between two looks: a restart goes on where the reports say.
+ */
+public final class OfflineRetry {
+
+    private static final Logger LOG = LoggerFactory.getLogger("offsite.offline");
+
+    /** How far back the cron's last firing is looked for, nearest first: a cron of every minute is not walked over a year. */
+    private static final List<Duration> LOOK_BACK = List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(32),
+            Duration.ofDays(367));
+
+    private final ReportStore reports;
+    private final String cron;
+    private final Duration every;
+    private final Clock clock;
+    private final BooleanSupplier copying;
+
+    /**
+     * cron: offsite.offline.cron, read in the clock's zone as Quartz reads it; every: offsite.offline.retry-every; copying:
+     * whether this process runs a copy now (OfflineRun::copying), whose report is not saved yet: the last one would look due.
+     */
+    public OfflineRetry(ReportStore reports, String cron, Duration every, Clock clock, BooleanSupplier copying) {
+        this.reports = reports;
+        this.cron = cron;
+        this.every = every;
+        this.clock = clock;
+        this.copying = copying;
+    }
+
+    /** Whether a copy is to be tried again now (RetryDue); why not is logged at DEBUG. */
+    public boolean due() throws ParseException {
+        Instant now = clock.instant();
+        RetryDue plan = RetryDue.of(lastFiring(cron, clock, now), reports.offline().report(), reports.lastSuccessfulOffline(),
+                copying.getAsBoolean(), now, every);
+        if (plan.due()) {
+            LOG.info("offline copy: {}", plan.why());
+        } else {
+            LOG.debug("offline copy not tried again: {}", plan.why());
+        }
+        return plan.due();
+    }
+
+    /** The body of a try again. */
+    public OfflineRequest request() {
+        return OfflineRequest.retry();
+    }
+
+    /** The cron's last firing at or before now, in the clock's zone; null when it fired not within a year (or never). */
+    static Instant lastFiring(String cron, Clock clock, Instant now) throws ParseException {
+        CronExpression expression = new CronExpression(cron);
+        expression.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
+        for (Duration back : LOOK_BACK) {
+            Date next = expression.getTimeAfter(Date.from(now.minus(back)));
+            Instant last = null;
+            while (next != null && !next.toInstant().isAfter(now)) {
+                last = next.toInstant();
+                next = expression.getTimeAfter(next);
+            }
+            if (last != null) {
+                return last;
+            }
+        }
+        return null;
+    }
+}
