@@ -199,7 +199,14 @@ public final class OfflineCopy {
                     return Result.stopped(incomplete(appeared.get(), sums.size() + " of " + files.size() + " files copied", partial));
                 }
                 Files.createDirectories(target.getParent());
-                sums.put(relative, copyHashing(file.path(), target, buffer, batch == null));
+                try {
+                    sums.put(relative, copyHashing(file.path(), target, buffer, batch == null));
+                } catch (MarkerAppeared during) {
+                    FileTree.delete(partial);
+                    return Result.stopped(incomplete(during.marker, sums.size() + " of " + files.size() + " files copied, "
+                            + PrintableName.of(relative.toString()) + " stopped after " + during.copied + " of its " + file.size()
+                            + " bytes", partial));
+                }
                 Files.setLastModifiedTime(target, FileTime.from(file.modified()));
             }
             if (batch != null) { // every file and folder on the drive before the set is looked at again and read back
@@ -410,16 +417,38 @@ public final class OfflineCopy {
         return new HashSet<>(before).equals(new HashSet<>(after.files()));
     }
 
+    /** A maintenance marker seen while a file was copied, and how many of its bytes were copied by then. */
+    private static final class MarkerAppeared extends IOException {
+
+        final String marker;
+        final long copied;
+
+        MarkerAppeared(String marker, long copied) {
+            super(marker);
+            this.marker = marker;
+            this.copied = copied;
+        }
+    }
+
     /**
      * Copies a file, with force its bytes on the drive (fsync) when it returns, not only in the page cache (without, a
-     * DriveSync's syncfs puts them there); returns their SHA-256.
+     * DriveSync's syncfs puts them there); returns their SHA-256. Before each buffer after the first the maintenance
+     * markers are looked for (the guard's look, at most once a second): a chunk of 600 MB takes a while, and a marker that
+     * appears meanwhile stops it there (MarkerAppeared) rather than after it.
      */
-    private static String copyHashing(Path from, Path to, byte[] buffer, boolean force) throws IOException {
+    private String copyHashing(Path from, Path to, byte[] buffer, boolean force) throws IOException {
         MessageDigest sha = Sha256.digest();
         try (InputStream in = Files.newInputStream(from);
                 FileChannel channel = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             OutputStream out = Channels.newOutputStream(channel);
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            long copied = 0;
+            for (int n; (n = in.read(buffer)) > 0; copied += n) {
+                if (copied > 0) { // a file of one buffer is looked at between files only, as before
+                    Optional<String> marker = guard.markerPresentLately(clock.instant());
+                    if (marker.isPresent()) {
+                        throw new MarkerAppeared(marker.get(), copied);
+                    }
+                }
                 sha.update(buffer, 0, n);
                 out.write(buffer, 0, n);
             }

@@ -179,6 +179,41 @@ class OfflineCopyTest {
     }
 
     @Test
+    void a_marker_that_appears_while_a_big_chunk_is_copied_stops_the_copy_within_that_chunk() throws Exception {
+        new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-11-01"), p -> Long.MAX_VALUE).copy();
+        Files.write(set.resolve("Members/AA000000.rdb"), new byte[8 << 20]); // a chunk of 8 buffers, copied first
+        Path big = drive.resolve("2026-12-01.partial/Members/AA000000.rdb");
+        Path marker = dir.resolve("backup-app/groom.lock");
+        Files.createDirectories(marker.getParent());
+        MaintenanceGuard guard = new MaintenanceGuard(List.of(marker.toString()), Duration.ZERO);
+        // the backup application begins grooming once the chunk's first megabyte is on the drive
+        Clock clock = ticking("2026-12-01", () -> {
+            try {
+                if (Files.exists(big) && Files.size(big) >= 1 << 20 && !Files.exists(marker)) {
+                    Files.createFile(marker);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        OfflineCopy.Result result = new OfflineCopy(scanOf(set), guard, Duration.ZERO, drive, false, clock, p -> Long.MAX_VALUE).copy();
+
+        assertThat(result.status()).as(result.message()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.busy()).as("tried again by the schedule").isTrue();
+        // looked for between files only, the marker would be seen after the whole chunk: "1 of 4 files copied"
+        assertThat(result.message()).startsWith("copy incomplete, stopped (0 of 4 files copied, Members/AA000000.rdb stopped after ")
+                .contains(" of its " + (8 << 20) + " bytes): maintenance marker " + marker + " exists (offsite.sync.maintenance-marker),"
+                        + " which appeared during the copy")
+                .contains(drive.resolve("2026-12-01.partial") + " removed")
+                .contains("the last complete one (" + drive.resolve("2026-11-01") + ") kept as it was");
+        try (Stream<Path> left = Files.list(drive)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("2026-11-01");
+        }
+        assertThat(sha256sumCheck(drive.resolve("2026-11-01"), "SHA256SUMS")).contains("Members/AA000001.rdb: OK");
+    }
+
+    @Test
     void a_snapshot_lands_in_a_dated_folder_that_sha256sum_verifies() throws Exception {
         OfflineCopy.Result result = new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, at("2026-12-01"), p -> Long.MAX_VALUE).copy();
 
