@@ -527,6 +527,61 @@ class OfflineCopyTest {
     }
 
     @Test
+    void every_file_is_on_the_drive_itself_before_the_read_back_which_would_flush_it_on_its_own() throws Exception {
+        Random random = new Random(17);
+        List<byte[]> written = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            byte[] chunk = new byte[16 << 10];
+            random.nextBytes(chunk);
+            Files.write(set.resolve(String.format("Members/BB%06d.rdb", i)), chunk);
+            written.add(chunk);
+        }
+        try (LoopDrive usb = LoopDrive.mount(dir)) {
+            AtomicLong scans = new AtomicLong();
+            List<byte[]> atSecondScan = new ArrayList<>();
+            // the second scan runs once every file is copied and the drive synced, before the read-back (whose direct reads
+            // write each file's dirty pages first, so that a copy that never synced would pass it): the drive's blocks then
+            Clock scanClock = new Clock() {
+                @Override
+                public Instant instant() {
+                    if (scans.incrementAndGet() == 2) {
+                        try {
+                            atSecondScan.add(usb.blocks());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    return Instant.now();
+                }
+
+                @Override
+                public ZoneOffset getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    return this;
+                }
+            };
+
+            OfflineCopy.Result result = new OfflineCopy(new SourceScan(set, scanClock, false), NO_MARKERS, Duration.ZERO, usb.mountPoint(),
+                    true, at("2026-12-01"), OfflineCopy::usableSpace).copy();
+
+            assertThat(result.ok()).as(result.message()).isTrue();
+            assertThat(atSecondScan).hasSize(1);
+            byte[] blocks = atSecondScan.get(0); // each file starts one of the drive's 4 KiB blocks
+            Set<ByteBuffer> starts = new HashSet<>();
+            for (int at = 0; at + (16 << 10) <= blocks.length; at += 4096) {
+                starts.add(ByteBuffer.wrap(blocks, at, 16 << 10).slice());
+            }
+            for (int i = 0; i < written.size(); i++) {
+                assertThat(starts).as("BB%06d.rdb in the drive's blocks before the read-back", i).contains(ByteBuffer.wrap(written.get(i)));
+            }
+        }
+    }
+
+    @Test
     void a_drive_that_gives_back_other_bytes_than_it_was_given_fails_the_copy() throws Exception {
         byte[] chunk = new byte[64 << 10];
         new Random(12).nextBytes(chunk);
