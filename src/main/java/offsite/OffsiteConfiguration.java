@@ -260,9 +260,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-scheduled",
                 String.valueOf(offline != null && daemon && !retryEvery.isZero()));
-        // looked at each minute, or each retry-every when shorter: a try is due retry-every after the last ended, not a tick later
+        // looked at each minute, or each retry-every when shorter (a second at least: each look reads the saved reports)
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-check-millis",
-                String.valueOf(retryEvery.isZero() ? 60_000 : Math.max(1, Math.min(60_000, retryEvery.toMillis()))));
+                String.valueOf(Math.max(1_000, Math.min(60_000, retryEvery.isZero() ? 60_000 : retryEvery.toMillis()))));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it
         ImageTree tree = new ImageTree(image.selection().keepingOut(dataDir));
         camel.getRegistry().bind("imageSettings", image);
