@@ -1,5 +1,6 @@
 package offsite;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import offsite.notify.DeliveryLog;
@@ -12,7 +13,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 /**
  * Each failed attempt of a notification (onExceptionOccurred of routes/notify.yaml): counts it in notifyAttempts (Camel's
  * own counter is gone when the given-up step runs), keeps its failure in notifyLastFailure (a stop during the wait
- * replaces the exchange's exception), logs it, and sets the wait before the next attempt in the header
+ * replaces the exchange's exception), marks in notifyCut whether Offsite was stopping then, logs it, and sets the wait before the next attempt in the header
  * CamelRedeliveryDelay, which Camel's redelivery takes instead of its own backoff (capped at 60 s): the doubling of
  * offsite.notify.retry-delay, or a webhook's or heartbeat's Retry-After within the longest of it.
  */
@@ -35,6 +36,9 @@ public final class NotifyAttemptFailed implements Processor {
         int attempts = exchange.getProperty("notifyAttempts", 0, Integer.class) + 1;
         exchange.setProperty("notifyAttempts", attempts);
         exchange.setProperty("notifyLastFailure", failure);
+        // a stop closes the connections of the attempts in flight (NotifyStop): one that fails now on its connection, not
+        // on an answer (a 500 read just before the stop), was cut by it
+        exchange.setProperty("notifyCut", exchange.getContext().isStopping() && root(failure) instanceof IOException);
         Notice notice = exchange.getProperty("notice", Notice.class);
         log.attemptFailed(notice, failure);
         HttpOperationFailedException answer = httpAnswer(failure);
@@ -44,6 +48,14 @@ public final class NotifyAttemptFailed implements Processor {
         if (asked != null && attempts <= delays.retries()) {
             log.retryAsked(notice, asked, wait);
         }
+    }
+
+    private static Throwable root(Throwable failure) {
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /** The receiver's answer that failed the attempt, or null when none came (a refused connection, a mail). */

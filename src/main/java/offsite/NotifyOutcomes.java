@@ -10,7 +10,7 @@ import org.apache.camel.Exchange;
  * The splits of routes/notify.yaml: each hands back the report it split, as a split does by default, and passes a
  * notification's failure on to the notify route. A notification whose retry a stop (SIGTERM) cancelled ends with Camel's
  * RejectedExecutionException and never reaches the given-up step: it is recorded here as given up, with the attempts it
- * made (the properties notice, notifyAttempts and notifyLastFailure of its exchange), so the page shows it was not sent.
+ * made (the properties notice, notifyAttempts, notifyLastFailure and notifyCut of its exchange), so the page shows it was not sent.
  */
 public final class NotifyOutcomes implements AggregationStrategy {
 
@@ -30,8 +30,8 @@ public final class NotifyOutcomes implements AggregationStrategy {
         Exception failure = newExchange.getException();
         Notice notice = newExchange.getProperty("notice", Notice.class);
         if (failure instanceof RejectedExecutionException && notice != null) {
-            log.stoppedBeforeRetry(notice, newExchange.getProperty("notifyAttempts", 0, Integer.class),
-                    newExchange.getProperty("notifyLastFailure", Throwable.class));
+            log.stopped(notice, newExchange.getProperty("notifyAttempts", 0, Integer.class),
+                    newExchange.getProperty("notifyLastFailure", Throwable.class), newExchange.getProperty("notifyCut", false, Boolean.class));
         }
         if (failure != null) {
             inputExchange.setException(failure); // the notify route says the stop once

@@ -40,6 +40,7 @@ import offsite.notify.AliveMark;
 import offsite.notify.DeliveryLog;
 import offsite.notify.LastDeliveries;
 import offsite.notify.MailSettings;
+import offsite.notify.MailSockets;
 import offsite.notify.MissedWindows;
 import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
@@ -411,7 +412,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // no login: camel-mail then connects without AUTH
         camel.getRegistry().bind("notifyMailLogin", mail == null || mail.user() == null ? new DefaultAuthenticator(null, null)
                 : new DefaultAuthenticator(mail.user(), mail.password()));
-        camel.getRegistry().bind("notifyMailProtection", mail == null ? new Properties() : mail.tls().javaMailProperties());
+        MailSockets mailSockets = new MailSockets();
+        camel.getRegistry().bind("notifyMailProtection", mail == null ? new Properties() : mail.tls().javaMailProperties(mailSockets));
+        camel.getManagementStrategy().addEventNotifier(new NotifyStop(camel, mailSockets));
         Processor webhookHeaders = exchange -> notify.webhookHeaders().forEach(h -> exchange.getMessage().setHeader(h.name(), h.value()));
         camel.getRegistry().bind("notifyWebhookHeaders", webhookHeaders);
         camel.getRegistry().bind("missedWindows", new MissedWindows(syncCron, ZoneId.systemDefault(), clock,

@@ -30,7 +30,7 @@ public final class DeliveryLog {
 
     public void sent(Notice notice) {
         LOG.info("{} sent", notice.describe());
-        tell(o -> o.sent(notice.channel(), clock.instant()));
+        tell(o -> o.sent(notice, clock.instant()));
     }
 
     /** Each attempt that fails, with its reason; the last one is followed by the given-up line. */
@@ -48,28 +48,34 @@ public final class DeliveryLog {
         }
     }
 
-    /** After the last attempt: attempts is how many were made (a stop gives up before the retries the setting allows). */
-    public void givenUp(Notice notice, int attempts, Throwable error) {
-        if (notice != null && attempts <= retries) { // Camel ends the retries early only when Offsite stops
-            stoppedBeforeRetry(notice, attempts, error);
+    /**
+     * After the last attempt: attempts is how many were made (a stop gives up before the retries the setting allows); cut:
+     * the last attempt failed while Offsite was stopping, its connection closed by the stop (null: not known, false).
+     */
+    public void givenUp(Notice notice, int attempts, Throwable error, Boolean cut) {
+        boolean byStop = Boolean.TRUE.equals(cut);
+        if (notice != null && (attempts <= retries || byStop)) { // Camel ends the retries early only when Offsite stops
+            stopped(notice, attempts, error, byStop);
             return;
         }
         LOG.warn("{} given up after {}; the run's result stands", describe(notice), attempts(attempts));
         if (notice != null) {
             String reason = redaction.apply(reason(error));
-            tell(o -> o.givenUp(notice.channel(), clock.instant(), notice.describe(), reason, attempts));
+            tell(o -> o.givenUp(notice, clock.instant(), reason, attempts));
         }
     }
 
     /**
-     * A stop (SIGTERM) came while the notice waited for its retry: it is given up after the attempts made, and recorded as
-     * any other given up, the last attempt's reason (if any) after the stop's.
+     * A stop (SIGTERM) ended the notice: during an attempt (cut: its connection closed, the attempt counted) or while it
+     * waited for its retry. It is given up after the attempts made and recorded as any other given up, with the last
+     * attempt's reason (if any) after the stop's when that attempt failed on its own.
      */
-    public void stoppedBeforeRetry(Notice notice, int attempts, Throwable lastFailure) {
-        String stopped = attempts == 0 ? "Offsite stopped before the first attempt" : "Offsite stopped before retrying";
+    public void stopped(Notice notice, int attempts, Throwable lastFailure, boolean cut) {
+        String stopped = cut ? "Offsite stopped during attempt " + attempts
+                : attempts == 0 ? "Offsite stopped before the first attempt" : "Offsite stopped before retrying";
         LOG.warn("{} given up after {}: {}; the run's result stands", notice.describe(), attempts(attempts), stopped);
-        String reason = lastFailure == null ? stopped : stopped + "; the last attempt failed: " + redaction.apply(reason(lastFailure));
-        tell(o -> o.givenUp(notice.channel(), clock.instant(), notice.describe(), reason, attempts));
+        String reason = cut || lastFailure == null ? stopped : stopped + "; the last attempt failed: " + redaction.apply(reason(lastFailure));
+        tell(o -> o.givenUp(notice, clock.instant(), reason, attempts));
     }
 
     /** A stop (SIGTERM) came while notifications were waiting to be retried: they are given up without another attempt. */

@@ -30,4 +30,18 @@ public enum MailTls {
         }
         return p;
     }
+
+    /** The same, with sockets made through sockets' factories, so that a stop can close them (MailSockets). */
+    public Properties javaMailProperties(MailSockets sockets) {
+        Properties p = javaMailProperties();
+        // instances, not class names: JavaMail takes them only through put; STARTTLS layers TLS over the plain socket
+        if (this == TLS) {
+            p.put("mail.smtp.ssl.socketFactory", sockets.tls());
+        } else {
+            p.put("mail.smtp.socketFactory", sockets.plain());
+        }
+        // a factory that refuses (Offsite stopping) must not be replaced by a plain socket
+        p.setProperty("mail.smtp.socketFactory.fallback", "false");
+        return p;
+    }
 }

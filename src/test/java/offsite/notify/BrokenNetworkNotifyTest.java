@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import offsite.report.SyncReport;
@@ -129,7 +130,7 @@ class BrokenNetworkNotifyTest {
     }
 
     @Test
-    void a_stop_during_a_notifications_first_attempt_says_it_was_given_up_after_that_one_attempt() throws Exception {
+    void a_stop_during_a_notifications_first_attempt_says_it_was_given_up_during_that_one_attempt() throws Exception {
         try (HangingServer hook = new HangingServer()) {
             app.set("offsite.notify.webhook.url", "http://127.0.0.1:" + hook.port() + "/hook")
                     .set("offsite.notify.retries", "3")
@@ -139,12 +140,52 @@ class BrokenNetworkNotifyTest {
             CompletableFuture<SyncReport> pass = passInBackground();
             assertThat(hook.awaitAccepted(1, 60, TimeUnit.SECONDS)).as("the first attempt, held").isEqualTo(1);
 
-            running.stop(); // the attempt times out while Offsite stops: no retry follows
+            running.stop(); // the stop closes the attempt's connection: no retry follows
 
             pass.exceptionally(stopped -> null).get(60, TimeUnit.SECONDS);
             assertThat(hook.awaitAccepted(2, 1, TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(log.lines()).contains("WARN webhook http://127.0.0.1:" + hook.port() + "/… given up after 1 attempt: Offsite stopped"
-                    + " before retrying; the run's result stands");
+                    + " during attempt 1; the run's result stands");
+        }
+    }
+
+    @Test
+    void a_stop_ends_a_mail_and_a_webhook_waiting_for_servers_that_never_answer_and_records_them_given_up() throws Exception {
+        try (HangingServer mailServer = new HangingServer(); HangingServer hook = new HangingServer()) {
+            app.set("offsite.notify.mail.host", "127.0.0.1")
+                    .set("offsite.notify.mail.port", String.valueOf(mailServer.port()))
+                    .set("offsite.notify.mail.tls", "none")
+                    .set("offsite.notify.mail.from", "offsite@example.org")
+                    .set("offsite.notify.mail.to", "ops@example.org")
+                    .set("offsite.notify.webhook.url", "http://127.0.0.1:" + hook.port() + "/hook/" + PING_ID)
+                    .set("offsite.notify.retries", "3")
+                    .set("offsite.notify.retry-delay", "10m")
+                    // as shipped: a stop waits this long for exchanges in flight, then forces them and says so
+                    .set("camel.main.shutdown-timeout", "30")
+                    // longer than that: only closing the connections ends the attempts before the forced end
+                    .set("camel.component.smtp.connection-timeout", "120000")
+                    .set("camel.component.http.response-timeout", "120000");
+
+            CompletableFuture<SyncReport> pass = passInBackground();
+            assertThat(mailServer.awaitAccepted(1, 60, TimeUnit.SECONDS)).as("the mail's attempt, held").isEqualTo(1);
+            assertThat(hook.awaitAccepted(1, 60, TimeUnit.SECONDS)).as("the webhook's attempt, held").isEqualTo(1);
+
+            Main stopping = running;
+            running = null;
+            // completes, and is not forced: a forced stop would come only after the 30 s shutdown timeout and say so
+            CompletableFuture.runAsync(stopping::stop).get(120, TimeUnit.SECONDS);
+            pass.exceptionally(stopped -> null).get(60, TimeUnit.SECONDS);
+
+            assertThat(log.lines()).as("the stop was not forced").noneMatch(l -> l.contains("graceful shutdown") || l.contains("inflight"));
+            assertThat(mailServer.awaitAccepted(2, 1, TimeUnit.SECONDS)).as("no retry").isEqualTo(1);
+            assertThat(hook.awaitAccepted(2, 1, TimeUnit.SECONDS)).as("no retry").isEqualTo(1);
+            Map<String, LastDeliveries.Channel> recorded = new LastDeliveries(app.data.resolve("notifications.json")).read();
+            assertThat(recorded.get("mail").lastFailure().reason()).isEqualTo("Offsite stopped during attempt 1");
+            assertThat(recorded.get("mail").lastFailure().attempts()).isEqualTo(1);
+            assertThat(recorded.get("webhook").lastFailure().reason()).isEqualTo("Offsite stopped during attempt 1");
+            assertThat(log.lines()).contains("WARN mail to ops@example.org given up after 1 attempt: Offsite stopped during attempt 1;"
+                    + " the run's result stands");
+            assertThat(String.join("\n", log.lines())).doesNotContain(PING_ID);
         }
     }
 }
