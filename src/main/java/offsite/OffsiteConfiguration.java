@@ -272,6 +272,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 reports, stoppedStore));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.notify.resend-scheduled", String.valueOf(daemon));
         if (daemon) {
             if (sync.source() != null) {
                 warnOfDaysWithoutRun("offsite.sync.cron", sync.cron(), clock);
@@ -403,7 +404,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
     /** Reports that come to you (routes/notify.yaml): what to send, the mail login and TLS, the webhook's headers, missed windows. */
     private static void bindNotify(CamelContext camel, NotifySettings notify, String syncCron, Path dataDir, LastDeliveries deliveries,
             OffsiteMetrics metrics, Clock clock) {
-        camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName));
+        camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName, deliveries));
         DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), List.of(deliveries, metrics), clock, notify.retries());
         camel.getRegistry().bind("notifyLog", log);
         camel.getRegistry().bind("notifyAttemptFailed", new NotifyAttemptFailed(log, RetryDelays.of(notify), clock));

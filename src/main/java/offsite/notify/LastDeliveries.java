@@ -1,5 +1,6 @@
 package offsite.notify;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -9,17 +10,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import offsite.files.LockFile;
 import offsite.files.ReplacementFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last notification sent and the last one given up per channel, kept in DATA/notifications.json so that the status
  * page of any process (the daemon's, after a `sync` command's or a restart) can name a mail server that has been failing.
  * The daemon and a one-shot command started by hand both write it: each change is a read-modify-write under the lock
- * DATA/notifications.json.lock, so neither undoes the other's channel.
+ * DATA/notifications.json.lock, so neither undoes the other's channel. A report given up is kept there (unsent) until a
+ * late copy of it is sent.
  */
 public final class LastDeliveries implements DeliveryOutcomes {
 
@@ -27,15 +35,43 @@ public final class LastDeliveries implements DeliveryOutcomes {
     public record Failure(Instant at, String what, String reason, int attempts) {
     }
 
-    /** One channel's record; either part null: none yet. */
-    public record Channel(Instant lastSent, Failure lastFailure) {
+    /**
+     * A report given up, kept to be sent again late: the mail's subject and text, or the webhook's JSON (subject null). Never
+     * the webhook's URL (a secret): the one set when it is sent again is used.
+     */
+    public record Unsent(Instant givenUp, String subject, String body) {
     }
+
+    /** One channel's record; either of the first two null: none yet; unsent oldest first. */
+    public record Channel(Instant lastSent, Failure lastFailure, List<Unsent> unsent) {
+
+        @JsonCreator
+        public Channel {
+            unsent = unsent == null ? List.of() : List.copyOf(unsent); // a file written before unsent was kept
+        }
+
+        public Channel(Instant lastSent, Failure lastFailure) {
+            this(lastSent, lastFailure, List.of());
+        }
+
+        /** Whether the channel's last outcome was a send: it works, its unsent can follow. */
+        public boolean working() {
+            return lastSent != null && (lastFailure == null || lastSent.isAfter(lastFailure.at()));
+        }
+    }
+
+    /** Unsent reports kept per channel: the newest; a mail server down for weeks must not bring back weeks of mail. */
+    static final int UNSENT_KEPT = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LastDeliveries.class);
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Path file;
     private final Path lock;
+    /** The unsent being sent again by this process, by when they were given up. */
+    private final Set<Instant> claimed = new HashSet<>();
 
     public LastDeliveries(Path file) {
         this.file = file;
@@ -54,12 +90,64 @@ public final class LastDeliveries implements DeliveryOutcomes {
 
     @Override
     public void sent(String channel, Instant at) {
-        update(channel, old -> new Channel(at, old.lastFailure()));
+        update(channel, old -> new Channel(at, old.lastFailure(), old.unsent()));
     }
 
     @Override
     public void givenUp(String channel, Instant at, String what, String reason, int attempts) {
-        update(channel, old -> new Channel(old.lastSent(), new Failure(at, what, reason, attempts)));
+        update(channel, old -> new Channel(old.lastSent(), new Failure(at, what, reason, attempts), old.unsent()));
+    }
+
+    /** A late copy sent is no longer unsent. */
+    @Override
+    public void sent(Notice notice, Instant at) {
+        update(notice.channel(), old -> new Channel(at, old.lastFailure(),
+                old.unsent().stream().filter(u -> !u.givenUp().equals(notice.late())).toList()));
+        release(notice);
+    }
+
+    /** A fresh report given up is kept unsent (a late copy given up again already is); a heartbeat never is. */
+    @Override
+    public void givenUp(Notice notice, Instant at, String reason, int attempts) {
+        Unsent kept = null;
+        if (notice.late() == null && notice instanceof MailNotice m) {
+            kept = new Unsent(at, m.subject(), m.text());
+        } else if (notice.late() == null && notice instanceof WebhookPost w) {
+            kept = new Unsent(at, null, w.json());
+        }
+        Unsent keeping = kept;
+        update(notice.channel(), old -> {
+            List<Unsent> unsent = new ArrayList<>(old.unsent());
+            if (keeping != null) {
+                unsent.add(keeping);
+            }
+            while (unsent.size() > UNSENT_KEPT) {
+                Unsent dropped = unsent.remove(0);
+                LOG.warn("{} of {} not kept to be sent again: more than {} unsent", notice.channel(), dropped.givenUp(), UNSENT_KEPT);
+            }
+            return new Channel(old.lastSent(), new Failure(at, notice.describe(), reason, attempts), unsent);
+        });
+        release(notice);
+    }
+
+    /**
+     * Claims the unsent of a channel to send them again: all when the channel works, otherwise only the oldest (a probe);
+     * none already claimed in this process and not yet sent or given up, so two routes never send one twice.
+     */
+    public synchronized List<Unsent> claim(String channel, boolean oldestOnly) throws IOException {
+        Channel c = read().get(channel);
+        if (c == null || (!oldestOnly && !c.working())) {
+            return List.of();
+        }
+        List<Unsent> free = c.unsent().stream().filter(u -> !claimed.contains(u.givenUp())).limit(oldestOnly ? 1 : Long.MAX_VALUE).toList();
+        free.forEach(u -> claimed.add(u.givenUp()));
+        return free;
+    }
+
+    private synchronized void release(Notice notice) {
+        if (notice.late() != null) {
+            claimed.remove(notice.late());
+        }
     }
 
     /** The lock is held from the read to the move only: a send or a retry's wait never holds it. */
@@ -81,7 +169,7 @@ public final class LastDeliveries implements DeliveryOutcomes {
         } catch (IOException unreadable) { // a torn or hand-edited file: start it again rather than lose this outcome
             all = new TreeMap<>();
         }
-        all.put(channel, change.apply(all.getOrDefault(channel, new Channel(null, null))));
+        all.put(channel, change.apply(all.getOrDefault(channel, new Channel(null, null, List.of()))));
         Path tmp = ReplacementFile.beside(file);
         try {
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), all);

@@ -1,7 +1,13 @@
 package offsite.notify;
 
-/** A report by mail: the verdict line in the subject, the report as text in the body. */
-public record MailNotice(String from, String to, String subject, String text) implements Notice {
+import java.time.Instant;
+
+/** A report by mail: the verdict line in the subject, the report as text in the body; late: see Notice.late(). */
+public record MailNotice(String from, String to, String subject, String text, Instant late) implements Notice {
+
+    public MailNotice(String from, String to, String subject, String text) {
+        this(from, to, subject, text, null);
+    }
 
     @Override
     public String channel() {
@@ -10,6 +16,6 @@ public record MailNotice(String from, String to, String subject, String text) im
 
     @Override
     public String describe() {
-        return "mail to " + to;
+        return (late == null ? "" : "late ") + "mail to " + to;
     }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import offsite.report.ImageReport;
@@ -26,14 +29,21 @@ public final class Notices {
 
     private final NotifySettings settings;
     private final Supplier<String> host;
+    /** The reports given up, to send late; null: none are kept. */
+    private final LastDeliveries deliveries;
     private String hostName;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** host names this machine in subjects and JSON; asked once, when the first message is made (it may query DNS). */
     public Notices(NotifySettings settings, Supplier<String> host) {
+        this(settings, host, null);
+    }
+
+    public Notices(NotifySettings settings, Supplier<String> host, LastDeliveries deliveries) {
         this.settings = settings;
         this.host = host;
+        this.deliveries = deliveries;
     }
 
     /** A run as the notifications see it: which pipeline, its verdict, its text, and the report itself for the JSON. */
@@ -135,5 +145,44 @@ public final class Notices {
         }
         boolean failed = o.status() == RunStatus.FAILED;
         return List.of(new HeartbeatPing((failed ? NotifySettings.failure(url) : url).toString(), failed));
+    }
+
+    /**
+     * After a report: the reports given up earlier on a channel whose last notification went through (the report just sent
+     * proved it works), as late copies, oldest first. A heartbeat is never sent late: the ping is about now.
+     */
+    public List<Notice> resends() throws IOException {
+        return late(false);
+    }
+
+    /** At start and every hour: the oldest report given up per channel, as a probe; the rest follow once it went (resends). */
+    public List<Notice> oldestUnsent() throws IOException {
+        return late(true);
+    }
+
+    private List<Notice> late(boolean oldestOnly) throws IOException {
+        List<Notice> out = new ArrayList<>();
+        if (deliveries == null) {
+            return out;
+        }
+        if (settings.mail() != null) {
+            for (LastDeliveries.Unsent u : deliveries.claim("mail", oldestOnly)) {
+                out.add(new MailNotice(settings.mail().from(), settings.mail().toHeader(), "[late] " + u.subject(),
+                        lateLine(u) + "\n\n" + u.body(), u.givenUp()));
+            }
+        }
+        if (settings.webhook() != null) {
+            for (LastDeliveries.Unsent u : deliveries.claim("webhook", oldestOnly)) {
+                ObjectNode body = (ObjectNode) json.readTree(u.body());
+                body.put("givenUpAt", u.givenUp().toString());
+                body.put("text", lateLine(u) + "\n\n" + body.path("text").asText());
+                out.add(new WebhookPost(settings.webhook().toString(), json.writeValueAsString(body), u.givenUp()));
+            }
+        }
+        return out;
+    }
+
+    private static String lateLine(LastDeliveries.Unsent u) {
+        return "Sent late: this report could not be sent at the time (given up " + u.givenUp() + ").";
     }
 }

@@ -1,7 +1,13 @@
 package offsite.notify;
 
-/** A report POSTed as JSON to the webhook URL. */
-public record WebhookPost(String url, String json) implements Notice {
+import java.time.Instant;
+
+/** A report POSTed as JSON to the webhook URL; late: see Notice.late(). */
+public record WebhookPost(String url, String json, Instant late) implements Notice {
+
+    public WebhookPost(String url, String json) {
+        this(url, json, null);
+    }
 
     @Override
     public String channel() {
@@ -10,7 +16,7 @@ public record WebhookPost(String url, String json) implements Notice {
 
     @Override
     public String describe() {
-        return "webhook " + Redaction.url(url);
+        return (late == null ? "" : "late ") + "webhook " + Redaction.url(url);
     }
 
     @Override

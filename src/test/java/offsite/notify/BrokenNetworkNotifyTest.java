@@ -186,6 +186,7 @@ class BrokenNetworkNotifyTest {
             Map<String, LastDeliveries.Channel> recorded = new LastDeliveries(app.data.resolve("notifications.json")).read();
             assertThat(recorded.get("mail").lastFailure().reason()).isEqualTo("Offsite stopped during attempt 1");
             assertThat(recorded.get("mail").lastFailure().attempts()).isEqualTo(1);
+            assertThat(recorded.get("mail").unsent()).as("kept to be sent late").hasSize(1);
             assertThat(recorded.get("webhook").lastFailure().reason()).isEqualTo("Offsite stopped during attempt 1");
             assertThat(log.lines()).contains("WARN mail to ops@example.org given up after 1 attempt: Offsite stopped during attempt 1;"
                     + " the run's result stands");
