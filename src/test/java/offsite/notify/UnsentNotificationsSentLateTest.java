@@ -91,6 +91,10 @@ class UnsentNotificationsSentLateTest {
         assertThat(late.getSubject()).isEqualTo("[late] " + subject);
         assertThat(GreenMailUtil.getBody(late)).startsWith("Sent late: this report could not be sent at the time (given up ")
                 .contains("mirror up to date");
+        // the server has the mail before the sender has its answer: stop only once the sender recorded it sent
+        for (int i = 0; i < 600 && !recorded("mail").unsent().isEmpty(); i++) {
+            Thread.sleep(100);
+        }
         running.stop();
         running = null;
         assertThat(recorded("mail").unsent()).as("sent once, kept no longer").isEmpty();
