@@ -4,10 +4,9 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
-import java.util.List;
 import java.util.TimeZone;
 import java.util.function.BooleanSupplier;
+import offsite.config.CronFirings;
 import offsite.report.ReportStore;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
@@ -20,10 +19,6 @@ import org.slf4j.LoggerFactory;
 public final class OfflineRetry {
 
     private static final Logger LOG = LoggerFactory.getLogger("offsite.offline");
-
-    /** How far back the cron's last firing is looked for, nearest first: a cron of every minute is not walked over a year. */
-    private static final List<Duration> LOOK_BACK = List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(32),
-            Duration.ofDays(367));
 
     private final ReportStore reports;
     private final String cron;
@@ -61,21 +56,10 @@ public final class OfflineRetry {
         return OfflineRequest.retry();
     }
 
-    /** The cron's last firing at or before now, in the clock's zone; null when it fired not within a year (or never). */
+    /** The cron's last firing at or before now, in the clock's zone; null when it never fired. */
     static Instant lastFiring(String cron, Clock clock, Instant now) throws ParseException {
         CronExpression expression = new CronExpression(cron);
         expression.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
-        for (Duration back : LOOK_BACK) {
-            Date next = expression.getTimeAfter(Date.from(now.minus(back)));
-            Instant last = null;
-            while (next != null && !next.toInstant().isAfter(now)) {
-                last = next.toInstant();
-                next = expression.getTimeAfter(next);
-            }
-            if (last != null) {
-                return last;
-            }
-        }
-        return null;
+        return CronFirings.latest(expression, now);
     }
 }

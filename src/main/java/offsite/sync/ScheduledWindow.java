@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Date;
 import java.util.TimeZone;
+import offsite.config.CronFirings;
 import offsite.config.SettingError;
 import org.quartz.CronExpression;
 
@@ -36,29 +36,11 @@ public record ScheduledWindow(Instant opened, Instant closes, ZoneId zone) {
             throw new SettingError("offsite.sync.cron", cron, "a Quartz cron expression (" + e.getMessage() + ")");
         }
         expression.setTimeZone(TimeZone.getTimeZone(zone));
-        Instant opened = latestFiring(expression, now.plus(EARLY_FIRING));
+        Instant opened = CronFirings.latest(expression, now.plus(EARLY_FIRING));
         if (opened == null) {
             return null;
         }
         return new ScheduledWindow(opened, opened.plus(startDelayMax).plus(maxDuration), zone);
-    }
-
-    /**
-     * The latest time at or before limit that Quartz fires at. Quartz's getTimeBefore disagrees with the firings on the
-     * night the clocks go back: for 02:30 in Europe/Berlin it answers the first 02:30 (CEST), while the trigger, which
-     * steps with getTimeAfter, fires at the second (CET) only. So step forward with getTimeAfter from the firing before.
-     */
-    private static Instant latestFiring(CronExpression expression, Instant limit) {
-        Date before = expression.getTimeBefore(Date.from(limit));
-        if (before == null) {
-            return null;
-        }
-        Date earlier = expression.getTimeBefore(before);
-        Date latest = earlier == null ? before : earlier;
-        for (Date next = expression.getTimeAfter(latest); next != null && !next.toInstant().isAfter(limit); next = expression.getTimeAfter(next)) {
-            latest = next;
-        }
-        return latest.toInstant();
     }
 
     /** How long a pass starting now may start uploads: at most maxDuration, never past the window's close (zero after it). */
