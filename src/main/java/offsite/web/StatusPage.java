@@ -106,7 +106,8 @@ public final class StatusPage {
 
     /**
      * Per channel (mail, webhook, heartbeat) that ever sent or gave up: the last sent, the last given up (when, what, the
-     * reason without URL path or secret, the attempts made), and whether it is failing (given up since the last sent).
+     * reason without URL path or secret, the attempts made), whether it is failing (given up since the last sent), and how
+     * many reports given up are kept to be sent late.
      */
     private List<Map<String, Object>> notifications() {
         Map<String, LastDeliveries.Channel> all;
@@ -123,6 +124,7 @@ public final class StatusPage {
             one.put("lastFailure", last.lastFailure());
             boolean failing = last.lastFailure() != null && (last.lastSent() == null || last.lastFailure().at().isAfter(last.lastSent()));
             one.put("failing", failing);
+            one.put("unsent", last.unsent().size());
             one.put("line", notificationLine(last, failing));
             out.add(one);
         });
@@ -150,7 +152,9 @@ public final class StatusPage {
         }
         String failure = "given up " + f.at() + " after " + (f.attempts() == 1 ? "1 attempt" : f.attempts() + " attempts") + ": " + f.what()
                 + ": " + f.reason();
-        return failing ? "FAILING: " + failure + "; " + sent : sent + "; last " + failure;
+        int unsent = last.unsent().size();
+        String late = unsent == 0 ? "" : "; " + (unsent == 1 ? "1 report" : unsent + " reports") + " kept to send late";
+        return (failing ? "FAILING: " + failure + "; " + sent : sent + "; last " + failure) + late;
     }
 
     private Map<String, Object> syncStatus(SyncReport sync) {

@@ -79,7 +79,7 @@ class GivenUpNotificationsShownTest {
         OffsiteHarness.CommandResult status = app.command("status");
 
         assertThat(status.out()).containsPattern("notify mail +FAILING: given up \\S+ after 2 attempts: mail to ops@example.org: "
-                + "Couldn't connect to host.*Connection refused.*; never sent");
+                + "Couldn't connect to host.*Connection refused.*; never sent; 1 report kept to send late\n");
         assertThat(status.out()).containsPattern("notify webhook +last sent \\S+\n").containsPattern("notify heartbeat +last sent \\S+\n");
 
         running = app.startRunning(); // a later process: what the command gave up is read from the data directory
@@ -91,9 +91,10 @@ class GivenUpNotificationsShownTest {
         assertThat(mail.at("/lastFailure/what").asText()).isEqualTo("mail to ops@example.org");
         assertThat(mail.at("/lastFailure/reason").asText()).contains("Connection refused");
         assertThat(mail.get("lastSent").isNull()).isTrue();
+        assertThat(mail.get("unsent").asInt()).as("the sync's report, to be sent late once mail works").isEqualTo(1);
         String page = app.get("/", null).body();
         assertThat(page).containsPattern("<li class=\"failing\">mail: FAILING: given up \\S+ after 2 attempts: mail to ops@example.org: "
-                + "Couldn't connect to host[^<]*Connection refused");
+                + "Couldn't connect to host[^<]*Connection refused[^<]*; never sent; 1 report kept to send late</li>");
         assertThat(api + page + status.out()).doesNotContain(TOKEN).doesNotContain(PING_ID).doesNotContain(MAIL_PASSWORD);
     }
 
