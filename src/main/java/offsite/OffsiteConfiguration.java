@@ -256,8 +256,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         OfflineRun offlineRun = new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), retryEvery, clock,
                 dataDir.resolve("offline.lock"));
         camel.getRegistry().bind("offlineRun", offlineRun);
-        camel.getRegistry().bind("offlineRetry", new OfflineRetry(reports, settings.text("offsite.offline.cron"), retryEvery, clock,
-                offlineRun::copying));
+        OfflineRetry offlineRetry = new OfflineRetry(reports, settings.text("offsite.offline.cron"), retryEvery, clock, offlineRun::copying);
+        camel.getRegistry().bind("offlineRetry", offlineRetry);
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.scheduled", String.valueOf(offline != null && daemon));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-scheduled",
                 String.valueOf(offline != null && daemon && !retryEvery.isZero()));
@@ -375,7 +375,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         StatusPage page = new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled(), image.host(), settings.optional("offsite.offline.destination"),
                 settings.text("offsite.offline.cron")), reports, activity, inventory, history, passes::progress,
-                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, deliveries, clock);
+                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, deliveries, camel.getRegistry().lookupByNameAndType("offlineRetry", OfflineRetry.class), clock);
         camel.getRegistry().bind("statusPage", page);
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
         boolean offlineSet = settings.optional("offsite.offline.destination") != null;

@@ -35,6 +35,9 @@ final class StatusCommand implements Callable<Integer> {
                 if (p.get("nextWindow") != null) {
                     System.out.printf("       next: %s%n", p.get("nextWindow"));
                 }
+                if (p.get("nextTry") != null) {
+                    System.out.printf("       next try: %s (the set was in use)%n", p.get("nextTry"));
+                }
                 if (p.get("generations") instanceof List<?> gens && gens.size() > 1) {
                     for (Object g : gens) {
                         Map<String, Object> one = (Map<String, Object>) g;

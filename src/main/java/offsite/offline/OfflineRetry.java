@@ -40,15 +40,20 @@ public final class OfflineRetry {
 
     /** Whether a copy is to be tried again now (RetryDue); why not is logged at DEBUG. */
     public boolean due() throws ParseException {
-        Instant now = clock.instant();
-        RetryDue plan = RetryDue.of(lastFiring(cron, clock, now), reports.offline().report(), reports.lastSuccessfulOffline(),
-                copying.getAsBoolean(), now, every);
+        RetryDue plan = plan();
         if (plan.due()) {
             LOG.info("offline copy: {}", plan.why());
         } else {
             LOG.debug("offline copy not tried again: {}", plan.why());
         }
         return plan.due();
+    }
+
+    /** What RetryDue decides now, logging nothing: the status page shows when the period's copy is tried again. */
+    public RetryDue plan() throws ParseException {
+        Instant now = clock.instant();
+        return RetryDue.of(lastFiring(cron, clock, now), reports.offline().report(), reports.lastSuccessfulOffline(),
+                copying.getAsBoolean(), now, every);
     }
 
     /** The body of a try again. */

@@ -12,7 +12,16 @@ import offsite.report.OfflineReport;
  * that failed) is the user's to fix, and a failing drive is not rewritten every hour: that waits for the next period or
  * `bin/offsite offline`. Pure: the inputs are read by OfflineRetry.
  */
-public record RetryDue(boolean due, String why) {
+public record RetryDue(boolean due, String why, Instant next) {
+
+    /** A look that tries nothing now; next: when the period's copy is tried again (null: it is not). */
+    static RetryDue not(String why, Instant next) {
+        return new RetryDue(false, why, next);
+    }
+
+    static RetryDue not(String why) {
+        return not(why, null);
+    }
 
     /**
      * periodStart: the cron's last firing at or before now (null: it never fired); latest: the last copy's report (null:
@@ -22,29 +31,29 @@ public record RetryDue(boolean due, String why) {
     public static RetryDue of(Instant periodStart, OfflineReport latest, OfflineReport lastSnapshot, boolean copying, Instant now,
             Duration every) {
         if (every.isZero()) {
-            return new RetryDue(false, "offsite.offline.retry-every is 0: a refused copy waits for the next period");
+            return not("offsite.offline.retry-every is 0: a refused copy waits for the next period");
         }
         if (copying) {
-            return new RetryDue(false, "a copy is under way");
+            return not("a copy is under way");
         }
         if (periodStart == null) {
-            return new RetryDue(false, "offsite.offline.cron has not fired yet: no period to make a copy for");
+            return not("offsite.offline.cron has not fired yet: no period to make a copy for");
         }
         if (lastSnapshot != null && !lastSnapshot.started().isBefore(periodStart)) {
-            return new RetryDue(false, "the period begun " + periodStart + " has its snapshot (" + lastSnapshot.snapshot() + ")");
+            return not("the period begun " + periodStart + " has its snapshot (" + lastSnapshot.snapshot() + ")");
         }
         if (latest == null || latest.started().isBefore(periodStart)) {
-            return new RetryDue(false, "no copy tried since the period began " + periodStart + ": the schedule's own comes first");
+            return not("no copy tried since the period began " + periodStart + ": the schedule's own comes first");
         }
         if (!latest.busy()) {
-            return new RetryDue(false, "the last copy (" + latest.status() + ") was not stopped by the set being in use: it is"
+            return not("the last copy (" + latest.status() + ") was not stopped by the set being in use: it is"
                     + " the user's to fix");
         }
         Instant next = latest.finished().plus(every);
         if (now.isBefore(next)) {
-            return new RetryDue(false, "the next try is at " + next);
+            return not("the next try is at " + next, next);
         }
         return new RetryDue(true, "the copy of the period begun " + periodStart + " found the set in use at " + latest.finished()
-                + ": trying again (offsite.offline.retry-every " + every + ")");
+                + ": trying again (offsite.offline.retry-every " + every + ")", now);
     }
 }

@@ -89,6 +89,10 @@ final class StatusHtml {
                 .append(TITLES.get(name)).append("</h2><p class=\"state\" data-state=\"")
                 .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
                 .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
+        if (p.get("nextTry") != null) {
+            h.append("<p class=\"muted\" id=\"").append(name).append("-next-try\">the set was in use: tried again at ")
+                    .append(p.get("nextTry")).append("</p>");
+        }
         if (p.get("destination") != null) {
             h.append("<p class=\"muted\" id=\"").append(name).append("-destination\">to ")
                     .append(Charts.escape(String.valueOf(p.get("destination")))).append("</p>");

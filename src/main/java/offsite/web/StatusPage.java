@@ -30,6 +30,8 @@ import offsite.cost.ClosedMonths;
 import offsite.cost.MonthlyCost;
 import offsite.cost.Prices;
 import offsite.notify.LastDeliveries;
+import offsite.offline.OfflineRetry;
+import offsite.offline.RetryDue;
 import offsite.cost.StorageHistory;
 import offsite.report.GenerationText;
 import offsite.report.ImageReport;
@@ -64,13 +66,14 @@ public final class StatusPage {
     private final RetentionPolicy keep;
     private final Fallbacks fallbacks;
     private final LastDeliveries deliveries;
+    private final OfflineRetry offlineRetry;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, InventoryState inventory, StorageHistory history,
             Supplier<RunProgress> progress, Supplier<RunProgress> imageProgress, Prices prices,
-            RetentionPolicy keep, Fallbacks fallbacks, LastDeliveries deliveries, Clock clock) {
+            RetentionPolicy keep, Fallbacks fallbacks, LastDeliveries deliveries, OfflineRetry offlineRetry, Clock clock) {
         this.layout = layout;
         this.files = new StateFiles(reports, activity, inventory, history);
         this.closedMonths = new ClosedMonths(activity::readMonth);
@@ -80,6 +83,7 @@ public final class StatusPage {
         this.keep = keep;
         this.fallbacks = fallbacks;
         this.deliveries = deliveries;
+        this.offlineRetry = offlineRetry;
         this.clock = clock;
     }
 
@@ -192,9 +196,22 @@ public final class StatusPage {
         offlineStatus.put("state", offline == null ? "IDLE" : offline.status().name());
         offlineStatus.put("headline", offline == null ? "no copy yet" : offline.headline());
         offlineStatus.put("nextWindow", next(layout.offlineCron()));
+        RetryDue retry = offlineRetry();
+        if (retry.next() != null) { // the period's copy found the set in use: `run` tries it again then
+            offlineStatus.put("nextTry", retry.next().toString());
+            offlineStatus.put("nextTryWhy", retry.why());
+        }
         offlineStatus.put("destination", layout.offlineDestination());
         offlineStatus.put("lastReport", offline);
         return offlineStatus;
+    }
+
+    private RetryDue offlineRetry() {
+        try {
+            return offlineRetry.plan();
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("offsite.offline.cron is not a Quartz cron: " + layout.offlineCron(), e);
+        }
     }
 
     private static Map<String, Object> unknown() {

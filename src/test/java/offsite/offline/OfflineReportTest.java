@@ -174,6 +174,28 @@ class OfflineReportTest {
         }
     }
 
+    @Test
+    void the_status_page_and_the_status_command_show_when_a_copy_refused_for_the_set_in_use_is_tried_again() throws Exception {
+        Path usb = Files.createDirectories(dir.resolve("usb"));
+        Files.createFile(dir.resolve("backup-app.lock"));
+        running = app.set("offsite.offline.destination", usb.toString()).set("offsite.offline.require-mount", "false")
+                .set("offsite.sync.maintenance-marker", dir.resolve("backup-app.lock").toString())
+                .set("offsite.offline.cron", "0 0 3 1 * ?").set("offsite.offline.retry-every", "1h").startRunning();
+        JsonNode before = new ObjectMapper().readTree(app.get("/api/status", null).body());
+        assertThat(before.at("/offline").has("nextTry")).as("no copy refused yet: no try again").isFalse();
+
+        OfflineReport refused = offlineCopy();
+
+        assertThat(refused.busy()).as(refused.reason()).isTrue();
+        String next = refused.finished().plus(Duration.ofHours(1)).toString();
+        JsonNode status = new ObjectMapper().readTree(app.get("/api/status", null).body());
+        assertThat(status.at("/offline/nextTry").asText()).isEqualTo(next);
+        assertThat(status.at("/offline/nextTryWhy").asText()).isEqualTo("the next try is at " + next);
+        assertThat(app.get("/", null).body()).contains("<p class=\"muted\" id=\"offline-next-try\">the set was in use: tried again at "
+                + next + "</p>");
+        assertThat(app.command("status").out()).contains("       next try: " + next + " (the set was in use)");
+    }
+
     /** Waits (a minute at most) for a condition the running app brings about; fails naming it if it never comes. */
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {

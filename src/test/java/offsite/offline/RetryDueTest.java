@@ -97,4 +97,24 @@ class RetryDueTest {
         assertThat(OfflineRetry.lastFiring("0 * * * * ?", berlin, Instant.parse("2026-12-01T02:00:30Z"))).isEqualTo(Instant.parse("2026-12-01T02:00:00Z"));
         assertThat(OfflineRetry.lastFiring("0 0 0 1 1 ? 2099", berlin, Instant.parse("2026-12-01T02:00:00Z"))).as("never fired").isNull();
     }
+
+    static Stream<Arguments> nextTries() {
+        return Stream.of(
+                // name, latest report, now, the next try (null: none)
+                Arguments.of("refused 03:00-03:01, looked at 03:30: an hour after it ended", MARKER_AT_0300, "2026-12-01T03:30:00Z",
+                        "2026-12-01T04:01:00Z"),
+                Arguments.of("due: now", MARKER_AT_0300, "2026-12-01T04:05:00Z", "2026-12-01T04:05:00Z"),
+                Arguments.of("no drive: none", copy(RunStatus.WARN, "2026-12-01T03:00:00Z", false), "2026-12-01T03:30:00Z", null),
+                Arguments.of("the period's snapshot kept: none", copy(RunStatus.OK, "2026-12-01T03:00:00Z", false), "2026-12-01T03:30:00Z",
+                        null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nextTries")
+    void the_next_try_is_when_the_busy_copy_of_the_period_is_tried_again(String name, OfflineReport latest, String now, String next) {
+        OfflineReport lastSnapshot = latest.status() == RunStatus.OK ? latest : NOVEMBER_SNAPSHOT;
+        RetryDue plan = RetryDue.of(PERIOD, latest, lastSnapshot, false, Instant.parse(now), HOURLY);
+
+        assertThat(plan.next()).as(plan.why()).isEqualTo(next == null ? null : Instant.parse(next));
+    }
 }
