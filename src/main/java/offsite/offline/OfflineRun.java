@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * One offline copy (scheduled, or the offline command's) made a report: saved with the other pipelines' (ReportStore),
  * logged at INFO when a snapshot was kept, WARN when the copy was refused and ERROR when it failed under way, and handed on
  * to the notifications. A try again of the schedule's copy that ends as the one before it (the set still in use) is saved
- * and shown, logged at INFO and not sent: the period's WARN went out once.
+ * and shown, logged at INFO and not sent: the period's WARN went out once. So is a copy that finds this process's own copy
+ * under way (the cron firing during a try again of the period before): that copy's report is the news.
  */
 public final class OfflineRun {
 
@@ -60,7 +61,8 @@ public final class OfflineRun {
         // each copy starts by removing unfinished DAY.partial folders, and two on one day share that name
         String underWay = "another offline copy is under way (run's schedule or `bin/offsite offline`: " + lock + " is held): this"
                 + " one copied nothing";
-        if (!copying.compareAndSet(false, true)) { // the schedule's copy and its try again, in this process
+        boolean ownUnderWay = !copying.compareAndSet(false, true); // the schedule's copy and its try again, in this process
+        if (ownUnderWay) {
             result = OfflineCopy.Result.busy(underWay);
         } else {
             try (LockFile held = LockFile.tryTake(lock)) {
@@ -71,7 +73,9 @@ public final class OfflineRun {
                 copying.set(false);
             }
         }
-        boolean repeated = request.retried() && !result.ok() && before != null && before.status() == result.status();
+        // news the period has or will have: a try again ending as the one before, or a copy of this process under way, which
+        // reports itself when it ends (and stands for the period it ends in: RetryDue)
+        boolean repeated = ownUnderWay || request.retried() && !result.ok() && before != null && before.status() == result.status();
         OfflineReport report = new OfflineReport(result.status(), result.message(), copy.destination().toString(),
                 result.status() == RunStatus.OK && result.snapshot() != null ? result.snapshot().toString() : null, started,
                 clock.instant(), result.files(), result.bytes(), result.removed(), result.busy(), repeated);
@@ -88,7 +92,9 @@ public final class OfflineRun {
                         + " (offsite.offline.cron '" + cron + "')";
         // the destination named once: most refusals and failures name it themselves
         String to = report.headline().contains(report.destination()) ? "" : " to " + report.destination();
-        if (repeated) { // the period's WARN or ERROR went out at the first try: each further one is a line, no alarm
+        if (ownUnderWay) {
+            LOG.info("offline copy: not started, this process's copy is under way and reports when it ends");
+        } else if (repeated) { // the period's WARN or ERROR went out at the first try: each further one is a line, no alarm
             LOG.info("offline copy{}: tried again, still {}{}", to, report.headline(), next);
         } else {
             switch (report.status()) {

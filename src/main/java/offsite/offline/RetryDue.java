@@ -10,7 +10,9 @@ import offsite.report.OfflineReport;
  * the last try ended, while the last try of the period was busy (refused or stopped by the backup application at work,
  * or another copy under way) and no copy of the period kept a snapshot. Any other outcome (no drive, no room, a drive
  * that failed) is the user's to fix, and a failing drive is not rewritten every hour: that waits for the next period or
- * `bin/offsite offline`. Pure: the inputs are read by OfflineRetry.
+ * `bin/offsite offline`. A copy counts for the period it ended in: one begun before the cron fired and ending after it (a
+ * try again of the period before, a long copy by hand) stands for the new period's, which found it under way. Pure: the
+ * inputs are read by OfflineRetry.
  */
 public record RetryDue(boolean due, String why, Instant next) {
 
@@ -39,10 +41,10 @@ public record RetryDue(boolean due, String why, Instant next) {
         if (periodStart == null) {
             return not("offsite.offline.cron has not fired yet: no period to make a copy for");
         }
-        if (lastSnapshot != null && !lastSnapshot.started().isBefore(periodStart)) {
+        if (lastSnapshot != null && !lastSnapshot.finished().isBefore(periodStart)) {
             return not("the period begun " + periodStart + " has its snapshot (" + lastSnapshot.snapshot() + ")");
         }
-        if (latest == null || latest.started().isBefore(periodStart)) {
+        if (latest == null || latest.finished().isBefore(periodStart)) {
             return not("no copy tried since the period began " + periodStart + ": the schedule's own comes first");
         }
         if (!latest.busy()) {

@@ -9,7 +9,8 @@ import java.util.List;
  * marker appeared, an error); the snapshot's folder (null when none
  * was kept), its files and bytes, and the old snapshots removed to make room. busy: refused or stopped because the set was
  * in use (the backup application at work, or another copy under way), which the schedule tries again within its period
- * (offsite.offline.retry-every); repeated: such a try that ended as the one before it, saved and shown but not sent again.
+ * (offsite.offline.retry-every); repeated: such a try that ended as the one before it, or a copy refused because this
+ * process's own copy was under way (which reports itself), saved and shown but not sent.
  */
 public record OfflineReport(RunStatus status, String reason, String destination, String snapshot, Instant started, Instant finished,
         int files, long bytes, List<String> removed, boolean busy, boolean repeated) {

@@ -19,7 +19,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
+import offsite.report.OfflineReport;
+import offsite.report.ReportStore;
 import offsite.report.RunStatus;
 import offsite.sync.LocalFile;
 import offsite.sync.MaintenanceGuard;
@@ -639,5 +647,51 @@ class OfflineCopyTest {
         } finally {
             LoopDrive.run("umount", usb.toString());
         }
+    }
+
+    @Test
+    void the_cron_firing_during_a_try_again_of_the_period_before_sends_no_alarm_and_that_copy_stands_for_the_new_period()
+            throws Exception {
+        CountDownLatch inCopy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ToLongFunction<Path> slowDrive = p -> { // the try again, mid-way when the cron fires
+            inCopy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Long.MAX_VALUE;
+        };
+        ReportStore reports = new ReportStore(dir.resolve("reports"));
+        Instant firing = Instant.parse("2026-12-01T03:00:00Z");
+        Clock clock = Clock.fixed(firing, ZoneOffset.UTC);
+        OfflineRun run = new OfflineRun(new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, clock, slowDrive), reports,
+                "0 0 3 1 * ?", Duration.ofHours(1), clock, dir.resolve("offline.lock"));
+        ExecutorService tryAgain = Executors.newSingleThreadExecutor();
+        try {
+            Future<OfflineReport> retried = tryAgain.submit(() -> run.run(OfflineRequest.retry()));
+            assertThat(inCopy.await(30, TimeUnit.SECONDS)).as("the try again reached the drive").isTrue();
+
+            OfflineReport scheduled = run.run(null);
+
+            assertThat(scheduled.busy()).isTrue();
+            assertThat(scheduled.repeated()).as("not sent, no dated report: the copy under way reports itself").isTrue();
+            release.countDown();
+            OfflineReport kept = retried.get(30, TimeUnit.SECONDS);
+            assertThat(kept.status()).as(kept.reason()).isEqualTo(RunStatus.OK);
+            assertThat(reports.offline().report()).isEqualTo(kept);
+            try (Stream<Path> saved = Files.list(dir.resolve("reports"))) {
+                assertThat(saved.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("offline-2") && n.endsWith(".json")))
+                        .as("one dated report: the copy's").hasSize(1);
+            }
+        } finally {
+            release.countDown();
+            tryAgain.shutdownNow();
+        }
+        RetryDue after = RetryDue.of(firing, reports.offline().report(), reports.lastSuccessfulOffline(), false,
+                firing.plus(Duration.ofHours(2)), Duration.ofHours(1));
+        assertThat(after.due()).as(after.why()).isFalse();
+        assertThat(after.why()).startsWith("the period begun " + firing + " has its snapshot");
     }
 }

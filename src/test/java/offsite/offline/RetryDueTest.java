@@ -72,7 +72,13 @@ class RetryDueTest {
                 Arguments.of("the cron never fired", null, MARKER_AT_0300, null, false, "2026-12-01T09:00:00Z", HOURLY, false),
                 Arguments.of("no copy ever", PERIOD, null, null, false, "2026-12-01T09:00:00Z", HOURLY, false),
                 Arguments.of("a first drive, refused while busy: due", PERIOD, MARKER_AT_0300, null, false, "2026-12-01T04:01:00Z",
-                        HOURLY, true));
+                        HOURLY, true),
+                Arguments.of("a try again begun before the firing kept its snapshot after it: the new period has it", PERIOD,
+                        copy(RunStatus.OK, "2026-12-01T02:59:30Z", false), copy(RunStatus.OK, "2026-12-01T02:59:30Z", false), false,
+                        "2026-12-01T05:00:00Z", HOURLY, false),
+                Arguments.of("a try again begun before the firing, stopped by a marker after it: tried again", PERIOD,
+                        copy(RunStatus.FAILED, "2026-12-01T02:59:30Z", true), NOVEMBER_SNAPSHOT, false, "2026-12-01T04:01:00Z", HOURLY,
+                        true));
     }
 
     @ParameterizedTest(name = "{0}")
