@@ -61,6 +61,9 @@ final class RestoreImageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String notAFolder = RestoreTarget.notAFolder(to);
+        if (notAFolder == null) {
+            notAFolder = RestoreTarget.blankEnds(to.toString());
+        }
         if (notAFolder == null) { // before --to is written in, and before the emptiness check's advice to add --overwrite
             notAFolder = RestoreTarget.systemRoot(to);
         }

@@ -50,6 +50,9 @@ final class RestoreSetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = to.toAbsolutePath().normalize();
         String refusal = RestoreTarget.notAFolder(to); // before `to` is made absolute: an empty one is the working directory
+        if (refusal == null) {
+            refusal = RestoreTarget.blankEnds(to.toString());
+        }
         if (refusal == null) { // before --to is written in, and before the advice to add --overwrite
             refusal = RestoreTarget.systemRoot(to);
         }

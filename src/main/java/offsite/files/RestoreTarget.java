@@ -13,6 +13,57 @@ public final class RestoreTarget {
     }
 
     /**
+     * Why --to begins or ends with a blank (a space copied with the path), or null: the restore would make a folder whose
+     * name begins or ends with it, which looks like the one meant in every listing.
+     */
+    public static String blankEnds(String to) {
+        if (to.isEmpty()) {
+            return null;
+        }
+        int first = to.codePointAt(0);
+        int last = to.codePointBefore(to.length());
+        boolean begins = blank(first);
+        boolean ends = blank(last);
+        if (!begins && !ends) {
+            return null;
+        }
+        String where = begins && ends ? "begins with " + blankName(first) + " and ends with " + blankName(last)
+                : begins ? "begins with " + blankName(first) : "ends with " + blankName(last);
+        return "--to \"" + to + "\" " + where + ": the restore would make a folder whose name " + (begins && ends ? "begins and ends"
+                : begins ? "begins" : "ends") + " with it (copied with the path?); give the directory without the leading or trailing"
+                + " blank" + (isBlankOnly(to) ? "" : ", such as --to \"" + stripBlanks(to) + "\"");
+    }
+
+    private static boolean blank(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c); // the second: a no-break space copied from a web page
+    }
+
+    private static boolean isBlankOnly(String text) {
+        return text.codePoints().allMatch(RestoreTarget::blank);
+    }
+
+    private static String stripBlanks(String text) {
+        int from = 0;
+        int to = text.length();
+        while (from < to && blank(text.codePointAt(from))) {
+            from += Character.charCount(text.codePointAt(from));
+        }
+        while (to > from && blank(text.codePointBefore(to))) {
+            to -= Character.charCount(text.codePointBefore(to));
+        }
+        return text.substring(from, to);
+    }
+
+    private static String blankName(int c) {
+        return switch (c) {
+            case ' ' -> "a space";
+            case '\t' -> "a tab";
+            case '\n', '\r' -> "a line break";
+            default -> String.format("a blank (U+%04X)", c);
+        };
+    }
+
+    /**
      * Why --to cannot be restored into, or null; --overwrite does not change it: a folder's files are replaced, not a file.
      * An empty --to (an unset variable in a script) would mean the working directory, an install's own folder.
      */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,38 @@ class RestoreTargetTest {
             assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to " + to + " is the root folder of"
                     + " this machine: the restored files would replace the running system's own; restore into an empty directory (such as"
                     + " /mnt/new-root) and copy back what you need");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} --to \"{1}\"")
+    @CsvSource(delimiter = '|', value = {
+            "restore-set   | 'DIR/restored '  | ends with a space: the restore would make a folder whose name ends with it",
+            "restore-image | 'DIR/restored '  | ends with a space: the restore would make a folder whose name ends with it",
+            "restore-set   | ' DIR/restored'  | begins with a space: the restore would make a folder whose name begins with it",
+            "restore-image | 'DIR/restored\t' | ends with a tab: the restore would make a folder whose name ends with it",
+            "restore-set   | 'DIR/restored\u00A0' | ends with a blank (U+00A0): the restore would make a folder whose name ends with it"})
+    void a_target_beginning_or_ending_with_a_blank_is_refused_naming_it_in_quotes(String command, String target, String why) throws Exception {
+        // the blank pasted with the path: a folder "restored " beside the one meant, looking the same in every listing
+        String to = target.replace("DIR", dir.toString());
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            OffsiteHarness.CommandResult result;
+            try {
+                result = app.command(command, "--to", to);
+            } finally {
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(result.exit()).as(said + result.out()).isEqualTo(2);
+            assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to \"" + to + "\" " + why
+                    + " (copied with the path?); give the directory without the leading or trailing blank, such as --to \"" + to.strip()
+                    .replace("\u00A0", "") + "\"");
+            try (Stream<Path> made = Files.list(dir)) {
+                assertThat(made.map(p -> p.getFileName().toString())).containsExactly("app");
+            }
         }
     }
 
