@@ -53,6 +53,12 @@ final class OneShot implements AutoCloseable {
         return main.getCamelContext();
     }
 
+    /** The path a setting names as this run resolved it, made absolute as the configuration makes it; null when it is empty. */
+    Path pathSetting(String name) {
+        return camel().getPropertiesComponent().resolveProperty(name).filter(value -> !value.isBlank())
+                .map(value -> Path.of(value.trim()).toAbsolutePath()).orElse(null);
+    }
+
     <T> T bean(String name, Class<T> type) {
         return camel().getRegistry().lookupByNameAndType(name, type);
     }

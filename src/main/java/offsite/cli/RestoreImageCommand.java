@@ -106,10 +106,14 @@ final class RestoreImageCommand implements Callable<Integer> {
             passphrase = value.toCharArray();
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore-image", Map.of())) {
-            String inLiveSet = RestoreTarget.imageInLiveSet(to, app.camel().getPropertiesComponent().resolveProperty("offsite.sync.source")
-                    .filter(source -> !source.isBlank()).map(source -> Path.of(source.trim())).orElse(null));
-            if (inLiveSet != null) {
-                System.err.println("offsite: " + inLiveSet);
+            Path liveSet = app.pathSetting("offsite.sync.source");
+            Path dataDir = app.pathSetting("offsite.data.dir");
+            String refusal = RestoreTarget.imageInLiveSet(to, liveSet);
+            if (refusal == null) {
+                refusal = RestoreTarget.inDataDir(to, dataDir);
+            }
+            if (refusal != null) {
+                System.err.println("offsite: " + refusal);
                 return 2;
             }
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);

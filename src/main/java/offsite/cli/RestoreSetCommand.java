@@ -68,8 +68,12 @@ final class RestoreSetCommand implements Callable<Integer> {
         }
         try (OneShot app = new OneShot(parent.configFile(), "restore-set", Map.of())) {
             // the live set as this run resolved it: an empty source folder is where a lost set comes back, never over newer files
-            refusal = RestoreTarget.inLiveSet(to, app.bean("syncSettings", SyncSettings.class).source(), overwrite,
-                    SetRestore.refusal(dir, false) == null);
+            Path liveSet = app.bean("syncSettings", SyncSettings.class).source();
+            Path dataDir = app.pathSetting("offsite.data.dir");
+            refusal = RestoreTarget.inLiveSet(to, liveSet, overwrite, SetRestore.refusal(dir, false) == null);
+            if (refusal == null) {
+                refusal = RestoreTarget.inDataDir(to, dataDir);
+            }
             if (refusal == null) {
                 refusal = SetRestore.refusal(dir, overwrite);
             }

@@ -64,6 +64,19 @@ public final class RestoreTarget {
     }
 
     /**
+     * Why --to is offsite.data.dir (null when none) or a folder inside it, or null: Offsite's own state would be
+     * overwritten by restored files or mixed with them, and the next run would read it so.
+     */
+    public static String inDataDir(Path to, Path dataDir) {
+        if (dataDir == null || !real(to).startsWith(real(dataDir))) {
+            return null;
+        }
+        return "--to " + to + (real(to).equals(real(dataDir)) ? " is" : " is inside") + " offsite.data.dir (" + dataDir + "), where"
+                + " Offsite keeps its own state (hash cache, reports, activity log, the image being rebuilt): restored files would"
+                + " overwrite it or be mixed with it; restore into a directory outside it";
+    }
+
+    /**
      * Why --to cannot be restored into, or null; --overwrite does not change it: a folder's files are replaced, not a file.
      * An empty --to (an unset variable in a script) would mean the working directory, an install's own folder.
      */

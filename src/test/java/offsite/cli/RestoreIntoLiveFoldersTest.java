@@ -12,11 +12,14 @@ import offsite.report.RunStatus;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A restore pointed at the live backup set (offsite.sync.source, or a folder inside it) is refused before anything is
  * downloaded, exit 2, the set left as it is: the mirror's older copies would replace the files changed since the last pass,
  * or the next pass would mirror the restored copy as part of the set. An emptied source folder still takes its set back.
+ * So is one into Offsite's own offsite.data.dir or a folder inside it.
  */
 class RestoreIntoLiveFoldersTest {
 
@@ -126,6 +129,28 @@ class RestoreIntoLiveFoldersTest {
             assertThat(under.err()).contains("offsite: --to " + inside + " is inside offsite.sync.source (" + app.source + ")");
             assertThat(inside).doesNotExist();
             assertThat(app.sourceFiles()).isEqualTo(live);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} --to {1}")
+    @CsvSource({"restore-set, data", "restore-set, data/restored", "restore-image, data", "restore-image, data/restored"})
+    void a_restore_into_the_data_dir_or_a_folder_inside_it_is_refused(String command, String target) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("monday.rbc", 70_000, 1);
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Path to = dir.resolve("app").resolve(target);
+            String hashCache = Files.readString(app.data.resolve("hash-cache.tsv"));
+
+            Said said = run(app, command, "--to", to.toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isEqualTo(2);
+            assertThat(said.err().lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to " + to
+                    + (to.equals(app.data) ? " is" : " is inside") + " offsite.data.dir (" + app.data + "), where Offsite keeps its own"
+                    + " state (hash cache, reports, activity log, the image being rebuilt): restored files would overwrite it or be mixed"
+                    + " with it; restore into a directory outside it");
+            assertThat(app.data.resolve("monday.rbc")).doesNotExist();
+            assertThat(dir.resolve("app/data/restored")).doesNotExist();
+            assertThat(app.data.resolve("hash-cache.tsv")).hasContent(hashCache);
         }
     }
 }
