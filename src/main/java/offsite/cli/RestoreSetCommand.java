@@ -94,6 +94,12 @@ final class RestoreSetCommand implements Callable<Integer> {
                 }
                 Listing listing = app.request("direct:list-objects", new Listing(s3.bucket(), choice.generation().prefix()), Listing.class);
                 List<RemoteObject> objects = listing.objects();
+                // --to above the data dir or the source (a parent of both) is fine until a key's path leads into one of them
+                refusal = SetRestore.landsIn(dir, objects, listing.prefix(), RestoreTarget.keptOut(dataDir, liveSet));
+                if (refusal != null) {
+                    System.err.println("offsite: " + refusal);
+                    return 2;
+                }
                 // before the downloads: on a bad night, what is gone is the first thing to know, not the last
                 RecordedSetCheck recorded = RecordedSetCheck.of(choice, generations.listing(choice.generation()), objects);
                 recorded.notes().forEach(n -> System.out.println("note: " + n));

@@ -5,11 +5,32 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The --to of a restore, refused before anything is downloaded when it names something that is no folder. */
 public final class RestoreTarget {
 
     private RestoreTarget() {
+    }
+
+    /**
+     * A folder no restore may write into, by the setting that names it: offsite.data.dir (Offsite's own state) or
+     * offsite.sync.source (the live set); folder null when the setting names none.
+     */
+    public record KeptOut(String setting, Path folder) {
+
+        /** What is in the folder, and what a file restored into it would do there. */
+        String harm() {
+            return setting.equals("offsite.data.dir") ? "where Offsite keeps its own state (hash cache, reports, activity log, the image"
+                    + " being rebuilt): restored files would overwrite it or be mixed with it"
+                    : "the live backup set the mirror copies: a restored file would replace a live one, newer perhaps, or be mirrored as"
+                    + " part of the set";
+        }
+    }
+
+    /** The folders every restore keeps out of: offsite.data.dir and offsite.sync.source, as this run resolved them (null: none). */
+    public static List<KeptOut> keptOut(Path dataDir, Path source) {
+        return List.of(new KeptOut("offsite.data.dir", dataDir), new KeptOut("offsite.sync.source", source));
     }
 
     /**
@@ -71,9 +92,35 @@ public final class RestoreTarget {
         if (dataDir == null || !real(to).startsWith(real(dataDir))) {
             return null;
         }
-        return "--to " + to + (real(to).equals(real(dataDir)) ? " is" : " is inside") + " offsite.data.dir (" + dataDir + "), where"
-                + " Offsite keeps its own state (hash cache, reports, activity log, the image being rebuilt): restored files would"
-                + " overwrite it or be mixed with it; restore into a directory outside it";
+        return "--to " + to + (real(to).equals(real(dataDir)) ? " is" : " is inside") + " offsite.data.dir (" + dataDir + "), "
+                + new KeptOut("offsite.data.dir", dataDir).harm() + "; restore into a directory outside it";
+    }
+
+    /**
+     * The folders of keptOut that lie below --to (links followed), where a restore at --to could land a file; those at
+     * or above --to are the other checks' to refuse. Mostly none: then nothing restored can land in one.
+     */
+    public static List<KeptOut> below(Path to, List<KeptOut> keptOut) {
+        Path target = real(to);
+        return keptOut.stream().filter(k -> k.folder() != null).filter(k -> {
+            Path folder = real(k.folder());
+            return folder.startsWith(target) && !folder.equals(target);
+        }).toList();
+    }
+
+    /**
+     * Why the restore's entry `name`, landing at `landing` (every existing link on the way followed), would be written
+     * into one of the folders (from {@link #below}), or null.
+     */
+    public static String landsIn(Path to, String name, Path landing, List<KeptOut> below) {
+        for (KeptOut k : below) {
+            if (landing.startsWith(real(k.folder()))) {
+                return "--to " + to + " would write " + name + " into " + k.setting() + " (" + k.folder() + ", as " + landing + "), "
+                        + k.harm() + "; restore into an empty directory, or one where no restored file lands in "
+                        + k.setting();
+            }
+        }
+        return null;
     }
 
     /**
@@ -136,7 +183,7 @@ public final class RestoreTarget {
     }
 
     /** The path with every part that exists resolved through links, the rest normalized beneath it. */
-    static Path real(Path path) {
+    public static Path real(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         Path existing = absolute;
         while (existing != null && !Files.exists(existing)) {

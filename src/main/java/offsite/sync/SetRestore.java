@@ -202,6 +202,32 @@ public final class SetRestore {
         return null;
     }
 
+    /**
+     * Why a restore of the listed objects at dir would write into one of the folders kept out below it (offsite.data.dir,
+     * offsite.sync.source: dir their parent, a key's first part their name), naming the first such key; null when none
+     * would. Known from the listing alone, each existing folder or link inside dir followed, before anything is written.
+     */
+    public static String landsIn(Path dir, List<RemoteObject> objects, String prefix, List<RestoreTarget.KeptOut> keptOut)
+            throws IOException {
+        List<RestoreTarget.KeptOut> below = RestoreTarget.below(dir, keptOut);
+        if (below.isEmpty()) {
+            return null; // the usual case: no folder to keep out lies under dir, so nothing restored can land in one
+        }
+        Path realDir = RestoreTarget.real(dir);
+        for (RemoteObject o : objects) {
+            String relative = o.key().substring(prefix.length());
+            if (badName(relative) != null) {
+                continue; // never restored
+            }
+            Path named = dir.toAbsolutePath().relativize(KeyName.resolve(dir, relative).toAbsolutePath());
+            String refusal = RestoreTarget.landsIn(dir, o.key(), landing(realDir, named), below);
+            if (refusal != null) {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
     public Outcome restore(List<RemoteObject> objects, String source, String prefix, Path dir, boolean overwrite, RunProgress progress)
             throws InterruptedException, IOException {
         long listedBytes = objects.stream().mapToLong(RemoteObject::size).sum();

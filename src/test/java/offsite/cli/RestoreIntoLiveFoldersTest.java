@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A restore pointed at the live backup set (offsite.sync.source, or a folder inside it) is refused before anything is
  * downloaded, exit 2, the set left as it is: the mirror's older copies would replace the files changed since the last pass,
  * or the next pass would mirror the restored copy as part of the set. An emptied source folder still takes its set back.
- * So is one into Offsite's own offsite.data.dir or a folder inside it.
+ * So is one into Offsite's own offsite.data.dir, and one into a parent of either folder where a restored file would
+ * land in it (known from the listing before anything is written); a parent where every file lands beside them takes the
+ * restore.
  */
 class RestoreIntoLiveFoldersTest {
 
@@ -151,6 +153,60 @@ class RestoreIntoLiveFoldersTest {
             assertThat(app.data.resolve("monday.rbc")).doesNotExist();
             assertThat(dir.resolve("app/data/restored")).doesNotExist();
             assertThat(app.data.resolve("hash-cache.tsv")).hasContent(hashCache);
+        }
+    }
+
+    @Test
+    void restore_set_into_a_linked_parent_of_the_source_is_refused_where_a_key_leads_into_the_source() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("set/inner.rbc", 70_000, 1); // the key set/inner.rbc: below the source's parent, it names a file of the source
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            app.write("set/inner.rbc", 90_000, 3); // the backup application wrote it again since
+            Map<String, String> live = app.sourceFiles();
+            Path link = Files.createSymbolicLink(dir.resolve("app-link"), dir.resolve("app"));
+
+            Said said = run(app, "restore-set", "--to", link.toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isEqualTo(2);
+            assertThat(said.err().lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: --to " + link + " would write"
+                    + " sets/set/inner.rbc into offsite.sync.source (" + app.source + ", as " + app.source.resolve("inner.rbc") + "), the live"
+                    + " backup set the mirror copies: a restored file would replace a live one, newer perhaps, or be mirrored as part of the"
+                    + " set; restore into an empty directory, or one where no restored file lands in offsite.sync.source");
+            assertThat(app.sourceFiles()).isEqualTo(live);
+            assertThat(app.source.resolve("inner.rbc")).doesNotExist();
+        }
+    }
+
+    @Test
+    void restore_set_into_a_parent_of_the_data_dir_is_refused_where_a_key_leads_into_it() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("data/hash-cache.tsv", 1_000, 1); // a set that holds a folder of the data dir's name
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            String hashCache = Files.readString(app.data.resolve("hash-cache.tsv"));
+
+            Said said = run(app, "restore-set", "--to", dir.resolve("app").toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isEqualTo(2);
+            assertThat(said.err()).contains("offsite: --to " + dir.resolve("app") + " would write sets/data/hash-cache.tsv into"
+                    + " offsite.data.dir (" + app.data + ", as " + app.data.resolve("hash-cache.tsv") + "), where Offsite keeps its own state");
+            assertThat(app.data.resolve("hash-cache.tsv")).hasContent(hashCache);
+        }
+    }
+
+    @Test
+    void restore_set_into_a_parent_of_the_source_and_data_dir_lands_its_files_beside_them() throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir.resolve("app"))) {
+            app.write("monday.rbc", 70_000, 1);
+            app.write("members/AA000001.rdb", 30_000, 2);
+            assertThat(app.sync().status()).isEqualTo(RunStatus.OK);
+            Map<String, String> live = app.sourceFiles();
+            Path parent = dir.resolve("app");
+
+            Said said = run(app, "restore-set", "--to", parent.toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isZero();
+            assertThat(OffsiteHarness.digests(parent)).containsAllEntriesOf(live);
+            assertThat(app.sourceFiles()).isEqualTo(live);
         }
     }
 }
