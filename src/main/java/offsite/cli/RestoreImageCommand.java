@@ -131,7 +131,8 @@ final class RestoreImageCommand implements Callable<Integer> {
                 ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
                 ImageRestore.Result result;
                 try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
-                    result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase);
+                    result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase,
+                            RestoreTarget.keptOut(dataDir, liveSet));
                 }
                 String secrets = secretsNote(withSecrets, result.secretEntries(), chosen);
                 String leftOut = result.leftOut().none() ? "" : "; not run as root, so left out: " + result.leftOut().text();
@@ -142,6 +143,9 @@ final class RestoreImageCommand implements Callable<Integer> {
                 // the service's failure in the words `sync` and `verify` use: what to check, exit 1 as for any restore that fell short
                 System.out.println("FAILED: " + S3Errors.explain(e, s3));
                 return 1;
+            } catch (ImageRestore.Refused e) {
+                System.err.println("offsite: " + e.getMessage()); // --to, as the other refusals of it: nothing was extracted
+                return 2;
             } catch (IllegalArgumentException | IOException e) {
                 // no backup to choose, or one that cannot be rebuilt; a bad setting fails the start above: exit 2, as for every command
                 System.out.println("FAILED: " + e.getMessage());

@@ -1,5 +1,6 @@
 package offsite.image;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import offsite.files.DiskFull;
+import offsite.files.RestoreTarget;
 import offsite.image.DataExtents.Extent;
 
 /**
@@ -44,6 +46,10 @@ public final class ImageExtractor {
     private static final String DEFAULT_ACL = "system.posix_acl_default";
 
     private final Path root;
+    /** Where the root is, every link resolved: entries are never written through a link, so each lands at its name below it. */
+    private final Path realRoot;
+    /** Folders below the root that no entry may be written into (offsite.data.dir, offsite.sync.source): mostly none. */
+    private final List<RestoreTarget.KeptOut> keptOut;
     /** Folders where an entry of this restore is itself named PART: a file there is written under a fresh name instead. */
     private final Set<Path> partNamed = new HashSet<>();
     /** The directories of every archive laid so far, given their metadata by {@link #finish}. */
@@ -91,7 +97,50 @@ public final class ImageExtractor {
      * comes after the last.
      */
     public ImageExtractor(Path dir) {
+        this(dir, List.of());
+    }
+
+    /** The same, refusing any entry that would be written into one of the folders keptOut that lie below dir. */
+    public ImageExtractor(Path dir, List<RestoreTarget.KeptOut> keptOut) {
         this.root = dir.toAbsolutePath().normalize();
+        this.realRoot = RestoreTarget.real(root);
+        this.keptOut = RestoreTarget.below(root, keptOut);
+    }
+
+    /**
+     * Why an extraction of the tar file into dir would write into one of the folders keptOut (a parent of
+     * offsite.data.dir as dir, an entry of its name), naming the first such entry; null when none would. Read before
+     * anything is extracted; only when such a folder lies below dir, the entries' data skipped.
+     */
+    public static String landsIn(Path tar, Path dir, List<RestoreTarget.KeptOut> keptOut) throws IOException {
+        ImageExtractor extractor = new ImageExtractor(dir, keptOut);
+        if (extractor.keptOut.isEmpty()) {
+            return null;
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
+            TarReader reader = new TarReader(in);
+            for (TarEntry entry; (entry = reader.next()) != null; ) {
+                String into = extractor.keptOutOf(entry.name());
+                if (into != null) {
+                    return into;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Why the entry would be written into a folder kept out, or null (also for a name the extraction refuses anyway). */
+    private String keptOutOf(String name) {
+        if (keptOut.isEmpty()) {
+            return null;
+        }
+        Path target;
+        try {
+            target = safeTarget(root, name);
+        } catch (IOException refused) {
+            return null;
+        }
+        return RestoreTarget.landsIn(root, name, realRoot.resolve(root.relativize(target)), keptOut);
     }
 
     /** Lays one archive's entries; its directories keep the modes they were made with until {@link #finish}. */
@@ -105,6 +154,10 @@ public final class ImageExtractor {
             }
             Path target = safeTarget(root, entry.name());
             refuseSymlinkOnTheWay(root, target.getParent(), entry.name());
+            String into = keptOutOf(entry.name()); // for the secret archive: the base was read through before it was extracted
+            if (into != null) {
+                throw new IOException(into);
+            }
             if (target.getFileName().toString().equals(PART)) {
                 partNamed.add(target.getParent()); // never again taken for a file's way in
             }

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import offsite.delta.DeltaPatcher;
 import offsite.delta.MalformedDeltaException;
 import offsite.files.DiskFull;
+import offsite.files.RestoreTarget;
 import offsite.files.Sha256;
 import offsite.store.Bucket;
 import offsite.store.StoreException;
@@ -40,6 +41,13 @@ public final class ImageRestore {
 
     /** What was restored, and what a user who is not root could not restore. */
     public record Result(String id, String type, int entries, int secretEntries, ImageExtractor.LeftOut leftOut) {
+    }
+
+    /** A restore refused before anything was extracted: an entry would land in a folder kept out. */
+    public static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
     }
 
     private final Bucket s3;
@@ -104,7 +112,13 @@ public final class ImageRestore {
         return progress;
     }
 
-    public Result restore(List<ImageManifest> manifests, ImageManifest chosen, Path dir, Path secretKey, char[] passphrase) throws IOException {
+    /**
+     * Restores the chosen backup into dir; an entry of the base that would land in one of the folders keptOut
+     * (offsite.data.dir, offsite.sync.source below dir) refuses it before anything is extracted (Refused), one of the
+     * secret archive as it comes.
+     */
+    public Result restore(List<ImageManifest> manifests, ImageManifest chosen, Path dir, Path secretKey, char[] passphrase,
+            List<RestoreTarget.KeptOut> keptOut) throws IOException {
         long total = chosen.objects().stream().filter(o -> secretKey != null || !o.role().equals("secret"))
                 .mapToLong(ImageManifest.StoredObject::size).sum();
         if (!chosen.full() && manifests.stream().anyMatch(m -> m.id().equals(chosen.base()))) {
@@ -137,10 +151,14 @@ public final class ImageRestore {
                 throw new IOException("the rebuilt image of " + chosen.id() + " has SHA-256 " + sha + ", the manifest says "
                         + chosen.imageSha256() + ": nothing extracted");
             }
+            String into = ImageExtractor.landsIn(tar, dir, keptOut);
+            if (into != null) {
+                throw new Refused(into);
+            }
             // the secret archive is opened first: a key or passphrase that cannot open it fails with nothing written
             try (InputStream sealed = secretKey == null ? null : Files.newInputStream(downloadSecrets(chosen, encrypted));
                     InputStream secrets = sealed == null ? null : SecretArchive.decrypt(sealed, secretKey, passphrase)) {
-                ImageExtractor extractor = new ImageExtractor(dir); // one for both: the secrets are laid over the base it knows
+                ImageExtractor extractor = new ImageExtractor(dir, keptOut); // one for both: the secrets are laid over the base it knows
                 int entries;
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
                     entries = extractor.extract(in);

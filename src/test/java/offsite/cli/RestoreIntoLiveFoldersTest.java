@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import offsite.report.RunStatus;
 import offsite.testing.OffsiteHarness;
@@ -20,8 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * downloaded, exit 2, the set left as it is: the mirror's older copies would replace the files changed since the last pass,
  * or the next pass would mirror the restored copy as part of the set. An emptied source folder still takes its set back.
  * So is one into Offsite's own offsite.data.dir, and one into a parent of either folder where a restored file would
- * land in it (known from the listing before anything is written); a parent where every file lands beside them takes the
- * restore.
+ * land in it (known from the listing, or the image's entries, before anything is written); a parent where every file
+ * lands beside them takes the restore.
  */
 class RestoreIntoLiveFoldersTest {
 
@@ -207,6 +208,51 @@ class RestoreIntoLiveFoldersTest {
             assertThat(said.exit()).as(said.err() + said.out()).isZero();
             assertThat(OffsiteHarness.digests(parent)).containsAllEntriesOf(live);
             assertThat(app.sourceFiles()).isEqualTo(live);
+        }
+    }
+
+    /** An image of a small machine tree (its entries are named by their absolute paths), made by the `image` command. */
+    private static Path imageOf(OffsiteHarness app, Path machine) throws Exception {
+        Files.createDirectories(machine.resolve("etc"));
+        Files.writeString(machine.resolve("etc/hostname"), "host-a\n");
+        app.set("offsite.image.roots", machine.toString()).set("offsite.image.host", "host-a")
+                .set("offsite.image.keys-dir", machine.resolveSibling("no-keys").toString());
+        OffsiteHarness.CommandResult image = app.command("image");
+        assertThat(image.exit()).as(image.out()).isZero();
+        return machine;
+    }
+
+    @Test
+    void restore_image_into_a_parent_of_the_data_dir_is_refused_where_an_entry_leads_into_it() throws Exception {
+        Path parent = dir.resolve("app");
+        Path machine = dir.resolve("machine");
+        // the data dir where the machine's folder lands below the parent: PARENT/<the machine's path without its leading />
+        Path data = Path.of(parent + machine.toString());
+        try (OffsiteHarness app = new OffsiteHarness(parent)) {
+            app.set("offsite.data.dir", data.toString());
+            imageOf(app, machine);
+
+            Said said = run(app, "restore-image", "--to", parent.toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isEqualTo(2);
+            assertThat(said.err()).contains("offsite: --to " + parent + " would write ").contains(" into offsite.data.dir (" + data + ", as ")
+                    .contains("where Offsite keeps its own state");
+            assertThat(data.resolve("etc")).doesNotExist();
+        }
+    }
+
+    @Test
+    void restore_image_into_a_parent_of_the_data_dir_lands_its_entries_beside_it() throws Exception {
+        Path parent = dir.resolve("app");
+        Path machine = dir.resolve("machine");
+        try (OffsiteHarness app = new OffsiteHarness(parent)) {
+            imageOf(app, machine);
+
+            Said said = run(app, "restore-image", "--to", parent.toString(), "--overwrite");
+
+            assertThat(said.exit()).as(said.err() + said.out()).isZero();
+            assertThat(Path.of(parent + machine.toString()).resolve("etc/hostname")).hasContent("host-a\n");
+            assertThat(List.of(app.data.resolve("etc"), app.source.resolve("etc"))).allSatisfy(p -> assertThat(p).doesNotExist());
         }
     }
 }
