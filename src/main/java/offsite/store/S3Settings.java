@@ -3,6 +3,7 @@ package offsite.store;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
+import offsite.config.SettingError;
 import offsite.config.UrlLogin;
 
 /**
@@ -47,7 +48,8 @@ public record S3Settings(
         Objects.requireNonNull(checksumMode, "offsite.s3.checksum");
         if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]")) {
             throw new IllegalArgumentException("offsite.s3.bucket: '" + bucket
-                    + "' is not a valid bucket name (3-63 characters: lower-case letters, digits, '.' and '-')");
+                    + "' is not a valid bucket name (3-63 characters: lower-case letters, digits, '.' and '-')"
+                    + SettingError.emptiedBy("offsite.s3.bucket", bucket));
         }
         if (maxAttempts < 1 || maxAttempts > 20) {
             throw new IllegalArgumentException("offsite.s3.max-attempts: " + maxAttempts + " is out of range (expected 1 to 20)");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A bad value in the settings file stops the command that reads it before anything runs: exit 2 and one line on standard
@@ -177,6 +178,31 @@ class BadSettingCommandTest {
             assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).containsExactly("offsite: offsite.sync.source is empty: the"
                     + " backup-set mirror is off (set it to the directory to mirror); -Doffsite.sync.source= sets it empty, over the settings"
                     + " file");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"offsite.data.dir", "offsite.s3.bucket", "offsite.sync.streams", "offsite.sync.cron"})
+    void a_setting_emptied_by_a_d_option_is_named_in_the_refusal(String name) throws Exception {
+        try (OffsiteHarness app = new OffsiteHarness(dir)) {
+            app.write("Members/AA000001.rdb", 4096, 1);
+            PrintStream original = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setProperty(name, ""); // bin/offsite -D<name>="$VALUE", $VALUE unset: over the settings file's value
+            int exit;
+            try {
+                exit = app.command("sync").exit();
+            } finally {
+                System.clearProperty(name);
+                System.setErr(original);
+            }
+
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(said).isEqualTo(2);
+            assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).singleElement().asString()
+                    .startsWith("offsite: " + name + ": ''").endsWith("; -D" + name + "= sets it empty, over the settings file");
+            assertThat(app.bucketFiles("")).as("nothing ran").isEmpty();
         }
     }
 }
