@@ -125,7 +125,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
         // a pipeline is on when its source or roots are set; a command checks only the settings of what it uses
         boolean daemon = "run".equals(mode);
-        boolean syncUsed = !Set.of("image", "restore-image").contains(mode);
+        boolean syncUsed = !Set.of("image", "restore-image", "verify-image").contains(mode);
         boolean imageUsed = !Set.of("sync", "verify", "restore-set", "offline").contains(mode);
         ImageSettings image = ImageSettings.from(imageUsed ? settings : Settings.defaults());
         SyncSettings sync = SyncSettings.from(syncUsed ? settings : Settings.defaults());

@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "offsite", mixinStandardHelpOptions = true, version = "offsite 0.1.0", scope = ScopeType.INHERIT,
         description = "Gets backup sets and system images offsite to S3.",
         subcommands = {RunCommand.class, SyncCommand.class, VerifyCommand.class, RestoreSetCommand.class, ImageCommand.class,
-            RestoreImageCommand.class, OfflineCommand.class, StatusCommand.class, CostCommand.class})
+            RestoreImageCommand.class, VerifyImageCommand.class, OfflineCommand.class, StatusCommand.class, CostCommand.class})
 public final class OffsiteCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "settings file (default: config/application.properties if present)")

@@ -119,38 +119,14 @@ public final class ImageRestore {
      */
     public Result restore(List<ImageManifest> manifests, ImageManifest chosen, Path dir, Path secretKey, char[] passphrase,
             List<RestoreTarget.KeptOut> keptOut) throws IOException {
-        long total = chosen.objects().stream().filter(o -> secretKey != null || !o.role().equals("secret"))
-                .mapToLong(ImageManifest.StoredObject::size).sum();
-        if (!chosen.full() && manifests.stream().anyMatch(m -> m.id().equals(chosen.base()))) {
-            ImageManifest.StoredObject full = manifests.stream().filter(m -> m.id().equals(chosen.base())).findFirst().get().object("full");
-            total += full == null ? 0 : full.size();
-        }
-        progress = new RunProgress(total);
-        Map<String, ImageManifest> byId = manifests.stream().collect(Collectors.toMap(ImageManifest::id, Function.identity(), (a, b) -> a));
+        progress = new RunProgress(bytesToRead(manifests, chosen, secretKey != null));
         Files.createDirectories(work);
         Path tar = work.resolve("image.tar");
         Path encrypted = work.resolve("secret.tar.gpg");
         Path full = work.resolve("full.tar");
         Path delta = work.resolve("delta");
         try {
-            ImageManifest complete = chosen.full() ? chosen : byId.get(chosen.base());
-            if (complete == null) {
-                throw new IOException("diff " + chosen.id() + " needs complete image " + chosen.base() + ", which has no manifest");
-            }
-            download(complete.object("full"), full, true);
-            if (chosen.full()) {
-                Files.move(full, tar, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                download(chosen.object("delta"), delta, true);
-                patch(full, chosen.object("delta"), delta, tar);
-                Files.delete(full);
-                Files.delete(delta);
-            }
-            String sha = Sha256.of(tar);
-            if (!sha.equals(chosen.imageSha256())) {
-                throw new IOException("the rebuilt image of " + chosen.id() + " has SHA-256 " + sha + ", the manifest says "
-                        + chosen.imageSha256() + ": nothing extracted");
-            }
+            rebuild(manifests, chosen, full, delta, tar);
             String into = ImageExtractor.landsIn(tar, dir, keptOut);
             if (into != null) {
                 throw new Refused(into);
@@ -172,6 +148,74 @@ public final class ImageRestore {
             for (Path left : List.of(tar, encrypted, full, delta)) {
                 Files.deleteIfExists(left);
             }
+        }
+    }
+
+    /** What the image rebuilt, with the secret archive's stored bytes checked too when the backup has one. */
+    public record Rebuilt(String id, long imageBytes, boolean secretArchive) {
+    }
+
+    /**
+     * Rebuilds the chosen backup as a restore does, extracting nothing: downloads its complete image (and delta), checks
+     * each object's SHA-256, patches, checks the image's SHA-256, and checks the secret archive's stored bytes (no key
+     * needed: it stays sealed). Throws naming what is missing or damaged; the work files are removed either way.
+     */
+    public Rebuilt check(List<ImageManifest> manifests, ImageManifest chosen) throws IOException {
+        boolean secret = chosen.object("secret") != null;
+        progress = new RunProgress(bytesToRead(manifests, chosen, secret));
+        Files.createDirectories(work);
+        Path tar = work.resolve("image.tar");
+        Path encrypted = work.resolve("secret.tar.gpg");
+        Path full = work.resolve("full.tar");
+        Path delta = work.resolve("delta");
+        try {
+            rebuild(manifests, chosen, full, delta, tar);
+            long bytes = Files.size(tar);
+            Files.delete(tar); // its room back before the secret archive comes
+            if (secret) {
+                download(chosen.object("secret"), encrypted, false);
+            }
+            return new Rebuilt(chosen.id(), bytes, secret);
+        } finally {
+            for (Path left : List.of(tar, encrypted, full, delta)) {
+                Files.deleteIfExists(left);
+            }
+        }
+    }
+
+    /** The stored bytes a restore (or check) of chosen reads: its objects, the secret archive only when asked, and a diff's complete image. */
+    private static long bytesToRead(List<ImageManifest> manifests, ImageManifest chosen, boolean secret) {
+        long total = chosen.objects().stream().filter(o -> secret || !o.role().equals("secret")).mapToLong(ImageManifest.StoredObject::size).sum();
+        if (!chosen.full() && manifests.stream().anyMatch(m -> m.id().equals(chosen.base()))) {
+            ImageManifest.StoredObject full = manifests.stream().filter(m -> m.id().equals(chosen.base())).findFirst().get().object("full");
+            total += full == null ? 0 : full.size();
+        }
+        return total;
+    }
+
+    /**
+     * The chosen backup's image at tar: its complete image downloaded (full), patched with its delta for a diff, every
+     * object and the result checked against the manifests' SHA-256s.
+     */
+    private void rebuild(List<ImageManifest> manifests, ImageManifest chosen, Path full, Path delta, Path tar) throws IOException {
+        Map<String, ImageManifest> byId = manifests.stream().collect(Collectors.toMap(ImageManifest::id, Function.identity(), (a, b) -> a));
+        ImageManifest complete = chosen.full() ? chosen : byId.get(chosen.base());
+        if (complete == null) {
+            throw new IOException("diff " + chosen.id() + " needs complete image " + chosen.base() + ", which has no manifest");
+        }
+        download(complete.object("full"), full, true);
+        if (chosen.full()) {
+            Files.move(full, tar, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            download(chosen.object("delta"), delta, true);
+            patch(full, chosen.object("delta"), delta, tar);
+            Files.delete(full);
+            Files.delete(delta);
+        }
+        String sha = Sha256.of(tar);
+        if (!sha.equals(chosen.imageSha256())) {
+            throw new IOException("the rebuilt image of " + chosen.id() + " has SHA-256 " + sha + ", the manifest says "
+                    + chosen.imageSha256() + ": nothing extracted");
         }
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"run", "sync", "verify", "restore-set", "image", "restore-image", "offline", "status", "cost"})
+    @ValueSource(strings = {"run", "sync", "verify", "restore-set", "image", "restore-image", "verify-image", "offline", "status", "cost"})
     void every_command_shows_its_own_usage_for_help(String command) {
         for (String help : new String[] {"--help", "-h"}) {
             PrintStream original = System.out;

@@ -1,0 +1,111 @@
+package offsite.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * `verify-image` tells whether a host's image backups could be restored, with no place to restore to: a complete image
+ * and a diff made by the real `image` command into in-process S3Proxy, then objects deleted, cut short or replaced by
+ * other bytes of the same size, as a lifecycle rule, a careless hand or a damaged disk at the service would.
+ */
+class VerifyImageCommandTest {
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    String full;
+    String delta;
+
+    @BeforeEach
+    void backups() throws Exception {
+        app = new OffsiteHarness(dir);
+        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(tree.resolve("hostname"), "excalibur\n");
+        Files.write(tree.resolve("blob"), new byte[200_000]);
+        app.set("offsite.image.roots", tree.getParent().toString())
+                .set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("no-keys")).toString());
+        assertThat(app.command("image").exit()).isZero();
+        Files.writeString(tree.resolve("hostname"), "excalibur-2\n");
+        assertThat(app.command("image").exit()).isZero();
+        Map<String, String> stored = app.bucketFiles("images/");
+        full = "images/" + stored.keySet().stream().filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
+        delta = "images/" + stored.keySet().stream().filter(k -> k.endsWith("delta.zst")).findFirst().orElseThrow();
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void whole_backups_are_ok_and_deep_rebuilds_the_newest() throws Exception {
+        OffsiteHarness.CommandResult check = app.command("verify-image");
+
+        assertThat(check.exit()).as(check.out()).isZero();
+        assertThat(check.out()).containsPattern("(?m)^ok +\\S+  full +1 object\\(s\\) at their sizes$")
+                .containsPattern("(?m)^ok +\\S+  diff on \\S+ +1 object\\(s\\) at their sizes$")
+                .contains("OK: 2 backup(s) of host ").doesNotContain("rebuilt ");
+
+        OffsiteHarness.CommandResult deep = app.command("verify-image", "--deep");
+
+        assertThat(deep.exit()).as(deep.out()).isZero();
+        String newest = delta.split("/")[1];
+        assertThat(deep.out()).contains("rebuilt  " + newest + "  image of ").contains("; rebuilt and checked: " + newest);
+        try (var left = Files.list(app.data.resolve("image/restore-work"))) {
+            assertThat(left).as("the rebuilt image's room given back").isEmpty();
+        }
+    }
+
+    @Test
+    void a_delta_gone_from_the_bucket_fails_naming_it_and_the_backup() throws Exception {
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key(delta));
+
+        OffsiteHarness.CommandResult check = app.command("verify-image");
+
+        assertThat(check.exit()).as(check.out()).isEqualTo(1);
+        String newest = delta.split("/")[1];
+        assertThat(check.out()).containsPattern("(?m)^ok +\\S+  full ")
+                .containsPattern("(?m)^BROKEN +" + newest + "  diff on \\S+ +" + delta + " is not in the bucket$")
+                .contains("FAILED: 1 of 2 backup(s) of host ").contains(" could not be restored: " + newest + " (" + delta
+                        + " is not in the bucket)");
+    }
+
+    @Test
+    void a_complete_image_of_its_size_but_other_bytes_passes_the_listing_and_fails_the_deep_check() throws Exception {
+        long size = app.client.headObject(b -> b.bucket(app.s3.bucket()).key(full)).contentLength();
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(full), RequestBody.fromBytes(new byte[(int) size]));
+
+        OffsiteHarness.CommandResult listed = app.command("verify-image");
+        OffsiteHarness.CommandResult deep = app.command("verify-image", "--deep", "--all");
+
+        assertThat(listed.exit()).as("the listing sees sizes only: " + listed.out()).isZero();
+        assertThat(deep.exit()).as(deep.out()).isEqualTo(1);
+        assertThat(deep.out()).contains(full + " is damaged: its SHA-256 is ").contains("FAILED: 2 of 2 backup(s) of host ");
+    }
+
+    @Test
+    void a_manifest_that_cannot_be_read_fails_the_check() throws Exception {
+        String manifest = delta.replace("delta.zst", "manifest.json");
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(manifest), RequestBody.fromString("{\"id\":"));
+
+        OffsiteHarness.CommandResult check = app.command("verify-image");
+
+        assertThat(check.exit()).as(check.out()).isEqualTo(1);
+        assertThat(check.out()).contains("BROKEN   " + manifest + " cannot be read (").contains("1 manifest(s) cannot be read: " + manifest);
+    }
+
+    @Test
+    void all_without_deep_is_refused_with_exit_2() throws Exception {
+        assertThat(app.command("verify-image", "--all").exit()).isEqualTo(2);
+    }
+}
