@@ -664,6 +664,7 @@ public final class ImageBackup {
                 r.warn(said);
             }
         }
+        warnUnrestorable(r, listed, ours, plan);
         List<String> keys = new ArrayList<>();
         for (Backup b : plan.deleted()) {
             String manifestKey = settings.prefix() + b.id() + "/manifest.json";
@@ -673,6 +674,29 @@ public final class ImageBackup {
             r.retiring.put(b.id(), b.full() ? "complete image" : "diff");
         }
         return keys;
+    }
+
+    /**
+     * A WARN for each backup of this host that retention keeps and the listing shows could not be restored: an object its
+     * manifest lists gone or of another size (a lifecycle rule, a hand, the service), here or in its complete image. The
+     * listing costs nothing more; this backup's own objects are not in it yet, and a diff whose base has no manifest is
+     * the plan's to name.
+     */
+    private void warnUnrestorable(ImagePass r, List<ImageManifest> listed, List<Backup> ours, RetentionPolicy.Plan plan) {
+        Set<String> kept = ours.stream().map(Backup::id).collect(Collectors.toSet());
+        plan.deleted().forEach(b -> kept.remove(b.id()));
+        kept.removeAll(plan.unrestorable().keySet());
+        kept.remove(r.id());
+        Map<String, Long> sizes = r.listing.stream().collect(Collectors.toMap(RemoteObject::key, RemoteObject::size, (a, b) -> a));
+        for (ImageCheck.Verdict v : ImageCheck.of(listed.stream().filter(m -> kept.contains(m.id())).toList(), listed, sizes)) {
+            if (!v.restorable()) {
+                String said = "backup " + v.backup().id() + " (" + v.kind() + ") cannot be restored: " + String.join("; ", v.problems())
+                        + "; retention keeps it: delete " + settings.prefix() + v.backup().id() + "/ by hand once it is no longer wanted"
+                        + " (bin/offsite verify-image checks them all)";
+                LOG.warn("{}", said);
+                r.warn(said);
+            }
+        }
     }
 
     /** Records what stopped this backup (the route's catch); the report says it. */

@@ -64,4 +64,20 @@ class MissingObjectRestoreTest {
                 + " restored here (restore it with --id once its manifest is repaired)");
         assertThat(restore.out()).contains("OK: restored full backup");
     }
+
+    @Test
+    void the_next_image_backup_warns_of_a_kept_backup_whose_delta_is_gone_from_the_bucket() throws Exception {
+        String delta = "images/" + app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("delta.zst")).findFirst().orElseThrow();
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key(delta));
+        app.set("offsite.image.keep", "10l"); // the last ten, whatever their hour: the broken one is kept
+
+        OffsiteHarness.CommandResult next = app.command("image");
+
+        String id = delta.split("/")[1];
+        assertThat(next.exit()).as(next.out()).isZero();
+        assertThat(next.out()).startsWith("WARN").contains("backup " + id + " (diff on ").contains(") cannot be restored: " + delta
+                + " is not in the bucket; retention keeps it: delete images/" + id + "/ by hand once it is no longer wanted");
+        OffsiteHarness.CommandResult again = app.command("image");
+        assertThat(again.out()).as("said again each backup while it lasts").contains("backup " + id + " (diff on ");
+    }
 }
