@@ -120,19 +120,15 @@ public final class ImageRestore {
     public Result restore(List<ImageManifest> manifests, ImageManifest chosen, Path dir, Path secretKey, char[] passphrase,
             List<RestoreTarget.KeptOut> keptOut) throws IOException {
         progress = new RunProgress(bytesToRead(manifests, chosen, secretKey != null));
-        Files.createDirectories(work);
-        Path tar = work.resolve("image.tar");
-        Path encrypted = work.resolve("secret.tar.gpg");
-        Path full = work.resolve("full.tar");
-        Path delta = work.resolve("delta");
-        try {
-            rebuild(manifests, chosen, full, delta, tar);
+        try (WorkFiles files = WorkFiles.in(work)) {
+            Path tar = files.tar();
+            rebuild(manifests, chosen, files);
             String into = ImageExtractor.landsIn(tar, dir, keptOut);
             if (into != null) {
                 throw new Refused(into);
             }
             // the secret archive is opened first: a key or passphrase that cannot open it fails with nothing written
-            try (InputStream sealed = secretKey == null ? null : Files.newInputStream(downloadSecrets(chosen, encrypted));
+            try (InputStream sealed = secretKey == null ? null : Files.newInputStream(downloadSecrets(chosen, files.encrypted()));
                     InputStream secrets = sealed == null ? null : SecretArchive.decrypt(sealed, secretKey, passphrase)) {
                 ImageExtractor extractor = new ImageExtractor(dir, keptOut); // one for both: the secrets are laid over the base it knows
                 int entries;
@@ -143,9 +139,20 @@ public final class ImageRestore {
                 extractor.finish();
                 return new Result(chosen.id(), chosen.type(), entries, secretEntries, extractor.leftOut());
             }
-        } finally {
-            // whatever failed, the data disk gets its room back: the complete image alone may be gigabytes
-            for (Path left : List.of(tar, encrypted, full, delta)) {
+        }
+    }
+
+    /** The files a restore or check works in, under work; closing deletes them: whatever failed, the data disk gets its room back. */
+    private record WorkFiles(Path tar, Path encrypted, Path full, Path delta) implements AutoCloseable {
+
+        static WorkFiles in(Path work) throws IOException {
+            Files.createDirectories(work);
+            return new WorkFiles(work.resolve("image.tar"), work.resolve("secret.tar.gpg"), work.resolve("full.tar"), work.resolve("delta"));
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Path left : List.of(tar, encrypted, full, delta)) { // the complete image alone may be gigabytes
                 Files.deleteIfExists(left);
             }
         }
@@ -163,23 +170,14 @@ public final class ImageRestore {
     public Rebuilt check(List<ImageManifest> manifests, ImageManifest chosen) throws IOException {
         boolean secret = chosen.object("secret") != null;
         progress = new RunProgress(bytesToRead(manifests, chosen, secret));
-        Files.createDirectories(work);
-        Path tar = work.resolve("image.tar");
-        Path encrypted = work.resolve("secret.tar.gpg");
-        Path full = work.resolve("full.tar");
-        Path delta = work.resolve("delta");
-        try {
-            rebuild(manifests, chosen, full, delta, tar);
-            long bytes = Files.size(tar);
-            Files.delete(tar); // its room back before the secret archive comes
+        try (WorkFiles files = WorkFiles.in(work)) {
+            rebuild(manifests, chosen, files);
+            long bytes = Files.size(files.tar());
+            Files.delete(files.tar()); // its room back before the secret archive comes
             if (secret) {
-                download(chosen.object("secret"), encrypted, false);
+                download(chosen.object("secret"), files.encrypted(), false);
             }
             return new Rebuilt(chosen.id(), bytes, secret);
-        } finally {
-            for (Path left : List.of(tar, encrypted, full, delta)) {
-                Files.deleteIfExists(left);
-            }
         }
     }
 
@@ -194,10 +192,13 @@ public final class ImageRestore {
     }
 
     /**
-     * The chosen backup's image at tar: its complete image downloaded (full), patched with its delta for a diff, every
+     * The chosen backup's image at files.tar(): its complete image downloaded (full), patched with its delta for a diff, every
      * object and the result checked against the manifests' SHA-256s.
      */
-    private void rebuild(List<ImageManifest> manifests, ImageManifest chosen, Path full, Path delta, Path tar) throws IOException {
+    private void rebuild(List<ImageManifest> manifests, ImageManifest chosen, WorkFiles files) throws IOException {
+        Path full = files.full();
+        Path delta = files.delta();
+        Path tar = files.tar();
         Map<String, ImageManifest> byId = manifests.stream().collect(Collectors.toMap(ImageManifest::id, Function.identity(), (a, b) -> a));
         ImageManifest complete = chosen.full() ? chosen : byId.get(chosen.base());
         if (complete == null) {
