@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import offsite.notify.DeliveryLog;
+import offsite.notify.MailSockets;
 import offsite.notify.Notice;
 import offsite.notify.RetryDelays;
 import org.apache.camel.Exchange;
@@ -22,11 +23,13 @@ public final class NotifyAttemptFailed implements Processor {
     private final DeliveryLog log;
     private final RetryDelays delays;
     private final Clock clock;
+    private final MailSockets mailSockets;
 
-    public NotifyAttemptFailed(DeliveryLog log, RetryDelays delays, Clock clock) {
+    public NotifyAttemptFailed(DeliveryLog log, RetryDelays delays, Clock clock, MailSockets mailSockets) {
         this.log = log;
         this.delays = delays;
         this.clock = clock;
+        this.mailSockets = mailSockets;
     }
 
     @Override
@@ -37,8 +40,10 @@ public final class NotifyAttemptFailed implements Processor {
         exchange.setProperty("notifyAttempts", attempts);
         exchange.setProperty("notifyLastFailure", failure);
         // a stop closes the connections of the attempts in flight (NotifyStop): one that fails now on its connection, not
-        // on an answer (a 500 read just before the stop), was cut by it
-        exchange.setProperty("notifyCut", exchange.getContext().isStopping() && root(failure) instanceof IOException);
+        // on an answer (a 500 read just before the stop), was cut by it; so was a mail whose socket, made in this thread,
+        // the stop closed (over TLS its read ends as a bare end of stream, no IOException)
+        exchange.setProperty("notifyCut", exchange.getContext().isStopping()
+                && (root(failure) instanceof IOException || mailSockets.cutHere()));
         Notice notice = exchange.getProperty("notice", Notice.class);
         log.attemptFailed(notice, failure);
         HttpOperationFailedException answer = httpAnswer(failure);

@@ -407,13 +407,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("notifications", new Notices(notify, OffsiteConfiguration::hostName, deliveries));
         DeliveryLog log = new DeliveryLog(new Redaction(notify.secrets()), List.of(deliveries, metrics), clock, notify.retries());
         camel.getRegistry().bind("notifyLog", log);
-        camel.getRegistry().bind("notifyAttemptFailed", new NotifyAttemptFailed(log, RetryDelays.of(notify), clock));
+        MailSockets mailSockets = new MailSockets();
+        camel.getRegistry().bind("notifyAttemptFailed", new NotifyAttemptFailed(log, RetryDelays.of(notify), clock, mailSockets));
         camel.getRegistry().bind("notifyOutcomes", new NotifyOutcomes(log));
         MailSettings mail = notify.mail();
         // no login: camel-mail then connects without AUTH
         camel.getRegistry().bind("notifyMailLogin", mail == null || mail.user() == null ? new DefaultAuthenticator(null, null)
                 : new DefaultAuthenticator(mail.user(), mail.password()));
-        MailSockets mailSockets = new MailSockets();
         camel.getRegistry().bind("notifyMailProtection", mail == null ? new Properties() : mail.tls().javaMailProperties(mailSockets));
         camel.getManagementStrategy().addEventNotifier(new NotifyStop(camel, mailSockets));
         Processor webhookHeaders = exchange -> notify.webhookHeaders().forEach(h -> exchange.getMessage().setHeader(h.name(), h.value()));

@@ -5,7 +5,9 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -17,7 +19,13 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class MailSockets {
 
-    private final List<Socket> open = new ArrayList<>();
+    /** A socket and the thread that made it: the mail's attempt runs in that thread (camel-mail sends synchronously). */
+    private record Open(Socket socket, Thread attempt) {
+    }
+
+    private final List<Open> open = new ArrayList<>();
+    /** The threads whose socket closeAll closed while it was open. */
+    private final Set<Thread> cut = new HashSet<>();
     private boolean closed;
 
     /** For plain SMTP and STARTTLS (TLS is layered over this socket, and closing it ends both). */
@@ -32,24 +40,34 @@ public final class MailSockets {
 
     /** Closes every socket open and refuses new ones; returns how many were open. */
     public int closeAll() {
-        List<Socket> closing;
+        List<Open> closing;
         synchronized (this) {
             closed = true;
             closing = new ArrayList<>(open);
             open.clear();
+            closing.stream().filter(o -> !o.socket().isClosed()).forEach(o -> cut.add(o.attempt()));
         }
         int was = 0;
-        for (Socket s : closing) {
-            if (!s.isClosed()) {
+        for (Open o : closing) {
+            if (!o.socket().isClosed()) {
                 was++;
                 try {
-                    s.close();
+                    o.socket().close();
                 } catch (IOException ignored) {
                     // closed is all we wanted
                 }
             }
         }
         return was;
+    }
+
+    /**
+     * Whether the stop closed a socket this thread had open: the mail attempt running in it was cut by the stop, whatever it
+     * failed with (over TLS, a read on the closed socket ends as a bare end of stream: "bad greeting ... [EOF]", no
+     * IOException to tell it by).
+     */
+    public synchronized boolean cutHere() {
+        return cut.contains(Thread.currentThread());
     }
 
     /** Whether a stop closed the sockets: an attempt that fails from now on failed because of it. */
@@ -62,8 +80,8 @@ public final class MailSockets {
             socket.close();
             throw new SocketException("Offsite is stopping: no mail is sent");
         }
-        open.removeIf(Socket::isClosed); // the mails sent before
-        open.add(socket);
+        open.removeIf(o -> o.socket().isClosed()); // the mails sent before
+        open.add(new Open(socket, Thread.currentThread()));
         return socket;
     }
 

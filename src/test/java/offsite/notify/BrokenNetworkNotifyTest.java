@@ -7,16 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import offsite.report.SyncReport;
 import offsite.testing.HangingServer;
 import offsite.testing.HttpReceiver;
 import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
+import offsite.testing.SelfSignedTls;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Notifications under a broken network, in the long-running process: a mail server or receiver that hangs or fails holds
@@ -191,6 +195,47 @@ class BrokenNetworkNotifyTest {
             assertThat(log.lines()).contains("WARN mail to ops@example.org given up after 1 attempt: Offsite stopped during attempt 1;"
                     + " the run's result stands");
             assertThat(String.join("\n", log.lines())).doesNotContain(PING_ID);
+        }
+    }
+
+    /** offsite.notify.mail.tls=tls (port 465): the socket is made by MailSockets' wrapper around the JVM's TLS factory. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"during the TLS handshake", "after the TLS handshake"})
+    void a_stop_ends_a_tls_mail_whose_server_hangs_and_records_it_given_up(String when) throws Exception {
+        SSLContext jvmDefault = SSLContext.getDefault();
+        SelfSignedTls certificate = SelfSignedTls.make(dir.resolve("tls"));
+        // the JVM's default TLS (what mail over tls uses) trusts the test server, so its handshake completes
+        SSLContext.setDefault(certificate.trusting());
+        try (HangingServer mailServer = when.startsWith("during") ? new HangingServer() : HangingServer.afterTlsHandshake(certificate.serving())) {
+            app.set("offsite.notify.mail.host", "127.0.0.1")
+                    .set("offsite.notify.mail.port", String.valueOf(mailServer.port()))
+                    .set("offsite.notify.mail.tls", "tls")
+                    .set("offsite.notify.mail.from", "offsite@example.org")
+                    .set("offsite.notify.mail.to", "ops@example.org")
+                    .set("offsite.notify.retries", "3")
+                    .set("offsite.notify.retry-delay", "10m")
+                    .set("camel.main.shutdown-timeout", "30")
+                    .set("camel.component.smtp.connection-timeout", "120000");
+
+            CompletableFuture<SyncReport> pass = passInBackground();
+            // during: the connection accepted, the client's hello unanswered; after: the handshake done, no SMTP greeting
+            assertThat(mailServer.awaitAccepted(1, 60, TimeUnit.SECONDS)).as("the mail's attempt, held " + when).isEqualTo(1);
+
+            Main stopping = running;
+            running = null;
+            CompletableFuture.runAsync(stopping::stop).get(120, TimeUnit.SECONDS);
+            pass.exceptionally(stopped -> null).get(60, TimeUnit.SECONDS);
+
+            assertThat(log.lines()).as("the stop was not forced").noneMatch(l -> l.contains("graceful shutdown") || l.contains("inflight"));
+            assertThat(mailServer.awaitAccepted(2, 1, TimeUnit.SECONDS)).as("no retry").isEqualTo(1);
+            LastDeliveries.Channel mail = new LastDeliveries(app.data.resolve("notifications.json")).read().get("mail");
+            assertThat(mail.lastFailure().reason()).isEqualTo("Offsite stopped during attempt 1");
+            assertThat(mail.lastFailure().attempts()).isEqualTo(1);
+            assertThat(mail.unsent()).as("kept to be sent late").hasSize(1);
+            assertThat(log.lines()).contains("WARN mail to ops@example.org given up after 1 attempt: Offsite stopped during attempt 1;"
+                    + " the run's result stands");
+        } finally {
+            SSLContext.setDefault(jvmDefault);
         }
     }
 }
