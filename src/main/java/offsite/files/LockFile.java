@@ -13,7 +13,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * A lock on a file, held until closed; the OS lets go of it when its process ends, however it ends. turn is this
- * process's own turn at a file taken with {@link #take}, null for {@link #tryTake}.
+ * process's own turn at a file taken with {@link #take} or {@link #tryTakeTurn}, null for {@link #tryTake}.
  */
 public record LockFile(Path file, FileChannel channel, Semaphore turn) implements AutoCloseable {
 
@@ -64,6 +64,35 @@ public record LockFile(Path file, FileChannel channel, Semaphore turn) implement
             turn.release();
             throw e;
         }
+    }
+
+    /**
+     * The lock on file (created if need be), or null at once while another process or another holder in this one has it.
+     * For a lock kept across steps, and let go from whichever thread ends them; a file taken this way is taken only with
+     * take and tryTakeTurn, so this process never opens it while holding it (closing that channel would let go of the lock).
+     */
+    public static LockFile tryTakeTurn(Path file) throws IOException {
+        Semaphore turn = TURNS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Semaphore(1));
+        if (!turn.tryAcquire()) {
+            return null;
+        }
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                if (channel.tryLock() != null) {
+                    return new LockFile(file, channel, turn);
+                }
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            channel.close(); // held by another process; this one held no lock on it (its turn was free)
+        } catch (IOException | RuntimeException e) {
+            turn.release();
+            throw e;
+        }
+        turn.release();
+        return null;
     }
 
     @Override

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * page of any process (the daemon's, after a `sync` command's or a restart) can name a mail server that has been failing.
  * The daemon and a one-shot command started by hand both write it: each change is a read-modify-write under the lock
  * DATA/notifications.json.lock, so neither undoes the other's channel. A report given up is kept there (unsent) until a
- * late copy of it is sent.
+ * late copy of it is sent; one process at a time sends those (DATA/notifications.resend.lock), so none goes out twice.
  */
 public final class LastDeliveries implements DeliveryOutcomes {
 
@@ -70,13 +70,19 @@ public final class LastDeliveries implements DeliveryOutcomes {
 
     private final Path file;
     private final Path lock;
+    /** Held by the process sending unsent reports again, from its claim until each is sent or given up (and recorded). */
+    private final Path resendLock;
     /** The unsent being sent again by this process, by when they were given up. */
     private final Set<Instant> claimed = new HashSet<>();
+    /** resendLock while claimed is not empty, else null. */
+    private LockFile resending;
 
     public LastDeliveries(Path file) {
         this.file = file;
         // beside it, not the file itself: each write replaces the file, and a lock on the replaced one would guard nothing
         this.lock = file.resolveSibling(file.getFileName() + ".lock");
+        String name = file.getFileName().toString();
+        this.resendLock = file.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".resend.lock");
     }
 
     /** Channel name to its record, by name; empty when nothing was ever sent or given up. */
@@ -101,9 +107,12 @@ public final class LastDeliveries implements DeliveryOutcomes {
     /** A late copy sent is no longer unsent. */
     @Override
     public void sent(Notice notice, Instant at) {
-        update(notice.channel(), old -> new Channel(at, old.lastFailure(),
-                old.unsent().stream().filter(u -> !u.givenUp().equals(notice.late())).toList()));
-        release(notice);
+        try {
+            update(notice.channel(), old -> new Channel(at, old.lastFailure(),
+                    old.unsent().stream().filter(u -> !u.givenUp().equals(notice.late())).toList()));
+        } finally {
+            release(notice); // after the record: the next process to claim reads it sent
+        }
     }
 
     /** A fresh report given up is kept unsent (a late copy given up again already is); a heartbeat never is. */
@@ -116,37 +125,75 @@ public final class LastDeliveries implements DeliveryOutcomes {
             kept = new Unsent(at, null, w.json());
         }
         Unsent keeping = kept;
-        update(notice.channel(), old -> {
-            List<Unsent> unsent = new ArrayList<>(old.unsent());
-            if (keeping != null) {
-                unsent.add(keeping);
-            }
-            while (unsent.size() > UNSENT_KEPT) {
-                Unsent dropped = unsent.remove(0);
-                LOG.warn("{} of {} not kept to be sent again: more than {} unsent", notice.channel(), dropped.givenUp(), UNSENT_KEPT);
-            }
-            return new Channel(old.lastSent(), new Failure(at, notice.describe(), reason, attempts), unsent);
-        });
-        release(notice);
+        try {
+            update(notice.channel(), old -> {
+                List<Unsent> unsent = new ArrayList<>(old.unsent());
+                if (keeping != null) {
+                    unsent.add(keeping);
+                }
+                while (unsent.size() > UNSENT_KEPT) {
+                    Unsent dropped = unsent.remove(0);
+                    LOG.warn("{} of {} not kept to be sent again: more than {} unsent", notice.channel(), dropped.givenUp(), UNSENT_KEPT);
+                }
+                return new Channel(old.lastSent(), new Failure(at, notice.describe(), reason, attempts), unsent);
+            });
+        } finally {
+            release(notice);
+        }
     }
 
     /**
      * Claims the unsent of a channel to send them again: all when the channel works, otherwise only the oldest (a probe);
-     * none already claimed in this process and not yet sent or given up, so two routes never send one twice.
+     * none already claimed in this process and not yet sent or given up, so two routes never send one twice. Across
+     * processes (`run` and a `sync` by hand) the claims hold resendLock until each is sent or given up: while another
+     * process holds it, none (that one sends them; what it leaves goes with the next report or the next hour's probe).
      */
     public synchronized List<Unsent> claim(String channel, boolean oldestOnly) throws IOException {
-        Channel c = read().get(channel);
-        if (c == null || (!oldestOnly && !c.working())) {
-            return List.of();
+        if (!toSend(read().get(channel), oldestOnly)) {
+            return List.of(); // nearly always: nothing kept, and no lock taken for it
         }
-        List<Unsent> free = c.unsent().stream().filter(u -> !claimed.contains(u.givenUp())).limit(oldestOnly ? 1 : Long.MAX_VALUE).toList();
-        free.forEach(u -> claimed.add(u.givenUp()));
-        return free;
+        if (resending == null) {
+            resending = LockFile.tryTakeTurn(resendLock);
+            if (resending == null) {
+                LOG.info("{} reports given up are sent late by another Offsite process now ({} is held): not by this one",
+                        channel, resendLock);
+                return List.of();
+            }
+        }
+        try {
+            Channel c = read().get(channel); // again under the lock: the holder before may have sent them
+            if (!toSend(c, oldestOnly)) {
+                return List.of();
+            }
+            List<Unsent> free = c.unsent().stream().filter(u -> !claimed.contains(u.givenUp())).limit(oldestOnly ? 1 : Long.MAX_VALUE).toList();
+            free.forEach(u -> claimed.add(u.givenUp()));
+            return free;
+        } finally {
+            letGoWhenDone();
+        }
+    }
+
+    private static boolean toSend(Channel c, boolean oldestOnly) {
+        return c != null && !c.unsent().isEmpty() && (oldestOnly || c.working());
     }
 
     private synchronized void release(Notice notice) {
         if (notice.late() != null) {
             claimed.remove(notice.late());
+            letGoWhenDone();
+        }
+    }
+
+    /** Lets go of resendLock once nothing claimed is left in flight. */
+    private void letGoWhenDone() {
+        if (claimed.isEmpty() && resending != null) {
+            try {
+                resending.close();
+            } catch (IOException e) {
+                LOG.warn("could not let go of {}: {}", resendLock, e.getMessage());
+            } finally {
+                resending = null;
+            }
         }
     }
 
