@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
 import offsite.image.SecretArchiveFormat;
+import offsite.image.SigningKey;
 import offsite.notify.AliveMark;
 import offsite.notify.DeliveryLog;
 import offsite.notify.LastDeliveries;
@@ -269,7 +271,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("imageSettings", image);
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,
-                reports, stoppedStore));
+                reports, stoppedStore, signingKey(settings, mode)));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
         camel.getPropertiesComponent().addOverrideProperty("offsite.notify.resend-scheduled", String.valueOf(daemon));
@@ -320,6 +322,26 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             return Files.isSameFile(a, b);
         } catch (IOException e) {
             return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * offsite.image.signing-key unlocked, for the commands that make image backups (run, image); null when it is not set.
+     * A key that cannot sign stops the start here, not the first backup an hour later; the passphrase is not kept.
+     */
+    private static SigningKey signingKey(Settings settings, String mode) {
+        String file = settings.optional("offsite.image.signing-key");
+        if (file == null || !Set.of("run", "image").contains(mode)) {
+            return null;
+        }
+        String passphrase = settings.optional("offsite.image.signing-passphrase");
+        char[] chars = passphrase == null ? null : passphrase.toCharArray();
+        try {
+            return SigningKey.load(Path.of(file).toAbsolutePath(), chars);
+        } finally {
+            if (chars != null) {
+                Arrays.fill(chars, '\0');
+            }
         }
     }
 

@@ -38,7 +38,8 @@ public final class SettingNames {
      * The passwords and the S3 secret key, taken as written: a password may hold {{ or }}, which Camel's placeholders would
      * change ("a{{b:c}}d" read as "acd") or drop (an unresolved one left the setting empty).
      */
-    public static final Set<String> LITERAL = Set.of("offsite.s3.secret-key", "offsite.http.password", "offsite.notify.mail.password");
+    public static final Set<String> LITERAL = Set.of("offsite.s3.secret-key", "offsite.http.password", "offsite.notify.mail.password",
+            "offsite.image.signing-passphrase");
 
     /** Switches of the JVM that are not settings: -Doffsite.debug=true prints stack traces, offsite.cds the class-data archive. */
     static final Set<String> SWITCHES = Set.of("offsite.debug", "offsite.cds", "offsite.cds.child");

@@ -74,15 +74,18 @@ public final class ImageBackup {
     private final Bucket bucket;
     private final ReportStore reports;
     private final StoppedStore stoppedStore;
+    /** offsite.image.signing-key, unlocked at start; null: manifests are stored unsigned. */
+    private final SigningKey signingKey;
     private final Map<String, ImageManifest> manifests = new ConcurrentHashMap<>();
     /** Manifest keys that could not be read or parsed, with why: a restore names those newer than the backup it takes. */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     private final Set<ImagePass> running = ConcurrentHashMap.newKeySet();
 
-    /** stoppedStore: the one the sync pass asks, over the same S3 client's requests. */
+    /** stoppedStore: the one the sync pass asks, over the same S3 client's requests. signingKey: null for unsigned manifests. */
     public ImageBackup(ImageSettings settings, ImageTree tree, Path stateDir, Clock clock, ZoneId zone, Bucket bucket,
-            ReportStore reports, StoppedStore stoppedStore) {
+            ReportStore reports, StoppedStore stoppedStore, SigningKey signingKey) {
         this.stoppedStore = stoppedStore;
+        this.signingKey = signingKey;
         this.settings = settings;
         this.tree = tree;
         this.stateDir = stateDir;
@@ -500,7 +503,10 @@ public final class ImageBackup {
         }
     }
 
-    /** Writes the manifest, to be put after every other object: the backup exists from the moment it is stored. */
+    /**
+     * Writes the manifest, to be put after every other object: the backup exists from the moment it is stored. With
+     * offsite.image.signing-key, its detached signature manifest.json.asc goes up just before it.
+     */
     public ImagePass manifest(ImagePass r) throws IOException {
         if (!r.proceeding() || stopped(r, NO_UPLOAD)) {
             return r; // an object was not uploaded: no manifest, the backup is never used
@@ -510,8 +516,16 @@ public final class ImageBackup {
         ImageManifest manifest = new ImageManifest(r.id(), r.started().toString(), r.type, r.base, r.imageSha256, settings.host(), objects,
                 r.scrubbedFiles, r.unreadableSecrets == 0 ? null : r.unreadableSecrets);
         Path file = r.work().resolve("manifest.json");
-        Files.write(file, manifest.toJson());
+        byte[] json = manifest.toJson();
+        Files.write(file, json);
         manifests.put(r.id(), manifest);
+        if (signingKey != null) {
+            // over the exact bytes put, and put before them: a stored manifest always has its signature beside it
+            Path signature = r.work().resolve("manifest.json.asc");
+            Files.write(signature, signingKey.sign(json));
+            r.signatureUpload = new ObjectUpload(settings.prefix() + r.id() + "/manifest.json.asc", signature, "signature", "none",
+                    Files.size(signature), "", null, bytes -> { }, () -> { });
+        }
         // a few hundred bytes after the planned objects: not counted, so the upload step ends at its planned total
         r.manifestUpload = new ObjectUpload(settings.prefix() + r.id() + "/manifest.json", file, "manifest", "none", Files.size(file), "",
                 null, bytes -> { }, () -> { });

@@ -56,6 +56,8 @@ public final class ImagePass {
     Path secretTar;
     LockFile stateLock;
     ObjectUpload manifestUpload;
+    /** manifest.json.asc, put just before the manifest; null when offsite.image.signing-key is not set. */
+    ObjectUpload signatureUpload;
     /** The key of this backup's claim on its folder (FolderClaim) while it stands; null before the upload and once deleted. */
     String claim;
     List<RemoteObject> listing;
@@ -201,9 +203,12 @@ public final class ImagePass {
         return List.copyOf(uploads);
     }
 
-    /** The manifest, once written: put after every other object. */
+    /** The manifest, once written, its signature first when it is signed: put after every other object. */
     public List<ObjectUpload> manifestUploads() {
-        return manifestUpload == null ? List.of() : List.of(manifestUpload);
+        if (manifestUpload == null) {
+            return List.of();
+        }
+        return signatureUpload == null ? List.of(manifestUpload) : List.of(signatureUpload, manifestUpload);
     }
 
     /** The objects under the image prefix after retention, from this backup's own listing; null when it listed none. */

@@ -28,7 +28,7 @@ class FullDataDirTest {
             ImagePass pass = new ImagePass(ImageRequest.command(false), Instant.now(), "20261201T000000000Z", work);
             // fail() reads only the failure, the backup's work folder and whether the store stopped answering
             ImageBackup backup = new ImageBackup(null, null, data.resolve("image"), null, null, null, null,
-                    new StoppedStore(new UnansweredRequests(), 1, 2, null));
+                    new StoppedStore(new UnansweredRequests(), 1, 2, null), null);
 
             backup.fail(new IOException("Auf dem Gerät ist kein Speicherplatz mehr verfügbar"), pass);
 

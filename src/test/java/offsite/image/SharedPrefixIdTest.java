@@ -83,7 +83,7 @@ class SharedPrefixIdTest {
                     "images/", "0 0 * * * ?", CompleteImageRule.defaults(), RetentionPolicy.DEFAULT, 3, 10, "host-b");
             ImageBackup backup = new ImageBackup(settings, new ImageTree(settings.selection()), dir.resolve("data/image"),
                     Clock.fixed(NOW, ZoneOffset.UTC), ZoneOffset.UTC, bucket, null,
-                    new StoppedStore(new UnansweredRequests(), 1, 2, s3.endpoint()));
+                    new StoppedStore(new UnansweredRequests(), 1, 2, s3.endpoint()), null);
 
             // the route's steps up to the manifest, each object then put as image-put would
             ImagePass pass = backup.begin(ImageRequest.command(false));
@@ -157,7 +157,8 @@ class SharedPrefixIdTest {
         ImageSettings settings = new ImageSettings(List.of(root), List.of(), List.of(), List.of(), dir.resolve("no-keys"),
                 "images/", "0 0 * * * ?", CompleteImageRule.defaults(), RetentionPolicy.DEFAULT, 3, 10, host);
         return new ImageBackup(settings, new ImageTree(settings.selection()), dir.resolve("data-" + host + "-" + round + "/image"),
-                Clock.fixed(now, ZoneOffset.UTC), ZoneOffset.UTC, bucket, null, new StoppedStore(new UnansweredRequests(), 1, 2, s3.endpoint()));
+                Clock.fixed(now, ZoneOffset.UTC), ZoneOffset.UTC, bucket, null, new StoppedStore(new UnansweredRequests(), 1, 2, s3.endpoint()),
+                null);
     }
 
     private static Map<String, String> contents(S3Client client, S3Settings s3) {

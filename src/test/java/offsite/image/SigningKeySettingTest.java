@@ -1,0 +1,132 @@
+package offsite.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import offsite.testing.Gpg;
+import offsite.testing.OffsiteHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** offsite.image.signing-key and its passphrase: a key that cannot sign stops `image` at start (exit 2), nothing stored. */
+class SigningKeySettingTest {
+
+    static final String SIGNER = "Offsite Signer <sign@example.org>";
+    static final String PASSPHRASE = "Signing-Pass-4711";
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+
+    @BeforeEach
+    void machine() throws Exception {
+        app = new OffsiteHarness(dir);
+        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(tree.resolve("hostname"), "excalibur\n");
+        app.set("offsite.image.roots", tree.getParent().toString())
+                .set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("no-keys")).toString());
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void a_missing_signing_key_file_stops_the_backup_at_start() throws Exception {
+        Path missing = dir.resolve("nowhere/signer-secret.asc");
+        app.set("offsite.image.signing-key", missing.toString());
+
+        Refusal image = commandErr("image");
+
+        assertThat(image.exit()).isEqualTo(2);
+        assertThat(image.err()).contains("offsite: offsite.image.signing-key: '" + missing + "' is not valid (expected a readable file holding an"
+                + " OpenPGP secret key (NoSuchFileException: this process cannot read it))");
+        assertThat(app.bucketFiles("images/")).isEmpty();
+    }
+
+    @Test
+    void a_public_key_given_as_the_signing_key_stops_the_backup_at_start() throws Exception {
+        Path publicKey = new Gpg(dir.resolve("gpg")).newKey(SIGNER, dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"));
+        app.set("offsite.image.signing-key", publicKey.toString());
+
+        Refusal image = commandErr("image");
+
+        assertThat(image.exit()).isEqualTo(2);
+        assertThat(image.err()).contains("offsite: offsite.image.signing-key: '" + publicKey + "' is not valid (expected an OpenPGP secret key"
+                + " file (it is a public key, or damaged; export one with gpg --armor --export-secret-keys ID))");
+    }
+
+    @Test
+    void a_wrong_passphrase_stops_the_backup_at_start_without_being_shown() throws Exception {
+        new Gpg(dir.resolve("gpg")).newCurve25519Key(SIGNER, dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"), PASSPHRASE);
+        app.set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString())
+                .set("offsite.image.signing-passphrase", "Not-The-Pass-0815");
+
+        Refusal image = commandErr("image");
+
+        assertThat(image.exit()).isEqualTo(2);
+        assertThat(image.err()).contains("offsite: offsite.image.signing-key: '" + dir.resolve("signer-secret.asc") + "' is not valid"
+                + " (expected a key that offsite.image.signing-passphrase unlocks: the passphrase set does not)")
+                .doesNotContain("Not-The-Pass-0815").doesNotContain(PASSPHRASE);
+        assertThat(app.bucketFiles("images/")).isEmpty();
+    }
+
+    @Test
+    void a_key_with_a_passphrase_and_none_set_stops_the_backup_at_start() throws Exception {
+        new Gpg(dir.resolve("gpg")).newCurve25519Key(SIGNER, dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"), PASSPHRASE);
+        app.set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString());
+
+        Refusal image = commandErr("image");
+
+        assertThat(image.exit()).isEqualTo(2);
+        assertThat(image.err()).contains("(expected a key this process can unlock: it is protected by a passphrase, set"
+                + " offsite.image.signing-passphrase)");
+    }
+
+    @Test
+    void an_ed25519_key_unlocked_by_its_passphrase_signs_what_gpg_verifies() throws Exception {
+        Gpg gpg = new Gpg(dir.resolve("gpg"));
+        Path publicKey = gpg.newCurve25519Key(SIGNER, dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"), PASSPHRASE);
+        app.set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString()).set("offsite.image.signing-passphrase", PASSPHRASE);
+
+        OffsiteHarness.CommandResult image = app.command("image");
+
+        assertThat(image.exit()).as(image.out()).isZero();
+        assertThat(image.out()).doesNotContain(PASSPHRASE);
+        String manifestKey = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("/manifest.json")).findFirst().orElseThrow();
+        Path manifest = Files.write(dir.resolve("manifest.json"), object("images/" + manifestKey));
+        Path signature = Files.write(dir.resolve("manifest.json.asc"), object("images/" + manifestKey + ".asc"));
+        Gpg verifier = new Gpg(dir.resolve("gpg-verifier"));
+        verifier.run(null, "--batch", "--import", publicKey.toString());
+        String status = new String(verifier.run(null, "--batch", "--status-fd", "1", "--verify", signature.toString(), manifest.toString()),
+                StandardCharsets.UTF_8);
+        assertThat(status).contains("[GNUPG:] GOODSIG ").contains(SIGNER);
+    }
+
+    private byte[] object(String key) {
+        return app.client.getObjectAsBytes(b -> b.bucket(app.s3.bucket()).key(key)).asByteArray();
+    }
+
+    /** A command's exit code and what it wrote to standard error. */
+    private record Refusal(int exit, String err) {
+    }
+
+    private Refusal commandErr(String... args) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            return new Refusal(app.command(args).exit(), captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+}
