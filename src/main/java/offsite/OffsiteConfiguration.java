@@ -37,7 +37,9 @@ import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
 import offsite.image.SecretArchiveFormat;
+import offsite.image.SignedManifests;
 import offsite.image.SigningKey;
+import offsite.image.VerifyKey;
 import offsite.notify.AliveMark;
 import offsite.notify.DeliveryLog;
 import offsite.notify.LastDeliveries;
@@ -273,6 +275,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,
                 reports, stoppedStore, signingKey(settings, mode)));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
+        String verifyKey = "restore-image".equals(mode) ? settings.optional("offsite.image.verify-key") : null;
+        camel.getRegistry().bind("signedManifests", new SignedManifests(bucket, image.prefix(),
+                verifyKey == null ? null : VerifyKey.load(Path.of(verifyKey), "offsite.image.verify-key")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
         camel.getPropertiesComponent().addOverrideProperty("offsite.notify.resend-scheduled", String.valueOf(daemon));
         if (daemon) {

@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import offsite.config.SettingError;
 import offsite.files.RestoreTarget;
 import offsite.image.ImageBackup;
 import offsite.image.ImageManifest;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
+import offsite.image.SignedManifests;
+import offsite.image.VerifyKey;
 import offsite.store.Bucket;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
@@ -54,6 +57,10 @@ final class RestoreImageCommand implements Callable<Integer> {
             + " machine's offsite.image.host, or the only host there is)")
     String host;
 
+    @Option(names = "--verify-key", paramLabel = "FILE", description = "an OpenPGP public key (gpg --armor --export) whose good signature"
+            + " the manifests must carry (default: offsite.image.verify-key; neither: not checked)")
+    Path verifyKey;
+
     @Option(names = "--overwrite", description = "restore into a directory that is not empty (after a restore that stopped): the image's files replace"
             + " those of the same name")
     boolean overwrite;
@@ -83,6 +90,15 @@ final class RestoreImageCommand implements Callable<Integer> {
             System.err.println("offsite: --with-secrets needs --secret-key FILE, a readable OpenPGP private key file"
                     + (secretKey == null ? "" : " (" + secretKey + " is none)"));
             return 2;
+        }
+        VerifyKey givenKey = null;
+        if (verifyKey != null) {
+            try {
+                givenKey = VerifyKey.load(verifyKey, "--verify-key");
+            } catch (SettingError e) {
+                System.err.println("offsite: " + e.getMessage());
+                return 2;
+            }
         }
         if (!overwrite && Files.isDirectory(to)) {
             try (Stream<Path> entries = Files.list(to)) {
@@ -117,6 +133,7 @@ final class RestoreImageCommand implements Callable<Integer> {
                 return 2;
             }
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
+            List<String> signatureLines = List.of(); // what was found of the manifests' signatures, said under the outcome
             try {
                 if (!app.bean("bucket", Bucket.class).exists()) {
                     System.out.println("FAILED: " + S3Errors.missingBucket(s3, "nothing to restore"));
@@ -128,20 +145,27 @@ final class RestoreImageCommand implements Callable<Integer> {
                 if (id == null && at == null) { // "the newest": say when a newer one could not be read, not only in the log
                     ImageRestore.newerUnreadable(backups.unreadableManifests(), chosen).forEach(n -> System.out.println("note: " + n));
                 }
+                SignedManifests signatures = app.bean("signedManifests", SignedManifests.class);
+                // before a byte is downloaded: a manifest whose signature is refused leaves --to untouched
+                SignedManifests.Checked checked = (givenKey == null ? signatures : signatures.with(givenKey))
+                        .check(manifests, chosen);
+                signatureLines = checked.lines();
                 ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
                 ImageRestore.Result result;
                 try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
-                    result = restore.restore(manifests, chosen, to.toAbsolutePath(), withSecrets ? secretKey : null, passphrase,
-                            RestoreTarget.keptOut(dataDir, liveSet));
+                    result = restore.restore(checked.manifests(), checked.chosen(), to.toAbsolutePath(), withSecrets ? secretKey : null,
+                            passphrase, RestoreTarget.keptOut(dataDir, liveSet));
                 }
-                String secrets = secretsNote(withSecrets, result.secretEntries(), chosen);
+                String secrets = secretsNote(withSecrets, result.secretEntries(), checked.chosen());
                 String leftOut = result.leftOut().none() ? "" : "; not run as root, so left out: " + result.leftOut().text();
                 System.out.println("OK: restored " + result.type() + " backup " + result.id() + " to " + to + ": " + result.entries() + " entries"
                         + leftOut + secrets);
+                signatureLines.forEach(System.out::println); // under the outcome, which stays the first line
                 return 0;
             } catch (StoreException | SdkException | CamelExecutionException | UncheckedIOException e) {
                 // the service's failure in the words `sync` and `verify` use: what to check, exit 1 as for any restore that fell short
                 System.out.println("FAILED: " + S3Errors.explain(e, s3));
+                signatureLines.forEach(System.out::println);
                 return 1;
             } catch (ImageRestore.Refused e) {
                 System.err.println("offsite: " + e.getMessage()); // --to, as the other refusals of it: nothing was extracted
@@ -149,6 +173,7 @@ final class RestoreImageCommand implements Callable<Integer> {
             } catch (IllegalArgumentException | IOException e) {
                 // no backup to choose, or one that cannot be rebuilt; a bad setting fails the start above: exit 2, as for every command
                 System.out.println("FAILED: " + e.getMessage());
+                signatureLines.forEach(System.out::println);
                 return 1;
             }
         } finally {

@@ -109,6 +109,24 @@ class SigningKeySettingTest {
         String status = new String(verifier.run(null, "--batch", "--status-fd", "1", "--verify", signature.toString(), manifest.toString()),
                 StandardCharsets.UTF_8);
         assertThat(status).contains("[GNUPG:] GOODSIG ").contains(SIGNER);
+
+        app.set("offsite.image.verify-key", publicKey.toString());
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        assertThat(restore.out()).contains("manifest signed by ").contains("(" + SIGNER + "): good");
+    }
+
+    @Test
+    void a_verify_key_that_is_no_public_key_stops_the_restore_at_start() throws Exception {
+        Path notAKey = Files.writeString(dir.resolve("verify.asc"), "not a key\n");
+        app.set("offsite.image.verify-key", notAKey.toString());
+
+        Refusal restore = commandErr("restore-image", "--to", dir.resolve("restored").toString());
+
+        assertThat(restore.exit()).isEqualTo(2);
+        assertThat(restore.err()).contains("offsite: offsite.image.verify-key: '" + notAKey + "' is not valid (expected an OpenPGP public key,"
+                + " the output of gpg --armor --export ID");
+        assertThat(dir.resolve("restored")).doesNotExist();
     }
 
     private byte[] object(String key) {
