@@ -12,6 +12,7 @@ import offsite.activity.Activity;
 import offsite.activity.ActivityLog;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
+import offsite.testing.Gpg;
 import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
@@ -174,6 +175,22 @@ class FaultsTest {
         assertThat(result.out().lines().findFirst().orElse("")).matches("FAILED: DeleteObject images/[0-9TZ]+/manifest.json: S3 refused the"
                 + " credentials \\(AccessDenied\\): check offsite.s3.access-key / offsite.s3.secret-key .*the bucket policy.*");
         assertThat(result.out()).doesNotContain(app.s3.secretKey());
+    }
+
+    @Test
+    void a_signature_the_store_refuses_leaves_the_backup_without_a_manifest() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
+        Files.writeString(tree.resolve("hostname"), "excalibur\n");
+        new Gpg(dir.resolve("gpg")).newKey("Offsite Signer <sign@example.org>", dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"));
+        app.set("offsite.image.roots", tree.getParent().toString()).set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString());
+        proxy.refuse(r -> r.method().equals("PUT") && r.path().endsWith("/manifest.json.asc"), 403, "AccessDenied");
+
+        OffsiteHarness.CommandResult result = app.command("image");
+
+        // the signature goes up before the manifest, which stays the commit point: no manifest without its signature
+        assertThat(result.exit()).as(result.out()).isEqualTo(1);
+        assertThat(result.out()).contains("/manifest.json.asc");
+        assertThat(app.bucketFiles("images/").keySet()).noneMatch(k -> k.endsWith("/manifest.json") || k.endsWith("/manifest.json.asc"));
     }
 
     @Test
