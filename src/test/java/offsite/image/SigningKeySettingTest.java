@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import offsite.testing.Gpg;
+import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,12 +72,18 @@ class SigningKeySettingTest {
         app.set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString())
                 .set("offsite.image.signing-passphrase", "Not-The-Pass-0815");
 
-        Refusal image = commandErr("image");
+        Refusal image;
+        List<String> logged;
+        try (LogLines log = new LogLines()) {
+            image = commandErr("image");
+            logged = log.lines();
+        }
 
         assertThat(image.exit()).isEqualTo(2);
         assertThat(image.err()).contains("offsite: offsite.image.signing-key: '" + dir.resolve("signer-secret.asc") + "' is not valid"
                 + " (expected a key that offsite.image.signing-passphrase unlocks: the passphrase set does not)")
                 .doesNotContain("Not-The-Pass-0815").doesNotContain(PASSPHRASE);
+        assertThat(logged).noneMatch(l -> l.contains("Not-The-Pass-0815") || l.contains(PASSPHRASE));
         assertThat(app.bucketFiles("images/")).isEmpty();
     }
 
@@ -97,10 +105,16 @@ class SigningKeySettingTest {
         Path publicKey = gpg.newCurve25519Key(SIGNER, dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"), PASSPHRASE);
         app.set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString()).set("offsite.image.signing-passphrase", PASSPHRASE);
 
-        OffsiteHarness.CommandResult image = app.command("image");
+        OffsiteHarness.CommandResult image;
+        List<String> logged;
+        try (LogLines log = new LogLines()) {
+            image = app.command("image");
+            logged = log.lines();
+        }
 
         assertThat(image.exit()).as(image.out()).isZero();
         assertThat(image.out()).doesNotContain(PASSPHRASE);
+        assertThat(logged).isNotEmpty().noneMatch(l -> l.contains(PASSPHRASE));
         String manifestKey = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("/manifest.json")).findFirst().orElseThrow();
         Path manifest = Files.write(dir.resolve("manifest.json"), object("images/" + manifestKey));
         Path signature = Files.write(dir.resolve("manifest.json.asc"), object("images/" + manifestKey + ".asc"));
