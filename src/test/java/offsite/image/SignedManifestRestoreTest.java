@@ -145,6 +145,20 @@ class SignedManifestRestoreTest {
     }
 
     @Test
+    void a_signature_that_is_not_openpgp_is_refused() throws Exception {
+        app.set("offsite.image.verify-key", signerPublic.toString());
+        put(diffId + "/manifest.json.asc", "-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n-----END PGP SIGNATURE-----\n"
+                .getBytes(StandardCharsets.US_ASCII));
+
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+
+        assertThat(restore.exit()).as(restore.out()).isEqualTo(1);
+        assertThat(restore.out()).containsPattern("FAILED: backup " + diffId + " refused: images/" + diffId + "/manifest.json.asc: it is not"
+                + " (one|an) OpenPGP signature").contains("offsite.image.verify-key (" + signerPublic + ")");
+        assertThat(dir.resolve("restored")).doesNotExist();
+    }
+
+    @Test
     void a_diff_on_a_complete_image_whose_manifest_was_changed_is_refused() throws Exception {
         app.set("offsite.image.verify-key", signerPublic.toString());
         String manifest = new String(object(fullId + "/manifest.json"), StandardCharsets.UTF_8);
