@@ -275,7 +275,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,
                 reports, stoppedStore, signingKey(settings, mode)));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
-        String verifyKey = "restore-image".equals(mode) ? settings.optional("offsite.image.verify-key") : null;
+        String verifyKey = Set.of("restore-image", "verify-image").contains(mode) ? settings.optional("offsite.image.verify-key") : null;
         camel.getRegistry().bind("signedManifests", new SignedManifests(bucket, image.prefix(),
                 verifyKey == null ? null : VerifyKey.load(Path.of(verifyKey), "offsite.image.verify-key")));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));

@@ -2,17 +2,22 @@ package offsite.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import offsite.config.SettingError;
 import offsite.image.ImageBackup;
 import offsite.image.ImageCheck;
 import offsite.image.ImageManifest;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
+import offsite.image.SignedManifests;
+import offsite.image.VerifyKey;
 import offsite.report.ByteSize;
 import offsite.store.Bucket;
 import offsite.store.RemoteObject;
@@ -30,8 +35,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * their manifest sizes (one listing), and with --deep the chosen backup rebuilt as a restore rebuilds it, every SHA-256
  * checked, nothing extracted. Exit 1 when any backup checked could not be restored, or a manifest cannot be read.
  */
-@Command(name = "verify-image", description = "Check that image backups could be restored: objects present at their sizes;"
-        + " --deep rebuilds one and checks its SHA-256s.")
+@Command(name = "verify-image", description = "Check that image backups could be restored: objects present at their sizes,"
+        + " signatures good (with a verify key); --deep rebuilds one and checks its SHA-256s.")
 final class VerifyImageCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -54,11 +59,24 @@ final class VerifyImageCommand implements Callable<Integer> {
     @Option(names = "--all", description = "with --deep: rebuild every backup checked, not only the newest")
     boolean all;
 
+    @Option(names = "--verify-key", paramLabel = "FILE", description = "an OpenPGP public key whose good signature every manifest"
+            + " checked must carry (default: offsite.image.verify-key; neither: not checked)")
+    Path verifyKey;
+
     @Override
     public Integer call() throws Exception {
         if (all && !deep) {
             System.err.println("offsite: --all is for --deep (every backup rebuilt): without --deep every backup is checked already");
             return 2;
+        }
+        VerifyKey givenKey = null;
+        if (verifyKey != null) {
+            try {
+                givenKey = VerifyKey.load(verifyKey, "--verify-key");
+            } catch (SettingError e) {
+                System.err.println("offsite: " + e.getMessage());
+                return 2;
+            }
         }
         try (OneShot app = new OneShot(parent.configFile(), "verify-image", Map.of())) {
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
@@ -77,13 +95,27 @@ final class VerifyImageCommand implements Callable<Integer> {
                         : manifests.stream().filter(m -> String.valueOf(m.host()).equals(String.valueOf(chosen.host()))).toList();
                 Map<String, Long> sizes = listed.stream().collect(Collectors.toMap(RemoteObject::key, RemoteObject::size, (a, b) -> a));
                 List<ImageCheck.Verdict> verdicts = ImageCheck.of(checked, manifests, sizes);
+                SignedManifests signatures = app.bean("signedManifests", SignedManifests.class);
+                if (givenKey != null) {
+                    signatures = signatures.with(givenKey);
+                }
+                Map<String, SignedManifests.Checked> signed = new HashMap<>(); // the bucket's signed bytes, which --deep rebuilds from
                 List<String> broken = new ArrayList<>();
                 for (ImageCheck.Verdict v : verdicts) {
-                    String objects = v.backup().objects().size() + " object(s) at their sizes";
-                    System.out.printf("%-8s %s  %-28s %s%n", v.restorable() ? "ok" : "BROKEN", v.backup().id(), v.kind(),
-                            v.restorable() ? objects : String.join("; ", v.problems()));
-                    if (!v.restorable()) {
-                        broken.add(v.backup().id() + " (" + String.join("; ", v.problems()) + ")");
+                    List<String> problems = new ArrayList<>(v.problems());
+                    if (signatures.checks()) {
+                        try {
+                            signed.put(v.backup().id(), signatures.check(manifests, v.backup()));
+                        } catch (IOException e) {
+                            problems.add(e.getMessage());
+                        }
+                    }
+                    String objects = v.backup().objects().size() + " object(s) at their sizes" + (signatures.checks()
+                            ? ", manifest signatures good" : "");
+                    System.out.printf("%-8s %s  %-28s %s%n", problems.isEmpty() ? "ok" : "BROKEN", v.backup().id(), v.kind(),
+                            problems.isEmpty() ? objects : String.join("; ", problems));
+                    if (!problems.isEmpty()) {
+                        broken.add(v.backup().id() + " (" + String.join("; ", problems) + ")");
                     }
                 }
                 List<String> unreadable = backups.unreadableManifests().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -94,11 +126,13 @@ final class VerifyImageCommand implements Callable<Integer> {
                     ImageRestore restore = app.bean("imageRestore", ImageRestore.class);
                     List<ImageCheck.Verdict> toRebuild = all ? verdicts : List.of(verdicts.get(verdicts.size() - 1));
                     for (ImageCheck.Verdict v : toRebuild) {
-                        if (!v.restorable()) {
-                            continue; // named above: a rebuild would stop on the same object
+                        if (!v.restorable() || signatures.checks() && !signed.containsKey(v.backup().id())) {
+                            continue; // named above: a rebuild would stop on the same object, or go by an unsigned manifest
                         }
+                        SignedManifests.Checked good = signed.get(v.backup().id());
                         try (ProgressLine line = new ProgressLine(System.err, System.console() != null, restore::progress)) {
-                            ImageRestore.Rebuilt r = restore.check(manifests, v.backup());
+                            ImageRestore.Rebuilt r = good == null ? restore.check(manifests, v.backup())
+                                    : restore.check(good.manifests(), good.chosen());
                             System.out.printf("%-8s %s  image of %s rebuilt, its SHA-256 and every object's as the manifest says%s%n",
                                     "rebuilt", r.id(), ByteSize.format(r.imageBytes()), r.secretArchive() ? ", the secret archive's too"
                                     : "");
@@ -122,7 +156,11 @@ final class VerifyImageCommand implements Callable<Integer> {
                     return 1;
                 }
                 System.out.println("OK: " + whose + " checked: every object in the bucket at its manifest's size" + (rebuilt.isEmpty()
-                        ? " (--deep rebuilds the newest and checks its SHA-256s)" : "; rebuilt and checked: " + String.join(", ", rebuilt)));
+                        ? " (--deep rebuilds the newest and checks its SHA-256s)" : "; rebuilt and checked: " + String.join(", ", rebuilt))
+                        + (signatures.checks() ? "; every manifest's signature good" : ""));
+                if (!signatures.checks()) {
+                    System.out.println("note: the manifests' signatures were not checked (no offsite.image.verify-key or --verify-key)");
+                }
                 return 0;
             } catch (StoreException | SdkException | CamelExecutionException | UncheckedIOException e) {
                 System.out.println("FAILED: " + S3Errors.explain(e, s3));

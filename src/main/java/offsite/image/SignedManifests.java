@@ -35,6 +35,11 @@ public final class SignedManifests {
         this.key = key;
     }
 
+    /** Whether signatures are checked: a verify key was given. */
+    public boolean checks() {
+        return key != null;
+    }
+
     /** The same, checking against another key (restore-image --verify-key). */
     public SignedManifests with(VerifyKey other) {
         return new SignedManifests(bucket, prefix, other);

@@ -115,6 +115,36 @@ class SignedManifestRestoreTest {
     }
 
     @Test
+    void verify_image_with_the_verify_key_finds_every_signature_good_and_rebuilds_from_the_signed_manifests() throws Exception {
+        app.set("offsite.image.verify-key", signerPublic.toString());
+
+        OffsiteHarness.CommandResult check = app.command("verify-image", "--deep");
+
+        assertThat(check.exit()).as(check.out()).isZero();
+        assertThat(check.out()).containsPattern("(?m)^ok +" + diffId + "  diff on " + fullId + " +1 object\\(s\\) at their sizes,"
+                + " manifest signatures good$").contains("rebuilt  " + diffId).contains("; every manifest's signature good")
+                .doesNotContain("not checked");
+    }
+
+    @Test
+    void verify_image_names_a_backup_whose_manifest_no_longer_matches_its_signature() throws Exception {
+        String manifest = new String(object(diffId + "/manifest.json"), StandardCharsets.UTF_8);
+        String sha = manifest.replaceAll("(?s).*\"sha256\" : \"([0-9a-f]{64})\".*", "$1");
+        put(diffId + "/manifest.json", manifest.replace(sha, "0".repeat(64)).getBytes(StandardCharsets.UTF_8));
+
+        OffsiteHarness.CommandResult unchecked = app.command("verify-image");
+        OffsiteHarness.CommandResult check = app.command("verify-image", "--verify-key", signerPublic.toString());
+
+        assertThat(unchecked.exit()).as("without a key the sizes alone are compared: " + unchecked.out()).isZero();
+        assertThat(unchecked.out()).contains("note: the manifests' signatures were not checked (no offsite.image.verify-key or"
+                + " --verify-key)");
+        assertThat(check.exit()).as(check.out()).isEqualTo(1);
+        assertThat(check.out()).containsPattern("(?m)^ok +" + fullId + "  full ")
+                .contains("BROKEN   " + diffId + "  diff on " + fullId).contains("backup " + diffId + " refused: images/" + diffId
+                        + "/manifest.json.asc: it does not match the manifest's bytes").contains("FAILED: 1 of 2 backup(s) of host ");
+    }
+
+    @Test
     void a_signature_swapped_for_one_by_another_key_is_refused() throws Exception {
         app.set("offsite.image.verify-key", signerPublic.toString());
         Gpg other = new Gpg(dir.resolve("gpg-other"));
