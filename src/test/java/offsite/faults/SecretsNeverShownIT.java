@@ -52,7 +52,10 @@ class SecretsNeverShownIT {
             Path secretKey = dir.resolve("admin.sec.asc");
             new Gpg(dir.resolve("gpg")).newKey("Admin <admin@example.org>", keys.resolve("admin.asc"), secretKey, PASSPHRASE);
             app.set("offsite.image.roots", tree.toString()).set("offsite.image.secrets", tree + "/shadow," + tree + "/app.env")
-                    .set("offsite.image.keys-dir", keys.toString()).set("offsite.http.user", "admin").set("offsite.http.password", HTTP_PASSWORD);
+                    .set("offsite.image.keys-dir", keys.toString()).set("offsite.http.user", "admin").set("offsite.http.password", HTTP_PASSWORD)
+                    // the same key signs the manifests: its passphrase is a setting now, read at every image command's start
+                    .set("offsite.image.signing-key", secretKey.toString()).set("offsite.image.signing-passphrase", PASSPHRASE)
+                    .set("offsite.image.verify-key", keys.resolve("admin.asc").toString());
             Path config = app.writeConfig(dir.resolve("secret.properties"));
 
             run(config, 0, "sync");
@@ -70,6 +73,11 @@ class SecretsNeverShownIT {
             }
             run(config, 1, "restore-image", "--to", dir.resolve("wrong-passphrase").toString(), "--with-secrets", "--secret-key",
                     secretKey.toString(), "--passphrase-env", "OFFSITE_WRONG_PASSPHRASE");
+            run(config, 0, "verify-image", "--deep");
+            Path wrongSigning = dir.resolve("wrong-signing.properties");
+            Files.writeString(wrongSigning, Files.readString(config).replace("offsite.image.signing-passphrase=" + PASSPHRASE,
+                    "offsite.image.signing-passphrase=" + PASSPHRASE + "x") + "\n");
+            run(wrongSigning, 2, "image"); // refused at start: the message names the setting and the file, never the passphrase
             run(config, 0, "status");
             run(config, 0, "cost", "--full-size", "10GB", "--growth", "1GB/day", "--interval", "1h", "--keep", "24h,7d,5w,6m");
             Path wrongKey = dir.resolve("wrong-key.properties");
