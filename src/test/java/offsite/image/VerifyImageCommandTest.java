@@ -105,6 +105,16 @@ class VerifyImageCommandTest {
     }
 
     @Test
+    void a_machine_that_backs_up_no_image_itself_checks_another_hosts_backups() throws Exception {
+        app.set("offsite.image.roots", "").set("offsite.image.host", "restore-desk"); // a spare machine, no roots of its own
+
+        OffsiteHarness.CommandResult check = app.command("verify-image", "--deep");
+
+        assertThat(check.exit()).as(check.out()).isZero();
+        assertThat(check.out()).contains("OK: 2 backup(s) of host ").contains("; rebuilt and checked: " + delta.split("/")[1]);
+    }
+
+    @Test
     void all_without_deep_is_refused_with_exit_2() throws Exception {
         assertThat(app.command("verify-image", "--all").exit()).isEqualTo(2);
     }
