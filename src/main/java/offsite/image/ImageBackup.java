@@ -69,6 +69,8 @@ public final class ImageBackup {
     private final ImageSettings settings;
     private final ImageTree tree;
     private final Path stateDir;
+    /** The kept backups found unrestorable before: each a WARN once (DATA/image/unrestorable.txt). */
+    private final UnrestorableBackups unrestorable;
     private final Clock clock;
     private final ZoneId zone;
     private final Bucket bucket;
@@ -89,6 +91,7 @@ public final class ImageBackup {
         this.settings = settings;
         this.tree = tree;
         this.stateDir = stateDir;
+        this.unrestorable = new UnrestorableBackups(stateDir.resolve("unrestorable.txt"));
         this.clock = clock;
         this.zone = zone;
         this.bucket = bucket;
@@ -669,16 +672,16 @@ public final class ImageBackup {
         RetentionPolicy.Plan plan = retention.plan();
         r.kept = plan.kept().size();
         Set<String> unnamedComplete = listed.stream().filter(m -> m.host() == null && m.full()).map(ImageManifest::id).collect(Collectors.toSet());
+        Map<String, String> unrestorable = new LinkedHashMap<>(); // id to what the report says of it
         for (Backup b : ours) {
             String why = plan.unrestorable().get(b.id());
             if (why != null && !unnamedComplete.contains(b.base())) { // a complete image made before hosts were named still restores
-                String said = "diff " + b.id() + " cannot be restored: " + why + "; retention keeps it: delete " + settings.prefix() + b.id()
-                        + "/ by hand once it is no longer wanted";
-                LOG.warn("{}", said);
-                r.warn(said);
+                unrestorable.put(b.id(), "diff " + b.id() + " cannot be restored: " + why + "; retention keeps it: delete " + settings.prefix()
+                        + b.id() + "/ by hand once it is no longer wanted");
             }
         }
-        warnUnrestorable(r, listed, ours, plan);
+        unrestorable.putAll(missingObjects(r, listed, ours, plan));
+        sayUnrestorable(r, unrestorable);
         List<String> keys = new ArrayList<>();
         for (Backup b : plan.deleted()) {
             String manifestKey = settings.prefix() + b.id() + "/manifest.json";
@@ -691,26 +694,45 @@ public final class ImageBackup {
     }
 
     /**
-     * A WARN for each backup of this host that retention keeps and the listing shows could not be restored: an object its
-     * manifest lists gone or of another size (a lifecycle rule, a hand, the service), here or in its complete image. The
-     * listing costs nothing more; this backup's own objects are not in it yet, and a diff whose base has no manifest is
-     * the plan's to name.
+     * Each backup of this host that retention keeps and the listing shows could not be restored, with what the report says
+     * of it: an object its manifest lists gone or of another size (a lifecycle rule, a hand, the service), here or in its
+     * complete image. The listing costs nothing more; this backup's own objects are not in it yet, and a diff whose base
+     * has no manifest is the plan's to name.
      */
-    private void warnUnrestorable(ImagePass r, List<ImageManifest> listed, List<Backup> ours, RetentionPolicy.Plan plan) {
+    private Map<String, String> missingObjects(ImagePass r, List<ImageManifest> listed, List<Backup> ours, RetentionPolicy.Plan plan) {
         Set<String> kept = ours.stream().map(Backup::id).collect(Collectors.toSet());
         plan.deleted().forEach(b -> kept.remove(b.id()));
         kept.removeAll(plan.unrestorable().keySet());
         kept.remove(r.id());
         Map<String, Long> sizes = r.listing.stream().collect(Collectors.toMap(RemoteObject::key, RemoteObject::size, (a, b) -> a));
+        Map<String, String> found = new LinkedHashMap<>();
         for (ImageCheck.Verdict v : ImageCheck.of(listed.stream().filter(m -> kept.contains(m.id())).toList(), listed, sizes)) {
             if (!v.restorable()) {
-                String said = "backup " + v.backup().id() + " (" + v.kind() + ") cannot be restored: " + String.join("; ", v.problems())
-                        + "; retention keeps it: delete " + settings.prefix() + v.backup().id() + "/ by hand once it is no longer wanted"
-                        + " (bin/offsite verify-image checks them all)";
-                LOG.warn("{}", said);
-                r.warn(said);
+                found.put(v.backup().id(), "backup " + v.backup().id() + " (" + v.kind() + ") cannot be restored: " + String.join("; ",
+                        v.problems()) + "; retention keeps it: delete " + settings.prefix() + v.backup().id() + "/ by hand once it is no"
+                        + " longer wanted (bin/offsite verify-image checks them all)");
             }
         }
+        return found;
+    }
+
+    /** A WARN for each unrestorable backup not named by the backup before (UnrestorableBackups), a note for the others. */
+    private void sayUnrestorable(ImagePass r, Map<String, String> found) {
+        UnrestorableBackups.Said said;
+        try {
+            said = unrestorable.said(found);
+        } catch (IOException e) {
+            LOG.warn("cannot keep the unrestorable backups in {}: {}", stateDir, e.getMessage());
+            said = new UnrestorableBackups.Said(found, Map.of()); // each a WARN, as before it was kept
+        }
+        said.news().values().forEach(line -> {
+            LOG.warn("{}", line);
+            r.warn(line);
+        });
+        said.known().values().forEach(line -> {
+            LOG.info("still: {}", line);
+            r.note("still, as the backup before said: " + line);
+        });
     }
 
     /** Records what stopped this backup (the route's catch); the report says it. */

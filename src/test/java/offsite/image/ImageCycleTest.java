@@ -133,8 +133,9 @@ class ImageCycleTest {
         assertThat(restored.resolve(tree.toString().substring(1)).resolve("etc/hostname")).hasContent("again\n");
         Files.writeString(tree.resolve("etc/hostname"), "third\n");
         OffsiteHarness.CommandResult after = app.command("image");
-        assertThat(after.out()).as("diffs go on against the new complete image").startsWith("WARN: diff backup")
-                .doesNotContain("cannot be the base of a diff");
+        assertThat(after.out()).as("diffs go on against the new complete image; the stranded diff was the WARN before, a note now")
+                .startsWith("OK: diff backup").doesNotContain("cannot be the base of a diff")
+                .contains("still, as the backup before said: diff " + stranded + " cannot be restored");
     }
 
     /** The ids of the backups with a manifest in the bucket, oldest first. */

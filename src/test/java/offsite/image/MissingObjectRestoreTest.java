@@ -66,7 +66,7 @@ class MissingObjectRestoreTest {
     }
 
     @Test
-    void the_next_image_backup_warns_of_a_kept_backup_whose_delta_is_gone_from_the_bucket() throws Exception {
+    void the_next_image_backup_warns_once_of_a_kept_backup_whose_delta_is_gone_from_the_bucket() throws Exception {
         String delta = "images/" + app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("delta.zst")).findFirst().orElseThrow();
         app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key(delta));
         app.set("offsite.image.keep", "10l"); // the last ten, whatever their hour: the broken one is kept
@@ -78,6 +78,10 @@ class MissingObjectRestoreTest {
         assertThat(next.out()).startsWith("WARN").contains("backup " + id + " (diff on ").contains(") cannot be restored: " + delta
                 + " is not in the bucket; retention keeps it: delete images/" + id + "/ by hand once it is no longer wanted");
         OffsiteHarness.CommandResult again = app.command("image");
-        assertThat(again.out()).as("said again each backup while it lasts").contains("backup " + id + " (diff on ");
+        assertThat(again.out()).as("one WARN, so one mail: later backups name it in a note while it lasts").startsWith("OK")
+                .contains("still, as the backup before said: backup " + id + " (diff on ");
+        app.client.putObject(b -> b.bucket(app.s3.bucket()).key(delta), RequestBody.fromString("not the delta"));
+        assertThat(app.command("image").out()).as("put back at another size: still broken, still a note")
+                .contains("still, as the backup before said: backup " + id);
     }
 }
