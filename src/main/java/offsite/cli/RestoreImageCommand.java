@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import offsite.config.SettingError;
 import offsite.files.RestoreTarget;
 import offsite.image.ImageBackup;
 import offsite.image.ImageManifest;
@@ -91,15 +90,8 @@ final class RestoreImageCommand implements Callable<Integer> {
                     + (secretKey == null ? "" : " (" + secretKey + " is none)"));
             return 2;
         }
-        VerifyKey givenKey = null;
-        if (verifyKey != null) {
-            try {
-                givenKey = VerifyKey.load(verifyKey, "--verify-key");
-            } catch (SettingError e) {
-                System.err.println("offsite: " + e.getMessage());
-                return 2;
-            }
-        }
+        // a bad file is a SettingError naming --verify-key: exit 2 through the command line's handler, as every refused option
+        VerifyKey givenKey = verifyKey == null ? null : VerifyKey.load(verifyKey, "--verify-key");
         if (!overwrite && Files.isDirectory(to)) {
             try (Stream<Path> entries = Files.list(to)) {
                 if (entries.findAny().isPresent()) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import offsite.config.SettingError;
 import offsite.image.ImageBackup;
 import offsite.image.ImageCheck;
 import offsite.image.ImageManifest;
@@ -69,15 +68,8 @@ final class VerifyImageCommand implements Callable<Integer> {
             System.err.println("offsite: --all is for --deep (every backup rebuilt): without --deep every backup is checked already");
             return 2;
         }
-        VerifyKey givenKey = null;
-        if (verifyKey != null) {
-            try {
-                givenKey = VerifyKey.load(verifyKey, "--verify-key");
-            } catch (SettingError e) {
-                System.err.println("offsite: " + e.getMessage());
-                return 2;
-            }
-        }
+        // a bad file is a SettingError naming --verify-key: exit 2 through the command line's handler, as every refused option
+        VerifyKey givenKey = verifyKey == null ? null : VerifyKey.load(verifyKey, "--verify-key");
         try (OneShot app = new OneShot(parent.configFile(), "verify-image", Map.of())) {
             S3Settings s3 = app.bean("s3Settings", S3Settings.class);
             try {

@@ -2,6 +2,9 @@ package offsite.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -112,6 +117,28 @@ class VerifyImageCommandTest {
 
         assertThat(check.exit()).as(check.out()).isZero();
         assertThat(check.out()).contains("OK: 2 backup(s) of host ").contains("; rebuilt and checked: " + delta.split("/")[1]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"verify-image", "restore-image"})
+    void a_verify_key_that_is_no_file_is_refused_with_exit_2_naming_the_option(String command) throws Exception {
+        Path missing = dir.resolve("no-such-key.asc");
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = (command.equals("restore-image") ? app.command(command, "--verify-key", missing.toString(), "--to",
+                    dir.resolve("restored").toString()) : app.command(command, "--verify-key", missing.toString())).exit();
+        } finally {
+            System.setErr(original);
+        }
+
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(said).isEqualTo(2);
+        assertThat(said.lines().filter(l -> l.startsWith("offsite: "))).singleElement().asString().contains("--verify-key")
+                .contains(missing.toString());
+        assertThat(said).as("no stack trace").doesNotContain("\tat ");
     }
 
     @Test
