@@ -139,10 +139,15 @@ final class VerifyImageCommand implements Callable<Integer> {
                 if (!broken.isEmpty() || !unreadable.isEmpty()) {
                     List<String> named = new ArrayList<>();
                     if (!broken.isEmpty()) {
-                        named.add(broken.size() + " of " + whose + " could not be restored: " + String.join("; ", broken));
+                        named.add(broken.size() + " of " + whose + " could not be restored: " + String.join("; ", broken)
+                                + ". What to do: `bin/offsite image --full` makes a complete image the next diffs build on; restore-image"
+                                + " --id takes a backup marked ok; delete a broken one's folder (" + settings.prefix() + "ID/) by hand once"
+                                + " it is no longer wanted");
                     }
                     if (!unreadable.isEmpty()) {
-                        named.add(unreadable.size() + " manifest(s) cannot be read: " + String.join("; ", unreadable));
+                        named.add(unreadable.size() + " manifest(s) cannot be read: " + String.join("; ", unreadable)
+                                + ". Their backups are never restored nor deleted by retention: put the manifest back (bucket"
+                                + " versioning) or delete the folder by hand");
                     }
                     System.out.println("FAILED: " + String.join("; and ", named));
                     return 1;

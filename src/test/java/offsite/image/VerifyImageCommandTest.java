@@ -82,7 +82,7 @@ class VerifyImageCommandTest {
         assertThat(check.out()).containsPattern("(?m)^ok +\\S+  full ")
                 .containsPattern("(?m)^BROKEN +" + newest + "  diff on \\S+ +" + delta + " is not in the bucket$")
                 .contains("FAILED: 1 of 2 backup(s) of host ").contains(" could not be restored: " + newest + " (" + delta
-                        + " is not in the bucket)");
+                        + " is not in the bucket). What to do: `bin/offsite image --full` makes a complete image");
     }
 
     @Test
