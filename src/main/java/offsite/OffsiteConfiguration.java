@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import offsite.activity.ActivityLog;
 import offsite.activity.ActivityRecorder;
@@ -57,6 +56,7 @@ import offsite.report.ReportStore;
 import offsite.store.Bucket;
 import offsite.store.BucketCheck;
 import offsite.store.CheckedPut;
+import offsite.store.DaemonPool;
 import offsite.store.EmbeddedS3;
 import offsite.store.EtagForm;
 import offsite.store.FallbackBucket;
@@ -216,8 +216,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 "offsite.image.prefix", imagePrefix));
         ReportStore reports = new ReportStore(dataDir.resolve("reports"));
         PassesInFlight passes = new PassesInFlight();
-        ExecutorService partPool = daemonPool(sync.streams() * sync.partStreams(), "sync-part");
-        ExecutorService streams = daemonPool(sync.streams(), "sync-stream");
+        ExecutorService partPool = DaemonPool.of(sync.streams() * sync.partStreams(), "sync-part");
+        ExecutorService streams = DaemonPool.of(sync.streams(), "sync-stream");
         // the requests in flight at once: a pass's streams x part-streams, and an image backup's one (side by side in run)
         int inFlight = (syncUsed ? sync.streams() * sync.partStreams() : 0) + (imageUsed ? 1 : 0);
         StoppedStore stoppedStore = new StoppedStore(unanswered, inFlight, s3Settings.maxAttempts(), s3Settings.endpoint());
@@ -417,13 +417,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                     }
                     if (serving) {
                         // the first look after a start would read a month of activity and the whole listing: do it now, aside
-                        daemonPool(1, "status-page-warm").execute(() -> page.html(null, null, null, null, null));
+                        DaemonPool.of(1, "status-page-warm").execute(() -> page.html(null, null, null, null, null));
                     }
                 }
             }
         });
         // a probe answers from the last check: at most one HeadBucket a minute, never one per probe
-        CachedCheck s3Check = new CachedCheck(bucket::problem, clock, Duration.ofMinutes(1), Duration.ofSeconds(3), daemonPool(1, "health-s3"));
+        CachedCheck s3Check = new CachedCheck(bucket::problem, clock, Duration.ofMinutes(1), Duration.ofSeconds(3), DaemonPool.of(1, "health-s3"));
         camel.getRegistry().bind("health", new Health(reports, image.enabled(), s3Check,
                 () -> sync.source() == null ? null : SourceCheck.refusal(sync.source(), false).orElse(null)));
     }
@@ -498,14 +498,6 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         } catch (ParseException e) {
             // validated with the settings: an invalid expression has stopped the start already
         }
-    }
-
-    private static ExecutorService daemonPool(int threads, String name) {
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     private static void closeWithCamel(CamelContext camel, AutoCloseable resource) throws Exception {

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -63,11 +62,7 @@ public final class S3Bucket implements Bucket {
     private static final Logger LOG = LoggerFactory.getLogger(S3Bucket.class);
 
     private final S3Client s3;
-    private final ExecutorService listers = Executors.newFixedThreadPool(LISTERS, r -> {
-        Thread t = new Thread(r, "s3-list");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService listers = DaemonPool.of(LISTERS, "s3-list");
     private final S3Settings settings;
     private final Fallbacks fallbacks;
     private final long copyLimit;
