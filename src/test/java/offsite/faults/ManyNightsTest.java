@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +40,6 @@ class ManyNightsTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
     /** What the process holds at a quiet moment: open files under the test's folder, live threads by kind, heap used. */
     record Held(Map<String, Long> files, Map<String, Long> threads, long heapBytes) {
@@ -133,8 +129,7 @@ class ManyNightsTest {
                     quiet(camel);
                     assertThat(done.sync().status()).as("night %d: %s", night, done.sync().text()).isEqualTo(RunStatus.OK);
                     assertThat(done.image().status()).as("night %d: %s", night, done.image().text()).isNotEqualTo(RunStatus.FAILED);
-                    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> page = app.get("/", null);
                     assertThat(page.statusCode()).isEqualTo(200);
                     if (night == SETTLED) {
                         settled = new Held(openUnder(dir), threads(), heapKept());

@@ -127,8 +127,8 @@ class SecretsNeverShownIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 try {
-                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
-                            HttpResponse.BodyHandlers.discarding());
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
+                            .timeout(OffsiteHarness.ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.discarding());
                     break;
                 } catch (IOException notYet) {
                     assertThat(System.nanoTime()).as("the status page never came up").isLessThan(deadline);
@@ -140,7 +140,7 @@ class SecretsNeverShownIT {
                 for (Map.Entry<String, String> who : Map.of("with", auth, "wrong", "Basic " + Base64.getEncoder().encodeToString(
                         "admin:guess".getBytes(StandardCharsets.UTF_8))).entrySet()) {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                            .header("Authorization", who.getValue()).build(), HttpResponse.BodyHandlers.ofString());
+                            .timeout(OffsiteHarness.ANSWER_WITHIN).header("Authorization", who.getValue()).build(), HttpResponse.BodyHandlers.ofString());
                     outputs.add("page " + path + " " + who.getKey() + " " + r.statusCode() + "\n" + r.headers().map() + "\n" + r.body());
                 }
             }

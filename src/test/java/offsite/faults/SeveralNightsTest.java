@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +39,6 @@ class SeveralNightsTest {
     private HttpReceiver receiver;
     private Main running;
     private ReportStore reports;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void process() throws Exception {
@@ -83,15 +79,13 @@ class SeveralNightsTest {
 
 
     private JsonNode status() throws Exception {
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/api/status"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = app.get("/api/status", null);
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         return new ObjectMapper().readTree(page.body());
     }
 
     private String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return app.get("/observe/metrics", null).body();
     }
 
     /** The webhook's reports since the n-th request, by pipeline and status. */

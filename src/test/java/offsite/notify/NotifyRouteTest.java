@@ -11,10 +11,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -351,10 +347,8 @@ class NotifyRouteTest {
             assertThat(report.status()).isEqualTo(RunStatus.OK);
             assertThat(to("/ping/" + PING_ID)).hasSize(1);
 
-            var http = HttpClient.newHttpClient();
             for (String path : List.of("/observe/metrics", "/observe/health", "/api/status")) {
-                var answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                var answer = app.get(path, null);
                 assertThat(answer.body()).as(path).isNotEmpty().doesNotContain(PING_ID).doesNotContain(TOKEN).doesNotContain(MAIL_PASSWORD);
             }
         } finally {

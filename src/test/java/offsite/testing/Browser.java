@@ -56,8 +56,8 @@ public final class Browser implements AutoCloseable {
         }
         int port = Integer.parseInt(Files.readAllLines(portFile).get(0).strip());
         HttpClient http = HttpClient.newHttpClient();
-        JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                .timeout(OffsiteHarness.ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString()).body());
         String page = null;
         for (JsonNode t : targets) {
             if (t.path("type").asText().equals("page")) {

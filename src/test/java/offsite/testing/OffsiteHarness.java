@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -49,6 +50,8 @@ public final class OffsiteHarness implements AutoCloseable {
     public final S3Client client;
     private final Map<String, String> settings = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** A page that does not answer fails its test in this time, not at the build's limit. */
+    public static final Duration ANSWER_WITHIN = Duration.ofMinutes(1);
     /** A schedule that does not fire while a test runs. */
     private static final String NEVER_IN_A_TEST = "0 0 0 1 1 ? 2099";
 
@@ -95,7 +98,7 @@ public final class OffsiteHarness implements AutoCloseable {
 
     /** GET of a path of the running process's status page, with this Authorization header (null: none). */
     public HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path)).timeout(ANSWER_WITHIN);
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

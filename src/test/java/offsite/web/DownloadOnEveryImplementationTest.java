@@ -73,6 +73,7 @@ class DownloadOnEveryImplementationTest {
 
     private static HttpResponse<byte[]> download(OffsiteHarness app, String encodedKey) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/download?key=" + encodedKey);
-        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(OffsiteHarness.ANSWER_WITHIN).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 }
