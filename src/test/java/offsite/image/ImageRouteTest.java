@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -174,6 +176,36 @@ class ImageRouteTest {
         assertThat(base.exit()).as(base.out()).isZero();
         assertThat(base.out()).startsWith("OK: restored full backup").contains("entries; its secret files are the base's scrubbed copies"
                 + " (restore with --with-secrets --secret-key FILE for the originals)");
+    }
+
+    @Test
+    void a_folder_of_secret_files_only_that_would_land_in_the_data_dir_refuses_the_restore_before_anything_is_laid() throws Exception {
+        // a key of no known format is in the secret archive only: the base holds its folder, not the file
+        Path keys = Files.createDirectories(tree.resolve("srv/keys"));
+        Files.writeString(keys.resolve("creds.key"), "-----BEGIN PRIVATE KEY-----\n" + SECRETS.get(3) + "\n-----END PRIVATE KEY-----\n");
+        app.set("offsite.image.secrets", tree + "/etc/shadow," + tree + "/srv/keys/*.key");
+        OffsiteHarness.CommandResult image = app.command("image");
+        assertThat(image.exit()).as(image.out()).isZero();
+        Path parent = dir.resolve("parent");
+        // the restoring machine keeps its data directory where that folder lands below --to
+        Path data = parent.resolve(keys.toString().substring(1));
+        app.set("offsite.data.dir", data.toString());
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        OffsiteHarness.CommandResult restore;
+        try {
+            restore = app.command("restore-image", "--to", parent.toString(), "--overwrite", "--with-secrets", "--secret-key",
+                    secretKeyA.toString());
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(restore.exit()).as(err + restore.out()).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("offsite: --to " + parent + " would write ")
+                .contains(" into offsite.data.dir (" + data + ", as ");
+        assertThat(data.resolve("creds.key")).doesNotExist();
+        assertThat(parent.resolve(tree.toString().substring(1)).resolve("etc")).as("the base is not laid either").doesNotExist();
     }
 
     @Test
