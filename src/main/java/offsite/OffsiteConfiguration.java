@@ -273,7 +273,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("imageSettings", image);
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,
-                reports, stoppedStore, signingKey(settings, mode)));
+                reports, stoppedStore, signingKey(settings, mode, clock)));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         String verifyKey = Set.of("restore-image", "verify-image").contains(mode) ? settings.optional("offsite.image.verify-key") : null;
         camel.getRegistry().bind("signedManifests", new SignedManifests(bucket, image.prefix(),
@@ -334,7 +334,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
      * offsite.image.signing-key unlocked, for the commands that make image backups (run, image); null when it is not set.
      * A key that cannot sign stops the start here, not the first backup an hour later; the passphrase is not kept.
      */
-    private static SigningKey signingKey(Settings settings, String mode) {
+    private static SigningKey signingKey(Settings settings, String mode, Clock clock) {
         String file = settings.optional("offsite.image.signing-key");
         if (file == null || !Set.of("run", "image").contains(mode)) {
             return null;
@@ -342,7 +342,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         String passphrase = settings.optional("offsite.image.signing-passphrase");
         char[] chars = passphrase == null ? null : passphrase.toCharArray();
         try {
-            return SigningKey.load(Path.of(file).toAbsolutePath(), chars);
+            SigningKey key = SigningKey.load(Path.of(file).toAbsolutePath(), chars, clock.instant());
+            SigningKey.Expiry expiry = key.expiry(clock.instant());
+            if (expiry != null) { // said again by the first backup, in its report
+                LOG.warn("{}", expiry.line());
+            }
+            return key;
         } finally {
             if (chars != null) {
                 Arrays.fill(chars, '\0');

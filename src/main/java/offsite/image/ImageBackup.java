@@ -70,7 +70,9 @@ public final class ImageBackup {
     private final ImageTree tree;
     private final Path stateDir;
     /** The kept backups found unrestorable before: each a WARN once (DATA/image/unrestorable.txt). */
-    private final UnrestorableBackups unrestorable;
+    private final SaidOnce unrestorable;
+    /** The signing key's expiry said before: a WARN a month before it and one when it has come (DATA/image/signing-key.txt). */
+    private final SaidOnce keyExpiry;
     private final Clock clock;
     private final ZoneId zone;
     private final Bucket bucket;
@@ -91,7 +93,8 @@ public final class ImageBackup {
         this.settings = settings;
         this.tree = tree;
         this.stateDir = stateDir;
-        this.unrestorable = new UnrestorableBackups(stateDir.resolve("unrestorable.txt"));
+        this.unrestorable = new SaidOnce(stateDir.resolve("unrestorable.txt"));
+        this.keyExpiry = new SaidOnce(stateDir.resolve("signing-key.txt"));
         this.clock = clock;
         this.zone = zone;
         this.bucket = bucket;
@@ -523,6 +526,8 @@ public final class ImageBackup {
         Files.write(file, json);
         manifests.put(r.id(), manifest);
         if (signingKey != null) {
+            SigningKey.Expiry expiry = signingKey.expiry(clock.instant());
+            sayOnce(r, keyExpiry, expiry == null ? Map.of() : Map.of(expiry.id(), expiry.line()));
             // over the exact bytes put, and put before them: a stored manifest always has its signature beside it
             Path signature = r.work().resolve("manifest.json.asc");
             Files.write(signature, signingKey.sign(json));
@@ -681,7 +686,7 @@ public final class ImageBackup {
             }
         }
         unrestorable.putAll(missingObjects(r, listed, ours, plan));
-        sayUnrestorable(r, unrestorable);
+        sayOnce(r, this.unrestorable, unrestorable);
         List<String> keys = new ArrayList<>();
         for (Backup b : plan.deleted()) {
             String manifestKey = settings.prefix() + b.id() + "/manifest.json";
@@ -716,14 +721,14 @@ public final class ImageBackup {
         return found;
     }
 
-    /** A WARN for each unrestorable backup not named by the backup before (UnrestorableBackups), a note for the others. */
-    private void sayUnrestorable(ImagePass r, Map<String, String> found) {
-        UnrestorableBackups.Said said;
+    /** A WARN for each line found that the backup before did not say (SaidOnce), a note for the others. */
+    private void sayOnce(ImagePass r, SaidOnce kept, Map<String, String> found) {
+        SaidOnce.Said said;
         try {
-            said = unrestorable.said(found);
+            said = kept.said(found);
         } catch (IOException e) {
-            LOG.warn("cannot keep the unrestorable backups in {}: {}", stateDir, e.getMessage());
-            said = new UnrestorableBackups.Said(found, Map.of()); // each a WARN, as before it was kept
+            LOG.warn("cannot keep what this backup says under {}: {}", stateDir, e.getMessage());
+            said = new SaidOnce.Said(found, Map.of()); // each a WARN, as before it was kept
         }
         said.news().values().forEach(line -> {
             LOG.warn("{}", line);

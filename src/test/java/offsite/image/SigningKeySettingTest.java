@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import offsite.testing.Gpg;
 import offsite.testing.LogLines;
@@ -128,6 +130,58 @@ class SigningKeySettingTest {
         OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
         assertThat(restore.exit()).as(restore.out()).isZero();
         assertThat(restore.out()).contains("manifest signed by ").contains("(" + SIGNER + "): good");
+    }
+
+    @Test
+    void a_signing_key_that_expires_within_a_month_is_a_warning_at_start_and_in_one_backup_then_a_note() throws Exception {
+        new Gpg(dir.resolve("gpg")).newExpiringKey(SIGNER, dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"), null, "10d");
+        app.set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString());
+
+        OffsiteHarness.CommandResult first;
+        List<String> logged;
+        try (LogLines log = new LogLines()) {
+            first = app.command("image");
+            logged = log.lines();
+        }
+        OffsiteHarness.CommandResult second = app.command("image");
+
+        String expires = "offsite.image.signing-key: key ";
+        String day = " expires on " + LocalDate.now(ZoneOffset.UTC).plusDays(10) + " (UTC): extend it (gpg --quick-set-expire ";
+        assertThat(logged).as("at start and in the backup").filteredOn(l -> l.startsWith("WARN " + expires) && l.contains(day)).hasSize(2);
+        assertThat(first.exit()).as(first.out()).isZero();
+        assertThat(first.out()).startsWith("WARN: ").contains(day).contains("export it again into " + dir.resolve("signer-secret.asc"));
+        assertThat(second.exit()).as(second.out()).isZero();
+        assertThat(second.out()).startsWith("OK: ").contains("still, as the backup before said: " + expires).contains(day);
+        assertThat(app.bucketFiles("images/").keySet()).filteredOn(k -> k.endsWith("/manifest.json.asc")).as("both signed").hasSize(2);
+    }
+
+    @Test
+    void a_signing_key_that_has_expired_still_signs_and_says_so_once_and_gpg_names_the_key_expired() throws Exception {
+        Path publicKey = new Gpg(dir.resolve("gpg")).newExpiringKey(SIGNER, dir.resolve("signer.asc"), dir.resolve("signer-secret.asc"),
+                "20200101T000000", "1d");
+        app.set("offsite.image.signing-key", dir.resolve("signer-secret.asc").toString());
+
+        OffsiteHarness.CommandResult first = app.command("image");
+        OffsiteHarness.CommandResult second = app.command("image");
+
+        String expired = "offsite.image.signing-key: key ";
+        String day = " expired on 2020-01-02 (UTC): the manifests signed since carry a signature of an expired key, which gpg --verify"
+                + " reports as EXPKEYSIG; extend it";
+        assertThat(first.exit()).as(first.out()).isZero();
+        assertThat(first.out()).startsWith("WARN: ").contains(expired).contains(day);
+        assertThat(second.out()).startsWith("OK: ").contains("still, as the backup before said: " + expired).contains(day);
+        String manifestKey = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("/manifest.json")).findFirst().orElseThrow();
+        Path manifest = Files.write(dir.resolve("manifest.json"), object("images/" + manifestKey));
+        Path signature = Files.write(dir.resolve("manifest.json.asc"), object("images/" + manifestKey + ".asc"));
+        Gpg verifier = new Gpg(dir.resolve("gpg-verifier"));
+        verifier.run(null, "--batch", "--import", publicKey.toString());
+        String status = new String(verifier.run(null, "--batch", "--status-fd", "1", "--verify", signature.toString(), manifest.toString()),
+                StandardCharsets.UTF_8);
+        assertThat(status).contains("[GNUPG:] EXPKEYSIG ").contains(SIGNER);
+
+        app.set("offsite.image.verify-key", publicKey.toString());
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", dir.resolve("restored").toString());
+        assertThat(restore.exit()).as("the key's own signatures still restore: " + restore.out()).isZero();
     }
 
     @Test

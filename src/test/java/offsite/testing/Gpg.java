@@ -28,6 +28,22 @@ public final class Gpg {
     }
 
     /**
+     * A new key pair without passphrase that expires (gpg's expire argument: 10d, 1y), made at madeAt (gpg's
+     * --faked-system-time, 20200101T000000; null: now) so that it may have expired already.
+     */
+    public Path newExpiringKey(String userId, Path publicOut, Path secretOut, String madeAt, String expire) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--batch", "--passphrase", ""));
+        if (madeAt != null) {
+            args.addAll(List.of("--faked-system-time", madeAt));
+        }
+        args.addAll(List.of("--quick-gen-key", userId, "default", "default", expire));
+        run(null, args.toArray(String[]::new));
+        Files.write(publicOut, run(null, "--armor", "--export", userId));
+        Files.write(secretOut, run(null, "--armor", "--export-secret-keys", userId));
+        return publicOut;
+    }
+
+    /**
      * A new ed25519 signing key with a cv25519 encryption subkey, made as the gpg manual says (--quick-gen-key, then
      * --quick-add-key); passphrase empty for none. Returns the public key export path; the secret key goes to secretOut.
      */

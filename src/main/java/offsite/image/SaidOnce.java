@@ -11,19 +11,20 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The kept backups found unrestorable at the last image backup (DATA/image/unrestorable.txt, one id a line), so that each
- * is a WARN, and so a mail, once: hourly backups would otherwise mail the same broken monthly backup every hour for months.
- * Later backups still name it in a note. One fixed or deleted drops out, and is a WARN again if it breaks again.
+ * What the last image backup found of one kind (kept backups that cannot be restored, a signing key's expiry), by id,
+ * one a line in a file under DATA/image, so that each is a WARN, and so a mail, once: hourly backups would otherwise mail
+ * the same broken monthly backup every hour for months. Later backups still say it in a note. One that is gone drops
+ * out, and is a WARN again if it comes back.
  */
-final class UnrestorableBackups {
+final class SaidOnce {
 
-    /** What a pass says of the backups found unrestorable: news (a WARN each) and those named before (a note each). */
+    /** What a pass says: news (a WARN each) and what the backup before said too (a note each). */
     record Said(Map<String, String> news, Map<String, String> known) {
     }
 
     private final Path file;
 
-    UnrestorableBackups(Path file) {
+    SaidOnce(Path file) {
         this.file = file;
     }
 

@@ -8,19 +8,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class UnrestorableBackupsTest {
+class SaidOnceTest {
 
     @TempDir
     Path dir;
 
     @Test
     void a_backup_is_news_the_first_time_it_is_found_and_again_once_it_broke_anew() throws Exception {
-        UnrestorableBackups kept = new UnrestorableBackups(dir.resolve("unrestorable.txt"));
+        SaidOnce kept = new SaidOnce(dir.resolve("unrestorable.txt"));
 
-        UnrestorableBackups.Said first = kept.said(Map.of("A", "a gone"));
-        UnrestorableBackups.Said second = kept.said(Map.of("A", "a gone", "B", "b cut"));
-        UnrestorableBackups.Said fixed = kept.said(Map.of("B", "b cut"));
-        UnrestorableBackups.Said brokenAgain = kept.said(Map.of("A", "a gone", "B", "b cut"));
+        SaidOnce.Said first = kept.said(Map.of("A", "a gone"));
+        SaidOnce.Said second = kept.said(Map.of("A", "a gone", "B", "b cut"));
+        SaidOnce.Said fixed = kept.said(Map.of("B", "b cut"));
+        SaidOnce.Said brokenAgain = kept.said(Map.of("A", "a gone", "B", "b cut"));
 
         assertThat(first.news()).containsOnlyKeys("A");
         assertThat(second.news()).containsOnlyKeys("B");
@@ -34,7 +34,7 @@ class UnrestorableBackupsTest {
     @Test
     void a_damaged_file_makes_every_backup_news_again() throws Exception {
         Files.write(dir.resolve("unrestorable.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 'A'});
-        UnrestorableBackups kept = new UnrestorableBackups(dir.resolve("unrestorable.txt"));
+        SaidOnce kept = new SaidOnce(dir.resolve("unrestorable.txt"));
 
         assertThat(kept.said(Map.of("A", "a gone")).news()).containsOnlyKeys("A");
     }
