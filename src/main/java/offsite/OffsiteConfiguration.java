@@ -257,7 +257,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         OfflineCopy offlineCopy = new OfflineCopy(scan, guard, sync.stableFor(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
         Duration retryEvery = settings.duration("offsite.offline.retry-every");
-        OfflineRun offlineRun = new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), retryEvery, clock,
+        Duration stalledAfter = settings.duration("offsite.offline.stalled-after");
+        OfflineRun offlineRun = new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), retryEvery, stalledAfter, clock,
                 dataDir.resolve("offline.lock"));
         camel.getRegistry().bind("offlineRun", offlineRun);
         OfflineRetry offlineRetry = new OfflineRetry(reports, settings.text("offsite.offline.cron"), retryEvery, clock, offlineRun::copying);
@@ -268,6 +269,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // looked at each minute, or each retry-every when shorter (a second at least: each look reads the saved reports)
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, retryEvery.isZero() ? 60_000 : retryEvery.toMillis()))));
+        // a copy that stopped moving is told within a quarter of stalled-after, looked at each minute at most
+        camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-check-millis",
+                String.valueOf(Math.max(1_000, Math.min(60_000, stalledAfter.isZero() ? 60_000 : stalledAfter.toMillis() / 4))));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it
         ImageTree tree = new ImageTree(image.selection().keepingOut(dataDir));
         camel.getRegistry().bind("imageSettings", image);

@@ -28,18 +28,29 @@ final class DriveRead {
     private static final int BUFFER = 1 << 20;
     private static final int POSIX_FADV_DONTNEED = 4;
 
+    private final Runnable moved;
     private Way way;
     private String refused = "";
     private ByteBuffer buffer;
     private int alignment;
 
     DriveRead() {
-        this(Way.DIRECT);
+        this(Way.DIRECT, () -> { });
+    }
+
+    /** moved: told of each buffer read directly (CopyWatch: a long read-back is not a hung drive). */
+    DriveRead(Runnable moved) {
+        this(Way.DIRECT, moved);
     }
 
     /** first: the way to try first (DIRECT; CACHE_DROPPED to check that way on a drive that would take direct reads). */
     DriveRead(Way first) {
+        this(first, () -> { });
+    }
+
+    private DriveRead(Way first, Runnable moved) {
         this.way = first;
+        this.moved = moved;
     }
 
     /** The way the last file was read; a way refused once is not tried again. */
@@ -92,6 +103,7 @@ final class DriveRead {
                 break;
             }
             sha.update(buffer.flip());
+            moved.run();
             if (n % alignment != 0) {
                 break; // a direct read comes back short of a block only at the end of the file
             }

@@ -98,6 +98,7 @@ public final class OfflineCopy {
     private final boolean requireMount;
     private final Clock clock;
     private final ToLongFunction<Path> freeSpace;
+    private volatile CopyWatch watch = new CopyWatch();
 
     /**
      * scan: the mirror's own, so that the snapshot holds the set as mirrored (no hidden names, no data directory, links as set);
@@ -125,10 +126,18 @@ public final class OfflineCopy {
         }
     }
 
+    /** Where the copy under way is and when it last moved (the last copy's, when none is). */
+    CopyWatch watch() {
+        return watch;
+    }
+
     public Result copy() {
         Path partial = null;
         DriveSync batch = null;
+        CopyWatch watch = new CopyWatch();
+        this.watch = watch;
         try {
+            watch.at("looking at the drive and the set");
             String refusal = refusal();
             if (refusal != null) {
                 return Result.refused(refusal, null);
@@ -187,6 +196,7 @@ public final class OfflineCopy {
             for (LocalFile file : files) {
                 Path relative = source.relativize(file.path());
                 Path target = partial.resolve(relative);
+                watch.at("copying " + PrintableName.of(relative.toString()) + ", file " + (sums.size() + 1) + " of " + files.size());
                 String gone = driveGone(device, partial);
                 if (gone != null) {
                     FileTree.delete(partial); // what a lookup after the unmount made lies on the disk below the mount point
@@ -209,6 +219,7 @@ public final class OfflineCopy {
                 }
                 Files.setLastModifiedTime(target, FileTime.from(file.modified()));
             }
+            watch.at("flushing the " + files.size() + " files to the drive");
             if (batch != null) { // every file and folder on the drive before the set is looked at again and read back
                 batch.syncfs();
                 syncFolder(partial); // and the drive's write cache flushed, which a FAT drive's syncfs leaves to an fsync
@@ -223,8 +234,10 @@ public final class OfflineCopy {
                 FileTree.delete(partial);
                 return Result.stopped(incomplete(afterLast.get(), "all " + files.size() + " files copied, not yet verified", partial));
             }
-            DriveRead readBack = new DriveRead(); // the drive's bytes, not the page cache's: those are what the copy was written for
+            DriveRead readBack = new DriveRead(watch::moved); // the drive's bytes, not the page cache's: those are what the copy was written for
+            int read = 0;
             for (Map.Entry<Path, String> s : sums.entrySet()) {
+                watch.at("reading back " + PrintableName.of(s.getKey().toString()) + ", file " + ++read + " of " + sums.size());
                 if (!readBack.sha256(partial.resolve(s.getKey())).equals(s.getValue())) {
                     FileTree.delete(partial);
                     return Result.failed("verification failed for " + PrintableName.of(s.getKey().toString()) + " on " + destination + ": the drive gave back other"
@@ -236,6 +249,7 @@ public final class OfflineCopy {
                 FileTree.delete(partial);
                 return Result.failed(gone);
             }
+            watch.at("writing the checksums and naming the snapshot");
             ByteArrayOutputStream manifest = new ByteArrayOutputStream();
             byte[] folder = PathBytes.of(partial);
             for (Map.Entry<Path, String> s : sums.entrySet()) {
@@ -451,6 +465,7 @@ public final class OfflineCopy {
                 }
                 sha.update(buffer, 0, n);
                 out.write(buffer, 0, n);
+                watch.moved();
             }
             if (force) {
                 channel.force(true);

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import offsite.files.LockFile;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * logged at INFO when a snapshot was kept, WARN when the copy was refused and ERROR when it failed under way, and handed on
  * to the notifications. A try again of the schedule's copy that ends as the one before it (the set still in use) is saved
  * and shown, logged at INFO and not sent: the period's WARN went out once. So is a copy that finds this process's own copy
- * under way (the cron firing during a try again of the period before): that copy's report is the news.
+ * under way (the cron firing during a try again of the period before): that copy's report is the news. A copy under way
+ * that has not moved for offsite.offline.stalled-after (a drive that stopped answering holds its thread) is a WARN,
+ * once per copy, sent and not saved: the copy's own report comes when it ends.
  */
 public final class OfflineRun {
 
@@ -31,15 +35,22 @@ public final class OfflineRun {
     private final Duration retryEvery;
     private final Clock clock;
     private final Path lock;
+    private final Duration stalledAfter;
     /** A copy of this process under way: a second one here must not open the lock file (closing it would free the lock). */
     private final AtomicBoolean copying = new AtomicBoolean();
+    /** The copy under way was said to have stopped moving. */
+    private final AtomicBoolean stallSaid = new AtomicBoolean();
+    private volatile Instant copyStarted;
 
     /**
      * lock: a file under the data directory held while a copy runs, so that run's schedule and the command never overlap;
-     * retryEvery: offsite.offline.retry-every, for the report's words on what comes next (zero: no try again).
+     * retryEvery: offsite.offline.retry-every, for the report's words on what comes next (zero: no try again);
+     * stalledAfter: offsite.offline.stalled-after (zero: never said).
      */
-    public OfflineRun(OfflineCopy copy, ReportStore reports, String cron, Duration retryEvery, Clock clock, Path lock) {
+    public OfflineRun(OfflineCopy copy, ReportStore reports, String cron, Duration retryEvery, Duration stalledAfter, Clock clock,
+            Path lock) {
         this.lock = lock;
+        this.stalledAfter = stalledAfter;
         this.copy = copy;
         this.reports = reports;
         this.cron = cron;
@@ -50,6 +61,27 @@ public final class OfflineRun {
     /** Whether this process runs a copy now. */
     public boolean copying() {
         return copying.get();
+    }
+
+    /** Whether this process's copy under way has not moved for offsite.offline.stalled-after, not yet said. */
+    public boolean stalled() {
+        return copying.get() && !stalledAfter.isZero() && !stallSaid.get() && copy.watch().still().compareTo(stalledAfter) >= 0;
+    }
+
+    /** The WARN of a copy that stopped moving, logged; once per copy. Not saved: the copy's own report replaces the last one. */
+    public OfflineReport stalledReport() {
+        stallSaid.set(true);
+        CopyWatch watch = copy.watch();
+        long minutes = watch.still().toMinutes();
+        String destination = copy.destination().toString();
+        String reason = "the copy to " + destination + " under way since " + copyStarted.truncatedTo(ChronoUnit.SECONDS) + " has made no progress for " + (minutes > 0
+                ? minutes + " min" : watch.still().toSeconds() + " s") + " (offsite.offline.stalled-after " + stalledAfter.toString()
+                .substring(2).toLowerCase(Locale.ROOT) + "), while " + watch.doing() + ": the drive may have stopped answering"
+                + " (dmesg shows its errors); the copy goes on if it answers again and reports when it ends; unplugging it fails"
+                + " the copy, and the next one (offsite.offline.cron '" + cron + "', or `bin/offsite offline` once the drive is"
+                + " back) starts a new snapshot";
+        LOG.warn("offline copy: {}", reason);
+        return new OfflineReport(RunStatus.WARN, reason, destination, null, copyStarted, clock.instant(), 0, 0, List.of(), false, false);
     }
 
     /** body: an OfflineRequest (the command's), or anything else for the schedule's copy; the request gets the report too. */
@@ -65,6 +97,8 @@ public final class OfflineRun {
         if (ownUnderWay) {
             result = OfflineCopy.Result.busy(underWay);
         } else {
+            copyStarted = started;
+            stallSaid.set(false);
             try (LockFile held = LockFile.tryTake(lock)) {
                 result = held != null ? copy.copy() : OfflineCopy.Result.busy(underWay);
             } catch (IOException e) {

@@ -667,7 +667,7 @@ class OfflineCopyTest {
         Instant firing = Instant.parse("2026-12-01T03:00:00Z");
         Clock clock = Clock.fixed(firing, ZoneOffset.UTC);
         OfflineRun run = new OfflineRun(new OfflineCopy(scanOf(set), NO_MARKERS, Duration.ZERO, drive, false, clock, slowDrive), reports,
-                "0 0 3 1 * ?", Duration.ofHours(1), clock, dir.resolve("offline.lock"));
+                "0 0 3 1 * ?", Duration.ofHours(1), Duration.ZERO, clock, dir.resolve("offline.lock"));
         ExecutorService tryAgain = Executors.newSingleThreadExecutor();
         try {
             Future<OfflineReport> retried = tryAgain.submit(() -> run.run(OfflineRequest.retry()));

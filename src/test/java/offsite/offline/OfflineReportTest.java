@@ -303,7 +303,8 @@ class OfflineReportTest {
         });
         ReportStore reports = new ReportStore(dir.resolve("reports"));
 
-        OfflineReport report = new OfflineRun(copy, reports, "0 0 3 1 * ?", Duration.ofHours(1), clock, dir.resolve("offline.lock")).run(null);
+        OfflineReport report = new OfflineRun(copy, reports, "0 0 3 1 * ?", Duration.ofHours(1), Duration.ZERO, clock,
+                dir.resolve("offline.lock")).run(null);
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.snapshot()).isNull();

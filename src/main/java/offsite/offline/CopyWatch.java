@@ -1,0 +1,34 @@
+package offsite.offline;
+
+import java.time.Duration;
+
+/**
+ * Where the copy under way is (what it does, how far) and when it last moved: a byte written to or read from the drive,
+ * or a step begun. Written by the copy's thread, read by the schedule's look, which tells a copy that hangs (a drive that
+ * stopped answering) from a slow one by how long it has not moved.
+ */
+final class CopyWatch {
+
+    private volatile String doing = "starting";
+    private volatile long movedNanos = System.nanoTime();
+
+    /** A step begins: what the copy does now, in the report's words ("copying NAME, file 3 of 40"). */
+    void at(String doing) {
+        this.doing = doing;
+        movedNanos = System.nanoTime();
+    }
+
+    /** Bytes moved within the step. */
+    void moved() {
+        movedNanos = System.nanoTime();
+    }
+
+    String doing() {
+        return doing;
+    }
+
+    /** How long since the copy last moved. */
+    Duration still() {
+        return Duration.ofNanos(System.nanoTime() - movedNanos);
+    }
+}

@@ -1,0 +1,157 @@
+package offsite.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import offsite.report.OfflineReport;
+import offsite.report.RunStatus;
+import offsite.testing.HttpReceiver;
+import offsite.testing.LogLines;
+import offsite.testing.OffsiteHarness;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monthly offline copy to a drive that stops answering: a real FUSE mount (bindfs) whose daemon is stopped with
+ * SIGSTOP, so that every call on the drive waits, as on a USB drive whose controller hung. The copy cannot be stopped,
+ * but it is told: once, by mail and webhook, naming what it was doing; when the drive answers again the copy goes on
+ * and reports as ever. Skipped where FUSE or bindfs is missing (.ci/run installs bindfs).
+ */
+class HungDriveTest {
+
+    @TempDir
+    Path dir;
+
+    OffsiteHarness app;
+    HttpReceiver receiver;
+    LogLines log;
+    Main running;
+    Process bindfs;
+    Path usb;
+
+    @BeforeEach
+    void start() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse on this machine");
+        Assumptions.assumeTrue(onPath("bindfs"), "no bindfs on PATH");
+        log = new LogLines();
+        receiver = new HttpReceiver();
+        app = new OffsiteHarness(dir);
+        app.write("Members/AA000001.rdb", 1_000_000, 1);
+        app.write("Members/AA000002.rdb", 1_000_000, 2);
+        Path drive = Files.createDirectories(dir.resolve("drive"));
+        usb = Files.createDirectories(dir.resolve("media/usb"));
+        bindfs = new ProcessBuilder("bindfs", "-f", drive.toString(), usb.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("bindfs.log").toFile()).start();
+        await(() -> mounted(usb), "bindfs mounted " + usb);
+        app.set("offsite.offline.destination", usb.toString())
+                .set("offsite.offline.stalled-after", "2s")
+                .set("offsite.notify.webhook.url", receiver.url("/hook"))
+                .set("offsite.notify.when", "problems");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (bindfs != null) {
+            signal("CONT"); // a stopped daemon would hold the unmount, and the copy
+        }
+        if (running != null) {
+            running.stop();
+        }
+        if (bindfs != null) {
+            new ProcessBuilder("fusermount", "-u", usb.toString()).start().waitFor(30, TimeUnit.SECONDS);
+            bindfs.destroy();
+            bindfs.waitFor(30, TimeUnit.SECONDS);
+        }
+        if (app != null) {
+            app.close();
+            receiver.close();
+            log.close();
+        }
+    }
+
+    @Test
+    void a_copy_held_by_a_drive_that_stopped_answering_is_a_warning_once_and_reports_when_the_drive_answers_again() throws Exception {
+        running = app.startRunning();
+        signal("STOP");
+        ExecutorService copier = Executors.newSingleThreadExecutor();
+        try {
+            Future<OfflineReport> copy = copier.submit(() -> running.getCamelContext().createProducerTemplate()
+                    .requestBody("direct:offline", null, OfflineReport.class));
+
+            await(() -> !hooks().isEmpty(), "a webhook POST of the stalled copy");
+            Thread.sleep(3_000); // more looks at the copy, still held
+            List<JsonNode> stalled = hooks();
+            assertThat(copy.isDone()).as("the copy waits for the drive").isFalse();
+            assertThat(stalled).as("said once per copy").hasSize(1);
+            assertThat(stalled.get(0).get("status").asText()).isEqualTo("WARN");
+            assertThat(stalled.get(0).at("/report/reason").asText()).startsWith("the copy to " + usb + " under way since ")
+                    .contains(" has made no progress for ").contains("(offsite.offline.stalled-after 2s), while looking at the drive")
+                    .contains("the drive may have stopped answering");
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN offline copy: the copy to " + usb)).hasSize(1);
+
+            signal("CONT");
+            OfflineReport report = copy.get(60, TimeUnit.SECONDS);
+
+            assertThat(report.status()).as(report.reason()).isEqualTo(RunStatus.OK);
+            assertThat(report.files()).isEqualTo(2);
+            assertThat(hooks()).as("an OK copy is not a problem: no second POST").hasSize(1);
+        } finally {
+            copier.shutdownNow();
+        }
+    }
+
+    private List<JsonNode> hooks() {
+        ObjectMapper json = new ObjectMapper();
+        return receiver.requests().stream().filter(r -> r.path().equals("/hook")).map(r -> {
+            try {
+                return json.readTree(r.body());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(bindfs.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
+    private static boolean mounted(Path point) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(l -> l.split(" ")[1].equals(point.toString()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(folder, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits (a minute at most) for a condition; fails naming it if it never comes. */
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+}
