@@ -117,13 +117,7 @@ class SigningKeySettingTest {
         assertThat(image.exit()).as(image.out()).isZero();
         assertThat(image.out()).doesNotContain(PASSPHRASE);
         assertThat(logged).isNotEmpty().noneMatch(l -> l.contains(PASSPHRASE));
-        String manifestKey = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("/manifest.json")).findFirst().orElseThrow();
-        Path manifest = Files.write(dir.resolve("manifest.json"), object("images/" + manifestKey));
-        Path signature = Files.write(dir.resolve("manifest.json.asc"), object("images/" + manifestKey + ".asc"));
-        Gpg verifier = new Gpg(dir.resolve("gpg-verifier"));
-        verifier.run(null, "--batch", "--import", publicKey.toString());
-        String status = new String(verifier.run(null, "--batch", "--status-fd", "1", "--verify", signature.toString(), manifest.toString()),
-                StandardCharsets.UTF_8);
+        String status = gpgVerify(publicKey);
         assertThat(status).contains("[GNUPG:] GOODSIG ").contains(SIGNER);
 
         app.set("offsite.image.verify-key", publicKey.toString());
@@ -170,13 +164,7 @@ class SigningKeySettingTest {
         assertThat(first.exit()).as(first.out()).isZero();
         assertThat(first.out()).startsWith("WARN: ").contains(expired).contains(day);
         assertThat(second.out()).startsWith("OK: ").contains("still, as the backup before said: " + expired).contains(day);
-        String manifestKey = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("/manifest.json")).findFirst().orElseThrow();
-        Path manifest = Files.write(dir.resolve("manifest.json"), object("images/" + manifestKey));
-        Path signature = Files.write(dir.resolve("manifest.json.asc"), object("images/" + manifestKey + ".asc"));
-        Gpg verifier = new Gpg(dir.resolve("gpg-verifier"));
-        verifier.run(null, "--batch", "--import", publicKey.toString());
-        String status = new String(verifier.run(null, "--batch", "--status-fd", "1", "--verify", signature.toString(), manifest.toString()),
-                StandardCharsets.UTF_8);
+        String status = gpgVerify(publicKey);
         assertThat(status).contains("[GNUPG:] EXPKEYSIG ").contains(SIGNER);
 
         app.set("offsite.image.verify-key", publicKey.toString());
@@ -195,6 +183,17 @@ class SigningKeySettingTest {
         assertThat(restore.err()).contains("offsite: offsite.image.verify-key: '" + notAKey + "' is not valid (expected an OpenPGP public key,"
                 + " the output of gpg --armor --export ID");
         assertThat(dir.resolve("restored")).doesNotExist();
+    }
+
+    /** What stock gpg --verify says (its status lines) of a stored manifest's signature, with only this public key imported. */
+    private String gpgVerify(Path publicKey) throws Exception {
+        String manifestKey = app.bucketFiles("images/").keySet().stream().filter(k -> k.endsWith("/manifest.json")).findFirst().orElseThrow();
+        Path manifest = Files.write(dir.resolve("manifest.json"), object("images/" + manifestKey));
+        Path signature = Files.write(dir.resolve("manifest.json.asc"), object("images/" + manifestKey + ".asc"));
+        Gpg verifier = new Gpg(dir.resolve("gpg-verifier"));
+        verifier.run(null, "--batch", "--import", publicKey.toString());
+        return new String(verifier.run(null, "--batch", "--status-fd", "1", "--verify", signature.toString(), manifest.toString()),
+                StandardCharsets.UTF_8);
     }
 
     private byte[] object(String key) {
