@@ -411,7 +411,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         StatusPage page = new StatusPage(new StatusPage.Layout(s3.bucket(), sync.prefix(), sync.trashPrefix(),
                 image.prefix(), sync.cron(), image.cron(), image.enabled(), image.host(), settings.optional("offsite.offline.destination"),
                 settings.text("offsite.offline.cron")), reports, activity, inventory, history, passes::progress,
-                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, deliveries, camel.getRegistry().lookupByNameAndType("offlineRetry", OfflineRetry.class), clock);
+                () -> imageBackup.get().progress(), Prices.from(settings), image.keep(), fallbacks, deliveries,
+                camel.getRegistry().lookupByNameAndType("offlineRetry", OfflineRetry.class),
+                camel.getRegistry().lookupByNameAndType("offlineRun", OfflineRun.class)::underWay, clock);
         camel.getRegistry().bind("statusPage", page);
         camel.getRegistry().bind("bucketCheck", new BucketCheck(bucket));
         boolean offlineSet = settings.optional("offsite.offline.destination") != null;

@@ -63,6 +63,28 @@ public final class OfflineRun {
         return copying.get();
     }
 
+    /** This process's copy under way, for the status page: since when, what it does, and how long it has not moved. */
+    public record UnderWay(Instant started, String doing, Duration still, boolean stalled) {
+
+        /** The status page's line: "since T: copying NAME, file 3 of 40", and the stall when there is one. */
+        public String text() {
+            return "since " + started.truncatedTo(ChronoUnit.SECONDS) + ": " + doing + (stalled ? "; no progress for "
+                    + (still.toMinutes() > 0 ? still.toMinutes() + " min" : still.toSeconds() + " s")
+                    + ": the drive may have stopped answering" : "");
+        }
+    }
+
+    /** This process's copy under way; null when there is none. */
+    public UnderWay underWay() {
+        Instant started = copyStarted;
+        if (!copying.get() || started == null) {
+            return null;
+        }
+        CopyWatch watch = copy.watch();
+        Duration still = watch.still();
+        return new UnderWay(started, watch.doing(), still, !stalledAfter.isZero() && still.compareTo(stalledAfter) >= 0);
+    }
+
     /** Whether this process's copy under way has not moved for offsite.offline.stalled-after, not yet said. */
     public boolean stalled() {
         return copying.get() && !stalledAfter.isZero() && !stallSaid.get() && copy.watch().still().compareTo(stalledAfter) >= 0;

@@ -89,6 +89,10 @@ final class StatusHtml {
                 .append(TITLES.get(name)).append("</h2><p class=\"state\" data-state=\"")
                 .append(state).append("\">").append(state).append("</p><p>").append(Charts.escape(String.valueOf(p.get("headline"))))
                 .append("</p><p class=\"muted\">next window: ").append(p.get("nextWindow") == null ? "-" : p.get("nextWindow")).append("</p>");
+        if (p.get("underWay") != null) {
+            h.append("<p class=\"").append(Boolean.TRUE.equals(p.get("stalled")) ? "stalled" : "muted").append("\" id=\"").append(name)
+                    .append("-under-way\">copying ").append(Charts.escape(String.valueOf(p.get("underWay")))).append("</p>");
+        }
         if (p.get("nextTry") != null) {
             h.append("<p class=\"muted\" id=\"").append(name).append("-next-try\">the set was in use: tried again at ")
                     .append(p.get("nextTry")).append("</p>");
@@ -288,7 +292,7 @@ final class StatusHtml {
     private static final String CSS = "body{font:15px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:1100px}"
             + ".cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:8px;padding:.2em 1em;flex:1;min-width:260px}"
             + ".ok .state{color:#176b17}.warn .state{color:#a06000}.failed .state{color:#b00020}.running .state{color:#1d4ed8}"
-            + ".state{font-size:1.6em;font-weight:700;margin:.2em 0}.muted{color:#666}table{border-collapse:collapse;font-size:13px}"
+            + ".state{font-size:1.6em;font-weight:700;margin:.2em 0}.muted{color:#666}.stalled{color:#a06000;font-weight:700}table{border-collapse:collapse;font-size:13px}"
             + "td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}"
             + ".charts{display:grid;grid-template-columns:1fr 1fr;gap:.5em 1.5em}.chart{width:100%;display:block;margin:.5em 0}.chart rect{fill:#4a7fd4}.chart .t{font-weight:700;font-size:13px}"
             + ".chart .l,.chart .v{font-size:10px}.failing{color:#b00020}.problems{color:#b00020;border:1px solid #b00020;border-radius:8px;padding:.5em 2em}";

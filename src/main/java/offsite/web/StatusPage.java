@@ -31,6 +31,7 @@ import offsite.cost.MonthlyCost;
 import offsite.cost.Prices;
 import offsite.notify.LastDeliveries;
 import offsite.offline.OfflineRetry;
+import offsite.offline.OfflineRun;
 import offsite.offline.RetryDue;
 import offsite.cost.StorageHistory;
 import offsite.report.GenerationText;
@@ -67,13 +68,15 @@ public final class StatusPage {
     private final Fallbacks fallbacks;
     private final LastDeliveries deliveries;
     private final OfflineRetry offlineRetry;
+    private final Supplier<OfflineRun.UnderWay> offlineUnderWay;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public StatusPage(Layout layout, ReportStore reports, ActivityLog activity, InventoryState inventory, StorageHistory history,
             Supplier<RunProgress> progress, Supplier<RunProgress> imageProgress, Prices prices,
-            RetentionPolicy keep, Fallbacks fallbacks, LastDeliveries deliveries, OfflineRetry offlineRetry, Clock clock) {
+            RetentionPolicy keep, Fallbacks fallbacks, LastDeliveries deliveries, OfflineRetry offlineRetry,
+            Supplier<OfflineRun.UnderWay> offlineUnderWay, Clock clock) {
         this.layout = layout;
         this.files = new StateFiles(reports, activity, inventory, history);
         this.closedMonths = new ClosedMonths(activity::readMonth);
@@ -84,6 +87,7 @@ public final class StatusPage {
         this.fallbacks = fallbacks;
         this.deliveries = deliveries;
         this.offlineRetry = offlineRetry;
+        this.offlineUnderWay = offlineUnderWay;
         this.clock = clock;
     }
 
@@ -196,6 +200,12 @@ public final class StatusPage {
         offlineStatus.put("state", offline == null ? "IDLE" : offline.status().name());
         offlineStatus.put("headline", offline == null ? "no copy yet" : offline.headline());
         offlineStatus.put("nextWindow", next(layout.offlineCron()));
+        OfflineRun.UnderWay underWay = offlineUnderWay.get();
+        if (underWay != null) { // the copy's report comes when it ends: until then, where it is (a hung drive holds it)
+            offlineStatus.put("state", "RUNNING");
+            offlineStatus.put("underWay", underWay.text());
+            offlineStatus.put("stalled", underWay.stalled());
+        }
         RetryDue retry = offlineRetry();
         if (retry.next() != null) { // the period's copy found the set in use: `run` tries it again then
             offlineStatus.put("nextTry", retry.next().toString());

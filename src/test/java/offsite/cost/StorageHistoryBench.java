@@ -50,7 +50,8 @@ public final class StorageHistoryBench {
         StatusPage page = new StatusPage(new StatusPage.Layout("bucket", "sets/", "trash/", "images/", "0 30 23 ? * MON-SAT",
                 "0 0 * * * ?", false, "host", null, "0 0 3 1 * ?"), new ReportStore(data.resolve("reports")), new ActivityLog(data.resolve("activity"), 1 << 20),
                 new InventoryState(data.resolve("inventory.json")), history, () -> null, () -> null, new Prices(0.023, 0.005, 0.0004, 0, 0.09),
-                new RetentionPolicy(24, 7, 4, 12), new Fallbacks(), new LastDeliveries(data.resolve("notifications.json")), null, Clock.systemUTC());
+                new RetentionPolicy(24, 7, 4, 12), new Fallbacks(), new LastDeliveries(data.resolve("notifications.json")), null, () -> null,
+                Clock.systemUTC());
         report("as written", file, history, page, views);
         history.record(today, today.toEpochDay() * 1_000_000L);
         report("after one more sample", file, history, page, views);

@@ -132,7 +132,7 @@ class StorageHistoryTest {
                 new ReportStore(data.resolve("reports")), new ActivityLog(data.resolve("activity"), 1 << 20),
                 new InventoryState(data.resolve("inventory.json")), new StorageHistory(data.resolve("storage-history.txt")), () -> null,
                 () -> null, new Prices(0.023, 0.005, 0.0004, 0, 0.09), new RetentionPolicy(24, 7, 4, 12), new Fallbacks(),
-                new LastDeliveries(data.resolve("notifications.json")), null, CLOCK); // no offline copy: no retry to show
+                new LastDeliveries(data.resolve("notifications.json")), null, () -> null, CLOCK); // no offline copy: nothing to show
     }
 
     /** A change to the file between two looks, and whether the second look must see it. */

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The monthly offline copy to a drive that stops answering: a real FUSE mount (bindfs) whose daemon is stopped with
  * SIGSTOP, so that every call on the drive waits, as on a USB drive whose controller hung. The copy cannot be stopped,
- * but it is told: once, by mail and webhook, naming what it was doing; when the drive answers again the copy goes on
- * and reports as ever. Skipped where FUSE or bindfs is missing (.ci/run installs bindfs).
+ * but it is told: once, by mail and webhook, and on the status page while it lasts, naming what it was doing; when the
+ * drive answers again the copy goes on and reports as ever. Skipped where FUSE or bindfs is missing (.ci/run installs bindfs).
  */
 class HungDriveTest {
 
@@ -102,6 +102,12 @@ class HungDriveTest {
                     .contains(" has made no progress for ").contains("(offsite.offline.stalled-after 2s), while looking at the drive")
                     .contains("the drive may have stopped answering");
             assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN offline copy: the copy to " + usb)).hasSize(1);
+            JsonNode offline = new ObjectMapper().readTree(app.get("/api/status", null).body()).get("offline");
+            assertThat(offline.get("state").asText()).isEqualTo("RUNNING");
+            assertThat(offline.get("underWay").asText()).startsWith("since ").contains(": looking at the drive and the set; no progress for ")
+                    .endsWith(": the drive may have stopped answering");
+            assertThat(offline.get("stalled").asBoolean()).isTrue();
+            assertThat(app.get("/", null).body()).contains("<p class=\"stalled\" id=\"offline-under-way\">copying since ");
 
             signal("CONT");
             OfflineReport report = copy.get(60, TimeUnit.SECONDS);
