@@ -31,6 +31,7 @@ import offsite.cost.InventoryState;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
 import offsite.cost.StorageSampler;
+import offsite.files.RestoreTarget;
 import offsite.image.ImageBackup;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
@@ -251,6 +252,16 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             if (sync.source() == null) {
                 throw new SettingError("offsite.offline.destination", offline, "empty while offsite.sync.source is empty: the offline"
                         + " copy copies the backup set, and there is none to copy");
+            }
+            Path drive = RestoreTarget.real(Path.of(offline));
+            Path set = RestoreTarget.real(sync.source());
+            if (drive.startsWith(set)) {
+                throw new SettingError("offsite.offline.destination", offline, "a folder outside offsite.sync.source ('" + sync.source()
+                        + "'): a snapshot inside the backup set would be mirrored to S3 with it and copied into every later snapshot");
+            }
+            if (set.startsWith(drive)) {
+                throw new SettingError("offsite.offline.destination", offline, "a folder that does not hold offsite.sync.source ('"
+                        + sync.source() + "'): a snapshot beside the set, on the disk that holds it, is no offline copy");
             }
         }
         // the mirror's scan and guard: the snapshot holds the set as mirrored, by one rule of what belongs to it

@@ -29,7 +29,7 @@ class BadSettingCommandTest {
 
     /**
      * A setting, its bad value (FILE: a plain file's path; LINK: a symbolic link to the source folder, TARGET: that folder's
-     * real path), the command run, what is expected, and settings it needs beside it (SET: the source folder, in the value too).
+     * real path, ABOVE: the folder that holds it), the command run, what is expected, and settings it needs beside it (SET: the source folder, in the value too).
      */
     record Bad(String name, String value, String command, String expected, Map<String, String> alongside) {
 
@@ -90,6 +90,13 @@ class BadSettingCommandTest {
                 // the copy copies the backup set: without one, run's monthly copy had a null source to copy
                 new Bad("offsite.offline.destination", "/tmp", "offline", "empty while offsite.sync.source is empty: the offline copy"
                         + " copies the backup set, and there is none to copy", Map.of("offsite.sync.source", "")),
+                // a drive mounted inside the set: each snapshot mirrored to S3 and copied into the next, a set that never holds still
+                new Bad("offsite.offline.destination", "SET", "offline", "a folder outside offsite.sync.source ('SET'): a snapshot inside"
+                        + " the backup set would be mirrored to S3 with it and copied into every later snapshot"),
+                new Bad("offsite.offline.destination", "SET/usb", "offline", "a folder outside offsite.sync.source ('SET'): a snapshot"
+                        + " inside the backup set would be mirrored to S3 with it and copied into every later snapshot"),
+                new Bad("offsite.offline.destination", "ABOVE", "offline", "a folder that does not hold offsite.sync.source ('SET'): a"
+                        + " snapshot beside the set, on the disk that holds it, is no offline copy"),
                 // audit careless-cli.md: the data directory as the source mirrored Offsite's own state and skipped every pass
                 new Bad("offsite.data.dir", "SET", "sync", "another folder than offsite.sync.source ('SET'), the backup set: Offsite's own"
                         + " state (activity log, hash cache, reports) would be mirrored with it, and every pass skipped as the backup"
@@ -106,7 +113,8 @@ class BadSettingCommandTest {
             app.write("Members/AA000001.rdb", 4096, 1);
             String link = Files.createSymbolicLink(dir.resolve("a-link"), app.source).toString();
             String target = app.source.toRealPath().toString();
-            app.set(bad.name(), bad.value().replace("FILE", file).replace("LINK", link).replace("SET", app.source.toString()));
+            app.set(bad.name(), bad.value().replace("FILE", file).replace("LINK", link).replace("SET", app.source.toString())
+                    .replace("ABOVE", app.source.getParent().toString()));
             bad.alongside().forEach((name, value) -> app.set(name, value.replace("SET", app.source.toString())));
 
             PrintStream original = System.err;
@@ -123,7 +131,8 @@ class BadSettingCommandTest {
             List<String> lines = said.lines().filter(l -> l.startsWith("offsite: ")).toList();
             assertThat(exit).as(said).isEqualTo(2);
             assertThat(lines).containsExactly(("offsite: " + bad.name() + ": '" + bad.value() + "' is not valid (expected " + bad.expected() + ")")
-                    .replace("FILE", file).replace("LINK", link).replace("TARGET", target).replace("SET", app.source.toString()));
+                    .replace("FILE", file).replace("LINK", link).replace("TARGET", target).replace("SET", app.source.toString())
+                    .replace("ABOVE", app.source.getParent().toString()));
             assertThat(said).as("no stack trace").doesNotContain("\tat ");
             assertThat(app.bucketFiles("")).as("nothing ran").isEmpty();
         }
