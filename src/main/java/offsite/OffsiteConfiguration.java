@@ -39,6 +39,7 @@ import offsite.image.ImageTree;
 import offsite.image.SecretArchiveFormat;
 import offsite.image.SignedManifests;
 import offsite.image.SigningKey;
+import offsite.image.TreeSelection;
 import offsite.image.VerifyKey;
 import offsite.notify.AliveMark;
 import offsite.notify.DeliveryLog;
@@ -283,8 +284,22 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // a copy that stopped moving is told within a quarter of stalled-after, looked at each minute at most
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, stalledAfter.isZero() ? 60_000 : stalledAfter.toMillis() / 4))));
-        // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it
-        ImageTree tree = new ImageTree(image.selection().keepingOut(dataDir));
+        // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it; on a
+        // backup host they hold the set (100 GB and more, read every hour) and the offline drive too, each with a pipeline of its own
+        TreeSelection selection = image.selection().keepingOut(dataDir);
+        Map<String, Path> ownPipelines = new LinkedHashMap<>(); // as set, whatever this command uses: `image` reads no sync settings
+        for (String setting : List.of("offsite.sync.source", "offsite.offline.destination")) {
+            if (settings.optional(setting) != null) {
+                ownPipelines.put(setting, Path.of(settings.optional(setting)).toAbsolutePath());
+            }
+        }
+        for (Map.Entry<String, Path> own : ownPipelines.entrySet()) {
+            selection = selection.keepingOut(own.getValue());
+            if (Set.of("run", "image").contains(mode) && image.roots().stream().anyMatch(root -> own.getValue().normalize().startsWith(root))) {
+                LOG.info("image backups leave out {} ({}): it has a pipeline of its own", own.getValue(), own.getKey());
+            }
+        }
+        ImageTree tree = new ImageTree(selection);
         camel.getRegistry().bind("imageSettings", image);
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,

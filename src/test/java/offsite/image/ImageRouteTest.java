@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import offsite.testing.Gpg;
+import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.TestS3;
 import org.junit.jupiter.api.AfterEach;
@@ -206,6 +207,36 @@ class ImageRouteTest {
                 .contains(" into offsite.data.dir (" + data + ", as ");
         assertThat(data.resolve("creds.key")).doesNotExist();
         assertThat(parent.resolve(tree.toString().substring(1)).resolve("etc")).as("the base is not laid either").doesNotExist();
+    }
+
+    @Test
+    void the_backup_set_and_the_offline_drive_under_a_root_are_never_in_an_image() throws Exception {
+        // a backup host imaged whole: its set is mirrored by the sync pipeline, its drive filled by the offline copy
+        Path set = Files.createDirectories(tree.resolve("backups/Set A"));
+        Files.writeString(set.resolve("AA000001.rdb"), "a chunk of the set");
+        Path usb = Files.createDirectories(tree.resolve("media/usb/2026-11-01"));
+        Files.writeString(usb.resolve("AA000001.rdb"), "a chunk of last month's snapshot");
+        app.set("offsite.sync.source", set.toString()).set("offsite.offline.destination", usb.getParent().toString());
+        OffsiteHarness.CommandResult image;
+        List<String> logged;
+        try (LogLines log = new LogLines()) {
+            image = app.command("image");
+            logged = log.lines();
+        }
+        assertThat(image.exit()).as(image.out()).isZero();
+
+        Path restored = dir.resolve("restored");
+        OffsiteHarness.CommandResult restore = app.command("restore-image", "--to", restored.toString());
+
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        Path machine = restored.resolve(tree.toString().substring(1));
+        assertThat(machine.resolve("etc/hostname")).hasContent("excalibur\n");
+        assertThat(machine.resolve("backups")).isDirectory();
+        assertThat(machine.resolve("backups/Set A")).doesNotExist();
+        assertThat(machine.resolve("media")).isDirectory();
+        assertThat(machine.resolve("media/usb")).doesNotExist();
+        assertThat(logged).contains("INFO image backups leave out " + set + " (offsite.sync.source): it has a pipeline of its own",
+                "INFO image backups leave out " + usb.getParent() + " (offsite.offline.destination): it has a pipeline of its own");
     }
 
     @Test
