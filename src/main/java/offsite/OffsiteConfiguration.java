@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +52,7 @@ import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
 import offsite.notify.RetryDelays;
+import offsite.offline.DriveLook;
 import offsite.offline.OfflineCopy;
 import offsite.offline.OfflineRetry;
 import offsite.offline.OfflineRun;
@@ -116,6 +118,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class OffsiteConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsiteConfiguration.class);
+    /** How long the start waits for the offline drive to answer a look: a healthy one answers in microseconds. */
+    private static final Duration DRIVE_ANSWERS_WITHIN = Duration.ofSeconds(5);
 
     @Override
     public void configure(CamelContext camel) throws Exception {
@@ -247,14 +251,21 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 throw new SettingError("offsite.offline.destination", offline, "an absolute path, the mount point of the drive the"
                         + " copies go to: a relative one would depend on the folder Offsite is started from");
             }
-            if (Files.isRegularFile(Path.of(offline))) { // an unplugged drive leaves its mount point, a folder: a file is a wrong path
+            // a hung drive holds for good whatever stats it: looked at aside, and a start without an answer goes on without it
+            Optional<Boolean> file = DriveLook.within(DRIVE_ANSWERS_WITHIN, () -> Files.isRegularFile(Path.of(offline)));
+            if (file.isEmpty()) {
+                LOG.warn("offsite.offline.destination: {} did not answer within {} s (a drive that hung?): not looked at now; each"
+                        + " copy looks again, and one held longer than offsite.offline.stalled-after is said", offline,
+                        DRIVE_ANSWERS_WITHIN.toSeconds());
+            }
+            if (file.orElse(false)) { // an unplugged drive leaves its mount point, a folder: a file is a wrong path
                 throw new SettingError("offsite.offline.destination", offline, "a folder, the mount point of the drive the copies go to");
             }
             if (sync.source() == null) {
                 throw new SettingError("offsite.offline.destination", offline, "empty while offsite.sync.source is empty: the offline"
                         + " copy copies the backup set, and there is none to copy");
             }
-            Path drive = RestoreTarget.real(Path.of(offline));
+            Path drive = file.isEmpty() ? Path.of(offline).normalize() : RestoreTarget.real(Path.of(offline));
             Path set = RestoreTarget.real(sync.source());
             if (drive.startsWith(set)) {
                 throw new SettingError("offsite.offline.destination", offline, "a folder outside offsite.sync.source ('" + sync.source()
@@ -281,7 +292,10 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // looked at each minute, or each retry-every when shorter (a second at least: each look reads the saved reports)
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, retryEvery.isZero() ? 60_000 : retryEvery.toMillis()))));
-        // a copy that stopped moving is told within a quarter of stalled-after, looked at each minute at most
+        // a copy that stopped moving is told within a quarter of stalled-after, looked at each minute at most: run's copies and
+        // the offline command's (run from cron too)
+        camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-watched",
+                String.valueOf(offline != null && (daemon || "offline".equals(mode))));
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, stalledAfter.isZero() ? 60_000 : stalledAfter.toMillis() / 4))));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it; on a
@@ -290,11 +304,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         Map<String, Path> ownPipelines = new LinkedHashMap<>(); // as set, whatever this command uses: `image` reads no sync settings
         for (String setting : List.of("offsite.sync.source", "offsite.offline.destination")) {
             if (settings.optional(setting) != null) {
-                ownPipelines.put(setting, Path.of(settings.optional(setting)).toAbsolutePath());
+                ownPipelines.put(setting, Path.of(settings.optional(setting)).toAbsolutePath().normalize());
             }
         }
         for (Map.Entry<String, Path> own : ownPipelines.entrySet()) {
-            selection = selection.keepingOut(own.getValue());
+            Path named = own.getValue(); // the drive's real name looked up aside, as above
+            selection = selection.keepingOut(List.of(named, DriveLook.within(DRIVE_ANSWERS_WITHIN, () -> RestoreTarget.real(named)).orElse(named)));
             if (Set.of("run", "image").contains(mode) && image.roots().stream().anyMatch(root -> own.getValue().normalize().startsWith(root))) {
                 LOG.info("image backups leave out {} ({}): it has a pipeline of its own", own.getValue(), own.getKey());
             }

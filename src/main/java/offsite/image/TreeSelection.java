@@ -51,7 +51,12 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
         } catch (IOException e) {
             // not there yet: nothing of it to keep out under its real name either
         }
-        return new TreeSelection(roots, excludes, secrets, scrubRules, Stream.concat(ownFolders.stream(), Stream.of(folder, real)).distinct().toList());
+        return keepingOut(List.of(folder, real));
+    }
+
+    /** The same, keeping these folders out by the names given: none is looked at (a hung drive's mount point is not). */
+    public TreeSelection keepingOut(List<Path> folders) {
+        return new TreeSelection(roots, excludes, secrets, scrubRules, Stream.concat(ownFolders.stream(), folders.stream()).distinct().toList());
     }
 
     /**

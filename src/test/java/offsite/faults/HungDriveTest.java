@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The monthly offline copy to a drive that stops answering: a real FUSE mount (bindfs) whose daemon is stopped with
  * SIGSTOP, so that every call on the drive waits, as on a USB drive whose controller hung. The copy cannot be stopped,
  * but it is told: once, by mail and webhook, and on the status page while it lasts, naming what it was doing; when the
- * drive answers again the copy goes on and reports as ever. Skipped where FUSE or bindfs is missing (.ci/run installs bindfs).
+ * drive answers again the copy goes on and reports as ever. A command started while the drive hangs starts all the same. Skipped where FUSE or bindfs is missing (.ci/run installs bindfs).
  */
 class HungDriveTest {
 
@@ -115,6 +115,33 @@ class HungDriveTest {
             assertThat(report.status()).as(report.reason()).isEqualTo(RunStatus.OK);
             assertThat(report.files()).isEqualTo(2);
             assertThat(hooks()).as("an OK copy is not a problem: no second POST").hasSize(1);
+        } finally {
+            copier.shutdownNow();
+        }
+    }
+
+    @Test
+    void the_offline_command_held_by_a_drive_that_stopped_answering_says_so_once_and_ends_ok_when_it_answers_again() throws Exception {
+        signal("STOP");
+        ExecutorService copier = Executors.newSingleThreadExecutor();
+        try {
+            Future<OffsiteHarness.CommandResult> command = copier.submit(() -> app.command("offline"));
+
+            await(() -> !hooks().isEmpty(), "a webhook POST of the stalled copy");
+            assertThat(command.isDone()).as("the command waits for the drive").isFalse();
+            assertThat(hooks().get(0).at("/report/reason").asText()).startsWith("the copy to " + usb + " under way since ")
+                    .contains("the drive may have stopped answering");
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN offline copy: the copy to " + usb)).hasSize(1);
+            assertThat(log.lines()).as("the start looked at the drive aside, and went on").contains("WARN offsite.offline.destination: "
+                    + usb + " did not answer within 5 s (a drive that hung?): not looked at now; each copy looks again, and one held"
+                    + " longer than offsite.offline.stalled-after is said");
+
+            signal("CONT");
+            OffsiteHarness.CommandResult done = command.get(60, TimeUnit.SECONDS);
+
+            assertThat(done.exit()).as(done.out()).isZero();
+            assertThat(done.out()).startsWith("OK: snapshot ");
+            assertThat(hooks()).hasSize(1);
         } finally {
             copier.shutdownNow();
         }
