@@ -308,10 +308,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             }
         }
         for (Map.Entry<String, Path> own : ownPipelines.entrySet()) {
-            Path named = own.getValue(); // the drive's real name looked up aside, as above
-            selection = selection.keepingOut(List.of(named, DriveLook.within(DRIVE_ANSWERS_WITHIN, () -> RestoreTarget.real(named)).orElse(named)));
-            if (Set.of("run", "image").contains(mode) && image.roots().stream().anyMatch(root -> own.getValue().normalize().startsWith(root))) {
-                LOG.info("image backups leave out {} ({}): it has a pipeline of its own", own.getValue(), own.getKey());
+            Path named = own.getValue();
+            Path real = DriveLook.within(DRIVE_ANSWERS_WITHIN, () -> RestoreTarget.real(named)).orElse(named); // a hung drive: as named
+            selection = selection.keepingOut(List.of(named, real));
+            if (Set.of("run", "image").contains(mode) && image.roots().stream().anyMatch(named::startsWith)) {
+                LOG.info("image backups leave out {} ({}): it has a pipeline of its own", named, own.getKey());
             }
         }
         ImageTree tree = new ImageTree(selection);
