@@ -311,6 +311,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             Path named = own.getValue();
             Path real = DriveLook.within(DRIVE_ANSWERS_WITHIN, () -> RestoreTarget.real(named)).orElse(named); // a hung drive: as named
             selection = selection.keepingOut(List.of(named, real));
+            for (Path root : Set.of("run", "image").contains(mode) ? image.roots() : List.<Path>of()) {
+                if (root.startsWith(named)) { // the whole root would be left out: an image of nothing, every hour
+                    throw new SettingError("offsite.image.roots", root.toString(), "folders outside " + own.getKey() + " ('" + named
+                            + "'), which has a pipeline of its own and which image backups leave out");
+                }
+            }
             if (Set.of("run", "image").contains(mode) && image.roots().stream().anyMatch(named::startsWith)) {
                 LOG.info("image backups leave out {} ({}): it has a pipeline of its own", named, own.getKey());
             }

@@ -39,7 +39,7 @@ class BadSettingCommandTest {
     }
 
     /** The image command needs something to back up, or it stops on that first. */
-    static final Map<String, String> IMAGE = Map.of("offsite.image.roots", "SET");
+    static final Map<String, String> IMAGE = Map.of("offsite.image.roots", "ABOVE");
 
     static Stream<Bad> badValues() {
         return Stream.of(
@@ -97,6 +97,9 @@ class BadSettingCommandTest {
                         + " inside the backup set would be mirrored to S3 with it and copied into every later snapshot"),
                 new Bad("offsite.offline.destination", "ABOVE", "offline", "a folder that does not hold offsite.sync.source ('SET'): a"
                         + " snapshot beside the set, on the disk that holds it, is no offline copy"),
+                // the set as an image root: left out of images, which would hold nothing of it, every hour
+                new Bad("offsite.image.roots", "SET", "image", "folders outside offsite.sync.source ('SET'), which has a pipeline of its"
+                        + " own and which image backups leave out"),
                 // audit careless-cli.md: the data directory as the source mirrored Offsite's own state and skipped every pass
                 new Bad("offsite.data.dir", "SET", "sync", "another folder than offsite.sync.source ('SET'), the backup set: Offsite's own"
                         + " state (activity log, hash cache, reports) would be mirrored with it, and every pass skipped as the backup"
@@ -115,7 +118,8 @@ class BadSettingCommandTest {
             String target = app.source.toRealPath().toString();
             app.set(bad.name(), bad.value().replace("FILE", file).replace("LINK", link).replace("SET", app.source.toString())
                     .replace("ABOVE", app.source.getParent().toString()));
-            bad.alongside().forEach((name, value) -> app.set(name, value.replace("SET", app.source.toString())));
+            bad.alongside().forEach((name, value) -> app.set(name, value.replace("SET", app.source.toString())
+                    .replace("ABOVE", app.source.getParent().toString())));
 
             PrintStream original = System.err;
             ByteArrayOutputStream err = new ByteArrayOutputStream();
