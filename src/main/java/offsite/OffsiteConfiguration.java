@@ -52,6 +52,7 @@ import offsite.notify.Notices;
 import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
 import offsite.notify.RetryDelays;
+import offsite.notify.StallWatch;
 import offsite.offline.DriveLook;
 import offsite.offline.OfflineCopy;
 import offsite.offline.OfflineRetry;
@@ -255,7 +256,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
             Optional<Boolean> file = DriveLook.within(DRIVE_ANSWERS_WITHIN, () -> Files.isRegularFile(Path.of(offline)));
             if (file.isEmpty()) {
                 LOG.warn("offsite.offline.destination: {} did not answer within {} s (a drive that hung?): not looked at now; each"
-                        + " copy looks again, and one held longer than offsite.offline.stalled-after is said", offline,
+                        + " copy looks again, and one held longer than offsite.stalled-after is said", offline,
                         DRIVE_ANSWERS_WITHIN.toSeconds());
             }
             if (file.orElse(false)) { // an unplugged drive leaves its mount point, a folder: a file is a wrong path
@@ -280,7 +281,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         OfflineCopy offlineCopy = new OfflineCopy(scan, guard, sync.stableFor(), offline == null ? dataDir.resolve("no-offline-destination")
                 : Path.of(offline), settings.flag("offsite.offline.require-mount"), clock, OfflineCopy::usableSpace);
         Duration retryEvery = settings.duration("offsite.offline.retry-every");
-        Duration stalledAfter = settings.duration("offsite.offline.stalled-after");
+        Duration stalledAfter = settings.duration("offsite.stalled-after");
         OfflineRun offlineRun = new OfflineRun(offlineCopy, reports, settings.text("offsite.offline.cron"), retryEvery, stalledAfter, clock,
                 dataDir.resolve("offline.lock"));
         camel.getRegistry().bind("offlineRun", offlineRun);
@@ -292,11 +293,12 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         // looked at each minute, or each retry-every when shorter (a second at least: each look reads the saved reports)
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, retryEvery.isZero() ? 60_000 : retryEvery.toMillis()))));
-        // a copy that stopped moving is told within a quarter of stalled-after, looked at each minute at most: run's copies and
-        // the offline command's (run from cron too)
+        // a run that stopped moving is told within a quarter of stalled-after, looked at each minute at most: run's passes,
+        // images and copies, and the offline command's copy (run from cron too)
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-watched",
                 String.valueOf(offline != null && (daemon || "offline".equals(mode))));
-        camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-check-millis",
+        camel.getPropertiesComponent().addOverrideProperty("offsite.stall-watched", String.valueOf(daemon));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.stall-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, stalledAfter.isZero() ? 60_000 : stalledAfter.toMillis() / 4))));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it; on a
         // backup host they hold the set (100 GB and more, read every hour) and the offline drive too, each with a pipeline of its own
@@ -326,6 +328,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("secretPgp", new DataFormatOnFirstUse(() -> SecretArchiveFormat.create(image.keysDir())));
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,
                 reports, stoppedStore, signingKey(settings, mode, clock)));
+        ImageBackup imageBackup = camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class);
+        camel.getRegistry().bind("stallWatch", new StallWatch(Map.of("sync", passes::underWay, "image", imageBackup::underWay),
+                Map.of("sync", "mirror pass", "image", "image backup"), stalledAfter, System::nanoTime));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         String verifyKey = Set.of("restore-image", "verify-image").contains(mode) ? settings.optional("offsite.image.verify-key") : null;
         camel.getRegistry().bind("signedManifests", new SignedManifests(bucket, image.prefix(),

@@ -49,6 +49,7 @@ import offsite.store.S3Errors;
 import offsite.store.StoreException;
 import offsite.sync.PrintableName;
 import offsite.sync.RunProgress;
+import offsite.sync.RunUnderWay;
 import offsite.sync.StoppedStore;
 import org.apache.commons.io.input.ProxyInputStream;
 import org.apache.commons.io.output.ProxyOutputStream;
@@ -335,6 +336,17 @@ public final class ImageBackup {
                     + SecretsOutsideTree.LIMIT + " entries only, so a hard link in the image to one further on is stored as it is"
                     + " (expected a glob whose folders before the first wildcard hold fewer files, such as /etc/ssl/private/*.key)");
         }
+    }
+
+    /** The backup that runs now, for the stall watch: its step's bytes and label; null when none runs. */
+    public RunUnderWay underWay() {
+        ImagePass pass = running.stream().findFirst().orElse(null);
+        if (pass == null) {
+            return null;
+        }
+        RunProgress step = pass.progress();
+        return new RunUnderWay(pass, pass.started(), step == null ? 0 : step.sent(), step == null ? "starting"
+                : step.label() == null ? "working" : step.label() + (step.inFlight().isEmpty() ? "" : ": " + RunUnderWay.sending(step)));
     }
 
     /** The current step of the backup that runs now, for the terminal and the status page; null when none runs. */

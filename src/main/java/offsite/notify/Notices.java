@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * What goes out after a run, by the settings: the mirror's and the offline copy's report by mail and webhook always or on
  * problems, an image backup's only on problems, a missed window always; a ping of each pipeline's heartbeat after its real runs. A dry run
  * sends nothing.
- * Each method takes the run's report (a SyncReport, an ImageReport, an OfflineReport or a MissedWindow) and returns the messages to send.
+ * Each method takes the run's report (a SyncReport, an ImageReport, an OfflineReport, a MissedWindow or a StalledRun) and returns the
+ * messages to send.
  */
 public final class Notices {
 
@@ -71,6 +72,10 @@ public final class Notices {
         if (report instanceof MissedWindow w) {
             return new Outcome("sync", "mirror", w.status(), w.headline(), w.text(), w, false, false);
         }
+        if (report instanceof StalledRun s) { // not a run's end: no heartbeat
+            return new Outcome(s.pipeline(), s.pipeline().equals("image") ? "image backup" : "mirror", s.status(), s.headline(), s.text(), s,
+                    false, false);
+        }
         throw new IllegalArgumentException("no notification for a " + (report == null ? "missing report" : report.getClass().getName()));
     }
 
@@ -79,7 +84,8 @@ public final class Notices {
      * sends nothing, said once in a WARN (an error here would be retried, delaying the run's end for nothing).
      */
     public boolean deliverable(Object body) {
-        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof OfflineReport || body instanceof MissedWindow) {
+        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof OfflineReport || body instanceof MissedWindow
+                || body instanceof StalledRun) {
             return true;
         }
         LOG.warn("no notification for this run: the body at direct:notify is {}, not a report (keep `- to: direct:notify` right"

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * to the notifications. A try again of the schedule's copy that ends as the one before it (the set still in use) is saved
  * and shown, logged at INFO and not sent: the period's WARN went out once. So is a copy that finds this process's own copy
  * under way (the cron firing during a try again of the period before): that copy's report is the news. A copy under way
- * that has not moved for offsite.offline.stalled-after (a drive that stopped answering holds its thread) is a WARN,
+ * that has not moved for offsite.stalled-after (a drive that stopped answering holds its thread) is a WARN,
  * once per copy, sent and not saved: the copy's own report comes when it ends.
  */
 public final class OfflineRun {
@@ -45,7 +45,7 @@ public final class OfflineRun {
     /**
      * lock: a file under the data directory held while a copy runs, so that run's schedule and the command never overlap;
      * retryEvery: offsite.offline.retry-every, for the report's words on what comes next (zero: no try again);
-     * stalledAfter: offsite.offline.stalled-after (zero: never said).
+     * stalledAfter: offsite.stalled-after (zero: never said).
      */
     public OfflineRun(OfflineCopy copy, ReportStore reports, String cron, Duration retryEvery, Duration stalledAfter, Clock clock,
             Path lock) {
@@ -85,7 +85,7 @@ public final class OfflineRun {
         return new UnderWay(started, watch.doing(), still, !stalledAfter.isZero() && still.compareTo(stalledAfter) >= 0);
     }
 
-    /** Whether this process's copy under way has not moved for offsite.offline.stalled-after, not yet said. */
+    /** Whether this process's copy under way has not moved for offsite.stalled-after, not yet said. */
     public boolean stalled() {
         return copying.get() && !stalledAfter.isZero() && !stallSaid.get() && copy.watch().still().compareTo(stalledAfter) >= 0;
     }
@@ -97,7 +97,7 @@ public final class OfflineRun {
         long minutes = watch.still().toMinutes();
         String destination = copy.destination().toString();
         String reason = "the copy to " + destination + " under way since " + copyStarted.truncatedTo(ChronoUnit.SECONDS) + " has made no progress for " + (minutes > 0
-                ? minutes + " min" : watch.still().toSeconds() + " s") + " (offsite.offline.stalled-after " + stalledAfter.toString()
+                ? minutes + " min" : watch.still().toSeconds() + " s") + " (offsite.stalled-after " + stalledAfter.toString()
                 .substring(2).toLowerCase(Locale.ROOT) + "), while " + watch.doing() + ": the drive may have stopped answering"
                 + " (dmesg shows its errors); the copy goes on if it answers again and reports when it ends; unplugging it fails"
                 + " the copy, and the next one (offsite.offline.cron '" + cron + "', or `bin/offsite offline` once the drive is"

@@ -34,6 +34,20 @@ public final class PassesInFlight {
                 .findFirst().orElse(null);
     }
 
+    /** The pass under way (a dry run's too), for the stall watch: null when none runs. */
+    public RunUnderWay underWay() {
+        Pass pass = running.stream().findFirst().orElse(null);
+        if (pass == null) {
+            return null;
+        }
+        RunProgress sending = pass.progress();
+        RunProgress hashing = pass.hashing();
+        long moved = (sending == null ? 0 : sending.sent()) + (hashing == null ? 0 : hashing.sent());
+        String doing = sending != null ? RunUnderWay.sending(sending)
+                : "planning (walking the set, listing the bucket" + (hashing == null ? ")" : ", hashing)");
+        return new RunUnderWay(pass, pass.started(), moved, doing);
+    }
+
     /**
      * Stops every pass: no new upload starts, and parts in flight are abandoned at their next read (the next pass
      * resumes from the parts already stored), so a stop signal ends the process within seconds.

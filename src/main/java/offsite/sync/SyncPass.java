@@ -100,6 +100,7 @@ public final class SyncPass {
         ScheduledWindow window = request.window();
         Duration maxDuration = window == null ? settings.maxDuration() : window.left(now, settings.maxDuration());
         Pass pass = new Pass(request, now, new TransferWindow(clock, maxDuration, settings.grace()), settings.prefix(), hashes.bytesHashed());
+        inFlight.begin(pass); // from its first look at the source, which a share that hung holds for good: the stall watch sees it
         try {
             if (window != null && maxDuration.isZero()) {
                 pass.passOver("skipped: " + window.passed(now));
@@ -118,7 +119,6 @@ public final class SyncPass {
                 return pass;
             }
             if (request.dryRun()) {
-                inFlight.begin(pass);
                 if (!bucket.exists()) {
                     pass.note("bucket '" + bucket.name() + "' does not exist yet: planned against an empty bucket; a real pass"
                             + (s3Settings.createBucket() ? " creates it" : " needs it created (or offsite.s3.create-bucket=true)"));
@@ -139,7 +139,6 @@ public final class SyncPass {
                     return pass;
                 }
                 pass.locked(attempt.held());
-                inFlight.begin(pass);
             }
             Generations.Loaded loaded = generations.read();
             Generations.State state = loaded.state();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import offsite.report.OfflineReport;
 import offsite.report.RunStatus;
+import offsite.testing.HangingMount;
 import offsite.testing.HttpReceiver;
 import offsite.testing.LogLines;
 import offsite.testing.OffsiteHarness;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The monthly offline copy to a drive that stops answering: a real FUSE mount (bindfs) whose daemon is stopped with
  * SIGSTOP, so that every call on the drive waits, as on a USB drive whose controller hung. The copy cannot be stopped,
  * but it is told: once, by mail and webhook, and on the status page while it lasts, naming what it was doing; when the
- * drive answers again the copy goes on and reports as ever. A command started while the drive hangs starts all the same. Skipped where FUSE or bindfs is missing (.ci/run installs bindfs).
+ * drive answers again the copy goes on and reports as ever. A command started while the drive hangs starts all the same.
+ * Skipped where FUSE or bindfs is missing (.ci/run installs bindfs).
  */
 class HungDriveTest {
 
@@ -40,57 +40,46 @@ class HungDriveTest {
     HttpReceiver receiver;
     LogLines log;
     Main running;
-    Process bindfs;
+    HangingMount drive;
     Path usb;
 
     @BeforeEach
     void start() throws Exception {
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse on this machine");
-        Assumptions.assumeTrue(onPath("bindfs"), "no bindfs on PATH");
+        drive = HangingMount.of(dir.resolve("drive"), dir.resolve("media/usb"), dir.resolve("bindfs.log"));
+        usb = drive.point();
         log = new LogLines();
         receiver = new HttpReceiver();
         app = new OffsiteHarness(dir);
         app.write("Members/AA000001.rdb", 1_000_000, 1);
         app.write("Members/AA000002.rdb", 1_000_000, 2);
-        Path drive = Files.createDirectories(dir.resolve("drive"));
-        usb = Files.createDirectories(dir.resolve("media/usb"));
-        bindfs = new ProcessBuilder("bindfs", "-f", drive.toString(), usb.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("bindfs.log").toFile()).start();
-        for (int i = 0; i < 100 && bindfs.isAlive() && !mounted(usb); i++) {
-            Thread.sleep(100);
-        }
-        // a container without the right to mount FUSE has /dev/fuse and bindfs all the same
-        Assumptions.assumeTrue(mounted(usb), () -> "bindfs could not mount here: " + bindfsSaid());
         app.set("offsite.offline.destination", usb.toString())
-                .set("offsite.offline.stalled-after", "2s")
+                .set("offsite.stalled-after", "2s")
                 .set("offsite.notify.webhook.url", receiver.url("/hook"))
                 .set("offsite.notify.when", "problems");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (bindfs != null && bindfs.isAlive()) {
-            signal("CONT"); // a stopped daemon would hold the unmount, and the copy
+        if (drive != null) {
+            drive.answer(); // a stopped daemon would hold the copy
         }
         if (running != null) {
             running.stop();
-        }
-        if (bindfs != null) {
-            new ProcessBuilder("fusermount", "-u", usb.toString()).start().waitFor(30, TimeUnit.SECONDS);
-            bindfs.destroy();
-            bindfs.waitFor(30, TimeUnit.SECONDS);
         }
         if (app != null) {
             app.close();
             receiver.close();
             log.close();
         }
+        if (drive != null) {
+            drive.close();
+        }
     }
 
     @Test
     void a_copy_held_by_a_drive_that_stopped_answering_is_a_warning_once_and_reports_when_the_drive_answers_again() throws Exception {
         running = app.startRunning();
-        signal("STOP");
+        drive.hang();
         ExecutorService copier = Executors.newSingleThreadExecutor();
         try {
             Future<OfflineReport> copy = copier.submit(() -> running.getCamelContext().createProducerTemplate()
@@ -103,7 +92,7 @@ class HungDriveTest {
             assertThat(stalled).as("said once per copy").hasSize(1);
             assertThat(stalled.get(0).get("status").asText()).isEqualTo("WARN");
             assertThat(stalled.get(0).at("/report/reason").asText()).startsWith("the copy to " + usb + " under way since ")
-                    .contains(" has made no progress for ").contains("(offsite.offline.stalled-after 2s), while looking at the drive")
+                    .contains(" has made no progress for ").contains("(offsite.stalled-after 2s), while looking at the drive")
                     .contains("the drive may have stopped answering");
             assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN offline copy: the copy to " + usb)).hasSize(1);
             JsonNode offline = new ObjectMapper().readTree(app.get("/api/status", null).body()).get("offline");
@@ -113,7 +102,7 @@ class HungDriveTest {
             assertThat(offline.get("stalled").asBoolean()).isTrue();
             assertThat(app.get("/", null).body()).contains("<p class=\"stalled\" id=\"offline-under-way\">copying since ");
 
-            signal("CONT");
+            drive.answer();
             OfflineReport report = copy.get(60, TimeUnit.SECONDS);
 
             assertThat(report.status()).as(report.reason()).isEqualTo(RunStatus.OK);
@@ -126,7 +115,7 @@ class HungDriveTest {
 
     @Test
     void the_offline_command_held_by_a_drive_that_stopped_answering_says_so_once_and_ends_ok_when_it_answers_again() throws Exception {
-        signal("STOP");
+        drive.hang();
         ExecutorService copier = Executors.newSingleThreadExecutor();
         try {
             Future<OffsiteHarness.CommandResult> command = copier.submit(() -> app.command("offline"));
@@ -138,9 +127,9 @@ class HungDriveTest {
             assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN offline copy: the copy to " + usb)).hasSize(1);
             assertThat(log.lines()).as("the start looked at the drive aside, and went on").contains("WARN offsite.offline.destination: "
                     + usb + " did not answer within 5 s (a drive that hung?): not looked at now; each copy looks again, and one held"
-                    + " longer than offsite.offline.stalled-after is said");
+                    + " longer than offsite.stalled-after is said");
 
-            signal("CONT");
+            drive.answer();
             OffsiteHarness.CommandResult done = command.get(60, TimeUnit.SECONDS);
 
             assertThat(done.exit()).as(done.out()).isZero();
@@ -160,36 +149,6 @@ class HungDriveTest {
                 throw new IllegalStateException(e);
             }
         }).toList();
-    }
-
-    private String bindfsSaid() {
-        try {
-            return Files.readString(dir.resolve("bindfs.log")).strip();
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-    }
-
-    private void signal(String name) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(bindfs.pid())).inheritIO().start();
-        assertThat(kill.waitFor()).isZero();
-    }
-
-    private static boolean mounted(Path point) {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(l -> l.split(" ")[1].equals(point.toString()));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(folder, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Waits (a minute at most) for a condition; fails naming it if it never comes. */

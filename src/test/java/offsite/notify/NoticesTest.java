@@ -51,7 +51,11 @@ class NoticesTest {
                 new Case("good image backup, even with always", image(RunStatus.OK), NotifyWhen.ALWAYS, false, "https://hc.example/img"),
                 new Case("image backup that warned", image(RunStatus.WARN), NotifyWhen.ALWAYS, true, "https://hc.example/img"),
                 new Case("failed image backup", image(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, "https://hc.example/img/fail"),
-                new Case("missed window, problems only", missed, NotifyWhen.PROBLEMS, true, null));
+                new Case("missed window, problems only", missed, NotifyWhen.PROBLEMS, true, null),
+                new Case("mirror pass stalled: no heartbeat, a pass that ended is one", new StalledRun("sync", "mirror pass", T,
+                        Duration.ofMinutes(30), "planning", Duration.ofMinutes(30)), NotifyWhen.PROBLEMS, true, null),
+                new Case("image backup stalled", new StalledRun("image", "image backup", T, Duration.ofMinutes(31), "reading the tree",
+                        Duration.ofMinutes(30)), NotifyWhen.PROBLEMS, true, null));
     }
 
     @ParameterizedTest(name = "{0}")
