@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -141,14 +140,7 @@ class HungDriveTest {
     }
 
     private List<JsonNode> hooks() {
-        ObjectMapper json = new ObjectMapper();
-        return receiver.requests().stream().filter(r -> r.path().equals("/hook")).map(r -> {
-            try {
-                return json.readTree(r.body());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return receiver.json("/hook");
     }
 
     /** Waits (a minute at most) for a condition; fails naming it if it never comes. */

@@ -3,8 +3,6 @@ package offsite.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -152,13 +150,6 @@ class HungSourceTest {
     }
 
     private List<JsonNode> hooks() {
-        ObjectMapper json = new ObjectMapper();
-        return receiver.requests().stream().filter(r -> r.path().equals("/hook")).map(r -> {
-            try {
-                return json.readTree(r.body());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return receiver.json("/hook");
     }
 }

@@ -1,5 +1,7 @@
 package offsite.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A real HTTP server on 127.0.0.1 that records every request and answers with the statuses it is given, then 200. */
 public final class HttpReceiver implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as it arrived: method, path (with query), headers (lower-case names) and body. */
     public record Request(String method, String path, Map<String, String> headers, String body) {
@@ -66,6 +70,17 @@ public final class HttpReceiver implements AutoCloseable {
 
     public synchronized List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The JSON bodies of the requests to this path so far (a webhook's posts), in order. */
+    public List<JsonNode> json(String path) {
+        return requests().stream().filter(r -> r.path().equals(path)).map(r -> {
+            try {
+                return JSON.readTree(r.body());
+            } catch (IOException e) {
+                throw new IllegalStateException("a request to " + path + " that is not JSON: " + r.body(), e);
+            }
+        }).toList();
     }
 
     /** Waits up to the timeout until at least n requests arrived; returns them all. */
