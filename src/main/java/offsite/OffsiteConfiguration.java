@@ -32,6 +32,7 @@ import offsite.cost.InventoryState;
 import offsite.cost.Prices;
 import offsite.cost.StorageHistory;
 import offsite.cost.StorageSampler;
+import offsite.files.DriveLook;
 import offsite.files.RestoreTarget;
 import offsite.image.ImageBackup;
 import offsite.image.ImageRestore;
@@ -53,7 +54,6 @@ import offsite.notify.NotifySettings;
 import offsite.notify.Redaction;
 import offsite.notify.RetryDelays;
 import offsite.notify.StallWatch;
-import offsite.offline.DriveLook;
 import offsite.offline.OfflineCopy;
 import offsite.offline.OfflineRetry;
 import offsite.offline.OfflineRun;
@@ -119,7 +119,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class OffsiteConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsiteConfiguration.class);
-    /** How long the start waits for the offline drive to answer a look: a healthy one answers in microseconds. */
+    /** How long the start waits for a disk (the offline drive, the set's share) to answer a look: a healthy one takes microseconds. */
     private static final Duration DRIVE_ANSWERS_WITHIN = Duration.ofSeconds(5);
 
     @Override
@@ -378,13 +378,19 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         return settings.integer("offsite.http.port", 1, 65535);
     }
 
-    /** Whether two paths are one folder, through links and "..": taken as written when one does not exist yet. */
+    /**
+     * Whether two paths are one folder, through links and "..": taken as written when one does not exist yet, or lies on a
+     * share that gives no answer (looked at aside: a hung one would hold the start).
+     */
     private static boolean sameFolder(Path a, Path b) {
-        try {
-            return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-        }
+        boolean named = a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        return DriveLook.within(DRIVE_ANSWERS_WITHIN, () -> {
+            try {
+                return Files.isSameFile(a, b);
+            } catch (IOException e) {
+                return named;
+            }
+        }).orElse(named);
     }
 
     /**
@@ -488,8 +494,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         });
         // a probe answers from the last check: at most one HeadBucket a minute, never one per probe
         CachedCheck s3Check = new CachedCheck(bucket::problem, clock, Duration.ofMinutes(1), Duration.ofSeconds(3), DaemonPool.of(1, "health-s3"));
-        camel.getRegistry().bind("health", new Health(reports, image.enabled(), s3Check,
-                () -> sync.source() == null ? null : SourceCheck.refusal(sync.source(), false).orElse(null)));
+        // the set's share may hang for good: looked at aside too, a look that does not end said after 10 s
+        CachedCheck sourceCheck = new CachedCheck(() -> sync.source() == null ? null : SourceCheck.refusal(sync.source(), false).orElse(null),
+                clock, Duration.ofSeconds(10), Duration.ofSeconds(3), DaemonPool.of(1, "health-source"), Duration.ofSeconds(10),
+                "offsite.sync.source (" + sync.source() + ")");
+        camel.getRegistry().bind("health", new Health(reports, image.enabled(), s3Check, () -> sourceCheck.result().problem()));
     }
 
     /** Reports that come to you (routes/notify.yaml): what to send, the mail login and TLS, the webhook's headers, missed windows. */

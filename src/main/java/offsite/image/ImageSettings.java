@@ -14,6 +14,7 @@ public record ImageSettings(List<Path> roots, List<String> excludes, List<String
 
     public ImageSettings {
         new TreeSelection(roots, excludes, secrets, scrubRules); // refuses a bad root, glob or rule at startup
+        TreeSelection.refuseLinks(roots);
         if (!prefix.endsWith("/") || prefix.length() < 2 || prefix.startsWith("/")) {
             throw new IllegalArgumentException("offsite.image.prefix: '" + prefix
                     + "' is not valid (expected a prefix ending in '/' and not starting with it, such as images/)");

@@ -5,10 +5,14 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import offsite.config.SettingError;
+import offsite.files.DriveLook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an image holds: absolute roots (none a symbolic link), minus the excludes; the secret files among them,
@@ -21,6 +25,9 @@ import offsite.config.SettingError;
  * Offsite's own folders (its data directory, where the image is built and the last one indexed) are never in it.
  */
 public record TreeSelection(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules, List<Path> ownFolders) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TreeSelection.class);
+    private static final Duration ROOT_ANSWERS_WITHIN = Duration.ofSeconds(5);
 
     public TreeSelection(List<Path> roots, List<String> excludes, List<String> secrets, List<String> scrubRules) {
         this(roots, excludes, secrets, scrubRules, List.of());
@@ -36,7 +43,6 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
             if (!root.isAbsolute()) {
                 throw new IllegalArgumentException("offsite.image.roots: '" + root + "' is not absolute (expected paths such as /etc,/srv)");
             }
-            refuseLink(root);
         }
         excludes.forEach(g -> matcher("offsite.image.excludes", g));
         secrets.forEach(g -> matcher("offsite.image.secrets", g));
@@ -57,6 +63,23 @@ public record TreeSelection(List<Path> roots, List<String> excludes, List<String
     /** The same, keeping these folders out by the names given: none is looked at (a hung drive's mount point is not). */
     public TreeSelection keepingOut(List<Path> folders) {
         return new TreeSelection(roots, excludes, secrets, scrubRules, Stream.concat(ownFolders.stream(), folders.stream()).distinct().toList());
+    }
+
+    /**
+     * At start: refuses a root that is a symbolic link (refuseLink). Each root is looked at aside (DriveLook): one on a
+     * share that gives no answer within a few seconds is said and left to the walk, so a hung share never holds the start
+     * (and with it the mirror); the walk's own look comes at each backup, and the stall watch says a backup it holds.
+     */
+    public static void refuseLinks(List<Path> roots) {
+        for (Path root : roots) {
+            if (DriveLook.within(ROOT_ANSWERS_WITHIN, () -> {
+                refuseLink(root);
+                return Boolean.TRUE;
+            }).isEmpty()) {
+                LOG.warn("offsite.image.roots: {} did not answer within {} s (a share that hung?): not looked at now; each image backup"
+                        + " reads it, and one held longer than offsite.stalled-after is said", root, ROOT_ANSWERS_WITHIN.toSeconds());
+            }
+        }
     }
 
     /**

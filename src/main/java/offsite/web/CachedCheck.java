@@ -10,8 +10,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * A check that costs a request (is the bucket reachable?) run at most once per maxAge, in the background: a probe
- * gets the last result at once and never waits on a slow or unreachable store, except the very first, briefly.
+ * A check that costs a request (is the bucket reachable?) or may hang (is the set's share there?) run at most once per
+ * maxAge, in the background: a probe gets the last result at once and never waits on a slow or unreachable store, except
+ * the very first, briefly. A check that has not answered for hungAfter is a problem of its own, naming what it looks at.
  */
 public final class CachedCheck {
 
@@ -29,16 +30,27 @@ public final class CachedCheck {
     private final Duration maxAge;
     private final Duration firstWait;
     private final Executor executor;
+    private final Duration hungAfter;
+    private final String what;
     private volatile Result last = Result.NOT_YET;
     private CompletableFuture<Result> running;
+    private Instant runningSince;
 
     /** check: returns null when all is well, else the problem; firstWait: how long the first caller waits for it. */
     public CachedCheck(Supplier<String> check, Clock clock, Duration maxAge, Duration firstWait, Executor executor) {
+        this(check, clock, maxAge, firstWait, executor, null, null);
+    }
+
+    /** The same, a check running for hungAfter or longer said as "`what` has not answered for N s". */
+    public CachedCheck(Supplier<String> check, Clock clock, Duration maxAge, Duration firstWait, Executor executor, Duration hungAfter,
+            String what) {
         this.check = check;
         this.clock = clock;
         this.maxAge = maxAge;
         this.firstWait = firstWait;
         this.executor = executor;
+        this.hungAfter = hungAfter;
+        this.what = what;
     }
 
     /** The last result; starts a check when there is none or it is older than maxAge and none is running. */
@@ -46,11 +58,16 @@ public final class CachedCheck {
         Result r = last;
         CompletableFuture<Result> refresh;
         synchronized (this) {
-            if (r.known() && Duration.between(r.checked(), clock.instant()).compareTo(maxAge) < 0) {
+            Instant now = clock.instant();
+            if (r.known() && Duration.between(r.checked(), now).compareTo(maxAge) < 0) {
                 return r;
             }
             if (running == null || running.isDone()) {
                 running = CompletableFuture.supplyAsync(this::run, executor);
+                runningSince = now;
+            } else if (hungAfter != null && Duration.between(runningSince, now).compareTo(hungAfter) >= 0) {
+                return new Result(what + " has not answered for " + Duration.between(runningSince, now).toSeconds() + " s (a disk or share"
+                        + " that hung?)", now);
             }
             refresh = running;
         }

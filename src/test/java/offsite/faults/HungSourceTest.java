@@ -149,6 +149,32 @@ class HungSourceTest {
         }
     }
 
+    @Test
+    void run_starts_while_the_share_of_the_set_and_an_image_root_hangs_and_its_health_says_so() throws Exception {
+        Files.writeString(Files.createDirectories(dir.resolve("nas-disk/machine/etc")).resolve("hostname"), "nas1\n");
+        Path root = nas.point().resolve("machine");
+        app.set("offsite.image.roots", root.toString())
+                .set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("no-keys")).toString());
+        nas.hang();
+        ExecutorService starts = Executors.newSingleThreadExecutor();
+        try {
+            Future<Main> start = starts.submit(() -> app.startRunning());
+            running = start.get(60, TimeUnit.SECONDS); // was: held for good by the start's looks at the set and the root
+
+            assertThat(log.lines()).contains("WARN offsite.image.roots: " + root + " did not answer within 5 s (a share that hung?): not"
+                    + " looked at now; each image backup reads it, and one held longer than offsite.stalled-after is said");
+            int status = 0;
+            for (int i = 0; i < 60 && status != 503; i++) { // probes answer at once; the look they wait for is said after 10 s
+                status = app.get("/observe/health", null).statusCode();
+                Thread.sleep(500);
+            }
+            assertThat(status).as("DOWN while the set does not answer").isEqualTo(503);
+            assertThat(app.get("/observe/health", null).body()).isEqualTo("DOWN");
+        } finally {
+            starts.shutdownNow();
+        }
+    }
+
     private List<JsonNode> hooks() {
         return receiver.json("/hook");
     }

@@ -53,8 +53,7 @@ class TreeSelectionTest {
                 + " leads to " + real + "; name " + real + ")";
         Files.createSymbolicLink(current, release);
 
-        assertThatThrownBy(() -> new TreeSelection(List.of(current), List.of(), List.of(), List.of()))
-                .isInstanceOf(SettingError.class).hasMessage(refusal);
+        assertThatThrownBy(() -> TreeSelection.refuseLinks(List.of(current))).isInstanceOf(SettingError.class).hasMessage(refusal);
 
         Files.delete(current);
         Files.createDirectories(current);

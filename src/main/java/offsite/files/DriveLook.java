@@ -1,4 +1,4 @@
-package offsite.offline;
+package offsite.files;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A look at the offline drive that may never answer: a hung drive holds the thread that stats it for good, so a look made
+ * A look at a disk or share that may never answer: a hung one holds the thread that stats it for good, so a look made
  * at start is made on a daemon thread of its own, and the start goes on without it after a wait.
  */
 public final class DriveLook {
