@@ -53,6 +53,7 @@ public final class Pass {
     private volatile Instant uploadsStarted;
     private volatile Instant uploadsFinished;
     private volatile int purged;
+    private volatile long steps;
     private volatile List<RemoteObject> trash;
     private volatile String trashPrefix;
     private final List<TrashMove> retiring = Collections.synchronizedList(new ArrayList<>());
@@ -372,6 +373,16 @@ public final class Pass {
 
     synchronized void purgedOne() {
         purged++;
+        steps++;
+    }
+
+    /** The server-side steps done (trash moves, purges), which move no byte here: progress all the same, for the stall watch. */
+    public long steps() {
+        return steps;
+    }
+
+    synchronized void stepped() {
+        steps++;
     }
 
     /** The trash as the purge listed it, less what it purged; null when the pass did not list it. */

@@ -42,8 +42,10 @@ public final class PassesInFlight {
         }
         RunProgress sending = pass.progress();
         RunProgress hashing = pass.hashing();
-        long moved = (sending == null ? 0 : sending.sent()) + (hashing == null ? 0 : hashing.sent());
-        String doing = sending != null ? RunUnderWay.sending(sending)
+        long moved = (sending == null ? 0 : sending.sent()) + (hashing == null ? 0 : hashing.sent()) + pass.steps();
+        boolean uploading = sending != null && (!sending.inFlight().isEmpty() || sending.sent() < sending.plannedBytes());
+        String doing = uploading ? RunUnderWay.sending(sending)
+                : pass.plan() != null ? "after the uploads (trash moves, the trash's purge, the listing kept)"
                 : "planning (walking the set, listing the bucket" + (hashing == null ? ")" : ", hashing)");
         return new RunUnderWay(pass, pass.started(), moved, doing);
     }

@@ -231,6 +231,7 @@ public final class TrashMoves {
             }
         }
         bucket.delete(m.key());
+        task.pass().stepped();
         LOG.info("moved {} to {}", m.key(), m.trashKey());
         return m;
     }

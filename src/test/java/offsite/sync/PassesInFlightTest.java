@@ -40,6 +40,33 @@ class PassesInFlightTest {
     }
 
     @Test
+    void the_stall_watch_sees_a_pass_from_its_start_and_counts_hashing_and_trash_moves_as_progress() {
+        PassesInFlight passes = new PassesInFlight();
+        Pass pass = pass(false);
+        passes.begin(pass);
+
+        RunUnderWay started = passes.underWay();
+        assertThat(started.run()).isSameAs(pass);
+        assertThat(started.moved()).isZero();
+        assertThat(started.doing()).isEqualTo("planning (walking the set, listing the bucket)");
+        long[] read = {0};
+        pass.hashing(new RunProgress("hashing", 1000, () -> read[0]));
+        read[0] = 400;
+        assertThat(passes.underWay().moved()).isEqualTo(400);
+        assertThat(passes.underWay().doing()).isEqualTo("planning (walking the set, listing the bucket, hashing)");
+
+        pass.planned(new SyncPlan(List.of(), 0, 0), new DeletionPolicy.Decision(List.of(), null), Instant.now());
+        long planned = passes.underWay().moved();
+        pass.stepped(); // a trash move: a server-side copy, no byte here
+        pass.purgedOne();
+        assertThat(passes.underWay().moved()).isEqualTo(planned + 2);
+        assertThat(passes.underWay().doing()).isEqualTo("after the uploads (trash moves, the trash's purge, the listing kept)");
+
+        passes.end(pass);
+        assertThat(passes.underWay()).isNull();
+    }
+
+    @Test
     void hashing_counted_elsewhere_is_read_where_it_is_counted() {
         long[] read = {0};
         RunProgress hashing = new RunProgress("hashing", 1000, () -> read[0]);
