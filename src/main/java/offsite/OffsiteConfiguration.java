@@ -294,10 +294,11 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.retry-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, retryEvery.isZero() ? 60_000 : retryEvery.toMillis()))));
         // a run that stopped moving is told within a quarter of stalled-after, looked at each minute at most: run's passes,
-        // images and copies, and the offline command's copy (run from cron too)
+        // images and copies, and those of the sync, image and offline commands
         camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-watched",
                 String.valueOf(offline != null && (daemon || "offline".equals(mode))));
-        camel.getPropertiesComponent().addOverrideProperty("offsite.stall-watched", String.valueOf(daemon));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.stall-watched", String.valueOf(daemon || "sync".equals(mode)
+                || "image".equals(mode))); // the commands too: cron runs them, and a hung share holds them as it holds run
         camel.getPropertiesComponent().addOverrideProperty("offsite.stall-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, stalledAfter.isZero() ? 60_000 : stalledAfter.toMillis() / 4))));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it; on a

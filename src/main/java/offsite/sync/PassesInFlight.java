@@ -34,9 +34,9 @@ public final class PassesInFlight {
                 .findFirst().orElse(null);
     }
 
-    /** The pass under way (a dry run's too), for the stall watch: null when none runs. */
+    /** The pass under way, for the stall watch (a dry run sends nothing, a stall neither): null when none runs. */
     public RunUnderWay underWay() {
-        Pass pass = running.stream().findFirst().orElse(null);
+        Pass pass = running.stream().filter(p -> !p.dryRun()).findFirst().orElse(null);
         if (pass == null) {
             return null;
         }

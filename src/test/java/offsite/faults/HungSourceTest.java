@@ -118,6 +118,32 @@ class HungSourceTest {
     }
 
     @Test
+    void the_sync_command_held_by_a_share_that_stopped_answering_says_so_once_and_mirrors_when_it_answers_again() throws Exception {
+        nas.hang();
+        ExecutorService commands = Executors.newSingleThreadExecutor();
+        try {
+            Future<OffsiteHarness.CommandResult> sync = commands.submit(() -> app.command("sync"));
+
+            for (int i = 0; i < 600 && hooks().isEmpty(); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(sync.isDone()).as("the command waits for the share").isFalse();
+            assertThat(hooks()).hasSize(1);
+            assertThat(hooks().get(0).get("headline").asText()).startsWith("WARN: the mirror pass under way since ")
+                    .contains("(offsite.stalled-after 2s), while planning");
+
+            nas.answer();
+            OffsiteHarness.CommandResult done = sync.get(60, TimeUnit.SECONDS);
+
+            assertThat(done.exit()).as(done.out()).isZero();
+            assertThat(app.bucketFiles("sets/")).containsKeys("Members/AA000001.rdb", "Members/AA000002.rdb");
+            assertThat(hooks()).hasSize(1);
+        } finally {
+            commands.shutdownNow();
+        }
+    }
+
+    @Test
     void an_image_backup_held_by_a_root_on_a_share_that_stopped_answering_is_a_warning_once() throws Exception {
         Files.writeString(Files.createDirectories(dir.resolve("nas-disk/machine/etc")).resolve("hostname"), "nas1\n");
         app.set("offsite.image.roots", nas.point().resolve("machine").toString())
