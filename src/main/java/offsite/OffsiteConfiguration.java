@@ -295,10 +295,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 String.valueOf(Math.max(1_000, Math.min(60_000, retryEvery.isZero() ? 60_000 : retryEvery.toMillis()))));
         // a run that stopped moving is told within a quarter of stalled-after, looked at each minute at most: run's passes,
         // images and copies, and those of the sync, image and offline commands
-        camel.getPropertiesComponent().addOverrideProperty("offsite.offline.stall-watched",
-                String.valueOf(offline != null && (daemon || "offline".equals(mode))));
-        camel.getPropertiesComponent().addOverrideProperty("offsite.stall-watched", String.valueOf(daemon || "sync".equals(mode)
-                || "image".equals(mode))); // the commands too: cron runs them, and a hung share holds them as it holds run
+        camel.getPropertiesComponent().addOverrideProperty("offsite.stall-watched", String.valueOf(daemon
+                || Set.of("sync", "image", "offline").contains(mode))); // the commands too: cron runs them, and a hung disk holds them
         camel.getPropertiesComponent().addOverrideProperty("offsite.stall-check-millis",
                 String.valueOf(Math.max(1_000, Math.min(60_000, stalledAfter.isZero() ? 60_000 : stalledAfter.toMillis() / 4))));
         // roots of / hold the data directory: the image being built, the last one's index and signature stay out of it; on a
@@ -330,8 +328,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("imageBackup", new ImageBackup(image, tree, dataDir.resolve("image"), clock, ZoneId.systemDefault(), bucket,
                 reports, stoppedStore, signingKey(settings, mode, clock)));
         ImageBackup imageBackup = camel.getRegistry().lookupByNameAndType("imageBackup", ImageBackup.class);
-        camel.getRegistry().bind("stallWatch", new StallWatch(Map.of("sync", passes::underWay, "image", imageBackup::underWay),
-                Map.of("sync", "mirror pass", "image", "image backup"), stalledAfter, System::nanoTime));
+        camel.getRegistry().bind("stallWatch", new StallWatch(Map.of("sync", passes::underWay, "image", imageBackup::underWay,
+                "offline", offlineRun::runUnderWay), Map.of("sync", "mirror pass", "image", "image backup", "offline", "offline copy to "
+                + offlineCopy.destination()), stalledAfter, System::nanoTime));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
         String verifyKey = Set.of("restore-image", "verify-image").contains(mode) ? settings.optional("offsite.image.verify-key") : null;
         camel.getRegistry().bind("signedManifests", new SignedManifests(bucket, image.prefix(),

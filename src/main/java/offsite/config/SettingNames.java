@@ -32,8 +32,8 @@ public final class SettingNames {
 
     /** Names the program itself sets (the command's mode, schedules decided at start), never read from the user. */
     static final Set<String> INTERNAL = Set.of("offsite.mode", "offsite.image.scheduled", "offsite.offline.scheduled",
-            "offsite.offline.retry-scheduled", "offsite.offline.retry-check-millis", "offsite.offline.stall-watched",
-            "offsite.stall-watched", "offsite.stall-check-millis");
+            "offsite.offline.retry-scheduled", "offsite.offline.retry-check-millis", "offsite.stall-watched",
+            "offsite.stall-check-millis");
 
     /**
      * The passwords and the S3 secret key, taken as written: a password may hold {{ or }}, which Camel's placeholders would

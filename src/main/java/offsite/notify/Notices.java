@@ -73,8 +73,12 @@ public final class Notices {
             return new Outcome("sync", "mirror", w.status(), w.headline(), w.text(), w, false, false);
         }
         if (report instanceof StalledRun s) { // not a run's end: no heartbeat
-            return new Outcome(s.pipeline(), s.pipeline().equals("image") ? "image backup" : "mirror", s.status(), s.headline(), s.text(), s,
-                    false, false);
+            String name = switch (s.pipeline()) {
+                case "image" -> "image backup";
+                case "offline" -> "offline copy";
+                default -> "mirror";
+            };
+            return new Outcome(s.pipeline(), name, s.status(), s.headline(), s.text(), s, false, false);
         }
         throw new IllegalArgumentException("no notification for a " + (report == null ? "missing report" : report.getClass().getName()));
     }

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the runs under way (the mirror's pass, the hourly image backup) for one that has moved nothing for
+ * Watches the runs under way (the mirror's pass, the hourly image backup, the offline copy) for one that has moved nothing for
  * offsite.stalled-after: looked at by the route notify-stalled, each such run is said once, in a WARN and a
  * {@link StalledRun} sent as the reports are. A run that moves again, or a new run, starts over.
  */

@@ -7,8 +7,8 @@ import java.util.Locale;
 import offsite.report.RunStatus;
 
 /**
- * A run under way that has made no progress for offsite.stalled-after (a source on a share that stopped answering holds
- * it in a read no timeout ends): a WARN of its own, sent once per run; the run's report follows if it ever ends.
+ * A run under way that has made no progress for offsite.stalled-after (a share or drive that stopped answering holds it in
+ * a read or write no timeout ends): a WARN of its own, sent once per run; the run's report follows if it ever ends.
  */
 public record StalledRun(String pipeline, String name, Instant started, Duration still, String doing, Duration after) {
 
@@ -23,8 +23,8 @@ public record StalledRun(String pipeline, String name, Instant started, Duration
     }
 
     public String text() {
-        return headline() + "\n  a disk or share it reads may have stopped answering (dmesg shows a drive's errors; a hard NFS mount"
-                + " waits for its server): the run goes on if it answers again and reports when it ends; until then no other "
-                + name + " starts\n";
+        return headline() + "\n  a disk or share it reads or writes may have stopped answering (dmesg shows a drive's errors; a hard"
+                + " NFS mount waits for its server): the run goes on if it answers again and reports when it ends (an unplugged drive"
+                + " fails it); until then no other starts\n";
     }
 }

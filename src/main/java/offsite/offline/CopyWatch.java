@@ -1,6 +1,7 @@
 package offsite.offline;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where the copy under way is (what it does, how far) and when it last moved: a byte written to or read from the drive,
@@ -11,16 +12,23 @@ final class CopyWatch {
 
     private volatile String doing = "starting";
     private volatile long movedNanos = System.nanoTime();
+    private final AtomicLong moves = new AtomicLong();
 
     /** A step begins: what the copy does now, in the report's words ("copying NAME, file 3 of 40"). */
     void at(String doing) {
         this.doing = doing;
-        movedNanos = System.nanoTime();
+        moved();
     }
 
     /** Bytes moved within the step. */
     void moved() {
+        moves.incrementAndGet();
         movedNanos = System.nanoTime();
+    }
+
+    /** How many times the copy has moved: the stall watch's count. */
+    long moves() {
+        return moves.get();
     }
 
     String doing() {

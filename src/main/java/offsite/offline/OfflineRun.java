@@ -6,13 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import offsite.files.LockFile;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
+import offsite.sync.RunUnderWay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * to the notifications. A try again of the schedule's copy that ends as the one before it (the set still in use) is saved
  * and shown, logged at INFO and not sent: the period's WARN went out once. So is a copy that finds this process's own copy
  * under way (the cron firing during a try again of the period before): that copy's report is the news. A copy under way
- * that has not moved for offsite.stalled-after (a drive that stopped answering holds its thread) is a WARN,
- * once per copy, sent and not saved: the copy's own report comes when it ends.
+ * that has not moved for offsite.stalled-after (a drive that stopped answering holds its thread) is said by the stall
+ * watch, as a mirror pass or image backup is.
  */
 public final class OfflineRun {
 
@@ -38,8 +38,6 @@ public final class OfflineRun {
     private final Duration stalledAfter;
     /** A copy of this process under way: a second one here must not open the lock file (closing it would free the lock). */
     private final AtomicBoolean copying = new AtomicBoolean();
-    /** The copy under way was said to have stopped moving. */
-    private final AtomicBoolean stallSaid = new AtomicBoolean();
     private volatile Instant copyStarted;
 
     /**
@@ -85,25 +83,11 @@ public final class OfflineRun {
         return new UnderWay(started, watch.doing(), still, !stalledAfter.isZero() && still.compareTo(stalledAfter) >= 0);
     }
 
-    /** Whether this process's copy under way has not moved for offsite.stalled-after, not yet said. */
-    public boolean stalled() {
-        return copying.get() && !stalledAfter.isZero() && !stallSaid.get() && copy.watch().still().compareTo(stalledAfter) >= 0;
-    }
-
-    /** The WARN of a copy that stopped moving, logged; once per copy. Not saved: the copy's own report replaces the last one. */
-    public OfflineReport stalledReport() {
-        stallSaid.set(true);
+    /** This process's copy under way, for the stall watch (each MiB and step moves it); null when there is none. */
+    public RunUnderWay runUnderWay() {
+        Instant started = copyStarted;
         CopyWatch watch = copy.watch();
-        long minutes = watch.still().toMinutes();
-        String destination = copy.destination().toString();
-        String reason = "the copy to " + destination + " under way since " + copyStarted.truncatedTo(ChronoUnit.SECONDS) + " has made no progress for " + (minutes > 0
-                ? minutes + " min" : watch.still().toSeconds() + " s") + " (offsite.stalled-after " + stalledAfter.toString()
-                .substring(2).toLowerCase(Locale.ROOT) + "), while " + watch.doing() + ": the drive may have stopped answering"
-                + " (dmesg shows its errors); the copy goes on if it answers again and reports when it ends; unplugging it fails"
-                + " the copy, and the next one (offsite.offline.cron '" + cron + "', or `bin/offsite offline` once the drive is"
-                + " back) starts a new snapshot";
-        LOG.warn("offline copy: {}", reason);
-        return new OfflineReport(RunStatus.WARN, reason, destination, null, copyStarted, clock.instant(), 0, 0, List.of(), false, false);
+        return !copying.get() || started == null ? null : new RunUnderWay(watch, started, watch.moves(), watch.doing());
     }
 
     /** body: an OfflineRequest (the command's), or anything else for the schedule's copy; the request gets the report too. */
@@ -120,7 +104,6 @@ public final class OfflineRun {
             result = OfflineCopy.Result.busy(underWay);
         } else {
             copyStarted = started;
-            stallSaid.set(false);
             try (LockFile held = LockFile.tryTake(lock)) {
                 result = held != null ? copy.copy() : OfflineCopy.Result.busy(underWay);
             } catch (IOException e) {

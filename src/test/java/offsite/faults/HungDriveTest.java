@@ -89,11 +89,12 @@ class HungDriveTest {
             List<JsonNode> stalled = hooks();
             assertThat(copy.isDone()).as("the copy waits for the drive").isFalse();
             assertThat(stalled).as("said once per copy").hasSize(1);
+            assertThat(stalled.get(0).get("pipeline").asText()).isEqualTo("offline");
             assertThat(stalled.get(0).get("status").asText()).isEqualTo("WARN");
-            assertThat(stalled.get(0).at("/report/reason").asText()).startsWith("the copy to " + usb + " under way since ")
-                    .contains(" has made no progress for ").contains("(offsite.stalled-after 2s), while looking at the drive")
-                    .contains("the drive may have stopped answering");
-            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN offline copy: the copy to " + usb)).hasSize(1);
+            assertThat(stalled.get(0).get("headline").asText()).startsWith("WARN: the offline copy to " + usb + " under way since ")
+                    .contains(" has made no progress for ").endsWith("(offsite.stalled-after 2s), while looking at the drive and the set");
+            assertThat(stalled.get(0).get("text").asText()).contains("may have stopped answering");
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN the offline copy to " + usb + " under way since ")).hasSize(1);
             JsonNode offline = new ObjectMapper().readTree(app.get("/api/status", null).body()).get("offline");
             assertThat(offline.get("state").asText()).isEqualTo("RUNNING");
             assertThat(offline.get("underWay").asText()).startsWith("since ").contains(": looking at the drive and the set; no progress for ")
@@ -121,9 +122,9 @@ class HungDriveTest {
 
             await(() -> !hooks().isEmpty(), "a webhook POST of the stalled copy");
             assertThat(command.isDone()).as("the command waits for the drive").isFalse();
-            assertThat(hooks().get(0).at("/report/reason").asText()).startsWith("the copy to " + usb + " under way since ")
-                    .contains("the drive may have stopped answering");
-            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN offline copy: the copy to " + usb)).hasSize(1);
+            assertThat(hooks().get(0).get("headline").asText()).startsWith("WARN: the offline copy to " + usb + " under way since ")
+                    .contains("(offsite.stalled-after 2s), while looking at the drive and the set");
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN the offline copy to " + usb + " under way since ")).hasSize(1);
             assertThat(log.lines()).as("the start looked at the drive aside, and went on").contains("WARN offsite.offline.destination: "
                     + usb + " did not answer within 5 s (a drive that hung?): not looked at now; each copy looks again, and one held"
                     + " longer than offsite.stalled-after is said");
