@@ -38,6 +38,7 @@ import offsite.image.ImageBackup;
 import offsite.image.ImageRestore;
 import offsite.image.ImageSettings;
 import offsite.image.ImageTree;
+import offsite.image.ImageVerify;
 import offsite.image.SecretArchiveFormat;
 import offsite.image.SignedManifests;
 import offsite.image.SigningKey;
@@ -157,8 +158,13 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         for (String cron : List.of("offsite.sync.cron", "offsite.image.cron", "offsite.offline.cron")) {
             settings.cron(cron);
         }
+        boolean restoreTests = !settings.text("offsite.image.verify-cron").isBlank(); // empty: no restore test
+        if (restoreTests) {
+            settings.cron("offsite.image.verify-cron");
+        }
         // day numbers counted as crontab counts them are valid and run on other days: said by run and the schedule's own command
-        Map<String, String> scheduledBy = Map.of("offsite.sync.cron", "sync", "offsite.image.cron", "image", "offsite.offline.cron", "offline");
+        Map<String, String> scheduledBy = Map.of("offsite.sync.cron", "sync", "offsite.image.cron", "image", "offsite.offline.cron", "offline",
+                "offsite.image.verify-cron", "verify-image");
         scheduledBy.forEach((cron, command) -> {
             String warning = daemon || mode.equals(command) ? CronDays.warning(cron, settings.text(cron)) : null;
             if (warning != null) {
@@ -332,10 +338,20 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                 "offline", offlineRun::runUnderWay), Map.of("sync", "mirror pass", "image", "image backup", "offline", "offline copy to "
                 + offlineCopy.destination()), stalledAfter, System::nanoTime));
         camel.getRegistry().bind("imageRestore", new ImageRestore(bucket, dataDir.resolve("image/restore-work")));
-        String verifyKey = Set.of("restore-image", "verify-image").contains(mode) ? settings.optional("offsite.image.verify-key") : null;
-        camel.getRegistry().bind("signedManifests", new SignedManifests(bucket, image.prefix(),
-                verifyKey == null ? null : VerifyKey.load(Path.of(verifyKey), "offsite.image.verify-key")));
+        boolean restoreTested = image.enabled() && daemon && restoreTests;
+        String verifyKey = Set.of("restore-image", "verify-image").contains(mode) || restoreTested
+                ? settings.optional("offsite.image.verify-key") : null;
+        SignedManifests signedManifests = new SignedManifests(bucket, image.prefix(),
+                verifyKey == null ? null : VerifyKey.load(Path.of(verifyKey), "offsite.image.verify-key"));
+        camel.getRegistry().bind("signedManifests", signedManifests);
+        camel.getRegistry().bind("imageVerify", new ImageVerify(bucket, s3Settings, image, imageBackup, signedManifests,
+                camel.getRegistry().lookupByNameAndType("imageRestore", ImageRestore.class), reports, clock));
         camel.getPropertiesComponent().addOverrideProperty("offsite.image.scheduled", String.valueOf(image.enabled() && daemon));
+        // run's weekly restore test (routes/image.yaml): the quartz endpoint is built whatever the command, so it gets a cron that
+        // parses when the setting is empty, and never starts then
+        camel.getPropertiesComponent().addOverrideProperty("offsite.image.verify-scheduled", String.valueOf(restoreTested));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.image.verify-quartz-cron", restoreTests
+                ? settings.text("offsite.image.verify-cron") : image.cron());
         camel.getPropertiesComponent().addOverrideProperty("offsite.notify.resend-scheduled", String.valueOf(daemon));
         if (daemon) {
             if (sync.source() != null) {

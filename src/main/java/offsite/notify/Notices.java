@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import offsite.report.ImageReport;
+import offsite.report.ImageVerifyReport;
 import offsite.report.OfflineReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
@@ -18,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What goes out after a run, by the settings: the mirror's and the offline copy's report by mail and webhook always or on
- * problems, an image backup's only on problems, a missed window always; a ping of each pipeline's heartbeat after its real runs. A dry run
+ * What goes out after a run, by the settings: the mirror's, the offline copy's and the restore test's report by mail and
+ * webhook always or on problems, an image backup's only on problems, a missed window always; a ping of each pipeline's heartbeat after its real runs. A dry run
  * sends nothing.
- * Each method takes the run's report (a SyncReport, an ImageReport, an OfflineReport, a MissedWindow or a StalledRun) and returns the
+ * Each method takes the run's report (a SyncReport, an ImageReport, an OfflineReport, an ImageVerifyReport, a MissedWindow or a
+ * StalledRun) and returns the
  * messages to send.
  */
 public final class Notices {
@@ -69,6 +71,9 @@ public final class Notices {
         if (report instanceof OfflineReport r) {
             return new Outcome("offline", "offline copy", r.status(), r.headline(), r.text(), r, false, true);
         }
+        if (report instanceof ImageVerifyReport r) { // a run of its own, with no heartbeat: hourly image pings stand for the backups
+            return new Outcome("verify-image", "restore test", r.status(), r.headline(), r.text(), r, false, true);
+        }
         if (report instanceof MissedWindow w) {
             return new Outcome("sync", "mirror", w.status(), w.headline(), w.text(), w, false, false);
         }
@@ -88,8 +93,8 @@ public final class Notices {
      * sends nothing, said once in a WARN (an error here would be retried, delaying the run's end for nothing).
      */
     public boolean deliverable(Object body) {
-        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof OfflineReport || body instanceof MissedWindow
-                || body instanceof StalledRun) {
+        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof OfflineReport || body instanceof ImageVerifyReport
+                || body instanceof MissedWindow || body instanceof StalledRun) {
             return true;
         }
         LOG.warn("no notification for this run: the body at direct:notify is {}, not a report (keep `- to: direct:notify` right"
@@ -108,7 +113,8 @@ public final class Notices {
         if (!o.run() || o.status() != RunStatus.OK) {
             return true;
         }
-        // a monthly offline copy's success is as rare as news, so it follows the mirror's rule; hourly images never do
+        // a monthly offline copy's and a weekly restore test's success are as rare as news, so they follow the mirror's rule;
+        // hourly images never do
         return !o.pipeline().equals("image") && settings.when() == NotifyWhen.ALWAYS;
     }
 

@@ -58,6 +58,11 @@ public final class ReportStore {
         saveWithText("image", report, report.finished(), report.text());
     }
 
+    /** Keeps the last restore test's report as verify-image-latest.json (and a dated copy with its text). */
+    public void save(ImageVerifyReport report) throws IOException {
+        saveWithText("verify-image", report, report.finished(), report.text());
+    }
+
     /**
      * Keeps the last offline copy's report as offline-latest.json (and a dated copy with its text); a repeated one (a try
      * again that ended as the one before) replaces the latest only: hourly tries through a month would crowd older reports out.

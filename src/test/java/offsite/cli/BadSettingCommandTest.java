@@ -59,6 +59,8 @@ class BadSettingCommandTest {
                 // every route is built whatever the command: a schedule it does not use is still parsed by its quartz endpoint
                 new Bad("offsite.offline.cron", "bad", "status", "a Quartz cron expression with seconds, such as '0 30 23 ? * MON-SAT';"
                         + " Quartz says: Illegal characters for this position: 'BAD'"),
+                new Bad("offsite.image.verify-cron", "0 30 12 * * SUN", "status", "a Quartz cron expression with seconds, such as '0 30 23 ?"
+                        + " * MON-SAT'; Quartz says: Support for specifying both a day-of-week AND a day-of-month parameter is not implemented."),
                 new Bad("offsite.sync.cron", "0 0 3 * * MON", "image", "a Quartz cron expression with seconds, such as '0 30 23 ? * MON-SAT';"
                         + " Quartz says: Support for specifying both a day-of-week AND a day-of-month parameter is not implemented.", IMAGE),
                 // a pass lists its whole prefix and trashes what the set lacks: image backups must live outside it

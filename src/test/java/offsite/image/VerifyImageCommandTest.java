@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import offsite.testing.OffsiteHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,17 +33,9 @@ class VerifyImageCommandTest {
     @BeforeEach
     void backups() throws Exception {
         app = new OffsiteHarness(dir);
-        Path tree = Files.createDirectories(dir.resolve("machine/etc"));
-        Files.writeString(tree.resolve("hostname"), "excalibur\n");
-        Files.write(tree.resolve("blob"), new byte[200_000]);
-        app.set("offsite.image.roots", tree.getParent().toString())
-                .set("offsite.image.keys-dir", Files.createDirectories(dir.resolve("no-keys")).toString());
-        assertThat(app.command("image").exit()).isZero();
-        Files.writeString(tree.resolve("hostname"), "excalibur-2\n");
-        assertThat(app.command("image").exit()).isZero();
-        Map<String, String> stored = app.bucketFiles("images/");
-        full = "images/" + stored.keySet().stream().filter(k -> k.endsWith("full.tar.zst")).findFirst().orElseThrow();
-        delta = "images/" + stored.keySet().stream().filter(k -> k.endsWith("delta.zst")).findFirst().orElseThrow();
+        TwoBackups made = TwoBackups.made(app, dir);
+        full = made.full();
+        delta = made.delta();
     }
 
     @AfterEach

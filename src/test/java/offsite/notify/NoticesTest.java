@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import offsite.report.ImageReport;
+import offsite.report.ImageVerifyReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,10 @@ class NoticesTest {
         return new ImageReport(status, "reason", "id", "full", "first", T, T.plusSeconds(60), 1, 1, 0, 0, List.of(), 1, List.of(), List.of());
     }
 
+    static ImageVerifyReport restoreTest(RunStatus status) {
+        return new ImageVerifyReport(status, T, T.plusSeconds(60), List.of("ok       20261124T220000Z  full"), status + ": verdict", null);
+    }
+
     /** A run, the when setting, and what must go out: the report (mail and webhook) and which heartbeat URL (null: none). */
     record Case(String name, Object report, NotifyWhen when, boolean reportSent, String ping) {
     }
@@ -51,6 +56,10 @@ class NoticesTest {
                 new Case("good image backup, even with always", image(RunStatus.OK), NotifyWhen.ALWAYS, false, "https://hc.example/img"),
                 new Case("image backup that warned", image(RunStatus.WARN), NotifyWhen.ALWAYS, true, "https://hc.example/img"),
                 new Case("failed image backup", image(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, "https://hc.example/img/fail"),
+                // a weekly restore test's OK is news as a mirror pass's is; a heartbeat stands for backups made, not tested
+                new Case("good restore test, always", restoreTest(RunStatus.OK), NotifyWhen.ALWAYS, true, null),
+                new Case("good restore test, problems only", restoreTest(RunStatus.OK), NotifyWhen.PROBLEMS, false, null),
+                new Case("failed restore test", restoreTest(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, null),
                 new Case("missed window, problems only", missed, NotifyWhen.PROBLEMS, true, null),
                 new Case("mirror pass stalled: no heartbeat, a pass that ended is one", new StalledRun("sync", "mirror pass", T,
                         Duration.ofMinutes(30), "planning", Duration.ofMinutes(30)), NotifyWhen.PROBLEMS, true, null),

@@ -112,7 +112,7 @@ public final class OffsiteHarness implements AutoCloseable {
     public Main startRunning() throws Exception {
         Map<String, String> running = new HashMap<>(settings);
         running.put("offsite.mode", "run");
-        for (String cron : List.of("offsite.image.cron", "offsite.offline.cron")) {
+        for (String cron : List.of("offsite.image.cron", "offsite.offline.cron", "offsite.image.verify-cron")) {
             running.putIfAbsent(cron, NEVER_IN_A_TEST);
         }
         Main main = OffsiteApp.create(null, running);
