@@ -156,6 +156,11 @@ public final class ReportStore {
         return latest("image", ImageReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
     }
 
+    /** The last restore test (run's, offsite.image.verify-cron); when verify-image-latest.json cannot be read, the newest dated one that can, and why. */
+    public Latest<ImageVerifyReport> restoreTest() {
+        return latest("verify-image", ImageVerifyReport.class, r -> r.status() != null && r.finished() != null && r.verdict() != null);
+    }
+
     /** The last offline copy; when offline-latest.json cannot be read, the newest dated offline report that can, and why. */
     public Latest<OfflineReport> offline() {
         return latest("offline", OfflineReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);

@@ -11,6 +11,7 @@ import offsite.activity.ActivityLog;
 import offsite.cost.InventoryState;
 import offsite.cost.StorageHistory;
 import offsite.report.ImageReport;
+import offsite.report.ImageVerifyReport;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
@@ -22,7 +23,7 @@ import offsite.report.SyncReport;
 final class StateFiles {
 
     /** One answer's reading: what could be read (null where nothing could), and one line per file that could not. */
-    record Read(SyncReport sync, ImageReport image, OfflineReport offline, List<Activity> activity, InventoryState.Snapshot inventory,
+    record Read(SyncReport sync, ImageReport image, ImageVerifyReport restoreTest, OfflineReport offline, List<Activity> activity, InventoryState.Snapshot inventory,
             Map<LocalDate, Long> storageDays, List<String> problems) {
     }
 
@@ -42,6 +43,8 @@ final class StateFiles {
         List<String> problems = new ArrayList<>();
         ReportStore.Latest<SyncReport> sync = attempt("the last sync report", reports::sync, new ReportStore.Latest<>(null, null), problems);
         ReportStore.Latest<ImageReport> image = attempt("the last image report", reports::image, new ReportStore.Latest<>(null, null), problems);
+        ReportStore.Latest<ImageVerifyReport> restoreTest = attempt("the last restore test's report", reports::restoreTest,
+                new ReportStore.Latest<>(null, null), problems);
         ReportStore.Latest<OfflineReport> offline = attempt("the last offline copy's report", reports::offline, new ReportStore.Latest<>(null, null),
                 problems);
         ActivityLog.Read log = attempt("the activity log", activity::read, new ActivityLog.Read(List.of(), List.of()), problems);
@@ -54,10 +57,11 @@ final class StateFiles {
         }
         addIf(problems, sync.problem());
         addIf(problems, image.problem());
+        addIf(problems, restoreTest.problem());
         addIf(problems, offline.problem());
         problems.addAll(log.problems());
         addIf(problems, days.problem());
-        return new Read(sync.report(), image.report(), offline.report(), log.activities(), listed, days.days(), problems);
+        return new Read(sync.report(), image.report(), restoreTest.report(), offline.report(), log.activities(), listed, days.days(), problems);
     }
 
     /** Reading a part of the state; a failure nobody foresaw is one problem line, not a failed page. */

@@ -93,6 +93,11 @@ final class StatusHtml {
             h.append("<p class=\"").append(Boolean.TRUE.equals(p.get("stalled")) ? "stalled" : "muted").append("\" id=\"").append(name)
                     .append("-under-way\">copying ").append(Charts.escape(String.valueOf(p.get("underWay")))).append("</p>");
         }
+        if (p.get("restoreTest") instanceof Map<?, ?> test) { // the image backups' last restore test: a FAILED one in the failure colour
+            h.append("<p class=\"").append("OK".equals(test.get("status")) ? "muted" : "failing").append("\" id=\"").append(name)
+                    .append("-restore-test\">restore test ").append(test.get("finished")).append(": ")
+                    .append(Charts.escape(String.valueOf(test.get("headline")))).append("</p>");
+        }
         if (p.get("nextTry") != null) {
             h.append("<p class=\"muted\" id=\"").append(name).append("-next-try\">the set was in use: tried again at ")
                     .append(p.get("nextTry")).append("</p>");

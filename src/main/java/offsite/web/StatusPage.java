@@ -36,6 +36,7 @@ import offsite.offline.RetryDue;
 import offsite.cost.StorageHistory;
 import offsite.report.GenerationText;
 import offsite.report.ImageReport;
+import offsite.report.ImageVerifyReport;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
@@ -102,7 +103,7 @@ public final class StatusPage {
     private Map<String, Object> status(StateFiles.Read read) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sync", StateFiles.attempt("the mirror's state", () -> syncStatus(read.sync()), unknown(), read.problems()));
-        out.put("image", StateFiles.attempt("the image backups' state", () -> imageStatus(read.image()), unknown(), read.problems()));
+        out.put("image", StateFiles.attempt("the image backups' state", () -> imageStatus(read.image(), read.restoreTest()), unknown(), read.problems()));
         if (layout.offlineDestination() != null) {
             out.put("offline", StateFiles.attempt("the offline copy's state", () -> offlineStatus(read.offline()), unknown(), read.problems()));
         }
@@ -181,13 +182,18 @@ public final class StatusPage {
         return syncStatus;
     }
 
-    private Map<String, Object> imageStatus(ImageReport image) {
+    /** restoreTest: run's last restore test (offsite.image.verify-cron), or null: none yet. */
+    private Map<String, Object> imageStatus(ImageReport image, ImageVerifyReport restoreTest) {
         RunProgress imaging = imageProgress.get();
         Map<String, Object> imageStatus = new LinkedHashMap<>();
         imageStatus.put("state", imaging != null ? "RUNNING" : !layout.imagesEnabled() ? "IDLE" : image == null ? "IDLE" : image.status().name());
         imageStatus.put("headline", !layout.imagesEnabled() ? "off (offsite.image.roots is empty)" : image == null ? "no backup yet" : image.headline());
         imageStatus.put("nextWindow", layout.imagesEnabled() ? next(layout.imageCron()) : null);
         imageStatus.put("lastReport", image);
+        if (restoreTest != null) {
+            imageStatus.put("restoreTest", Map.of("status", restoreTest.status().name(), "finished", restoreTest.finished().toString(),
+                    "headline", restoreTest.headline()));
+        }
         if (imaging != null) {
             imageStatus.put("progress", progressOf(imaging));
         }

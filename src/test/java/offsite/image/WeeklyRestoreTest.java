@@ -95,6 +95,10 @@ class WeeklyRestoreTest {
                 .contains(" could not be restored: " + newest + " (" + full + " is damaged: its SHA-256 is ");
         assertThat(failed.get("text").asText()).contains("ok       ").contains("BROKEN   " + newest);
         assertThat(receiver.requests()).noneMatch(r -> r.path().startsWith("/ping"));
+        JsonNode shown = JSON.readTree(app.get("/api/status", null).body()).get("image").get("restoreTest");
+        assertThat(shown.get("status").asText()).isEqualTo("FAILED");
+        assertThat(app.get("/", null).body()).contains("<p class=\"failing\" id=\"image-restore-test\">restore test "
+                + shown.get("finished").asText() + ": FAILED: 1 of 2 backup(s) of host ");
         assertThat(app.bucketFiles("images/").keySet()).as("a test adds nothing to the bucket, nor removes").isEqualTo(stored);
     }
 
