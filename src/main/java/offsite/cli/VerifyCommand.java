@@ -82,20 +82,22 @@ final class VerifyCommand implements Callable<Integer> {
             }
             SetVerify verify = app.bean("setVerify", SetVerify.class);
             List<SetVerify.Difference> differences = new ArrayList<>(verify.differences(plan));
+            List<SetVerify.Difference> notCompared = new ArrayList<>(verify.notCompared(plan));
             List<PlannedFile> sample = SetVerify.deepSample(plan, deep, new Random());
             if (!sample.isEmpty()) {
                 RunProgress progress = new RunProgress("deep check", SetVerify.deepBytes(sample));
                 try (ProgressLine line = new ProgressLine(System.err, System.console() != null, () -> progress)) {
-                    differences.addAll(verify.deep(sample, progress));
+                    for (SetVerify.Difference found : verify.deep(sample, progress)) {
+                        (found.doubt() ? notCompared : differences).add(found); // changed on either side while it was checked: a doubt
+                    }
                 }
             }
-            List<SetVerify.Difference> notCompared = verify.notCompared(plan);
             differences.forEach(d -> System.out.println(d.key() + ": " + d.what()));
             notCompared.forEach(d -> System.out.println(d.key() + ": " + d.what()));
             long checked = plan.files().size();
             String verdict = !differences.isEmpty() ? "FAILED: " : !notCompared.isEmpty() ? "WARN: " : "OK: ";
             System.out.println(verdict + differences.size() + " difference(s) in " + checked + " files and objects"
-                    + (notCompared.isEmpty() ? "" : ", " + notCompared.size() + " still being written and not compared")
+                    + (notCompared.isEmpty() ? "" : ", " + notCompared.size() + " not compared (still being written, or changed while checked)")
                     + (deep > 0 ? ", " + sample.size() + " files hashed here and their objects downloaded and hashed" : ""));
             return differences.isEmpty() ? 0 : 1;
         }

@@ -4,9 +4,13 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.LongConsumer;
 import offsite.store.Bucket;
@@ -21,8 +25,19 @@ import offsite.store.EtagForm;
  */
 public final class SetVerify {
 
-    /** One object found different, missing or extra, one deep check that failed, or one file that could not be compared. */
-    public record Difference(String key, String what) {
+    /**
+     * One object found different, missing or extra, one deep check that failed, or one file that could not be compared;
+     * doubt: not compared (still being written, or changed on either side while it was checked), no difference found.
+     */
+    public record Difference(String key, String what, boolean doubt) {
+
+        public Difference(String key, String what) {
+            this(key, what, false);
+        }
+
+        static Difference notCompared(String key, String why) {
+            return new Difference(key, "not compared: " + why, true);
+        }
     }
 
     private static final String STILL_WRITTEN = "modified within offsite.sync.stable-for: still being written";
@@ -55,7 +70,7 @@ public final class SetVerify {
     /** Files still being written that the bucket holds at their size: their bytes cannot be compared yet. */
     public List<Difference> notCompared(SyncPlan plan) {
         return plan.with(SyncAction.DEFERRED).stream().filter(f -> difference(f) == null)
-                .map(f -> new Difference(f.key(), "not compared: " + STILL_WRITTEN + "; the bucket holds an object of its size"))
+                .map(f -> Difference.notCompared(f.key(), STILL_WRITTEN + "; the bucket holds an object of its size"))
                 .toList();
     }
 
@@ -87,7 +102,9 @@ public final class SetVerify {
 
     /**
      * Hashes each file afresh and downloads and hashes its object, both compared with the object's ETag; progress counts
-     * every byte read, here and downloaded, once (a download tried again counts from where the first attempt stopped).
+     * every byte read, here and downloaded, once (a download tried again counts from where the first attempt stopped). A
+     * file that changed while it was hashed (the backup application at work), or an object replaced or deleted while it was
+     * downloaded (a pass under way), is a doubt, not a difference: the plan's ETag no longer stands for either.
      */
     public List<Difference> deep(List<PlannedFile> files, RunProgress progress) throws IOException {
         List<Difference> out = new ArrayList<>();
@@ -98,6 +115,10 @@ public final class SetVerify {
             String what = byMd5 ? "the MD5 its md5chksum holds" : "the ETag";
             InputStream file = counted(Files.newInputStream(f.local().path()), progress::add);
             String local = byMd5 ? md5Of(file) : etagOf(file, f);
+            if (!local.equals(expected) && changedSince(f.local())) {
+                out.add(Difference.notCompared(f.key(), "the local file " + f.local().path() + " changed while it was hashed"));
+                continue;
+            }
             if (!local.equals(expected)) {
                 out.add(new Difference(f.key(), "the local file " + f.local().path() + " hashes to " + local + " but " + what + " is " + expected
                         + ": it changed without its size or modification time changing (the hash cache had it as sent)"));
@@ -116,11 +137,30 @@ public final class SetVerify {
             }
             if (actual == null) {
                 out.add(new Difference(f.key(), "not checked, its download failed twice: " + cut.getMessage()));
+            } else if (!actual.equals(expected) && !s3.head(f.key()).map(Bucket.StoredObject::etag).orElse("").equals(f.remote().etag())) {
+                out.add(Difference.notCompared(f.key(), "the object was replaced or deleted in the bucket while it was downloaded"));
             } else if (!actual.equals(expected)) {
                 out.add(new Difference(f.key(), "downloaded bytes hash to " + actual + " but " + what + " is " + expected));
             }
         }
         return out;
+    }
+
+    /** Whether the file is gone or has another size, modification time, change time or inode than the scan saw. */
+    private static boolean changedSince(LocalFile seen) throws IOException {
+        try {
+            BasicFileAttributes now = Files.readAttributes(seen.path(), BasicFileAttributes.class);
+            if (now.size() != seen.size() || !now.lastModifiedTime().toInstant().equals(seen.modified())) {
+                return true;
+            }
+            if (seen.changed() == null) {
+                return false;
+            }
+            Map<String, Object> unix = Files.readAttributes(seen.path(), "unix:ctime,ino");
+            return !((FileTime) unix.get("ctime")).toInstant().equals(seen.changed()) || (Long) unix.get("ino") != seen.inode();
+        } catch (NoSuchFileException gone) {
+            return true;
+        }
     }
 
     /** The stream, each byte read told to counter. */

@@ -1,8 +1,11 @@
 package offsite.testing;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +73,19 @@ public final class TestS3 {
     public static synchronized void backdate(S3Settings s, String key, Duration ago) throws IOException {
         Path blob = blobs.resolve(s.bucket()).resolve(key);
         Files.setLastModifiedTime(blob, FileTime.from(Instant.now().minus(ago)));
+    }
+
+    /**
+     * Flips one byte of an object of the shared server in its blob file, in place: the bytes rot as a disk at the service
+     * would rot them, and the object keeps its ETag, size and metadata.
+     */
+    public static synchronized void rot(S3Settings s, String key, long at) throws IOException {
+        try (FileChannel blob = FileChannel.open(blobs.resolve(s.bucket()).resolve(key), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            blob.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 1)).rewind();
+            blob.write(one, at);
+        }
     }
 
     public static List<S3Object> list(S3Client client, String bucket, String prefix) {
