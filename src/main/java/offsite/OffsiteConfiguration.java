@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
@@ -87,6 +88,7 @@ import offsite.sync.PassesInFlight;
 import offsite.sync.ReplacedCopies;
 import offsite.sync.ScheduleGaps;
 import offsite.sync.SetRestore;
+import offsite.sync.SetRestoreTest;
 import offsite.sync.SetVerify;
 import offsite.sync.SourceCheck;
 import offsite.sync.SourceScan;
@@ -164,7 +166,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         }
         // day numbers counted as crontab counts them are valid and run on other days: said by run and the schedule's own command
         Map<String, String> scheduledBy = Map.of("offsite.sync.cron", "sync", "offsite.image.cron", "image", "offsite.offline.cron", "offline",
-                "offsite.image.verify-cron", "verify-image");
+                "offsite.image.verify-cron", "verify-image", "offsite.sync.verify-cron", "verify");
         scheduledBy.forEach((cron, command) -> {
             String warning = daemon || mode.equals(command) ? CronDays.warning(cron, settings.text(cron)) : null;
             if (warning != null) {
@@ -249,7 +251,20 @@ public final class OffsiteConfiguration implements CamelConfiguration {
 
         camel.getRegistry().bind("setRestore", new SetRestore(bucket, sync.shape(), limiter, streams, etags,
                 new StoppedStore(unanswered, sync.streams(), s3Settings.maxAttempts(), s3Settings.endpoint()))); // one download a stream
-        camel.getRegistry().bind("setVerify", new SetVerify(bucket, sync.shape(), etags));
+        SetVerify setVerify = new SetVerify(bucket, sync.shape(), etags);
+        camel.getRegistry().bind("setVerify", setVerify);
+        // run's weekly restore test of the set (routes/sync.yaml): its quartz endpoint is built whatever the command, so it gets
+        // a cron that parses when the setting is empty, and never starts then
+        boolean setTests = !settings.text("offsite.sync.verify-cron").isBlank();
+        int setTestFiles = settings.integer("offsite.sync.verify-files", 1, 1000);
+        if (setTests) {
+            settings.cron("offsite.sync.verify-cron");
+        }
+        camel.getRegistry().bind("setRestoreTest", new SetRestoreTest(setVerify, setTestFiles, s3Settings, reports, new Random(), clock));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.sync.verify-scheduled", String.valueOf(daemon && setTests
+                && sync.source() != null));
+        camel.getPropertiesComponent().addOverrideProperty("offsite.sync.verify-quartz-cron", setTests
+                ? settings.text("offsite.sync.verify-cron") : sync.cron());
         String offline = settings.optional("offsite.offline.destination");
         // checked where a copy can run: run's schedule and the offline command; the schedule starts only in run
         if (offline != null && (daemon || "offline".equals(mode))) {

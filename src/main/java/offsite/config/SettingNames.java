@@ -33,7 +33,8 @@ public final class SettingNames {
     /** Names the program itself sets (the command's mode, schedules decided at start), never read from the user. */
     static final Set<String> INTERNAL = Set.of("offsite.mode", "offsite.image.scheduled", "offsite.offline.scheduled",
             "offsite.offline.retry-scheduled", "offsite.offline.retry-check-millis", "offsite.stall-watched",
-            "offsite.stall-check-millis", "offsite.image.verify-scheduled", "offsite.image.verify-quartz-cron");
+            "offsite.stall-check-millis", "offsite.image.verify-scheduled", "offsite.image.verify-quartz-cron",
+            "offsite.sync.verify-scheduled", "offsite.sync.verify-quartz-cron");
 
     /**
      * The passwords and the S3 secret key, taken as written: a password may hold {{ or }}, which Camel's placeholders would

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import offsite.report.ByteSize;
-import offsite.report.ImageVerifyReport;
+import offsite.report.RestoreTestReport;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
 import offsite.store.Bucket;
@@ -77,11 +77,11 @@ public final class ImageVerify {
      * The restore test of the schedule: every backup of this host checked, the newest rebuilt; its report kept beside the
      * others (verify-image-latest.json), to send.
      */
-    public ImageVerifyReport restoreTest() {
+    public RestoreTestReport restoreTest() {
         Instant started = clock.instant();
         List<String> lines = new ArrayList<>();
         Outcome outcome = check(Request.restoreTest(), lines::add);
-        ImageVerifyReport report = new ImageVerifyReport(outcome.restorable() ? RunStatus.OK : RunStatus.FAILED, started, clock.instant(),
+        RestoreTestReport report = new RestoreTestReport("verify-image", outcome.restorable() ? RunStatus.OK : RunStatus.FAILED, started, clock.instant(),
                 lines, outcome.verdict(), outcome.note());
         try {
             reports.save(report);

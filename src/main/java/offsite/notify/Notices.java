@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import offsite.report.ImageReport;
-import offsite.report.ImageVerifyReport;
+import offsite.report.RestoreTestReport;
 import offsite.report.OfflineReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * What goes out after a run, by the settings: the mirror's, the offline copy's and the restore test's report by mail and
  * webhook always or on problems, an image backup's only on problems, a missed window always; a ping of each pipeline's heartbeat after its real runs. A dry run
  * sends nothing.
- * Each method takes the run's report (a SyncReport, an ImageReport, an OfflineReport, an ImageVerifyReport, a MissedWindow or a
+ * Each method takes the run's report (a SyncReport, an ImageReport, an OfflineReport, a RestoreTestReport, a MissedWindow or a
  * StalledRun) and returns the
  * messages to send.
  */
@@ -71,8 +71,9 @@ public final class Notices {
         if (report instanceof OfflineReport r) {
             return new Outcome("offline", "offline copy", r.status(), r.headline(), r.text(), r, false, true);
         }
-        if (report instanceof ImageVerifyReport r) { // a run of its own, with no heartbeat: hourly image pings stand for the backups
-            return new Outcome("verify-image", "restore test", r.status(), r.headline(), r.text(), r, false, true);
+        if (report instanceof RestoreTestReport r) { // no heartbeat: each stands for the backups or passes made, not tested
+            return new Outcome(r.pipeline(), r.pipeline().equals("verify-image") ? "image restore test" : "set restore test", r.status(),
+                    r.headline(), r.text(), r, false, true);
         }
         if (report instanceof MissedWindow w) {
             return new Outcome("sync", "mirror", w.status(), w.headline(), w.text(), w, false, false);
@@ -93,7 +94,7 @@ public final class Notices {
      * sends nothing, said once in a WARN (an error here would be retried, delaying the run's end for nothing).
      */
     public boolean deliverable(Object body) {
-        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof OfflineReport || body instanceof ImageVerifyReport
+        if (body instanceof SyncReport || body instanceof ImageReport || body instanceof OfflineReport || body instanceof RestoreTestReport
                 || body instanceof MissedWindow || body instanceof StalledRun) {
             return true;
         }

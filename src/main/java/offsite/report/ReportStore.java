@@ -58,9 +58,9 @@ public final class ReportStore {
         saveWithText("image", report, report.finished(), report.text());
     }
 
-    /** Keeps the last restore test's report as verify-image-latest.json (and a dated copy with its text). */
-    public void save(ImageVerifyReport report) throws IOException {
-        saveWithText("verify-image", report, report.finished(), report.text());
+    /** Keeps the last restore test's report of its pipeline as verify-image-latest.json or verify-latest.json (and a dated copy with its text). */
+    public void save(RestoreTestReport report) throws IOException {
+        saveWithText(report.pipeline(), report, report.finished(), report.text());
     }
 
     /**
@@ -156,9 +156,12 @@ public final class ReportStore {
         return latest("image", ImageReport.class, r -> r.status() != null && r.started() != null && r.finished() != null);
     }
 
-    /** The last restore test (run's, offsite.image.verify-cron); when verify-image-latest.json cannot be read, the newest dated one that can, and why. */
-    public Latest<ImageVerifyReport> restoreTest() {
-        return latest("verify-image", ImageVerifyReport.class, r -> r.status() != null && r.finished() != null && r.verdict() != null);
+    /**
+     * The last restore test of a pipeline (run's: `verify-image` or `verify`); when PIPELINE-latest.json cannot be read, the
+     * newest dated one that can, and why.
+     */
+    public Latest<RestoreTestReport> restoreTest(String pipeline) {
+        return latest(pipeline, RestoreTestReport.class, r -> r.status() != null && r.finished() != null && r.verdict() != null);
     }
 
     /** The last offline copy; when offline-latest.json cannot be read, the newest dated offline report that can, and why. */

@@ -30,6 +30,11 @@ public record SyncRequest(String trigger, boolean dryRun, boolean newGeneration,
         return new SyncRequest("command", dryRun, newGeneration, acceptChanges, null, null);
     }
 
+    /** run's restore test of the set (offsite.sync.verify-cron): a dry run that plans as verify does, changes taken. */
+    public static SyncRequest restoreTest() {
+        return new SyncRequest("restore-test", true, false, true, null, null);
+    }
+
     /** The finished pass, once its report is written (the route has run by then when sent with request-reply). */
     public Pass pass() {
         return finished.getNow(null);

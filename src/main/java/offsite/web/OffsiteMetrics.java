@@ -72,6 +72,9 @@ public final class OffsiteMetrics implements DeliveryOutcomes {
     }
 
     public void syncFinished(SyncReport r) {
+        if (r.dryRun()) {
+            return; // run's restore test plans with one: it sent nothing, so it is neither a pass's success nor its failure
+        }
         // stored bytes come from the storage sample taken just before (it counts older generations too); a skipped pass
         // mirrored nothing, so it is no success: an alert on the last success's age must see the nights it skips
         if (r.skipped()) {

@@ -11,7 +11,7 @@ import offsite.activity.ActivityLog;
 import offsite.cost.InventoryState;
 import offsite.cost.StorageHistory;
 import offsite.report.ImageReport;
-import offsite.report.ImageVerifyReport;
+import offsite.report.RestoreTestReport;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
@@ -23,7 +23,7 @@ import offsite.report.SyncReport;
 final class StateFiles {
 
     /** One answer's reading: what could be read (null where nothing could), and one line per file that could not. */
-    record Read(SyncReport sync, ImageReport image, ImageVerifyReport restoreTest, OfflineReport offline, List<Activity> activity, InventoryState.Snapshot inventory,
+    record Read(SyncReport sync, RestoreTestReport setTest, ImageReport image, RestoreTestReport imageTest, OfflineReport offline, List<Activity> activity, InventoryState.Snapshot inventory,
             Map<LocalDate, Long> storageDays, List<String> problems) {
     }
 
@@ -43,8 +43,10 @@ final class StateFiles {
         List<String> problems = new ArrayList<>();
         ReportStore.Latest<SyncReport> sync = attempt("the last sync report", reports::sync, new ReportStore.Latest<>(null, null), problems);
         ReportStore.Latest<ImageReport> image = attempt("the last image report", reports::image, new ReportStore.Latest<>(null, null), problems);
-        ReportStore.Latest<ImageVerifyReport> restoreTest = attempt("the last restore test's report", reports::restoreTest,
+        ReportStore.Latest<RestoreTestReport> setTest = attempt("the set's last restore test's report", () -> reports.restoreTest("verify"),
                 new ReportStore.Latest<>(null, null), problems);
+        ReportStore.Latest<RestoreTestReport> imageTest = attempt("the images' last restore test's report",
+                () -> reports.restoreTest("verify-image"), new ReportStore.Latest<>(null, null), problems);
         ReportStore.Latest<OfflineReport> offline = attempt("the last offline copy's report", reports::offline, new ReportStore.Latest<>(null, null),
                 problems);
         ActivityLog.Read log = attempt("the activity log", activity::read, new ActivityLog.Read(List.of(), List.of()), problems);
@@ -57,11 +59,12 @@ final class StateFiles {
         }
         addIf(problems, sync.problem());
         addIf(problems, image.problem());
-        addIf(problems, restoreTest.problem());
+        addIf(problems, setTest.problem());
+        addIf(problems, imageTest.problem());
         addIf(problems, offline.problem());
         problems.addAll(log.problems());
         addIf(problems, days.problem());
-        return new Read(sync.report(), image.report(), restoreTest.report(), offline.report(), log.activities(), listed, days.days(), problems);
+        return new Read(sync.report(), setTest.report(), image.report(), imageTest.report(), offline.report(), log.activities(), listed, days.days(), problems);
     }
 
     /** Reading a part of the state; a failure nobody foresaw is one problem line, not a failed page. */

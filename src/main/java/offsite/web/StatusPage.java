@@ -36,7 +36,7 @@ import offsite.offline.RetryDue;
 import offsite.cost.StorageHistory;
 import offsite.report.GenerationText;
 import offsite.report.ImageReport;
-import offsite.report.ImageVerifyReport;
+import offsite.report.RestoreTestReport;
 import offsite.report.OfflineReport;
 import offsite.report.ReportStore;
 import offsite.report.SyncReport;
@@ -102,8 +102,8 @@ public final class StatusPage {
 
     private Map<String, Object> status(StateFiles.Read read) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sync", StateFiles.attempt("the mirror's state", () -> syncStatus(read.sync()), unknown(), read.problems()));
-        out.put("image", StateFiles.attempt("the image backups' state", () -> imageStatus(read.image(), read.restoreTest()), unknown(), read.problems()));
+        out.put("sync", StateFiles.attempt("the mirror's state", () -> syncStatus(read.sync(), read.setTest()), unknown(), read.problems()));
+        out.put("image", StateFiles.attempt("the image backups' state", () -> imageStatus(read.image(), read.imageTest()), unknown(), read.problems()));
         if (layout.offlineDestination() != null) {
             out.put("offline", StateFiles.attempt("the offline copy's state", () -> offlineStatus(read.offline()), unknown(), read.problems()));
         }
@@ -166,7 +166,8 @@ public final class StatusPage {
         return (failing ? "FAILING: " + failure + "; " + sent : sent + "; last " + failure) + late;
     }
 
-    private Map<String, Object> syncStatus(SyncReport sync) {
+    /** setTest: run's last restore test of the set (offsite.sync.verify-cron), or null: none yet. */
+    private Map<String, Object> syncStatus(SyncReport sync, RestoreTestReport setTest) {
         RunProgress running = progress.get();
         Map<String, Object> syncStatus = new LinkedHashMap<>();
         boolean active = running != null && running.sent() < running.plannedBytes() && !running.inFlight().isEmpty();
@@ -176,24 +177,29 @@ public final class StatusPage {
         syncStatus.put("destination", sync == null ? null : sync.destination()); // the current generation's prefix
         syncStatus.put("generations", generationList(sync));
         syncStatus.put("lastReport", sync);
+        putRestoreTest(syncStatus, setTest);
         if (active) {
             syncStatus.put("progress", progressOf(running));
         }
         return syncStatus;
     }
 
-    /** restoreTest: run's last restore test (offsite.image.verify-cron), or null: none yet. */
-    private Map<String, Object> imageStatus(ImageReport image, ImageVerifyReport restoreTest) {
+    /** A pipeline's last restore test as its card shows it: status, finished, headline; nothing before the first. */
+    private static void putRestoreTest(Map<String, Object> status, RestoreTestReport test) {
+        if (test != null) {
+            status.put("restoreTest", Map.of("status", test.status().name(), "finished", test.finished().toString(), "headline", test.headline()));
+        }
+    }
+
+    /** restoreTest: run's last restore test of the images (offsite.image.verify-cron), or null: none yet. */
+    private Map<String, Object> imageStatus(ImageReport image, RestoreTestReport restoreTest) {
         RunProgress imaging = imageProgress.get();
         Map<String, Object> imageStatus = new LinkedHashMap<>();
         imageStatus.put("state", imaging != null ? "RUNNING" : !layout.imagesEnabled() ? "IDLE" : image == null ? "IDLE" : image.status().name());
         imageStatus.put("headline", !layout.imagesEnabled() ? "off (offsite.image.roots is empty)" : image == null ? "no backup yet" : image.headline());
         imageStatus.put("nextWindow", layout.imagesEnabled() ? next(layout.imageCron()) : null);
         imageStatus.put("lastReport", image);
-        if (restoreTest != null) {
-            imageStatus.put("restoreTest", Map.of("status", restoreTest.status().name(), "finished", restoreTest.finished().toString(),
-                    "headline", restoreTest.headline()));
-        }
+        putRestoreTest(imageStatus, restoreTest);
         if (imaging != null) {
             imageStatus.put("progress", progressOf(imaging));
         }

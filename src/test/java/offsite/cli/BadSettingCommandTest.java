@@ -61,6 +61,11 @@ class BadSettingCommandTest {
                         + " Quartz says: Illegal characters for this position: 'BAD'"),
                 new Bad("offsite.image.verify-cron", "0 30 12 * * SUN", "status", "a Quartz cron expression with seconds, such as '0 30 23 ?"
                         + " * MON-SAT'; Quartz says: Support for specifying both a day-of-week AND a day-of-month parameter is not implemented."),
+                new Bad("offsite.sync.verify-cron", "30 13 * * 0", "status", "a Quartz cron expression with seconds, such as '0 30 23 ? *"
+                        + " MON-SAT'; Quartz says: Month values must be between 1 and 12; it has 5 fields, as a crontab line: Quartz's begin with"
+                        + " seconds, take ? in day-of-month or day-of-week, and count the days of the week from 1 for Sunday (crontab's 30 23"
+                        + " * * 1-6 is '0 30 23 ? * MON-SAT')"),
+                new Bad("offsite.sync.verify-files", "0", "status", "a whole number from 1 to 1000"),
                 new Bad("offsite.sync.cron", "0 0 3 * * MON", "image", "a Quartz cron expression with seconds, such as '0 30 23 ? * MON-SAT';"
                         + " Quartz says: Support for specifying both a day-of-week AND a day-of-month parameter is not implemented.", IMAGE),
                 // a pass lists its whole prefix and trashes what the set lacks: image backups must live outside it

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offsite.testing.HttpReceiver;
 import offsite.testing.OffsiteHarness;
@@ -83,9 +84,7 @@ class WeeklyRestoreTest {
         long size = app.client.headObject(b -> b.bucket(app.s3.bucket()).key(full)).contentLength();
         app.client.putObject(b -> b.bucket(app.s3.bucket()).key(full), RequestBody.fromBytes(new byte[(int) size]));
 
-        for (int i = 0; i < 600 && receiver.json("/hook").isEmpty(); i++) {
-            Thread.sleep(100);
-        }
+        receiver.await(1, 1, TimeUnit.MINUTES);
         List<JsonNode> hooks = receiver.json("/hook");
         assertThat(hooks).isNotEmpty();
         JsonNode failed = hooks.get(0);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import offsite.report.ImageReport;
-import offsite.report.ImageVerifyReport;
+import offsite.report.RestoreTestReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import org.junit.jupiter.api.Test;
@@ -35,8 +35,12 @@ class NoticesTest {
         return new ImageReport(status, "reason", "id", "full", "first", T, T.plusSeconds(60), 1, 1, 0, 0, List.of(), 1, List.of(), List.of());
     }
 
-    static ImageVerifyReport restoreTest(RunStatus status) {
-        return new ImageVerifyReport(status, T, T.plusSeconds(60), List.of("ok       20261124T220000Z  full"), status + ": verdict", null);
+    static RestoreTestReport restoreTest(RunStatus status) {
+        return restoreTest("verify-image", status);
+    }
+
+    static RestoreTestReport restoreTest(String pipeline, RunStatus status) {
+        return new RestoreTestReport(pipeline, status, T, T.plusSeconds(60), List.of("ok       20261124T220000Z  full"), status + ": verdict", null);
     }
 
     /** A run, the when setting, and what must go out: the report (mail and webhook) and which heartbeat URL (null: none). */
@@ -60,6 +64,8 @@ class NoticesTest {
                 new Case("good restore test, always", restoreTest(RunStatus.OK), NotifyWhen.ALWAYS, true, null),
                 new Case("good restore test, problems only", restoreTest(RunStatus.OK), NotifyWhen.PROBLEMS, false, null),
                 new Case("failed restore test", restoreTest(RunStatus.FAILED), NotifyWhen.PROBLEMS, true, null),
+                new Case("set restore test put off, problems only", restoreTest("verify", RunStatus.WARN), NotifyWhen.PROBLEMS, true, null),
+                new Case("good set restore test, problems only", restoreTest("verify", RunStatus.OK), NotifyWhen.PROBLEMS, false, null),
                 new Case("missed window, problems only", missed, NotifyWhen.PROBLEMS, true, null),
                 new Case("mirror pass stalled: no heartbeat, a pass that ended is one", new StalledRun("sync", "mirror pass", T,
                         Duration.ofMinutes(30), "planning", Duration.ofMinutes(30)), NotifyWhen.PROBLEMS, true, null),

@@ -112,7 +112,8 @@ public final class OffsiteHarness implements AutoCloseable {
     public Main startRunning() throws Exception {
         Map<String, String> running = new HashMap<>(settings);
         running.put("offsite.mode", "run");
-        for (String cron : List.of("offsite.image.cron", "offsite.offline.cron", "offsite.image.verify-cron")) {
+        for (String cron : List.of("offsite.image.cron", "offsite.offline.cron", "offsite.image.verify-cron",
+                "offsite.sync.verify-cron")) {
             running.putIfAbsent(cron, NEVER_IN_A_TEST);
         }
         Main main = OffsiteApp.create(null, running);

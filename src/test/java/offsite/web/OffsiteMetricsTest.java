@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
 class OffsiteMetricsTest {
 
     static SyncReport pass(RunStatus status, boolean skipped, Instant finished) {
-        return new SyncReport(status, "reason", skipped, false, finished.minusSeconds(60), finished, "/set", "s3://b/sets/", Map.of(),
+        return pass(status, skipped, false, finished);
+    }
+
+    static SyncReport pass(RunStatus status, boolean skipped, boolean dryRun, Instant finished) {
+        return new SyncReport(status, "reason", skipped, dryRun, finished.minusSeconds(60), finished, "/set", "s3://b/sets/", Map.of(),
                 SyncReport.Count.NONE, 0, 0, 0, 0, SyncReport.Count.NONE, null, 0, SyncReport.Count.NONE, 0, 0, 0, List.of(), List.of(), List.of());
     }
 
@@ -41,5 +45,20 @@ class OffsiteMetricsTest {
         metrics.syncFinished(pass(RunStatus.WARN, false, night));
 
         assertThat(metrics.scrape()).contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"} " + (double) night.getEpochSecond());
+    }
+
+    /** run's weekly restore test plans with a dry run: it neither mirrored nor failed to. */
+    @Test
+    void a_dry_run_is_neither_a_success_nor_a_failure() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OffsiteMetrics metrics = new OffsiteMetrics(() -> registry);
+        Instant night = Instant.parse("2026-11-24T23:40:00Z");
+
+        metrics.syncFinished(pass(RunStatus.OK, false, night));
+        metrics.syncFinished(pass(RunStatus.FAILED, false, true, night.plusSeconds(86_400)));
+        metrics.syncFinished(pass(RunStatus.OK, false, true, night.plusSeconds(2 * 86_400)));
+
+        assertThat(metrics.scrape()).contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"} " + (double) night.getEpochSecond())
+                .doesNotContain("offsite_failures_total");
     }
 }

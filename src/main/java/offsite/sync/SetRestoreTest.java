@@ -1,0 +1,124 @@
+package offsite.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import offsite.report.ByteSize;
+import offsite.report.ReportStore;
+import offsite.report.RestoreTestReport;
+import offsite.report.RunStatus;
+import offsite.report.SyncReport;
+import offsite.store.S3Errors;
+import offsite.store.S3Settings;
+import offsite.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * run's restore test of the backup set (offsite.sync.verify-cron), as `verify --deep N` does it: a dry pass plans, then
+ * offsite.sync.verify-files files the bucket holds unchanged, taken at random, are downloaded and hashed, and hashed here
+ * from their bytes, each against its object's ETag. A part of the set restored, nothing written. What the plan would
+ * send (files changed since the last pass) is the next pass's work, not a failed test.
+ */
+public final class SetRestoreTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SetRestoreTest.class);
+
+    private final SetVerify verify;
+    private final int files;
+    private final S3Settings s3;
+    private final ReportStore reports;
+    private final Random random;
+    private final Clock clock;
+
+    public SetRestoreTest(SetVerify verify, int files, S3Settings s3, ReportStore reports, Random random, Clock clock) {
+        this.verify = verify;
+        this.files = files;
+        this.s3 = s3;
+        this.reports = reports;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** The dry pass the test plans by: it sends nothing, and takes changes as verify does (the change guard guards passes that write). */
+    public SyncRequest request() {
+        return SyncRequest.restoreTest();
+    }
+
+    /** The test of the planned set (the request's pass, ended), as a report kept beside the others (verify-latest.json), to send. */
+    public RestoreTestReport check(SyncRequest request) {
+        Pass pass = request.pass();
+        Instant started = pass == null ? clock.instant() : pass.started();
+        List<String> lines = new ArrayList<>();
+        RunStatus status;
+        String verdict;
+        if (pass == null) {
+            status = RunStatus.FAILED;
+            verdict = "FAILED: not tested: the sync-pass route ended without a report (routes/sync.yaml edited?)";
+        } else if (pass.report().skipped() || pass.report().status() == RunStatus.FAILED || pass.plan() == null) {
+            SyncReport planned = pass.report();
+            status = planned.skipped() ? RunStatus.WARN : RunStatus.FAILED; // the backup application at work: next week's test
+            verdict = status + ": not tested: " + planned.reason();
+        } else {
+            List<PlannedFile> sample = SetVerify.deepSample(pass.plan(), files, random);
+            if (sample.isEmpty()) {
+                status = RunStatus.WARN;
+                verdict = "WARN: not tested: no file of the set is in the bucket as it is here (has a pass ended yet?)";
+            } else {
+                List<SetVerify.Difference> found;
+                try {
+                    found = verify.deep(sample, new RunProgress("restore test", SetVerify.deepBytes(sample)));
+                } catch (IOException | UncheckedIOException | StoreException | SdkException e) {
+                    String why = e instanceof IOException local ? local.getMessage() : S3Errors.explain(e, s3);
+                    found = sample.stream().map(f -> new SetVerify.Difference(f.key(), "not checked: " + why)).toList();
+                }
+                Map<String, SetVerify.Difference> byKey = found.stream().collect(Collectors.toMap(SetVerify.Difference::key,
+                        Function.identity(), (a, b) -> a));
+                long checked = 0;
+                List<String> broken = new ArrayList<>();
+                for (PlannedFile f : sample) {
+                    SetVerify.Difference d = byKey.get(f.key());
+                    if (d == null) {
+                        checked++;
+                        lines.add(String.format("%-8s %s  %s downloaded, its bytes and the local file's as its ETag says", "ok", f.key(),
+                                ByteSize.format(f.size())));
+                    } else {
+                        lines.add(String.format("%-8s %s  %s", d.doubt() ? "doubt" : "BROKEN", f.key(), d.what()));
+                        if (!d.doubt()) {
+                            broken.add(f.key() + " (" + d.what() + ")");
+                        }
+                    }
+                }
+                String of = sample.size() + " file(s) of the set taken at random";
+                if (!broken.isEmpty()) {
+                    status = RunStatus.FAILED;
+                    verdict = "FAILED: " + broken.size() + " of " + of + " would not restore as they are here: " + String.join("; ", broken)
+                            + ". What to do: an object damaged in the bucket keeps its ETag, so no pass sends its file again: delete it"
+                            + " (s3://" + s3.bucket() + "/KEY) and the next pass does; `bin/offsite verify --deep N` checks more";
+                } else if (checked == 0) {
+                    status = RunStatus.WARN;
+                    verdict = "WARN: not tested: each of " + of + " changed while it was checked (the backup application at work?)";
+                } else {
+                    status = RunStatus.OK;
+                    verdict = "OK: " + checked + " of " + of + " downloaded and checked: their bytes, and the local files', as their"
+                            + " ETags say";
+                }
+            }
+        }
+        RestoreTestReport report = new RestoreTestReport("verify", status, started, clock.instant(), lines, verdict, null);
+        try {
+            reports.save(report);
+        } catch (IOException e) {
+            LOG.error("cannot write the restore test's report: {}", e.getMessage());
+        }
+        return report;
+    }
+}
