@@ -38,6 +38,9 @@ final class StatusCommand implements Callable<Integer> {
                 if (p.get("nextTry") != null) {
                     System.out.printf("       next try: %s (the set was in use)%n", p.get("nextTry"));
                 }
+                if (p.get("restoreTest") instanceof Map<?, ?> test) {
+                    System.out.printf("       restore test %s: %s%n", test.get("finished"), test.get("headline"));
+                }
                 if (p.get("generations") instanceof List<?> gens && gens.size() > 1) {
                     for (Object g : gens) {
                         Map<String, Object> one = (Map<String, Object>) g;

@@ -90,6 +90,7 @@ class WeeklySetRestoreTest {
         assertThat(shown.get("status").asText()).isEqualTo("FAILED");
         assertThat(app.get("/", null).body()).contains("<p class=\"failing\" id=\"sync-restore-test\">restore test "
                 + shown.get("finished").asText() + ": FAILED: 1 of 2 file(s) of the set");
+        assertThat(app.command("status").out()).containsPattern("(?m)^       restore test \\S+: FAILED: 1 of 2 file\\(s\\) of the set ");
         assertThat(app.bucketFiles("sets/").keySet()).as("a test adds nothing to the bucket, nor removes").isEqualTo(stored);
     }
 
