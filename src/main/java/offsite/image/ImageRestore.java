@@ -59,7 +59,11 @@ public final class ImageRestore {
         this.work = work;
     }
 
-    /** The backup to restore: by id, else the newest at or before `at`, else the newest. */
+    /** The folder a restore or check builds the image in (DATA/image/restore-work): room for one image. */
+    public Path work() {
+        return work;
+    }
+
     /**
      * The backup to restore: --id, or the newest (at or before --at) of one host's: --host, else this machine's
      * offsite.image.host when it has backups here, else the only host there is. Backups of several hosts and no way

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import offsite.files.DiskFull;
 import offsite.report.ByteSize;
 import offsite.report.RestoreTestReport;
 import offsite.report.ReportStore;
@@ -69,8 +70,12 @@ public final class ImageVerify {
         }
     }
 
-    /** restorable: every backup checked could be restored; verdict: the last line, `OK: ...` or `FAILED: ...` with what to do; note: a line under it, or null. */
-    public record Outcome(boolean restorable, String verdict, String note) {
+    /**
+     * status: OK, every backup checked could be restored (and each asked rebuilt); WARN, none found broken, but one asked
+     * could not be rebuilt here (the data directory's disk full); FAILED, a backup could not be restored, or nothing could be
+     * checked. verdict: the last line, `STATUS: ...` with what to do; note: a line under it, or null.
+     */
+    public record Outcome(RunStatus status, String verdict, String note) {
     }
 
     /**
@@ -81,7 +86,7 @@ public final class ImageVerify {
         Instant started = clock.instant();
         List<String> lines = new ArrayList<>();
         Outcome outcome = check(Request.restoreTest(), lines::add);
-        RestoreTestReport report = new RestoreTestReport("verify-image", outcome.restorable() ? RunStatus.OK : RunStatus.FAILED, started, clock.instant(),
+        RestoreTestReport report = new RestoreTestReport("verify-image", outcome.status(), started, clock.instant(),
                 lines, outcome.verdict(), outcome.note());
         try {
             reports.save(report);
@@ -111,7 +116,7 @@ public final class ImageVerify {
     }
 
     private static Outcome failed(String why) {
-        return new Outcome(false, "FAILED: " + why, null);
+        return new Outcome(RunStatus.FAILED, "FAILED: " + why, null);
     }
 
     private Outcome checkBackups(Request request, Consumer<String> lines) {
@@ -145,6 +150,7 @@ public final class ImageVerify {
                 .map(e -> e.getKey() + " cannot be read (" + e.getValue() + ")").toList();
         unreadable.forEach(u -> lines.accept("BROKEN   " + u));
         List<String> rebuilt = new ArrayList<>();
+        List<String> notRebuilt = new ArrayList<>(); // no room here: says nothing of the backup
         if (request.deep()) {
             for (ImageCheck.Verdict v : request.all() ? verdicts : List.of(verdicts.get(verdicts.size() - 1))) {
                 if (!v.restorable() || signed.checks() && !good.containsKey(v.backup().id())) {
@@ -157,8 +163,9 @@ public final class ImageVerify {
                             r.id(), ByteSize.format(r.imageBytes()), r.secretArchive() ? ", the secret archive's too" : ""));
                     rebuilt.add(r.id());
                 } catch (IOException e) {
-                    lines.accept(String.format("%-8s %s  %s", "BROKEN", v.backup().id(), e.getMessage()));
-                    broken.add(v.backup().id() + " (" + e.getMessage() + ")");
+                    boolean full = DiskFull.is(e, restore.work());
+                    lines.accept(String.format("%-8s %s  %s", full ? "unsure" : "BROKEN", v.backup().id(), e.getMessage()));
+                    (full ? notRebuilt : broken).add(v.backup().id() + " (" + e.getMessage() + ")");
                 }
             }
         }
@@ -178,9 +185,14 @@ public final class ImageVerify {
             }
             return failed(String.join("; and ", named));
         }
-        return new Outcome(true, "OK: " + whose + " checked: every object in the bucket at its manifest's size" + (rebuilt.isEmpty()
+        String note = signed.checks() ? null : "note: the manifests' signatures were not checked (no offsite.image.verify-key or --verify-key)";
+        if (!notRebuilt.isEmpty()) {
+            return new Outcome(RunStatus.WARN, "WARN: " + whose + " checked: every object in the bucket at its manifest's size; not rebuilt,"
+                    + " for want of room here: " + String.join("; ", notRebuilt) + ". What to do: give the data directory's disk room for"
+                    + " one image (offsite.data.dir, under image/restore-work), then run verify-image --deep", note);
+        }
+        return new Outcome(RunStatus.OK, "OK: " + whose + " checked: every object in the bucket at its manifest's size" + (rebuilt.isEmpty()
                 ? " (--deep rebuilds the newest and checks its SHA-256s)" : "; rebuilt and checked: " + String.join(", ", rebuilt))
-                + (signed.checks() ? "; every manifest's signature good" : ""),
-                signed.checks() ? null : "note: the manifests' signatures were not checked (no offsite.image.verify-key or --verify-key)");
+                + (signed.checks() ? "; every manifest's signature good" : ""), note);
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offsite.testing.HttpReceiver;
 import offsite.testing.OffsiteHarness;
+import offsite.testing.SmallDisk;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +100,29 @@ class WeeklyRestoreTest {
         assertThat(app.get("/", null).body()).contains("<p class=\"failing\" id=\"image-restore-test\">restore test "
                 + shown.get("finished").asText() + ": FAILED: 1 of 2 backup(s) of host ");
         assertThat(app.bucketFiles("images/").keySet()).as("a test adds nothing to the bucket, nor removes").isEqualTo(stored);
+    }
+
+    @Test
+    void a_data_disk_without_room_for_the_image_is_a_warning_not_a_broken_backup() throws Exception {
+        try (SmallDisk disk = SmallDisk.mount(dir.resolve("small-data"), 1)) {
+            disk.leaveFree(64 << 10); // the rebuilt tar alone is over 200 KB
+            app.set("offsite.data.dir", dir.resolve("small-data").toString()).set("offsite.image.verify-cron", "0/2 * * * * ?")
+                    .set("offsite.notify.webhook.url", receiver.url("/hook")).set("offsite.notify.when", "problems");
+            running = app.startRunning();
+
+            receiver.await(1, 1, TimeUnit.MINUTES);
+            running.stop();
+            running = null;
+
+            JsonNode warned = receiver.json("/hook").get(0);
+            assertThat(warned.get("status").asText()).isEqualTo("WARN");
+            assertThat(warned.get("headline").asText()).startsWith("WARN: 2 backup(s) of host ").contains("; not rebuilt, for want of"
+                    + " room here: " + newest + " (the disk is full: cannot write ").contains("What to do: give the data directory's disk room");
+            assertThat(warned.get("text").asText()).contains("unsure   " + newest);
+            try (Stream<Path> left = Files.list(dir.resolve("small-data/image/restore-work"))) {
+                assertThat(left).as("the room given back").isEmpty();
+            }
+        }
     }
 
     /** Where the restore test runs: images on, a cron set, and the long-running process; a command has no schedules. */
