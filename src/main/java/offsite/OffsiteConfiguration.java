@@ -516,6 +516,9 @@ public final class OffsiteConfiguration implements CamelConfiguration {
                     if (offlineSet) {
                         metrics.restoreOffline(reports.offline().report(), reports.lastSuccessfulOffline());
                     }
+                    for (String test : List.of("verify", "verify-image")) { // an alert on a test's age holds across restarts
+                        metrics.restoreRestoreTest(reports.restoreTest(test).report(), reports.lastSuccessfulRestoreTest(test));
+                    }
                     if (serving) {
                         // the first look after a start would read a month of activity and the whole listing: do it now, aside
                         DaemonPool.of(1, "status-page-warm").execute(() -> page.html(null, null, null, null, null));

@@ -181,6 +181,12 @@ public final class ReportStore {
                 r -> r.status() != RunStatus.FAILED);
     }
 
+    /** The newest restore test of a pipeline (verify or verify-image) that found everything restorable (OK), or null: none can be read. */
+    public RestoreTestReport lastSuccessfulRestoreTest(String pipeline) {
+        return newest(pipeline, RestoreTestReport.class, r -> r.status() != null && r.finished() != null && r.verdict() != null,
+                r -> r.status() == RunStatus.OK);
+    }
+
     /** The newest offline copy that kept a snapshot (OK), or null: none can be read. */
     public OfflineReport lastSuccessfulOffline() {
         return newest("offline", OfflineReport.class, r -> r.status() != null && r.started() != null && r.finished() != null,

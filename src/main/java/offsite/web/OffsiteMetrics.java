@@ -17,6 +17,7 @@ import offsite.notify.DeliveryOutcomes;
 import offsite.notify.LastDeliveries;
 import offsite.report.ImageReport;
 import offsite.report.OfflineReport;
+import offsite.report.RestoreTestReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 
@@ -117,6 +118,36 @@ public final class OffsiteMetrics implements DeliveryOutcomes {
         gauge("offsite.last.status", "offline").set(r.status().ordinal());
         if (r.status() == RunStatus.OK) {
             gauge("offsite.last.success.timestamp.seconds", "offline").set(r.finished().getEpochSecond());
+        }
+    }
+
+    /**
+     * At the end of a restore test (pipeline verify or verify-image): its duration and outcome (offsite_last_status: 0 OK, 1
+     * WARN not tested, 2 FAILED), a FAILED test counted as a failure (operation "pass"), and the last success: only a test
+     * that found everything restorable (OK). An alert on its age tells a test that keeps failing or never runs.
+     */
+    public void restoreTestFinished(RestoreTestReport r) {
+        gauge("offsite.run.duration.seconds", r.pipeline()).set(Math.max(0, r.finished().getEpochSecond() - r.started().getEpochSecond()));
+        restoreTestOutcome(r);
+        if (r.status() == RunStatus.FAILED) {
+            failure(r.pipeline(), "pass");
+        }
+    }
+
+    /** After a restart: a pipeline's last restore test and its last OK one (either null: none can be read). */
+    public void restoreRestoreTest(RestoreTestReport last, RestoreTestReport lastSuccess) {
+        if (last != null) {
+            restoreTestOutcome(last);
+        }
+        if (lastSuccess != null && lastSuccess.status() == RunStatus.OK) {
+            gauge("offsite.last.success.timestamp.seconds", lastSuccess.pipeline()).set(lastSuccess.finished().getEpochSecond());
+        }
+    }
+
+    private void restoreTestOutcome(RestoreTestReport r) {
+        gauge("offsite.last.status", r.pipeline()).set(r.status().ordinal());
+        if (r.status() == RunStatus.OK) {
+            gauge("offsite.last.success.timestamp.seconds", r.pipeline()).set(r.finished().getEpochSecond());
         }
     }
 

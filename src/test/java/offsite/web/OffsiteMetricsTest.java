@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import offsite.report.RestoreTestReport;
 import offsite.report.RunStatus;
 import offsite.report.SyncReport;
 import org.junit.jupiter.api.Test;
@@ -60,5 +61,29 @@ class OffsiteMetricsTest {
 
         assertThat(metrics.scrape()).contains("offsite_last_success_timestamp_seconds{pipeline=\"sync\"} " + (double) night.getEpochSecond())
                 .doesNotContain("offsite_failures_total");
+    }
+
+    static RestoreTestReport test(String pipeline, RunStatus status, Instant finished) {
+        return new RestoreTestReport(pipeline, status, finished.minusSeconds(30), finished, List.of(), status + ": verdict", null);
+    }
+
+    /** Only a test that found everything restorable is a success; one put off (WARN) is none, a FAILED one a failure. */
+    @Test
+    void a_restore_test_is_a_success_only_when_it_found_everything_restorable() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OffsiteMetrics metrics = new OffsiteMetrics(() -> registry);
+        Instant sunday = Instant.parse("2026-11-29T13:30:00Z");
+
+        metrics.restoreRestoreTest(test("verify", RunStatus.WARN, sunday), test("verify", RunStatus.OK, sunday.minusSeconds(7 * 86_400)));
+        metrics.restoreTestFinished(test("verify-image", RunStatus.OK, sunday));
+        metrics.restoreTestFinished(test("verify-image", RunStatus.FAILED, sunday.plusSeconds(7 * 86_400)));
+
+        assertThat(metrics.scrape())
+                .contains("offsite_last_success_timestamp_seconds{pipeline=\"verify\"} " + (double) sunday.minusSeconds(7 * 86_400).getEpochSecond())
+                .contains("offsite_last_status{pipeline=\"verify\"} 1.0")
+                .contains("offsite_last_success_timestamp_seconds{pipeline=\"verify-image\"} " + (double) sunday.getEpochSecond())
+                .contains("offsite_last_status{pipeline=\"verify-image\"} 2.0")
+                .contains("offsite_failures_total{operation=\"pass\",pipeline=\"verify-image\"} 1.0")
+                .contains("offsite_run_duration_seconds{pipeline=\"verify-image\"} 30.0");
     }
 }
