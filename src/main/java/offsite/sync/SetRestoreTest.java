@@ -101,8 +101,9 @@ public final class SetRestoreTest {
                 if (!broken.isEmpty()) {
                     status = RunStatus.FAILED;
                     verdict = "FAILED: " + broken.size() + " of " + of + " would not restore as they are here: " + String.join("; ", broken)
-                            + ". What to do: an object damaged in the bucket keeps its ETag, so no pass sends its file again: delete it"
-                            + " (s3://" + s3.bucket() + "/KEY) and the next pass does; `bin/offsite verify --deep N` checks more";
+                            + ". What to do: an object whose bytes do not hash to its ETag is damaged in the bucket and keeps its ETag, so"
+                            + " no pass sends its file again: delete it (s3://" + s3.bucket() + "/KEY) and the next pass does; one not"
+                            + " checked: see that the service answers; `bin/offsite verify --deep N` checks again, and more";
                 } else if (checked == 0) {
                     status = RunStatus.WARN;
                     verdict = "WARN: not tested: each of " + of + " changed while it was checked (the backup application at work?)";

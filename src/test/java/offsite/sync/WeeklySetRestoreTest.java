@@ -83,7 +83,8 @@ class WeeklySetRestoreTest {
         assertThat(failed.get("pipeline").asText()).isEqualTo("verify");
         assertThat(failed.get("status").asText()).isEqualTo("FAILED");
         assertThat(failed.get("headline").asText()).startsWith("FAILED: 1 of 2 file(s) of the set taken at random would not restore as"
-                + " they are here: sets/Members/AA000001.rdb (downloaded bytes hash to ").contains("What to do: an object damaged in the bucket");
+                + " they are here: sets/Members/AA000001.rdb (downloaded bytes hash to ")
+                .contains("What to do: an object whose bytes do not hash to its ETag is damaged in the bucket");
         assertThat(failed.get("text").asText()).contains("ok       sets/Set A.rbc");
         assertThat(receiver.requests()).noneMatch(r -> r.path().startsWith("/ping"));
         JsonNode shown = JSON.readTree(app.get("/api/status", null).body()).get("sync").get("restoreTest");
