@@ -80,6 +80,7 @@ import offsite.store.UnusedListings;
 import offsite.store.UploadJournal;
 import offsite.sync.BandwidthLimiter;
 import offsite.sync.ChunkUpload;
+import offsite.sync.DamagedObjects;
 import offsite.sync.DemoSet;
 import offsite.sync.HashCache;
 import offsite.sync.MaintenanceGuard;
@@ -238,14 +239,17 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         StoppedStore stoppedStore = new StoppedStore(unanswered, inFlight, s3Settings.maxAttempts(), s3Settings.endpoint());
         // one guard for the mirror and the offline copy: both keep out of the backup application's way by the same markers
         MaintenanceGuard guard = new MaintenanceGuard(sync.maintenanceMarkers(), sync.quietPeriod());
+        // objects a deep check found damaged (their bytes not their ETag's): the next pass sends their files again
+        DamagedObjects damaged = new DamagedObjects(dataDir.resolve("damaged-objects.json"));
+        camel.getRegistry().bind("damagedObjects", damaged);
         camel.getRegistry().bind("syncPass", new SyncPass(sync, s3Settings, scan, guard, bucket, hashes, generations,
-                new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags, stoppedStore, clock));
+                new SyncLock(dataDir, bucket, serviceClock, SyncLock.localHost()), passes, etags, damaged, stoppedStore, clock));
         camel.getRegistry().bind("chunkUpload", new ChunkUpload(bucket, sync.shape(), hashes, limiter, partPool, sync.partStreams(),
                 new ReplacedCopies(bucket, fallbacks, sync.trashPrefix(), serviceClock),
                 s3Settings.signPayload() && "http".equalsIgnoreCase(s3Settings.endpoint().getScheme()), etags));
         camel.getRegistry().bind("trashMoves", new TrashMoves(sync, bucket, generations, etags, stoppedStore, serviceClock));
         camel.getRegistry().bind("passReport", new PassReport(sync, s3Settings.bucket(), hashes, limiter, reports, generations, fallbacks,
-                passes, stoppedStore, activity::unrecordedSince, new UnusedListings(bucket, generations, serviceClock), clock));
+                passes, stoppedStore, activity::unrecordedSince, new UnusedListings(bucket, generations, serviceClock), damaged, clock));
         camel.getRegistry().bind("passOutcomes", new PassOutcomes());
         camel.getRegistry().bind("passesInFlight", passes);
 
@@ -260,7 +264,8 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         if (setTests) {
             settings.cron("offsite.sync.verify-cron");
         }
-        camel.getRegistry().bind("setRestoreTest", new SetRestoreTest(setVerify, setTestFiles, s3Settings, reports, new Random(), clock));
+        camel.getRegistry().bind("setRestoreTest", new SetRestoreTest(setVerify, setTestFiles, s3Settings, reports, damaged, new Random(),
+                clock));
         camel.getPropertiesComponent().addOverrideProperty("offsite.sync.verify-scheduled", String.valueOf(daemon && setTests
                 && sync.source() != null));
         camel.getPropertiesComponent().addOverrideProperty("offsite.sync.verify-quartz-cron", setTests

@@ -1,5 +1,7 @@
 package offsite.cli;
 
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import offsite.store.Bucket;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
 import offsite.store.StoreException;
+import offsite.sync.DamagedObjects;
 import offsite.sync.Pass;
 import offsite.sync.PassesInFlight;
 import offsite.sync.PlannedFile;
@@ -83,12 +86,22 @@ final class VerifyCommand implements Callable<Integer> {
             SetVerify verify = app.bean("setVerify", SetVerify.class);
             List<SetVerify.Difference> differences = new ArrayList<>(verify.differences(plan));
             List<SetVerify.Difference> notCompared = new ArrayList<>(verify.notCompared(plan));
+            List<String> resent = new ArrayList<>();
             List<PlannedFile> sample = SetVerify.deepSample(plan, deep, new Random());
             if (!sample.isEmpty()) {
                 RunProgress progress = new RunProgress("deep check", SetVerify.deepBytes(sample));
                 try (ProgressLine line = new ProgressLine(System.err, System.console() != null, () -> progress)) {
                     for (SetVerify.Difference found : verify.deep(sample, progress)) {
                         (found.doubt() ? notCompared : differences).add(found); // changed on either side while it was checked: a doubt
+                        if (found.damaged() != null) { // its file whole here: the next pass sends it again
+                            try {
+                                app.bean("damagedObjects", DamagedObjects.class).found(found.key(), new DamagedObjects.Found(found.damaged(),
+                                        Instant.now(), found.what()));
+                                resent.add(found.key());
+                            } catch (IOException e) {
+                                System.err.println("offsite: cannot keep " + found.key() + " as damaged for the next pass: " + e.getMessage());
+                            }
+                        }
                     }
                 }
             }
@@ -99,6 +112,10 @@ final class VerifyCommand implements Callable<Integer> {
             System.out.println(verdict + differences.size() + " difference(s) in " + checked + " files and objects"
                     + (notCompared.isEmpty() ? "" : ", " + notCompared.size() + " not compared (still being written, or changed while checked)")
                     + (deep > 0 ? ", " + sample.size() + " files hashed here and their objects downloaded and hashed" : ""));
+            if (!resent.isEmpty()) {
+                System.out.println("note: the next pass sends again the file of each object found damaged (" + String.join(", ", resent)
+                        + "), the damaged copy kept in the trash first");
+            }
             return differences.isEmpty() ? 0 : 1;
         }
     }

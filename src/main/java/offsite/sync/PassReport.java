@@ -46,6 +46,7 @@ public final class PassReport {
     private final StoppedStore stoppedStore;
     private final Function<Instant, String> unrecorded;
     private final UnusedListings unusedListings;
+    private final DamagedObjects damaged;
     private final Clock clock;
 
     /**
@@ -54,7 +55,7 @@ public final class PassReport {
      */
     public PassReport(SyncSettings settings, String bucket, HashCache hashes, BandwidthLimiter limiter, ReportStore reports,
             Generations generations, Fallbacks fallbacks, PassesInFlight inFlight, StoppedStore stoppedStore,
-            Function<Instant, String> unrecorded, UnusedListings unusedListings, Clock clock) {
+            Function<Instant, String> unrecorded, UnusedListings unusedListings, DamagedObjects damaged, Clock clock) {
         this.settings = settings;
         this.bucket = bucket;
         this.hashes = hashes;
@@ -66,6 +67,7 @@ public final class PassReport {
         this.stoppedStore = stoppedStore;
         this.unrecorded = unrecorded;
         this.unusedListings = unusedListings;
+        this.damaged = damaged;
         this.clock = clock;
     }
 
@@ -82,6 +84,14 @@ public final class PassReport {
                     hashes.save();
                 } catch (IOException e) {
                     pass.notSaved("the hash cache " + hashes.file() + " (" + e.getMessage() + "): the next pass hashes files again");
+                }
+            }
+            if (!pass.dryRun()) {
+                List<String> sent = pass.outcomes().stream().filter(o -> o.status().done()).map(UploadOutcome::key).toList();
+                try {
+                    damaged.sent(sent);
+                } catch (IOException e) {
+                    pass.notSaved("the list of damaged objects (" + e.getMessage() + "): the next pass sends them again");
                 }
             }
             String activity = unrecorded.apply(pass.started());

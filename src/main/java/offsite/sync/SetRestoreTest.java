@@ -36,14 +36,17 @@ public final class SetRestoreTest {
     private final int files;
     private final S3Settings s3;
     private final ReportStore reports;
+    private final DamagedObjects damaged;
     private final Random random;
     private final Clock clock;
 
-    public SetRestoreTest(SetVerify verify, int files, S3Settings s3, ReportStore reports, Random random, Clock clock) {
+    public SetRestoreTest(SetVerify verify, int files, S3Settings s3, ReportStore reports, DamagedObjects damaged, Random random,
+            Clock clock) {
         this.verify = verify;
         this.files = files;
         this.s3 = s3;
         this.reports = reports;
+        this.damaged = damaged;
         this.random = random;
         this.clock = clock;
     }
@@ -82,6 +85,7 @@ public final class SetRestoreTest {
                 }
                 Map<String, SetVerify.Difference> byKey = found.stream().collect(Collectors.toMap(SetVerify.Difference::key,
                         Function.identity(), (a, b) -> a));
+                List<String> resent = resendDamaged(found);
                 long checked = 0;
                 List<String> broken = new ArrayList<>();
                 for (PlannedFile f : sample) {
@@ -101,9 +105,9 @@ public final class SetRestoreTest {
                 if (!broken.isEmpty()) {
                     status = RunStatus.FAILED;
                     verdict = "FAILED: " + broken.size() + " of " + of + " would not restore as they are here: " + String.join("; ", broken)
-                            + ". What to do: an object whose bytes do not hash to its ETag is damaged in the bucket and keeps its ETag, so"
-                            + " no pass sends its file again: delete it (s3://" + s3.bucket() + "/KEY) and the next pass does; one not"
-                            + " checked: see that the service answers; `bin/offsite verify --deep N` checks again, and more";
+                            + (resent.isEmpty() ? "" : ". The next pass sends again the file of each object found damaged (" + String.join(", ",
+                            resent) + "), the damaged copy kept in the trash first") + (resent.size() == broken.size() ? ""
+                            : ". For the others, see each file's line") + "; `bin/offsite verify --deep N` checks again, and more";
                 } else if (checked == 0) {
                     status = RunStatus.WARN;
                     verdict = "WARN: not tested: each of " + of + " changed while it was checked (the backup application at work?)";
@@ -121,5 +125,21 @@ public final class SetRestoreTest {
             LOG.error("cannot write the restore test's report: {}", e.getMessage());
         }
         return report;
+    }
+
+    /** Keeps each object found damaged (its local file whole) for the next pass to send again; the keys kept. */
+    private List<String> resendDamaged(List<SetVerify.Difference> found) {
+        List<String> kept = new ArrayList<>();
+        for (SetVerify.Difference d : found) {
+            if (d.damaged() != null) {
+                try {
+                    damaged.found(d.key(), new DamagedObjects.Found(d.damaged(), clock.instant(), d.what()));
+                    kept.add(d.key());
+                } catch (IOException e) {
+                    LOG.error("cannot keep {} as damaged for the next pass to send again: {}", d.key(), e.getMessage());
+                }
+            }
+        }
+        return kept;
     }
 }

@@ -27,16 +27,18 @@ public final class SetVerify {
 
     /**
      * One object found different, missing or extra, one deep check that failed, or one file that could not be compared;
-     * doubt: not compared (still being written, or changed on either side while it was checked), no difference found.
+     * doubt: not compared (still being written, or changed on either side while it was checked), no difference found;
+     * damaged: the object, at this ETag, holds bytes that do not hash to it while the local file's do (null: not that): its
+     * file can be sent again as it is.
      */
-    public record Difference(String key, String what, boolean doubt) {
+    public record Difference(String key, String what, boolean doubt, String damaged) {
 
         public Difference(String key, String what) {
-            this(key, what, false);
+            this(key, what, false, null);
         }
 
         static Difference notCompared(String key, String why) {
-            return new Difference(key, "not compared: " + why, true);
+            return new Difference(key, "not compared: " + why, true, null);
         }
     }
 
@@ -119,7 +121,8 @@ public final class SetVerify {
                 out.add(Difference.notCompared(f.key(), "the local file " + f.local().path() + " changed while it was hashed"));
                 continue;
             }
-            if (!local.equals(expected)) {
+            boolean localWhole = local.equals(expected);
+            if (!localWhole) {
                 out.add(new Difference(f.key(), "the local file " + f.local().path() + " hashes to " + local + " but " + what + " is " + expected
                         + ": it changed without its size or modification time changing (the hash cache had it as sent)"));
             }
@@ -140,7 +143,8 @@ public final class SetVerify {
             } else if (!actual.equals(expected) && !s3.head(f.key()).map(Bucket.StoredObject::etag).orElse("").equals(f.remote().etag())) {
                 out.add(Difference.notCompared(f.key(), "the object was replaced or deleted in the bucket while it was downloaded"));
             } else if (!actual.equals(expected)) {
-                out.add(new Difference(f.key(), "downloaded bytes hash to " + actual + " but " + what + " is " + expected));
+                out.add(new Difference(f.key(), "downloaded bytes hash to " + actual + " but " + what + " is " + expected, false,
+                        localWhole ? f.remote().etag() : null));
             }
         }
         return out;

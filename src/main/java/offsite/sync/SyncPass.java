@@ -52,10 +52,12 @@ public final class SyncPass {
     private final SyncLock lock;
     private final PassesInFlight inFlight;
     private final EtagForm etags;
+    private final DamagedObjects damaged;
     private final Clock clock;
 
     public SyncPass(SyncSettings settings, S3Settings s3Settings, SourceScan scan, MaintenanceGuard guard, Bucket bucket, HashCache hashes,
-            Generations generations, SyncLock lock, PassesInFlight inFlight, EtagForm etags, StoppedStore stoppedStore, Clock clock) {
+            Generations generations, SyncLock lock, PassesInFlight inFlight, EtagForm etags, DamagedObjects damaged, StoppedStore stoppedStore,
+            Clock clock) {
         this.settings = settings;
         this.stoppedStore = stoppedStore;
         this.s3Settings = s3Settings;
@@ -67,6 +69,7 @@ public final class SyncPass {
         this.lock = lock;
         this.inFlight = inFlight;
         this.etags = etags;
+        this.damaged = damaged;
         this.clock = clock;
     }
 
@@ -263,12 +266,17 @@ public final class SyncPass {
             LOG.warn("{}: {}", PrintableName.of(held.key()), held.reason());
             pass.note(PrintableName.of(held.key()) + ": " + held.reason());
         }
-        pass.planned(review.plan(), settings.deletion().decide(review.plan()), clock.instant());
-        if (pass.applying() && !review.plan().with(SyncAction.CHANGED).isEmpty()) {
+        // objects a deep check found damaged: their ETag still matches, so only this sends their files again; the files are
+        // as their ETags say, no change of the set, so not the change guard's to weigh
+        SyncPlan planned = damaged.resend(review.plan());
+        planned.with(SyncAction.CHANGED).stream().filter(f -> f.reason().startsWith(DamagedObjects.RESENT))
+                .forEach(f -> pass.note(PrintableName.of(f.key()) + ": " + f.reason()));
+        pass.planned(planned, settings.deletion().decide(planned), clock.instant());
+        if (pass.applying() && !planned.with(SyncAction.CHANGED).isEmpty()) {
             pass.keepReplaced(!versioned());
         }
         if (pass.dryRun()) {
-            pass.planText(PlanText.render(review.plan(), pass.deletions()));
+            pass.planText(PlanText.render(planned, pass.deletions()));
         }
         if (review.refusal() != null) {
             LOG.error("sync pass {}", review.refusal());

@@ -83,6 +83,8 @@ class DeepCheckTest {
         assertThat(found).singleElement().satisfies(d -> {
             assertThat(d.doubt()).as(d.what()).isEqualTo(c.doubt());
             assertThat(d.what()).contains(c.said());
+            // only an object whose bytes rotted, its file whole here, is one the next pass may send again
+            assertThat(d.damaged()).isEqualTo(c.said().startsWith("downloaded bytes") ? planned.remote().etag() : null);
         });
     }
 
