@@ -47,6 +47,7 @@ import offsite.store.Bucket;
 import offsite.store.RemoteObject;
 import offsite.store.S3Errors;
 import offsite.store.StoreException;
+import offsite.sync.DamagedObjects;
 import offsite.sync.PrintableName;
 import offsite.sync.RunProgress;
 import offsite.sync.RunUnderWay;
@@ -74,6 +75,8 @@ public final class ImageBackup {
     private final SaidOnce unrestorable;
     /** The signing key's expiry said before: a WARN a month before it and one when it has come (DATA/image/signing-key.txt). */
     private final SaidOnce keyExpiry;
+    /** Complete images a restore test found damaged (DATA/image/damaged.json): no diff is made on one. */
+    private final DamagedObjects damaged;
     private final Clock clock;
     private final ZoneId zone;
     private final Bucket bucket;
@@ -96,6 +99,7 @@ public final class ImageBackup {
         this.stateDir = stateDir;
         this.unrestorable = new SaidOnce(stateDir.resolve("unrestorable.txt"));
         this.keyExpiry = new SaidOnce(stateDir.resolve("signing-key.txt"));
+        this.damaged = new DamagedObjects(stateDir.resolve("damaged.json"));
         this.clock = clock;
         this.zone = zone;
         this.bucket = bucket;
@@ -149,11 +153,15 @@ public final class ImageBackup {
         CompleteImageRule.Decision decision = settings.rule().before(haveComplete, r.request().full(),
                 haveComplete ? Instant.parse(state.completeCreated()) : now, now);
         String gone = decision.full() ? null : completeImageProblem(state.completeId());
-        if (gone != null) {
+        DamagedObjects.Found rotten = decision.full() || gone != null ? null
+                : damaged.all().get(settings.prefix() + state.completeId() + "/full.tar.zst");
+        if (gone != null || rotten != null) {
             // local state alone would make a diff that no restore can use, and report it OK
-            r.warn("complete image " + state.completeId() + " cannot be the base of a diff: " + gone + "; this backup is a complete image"
-                    + " instead of a diff that could not be restored");
-            decision = new CompleteImageRule.Decision(true, "the complete image " + state.completeId() + " is not in the bucket as this host's");
+            r.warn("complete image " + state.completeId() + " cannot be the base of a diff: " + (gone != null ? gone : "a restore test found"
+                    + " it damaged at " + rotten.at() + " (" + rotten.what() + ")") + "; this backup is a complete image instead of a diff"
+                    + " that could not be restored");
+            decision = new CompleteImageRule.Decision(true, "the complete image " + state.completeId() + (gone != null
+                    ? " is not in the bucket as this host's" : " was found damaged"));
         }
         String reading = "";
         if (!decision.full()) {
@@ -854,6 +862,11 @@ public final class ImageBackup {
     /** Every backup in the bucket with a manifest, newest first (the restore's choice). */
     public List<ImageManifest> backupsInBucket() {
         return inBucket(bucket.list(settings.prefix()), key -> bucket.get(key, 0));
+    }
+
+    /** Keeps a complete image's object a restore test found damaged: the next backup is a complete image, not a diff on it. */
+    public void foundDamaged(String key, DamagedObjects.Found found) throws IOException {
+        damaged.found(key, found);
     }
 
     /** The manifests the last listing held that could not be read or parsed: each key with why. */

@@ -323,8 +323,23 @@ public final class ImageRestore {
     /** A damaged object (why null: a missing one), and what the user can restore instead: every diff on a damaged complete image is lost with it. */
     private static IOException damaged(ImageManifest.StoredObject object, String why) {
         String instead = object.role().equals("full") ? "a backup on another complete image" : "another backup";
-        return new IOException(object.key() + (why == null ? " is not in the bucket, though the manifest lists it" : " is damaged: " + why)
-                + "; restore " + instead + " with --id ID or --at TIME");
+        return new DamagedObject(object, object.key() + (why == null ? " is not in the bucket, though the manifest lists it" : " is damaged: "
+                + why) + "; restore " + instead + " with --id ID or --at TIME");
+    }
+
+    /** A stored object missing, or not the bytes its manifest says: the object named, for what a check does about it. */
+    public static final class DamagedObject extends IOException {
+
+        private final transient ImageManifest.StoredObject object;
+
+        DamagedObject(ImageManifest.StoredObject object, String message) {
+            super(message);
+            this.object = object;
+        }
+
+        public ImageManifest.StoredObject object() {
+            return object;
+        }
     }
 
     /** Counts the bytes read through it. */

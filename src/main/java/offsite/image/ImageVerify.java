@@ -20,6 +20,7 @@ import offsite.store.RemoteObject;
 import offsite.store.S3Errors;
 import offsite.store.S3Settings;
 import offsite.store.StoreException;
+import offsite.sync.DamagedObjects;
 import offsite.sync.RunProgress;
 import org.apache.camel.CamelExecutionException;
 import org.slf4j.Logger;
@@ -115,6 +116,22 @@ public final class ImageVerify {
         }
     }
 
+    /**
+     * A complete image of this machine's whose object is missing or damaged: kept so that no later backup is a diff on it
+     * (ImageBackup makes a complete one); whether it was kept.
+     */
+    private boolean completeFoundDamaged(ImageRestore.DamagedObject d, List<RemoteObject> listed) {
+        String key = d.object().key();
+        String etag = listed.stream().filter(o -> o.key().equals(key)).map(RemoteObject::etag).findFirst().orElse("");
+        try {
+            backups.foundDamaged(key, new DamagedObjects.Found(etag, clock.instant(), d.getMessage()));
+            return true;
+        } catch (IOException e) {
+            LOG.error("cannot keep {} as damaged: the next image backup may still be a diff on it: {}", key, e.getMessage());
+            return false;
+        }
+    }
+
     private static Outcome failed(String why) {
         return new Outcome(RunStatus.FAILED, "FAILED: " + why, null);
     }
@@ -151,6 +168,8 @@ public final class ImageVerify {
         unreadable.forEach(u -> lines.accept("BROKEN   " + u));
         List<String> rebuilt = new ArrayList<>();
         List<String> notRebuilt = new ArrayList<>(); // no room here: says nothing of the backup
+        List<String> renewed = new ArrayList<>(); // complete images found damaged that this machine's next backup replaces
+        boolean ours = String.valueOf(chosen.host()).equals(settings.host());
         if (request.deep()) {
             for (ImageCheck.Verdict v : request.all() ? verdicts : List.of(verdicts.get(verdicts.size() - 1))) {
                 if (!v.restorable() || signed.checks() && !good.containsKey(v.backup().id())) {
@@ -166,6 +185,9 @@ public final class ImageVerify {
                     boolean full = DiskFull.is(e, restore.work());
                     lines.accept(String.format("%-8s %s  %s", full ? "unsure" : "BROKEN", v.backup().id(), e.getMessage()));
                     (full ? notRebuilt : broken).add(v.backup().id() + " (" + e.getMessage() + ")");
+                    if (ours && e instanceof ImageRestore.DamagedObject d && d.object().role().equals("full") && completeFoundDamaged(d, listed)) {
+                        renewed.add(d.object().key());
+                    }
                 }
             }
         }
@@ -174,7 +196,9 @@ public final class ImageVerify {
             List<String> named = new ArrayList<>();
             if (!broken.isEmpty()) {
                 named.add(broken.size() + " of " + whose + " could not be restored: " + String.join("; ", broken)
-                        + ". What to do: `bin/offsite image --full` makes a complete image the next diffs build on; restore-image"
+                        + ". What to do: " + (renewed.isEmpty() ? "`bin/offsite image --full` makes a complete image the next diffs build on"
+                        : "nothing for " + String.join(", ", renewed) + ": this machine's next backup is a complete image, no diff on it")
+                        + "; restore-image"
                         + " --id takes a backup marked ok; delete a broken one's folder (" + settings.prefix() + "ID/) by hand once"
                         + " it is no longer wanted");
             }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import offsite.report.ImageReport;
+import offsite.report.RunStatus;
 import offsite.testing.HttpReceiver;
 import offsite.testing.OffsiteHarness;
 import offsite.testing.SmallDisk;
@@ -92,7 +94,8 @@ class WeeklyRestoreTest {
         assertThat(failed.get("pipeline").asText()).isEqualTo("verify-image");
         assertThat(failed.get("status").asText()).isEqualTo("FAILED");
         assertThat(failed.get("headline").asText()).startsWith("FAILED: 1 of 2 backup(s) of host ")
-                .contains(" could not be restored: " + newest + " (" + full + " is damaged: its SHA-256 is ");
+                .contains(" could not be restored: " + newest + " (" + full + " is damaged: its SHA-256 is ")
+                .contains("What to do: nothing for " + full + ": this machine's next backup is a complete image, no diff on it");
         assertThat(failed.get("text").asText()).contains("ok       ").contains("BROKEN   " + newest);
         assertThat(receiver.requests()).noneMatch(r -> r.path().startsWith("/ping"));
         JsonNode shown = JSON.readTree(app.get("/api/status", null).body()).get("image").get("restoreTest");
@@ -100,6 +103,17 @@ class WeeklyRestoreTest {
         assertThat(app.get("/", null).body()).contains("<p class=\"failing\" id=\"image-restore-test\">restore test "
                 + shown.get("finished").asText() + ": FAILED: 1 of 2 backup(s) of host ");
         assertThat(app.bucketFiles("images/").keySet()).as("a test adds nothing to the bucket, nor removes").isEqualTo(stored);
+
+        running.getCamelContext().getRouteController().stopRoute("image-verify"); // its test ended: none beside the backup below
+        ImageReport next = running.getCamelContext().createProducerTemplate().requestBody("direct:image", ImageRequest.scheduled(),
+                ImageReport.class);
+
+        assertThat(next.type()).as("no diff on a complete image found damaged: " + next.text()).isEqualTo("full");
+        assertThat(next.status()).isEqualTo(RunStatus.WARN);
+        assertThat(next.reason()).contains("complete image " + full.split("/")[1] + " cannot be the base of a diff: a restore test found it"
+                + " damaged at ");
+        OffsiteHarness.CommandResult check = app.command("verify-image", "--deep");
+        assertThat(check.out()).contains("; rebuilt and checked: " + next.id()).doesNotContain("BROKEN   " + next.id());
     }
 
     @Test
