@@ -87,9 +87,9 @@ import offsite.sync.MaintenanceGuard;
 import offsite.sync.PassReport;
 import offsite.sync.PassesInFlight;
 import offsite.sync.ReplacedCopies;
+import offsite.sync.SampledRestore;
 import offsite.sync.ScheduleGaps;
 import offsite.sync.SetRestore;
-import offsite.sync.SetRestoreTest;
 import offsite.sync.SetVerify;
 import offsite.sync.SourceCheck;
 import offsite.sync.SourceScan;
@@ -264,7 +264,7 @@ public final class OffsiteConfiguration implements CamelConfiguration {
         if (setTests) {
             settings.cron("offsite.sync.verify-cron");
         }
-        camel.getRegistry().bind("setRestoreTest", new SetRestoreTest(setVerify, setTestFiles, s3Settings, reports, damaged, new Random(),
+        camel.getRegistry().bind("sampledRestore", new SampledRestore(setVerify, setTestFiles, s3Settings, reports, damaged, new Random(),
                 clock));
         camel.getPropertiesComponent().addOverrideProperty("offsite.sync.verify-scheduled", String.valueOf(daemon && setTests
                 && sync.source() != null));

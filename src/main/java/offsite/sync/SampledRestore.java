@@ -27,9 +27,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * from their bytes, each against its object's ETag. A part of the set restored, nothing written. What the plan would
  * send (files changed since the last pass) is the next pass's work, not a failed test.
  */
-public final class SetRestoreTest {
+public final class SampledRestore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SetRestoreTest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SampledRestore.class);
 
     private final SetVerify verify;
     private final int files;
@@ -39,7 +39,7 @@ public final class SetRestoreTest {
     private final Random random;
     private final Clock clock;
 
-    public SetRestoreTest(SetVerify verify, int files, S3Settings s3, ReportStore reports, DamagedObjects damaged, Random random,
+    public SampledRestore(SetVerify verify, int files, S3Settings s3, ReportStore reports, DamagedObjects damaged, Random random,
             Clock clock) {
         this.verify = verify;
         this.files = files;
