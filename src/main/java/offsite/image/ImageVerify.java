@@ -117,6 +117,35 @@ public final class ImageVerify {
     }
 
     /**
+     * What the deep checks found: backups rebuilt; not rebuilt for want of room here (which says nothing of them); broken;
+     * and complete images found damaged that this machine's next backup replaces.
+     */
+    private static final class Rebuilds {
+        final List<String> rebuilt = new ArrayList<>();
+        final List<String> notRebuilt = new ArrayList<>();
+        final List<String> broken = new ArrayList<>();
+        final List<String> renewed = new ArrayList<>();
+    }
+
+    /** Rebuilds one backup as a restore would (from the signed bytes when signatures are checked), a line said and kept in found. */
+    private void rebuild(ImageManifest backup, List<ImageManifest> manifests, SignedManifests.Checked signed, boolean ours,
+            List<RemoteObject> listed, Rebuilds found, Consumer<String> lines) {
+        try {
+            ImageRestore.Rebuilt r = signed == null ? restore.check(manifests, backup) : restore.check(signed.manifests(), signed.chosen());
+            lines.accept(String.format("%-8s %s  image of %s rebuilt, its SHA-256 and every object's as the manifest says%s", "rebuilt",
+                    r.id(), ByteSize.format(r.imageBytes()), r.secretArchive() ? ", the secret archive's too" : ""));
+            found.rebuilt.add(r.id());
+        } catch (IOException e) {
+            boolean full = DiskFull.is(e, restore.work());
+            lines.accept(String.format("%-8s %s  %s", full ? "unsure" : "BROKEN", backup.id(), e.getMessage()));
+            (full ? found.notRebuilt : found.broken).add(backup.id() + " (" + e.getMessage() + ")");
+            if (ours && e instanceof ImageRestore.DamagedObject d && d.object().role().equals("full") && completeFoundDamaged(d, listed)) {
+                found.renewed.add(d.object().key());
+            }
+        }
+    }
+
+    /**
      * A complete image of this machine's whose object is missing or damaged: kept so that no later backup is a diff on it
      * (ImageBackup makes a complete one); whether it was kept.
      */
@@ -166,31 +195,19 @@ public final class ImageVerify {
         List<String> unreadable = backups.unreadableManifests().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + " cannot be read (" + e.getValue() + ")").toList();
         unreadable.forEach(u -> lines.accept("BROKEN   " + u));
-        List<String> rebuilt = new ArrayList<>();
-        List<String> notRebuilt = new ArrayList<>(); // no room here: says nothing of the backup
-        List<String> renewed = new ArrayList<>(); // complete images found damaged that this machine's next backup replaces
-        boolean ours = String.valueOf(chosen.host()).equals(settings.host());
+        Rebuilds rebuilds = new Rebuilds();
         if (request.deep()) {
+            boolean ours = String.valueOf(chosen.host()).equals(settings.host());
             for (ImageCheck.Verdict v : request.all() ? verdicts : List.of(verdicts.get(verdicts.size() - 1))) {
-                if (!v.restorable() || signed.checks() && !good.containsKey(v.backup().id())) {
-                    continue; // named above: a rebuild would stop on the same object, or go by an unsigned manifest
-                }
-                SignedManifests.Checked bytes = good.get(v.backup().id());
-                try {
-                    ImageRestore.Rebuilt r = bytes == null ? restore.check(manifests, v.backup()) : restore.check(bytes.manifests(), bytes.chosen());
-                    lines.accept(String.format("%-8s %s  image of %s rebuilt, its SHA-256 and every object's as the manifest says%s", "rebuilt",
-                            r.id(), ByteSize.format(r.imageBytes()), r.secretArchive() ? ", the secret archive's too" : ""));
-                    rebuilt.add(r.id());
-                } catch (IOException e) {
-                    boolean full = DiskFull.is(e, restore.work());
-                    lines.accept(String.format("%-8s %s  %s", full ? "unsure" : "BROKEN", v.backup().id(), e.getMessage()));
-                    (full ? notRebuilt : broken).add(v.backup().id() + " (" + e.getMessage() + ")");
-                    if (ours && e instanceof ImageRestore.DamagedObject d && d.object().role().equals("full") && completeFoundDamaged(d, listed)) {
-                        renewed.add(d.object().key());
-                    }
-                }
+                if (v.restorable() && (!signed.checks() || good.containsKey(v.backup().id()))) {
+                    rebuild(v.backup(), manifests, good.get(v.backup().id()), ours, listed, rebuilds, lines);
+                } // else named above: a rebuild would stop on the same object, or go by an unsigned manifest
             }
         }
+        broken.addAll(rebuilds.broken);
+        List<String> rebuilt = rebuilds.rebuilt;
+        List<String> notRebuilt = rebuilds.notRebuilt;
+        List<String> renewed = rebuilds.renewed;
         String whose = verdicts.size() + " backup(s) of host " + chosen.host();
         if (!broken.isEmpty() || !unreadable.isEmpty()) {
             List<String> named = new ArrayList<>();
