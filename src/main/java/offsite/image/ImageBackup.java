@@ -588,6 +588,11 @@ public final class ImageBackup {
             return r;
         }
         r.listing = bucket.list(settings.prefix());
+        try { // a complete image retention deleted is no base to guard against any more
+            damaged.keepOnly(r.listing.stream().map(RemoteObject::key).collect(Collectors.toSet()));
+        } catch (IOException e) {
+            LOG.warn("{}: {}", stateDir.resolve("damaged.json"), e.getMessage());
+        }
         Set<String> listed = new HashSet<>();
         Map<String, String> unanswered = new LinkedHashMap<>(); // read failures by key: errors once the store has stopped
         for (RemoteObject o : r.listing) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import offsite.files.ReplacementFile;
 import org.slf4j.Logger;
@@ -68,6 +69,14 @@ public final class DamagedObjects {
     public synchronized void sent(Collection<String> keys) throws IOException {
         Map<String, Found> all = all();
         if (all.keySet().removeAll(keys)) {
+            write(all);
+        }
+    }
+
+    /** Forgets the objects that are no longer there to mend (their file deleted, a new generation, retention). */
+    public synchronized void keepOnly(Set<String> keys) throws IOException {
+        Map<String, Found> all = all();
+        if (all.keySet().retainAll(keys)) {
             write(all);
         }
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import offsite.report.ByteSize;
 import offsite.report.ReportStore;
 import offsite.report.RunStatus;
@@ -90,6 +91,10 @@ public final class PassReport {
                 List<String> sent = pass.outcomes().stream().filter(o -> o.status().done()).map(UploadOutcome::key).toList();
                 try {
                     damaged.sent(sent);
+                    if (pass.plan() != null) { // a file deleted, or a new generation: nothing left to send again
+                        damaged.keepOnly(pass.plan().files().stream().filter(f -> f.local() != null).map(PlannedFile::key)
+                                .collect(Collectors.toSet()));
+                    }
                 } catch (IOException e) {
                     pass.notSaved("the list of damaged objects (" + e.getMessage() + "): the next pass sends them again");
                 }

@@ -114,6 +114,11 @@ class WeeklyRestoreTest {
                 + " damaged at ");
         OffsiteHarness.CommandResult check = app.command("verify-image", "--deep");
         assertThat(check.out()).contains("; rebuilt and checked: " + next.id()).doesNotContain("BROKEN   " + next.id());
+
+        assertThat(app.data.resolve("image/damaged.json")).as("kept while the damaged image is there").exists();
+        app.client.deleteObject(b -> b.bucket(app.s3.bucket()).key(full)); // deleted by hand, or by retention
+        running.getCamelContext().createProducerTemplate().requestBody("direct:image", ImageRequest.scheduled(), ImageReport.class);
+        assertThat(app.data.resolve("image/damaged.json")).as("nothing left to guard against").doesNotExist();
     }
 
     @Test

@@ -59,7 +59,7 @@ class DamagedObjectsTest {
     }
 
     @Test
-    void an_object_sent_again_is_forgotten_and_a_file_that_cannot_be_read_counts_as_none() throws Exception {
+    void an_object_sent_again_or_no_longer_there_is_forgotten_and_a_file_that_cannot_be_read_counts_as_none() throws Exception {
         Path file = dir.resolve("damaged-objects.json");
         DamagedObjects damaged = new DamagedObjects(file);
         damaged.found("sets/a", new DamagedObjects.Found("e1", T, "what"));
@@ -67,6 +67,9 @@ class DamagedObjectsTest {
 
         damaged.sent(Set.of("sets/a", "sets/c"));
 
+        assertThat(damaged.all()).containsOnlyKeys("sets/b");
+        damaged.found("sets/d", new DamagedObjects.Found("e4", T, "what"));
+        damaged.keepOnly(Set.of("sets/b", "sets/e")); // sets/d's file deleted since: nothing to send again
         assertThat(damaged.all()).containsOnlyKeys("sets/b");
         damaged.sent(Set.of("sets/b"));
         assertThat(file).as("nothing left to send: no file").doesNotExist();
